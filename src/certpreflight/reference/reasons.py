@@ -1,0 +1,99 @@
+"""Exempt reasons: AvaTax entity use codes A-N, P-R and TAXABLE, with every name they go by.
+
+The catalogue lives in ``data/reasons.csv``, taken from research ``matrix/reasons.csv``:
+Avalara's exemption reason matrix pages (codes, AvaTax names, country restrictions), the
+"What values can I use to exempt a customer within my ERP?" FAQ (older names such as
+"EXEMPT ORGANIZATIONS" and the "(CN)" suffixes) and CertCapture's exempt-reason names,
+legacy ones included ("RELIGIOUS/EDUCATIONAL ORG", "STATE/LOCAL GOV").
+
+CertCapture's pseudo reasons starting with EXPOSURE or NON-NEXUS mark missing documents,
+not exemptions, and custom "other" names such as MEDICAL are customer-specific mappings:
+neither resolves here, on purpose.
+
+>>> normalize_reason("resale")
+'G'
+>>> normalize_reason("Religious/Educational Org")
+'F'
+>>> lookup_reason("EXPOSURE") is None
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Reason", "all_reasons", "lookup_reason", "normalize_reason"]
+
+_SPACE_AROUND_SLASH = re.compile(r"\s*/\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One exempt reason (entity use code) and the names that resolve to it."""
+
+    code: str
+    avatax_name: str
+    description: str
+    aliases: tuple[str, ...]
+    countries: tuple[str, ...]
+    source: str
+
+
+def _fold(text: str) -> str:
+    """Case-, accent- and space-insensitive key: "State / Local  GOV" -> "state/local gov"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE_AROUND_SLASH.sub("/", " ".join(plain.casefold().split()))
+
+
+@functools.cache
+def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason]]:
+    """Load the CSV once: the reasons in file order and an index from folded key to reason."""
+    text = resources.files("certpreflight.reference").joinpath("data/reasons.csv")
+    lines = text.read_text("utf-8").splitlines()
+    reasons: list[Reason] = []
+    index: dict[str, Reason] = {}
+    for row in csv.DictReader(line for line in lines if not line.startswith("#")):
+        reason = Reason(
+            code=row["code"],
+            avatax_name=row["avatax_name"],
+            description=row["description"],
+            aliases=tuple(row["aliases"].split("|")),
+            countries=tuple(row["countries"].split()),
+            source=row["source"],
+        )
+        reasons.append(reason)
+        for name in (reason.code, *reason.aliases):
+            index.setdefault(_fold(name), reason)
+    return tuple(reasons), index
+
+
+@functools.lru_cache(maxsize=1024)
+def _lookup(value: str) -> Reason | None:
+    return _catalogue()[1].get(_fold(value))
+
+
+def lookup_reason(value: object) -> Reason | None:
+    """Return the reason a code ("g") or name ("RESALE", "state/local gov") denotes, or None.
+
+    Never raises: anything that is not a string, or not a known code or name, gives None.
+    """
+    if not isinstance(value, str):
+        return None
+    return _lookup(value)
+
+
+def normalize_reason(value: object) -> str | None:
+    """Return the reason code ("G", "TAXABLE") for a code or name, or None."""
+    reason = lookup_reason(value)
+    return None if reason is None else reason.code
+
+
+def all_reasons() -> tuple[Reason, ...]:
+    """Return every reason in catalogue order: A-N, P-R, TAXABLE."""
+    return _catalogue()[0]

@@ -1,0 +1,125 @@
+"""Regions (exposure zones) that AvaTax and CertCapture accept, keyed by ISO 3166-2 code.
+
+The catalogue lives in ``data/regions.csv``: the 50 states, DC, Puerto Rico and the other
+US territories, the 13 Canadian provinces and territories, and the country-level
+"Canada (GST)" zone, which AvaTax treats as a region of its own (code ``CA-GST``; not an
+ISO code). Codes and names follow ISO 3166-2; a region's ``name`` is its AvaTax exposure-zone
+name. ``sales_tax`` is false for the five states that Avalara's error FAQ says always fail
+(AK, DE, MT, NH, OR; research ``avatax/ERRORS.md`` A1), and ``sst`` records Streamlined
+Sales Tax membership (research ``avatax/RULES.md`` section 4). Every row names its source.
+
+>>> lookup_region("wa").code
+'US-WA'
+>>> normalize_region("Québec")
+'CA-QC'
+>>> normalize_region("GST", country="CA")
+'CA-GST'
+>>> normalize_region("US-WA", country="CA") is None
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Region", "all_regions", "lookup_region", "normalize_region"]
+
+_COUNTRIES = {
+    "us": "US",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "ca": "CA",
+    "can": "CA",
+    "canada": "CA",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One exposure zone: a US state, district or territory, a province, or Canada (GST)."""
+
+    code: str
+    country: str
+    short: str
+    name: str
+    kind: str
+    sales_tax: bool
+    sst: str
+    source: str
+
+
+def _fold(text: str) -> str:
+    """Case-, accent-, punctuation- and space-insensitive key: " Québec " -> "quebec"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace(".", "").replace(",", " ")
+    return " ".join(plain.casefold().split())
+
+
+@functools.cache
+def _catalogue() -> tuple[tuple[Region, ...], dict[str, tuple[Region, ...]]]:
+    """Load the CSV once: the regions in file order and an index from folded key to regions."""
+    data = resources.files("certpreflight.reference").joinpath("data/regions.csv")
+    lines = data.read_text("utf-8").splitlines()
+    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+    regions: list[Region] = []
+    index: dict[str, list[Region]] = {}
+    for row in rows:
+        region = Region(
+            code=row["code"],
+            country=row["country"],
+            short=row["short"],
+            name=row["name"],
+            kind=row["kind"],
+            sales_tax=row["sales_tax"] == "yes",
+            sst=row["sst"],
+            source=row["source"],
+        )
+        regions.append(region)
+        names = [region.code, region.short, region.name, *row["aliases"].split("|")]
+        for key in dict.fromkeys(_fold(name) for name in names if name):
+            index.setdefault(key, []).append(region)
+    return tuple(regions), {key: tuple(found) for key, found in index.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup(value: str, country: str | None) -> Region | None:
+    if country is not None and country.strip():
+        country = _COUNTRIES.get(_fold(country))
+        if country is None:
+            return None
+    else:
+        country = None
+    for region in _catalogue()[1].get(_fold(value), ()):
+        if country is None or region.country == country:
+            return region
+    return None
+
+
+def lookup_region(value: object, country: str | None = None) -> Region | None:
+    """Return the region a code, ISO code or name denotes, or None; never raises.
+
+    ``country`` ("US"/"CA", also "USA"/"CAN", any case) restricts the search to that
+    country, so a short code resolves only within it and an ISO code of another country
+    gives None. Without it (or with a blank one), US regions come first (no short code is
+    shared today); an unknown country gives None.
+    """
+    if not isinstance(value, str) or not (country is None or isinstance(country, str)):
+        return None
+    return _lookup(value, country)
+
+
+def normalize_region(value: object, country: str | None = None) -> str | None:
+    """Return the ISO 3166-2 code ("US-WA", "CA-GST") for a code or name, or None."""
+    region = lookup_region(value, country)
+    return None if region is None else region.code
+
+
+def all_regions() -> tuple[Region, ...]:
+    """Return every region in catalogue (CSV) order: the US first, then Canada (GST) and Canada."""
+    return _catalogue()[0]
