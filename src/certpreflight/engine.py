@@ -1,0 +1,315 @@
+"""The rule engine: ``validate()`` and ``validate_many()``.
+
+Pure: a report depends only on the payload and the options (``today``, the
+matrix, the selected rules, the profile); no I/O, no network, no global state
+that changes. Never raises for bad certificate data: input that can't be read
+becomes ``Formatting`` findings (4xxx), and the rest of the certificate is still
+checked with the unreadable fields left out. Only a programming error (an
+argument of the wrong Python type, an unknown profile or selector) raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from certpreflight.findings import Finding, Report
+from certpreflight.models import (
+    LIST_FIELDS,
+    ExemptionCertificate,
+    native_certificate,
+    native_customer,
+)
+from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
+from certpreflight.rules import formatting as fmt
+from certpreflight.rules._base import path
+
+__all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
+
+Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
+Selector = Iterable[int | str] | int | str | None
+
+_NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
+
+
+# --- rule selection -------------------------------------------------------------------------------
+
+
+def _as_keys(selector: Selector) -> tuple[str, ...]:
+    if selector is None:
+        return ()
+    if isinstance(selector, (str, int)):
+        selector = [selector]
+    keys = []
+    for item in selector:
+        if not isinstance(item, (str, int)) or isinstance(item, bool):
+            raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
+        for part in str(item).split(","):
+            if part.strip():
+                keys.append(part.strip().lower())
+    return tuple(keys)
+
+
+def _matches(rule: Rule, key: str) -> bool:
+    if key.isdigit():
+        return str(rule.code).startswith(key)
+    return key in (rule.name, rule.type.lower())
+
+
+def _check_known(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if not any(_matches(r, key) for r in CATALOGUE):
+            raise ValueError(
+                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
+                "a rule name (customer-name-missing) or a type (Input)"
+            )
+
+
+@lru_cache(maxsize=256)
+def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> tuple[Rule, ...]:
+    if profile not in ALL_PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+    _check_known(select)
+    _check_known(ignore)
+    return tuple(
+        r
+        for r in CATALOGUE
+        if profile in r.profiles
+        and (not select or any(_matches(r, k) for k in select))
+        and not any(_matches(r, k) for k in ignore)
+    )
+
+
+def active_rules(
+    *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
+) -> tuple[Rule, ...]:
+    """The rules that run for these options, in catalogue order."""
+    return _active(_as_keys(select), _as_keys(ignore), profile)
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "text",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "an object",
+    "dict_type": "an object",
+}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (str, bytes, bytearray)):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+def _formatting(err: Mapping[str, Any]) -> Finding:
+    """One pydantic error -> one Formatting finding."""
+    loc = tuple(err["loc"])
+    field = path(loc) or "the certificate"
+    if "date" in str(loc[-1] if loc else ""):
+        expected = "a date such as 2026-01-15 (YYYY-MM-DD, or MM/DD/YYYY)"
+    else:
+        expected = _EXPECTED.get(err["type"], "a value of the right type")
+    detail = str(err["msg"])
+    detail = detail.removeprefix("Value error, ")
+    hit = Hit(
+        loc=loc,
+        params={"field": field, "detail": detail[:1].lower() + detail[1:], "expected": expected},
+        errors={field: detail},
+    )
+    return fmt.uninterpretable_value.finding(hit)
+
+
+def _drop(native: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """Remove the value at ``loc`` from a native certificate mapping; False if impossible."""
+    if not loc:
+        return False
+    top = loc[0]
+    coerce = LIST_FIELDS.get(top)
+    if coerce is None or len(loc) == 1:
+        native.pop(top, None)
+        return True
+    items = list(coerce(native.get(top)) or ())
+    index = loc[1]
+    if not isinstance(index, int) or index >= len(items):
+        native.pop(top, None)
+        return True
+    if top == "customers" and len(loc) >= 3 and isinstance(items[index], Mapping):
+        customer = native_customer(items[index])
+        customer.pop(loc[2], None)
+        items[index] = customer
+    else:
+        items[index] = None
+    native[top] = [item for item in items if item is not None]
+    return True
+
+
+def _salvage(
+    data: Mapping[str, Any], error: ValidationError
+) -> tuple[ExemptionCertificate | None, list[Finding]]:
+    """Formatting findings for every error, and the certificate without the bad values."""
+    errors = error.errors(include_url=False)
+    findings = [_formatting(e) for e in errors]
+    native = native_certificate(data)
+    if not all(_drop(native, tuple(e["loc"])) for e in errors):
+        return None, findings
+    try:
+        return ExemptionCertificate.model_validate(native), findings
+    except ValidationError:
+        return None, findings
+
+
+def _parse(payload: Payload) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    """The certificate (or None), parse-stage findings, and the raw id if any."""
+    if isinstance(payload, ExemptionCertificate):
+        return payload, [], payload.id
+    if isinstance(payload, (str, bytes, bytearray)):
+        try:
+            cert = ExemptionCertificate.model_validate_json(payload)
+            return cert, [], cert.id
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            if first["type"] == "json_invalid":
+                detail = str(first.get("ctx", {}).get("error", first["msg"]))
+                hit = Hit(loc=(), params={"detail": detail}, errors={"": detail})
+                return None, [fmt.invalid_json.finding(hit)], None
+        payload = json.loads(payload)  # valid JSON (pydantic said so): read it to salvage
+    if isinstance(payload, Mapping):
+        try:
+            cert = ExemptionCertificate.model_validate(payload)
+            return cert, [], cert.id
+        except ValidationError as exc:
+            salvaged, findings = _salvage(payload, exc)
+            raw_id = payload.get("id")
+            return salvaged, findings, raw_id if isinstance(raw_id, (str, int)) else None
+    if isinstance(payload, (list, str, int, float, bool)) or payload is None:
+        kind = _kind(payload)
+        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
+        return None, [fmt.not_an_object.finding(hit)], None
+    raise TypeError(
+        "validate() takes an ExemptionCertificate, a mapping, or JSON text/bytes, "
+        f"not {type(payload).__name__}"
+    )
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def _run(payload: Payload, rules: tuple[Rule, ...], codes: frozenset[int], ctx: Context) -> Report:
+    cert, findings, raw_id = _parse(payload)
+    if findings:
+        findings = [f for f in findings if f.code in codes]
+    if cert is not None:
+        for rule in rules:
+            if rule.check is not None:
+                for hit in rule.check(cert, ctx):
+                    findings.append(rule.finding(hit))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: f.code)
+    return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
+
+
+def _setup(
+    *,
+    today: dt.date | None,
+    matrix: ExemptionMatrix | None,
+    select: Selector,
+    ignore: Selector,
+    profile: str,
+    options: Mapping[str, Any] | None,
+) -> tuple[tuple[Rule, ...], frozenset[int], Context]:
+    if today is not None and not isinstance(today, dt.date):
+        raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
+    if matrix is not None and not isinstance(matrix, ExemptionMatrix):
+        raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
+    rules = active_rules(select=select, ignore=ignore, profile=profile)
+    ctx = Context(
+        today=today if today is not None else dt.date.today(),
+        matrix=matrix if matrix is not None else ExemptionMatrix.default(),
+        profile=profile,
+        options=MappingProxyType(dict(options)) if options else _NO_OPTIONS,
+    )
+    return rules, frozenset(r.code for r in rules), ctx
+
+
+def validate(
+    payload: Payload,
+    *,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: Mapping[str, Any] | None = None,
+) -> Report:
+    """Check one certificate and return every problem at once.
+
+    ``payload`` is an :class:`ExemptionCertificate`, a mapping in any of the
+    three dialects, or JSON text / bytes. ``today`` defaults to
+    ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
+    ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
+    rule names (``"customer-name-missing"``) or types (``"Input"``).
+    ``profile`` is ``"certcapture"`` (default) or ``"avatax"``. ``options``
+    tunes individual rules (see each rule's docs).
+
+    >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]},
+    ...                   select=["3101"])
+    >>> report.findings[0].message
+    "Reason Code G isn't exempt in region(s): NH. (Invalid ExemptReasonId and region combination)"
+    """
+    rules, codes, ctx = _setup(
+        today=today,
+        matrix=matrix,
+        select=select,
+        ignore=ignore,
+        profile=profile,
+        options=options,
+    )
+    return _run(payload, rules, codes, ctx)
+
+
+def validate_many(
+    payloads: Iterable[Payload],
+    *,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: Mapping[str, Any] | None = None,
+) -> Iterator[Report]:
+    """Check many certificates lazily, one :class:`Report` each, in input order.
+
+    Same options as :func:`validate`; they are resolved (and checked) once,
+    when this is called, for the whole run.
+    """
+    rules, codes, ctx = _setup(
+        today=today,
+        matrix=matrix,
+        select=select,
+        ignore=ignore,
+        profile=profile,
+        options=options,
+    )
+    return (_run(payload, rules, codes, ctx) for payload in payloads)

@@ -1,0 +1,328 @@
+"""Pydantic models for exemption certificates and their customers.
+
+The models check **shape only** and are deliberately lenient: a missing name, a
+300-character address or an unknown reason still produce a model, because
+reporting those is the rule engine's job. Only input that cannot be interpreted
+at all (a date ``"banana"``, a list where a string belongs) fails validation, and
+:func:`certpreflight.validate` turns that into ``Formatting`` findings.
+
+One model reads all three input dialects (DESIGN 4), without a dialect flag:
+
+* native snake_case (``exempt_reason``, ``regions``, ``customers[].address_line1``),
+* AvaTax REST v2 ``CertificateModel`` / ``CustomerModel`` (``signedDate``,
+  ``exemptionReason: {"name": "RESALE"}``, ``exposureZone: {"name": "Washington"}``,
+  ``poNumbers: [{"poNumber": ...}]``, ``customers[].customerCode``, ``line1`` ...),
+* CertCapture v2 (``signed_date``, ``expected_tax_code: {"name": ...}``,
+  ``exposure_zones``, ``is_single``, ``tax_number``, ``exmpt_percent``,
+  ``customers[].zip``, ``state: {"initials": ...}`` ...).
+
+Field names are from ``../shared/research/avatax/MODELS.md`` sections 1, 2 and 5.
+Each dialect's keys are renamed to the native names in one ``before`` validator,
+so every ``loc`` (of a rule finding or of a Formatting finding) uses the native
+names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from dateutil import parser as _dateparser
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+__all__ = [
+    "LIST_FIELDS",
+    "Customer",
+    "ExemptionCertificate",
+    "native_certificate",
+    "native_customer",
+    "parse_date",
+]
+
+# --- dialect key maps (input key -> native field) -------------------------------------------------
+
+_CUSTOMER_KEYS: Mapping[str, str] = {
+    # native
+    "customer_number": "customer_number",
+    "name": "name",
+    "address_line1": "address_line1",
+    "address_line2": "address_line2",
+    "address_line3": "address_line3",
+    "city": "city",
+    "region": "region",
+    "postal_code": "postal_code",
+    "country": "country",
+    # AvaTax REST v2 CustomerModel (MODELS.md 1)
+    "customerCode": "customer_number",
+    "line1": "address_line1",
+    "line2": "address_line2",
+    "line3": "address_line3",
+    "postalCode": "postal_code",
+    # CertCapture v2 customer (MODELS.md 5)
+    "zip": "postal_code",
+    "state": "region",
+    # ECMS / SOAP spellings seen in exports (MODELS.md 3, 6)
+    "customer_code": "customer_number",
+    "CustomerCode": "customer_number",
+    "customerName": "name",
+    "customer_name": "name",
+    "address1": "address_line1",
+    "address2": "address_line2",
+    "address3": "address_line3",
+    "zip_code": "postal_code",
+}
+
+_CERTIFICATE_KEYS: Mapping[str, str] = {
+    # native
+    "id": "id",
+    "exempt_reason": "exempt_reason",
+    "exempt_reason_description": "exempt_reason_description",
+    "regions": "regions",
+    "effective_date": "effective_date",
+    "expiration_date": "expiration_date",
+    "single_use": "single_use",
+    "po_numbers": "po_numbers",
+    "tax_id": "tax_id",
+    "tax_id_type": "tax_id_type",
+    "business_type": "business_type",
+    "exempt_percentage": "exempt_percentage",
+    "filename": "filename",
+    "pdf": "pdf",
+    "pages": "pages",
+    "valid": "valid",
+    "customers": "customers",
+    # AvaTax REST v2 CertificateModel (MODELS.md 2)
+    "signedDate": "effective_date",
+    "expirationDate": "expiration_date",
+    "exemptionReason": "exempt_reason",
+    "exposureZone": "regions",
+    "exposureZones": "regions",
+    "isSingleCertificate": "single_use",
+    "poNumbers": "po_numbers",
+    "exemptionNumber": "tax_id",
+    "taxNumberType": "tax_id_type",
+    "businessNumberType": "business_type",
+    "exemptPercentage": "exempt_percentage",
+    # CertCapture v2 certificate (MODELS.md 5)
+    "signed_date": "effective_date",
+    "expected_tax_code": "exempt_reason",
+    "exposure_zone": "regions",
+    "exposure_zones": "regions",
+    "is_single": "single_use",
+    "tax_number": "tax_id",
+    "tax_number_type": "tax_id_type",
+    "business_number_type": "business_type",
+    "exmpt_percent": "exempt_percentage",
+    # other spellings integrators use
+    "certificate_id": "id",
+    "certificateId": "id",
+    "exemption_reason": "exempt_reason",
+    "exemption_number": "tax_id",
+    "exemptReasonDescription": "exempt_reason_description",
+    "exempt_reason_other_description": "exempt_reason_description",
+}
+
+# Keys inside nested reference objects, in order of preference.
+_REF_KEYS = ("initials", "code", "name")
+_NAME_KEYS = ("name", "code", "initials")
+_PO_KEYS = ("poNumber", "po_number", "number", "value")
+
+
+def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = obj.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
+    """``{"name": "Washington"}`` -> ``"Washington"``; anything else unchanged."""
+    if isinstance(value, Mapping):
+        return _first(value, keys)
+    return value
+
+
+def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Rename dialect keys to native ones; a non-empty value wins over an empty duplicate."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        native = keys.get(key) if isinstance(key, str) else None
+        if native is None:
+            continue
+        if native in out and value in (None, "", [], {}):
+            continue
+        out[native] = value
+    return out
+
+
+# --- field types ----------------------------------------------------------------------------------
+
+
+def parse_date(value: Any) -> Any:
+    """Read a date from ISO text, an ISO datetime, US ``mm/dd/yyyy`` or any dateutil format.
+
+    Empty text is None. Text that is not a date raises ``ValueError`` (which
+    pydantic reports, and ``validate()`` turns into a Formatting finding).
+    Ambiguous numeric dates are read month first, as AvaTax import templates
+    expect (MODELS.md 4: "mm/dd/yyyy").
+    """
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    if not isinstance(value, str):
+        return value  # let pydantic say what is wrong with it
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) >= 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    try:
+        return _dateparser.parse(text, dayfirst=False, yearfirst=False).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"{value!r} is not a date") from None
+
+
+def _to_bool(value: Any) -> Any:
+    if value is None or value == "":
+        return False
+    return value
+
+
+def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
+    """Coerce a reference list: None -> [], "WA, OR" -> ["WA", "OR"], [{"name": ..}] -> [..]."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    if isinstance(value, Mapping):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple(_unwrap(v, keys) for v in value if v is not None and v != "")
+    return value
+
+
+def _regions(value: Any) -> Any:
+    return _to_str_list(value, _NAME_KEYS)
+
+
+def _po_numbers(value: Any) -> Any:
+    return _to_str_list(value, _PO_KEYS)
+
+
+def _customers(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        return (value,)
+    return value
+
+
+def native_customer(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A customer mapping in any dialect, with native keys and reference objects unwrapped."""
+    out = _rename(data, _CUSTOMER_KEYS)
+    for key in ("region", "country"):
+        value = out.get(key)
+        if isinstance(value, Mapping):
+            out[key] = _first(value, _REF_KEYS)
+    return out
+
+
+def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect, with native keys (customers left as given)."""
+    out = _rename(data, _CERTIFICATE_KEYS)
+    reason = out.get("exempt_reason")
+    if isinstance(reason, Mapping):
+        out["exempt_reason"] = _first(reason, _NAME_KEYS)
+        if out["exempt_reason"] is None and reason.get("id") is not None:
+            out["exempt_reason_id"] = reason["id"]
+    return out
+
+
+#: The list-valued certificate fields and the coercion each applies before validation.
+LIST_FIELDS: Mapping[str, Any] = {
+    "regions": _regions,
+    "po_numbers": _po_numbers,
+    "customers": _customers,
+}
+
+Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
+Flag = Annotated[bool, BeforeValidator(_to_bool)]
+
+_CONFIG = ConfigDict(
+    frozen=True,
+    extra="ignore",
+    coerce_numbers_to_str=True,
+    hide_input_in_errors=False,
+    validate_default=False,
+)
+
+
+class Customer(BaseModel):
+    """A customer linked to a certificate (CertCapture customer / AvaTax ``CustomerModel``).
+
+    Every field is optional here: a missing value is a rule finding, not a
+    model error. Values keep their original spelling (no trimming), because
+    AvaTax matches customer codes exactly.
+    """
+
+    model_config = _CONFIG
+
+    customer_number: str | None = None
+    name: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    address_line3: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_dialects(cls, data: Any) -> Any:
+        return native_customer(data) if isinstance(data, Mapping) else data
+
+
+class ExemptionCertificate(BaseModel):
+    """An exemption certificate and the customers linked to it.
+
+    ``regions`` holds the exposure zones as given (``"WA"``, ``"Washington"``,
+    ``"US-WA"``); the rules resolve them to ISO 3166-2 codes.
+    ``exempt_reason`` holds the reason as given (``"G"``, ``"RESALE"``); when
+    the input names the reason only by a numeric id, that id is kept in
+    ``exempt_reason_id``.
+    """
+
+    model_config = _CONFIG
+
+    id: str | None = None
+    exempt_reason: str | None = None
+    exempt_reason_id: str | None = None
+    exempt_reason_description: str | None = None
+    regions: Annotated[tuple[str, ...], BeforeValidator(_regions)] = ()
+    effective_date: Date = None
+    expiration_date: Date = None
+    single_use: Flag = False
+    po_numbers: Annotated[tuple[str, ...], BeforeValidator(_po_numbers)] = ()
+    tax_id: str | None = None
+    tax_id_type: str | None = None
+    business_type: str | None = None
+    exempt_percentage: float | None = None
+    filename: str | None = None
+    pdf: str | None = None
+    pages: tuple[str, ...] | None = None
+    valid: bool | None = None
+    customers: Annotated[tuple[Customer, ...], BeforeValidator(_customers)] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_dialects(cls, data: Any) -> Any:
+        return native_certificate(data) if isinstance(data, Mapping) else data
+
+    def customer_numbers(self) -> tuple[str | None, ...]:
+        """The linked customers' numbers, in order."""
+        return tuple(c.customer_number for c in self.customers)

@@ -1,0 +1,181 @@
+"""What a rule is: declared once, with its code, name, severity, texts, docs and check.
+
+A rule's check is a pure generator ``check(cert, ctx) -> Iterable[Hit]``: each
+:class:`Hit` says where the problem is and carries the values its message and
+fix templates need. The engine renders hits into :class:`~certpreflight.Finding`
+records. Rules whose ``check`` is None are emitted while the input is parsed
+(the Formatting family); they are in the catalogue so they can be documented,
+selected and ignored like the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from certpreflight.findings import FAMILIES, Finding, Severity
+
+if TYPE_CHECKING:
+    from certpreflight.models import Customer, ExemptionCertificate
+    from certpreflight.reference.matrix import ExemptionMatrix
+
+__all__ = [
+    "ALL_PROFILES",
+    "Context",
+    "Hit",
+    "Loc",
+    "Rule",
+    "blank",
+    "customer_label",
+    "declare",
+    "path",
+    "rule",
+]
+
+Loc = tuple[str | int, ...]
+
+#: The targets whose checks a rule can belong to (DESIGN 6).
+ALL_PROFILES = frozenset({"certcapture", "avatax"})
+
+_NO_ERRORS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a rule may depend on besides the certificate. Immutable."""
+
+    today: dt.date
+    matrix: ExemptionMatrix
+    profile: str = "certcapture"
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One occurrence of a rule's problem: where, which customer, and template values."""
+
+    loc: Loc
+    params: Mapping[str, Any] = field(default_factory=lambda: _NO_ERRORS)
+    errors: Mapping[str, str] = field(default_factory=lambda: _NO_ERRORS)
+    customer_number: str | None = None
+
+
+Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule: code, name, severity, message/fix templates, docs and check, in one place."""
+
+    code: int
+    name: str
+    severity: Severity
+    message: str
+    summary: str
+    fix: str
+    doc: str
+    check: Check | None
+    profiles: frozenset[str] = ALL_PROFILES
+
+    @property
+    def type(self) -> str:
+        """The family word, from the code's first digit (2 Input ... 6 Identity)."""
+        return FAMILIES[self.code // 1000]
+
+    def finding(self, hit: Hit) -> Finding:
+        """Render one hit into a Finding."""
+        params = hit.params
+        return Finding(
+            code=self.code,
+            name=self.name,
+            type=self.type,
+            severity=self.severity,
+            message=self.message.format_map(params) if params else self.message,
+            summary=self.summary.format_map(params) if params else self.summary,
+            fix=self.fix.format_map(params) if params else self.fix,
+            errors=hit.errors,
+            loc=hit.loc,
+            customer_number=hit.customer_number,
+        )
+
+
+def declare(
+    check: Check | None,
+    *,
+    doc: str,
+    code: int,
+    name: str,
+    severity: Severity,
+    message: str,
+    summary: str,
+    fix: str,
+    profiles: Iterable[str] = ALL_PROFILES,
+) -> Rule:
+    """Declare a rule from a check and its docs (for checks built by a factory)."""
+    return Rule(
+        code=code,
+        name=name,
+        severity=severity,
+        message=message,
+        summary=summary,
+        fix=fix,
+        doc=inspect.cleandoc(doc),
+        check=check,
+        profiles=frozenset(profiles),
+    )
+
+
+def rule(
+    *,
+    code: int,
+    name: str,
+    severity: Severity,
+    message: str,
+    summary: str,
+    fix: str,
+    profiles: Iterable[str] = ALL_PROFILES,
+) -> Callable[[Check], Rule]:
+    """Declare a rule from its check function; the function's docstring is the rule's docs."""
+
+    def wrap(check: Check) -> Rule:
+        return declare(
+            check,
+            doc=check.__doc__ or "",
+            code=code,
+            name=name,
+            severity=severity,
+            message=message,
+            summary=summary,
+            fix=fix,
+            profiles=profiles,
+        )
+
+    return wrap
+
+
+def blank(value: str | None) -> bool:
+    """True for None, "" and whitespace-only text ("empty" in DESIGN 3)."""
+    return value is None or not value.strip()
+
+
+def path(loc: Loc) -> str:
+    """``("customers", 0, "city")`` -> ``"customers[0].city"`` (the key style of ``errors``)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def customer_label(customer: Customer, index: int) -> str:
+    """How messages name a customer: its number, or its position when it has none."""
+    number = customer.customer_number
+    if number is not None and number.strip():
+        return number
+    return f"customers[{index}]"

@@ -1,0 +1,249 @@
+"""Situs rules (3xxx): the certificate's regions and the reason x region matrix.
+
+CertCapture sends a multi-jurisdictional certificate to AvaTax in one call, so
+one region where the reason is not exempt fails every region
+(``../shared/research/avatax/ERRORS.md`` A1, ``matrix/NOTES.md`` 2.6). Which
+cells are known, and how sure we are, is the matrix's business
+(:mod:`certpreflight.reference.matrix`); the policy is DESIGN 5: Avalara-sourced
+``not_exempt`` cells are errors, law-derived or inferred ones warnings,
+``partial`` cells a hint, ``unknown`` cells nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from certpreflight.findings import Severity
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reference.matrix import Cell, ExemptionMatrix
+from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
+from certpreflight.reference.regions import Region, lookup_region
+from certpreflight.rules._base import Context, Hit, rule
+
+__all__ = [
+    "reason_likely_not_exempt_in_region",
+    "reason_not_exempt_in_region",
+    "reason_partially_exempt_in_region",
+    "region_unknown",
+    "resolved_regions",
+]
+
+_VALID = ("exempt", "partial")
+
+
+def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
+    """The certificate's regions that resolve, with their index in ``regions``."""
+    out = []
+    for i, value in enumerate(cert.regions):
+        region = lookup_region(value)
+        if region is not None:
+            out.append((i, region))
+    return out
+
+
+def _join(regions: Sequence[Region]) -> str:
+    return ", ".join(r.short for r in regions)
+
+
+def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
+    """Reasons known to be exempt (at least partly) in every one of ``regions``."""
+    codes = [
+        reason.code
+        for reason in all_reasons()
+        if reason.code not in (current, "TAXABLE")
+        and all(
+            (cell := matrix.cell_by_code(reason.code, r.code)) is not None and cell.status in _VALID
+            for r in regions
+        )
+    ]
+    return ", ".join(codes)
+
+
+def _remedy(
+    matrix: ExemptionMatrix, reason: Reason, failing: Sequence[Region], everywhere: Sequence[Region]
+) -> str:
+    """The fix text: which regions to drop, which would pass, which reasons would work."""
+    names = {r.code for r in failing}
+    passing = [r for r in everywhere if r.code not in names]
+    no_tax = [r.short for r in failing if not r.sales_tax]
+    parts = [f"Remove {_join(failing)} from the certificate"]
+    if passing:
+        parts.append(f" and send it for {_join(passing)} only")
+    if no_tax:
+        verb = "has" if len(no_tax) == 1 else "have"
+        parts.append(
+            f" ({', '.join(no_tax)} {verb} no statewide sales tax: no reason is exempt there)"
+        )
+    alternatives = _alternatives(matrix, everywhere, reason.code)
+    if alternatives:
+        parts.append(f", or use a reason exempt in all of its regions: {alternatives}")
+    elif len(everywhere) > 1:
+        parts.append(
+            f"; no other reason is known to be exempt in all of {_join(everywhere)}, "
+            "so split it into one certificate per region"
+        )
+    return "".join(parts) + "."
+
+
+def _cells(
+    cert: ExemptionCertificate, ctx: Context
+) -> tuple[Reason | None, list[tuple[int, Region, Cell]], list[Region]]:
+    """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
+    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
+    if reason is None or reason.code == "TAXABLE":
+        return None, [], []
+    matrix = ctx.matrix
+    regions = resolved_regions(cert)
+    known = []
+    for i, region in regions:
+        cell = matrix.cell_by_code(reason.code, region.code)
+        if cell is not None:
+            known.append((i, region, cell))
+    return reason, known, [r for _, r in regions]
+
+
+def _matrix_hits(
+    cert: ExemptionCertificate,
+    ctx: Context,
+    status: str,
+    confidence: str | None,
+    problem: str,
+) -> Iterator[Hit]:
+    """One hit naming every region whose cell has ``status`` (and ``confidence``, if given)."""
+    reason, known, everywhere = _cells(cert, ctx)
+    picked = [
+        k
+        for k in known
+        if k[2].status == status and (confidence is None or k[2].confidence == confidence)
+    ]
+    if reason is None or not picked:
+        return
+    regions = [r for _, r, _ in picked]
+    yield Hit(
+        loc=("regions", picked[0][0]),
+        params={
+            "reason": reason.code,
+            "regions": _join(regions),
+            "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
+            "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
+        },
+        errors={f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked},
+    )
+
+
+@rule(
+    code=3001,
+    name="region-unknown",
+    severity=Severity.WARNING,
+    message="Exposure zone {region!r} isn't a US state, a Canadian province or Canada (GST).",
+    summary="AvaTax accepts exemptions only for state or province level exposure zones; "
+    "{region!r} is not one, so it would not reach AvaTax.",
+    fix="Use the state or province code or its full name (for example WA or Washington) "
+    "instead of {region!r}.",
+)
+def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificate regions that are not a US state, DC, a US
+    territory, a Canadian province or territory, or the Canada (GST) zone.
+
+    Why is this bad? AvaTax accepts exemptions only at state or province level;
+    custom local exposure zones stay in CertCapture (RULES.md 2, "Edit Exposure
+    Zones and Exempt Reasons"). A misspelt zone name cannot be matched either.
+    It is a warning because a zone we do not recognise might be a deliberate
+    CertCapture-only zone.
+
+    Example: ``{"regions": ["Washingotn"]}``
+
+    Use instead: ``{"regions": ["WA"]}``
+    """
+    for i, value in enumerate(cert.regions):
+        if lookup_region(value) is None:
+            yield Hit(
+                loc=("regions", i),
+                params={"region": value.strip()},
+                errors={f"regions[{i}]": "not a state or province level exposure zone"},
+            )
+
+
+@rule(
+    code=3101,
+    name="reason-not-exempt-in-region",
+    severity=Severity.ERROR,
+    message="Reason Code {reason} isn't exempt in region(s): {regions}. "
+    "(Invalid ExemptReasonId and region combination)",
+    summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
+    "CertCapture sends all regions in one call, so the whole certificate fails.",
+    fix="{remedy}",
+)
+def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificate regions where Avalara states that the
+    exempt reason is not exempt (a ``not_exempt`` cell of confidence ``sourced``).
+
+    Why is this bad? CertCapture syncs a multi-jurisdictional certificate in
+    one API call; a reason that is not exempt in any one region fails the call
+    for every region, and the History tab shows "Reason Code X isn't exempt in
+    region(s)". States without a statewide sales tax (AK, DE, MT, NH, OR)
+    always fail (ERRORS.md A1, matrix/NOTES.md 2.4).
+
+    Example: ``{"exempt_reason": "G", "regions": ["WA", "NH"]}``
+
+    Use instead: ``{"exempt_reason": "G", "regions": ["WA"]}``
+    """
+    yield from _matrix_hits(cert, ctx, "not_exempt", "sourced", "not exempt per Avalara")
+
+
+@rule(
+    code=3102,
+    name="reason-likely-not-exempt-in-region",
+    severity=Severity.WARNING,
+    message="Reason Code {reason} is probably not exempt in region(s): {regions}.",
+    summary="State or provincial law (or an inference from it), not Avalara's own table, says "
+    "reason {reason} is not exempt in {regions}; CertCapture may reject the certificate or "
+    "the exemption may not apply there.",
+    fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
+    "not allowed there: {remedy}",
+)
+def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificate regions where the law (or a documented
+    inference) says the reason is not exempt, but Avalara has not said so.
+
+    Why is this bad? The exemption probably does not apply there, and if
+    Avalara's matrix agrees the sync fails for every region. Only a warning:
+    the cell is not Avalara's statement (research/README.md, matrix policy 2).
+
+    Example: ``{"exempt_reason": "E", "regions": ["CA"]}`` (California has no
+    general exemption for charitable organisations, CDTFA Pub 18).
+
+    Use instead: a reason the purchaser qualifies for in every region, or one
+    certificate per region.
+    """
+    yield from _matrix_hits(cert, ctx, "not_exempt", "inferred", "probably not exempt")
+
+
+@rule(
+    code=3103,
+    name="reason-partially-exempt-in-region",
+    severity=Severity.INFO,
+    message="Reason Code {reason} is only partly or conditionally exempt in region(s): {regions}.",
+    summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced rate.",
+    fix="Make sure the purchaser meets the condition: {conditions}",
+)
+def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificate regions where the reason is a partial or
+    conditional exemption (a ``partial`` cell): for example only the home
+    state's own government, only organisations located in the state, or a
+    reduced rate (California H and I).
+
+    Why is this bad? It is not an error: the certificate syncs. But the
+    exemption applies only when the condition holds, so the purchaser may
+    still owe tax.
+
+    Example: ``{"exempt_reason": "B", "regions": ["NY"]}`` (New York exempts
+    only its own state government and subdivisions).
+
+    Use instead: nothing to change when the condition holds.
+    """
+    yield from _matrix_hits(cert, ctx, "partial", None, "partial or conditional")

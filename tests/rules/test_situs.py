@@ -1,0 +1,107 @@
+"""Situs rules (3xxx): regions and the reason x region matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from certpreflight import ExemptionMatrix, validate
+from tests.conftest import TODAY, cert
+
+
+def findings(payload: dict[str, Any], matrix: ExemptionMatrix, code: int) -> list[Any]:
+    return [f for f in validate(payload, today=TODAY, matrix=matrix).findings if f.code == code]
+
+
+def test_reason_not_exempt_lists_all_failing_regions_in_certificate_order(
+    small_matrix: ExemptionMatrix,
+) -> None:
+    """Every failing region is in one message, in certificate order, without country prefix."""
+    payload = cert(regions=["OR", "Washington", "US-NH"])
+    [f] = findings(payload, small_matrix, 3101)
+    assert f.message == (
+        "Reason Code G isn't exempt in region(s): OR, NH. "
+        "(Invalid ExemptReasonId and region combination)"
+    )
+    assert f.loc == ("regions", 0)
+    assert set(f.errors) == {"regions[0]", "regions[2]"}
+    assert f.severity.value == "error"
+
+
+def test_reason_not_exempt_fix_names_regions_to_drop_and_alternatives(
+    small_matrix: ExemptionMatrix,
+) -> None:
+    """The fix names the regions to drop, the ones that would pass and reasons that work."""
+    [f] = findings(cert(regions=["WA", "NH"]), small_matrix, 3101)
+    assert f.fix.startswith("Remove NH from the certificate and send it for WA only")
+    # D is exempt in WA but unknown in NH, so no reason works for both regions.
+    assert "split it into one certificate per region" in f.fix
+    [g] = findings(cert(regions=["WA", "TX", "NH"]), small_matrix, 3101)
+    assert "send it for WA, TX only" in g.fix
+
+
+def test_reason_alternatives_named_when_known(small_matrix: ExemptionMatrix) -> None:
+    """When another reason is exempt in every region, the fix names it."""
+    m = small_matrix.with_overrides({("G", "US-TX"): "not_exempt"})
+    [f] = findings(cert(regions=["WA", "TX"]), m, 3101)
+    assert "or use a reason exempt in all of its regions: D" in f.fix
+
+
+def test_reason_exempt_everywhere_passes(small_matrix: ExemptionMatrix) -> None:
+    """A reason exempt or unknown in every region gives no matrix finding."""
+    for code in (3101, 3102, 3103):
+        assert findings(cert(regions=["WA", "TX", "FL"]), small_matrix, code) == []
+
+
+def test_unknown_cells_are_silent(small_matrix: ExemptionMatrix) -> None:
+    """A reason with no known cell in the region produces nothing."""
+    assert (
+        validate(cert(exempt_reason="H", regions=["FL"]), today=TODAY, matrix=small_matrix).findings
+        == ()
+    )
+
+
+def test_inferred_not_exempt_is_a_warning(small_matrix: ExemptionMatrix) -> None:
+    """A law-derived not_exempt cell warns and does not fail the certificate."""
+    report = validate(cert(exempt_reason="E", regions=["CA"]), today=TODAY, matrix=small_matrix)
+    [f] = report.findings
+    assert f.code == 3102
+    assert f.severity.value == "warning"
+    assert f.message == "Reason Code E is probably not exempt in region(s): CA."
+    assert "CDTFA" in f.errors["regions[0]"]
+    assert report.ok
+
+
+def test_partial_is_info_with_condition(small_matrix: ExemptionMatrix) -> None:
+    """A partial cell gives an info finding that states the condition."""
+    [f] = findings(cert(exempt_reason="B", regions=["NY"]), small_matrix, 3103)
+    assert f.severity.value == "info"
+    assert "only New York's own government" in f.fix
+
+
+def test_default_matrix_rejects_no_sales_tax_states() -> None:
+    """With the built-in matrix, G in WA + NH fails for NH with Avalara's sourced cell."""
+    report = validate(cert(regions=["WA", "NH"]), today=TODAY)
+    [f] = report.errors
+    assert f.code == 3101
+    assert "region(s): NH." in f.message
+    assert "NH has no statewide sales tax" in f.fix
+
+
+def test_default_matrix_canada_only_reason_in_us() -> None:
+    """P (commercial aquaculture) is Canada only: an error in a US state."""
+    report = validate(cert(exempt_reason="P", regions=["WA"]), today=TODAY)
+    assert 3101 in report.codes()
+
+
+def test_region_unknown_warns(small_matrix: ExemptionMatrix) -> None:
+    """A region that is no state or province is a warning naming the value."""
+    [f] = findings(cert(regions=["WA", "Orleans Parish"]), small_matrix, 3001)
+    assert f.loc == ("regions", 1)
+    assert "'Orleans Parish'" in f.message
+    assert f.severity.value == "warning"
+
+
+def test_regions_in_every_spelling_resolve(small_matrix: ExemptionMatrix) -> None:
+    """Codes, ISO codes, names and exposure-zone objects all resolve."""
+    for regions in (["NH"], ["us-nh"], ["New Hampshire"], [{"name": "New Hampshire"}]):
+        assert findings(cert(regions=regions), small_matrix, 3101), regions
