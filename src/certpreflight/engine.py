@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +30,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import path
+from certpreflight.rules._base import Check, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -72,26 +73,37 @@ def _check_known(keys: tuple[str, ...]) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class _RuleSet:
+    """The rules that run, resolved once per distinct (select, ignore, profile)."""
+
+    rules: tuple[Rule, ...]
+    checks: tuple[tuple[Rule, Check], ...]
+    codes: frozenset[int]
+
+
 @lru_cache(maxsize=256)
-def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> tuple[Rule, ...]:
+def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     if profile not in ALL_PROFILES:
         raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
     _check_known(select)
     _check_known(ignore)
-    return tuple(
+    rules = tuple(
         r
         for r in CATALOGUE
         if profile in r.profiles
         and (not select or any(_matches(r, k) for k in select))
         and not any(_matches(r, k) for k in ignore)
     )
+    checks = tuple((r, r.check) for r in rules if r.check is not None)
+    return _RuleSet(rules, checks, frozenset(r.code for r in rules))
 
 
 def active_rules(
     *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
-    return _active(_as_keys(select), _as_keys(ignore), profile)
+    return _active(_as_keys(select), _as_keys(ignore), profile).rules
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -216,18 +228,39 @@ def _parse(payload: Payload) -> tuple[ExemptionCertificate | None, list[Finding]
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _run(payload: Payload, rules: tuple[Rule, ...], codes: frozenset[int], ctx: Context) -> Report:
+def _run(payload: Payload, ruleset: _RuleSet, ctx: Context) -> Report:
     cert, findings, raw_id = _parse(payload)
     if findings:
-        findings = [f for f in findings if f.code in codes]
+        findings = [f for f in findings if f.code in ruleset.codes]
     if cert is not None:
-        for rule in rules:
-            if rule.check is not None:
-                for hit in rule.check(cert, ctx):
-                    findings.append(rule.finding(hit))
+        for rule, check in ruleset.checks:
+            for hit in check(cert, ctx):
+                findings.append(rule.finding(hit))
     if len(findings) > 1:
-        findings.sort(key=lambda f: f.code)
+        findings.sort(key=_by_code)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
+
+
+def _by_code(finding: Finding) -> int:
+    return finding.code
+
+
+_CONTEXTS: dict[tuple[dt.date, int, str], Context] = {}
+
+
+def _context(today: dt.date, matrix: ExemptionMatrix, profile: str) -> Context:
+    """Contexts without options are immutable, so they are shared between calls.
+
+    Keyed by the matrix's identity (hashing a matrix walks every cell); the
+    cached Context keeps its matrix alive, so the identity can't be reused.
+    """
+    key = (today, id(matrix), profile)
+    ctx = _CONTEXTS.get(key)
+    if ctx is None:
+        if len(_CONTEXTS) >= 64:
+            _CONTEXTS.clear()
+        ctx = _CONTEXTS[key] = Context(today, matrix, profile, _NO_OPTIONS)
+    return ctx
 
 
 def _setup(
@@ -238,19 +271,21 @@ def _setup(
     ignore: Selector,
     profile: str,
     options: Mapping[str, Any] | None,
-) -> tuple[tuple[Rule, ...], frozenset[int], Context]:
-    if today is not None and not isinstance(today, dt.date):
+) -> tuple[_RuleSet, Context]:
+    if today is None:
+        today = dt.date.today()
+    elif not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
-    if matrix is not None and not isinstance(matrix, ExemptionMatrix):
+    if matrix is None:
+        matrix = ExemptionMatrix.default()
+    elif not isinstance(matrix, ExemptionMatrix):
         raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-    rules = active_rules(select=select, ignore=ignore, profile=profile)
-    ctx = Context(
-        today=today if today is not None else dt.date.today(),
-        matrix=matrix if matrix is not None else ExemptionMatrix.default(),
-        profile=profile,
-        options=MappingProxyType(dict(options)) if options else _NO_OPTIONS,
-    )
-    return rules, frozenset(r.code for r in rules), ctx
+    ruleset = _active(_as_keys(select), _as_keys(ignore), profile)
+    if options:
+        ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
+    else:
+        ctx = _context(today, matrix, profile)
+    return ruleset, ctx
 
 
 def validate(
@@ -278,7 +313,7 @@ def validate(
     >>> report.findings[0].message
     "Reason Code G isn't exempt in region(s): NH. (Invalid ExemptReasonId and region combination)"
     """
-    rules, codes, ctx = _setup(
+    ruleset, ctx = _setup(
         today=today,
         matrix=matrix,
         select=select,
@@ -286,7 +321,7 @@ def validate(
         profile=profile,
         options=options,
     )
-    return _run(payload, rules, codes, ctx)
+    return _run(payload, ruleset, ctx)
 
 
 def validate_many(
@@ -304,7 +339,7 @@ def validate_many(
     Same options as :func:`validate`; they are resolved (and checked) once,
     when this is called, for the whole run.
     """
-    rules, codes, ctx = _setup(
+    ruleset, ctx = _setup(
         today=today,
         matrix=matrix,
         select=select,
@@ -312,4 +347,4 @@ def validate_many(
         profile=profile,
         options=options,
     )
-    return (_run(payload, rules, codes, ctx) for payload in payloads)
+    return (_run(payload, ruleset, ctx) for payload in payloads)

@@ -56,10 +56,12 @@ def customer_hit(customer: Customer, index: int, field: str, problem: str, **par
 def _missing(field: str) -> Check:
     """A check yielding one hit per linked customer whose ``field`` is empty."""
 
-    def check(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
-        for i, customer in enumerate(cert.customers):
-            if blank(getattr(customer, field)):
-                yield customer_hit(customer, i, field, "empty value")
+    def check(cert: ExemptionCertificate, ctx: Context) -> list[Hit]:
+        return [
+            customer_hit(customer, i, field, "empty value")
+            for i, customer in enumerate(cert.customers)
+            if (value := getattr(customer, field)) is None or not value.strip()
+        ]
 
     return check
 

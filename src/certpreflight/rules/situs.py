@@ -11,6 +11,7 @@ cells are known, and how sure we are, is the matrix's business
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 
 from certpreflight.findings import Severity
@@ -85,14 +86,31 @@ def _remedy(
     return "".join(parts) + "."
 
 
-def _cells(
-    cert: ExemptionCertificate, ctx: Context
-) -> tuple[Reason | None, list[tuple[int, Region, Cell]], list[Region]]:
-    """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
+_last = threading.local()
+
+_Cells = tuple["Reason | None", list[tuple[int, Region, Cell]], list[Region]]
+
+
+def _cells(cert: ExemptionCertificate, ctx: Context) -> _Cells:
+    """The certificate's reason, its (index, region, cell) for every known cell, and its regions.
+
+    Rules 3101-3103 all need this; the last result is kept per thread, keyed by
+    the certificate and matrix objects themselves, so it is computed once per
+    certificate without any shared mutable state between threads.
+    """
+    last = getattr(_last, "value", None)
+    if last is not None and last[0] is cert and last[1] is ctx.matrix:
+        result: _Cells = last[2]
+        return result
+    result = _compute_cells(cert, ctx.matrix)
+    _last.value = (cert, ctx.matrix, result)
+    return result
+
+
+def _compute_cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
     reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
     if reason is None or reason.code == "TAXABLE":
         return None, [], []
-    matrix = ctx.matrix
     regions = resolved_regions(cert)
     known = []
     for i, region in regions:

@@ -1,0 +1,1 @@
+"""Benchmarks for certpreflight (run: ``python -m benchmarks``)."""
