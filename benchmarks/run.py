@@ -29,7 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from benchmarks.generate import certificates, main as generate_main, native_certificates
+from benchmarks.generate import certificates, native_certificates
+from benchmarks.generate import main as generate_main
 from certpreflight import validate, validate_many
 
 TODAY = dt.date(2026, 11, 21)
