@@ -85,7 +85,7 @@ def avatax_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAvaTax]:
         monkeypatch.delenv(name, raising=False)
     server = _Server(("127.0.0.1", 0), _Handler)
     server.fake = FakeAvaTax(url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield server.fake
