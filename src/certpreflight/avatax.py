@@ -41,6 +41,7 @@ method and status at INFO; it logs bodies only when the client was built with
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import string
@@ -323,6 +324,11 @@ AVATAX_ERRORS: Mapping[int, _Known] = MappingProxyType(
     }
 )
 
+#: Any other AvaTax error: the number, code name and text stay in the finding's ``errors``.
+_REJECTED = _Known(
+    REJECTED_CODE, "avatax-rejected", (), "Correct what AvaTax names and send again."
+)
+
 _BY_AVATAX_NAME: Mapping[str, int] = MappingProxyType(
     {name.lower(): number for number, k in AVATAX_ERRORS.items() for name in k.avatax_names}
 )
@@ -351,16 +357,15 @@ def _has_fields(template: str) -> bool:
         return True
 
 
-def _rule_texts(known: _Known) -> tuple[str, str, str]:
-    """(name, type, fix) from the catalogue rule when it exists, else from the table."""
+def _rule_texts(known: _Known) -> tuple[str, str]:
+    """(name, fix) from the catalogue rule when it exists, else from the table."""
     from certpreflight.rules import get_rule  # noqa: PLC0415 (the catalogue imports the engine)
 
     try:
         rule = get_rule(known.code)
     except KeyError:
-        return known.name, FAMILIES[known.code // 1000], known.fix
-    fix = known.fix if _has_fields(rule.fix) else rule.fix
-    return rule.name, rule.type, fix
+        return known.name, known.fix
+    return rule.name, known.fix if _has_fields(rule.fix) else rule.fix
 
 
 def _certcapture(description: str) -> dict[str, Any] | None:
@@ -397,29 +402,44 @@ def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> F
     if target:
         errors["target"] = target
     severity = _SEVERITIES.get(_text(detail.get("severity")).lower(), Severity.ERROR)
-    known = AVATAX_ERRORS.get(number) if number is not None else None
-    if known is None:
-        return Finding(
-            code=REJECTED_CODE,
-            name="avatax-rejected",
-            type=FAMILIES[REJECTED_CODE // 1000],
-            severity=severity,
-            message=message,
-            summary=summary,
-            fix=f"See {help_link}" if help_link else "Correct what AvaTax names and send again.",
-            errors=MappingProxyType(errors),
-        )
-    name, family, fix = _rule_texts(known)
+    known = AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+    name, fix = _rule_texts(known)
+    if known is _REJECTED and help_link:
+        fix = f"See {help_link}"
+    return _finding(
+        known.code,
+        name,
+        message=message,
+        summary=summary,
+        fix=fix,
+        errors=errors,
+        severity=severity,
+        loc=known.loc,
+    )
+
+
+def _finding(
+    code: int,
+    name: str,
+    *,
+    message: str,
+    summary: str,
+    fix: str,
+    errors: Mapping[str, str],
+    severity: Severity = Severity.ERROR,
+    loc: tuple[str | int, ...] = (),
+) -> Finding:
+    """A Finding outside the catalogue's rules: its type follows from the code's family."""
     return Finding(
-        code=known.code,
+        code=code,
         name=name,
-        type=family,
+        type=FAMILIES[code // 1000],
         severity=severity,
         message=message,
         summary=summary,
         fix=fix,
-        errors=MappingProxyType(errors),
-        loc=known.loc,
+        errors=MappingProxyType(dict(errors)),
+        loc=loc,
     )
 
 
@@ -463,32 +483,28 @@ def findings_from_avatax_error(body: Any) -> list[Finding]:
 
 def _unreadable(body: Any) -> Finding:
     size = len(body) if isinstance(body, (str, bytes, bytearray)) else 0
-    return Finding(
-        code=REJECTED_CODE,
-        name="avatax-rejected",
-        type=FAMILIES[REJECTED_CODE // 1000],
-        severity=Severity.ERROR,
+    return _finding(
+        REJECTED_CODE,
+        "avatax-rejected",
         message="AvaTax rejected the request without an error the library could read.",
         summary=f"The reply was not an AvaTax error envelope ({type(body).__name__}, {size} "
         "characters); a proxy or gateway may have answered instead of AvaTax.",
         fix="Check the HTTP status and the service's status page, then send again.",
-        errors=MappingProxyType({"avatax": "no error envelope"}),
+        errors={"avatax": "no error envelope"},
     )
 
 
 def _unreachable(exc: BaseException) -> Finding:
     kind = type(exc).__name__
-    return Finding(
-        code=UNREACHABLE_CODE,
-        name="avatax-unreachable",
-        type=FAMILIES[UNREACHABLE_CODE // 1000],
-        severity=Severity.ERROR,
+    return _finding(
+        UNREACHABLE_CODE,
+        "avatax-unreachable",
         message=f"AvaTax could not be reached ({kind}).",
         summary="The request got no readable HTTP answer. If it reached AvaTax before "
         "failing, the records may have been created anyway.",
         fix="Check the network and the base URL; query the company's certificates or customers "
         "before sending again, so nothing is created twice.",
-        errors=MappingProxyType({"avatax": kind}),
+        errors={"avatax": kind},
     )
 
 
@@ -688,17 +704,13 @@ def create_certificates_checked(
     certificate instead of an iterable, a client that logs bodies.
     """
     _refuse_body_logging(client)
-    options = _options(validate_options)
     ready, held = _check(
-        certificates, options, lambda c: to_avatax_certificates(c, company_id=company_id)
+        certificates,
+        _options(validate_options),
+        lambda cert: to_avatax_certificates(cert, company_id=company_id),
     )
-    return _send(
-        lambda bodies: client.create_certificates(company_id, bodies),
-        ready,
-        held,
-        what="create_certificates",
-        dry_run=dry_run,
-    )
+    call = functools.partial(client.create_certificates, company_id)
+    return _send(call, ready, held, what="create_certificates", dry_run=dry_run)
 
 
 def create_customers_checked(
@@ -730,10 +742,5 @@ def create_customers_checked(
         return out
 
     ready, held = _check(certificates, _options(validate_options), bodies)
-    return _send(
-        lambda model: client.create_customers(company_id, model),
-        ready,
-        held,
-        what="create_customers",
-        dry_run=dry_run,
-    )
+    call = functools.partial(client.create_customers, company_id)
+    return _send(call, ready, held, what="create_customers", dry_run=dry_run)
