@@ -58,6 +58,7 @@ from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import get_rule
 
 __all__ = [
     "AVATAX_ERRORS",
@@ -359,8 +360,6 @@ def _has_fields(template: str) -> bool:
 
 def _rule_texts(known: _Known) -> tuple[str, str]:
     """(name, fix) from the catalogue rule when it exists, else from the table."""
-    from certpreflight.rules import get_rule  # noqa: PLC0415 (the catalogue imports the engine)
-
     try:
         rule = get_rule(known.code)
     except KeyError:
@@ -394,10 +393,9 @@ def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> F
     summary = description or message
     inner = _certcapture(description)
     if inner is not None:
-        errors["certcapture"] = f"{_text(inner.get('code'))}: {_text(inner.get('error'))}"
-        summary = f"CertCapture rejected it (code {_text(inner.get('code'))}): " + _text(
-            inner.get("error")
-        )
+        cc_code, cc_error = _text(inner.get("code")), _text(inner.get("error"))
+        errors["certcapture"] = f"{cc_code}: {cc_error}"
+        summary = f"CertCapture rejected it (code {cc_code}): {cc_error}"
     target = _text(detail.get("refersTo")) or _text(envelope.get("target"))
     if target:
         errors["target"] = target
