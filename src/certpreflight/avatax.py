@@ -1,0 +1,744 @@
+"""Send checked certificates and customers to AvaTax through the official SDK.
+
+The bridge between certpreflight and the AvaTax REST v2 Python SDK (PyPI
+``Avalara``, module ``avalara``; install it with ``pip install
+'certpreflight[avatax]'``). Three layers, each usable alone:
+
+* :func:`to_avatax_certificates` / :func:`to_avatax_customers` turn a
+  certificate in any dialect into CreateCertificates / CreateCustomers bodies
+  (camelCase dicts). They need no SDK.
+* :func:`findings_from_avatax_error` turns AvaTax's error envelope into
+  :class:`~certpreflight.Finding` records. It needs no SDK and never raises.
+* :func:`create_certificates_checked` / :func:`create_customers_checked`
+  validate every certificate, hold back those with errors, and send the rest in
+  one SDK call. HTTP errors and transport errors come back as findings on the
+  sent items, so a caller handles one shape.
+
+Facts: ``../shared/research/avatax/SDK.md`` (method signatures, raw
+``requests.Response`` results, no client-side checks, logging caveat),
+``MODELS.md`` 1, 2 and 2a (field names) and ``ERRORS.md`` B (error numbers).
+
+AvaTax takes one exposure zone per certificate (``exposureZone``), so a
+certificate for several regions becomes one body per region. The split keeps
+the verdict: ``validate()`` of each body, with its customers merged back in,
+finds the same region-independent problems as the original, the same
+per-region problems for that body's region, and no body has an error unless the
+original has one. One legitimate difference: a certificate without a tax id
+for an SST state *and* another state gives 6201 (error) on the original, while
+the body for the other state alone gives 6202 (warning) instead.
+
+Nothing here logs a request or response body (customer names, addresses, tax
+ids, certificate images): log records carry counts, the company id, the HTTP
+status and exception class names only. The SDK's own logger writes URL,
+method and status at INFO; it logs bodies only when the client was built with
+``is_log_req_resp_allowed=True``, which the senders refuse.
+
+>>> bodies = to_avatax_certificates({"exempt_reason": "G", "regions": ["WA", "TX"],
+...     "filename": "c.pdf", "customers": [{"customer_number": "C-1"}]})
+>>> [(b["exposureZone"], b["exemptionReason"]) for b in bodies]
+[({'name': 'Washington'}, {'name': 'RESALE'}), ({'name': 'Texas'}, {'name': 'RESALE'})]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from certpreflight.engine import Payload, validate_many
+from certpreflight.findings import FAMILIES, Finding, Report, Severity
+from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.reference.countries import country_code
+from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import get_rule
+
+__all__ = [
+    "AVATAX_ERRORS",
+    "REJECTED_CODE",
+    "UNREACHABLE_CODE",
+    "CertificateClient",
+    "CustomerClient",
+    "HeldItem",
+    "SendResult",
+    "SentItem",
+    "create_certificates_checked",
+    "create_customers_checked",
+    "findings_from_avatax_error",
+    "to_avatax_certificates",
+    "to_avatax_customers",
+]
+
+log = logging.getLogger(__name__)
+
+
+# --- the SDK, as far as this module uses it -------------------------------------------------------
+
+
+class CertificateClient(Protocol):
+    """What :func:`create_certificates_checked` needs: ``avalara.AvataxClient`` has it."""
+
+    def create_certificates(self, companyId: Any, model: Any, include: Any = None) -> Any:  # noqa: N803 (the SDK's name)
+        """``POST /api/v2/companies/{companyId}/certificates``; returns a ``requests.Response``."""
+
+
+class CustomerClient(Protocol):
+    """What :func:`create_customers_checked` needs: ``avalara.AvataxClient`` has it."""
+
+    def create_customers(self, companyId: Any, model: Any) -> Any:  # noqa: N803 (the SDK's name)
+        """``POST /api/v2/companies/{companyId}/customers``; returns a ``requests.Response``."""
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+def _certificate(payload: Payload) -> ExemptionCertificate:
+    """The model for a payload of any dialect; pydantic's ValidationError if it can't be read."""
+    if isinstance(payload, ExemptionCertificate):
+        return payload
+    if isinstance(payload, (str, bytes, bytearray)):
+        return ExemptionCertificate.model_validate_json(payload)
+    if isinstance(payload, Mapping):
+        return ExemptionCertificate.model_validate(payload)
+    raise TypeError(
+        f"expected an ExemptionCertificate, a mapping or JSON text, not {type(payload).__name__}"
+    )
+
+
+def _number(value: float) -> float | int:
+    """100.0 -> 100, so bodies read like the ones in AvaTax's docs."""
+    return int(value) if value.is_integer() else value
+
+
+def _zone(value: str) -> str:
+    """The exposure-zone name AvaTax expects ("Washington"), or the value as given."""
+    region = lookup_region(value)
+    return region.name if region is not None else value.strip()
+
+
+def _zones(cert: ExemptionCertificate) -> list[str]:
+    """One zone name per distinct region, in certificate order (duplicates dropped)."""
+    return list(dict.fromkeys(_zone(value) for value in cert.regions))
+
+
+def _reason(cert: ExemptionCertificate) -> dict[str, Any] | None:
+    if cert.exempt_reason is not None and cert.exempt_reason.strip():
+        reason = lookup_reason(cert.exempt_reason)
+        return {"name": reason.avatax_name if reason is not None else cert.exempt_reason}
+    if cert.exempt_reason_id is not None:
+        ident = cert.exempt_reason_id
+        return {"id": int(ident) if ident.isdigit() else ident}
+    return None
+
+
+def _customer_link(customer: Customer, company_id: int | str | None) -> dict[str, Any]:
+    link: dict[str, Any] = {"customerCode": customer.customer_number}
+    if company_id is not None:
+        link["companyId"] = company_id
+    return link
+
+
+def _shared_fields(cert: ExemptionCertificate, company_id: int | str | None) -> dict[str, Any]:
+    """The fields every per-region body of ``cert`` carries (all but the exposure zone)."""
+    fields: dict[str, Any] = {
+        "signedDate": cert.effective_date.isoformat() if cert.effective_date else None,
+        "expirationDate": cert.expiration_date.isoformat() if cert.expiration_date else None,
+        "filename": cert.filename,
+        "pdf": cert.pdf,
+        "pages": list(cert.pages) if cert.pages is not None else None,
+        "exemptionNumber": cert.tax_id,
+        "exemptPercentage": None
+        if cert.exempt_percentage is None
+        else _number(cert.exempt_percentage),
+        "isSingleCertificate": cert.single_use,
+        "exemptionReason": _reason(cert),
+        "exemptReasonDescription": cert.exempt_reason_description,
+        "taxNumberType": cert.tax_id_type,
+        "businessNumberType": cert.business_type,
+        "valid": cert.valid,
+        "poNumbers": [{"poNumber": po} for po in cert.po_numbers] or None,
+        "customers": [_customer_link(c, company_id) for c in cert.customers] or None,
+    }
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def to_avatax_certificates(
+    certificate: Payload, *, company_id: int | str | None = None
+) -> list[dict[str, Any]]:
+    """CreateCertificates bodies (AvaTax REST v2 ``CertificateModel``), one per region.
+
+    ``certificate`` is a model, a mapping in any dialect or JSON text. Regions
+    become exposure zones by their full AvaTax names (``{"name": "Washington"}``);
+    a region that does not resolve is sent as given, and a certificate without
+    regions gives one body without ``exposureZone`` (AvaTax answers 1207). The
+    reason is sent by its AvaTax name (``{"name": "RESALE"}``). Customers are
+    linked by customer code (with ``companyId`` when given); create them with
+    :func:`to_avatax_customers`. Empty fields are left out. Raises pydantic's
+    ``ValidationError`` (a ``ValueError``) for input that can't be read at all:
+    :func:`certpreflight.validate` says why.
+    """
+    cert = _certificate(certificate)
+    shared = _shared_fields(cert, company_id)
+    zones = _zones(cert)
+    if not zones:
+        return [shared]
+    return [{**shared, "exposureZone": {"name": zone}} for zone in zones]
+
+
+def _customer_region(customer: Customer) -> str | None:
+    """The 2-3 character code AvaTax wants for ``region`` ("WA" for "Washington")."""
+    if customer.region is None:
+        return None
+    region = lookup_region(customer.region, customer.country)
+    return region.short if region is not None else customer.region
+
+
+def _customer_country(customer: Customer) -> str | None:
+    """The ISO 3166-1 alpha-2 code AvaTax wants for ``country`` ("US" for "USA")."""
+    if customer.country is None:
+        return None
+    return country_code(customer.country) or customer.country
+
+
+def to_avatax_customers(
+    certificate: Payload, *, company_id: int | str | None = None
+) -> list[dict[str, Any]]:
+    """CreateCustomers bodies (AvaTax REST v2 ``CustomerModel``) for the linked customers.
+
+    One body per linked customer, in order, with ``customerCode``, ``name``,
+    ``line1``, ``line2``, ``city``, ``region``, ``postalCode``, ``country`` and
+    ``companyId`` when given; empty fields are left out. Regions and countries
+    that resolve are sent as the codes AvaTax expects (``WA``, ``US``), anything
+    else as given.
+    """
+    cert = _certificate(certificate)
+    bodies = []
+    for customer in cert.customers:
+        fields: dict[str, Any] = {
+            "companyId": company_id,
+            "customerCode": customer.customer_number,
+            "name": customer.name,
+            "line1": customer.address_line1,
+            "line2": customer.address_line2,
+            "city": customer.city,
+            "region": _customer_region(customer),
+            "postalCode": customer.postal_code,
+            "country": _customer_country(customer),
+        }
+        bodies.append({key: value for key, value in fields.items() if value is not None})
+    return bodies
+
+
+# --- AvaTax errors -> findings --------------------------------------------------------------------
+
+#: Finding code for an AvaTax error with no matching rule (not a catalogue rule: no check).
+REJECTED_CODE = 2900
+#: Finding code for a send that never got an HTTP answer (connection refused, timeout).
+UNREACHABLE_CODE = 5900
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A known AvaTax error number and the certpreflight rule that predicts it."""
+
+    code: int
+    name: str
+    avatax_names: tuple[str, ...]
+    fix: str
+    loc: tuple[str | int, ...] = ()
+
+
+#: AvaTax error number -> the rule that predicts it (ERRORS.md B; names old and new).
+AVATAX_ERRORS: Mapping[int, _Known] = MappingProxyType(
+    {
+        125: _Known(
+            3201,
+            "country-invalid",
+            ("InvalidCountry",),
+            "Send the customer's country as a 2-letter ISO 3166-1 code, for example US or CA.",
+        ),
+        126: _Known(
+            3202,
+            "region-not-in-country",
+            ("InvalidCountryRegion",),
+            "Send a region code that exists in the customer's country, for example WA in US.",
+        ),
+        317: _Known(
+            3301,
+            "postal-code-invalid",
+            ("InvalidPostalCode",),
+            "Send a postal code in the format of the customer's country (98101, K1A 0B1).",
+        ),
+        1200: _Known(
+            6302,
+            "business-type-invalid",
+            ("InvalidBusinessType",),
+            "Use a Streamlined Sales Tax business type code from 1 to 20.",
+            ("business_type",),
+        ),
+        1204: _Known(
+            2401,
+            "attachment-missing",
+            ("MissingRequiredFields",),
+            "Give the certificate exactly one of filename, pdf or pages.",
+        ),
+        1207: _Known(
+            3002,
+            "regions-missing",
+            ("MissingExposureZone",),
+            "Give the certificate an exposure zone, for example {'name': 'Washington'}.",
+            ("regions",),
+        ),
+        1210: _Known(
+            2301,
+            "reason-missing",
+            ("MissingExemptReason",),
+            "Set the exempt reason (for example G / RESALE) the purchaser claims.",
+            ("exempt_reason",),
+        ),
+        1211: _Known(
+            2302,
+            "reason-unknown",
+            ("InvalidExemptReason",),
+            "Use a reason from ListCertificateExemptReasons, such as RESALE.",
+            ("exempt_reason",),
+        ),
+        1213: _Known(
+            2402,
+            "attachment-conflicting",
+            ("ConflictingFields",),
+            "Give the certificate only one of filename, pdf or pages.",
+        ),
+        1214: _Known(
+            2403,
+            "attachment-empty",
+            ("InvalidPdfOrImageFile",),
+            "Send the certificate's PDF or page images as non-empty Base64.",
+        ),
+    }
+)
+
+#: Any other AvaTax error: the number, code name and text stay in the finding's ``errors``.
+_REJECTED = _Known(
+    REJECTED_CODE, "avatax-rejected", (), "Correct what AvaTax names and send again."
+)
+
+_BY_AVATAX_NAME: Mapping[str, int] = MappingProxyType(
+    {name.lower(): number for number, k in AVATAX_ERRORS.items() for name in k.avatax_names}
+)
+
+_SEVERITIES = {"warning": Severity.WARNING, "success": Severity.INFO}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _has_fields(template: str) -> bool:
+    try:
+        return any(name is not None for _, name, _, _ in string.Formatter().parse(template))
+    except ValueError:
+        return True
+
+
+def _rule_texts(known: _Known) -> tuple[str, str]:
+    """(name, fix) from the catalogue rule when it exists, else from the table."""
+    try:
+        rule = get_rule(known.code)
+    except KeyError:
+        return known.name, known.fix
+    return rule.name, known.fix if _has_fields(rule.fix) else rule.fix
+
+
+def _certcapture(description: str) -> dict[str, Any] | None:
+    """CertCapture's ``{"success":false,"code":..,"error":..}`` inside a 1203 description."""
+    if not description.startswith("{"):
+        return None
+    try:
+        inner = json.loads(description)
+    except ValueError:
+        return None
+    return inner if isinstance(inner, dict) and "error" in inner else None
+
+
+def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> Finding:
+    """One ``details[]`` entry (or the envelope itself) -> one Finding."""
+    avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
+    number = _as_int(detail.get("number"))
+    if number is None:
+        number = _BY_AVATAX_NAME.get(avatax_name.lower())
+    message = _text(detail.get("message")) or _text(envelope.get("message"))
+    message = message or "AvaTax rejected the request."
+    description = _text(detail.get("description"))
+    help_link = _text(detail.get("helpLink"))
+    label = " ".join(p for p in (str(number) if number is not None else "", avatax_name) if p)
+    errors = {"avatax": f"{label}: {message}" if label else message}
+    summary = description or message
+    inner = _certcapture(description)
+    if inner is not None:
+        cc_code, cc_error = _text(inner.get("code")), _text(inner.get("error"))
+        errors["certcapture"] = f"{cc_code}: {cc_error}"
+        summary = f"CertCapture rejected it (code {cc_code}): {cc_error}"
+    target = _text(detail.get("refersTo")) or _text(envelope.get("target"))
+    if target:
+        errors["target"] = target
+    severity = _SEVERITIES.get(_text(detail.get("severity")).lower(), Severity.ERROR)
+    known = AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+    name, fix = _rule_texts(known)
+    if known is _REJECTED and help_link:
+        fix = f"See {help_link}"
+    return _finding(
+        known.code,
+        name,
+        message=message,
+        summary=summary,
+        fix=fix,
+        errors=errors,
+        severity=severity,
+        loc=known.loc,
+    )
+
+
+def _finding(
+    code: int,
+    name: str,
+    *,
+    message: str,
+    summary: str,
+    fix: str,
+    errors: Mapping[str, str],
+    severity: Severity = Severity.ERROR,
+    loc: tuple[str | int, ...] = (),
+) -> Finding:
+    """A Finding outside the catalogue's rules: its type follows from the code's family."""
+    return Finding(
+        code=code,
+        name=name,
+        type=FAMILIES[code // 1000],
+        severity=severity,
+        message=message,
+        summary=summary,
+        fix=fix,
+        errors=MappingProxyType(dict(errors)),
+        loc=loc,
+    )
+
+
+def _envelope(body: Any) -> Mapping[str, Any] | None:
+    if isinstance(body, (bytes, bytearray)):
+        body = body.decode("utf-8", errors="replace")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return None
+    error = body.get("error") if isinstance(body, Mapping) else None
+    return error if isinstance(error, Mapping) else None
+
+
+def findings_from_avatax_error(body: Any) -> list[Finding]:
+    """Findings for an AvaTax error response; at least one, and never raises.
+
+    ``body`` is the parsed JSON, or JSON text / bytes, of
+    ``{"error": {"code", "message", "target", "details": [...]}}``. Each detail
+    becomes a Finding: known numbers (:data:`AVATAX_ERRORS`) take the code and
+    name of the certpreflight rule that predicts them, and its fix; others get
+    code 2900 ``avatax-rejected`` with the help link as the fix. The message is
+    AvaTax's (``-0-`` placeholders as given), the summary its description; for
+    1203 the CertCapture error inside the description is unpacked.
+    ``errors["avatax"]`` keeps AvaTax's number, code name and message. Anything
+    that is not an error envelope gives one ``avatax-rejected`` finding.
+    """
+    try:
+        envelope = _envelope(body)
+        if envelope is None:
+            return [_unreadable(body)]
+        details = envelope.get("details")
+        entries = (
+            [d for d in details if isinstance(d, Mapping)] if isinstance(details, list) else []
+        )
+        return [_detail_finding(d, envelope) for d in entries or [envelope]]
+    except Exception:  # documented: never raises on odd input
+        return [_unreadable(body)]
+
+
+def _unreadable(body: Any) -> Finding:
+    size = len(body) if isinstance(body, (str, bytes, bytearray)) else 0
+    return _finding(
+        REJECTED_CODE,
+        "avatax-rejected",
+        message="AvaTax rejected the request without an error the library could read.",
+        summary=f"The reply was not an AvaTax error envelope ({type(body).__name__}, {size} "
+        "characters); a proxy or gateway may have answered instead of AvaTax.",
+        fix="Check the HTTP status and the service's status page, then send again.",
+        errors={"avatax": "no error envelope"},
+    )
+
+
+def _unreachable(exc: BaseException) -> Finding:
+    kind = type(exc).__name__
+    return _finding(
+        UNREACHABLE_CODE,
+        "avatax-unreachable",
+        message=f"AvaTax could not be reached ({kind}).",
+        summary="The request got no readable HTTP answer. If it reached AvaTax before "
+        "failing, the records may have been created anyway.",
+        fix="Check the network and the base URL; query the company's certificates or customers "
+        "before sending again, so nothing is created twice.",
+        errors={"avatax": kind},
+    )
+
+
+# --- checked senders ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeldItem:
+    """A certificate not sent because its report has errors."""
+
+    payload: Any
+    report: Report
+
+
+@dataclass(frozen=True, slots=True)
+class SentItem:
+    """A certificate that was sent (or, in a dry run, would be).
+
+    ``bodies`` are the JSON bodies it contributed to the one request.
+    ``report`` holds the validation findings (warnings, infos) followed by what
+    AvaTax said: the findings of an HTTP error or of a transport failure.
+    ``response`` is this item's part of the response JSON (the created records
+    when the reply is a list matching the bodies, else the whole reply); None in
+    a dry run or without an answer.
+    """
+
+    payload: Any
+    certificate: ExemptionCertificate
+    bodies: tuple[dict[str, Any], ...]
+    report: Report
+    response: Any = None
+
+    @property
+    def ok(self) -> bool:
+        """True when neither validation nor AvaTax reported an error."""
+        return self.report.ok
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a checked send did: the items sent (or to send) and the items held back."""
+
+    sent: tuple[SentItem, ...] = ()
+    held: tuple[HeldItem, ...] = ()
+    dry_run: bool = False
+    status_code: int | None = None
+    response: Any = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was held and every sent item went through."""
+        return not self.held and all(item.ok for item in self.sent)
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        """Every body of the one request, in order: what was (or would be) sent."""
+        return [body for item in self.sent for body in item.bodies]
+
+
+Bodies = Callable[[ExemptionCertificate], list[dict[str, Any]]]
+
+
+def _check(
+    payloads: Iterable[Payload], options: Mapping[str, Any], to_bodies: Bodies
+) -> tuple[list[tuple[Any, ExemptionCertificate, Report, list[dict[str, Any]]]], list[HeldItem]]:
+    """Validate every payload: (payload, model, report, bodies) to send, and the held ones."""
+    if isinstance(payloads, (Mapping, str, bytes, bytearray, ExemptionCertificate)):
+        raise TypeError("pass an iterable of certificates, not a single certificate")
+    payloads = list(payloads)
+    ready = []
+    held = []
+    for payload, report in zip(payloads, validate_many(payloads, **options), strict=True):
+        try:
+            cert = _certificate(payload) if report.ok else None
+        except ValidationError:
+            cert = None
+        if cert is None:
+            held.append(HeldItem(payload, report))
+        else:
+            ready.append((payload, cert, report, to_bodies(cert)))
+    return ready, held
+
+
+def _reply(response: Any) -> tuple[int | None, Any, bytes]:
+    """(status, parsed JSON or None, raw bytes) of a ``requests.Response``-like object."""
+    status = getattr(response, "status_code", None)
+    raw = getattr(response, "content", b"")
+    raw = raw if isinstance(raw, (bytes, bytearray)) else b""
+    try:
+        parsed = json.loads(raw) if raw else None
+    except ValueError:
+        parsed = None
+    return (status if isinstance(status, int) else None), parsed, bytes(raw)
+
+
+def _sdk_failure(exc: Exception) -> bool:
+    """True for errors of the wire, not of the program.
+
+    ``OSError`` covers every ``requests`` exception (connection refused, timeout).
+    The SDK's logging wrapper raises ``KeyError('x-correlation-id')`` when a reply
+    (say a gateway's 502) lacks that header, losing the reply: also the wire.
+    """
+    if isinstance(exc, OSError):
+        return True
+    return isinstance(exc, KeyError) and exc.args == ("x-correlation-id",)
+
+
+def _refuse_body_logging(client: Any) -> None:
+    if getattr(client, "is_log_req_resp_allowed", False):
+        raise ValueError(
+            "this AvataxClient logs request and response bodies (customer names, addresses, "
+            "tax ids); create it with is_log_req_resp_allowed=False"
+        )
+
+
+def _send(
+    call: Callable[[list[dict[str, Any]]], Any],
+    ready: Sequence[tuple[Any, ExemptionCertificate, Report, list[dict[str, Any]]]],
+    held: list[HeldItem],
+    *,
+    what: str,
+    dry_run: bool,
+) -> SendResult:
+    """Send the ready items' bodies in one call and attach AvaTax's answer to each item."""
+    bodies = [body for *_, item_bodies in ready for body in item_bodies]
+    log.info("%s: %d to send (%d bodies), %d held", what, len(ready), len(bodies), len(held))
+    if dry_run or not bodies:
+        sent = tuple(SentItem(p, c, tuple(b), r) for p, c, r, b in ready)
+        return SendResult(sent=sent, held=tuple(held), dry_run=dry_run)
+    try:
+        status, parsed, raw = _reply(call(bodies))
+    except Exception as exc:
+        if not _sdk_failure(exc):
+            raise
+        log.warning("%s: no answer from AvaTax (%s)", what, type(exc).__name__)
+        extra: tuple[Finding, ...] = (_unreachable(exc),)
+        sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra)) for p, c, r, b in ready)
+        return SendResult(sent=sent, held=tuple(held))
+    log.info("%s: AvaTax answered HTTP %s", what, status)
+    if status is not None and 200 <= status < 300:
+        parts = _split(parsed, [len(b) for *_, b in ready])
+        sent = tuple(
+            SentItem(p, c, tuple(b), r, part)
+            for (p, c, r, b), part in zip(ready, parts, strict=True)
+        )
+    else:
+        extra = tuple(findings_from_avatax_error(parsed if parsed is not None else raw))
+        sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra), parsed) for p, c, r, b in ready)
+    return SendResult(sent=sent, held=tuple(held), status_code=status, response=parsed)
+
+
+def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
+    return Report(findings=report.findings + findings, certificate_id=report.certificate_id)
+
+
+def _split(parsed: Any, sizes: list[int]) -> list[Any]:
+    """The reply's records per item when it is a list with one record per body, else the reply."""
+    if not isinstance(parsed, list) or len(parsed) != sum(sizes):
+        return [parsed] * len(sizes)
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(parsed[start : start + size])
+        start += size
+    return parts
+
+
+def _options(validate_options: Mapping[str, Any]) -> dict[str, Any]:
+    """Validation options for a send: the ``avatax`` profile unless the caller picks one."""
+    return {"profile": "avatax", **validate_options}
+
+
+def create_certificates_checked(
+    client: CertificateClient,
+    company_id: int | str,
+    certificates: Iterable[Payload],
+    *,
+    dry_run: bool = False,
+    **validate_options: Any,
+) -> SendResult:
+    """Validate every certificate and create the ones without errors in ONE SDK call.
+
+    ``client`` is an ``avalara.AvataxClient`` (anything with its
+    ``create_certificates(companyId, model, include=None)``). Certificates
+    with an error finding are held back with their report and never sent; the
+    rest become :func:`to_avatax_certificates` bodies (one per region) in a
+    single ``POST /api/v2/companies/{company_id}/certificates``.
+    ``validate_options`` go to :func:`certpreflight.validate` (``today``,
+    ``matrix``, ``select``, ``ignore``, ``options``); the profile defaults to
+    ``"avatax"``. ``dry_run=True`` sends nothing: ``result.bodies`` shows what
+    would go.
+
+    An HTTP error reply becomes findings (:func:`findings_from_avatax_error`) on
+    every sent item; no answer at all (connection refused, timeout) becomes an
+    ``avatax-unreachable`` finding. Either way the call does not raise for it.
+    A 4xx does not prove nothing was created (ERRORS.md E): query before
+    resending. Raises only for programming errors: a bad option, a single
+    certificate instead of an iterable, a client that logs bodies.
+    """
+    _refuse_body_logging(client)
+    ready, held = _check(
+        certificates,
+        _options(validate_options),
+        lambda cert: to_avatax_certificates(cert, company_id=company_id),
+    )
+    call = functools.partial(client.create_certificates, company_id)
+    return _send(call, ready, held, what="create_certificates", dry_run=dry_run)
+
+
+def create_customers_checked(
+    client: CustomerClient,
+    company_id: int | str,
+    certificates: Iterable[Payload],
+    *,
+    dry_run: bool = False,
+    **validate_options: Any,
+) -> SendResult:
+    """Validate every certificate and create the linked customers of the good ones in ONE call.
+
+    The customers-first half of a sync: the same validation and holding as
+    :func:`create_certificates_checked` (so both calls hold the same
+    certificates), then one ``POST /api/v2/companies/{company_id}/customers``
+    with :func:`to_avatax_customers` bodies. A customer linked to several
+    certificates is sent once, with the first certificate that links it.
+    """
+    _refuse_body_logging(client)
+    seen: set[Any] = set()
+
+    def bodies(cert: ExemptionCertificate) -> list[dict[str, Any]]:
+        out = []
+        for body in to_avatax_customers(cert, company_id=company_id):
+            key = body.get("customerCode")
+            if key is None or key not in seen:
+                seen.add(key)
+                out.append(body)
+        return out
+
+    ready, held = _check(certificates, _options(validate_options), bodies)
+    call = functools.partial(client.create_customers, company_id)
+    return _send(call, ready, held, what="create_customers", dry_run=dry_run)

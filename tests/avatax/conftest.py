@@ -1,0 +1,95 @@
+"""A local stand-in for AvaTax: a real HTTP server on 127.0.0.1 that records what reaches it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Received:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    raw: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.raw)
+
+
+@dataclass
+class Reply:
+    """What the server answers next."""
+
+    status: int
+    body: Any = None
+    correlation_id: bool = True
+
+
+@dataclass
+class FakeAvaTax:
+    """The server's state: the requests received and the replies queued."""
+
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+
+    def reply(self, status: int, body: Any = None, *, correlation_id: bool = True) -> None:
+        """Queue the answer to the next request (default: 201 echoing the bodies with ids)."""
+        self.replies.append(Reply(status, body, correlation_id))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        fake = self.server.fake
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        fake.received.append(Received("POST", self.path, dict(self.headers.items()), raw))
+        reply = fake.replies.pop(0) if fake.replies else Reply(201)
+        body = reply.body
+        if body is None and reply.status < 300:
+            body = [{"id": 1000 + i, **b} for i, b in enumerate(json.loads(raw))]
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if reply.correlation_id:
+            self.send_header("x-correlation-id", str(uuid.uuid4()))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+class _Server(ThreadingHTTPServer):
+    fake: FakeAvaTax
+
+
+@pytest.fixture
+def avatax_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAvaTax]:
+    """A ThreadingHTTPServer on 127.0.0.1 (port 0), serving in a thread for one test."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = FakeAvaTax(url=f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield server.fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,80 @@
+"""The checked senders' own logic, with stand-in clients (no SDK needed)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from certpreflight.avatax import create_certificates_checked
+from tests.conftest import TODAY, cert
+
+GOOD = cert(filename="cert.pdf")
+
+
+class Client:
+    """Records calls; answers with ``outcome`` (raised when it is an exception)."""
+
+    def __init__(self, outcome: Any) -> None:
+        self.outcome = outcome
+        self.calls: list[tuple[Any, Any]] = []
+
+    def create_certificates(self, companyId: Any, model: Any, include: Any = None) -> Any:  # noqa: N803
+        self.calls.append((companyId, model))
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
+def test_programming_errors_propagate() -> None:
+    """An error that is not about the wire (a bug) is raised, not turned into a finding."""
+    with pytest.raises(AttributeError):
+        create_certificates_checked(Client(AttributeError("bug")), 1, [GOOD], today=TODAY)
+
+
+def test_os_errors_become_findings() -> None:
+    """Connection errors (OSError, the base of requests' exceptions) become findings."""
+    result = create_certificates_checked(Client(ConnectionRefusedError()), 1, [GOOD], today=TODAY)
+    assert [f.code for f in result.sent[0].report.findings] == [5900]
+
+
+def test_a_single_certificate_or_bad_option_is_refused_before_sending() -> None:
+    """One certificate instead of a list, or an unknown selector, raises; nothing is sent."""
+    client = Client(ConnectionRefusedError())
+    with pytest.raises(TypeError, match="iterable"):
+        create_certificates_checked(client, 1, GOOD)
+    with pytest.raises(ValueError, match="unknown rule selector"):
+        create_certificates_checked(client, 1, [GOOD], select=["no-such-rule"])
+    assert client.calls == []
+
+
+def test_unreadable_certificate_is_held() -> None:
+    """A certificate the model can't read is held with its Formatting findings."""
+    result = create_certificates_checked(
+        Client(ConnectionRefusedError()), 1, ["{not json", cert(effective_date="banana")]
+    )
+    assert [h.report.codes() for h in result.held] == [(4001,), (4003,)]
+    assert result.sent == ()
+
+
+def test_readme_example_runs_as_a_dry_run() -> None:
+    """The README's "Send to AvaTax" example runs without credentials and sends nothing."""
+    pytest.importorskip("avalara", reason="the AvaTax SDK is not installed")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Send to AvaTax", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AVATAX_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code.group(1)], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "held cert-2 [\"Reason Code G isn't exempt in region(s): NH. (Invalid ExemptReasonId "
+        'and region combination)"]',
+        "would send cert-1 ['Washington', 'Texas'] []",
+    ]
