@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from certpreflight import CATALOGUE, ExemptionCertificate, Report, validate, validate_many
 from certpreflight.engine import active_rules
+from certpreflight.rules import RESERVED_CODES
 from tests.conftest import TODAY, cert, customer
 
 BROKEN = cert(
@@ -25,6 +26,7 @@ def test_catalogue_is_sorted_unique_and_well_formed() -> None:
     """Codes are sorted, unique, 4 digits; names unique kebab-case; every rule documented."""
     codes = [r.code for r in CATALOGUE]
     assert codes == sorted(codes)
+    assert not set(codes) & set(RESERVED_CODES)
     assert len(set(codes)) == len(codes)
     assert len({r.name for r in CATALOGUE}) == len(CATALOGUE)
     for r in CATALOGUE:

@@ -14,7 +14,13 @@ from types import MappingProxyType
 from certpreflight.rules import formatting, identity, input, situs, status
 from certpreflight.rules._base import ALL_PROFILES, Context, Hit, Rule
 
-__all__ = ["ALL_PROFILES", "CATALOGUE", "Context", "Hit", "Rule", "get_rule"]
+__all__ = ["ALL_PROFILES", "CATALOGUE", "RESERVED_CODES", "Context", "Hit", "Rule", "get_rule"]
+
+#: Codes used by findings made outside the catalogue (AvaTax replies turned into
+#: findings by :mod:`certpreflight.avatax`); no rule may take them.
+RESERVED_CODES: Mapping[int, str] = MappingProxyType(
+    {2900: "avatax-rejected", 5900: "avatax-unreachable"}
+)
 
 CATALOGUE: tuple[Rule, ...] = (
     input.customer_name_missing,  # 2101
