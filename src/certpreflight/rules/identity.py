@@ -158,8 +158,8 @@ customer_number_too_long = declare(
     message="CustomerCode length must be between 1 and 50 characters.",
     summary="The customer number {customer_number} has {length} characters; AvaTax accepts at "
     "most {limit}.",
-    fix="Use a customer number of at most {limit} characters for {customer_number}, the same "
-    "code your ERP sends on transactions.",
+    fix="Shorten customer number {customer_number} by {over} character(s) to {limit}, and "
+    "send the same shortened code on transactions.",
 )
 
 
