@@ -10,12 +10,13 @@ ISO codes or names, but send the 2-character code). Postal-code-to-region data:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from certpreflight.findings import Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
-from certpreflight.reference.regions import Region, lookup_region
+from certpreflight.reference.regions import lookup_region
 from certpreflight.rules._base import Context, Hit, blank, rule
 from certpreflight.rules.input import customer_hit
 
@@ -26,13 +27,6 @@ __all__ = [
     "postal_code_region_mismatch",
     "region_not_in_country",
 ]
-
-
-def _country(customer: Customer) -> str | None:
-    """The customer's ISO alpha-2 country; blank counts as US (AvaTax imports: blank -> US)."""
-    if blank(customer.country):
-        return "US"
-    return country_code(customer.country)
 
 
 @rule(
@@ -132,7 +126,7 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[
         region = customer.region
         if blank(region):
             continue
-        country = _country(customer)
+        country = _country_of(customer.country)
         if country not in ("US", "CA") or lookup_region(region, country) is not None:
             continue
         assert region is not None
@@ -149,9 +143,61 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[
         )
 
 
-def _customer_region(customer: Customer, country: str) -> Region | None:
-    region = customer.region
-    return None if blank(region) else lookup_region(region, country)
+def _country_of(value: str | None) -> str | None:
+    """The ISO alpha-2 country of a customer's country text; blank counts as US."""
+    return "US" if blank(value) else country_code(value)
+
+
+# The postal checks are pure functions of a few strings, cached: batches repeat addresses.
+@lru_cache(maxsize=8192)
+def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
+    """Template values when ``postal`` is clearly not a US ZIP / Canadian postal code."""
+    text = postal.strip()
+    if not text:
+        return None
+    country = _country_of(country_text)
+    if country == "US" and not US_ZIP.fullmatch(text):
+        form, pattern = "ZIP code", "98101 or 98101-2450"
+        zero = text.isdigit() and len(text) == 4
+        hint = f" (a lost leading zero? {text.zfill(5)})" if zero else ""
+    elif country == "CA" and not CA_POSTAL.fullmatch(text):
+        form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
+    else:
+        return None
+    return {
+        "issue": f"not a {country} {form}",
+        "postal_code": text,
+        "country": country,
+        "form": form,
+        "pattern": pattern,
+        "hint": hint,
+    }
+
+
+@lru_cache(maxsize=8192)
+def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[str, str] | None:
+    """Template values when a well-formed postal code belongs to another state or province."""
+    text = postal.strip()
+    country = _country_of(country_text)
+    expected: frozenset[str] | None
+    if country == "US" and US_ZIP.fullmatch(text):
+        expected = zip_regions(text)
+    elif country == "CA" and CA_POSTAL.fullmatch(text):
+        expected = postal_regions(text)
+    else:
+        return None
+    region = lookup_region(region_text, country)
+    if expected is None or region is None or region.code in expected:
+        return None
+    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
+    if not belongs:
+        belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
+    return {
+        "issue": f"belongs to {belongs}, not {region.short}",
+        "postal_code": text,
+        "region": region.short,
+        "belongs": belongs,
+    }
 
 
 @rule(
@@ -180,32 +226,12 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
     for i, customer in enumerate(cert.customers):
-        value = customer.postal_code
-        if blank(value):
+        postal = customer.postal_code
+        if postal is None:
             continue
-        assert value is not None
-        text = value.strip()
-        country = _country(customer)
-        if country == "US" and not US_ZIP.fullmatch(text):
-            hint = (
-                f" (a lost leading zero? {text.zfill(5)})"
-                if text.isdigit() and len(text) == 4
-                else ""
-            )
-            params = {"form": "ZIP code", "pattern": "98101 or 98101-2450", "hint": hint}
-        elif country == "CA" and not CA_POSTAL.fullmatch(text):
-            params = {"form": "postal code", "pattern": "A1A 1A1, e.g. K1A 0B1", "hint": ""}
-        else:
-            continue
-        yield customer_hit(
-            customer,
-            i,
-            "postal_code",
-            f"not a {country} {params['form']}",
-            postal_code=text,
-            country=country,
-            **params,
-        )
+        params = _malformed(customer.country, postal)
+        if params is not None:
+            yield customer_hit(customer, i, "postal_code", params["issue"], **params)
 
 
 @rule(
@@ -238,30 +264,9 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Ite
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
     for i, customer in enumerate(cert.customers):
-        value = customer.postal_code
-        if blank(value):
+        postal = customer.postal_code
+        if postal is None or blank(customer.region):
             continue
-        assert value is not None
-        text = value.strip()
-        country = _country(customer)
-        if country == "US" and US_ZIP.fullmatch(text):
-            expected = zip_regions(text)
-        elif country == "CA" and CA_POSTAL.fullmatch(text):
-            expected = postal_regions(text)
-        else:
-            continue
-        region = _customer_region(customer, country)
-        if expected is None or region is None or region.code in expected:
-            continue
-        belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
-        if not belongs:
-            belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
-        yield customer_hit(
-            customer,
-            i,
-            "postal_code",
-            f"belongs to {belongs}, not {region.short}",
-            postal_code=text,
-            region=region.short,
-            belongs=belongs,
-        )
+        params = _mismatch(customer.country, customer.region, postal)
+        if params is not None:
+            yield customer_hit(customer, i, "postal_code", params["issue"], **params)

@@ -380,10 +380,13 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     tax_id = cert.tax_id
     if tax_id is None or not tax_id.strip():
         return
+    upper = tax_id.upper()
+    if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
+        return  # untyped, and neither a BN15 nor a QST shape: nothing to check
     countries = {region.country for _, region in resolved_regions(cert)}
     if not countries:
         return
-    number = _SEPARATORS.sub("", tax_id).upper()
+    number = _SEPARATORS.sub("", upper)
     found = _tax_id_check(number, cert.tax_id_type or "", countries)
     if found is not None:
         kind, problem = found

@@ -19,7 +19,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
-from certpreflight.rules._base import Context, Hit, blank, rule
+from certpreflight.rules._base import Context, Hit, rule
 
 __all__ = [
     "is_local_zone",
@@ -278,7 +278,7 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"regions": ["WA"]}``
     """
-    if all(blank(r) for r in cert.regions):
+    if not "".join(cert.regions).strip():
         yield Hit(loc=("regions",), errors={"regions": "no exposure zone"})
 
 

@@ -280,12 +280,14 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"effective_date": "2026-03-04"}``
     """
+    if cert.effective_date_text is None and cert.expiration_date_text is None:
+        return
     for field, label, text, value in (
         ("effective_date", "effective date", cert.effective_date_text, cert.effective_date),
         ("expiration_date", "expiration date", cert.expiration_date_text, cert.expiration_date),
     ):
-        if text is None or value is None:
-            continue
+        if text is None or value is None or text[4:5] == "-":
+            continue  # ISO dates (2026-03-04) are never ambiguous
         match = _NUMERIC_DATE.fullmatch(text)
         if match is None:
             continue
