@@ -390,6 +390,7 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     found = _tax_id_check(number, cert.tax_id_type or "", countries)
     if found is not None:
         kind, problem = found
+        problem = problem[:1].lower() + problem[1:].rstrip(".") + "."
         yield Hit(
             loc=("tax_id",),
             params={"tax_id": tax_id.strip(), "kind": kind, "problem": problem},
@@ -434,7 +435,7 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Itera
     """
     if not ctx.options.get("sst_seller", False) or not blank(cert.business_type):
         return
-    sst = [region.short for _, region in resolved_regions(cert) if region.sst == "full"]
+    sst, _ = _sst_split(cert)
     if sst:
         yield Hit(
             loc=("business_type",),
