@@ -230,12 +230,17 @@ def _parse(payload: Payload) -> tuple[ExemptionCertificate | None, list[Finding]
 
 def _run(payload: Payload, ruleset: _RuleSet, ctx: Context) -> Report:
     cert, findings, raw_id = _parse(payload)
+    unreadable: frozenset[tuple[Any, ...]] = frozenset()
     if findings:
+        unreadable = frozenset(f.loc for f in findings if f.loc)
         findings = [f for f in findings if f.code in ruleset.codes]
     if cert is not None:
         for rule, check in ruleset.checks:
             for hit in check(cert, ctx):
-                findings.append(rule.finding(hit))
+                # A value that couldn't be read is reported once, as Formatting, not again
+                # as missing by the rules that see it left out.
+                if not unreadable or hit.loc not in unreadable:
+                    findings.append(rule.finding(hit))
     if len(findings) > 1:
         findings.sort(key=_by_code)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))

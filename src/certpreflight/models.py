@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from dateutil import parser as _dateparser
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "LIST_FIELDS",
@@ -122,6 +122,9 @@ _CERTIFICATE_KEYS: Mapping[str, str] = {
     "exemptReasonDescription": "exempt_reason_description",
     "exempt_reason_other_description": "exempt_reason_description",
 }
+
+# Date fields whose text as given is kept (as ``<field>_text``) for the date-ambiguity rule.
+_DATE_FIELDS = ("effective_date", "expiration_date")
 
 # Keys inside nested reference objects, in order of preference.
 _REF_KEYS = ("initials", "code", "name")
@@ -234,6 +237,10 @@ def native_customer(data: Mapping[str, Any]) -> dict[str, Any]:
 def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
     """A certificate mapping in any dialect, with native keys (customers left as given)."""
     out = _rename(data, _CERTIFICATE_KEYS)
+    for key in _DATE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[f"{key}_text"] = value
     reason = out.get("exempt_reason")
     if isinstance(reason, Mapping):
         out["exempt_reason"] = _first(reason, _NAME_KEYS)
@@ -317,6 +324,10 @@ class ExemptionCertificate(BaseModel):
     pages: tuple[str, ...] | None = None
     valid: bool | None = None
     customers: Annotated[tuple[Customer, ...], BeforeValidator(_customers)] = ()
+    # The dates' text as given ("03/04/2026"), filled in from the input, never read from a key
+    # of its own; left out of dumps and reprs. Rule 5105 uses it to report ambiguous dates.
+    effective_date_text: str | None = Field(default=None, exclude=True, repr=False)
+    expiration_date_text: str | None = Field(default=None, exclude=True, repr=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -211,10 +211,19 @@ def _region_pairs(report: Report, regions: tuple[str, ...]) -> set[tuple[int, st
     return pairs
 
 
+#: Findings the conversion to AvaTax bodies resolves by itself (3203: "USA" -> "US").
+FIXED_BY_CONVERSION = frozenset({3203})
+
+
 def assert_round_trip(payload: Any, **options: Any) -> None:
     """The five properties of the module docstring."""
     model = ExemptionCertificate.model_validate(payload)
     original = validate(payload, **options)
+    # The conversion itself sends ISO alpha-2 countries, which is what 3203 asks for.
+    original = Report(
+        tuple(f for f in original.findings if f.code not in FIXED_BY_CONVERSION),
+        original.certificate_id,
+    )
     bodies = _merged(payload)
     parts = [validate(b, **options) for b in bodies]
     if len(model.regions) <= 1:

@@ -56,7 +56,9 @@ def test_a_single_certificate_or_bad_option_is_refused_before_sending() -> None:
 def test_unreadable_certificate_is_held() -> None:
     """A certificate the model can't read is held with its Formatting findings."""
     result = create_certificates_checked(
-        Client(ConnectionRefusedError()), 1, ["{not json", cert(effective_date="banana")]
+        Client(ConnectionRefusedError()),
+        1,
+        ["{not json", cert(effective_date="banana", filename="c.pdf")],
     )
     assert [h.report.codes() for h in result.held] == [(4001,), (4003,)]
     assert result.sent == ()

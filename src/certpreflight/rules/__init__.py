@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from certpreflight.rules import formatting, identity, input, situs, status
+from certpreflight.rules import address, attachment, formatting, identity, input, situs, status
 from certpreflight.rules._base import ALL_PROFILES, Context, Hit, Rule
 
 __all__ = ["ALL_PROFILES", "CATALOGUE", "RESERVED_CODES", "Context", "Hit", "Rule", "get_rule"]
@@ -23,6 +23,7 @@ RESERVED_CODES: Mapping[int, str] = MappingProxyType(
 )
 
 CATALOGUE: tuple[Rule, ...] = (
+    input.customers_missing,  # 2001
     input.customer_name_missing,  # 2101
     input.address_line1_missing,  # 2102
     input.address_line1_too_long,  # 2103
@@ -31,20 +32,56 @@ CATALOGUE: tuple[Rule, ...] = (
     input.region_missing,  # 2106
     input.postal_code_missing,  # 2107
     input.country_missing,  # 2108
+    input.customer_name_too_long,  # 2109
+    input.address_line3_too_long,  # 2110
+    input.city_too_long,  # 2111
+    input.postal_code_too_long,  # 2112
     input.po_number_missing,  # 2201
+    input.po_number_too_long,  # 2202
+    input.po_numbers_multiple,  # 2203
     input.reason_missing,  # 2301
     input.reason_unknown,  # 2302
+    input.reason_placeholder,  # 2303
+    input.reason_description_missing,  # 2304
+    attachment.attachment_missing,  # 2401
+    attachment.attachment_conflicting,  # 2402
+    attachment.attachment_empty,  # 2403
+    attachment.attachment_not_pdf_or_jpeg,  # 2404
+    input.exempt_percentage_out_of_range,  # 2501
+    input.exempt_percentage_zero,  # 2502
     situs.region_unknown,  # 3001
+    situs.regions_missing,  # 3002
+    situs.region_local_zone,  # 3003
+    situs.regions_too_long,  # 3004
     situs.reason_not_exempt_in_region,  # 3101
     situs.reason_likely_not_exempt_in_region,  # 3102
     situs.reason_partially_exempt_in_region,  # 3103
+    address.country_invalid,  # 3201
+    address.region_not_in_country,  # 3202
+    address.country_not_alpha2,  # 3203
+    address.postal_code_invalid,  # 3301
+    address.postal_code_region_mismatch,  # 3302
     formatting.invalid_json,  # 4001
     formatting.not_an_object,  # 4002
     formatting.uninterpretable_value,  # 4003
+    status.effective_date_missing,  # 5001
+    status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101
+    status.expiration_before_effective,  # 5102
+    status.certificate_expired,  # 5103
+    status.certificate_expiring_soon,  # 5104
+    status.date_ambiguous,  # 5105
     identity.customer_number_missing,  # 6101
+    identity.customer_number_too_long,  # 6102
+    identity.customer_number_untrimmed,  # 6103
+    identity.customer_number_unusual_characters,  # 6104
+    identity.customer_linked_twice,  # 6105
     identity.tax_id_missing_sst,  # 6201
     identity.tax_id_missing,  # 6202
+    identity.tax_id_too_long,  # 6203
+    identity.tax_id_malformed,  # 6204
+    identity.business_type_missing_sst,  # 6301
+    identity.business_type_invalid,  # 6302
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(

@@ -6,15 +6,33 @@ Facts: ``../shared/research/avatax/MODELS.md`` 1 and 3 (customer code, ECMS
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+
+from stdnum.ca import bn
+from stdnum.exceptions import ValidationError
+from stdnum.us import ein
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.rules._base import Context, Hit, blank, rule
-from certpreflight.rules.input import customer_hit
+from certpreflight.reference.business_types import all_business_types, business_type
+from certpreflight.rules._base import Context, Hit, blank, declare, rule
+from certpreflight.rules.input import certificate_too_long, customer_hit, customer_too_long
 from certpreflight.rules.situs import resolved_regions
 
-__all__ = ["customer_number_missing", "tax_id_missing", "tax_id_missing_sst"]
+__all__ = [
+    "business_type_invalid",
+    "business_type_missing_sst",
+    "customer_linked_twice",
+    "customer_number_missing",
+    "customer_number_too_long",
+    "customer_number_untrimmed",
+    "customer_number_unusual_characters",
+    "tax_id_malformed",
+    "tax_id_missing",
+    "tax_id_missing_sst",
+    "tax_id_too_long",
+]
 
 
 @rule(
@@ -118,3 +136,344 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
             params={"regions": ", ".join(other)},
             errors={"tax_id": "empty value"},
         )
+
+
+customer_number_too_long = declare(
+    customer_too_long("customer_number", 50),
+    doc="""
+    What it does: finds linked customers whose customer number is over 50 characters.
+
+    Why is this bad? The customer code is at most 50 characters in the ECMS
+    record (``customerCode``), on transactions (``CreateTransactionModel``) and in
+    the import templates (MODELS.md 1, 3, 4), so a longer one can't be stored or
+    matched to a sale.
+
+    Example: ``{"customer_number": "ACME-SUPPLY-COMPANY-SEATTLE-WAREHOUSE-DISTRICT-NORTH-7"}``
+
+    Use instead: ``{"customer_number": "ACME-SEA-N7"}`` (the code your ERP sends)
+    """,
+    code=6102,
+    name="customer-number-too-long",
+    severity=Severity.ERROR,
+    message="CustomerCode length must be between 1 and 50 characters.",
+    summary="The customer number {customer_number} has {length} characters; AvaTax accepts at "
+    "most {limit}.",
+    fix="Shorten customer number {customer_number} by {over} character(s) to {limit}, and "
+    "send the same shortened code on transactions.",
+)
+
+
+@rule(
+    code=6103,
+    name="customer-number-untrimmed",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) has leading or trailing spaces in its "
+    "customer number.",
+    summary="AvaTax matches customer codes exactly, so {quoted} won't match transactions sent "
+    "with {trimmed!r}.",
+    fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
+)
+def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds customer numbers with leading or trailing whitespace.
+
+    Why is this bad? ``customerCode`` is case-sensitive and must match the
+    transaction's customer code exactly; mismatched codes are the most common
+    reason an exempt customer is taxed (RULES.md 1, USER_NEEDS.md 3). A warning:
+    the certificate syncs, but may never apply.
+
+    Example: ``{"customer_number": "C-1001 "}``
+
+    Use instead: ``{"customer_number": "C-1001"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        number = customer.customer_number
+        if number is None or not number.strip() or number == number.strip():
+            continue
+        yield customer_hit(
+            customer,
+            i,
+            "customer_number",
+            "surrounding whitespace",
+            quoted=repr(number),
+            trimmed=number.strip(),
+        )
+
+
+#: Letters, digits and - . _ @ / (RULES.md 1 / USER_NEEDS.md 3: a Magento connector allows
+#: latin letters, digits and -._@; Sovos adds / and :).
+_CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._@/-]+")
+_ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
+
+
+@rule(
+    code=6104,
+    name="customer-number-unusual-characters",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) has a customer number with unusual "
+    "characters: {characters}.",
+    summary="Customer numbers with characters other than letters, digits and - . _ @ / are "
+    "easily mistyped or changed by other systems, and AvaTax only matches codes exactly.",
+    fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
+    "(same characters, same case); prefer letters, digits and - . _ @ /.",
+)
+def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds customer numbers (surrounding spaces aside, rule 6103)
+    with characters other than ASCII letters, digits and ``- . _ @ /``: inner
+    spaces, accents, quotes, ``#``, ``&`` and the like.
+
+    Why is this bad? AvaTax matches customer codes exactly and case-sensitively
+    (RULES.md 1); connectors restrict the set (a Magento connector allows only
+    latin letters, digits and ``-._@``; Sovos ``A-Z a-z 0-9 . - @ _ / :``;
+    USER_NEEDS.md 3), so such codes tend to differ between systems. ``/`` is
+    allowed, but in CertCapture v2 paths it must be URL-encoded (``%2F``), or
+    the API answers "Customer Not Found" (MODELS.md 1 and 5, ERRORS.md D).
+
+    Example: ``{"customer_number": "ACME #12"}``
+
+    Use instead: ``{"customer_number": "ACME-12"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        number = customer.customer_number
+        if number is None:
+            continue
+        text = number.strip()
+        if not text or _CODE_CHARACTERS.fullmatch(text):
+            continue
+        odd = "".join(dict.fromkeys(_ODD_CHARACTER.findall(text)))
+        yield customer_hit(
+            customer, i, "customer_number", f"unusual characters {odd!r}", characters=repr(odd)
+        )
+
+
+@rule(
+    code=6105,
+    name="customer-linked-twice",
+    severity=Severity.ERROR,
+    message="The certificate customer({customer_number}) is linked to the certificate more "
+    "than once.",
+    summary="Customer {customer_number} appears {count} times in the certificate's customers.",
+    fix="Link customer {customer_number} once; if the entries differ (address, name), keep the "
+    "correct one.",
+)
+def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds a customer number that appears more than once among the
+    certificate's customers (compared exactly, as AvaTax compares codes).
+
+    Why is this bad? A customer code is unique within a company (RULES.md 1,
+    MODELS.md 1), so two entries are the same customer; when their details
+    differ, which one CertCapture keeps for the ECMS record is undefined. An
+    error by decision of the project (issue 4), not because a specific AvaTax
+    error is documented for it.
+
+    Example: ``{"customers": [{"customer_number": "C-1"}, {"customer_number": "C-1"}]}``
+
+    Use instead: ``{"customers": [{"customer_number": "C-1"}]}``
+    """
+    if len(cert.customers) < 2:
+        return
+    seen: dict[str, int] = {}
+    for customer in cert.customers:
+        number = customer.customer_number
+        if number is not None and number.strip():
+            seen[number] = seen.get(number, 0) + 1
+    reported: set[str] = set()
+    for i, customer in enumerate(cert.customers):
+        number = customer.customer_number
+        if number is None or seen.get(number, 0) < 2:
+            continue
+        if number in reported:
+            yield customer_hit(customer, i, "customer_number", "linked twice", count=seen[number])
+        reported.add(number)
+
+
+tax_id_too_long = declare(
+    certificate_too_long("tax_id", 100),
+    doc="""
+    What it does: finds tax ids (exemption numbers) over 100 characters.
+
+    Why is this bad? The tax id syncs as the ECMS detail row's ``idNo``, at most
+    100 characters (MODELS.md 3, ERRORS.md A8).
+
+    Example: a tax id field holding several permit numbers and notes.
+
+    Use instead: one number, e.g. ``{"tax_id": "601234567"}``; use one
+    certificate per state when states issued different numbers.
+    """,
+    code=6203,
+    name="tax-id-too-long",
+    severity=Severity.ERROR,
+    message="ExemptCertDetail.IdNo length must be between 1 and 100 characters.",
+    summary="The tax ID has {length} characters; AvaTax accepts at most {limit}.",
+    fix="Shorten the tax ID by {over} character(s) to {limit}: the one exemption or permit "
+    "number, without notes.",
+)
+
+_SEPARATORS = re.compile(r"[\s.-]")
+_QST = re.compile(r"\d{10}TQ\d{4}")
+_EIN_TYPES = re.compile(r"\b(f?ein|employer identification)", re.IGNORECASE)
+_BN_TYPES = re.compile(r"\b(bn|business number|gst|hst)\b", re.IGNORECASE)
+_QST_TYPES = re.compile(r"\b(qst|tvq)\b", re.IGNORECASE)
+
+
+def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str] | None:
+    """The (id kind, problem) when ``number`` fails a documented format check, else None."""
+    if "CA" in countries:
+        if "TQ" in number or _QST_TYPES.search(kind):
+            if not _QST.fullmatch(number):
+                return "Quebec QST number", "expected 10 digits, TQ and 4 digits"
+            return None
+        if "RT" in number or _BN_TYPES.search(kind):
+            try:
+                bn.validate(number)
+            except ValidationError as exc:
+                return "Canadian Business Number (BN or BN15 such as 123456789RT0001)", str(exc)
+            return None
+    if "US" in countries and _EIN_TYPES.search(kind):
+        try:
+            ein.validate(number)
+        except ValidationError as exc:
+            return "US EIN (NN-NNNNNNN)", str(exc)
+    return None
+
+
+@rule(
+    code=6204,
+    name="tax-id-malformed",
+    severity=Severity.WARNING,
+    message="The tax ID {tax_id!r} isn't a valid {kind}.",
+    summary="The certificate's tax ID looks like a {kind} but fails its format check: {problem}",
+    fix="Check the tax ID against the certificate and correct it, or set tax_id_type to the "
+    "kind of number it really is.",
+)
+def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: checks the tax id's format where one is documented, with
+    python-stdnum, choosing the check from the certificate's regions, the id's
+    shape and ``tax_id_type``:
+
+    * US region and ``tax_id_type`` FEIN / EIN / Employer Identification
+      Number: a US EIN, 9 digits with a valid IRS prefix (``stdnum.us.ein``;
+      RULES.md 7, https://developer.avalara.com/avatax/errors/TaxpayerNumberRequired).
+    * Canadian region and an id containing ``RT`` or typed BN / GST / HST: a
+      Business Number, 9 digits with a check digit, or BN15 ``123456789RT0001``
+      (``stdnum.ca.bn``; RULES.md 7, CRA).
+    * Canadian region and an id containing ``TQ`` or typed QST / TVQ: a Quebec
+      QST number, 10 digits + ``TQ`` + 4 digits (RULES.md 7, third-party sources).
+
+    Spaces, dots and dashes are ignored (AvaTax strips dashes on import,
+    RULES.md 2). Nothing else is checked: state permit numbers have no common
+    format (RULES.md 7), so an untyped 9-digit id on a US certificate (a
+    Washington UBI, say) is left alone.
+
+    Why is this bad? A mistyped id makes the certificate invalid on audit. Only
+    a warning, never an error: the formats come from general and third-party
+    sources, and AvaTax does not check them.
+
+    Example: ``{"regions": ["TX"], "tax_id": "07-1234567", "tax_id_type": "FEIN"}``
+    (no EIN starts with 07)
+
+    Use instead: ``{"regions": ["TX"], "tax_id": "12-3456789", "tax_id_type": "FEIN"}``
+    """
+    tax_id = cert.tax_id
+    if tax_id is None or not tax_id.strip():
+        return
+    upper = tax_id.upper()
+    if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
+        return  # untyped, and neither a BN15 nor a QST shape: nothing to check
+    countries = {region.country for _, region in resolved_regions(cert)}
+    if not countries:
+        return
+    number = _SEPARATORS.sub("", upper)
+    found = _tax_id_check(number, cert.tax_id_type or "", countries)
+    if found is not None:
+        kind, problem = found
+        problem = problem[:1].lower() + problem[1:].rstrip(".") + "."
+        yield Hit(
+            loc=("tax_id",),
+            params={"tax_id": tax_id.strip(), "kind": kind, "problem": problem},
+            errors={"tax_id": f"not a valid {kind}"},
+        )
+
+
+def _business_type_list() -> str:
+    return ", ".join(f"{n} {name}" for n, name in all_business_types())
+
+
+_NUMBER = re.compile(r"[+-]?\d+")
+
+
+@rule(
+    code=6301,
+    name="business-type-missing-sst",
+    severity=Severity.WARNING,
+    message="BusinessType is required. (This value must be specified.)",
+    summary="The certificate covers Streamlined Sales Tax state(s) {regions} but has no "
+    "business type; SST sellers must record the purchaser's type of business.",
+    fix="Set business_type to the SST business type ticked on the certificate (1-20, e.g. "
+    "10 Retail trade or 13 Wholesale trade); 20 Other needs a description.",
+)
+def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: when the option ``sst_seller`` is true
+    (``validate(cert, options={"sst_seller": True})``), finds certificates for
+    an SST full-member state without a business type.
+
+    Why is this bad? Avalara's SST program rules: "Business Type is required
+    and must match the document" (RULES.md 4,
+    https://help.avalara.com/Frequently_Asked_Questions/Streamlined_Sales_Tax_(SST)_FAQ/SST_exemption_requirements);
+    ECMS ``businessTypeId`` takes the SST types 1-20 (MODELS.md 3). Those rules
+    bind sellers registered through SST (CSP customers), not every seller
+    with customers in SST states, so the rule is off unless the caller says it
+    is an SST seller; and it is a warning, as the sync does not fail for it.
+
+    Example: ``{"regions": ["WA"], "business_type": null}`` with ``sst_seller``
+
+    Use instead: ``{"regions": ["WA"], "business_type": "10"}``
+    """
+    if not ctx.options.get("sst_seller", False) or not blank(cert.business_type):
+        return
+    sst, _ = _sst_split(cert)
+    if sst:
+        yield Hit(
+            loc=("business_type",),
+            params={"regions": ", ".join(sst)},
+            errors={"business_type": "empty value"},
+        )
+
+
+@rule(
+    code=6302,
+    name="business-type-invalid",
+    severity=Severity.ERROR,
+    message="The field 'businessTypeId' has an incorrect value.",
+    summary="Business type {value!r} is not an SST business type number (1-20), so AvaTax "
+    "rejects it (error 1200 InvalidBusinessType).",
+    fix="Set business_type to one of the SST business types: {types}.",
+)
+def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds a numeric business type outside 1-20.
+
+    Why is this bad? ECMS ``businessTypeId`` takes the SST business types 1-20
+    and AvaTax fails any other with 1200 InvalidBusinessType, "The field
+    'businessTypeId' has an incorrect value." (MODELS.md 3, ERRORS.md B,
+    RULES.md 4). Text such as "Retail trade" is left alone: AvaTax's
+    ``businessNumberType`` is a free description (MODELS.md 2).
+
+    Example: ``{"business_type": "21"}``
+
+    Use instead: ``{"business_type": "10"}`` (Retail trade)
+    """
+    value = cert.business_type
+    if value is None or not _NUMBER.fullmatch(value.strip()):
+        return
+    if value.strip().lstrip("+").isdigit() and business_type(value.strip().lstrip("+")):
+        return
+    yield Hit(
+        loc=("business_type",),
+        params={"value": value.strip(), "types": _business_type_list()},
+        errors={"business_type": "not an SST business type 1-20"},
+    )

@@ -17,6 +17,7 @@ from certpreflight.rules._base import (
     Check,
     Context,
     Hit,
+    Loc,
     blank,
     customer_label,
     declare,
@@ -66,26 +67,48 @@ def _missing(field: str) -> Check:
     return check
 
 
-def _too_long(field: str, limit: int) -> Check:
-    """A check yielding one hit per linked customer whose ``field`` exceeds ``limit`` characters.
+def _over(value: str | None, limit: int) -> dict[str, int] | None:
+    """Template values for a text over ``limit`` characters, or None when it fits.
 
     Length is counted after trimming surrounding whitespace: trailing blanks are
     not worth rejecting a certificate over (uncertain facts never reject).
     """
+    if value is None:
+        return None
+    n = len(value.strip())
+    if n <= limit:
+        return None
+    return {"length": n, "over": n - limit, "limit": limit}
+
+
+def customer_too_long(field: str, limit: int) -> Check:
+    """A check yielding one hit per linked customer whose ``field`` exceeds ``limit`` characters."""
 
     def check(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
         for i, customer in enumerate(cert.customers):
-            value = getattr(customer, field)
-            if value is not None and len(value.strip()) > limit:
-                n = len(value.strip())
-                yield customer_hit(
-                    customer,
-                    i,
-                    field,
-                    f"{n} characters, max {limit}",
-                    length=n,
-                    over=n - limit,
-                    limit=limit,
+            params = _over(getattr(customer, field), limit)
+            if params is not None:
+                problem = f"{params['length']} characters, max {limit}"
+                yield customer_hit(customer, i, field, problem, **params)
+
+    return check
+
+
+def certificate_too_long(field: str, limit: int) -> Check:
+    """A check yielding one hit per value of a certificate ``field`` (text or list of texts)
+    that exceeds ``limit`` characters."""
+
+    def check(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+        value = getattr(cert, field)
+        items = [(None, value)] if value is None or isinstance(value, str) else enumerate(value)
+        for index, text in items:
+            params = _over(text, limit)
+            if params is not None:
+                loc: Loc = (field,) if index is None else (field, index)
+                yield Hit(
+                    loc=loc,
+                    params=params,
+                    errors={path(loc): f"{params['length']} characters, max {limit}"},
                 )
 
     return check
@@ -135,7 +158,7 @@ address_line1_missing = declare(
 )
 
 address_line1_too_long = declare(
-    _too_long("address_line1", 50),
+    customer_too_long("address_line1", 50),
     doc="""
     What it does: finds linked customers whose address line 1 is over 50 characters.
 
@@ -159,7 +182,7 @@ address_line1_too_long = declare(
 )
 
 address_line2_too_long = declare(
-    _too_long("address_line2", 50),
+    customer_too_long("address_line2", 50),
     doc="""
     What it does: finds linked customers whose address line 2 is over 50 characters.
 
@@ -343,11 +366,348 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     Example: ``{"exempt_reason": "WHOLESALE"}``
 
     Use instead: ``{"exempt_reason": "RESALE"}`` (or ``"G"``)
+
+    CertCapture's EXPOSURE / NON-NEXUS pseudo reasons are rule 2303 instead.
     """
     reason = cert.exempt_reason
-    if reason is not None and reason.strip() and lookup_reason(reason) is None:
+    if (
+        reason is not None
+        and reason.strip()
+        and lookup_reason(reason) is None
+        and not is_placeholder_reason(reason)
+    ):
         yield Hit(
             loc=("exempt_reason",),
             params={"reason": reason.strip()},
             errors={"exempt_reason": "not an AvaTax exempt reason"},
         )
+
+
+# --- presence of customers ------------------------------------------------------------------------
+
+
+@rule(
+    code=2001,
+    name="customers-missing",
+    severity=E,
+    message="The certificate isn't linked to any customer. (This value must be specified.)",
+    summary="No customer is linked to the certificate, so AvaTax can't apply it to any sale.",
+    fix="Link the certificate to the customer(s) it covers, using the exact customer code your "
+    'ERP sends on transactions (for example customers: [{{"customer_number": "C-1001"}}]).',
+)
+def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates without any linked customer.
+
+    Why is this bad? A certificate exempts a sale only through a linked customer
+    whose code matches the transaction's customer code; "for exemptions to apply
+    you need an exposure zone, a linked customer and matching customerCode"
+    (MODELS.md 2 ``customers``; RULES.md 2, from the AvaTax ``create_certificates``
+    docstring). CertCapture has nothing to build the ECMS record's customer
+    fields from.
+
+    Example: ``{"customers": []}``
+
+    Use instead: ``{"customers": [{"customer_number": "C-1001", "name": "Acme Supply Co"}]}``
+    """
+    if not cert.customers:
+        yield Hit(loc=("customers",), errors={"customers": "no customer linked"})
+
+
+# --- ECMS length limits (MODELS.md 3: identical in the 2017, 2022 and 2025 AvaTax schemas) -------
+
+customer_name_too_long = declare(
+    customer_too_long("name", 100),
+    doc="""
+    What it does: finds linked customers whose name is over 100 characters.
+
+    Why is this bad? The name syncs as ECMS ``customerName``, at most 100
+    characters (MODELS.md 3; the import templates agree, MODELS.md 4:
+    Customer Name Text(100)).
+
+    Example: a 120-character name with the trading name and a department.
+
+    Use instead: the legal name (at most 100 characters); put a department in
+    address line 2.
+    """,
+    code=2109,
+    name="customer-name-too-long",
+    severity=E,
+    message="CustomerName length must be between 1 and 100 characters.",
+    summary="The name of customer {customer_number} has {length} characters; AvaTax accepts at "
+    "most {limit}.",
+    fix="Shorten the name of customer {customer_number} by {over} character(s) to {limit}.",
+)
+
+address_line3_too_long = declare(
+    customer_too_long("address_line3", 50),
+    doc="""
+    What it does: finds linked customers whose address line 3 is over 50 characters.
+
+    Why is this bad? ECMS ``address3`` holds at most 50 characters
+    (MODELS.md 3; ERRORS.md A11 "also line 3 <= 50").
+
+    Example: ``{"address_line3": "Receiving Department, Attention Accounts Payable Team"}``
+
+    Use instead: ``{"address_line3": "Receiving, Attn AP"}``
+    """,
+    code=2110,
+    name="address-line3-too-long",
+    severity=E,
+    message="Address3 length must be between 0 and 50 characters.",
+    summary="Address line 3 of customer {customer_number} has {length} characters; AvaTax "
+    "accepts at most {limit}.",
+    fix="Shorten address line 3 of customer {customer_number} by {over} character(s) to {limit}.",
+)
+
+city_too_long = declare(
+    customer_too_long("city", 50),
+    doc="""
+    What it does: finds linked customers whose city is over 50 characters.
+
+    Why is this bad? ECMS ``city`` holds at most 50 characters (MODELS.md 3;
+    import templates: City Text(50), MODELS.md 4; ERRORS.md A10).
+
+    Example: a city field holding the city, county and state together.
+
+    Use instead: ``{"city": "Seattle"}``
+    """,
+    code=2111,
+    name="city-too-long",
+    severity=E,
+    message="City length must be between 1 and 50 characters.",
+    summary="The city of customer {customer_number} has {length} characters; AvaTax accepts at "
+    "most {limit}.",
+    fix="Shorten the city of customer {customer_number} by {over} character(s) to {limit}: "
+    "the city name only, without county or state.",
+)
+
+postal_code_too_long = declare(
+    customer_too_long("postal_code", 10),
+    doc="""
+    What it does: finds linked customers whose ZIP or postal code is over 10 characters.
+
+    Why is this bad? ECMS ``postalCode`` holds at most 10 characters
+    (MODELS.md 3; import templates: Postal Code Text(10), MODELS.md 4). A
+    ZIP+4 with its hyphen is exactly 10.
+
+    Example: ``{"postal_code": "98101-2450 US"}``
+
+    Use instead: ``{"postal_code": "98101-2450"}``
+    """,
+    code=2112,
+    name="postal-code-too-long",
+    severity=E,
+    message="PostalCode length must be between 1 and 10 characters.",
+    summary="The postal code of customer {customer_number} has {length} characters; AvaTax "
+    "accepts at most {limit}.",
+    fix="Shorten the postal code of customer {customer_number} by {over} character(s) to "
+    "{limit}: the ZIP (98101 or 98101-2450) or postal code (K1A 0B1) only.",
+)
+
+po_number_too_long = declare(
+    certificate_too_long("po_numbers", 50),
+    doc="""
+    What it does: finds PO numbers over 50 characters.
+
+    Why is this bad? A single-use certificate's PO number syncs as ECMS
+    ``documentRefNo``, at most 50 characters; a transaction's
+    ``purchaseOrderNo`` is also at most 50, so a longer one could never match a
+    sale (MODELS.md 2a ``PoNumberModel`` and 3).
+
+    Example: ``{"po_numbers": ["PO-2026-000123 / job 77 / Building 4 renovation, phase two"]}``
+
+    Use instead: ``{"po_numbers": ["PO-2026-000123"]}``
+    """,
+    code=2202,
+    name="po-number-too-long",
+    severity=E,
+    message="DocumentRefNo length must be between 1 and 50 characters.",
+    summary="A PO number has {length} characters; AvaTax accepts at most {limit}.",
+    fix="Shorten the PO number by {over} character(s) to {limit}: the number exactly as the "
+    "transaction's purchase order number will carry it.",
+)
+
+
+@rule(
+    code=2203,
+    name="po-numbers-multiple",
+    severity=Severity.WARNING,
+    message="The single-use certificate has {count} PO numbers; only the most recent one applies.",
+    summary="AvaTax honours only the most recently added PO number of a single-use certificate; "
+    "sales on the other {others} PO number(s) stay taxed.",
+    fix="Keep one PO number ({last}) on this certificate and create a separate single-use "
+    "certificate for each other PO ({rest}), or make the certificate blanket.",
+)
+def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds single-use certificates with more than one PO number.
+
+    Why is this bad? "Only the most recently added PO number is honoured in
+    AvaTax" (USER_NEEDS.md 5, Avalara FAQ "Why didn't my single use exemption
+    certificate apply?",
+    https://help.avalara.com/Frequently_Asked_Questions/Exempt_customers_FAQ/Why_didn't_my_single_use_exemption_certificate_apply%3F).
+    The certificate syncs, so this is a warning: the other POs silently get taxed.
+    The last PO in the list is taken to be the most recent.
+
+    Example: ``{"single_use": true, "po_numbers": ["PO-1", "PO-2"]}``
+
+    Use instead: ``{"single_use": true, "po_numbers": ["PO-2"]}`` plus a second
+    certificate for PO-1.
+    """
+    if not cert.single_use or len(cert.po_numbers) < 2:
+        return
+    numbers = [po.strip() for po in cert.po_numbers if not blank(po)]
+    if len(numbers) > 1:
+        yield Hit(
+            loc=("po_numbers",),
+            params={
+                "count": len(numbers),
+                "others": len(numbers) - 1,
+                "last": numbers[-1],
+                "rest": ", ".join(numbers[:-1]),
+            },
+            errors={"po_numbers": f"{len(numbers)} PO numbers on a single-use certificate"},
+        )
+
+
+# --- reasons --------------------------------------------------------------------------------------
+
+#: CertCapture's pseudo reasons for missing, invalid or expired documents (ERRORS.md A, RULES.md 2).
+_PLACEHOLDER_PREFIXES = ("EXPOSURE", "NON-NEXUS", "NON NEXUS", "NONNEXUS")
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    """True for CertCapture's EXPOSURE* / NON-NEXUS* markers, which are not exemptions."""
+    return reason.strip().upper().startswith(_PLACEHOLDER_PREFIXES)
+
+
+@rule(
+    code=2303,
+    name="reason-placeholder",
+    severity=E,
+    message="Certificate exempt reason {reason!r} isn't an exemption.",
+    summary="{reason!r} is CertCapture's marker for a missing, invalid or expired document "
+    "(EXPOSURE) or a region without nexus (NON-NEXUS), not an exempt reason, so the customer "
+    "is not exempt.",
+    fix="Replace {reason!r} with the reason the purchaser claims on the signed certificate "
+    "(for example G / RESALE), or don't send a certificate until the customer provides one.",
+)
+def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates whose reason is one of CertCapture's
+    EXPOSURE or NON-NEXUS pseudo reasons.
+
+    Why is this bad? In CertCapture, reasons starting with EXPOSURE or NON-NEXUS
+    mark missing, invalid or expired documentation (NON-NEXUS: a region without
+    nexus); they are not exemptions and have no AvaTax entity use code
+    (ERRORS.md A, RULES.md 2,
+    https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Understanding_the_Exposure_and_Non-Nexus_exempt_reasons_in_CertCapture).
+    Rule 2302 (reason-unknown) stays silent for them, so there is one finding.
+
+    Example: ``{"exempt_reason": "EXPOSURE"}``
+
+    Use instead: ``{"exempt_reason": "RESALE"}``, once the customer has sent a
+    signed certificate.
+    """
+    reason = cert.exempt_reason
+    if reason is not None and is_placeholder_reason(reason):
+        yield Hit(
+            loc=("exempt_reason",),
+            params={"reason": reason.strip()},
+            errors={"exempt_reason": "CertCapture placeholder, not an exempt reason"},
+        )
+
+
+@rule(
+    code=2304,
+    name="reason-description-missing",
+    severity=Severity.WARNING,
+    message="ExemptReasonOtherDescription is required. (This value must be specified.)",
+    summary="The exempt reason is L (Other) but the certificate doesn't say what the exemption is.",
+    fix='Describe the exemption in exempt_reason_description (for example "Exempt by statute: '
+    'RCW 82.08.0293 food products"), or use a specific reason (A-R).',
+)
+def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates with reason L (Other) and no
+    ``exempt_reason_description``.
+
+    Why is this bad? Reason L "needs a description" (RULES.md 3; ECMS
+    ``exemptReasonOtherDescription``, at most 255 characters, MODELS.md 3; the
+    SST form says "L Other (explain)", RULES.md 4). A warning: the schema does
+    not mark the description required.
+
+    Example: ``{"exempt_reason": "L"}``
+
+    Use instead: ``{"exempt_reason": "L", "exempt_reason_description": "Exempt by statute"}``
+    """
+    reason = cert.exempt_reason
+    if reason is None or not blank(cert.exempt_reason_description):
+        return
+    found = lookup_reason(reason)
+    if found is not None and found.code == "L":
+        yield Hit(
+            loc=("exempt_reason_description",),
+            errors={"exempt_reason_description": "empty value for reason L (Other)"},
+        )
+
+
+# --- exempt percentage ----------------------------------------------------------------------------
+
+
+@rule(
+    code=2501,
+    name="exempt-percentage-out-of-range",
+    severity=E,
+    message="ExemptPercentage must be between 0 and 100.",
+    summary="The exempt percentage is {value:g}; it is a percentage of the sale, 0 to 100.",
+    fix="Set exempt_percentage to the share of the sale that is exempt: 100 for a full "
+    "exemption, for example 50 for half.",
+)
+def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates whose exempt percentage is below 0 or above 100.
+
+    Why is this bad? ``exemptPercentage`` is a percentage, "100 = fully exempt"
+    (MODELS.md 2, AvaTax ``CertificateModel``); a negative or over-100 share of
+    a sale can't be exempted. A value of 1 read as "100%" would also be wrong,
+    but can't be told from a genuine 1%, so only values outside 0-100 are errors.
+
+    Example: ``{"exempt_percentage": 150}``
+
+    Use instead: ``{"exempt_percentage": 100}``
+    """
+    value = cert.exempt_percentage
+    if value is not None and not 0 <= value <= 100:
+        yield Hit(
+            loc=("exempt_percentage",),
+            params={"value": value},
+            errors={"exempt_percentage": f"{value:g} is outside 0-100"},
+        )
+
+
+@rule(
+    code=2502,
+    name="exempt-percentage-zero",
+    severity=Severity.WARNING,
+    message="ExemptPercentage is 0: the certificate exempts nothing.",
+    summary="An exempt percentage of 0 leaves every sale fully taxed, though the certificate "
+    "looks valid.",
+    fix="Set exempt_percentage to 100 for a full exemption (or the partial share), or leave it "
+    "out; don't send the certificate if the customer is not exempt.",
+)
+def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates whose exempt percentage is exactly 0.
+
+    Why is this bad? ``exemptPercentage`` 100 means fully exempt (MODELS.md 2),
+    so 0 exempts nothing: usually an unset default in the sending code. A
+    warning, because the certificate syncs.
+
+    Example: ``{"exempt_percentage": 0}``
+
+    Use instead: ``{"exempt_percentage": 100}``
+    """
+    if cert.exempt_percentage == 0:
+        yield Hit(loc=("exempt_percentage",), errors={"exempt_percentage": "0"})

@@ -11,6 +11,7 @@ cells are known, and how sure we are, is the matrix's business
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 
@@ -22,10 +23,14 @@ from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules._base import Context, Hit, rule
 
 __all__ = [
+    "is_local_zone",
     "reason_likely_not_exempt_in_region",
     "reason_not_exempt_in_region",
     "reason_partially_exempt_in_region",
+    "region_local_zone",
     "region_unknown",
+    "regions_missing",
+    "regions_too_long",
     "resolved_regions",
 ]
 
@@ -168,14 +173,15 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     custom local exposure zones stay in CertCapture (RULES.md 2, "Edit Exposure
     Zones and Exempt Reasons"). A misspelt zone name cannot be matched either.
     It is a warning because a zone we do not recognise might be a deliberate
-    CertCapture-only zone.
+    CertCapture-only zone, or a spelling AvaTax knows and we don't; zones that
+    clearly name a county, parish or city are rule 3003 instead.
 
     Example: ``{"regions": ["Washingotn"]}``
 
     Use instead: ``{"regions": ["WA"]}``
     """
     for i, value in enumerate(cert.regions):
-        if lookup_region(value) is None:
+        if lookup_region(value) is None and not is_local_zone(value):
             yield Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
@@ -265,3 +271,122 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     Use instead: nothing to change when the condition holds.
     """
     yield from _matrix_hits(cert, ctx, "partial", None, "partial or conditional")
+
+
+@rule(
+    code=3002,
+    name="regions-missing",
+    severity=Severity.ERROR,
+    message="Certificate must have at least one exposure zone to become valid.",
+    summary="The certificate names no region (exposure zone), so it exempts nothing "
+    "(AvaTax error 1207 MissingExposureZone).",
+    fix="Add the state(s) or province(s) the certificate was issued for, for example "
+    'regions: ["WA"] (AvaTax: exposureZone: {{"name": "Washington"}}).',
+)
+def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates without any region (exposure zone).
+
+    Why is this bad? ``exposureZone`` is required: AvaTax fails with 1207
+    MissingExposureZone, "Certificate must have at least one exposure zone to
+    become valid." (MODELS.md 2, ERRORS.md B); CertCapture never sends a
+    certificate without one (ERRORS.md A9).
+
+    Example: ``{"regions": []}``
+
+    Use instead: ``{"regions": ["WA"]}``
+    """
+    if not "".join(cert.regions).strip():
+        yield Hit(loc=("regions",), errors={"regions": "no exposure zone"})
+
+
+#: Words that make a zone name a local (sub-state) jurisdiction: CertCapture's custom local
+#: zones, e.g. "LA Parish" (RULES.md 2, "Edit Exposure Zones and Exempt Reasons").
+_LOCAL_WORDS = re.compile(
+    r"\b(county|parish|borough|city|town|township|village|municipality)\b", re.IGNORECASE
+)
+
+
+def is_local_zone(value: str) -> bool:
+    """True when an exposure zone's name clearly names a county, parish, city or town."""
+    return _LOCAL_WORDS.search(value) is not None
+
+
+@rule(
+    code=3003,
+    name="region-local-zone",
+    severity=Severity.ERROR,
+    message="Exposure zone {region!r} is a local zone; AvaTax accepts state-level exemptions only.",
+    summary="{region!r} names a county, parish or city. Custom local exposure zones stay in "
+    "CertCapture and never reach AvaTax, so the customer is taxed there.",
+    fix="Replace {region!r} with the state or province it is in (for example "
+    '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
+)
+def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificate regions that are not a state or province and
+    whose name contains county, parish, borough, city, town, township, village
+    or municipality.
+
+    Why is this bad? "AvaTax accepts exemptions only at state level. Custom
+    local exposure zones (e.g. 'LA Parish') are CertCapture-only" (ERRORS.md A,
+    RULES.md 2,
+    https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Edit_Exposure_Zones_and_Exempt_Reasons).
+    An error, unlike rule 3001 (region-unknown): the name itself says the zone
+    is below state level, so the source applies. Names that resolve to a state
+    or province are never checked (so a state is never mistaken for a city).
+
+    Example: ``{"regions": ["Orleans Parish"]}``
+
+    Use instead: ``{"regions": ["LA"]}``
+    """
+    for i, value in enumerate(cert.regions):
+        if is_local_zone(value) and lookup_region(value) is None:
+            yield Hit(
+                loc=("regions", i),
+                params={"region": value.strip()},
+                errors={f"regions[{i}]": "local exposure zone"},
+            )
+
+
+_REGIONS_LIMIT = 200
+
+
+@rule(
+    code=3004,
+    name="regions-too-long",
+    severity=Severity.ERROR,
+    message="RegionsApplicable length must be between 1 and 200 characters.",
+    summary="The certificate's {count} regions, joined as region codes, take {length} "
+    "characters; AvaTax's exemption record holds at most {limit}.",
+    fix="Split the certificate into several certificates of fewer regions (each at most "
+    "{limit} characters of codes joined with commas).",
+)
+def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: joins the certificate's regions as short codes with commas
+    (``WA,OR,ON``; an unrecognised zone counts as written) and finds lists
+    over 200 characters.
+
+    Why is this bad? The ECMS record lists the regions a certificate applies to
+    in ``regionsApplicable``, comma-separated, at most 200 characters
+    (MODELS.md 3). Only reachable with very many zones (about 66 codes), or long
+    custom zone names.
+
+    Example: every US state, DC, territory and province on one certificate.
+
+    Use instead: one certificate per group of regions.
+    """
+    if sum(len(v) + 1 for v in cert.regions) - 1 <= _REGIONS_LIMIT:
+        return  # short codes are never longer than what was written
+    codes = []
+    for value in cert.regions:
+        region = lookup_region(value)
+        codes.append(value.strip() if region is None else region.short)
+    length = len(",".join(codes))
+    if length > _REGIONS_LIMIT:
+        yield Hit(
+            loc=("regions",),
+            params={"count": len(codes), "length": length, "limit": _REGIONS_LIMIT},
+            errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
+        )

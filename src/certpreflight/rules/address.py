@@ -1,0 +1,272 @@
+"""Address rules (32xx-33xx, Situs family): the customer's country, region and postal code.
+
+Facts: ``../shared/research/avatax/RULES.md`` 8 (formats, country/region codes),
+``ERRORS.md`` B (AvaTax 125 InvalidCountry, 126 InvalidCountryRegion, 317
+InvalidPostalCode) and C (import texts), ``MODELS.md`` 1 (``country`` accepts
+ISO codes or names, but send the 2-character code). Postal-code-to-region data:
+:mod:`certpreflight.reference.postal` (sources in its data files' headers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from certpreflight.findings import Severity
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reference.countries import country_code
+from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
+from certpreflight.reference.regions import lookup_region
+from certpreflight.rules._base import Context, Hit, blank, rule
+from certpreflight.rules.input import customer_hit
+
+__all__ = [
+    "country_invalid",
+    "country_not_alpha2",
+    "postal_code_invalid",
+    "postal_code_region_mismatch",
+    "region_not_in_country",
+]
+
+
+@rule(
+    code=3201,
+    name="country-invalid",
+    severity=Severity.ERROR,
+    message="The country {country!r} is not a recognized country code.",
+    summary="The country of customer {customer_number} is not an ISO 3166 country code or "
+    "name, so AvaTax rejects it (error 125 InvalidCountry).",
+    fix="Set the country of customer {customer_number} to its 2-letter ISO 3166-1 code, for "
+    "example US or CA (not CN, which is China).",
+)
+def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds linked customers whose country is neither an ISO 3166-1
+    code (alpha-2, alpha-3 or numeric) nor a country name pycountry knows.
+
+    Why is this bad? AvaTax fails with 125 InvalidCountry, "The country '-0-' is
+    not a recognized country code." (ERRORS.md B, RULES.md 8). Empty countries
+    are rule 2108.
+
+    Example: ``{"country": "Untied States"}``
+
+    Use instead: ``{"country": "US"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        value = customer.country
+        if not blank(value) and country_code(value) is None:
+            assert value is not None
+            yield customer_hit(customer, i, "country", "unknown country", country=value.strip())
+
+
+@rule(
+    code=3203,
+    name="country-not-alpha2",
+    severity=Severity.WARNING,
+    message="Country {country!r} should be sent as its 2-letter code {code}.",
+    summary="The country of customer {customer_number} is written {country!r}; the AvaTax "
+    "exemption record and the import templates take the 2-letter ISO code.",
+    fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
+)
+def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds linked customers whose country is a recognised ISO
+    alpha-3 or numeric code or a country name rather than the alpha-2 code,
+    and says which code to send.
+
+    Why is this bad? The REST ``CustomerModel`` accepts 2- or 3-character codes
+    and names, but the ECMS record's ``countryIssued`` and the import templates
+    take 2 characters, and the 2017 schema allowed only 2 (MODELS.md 1, 3, 4:
+    "Send the 2-char ISO code"). A warning, because AvaTax normalises it.
+    Case alone (``us``) is not reported.
+
+    Example: ``{"country": "USA"}``
+
+    Use instead: ``{"country": "US"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        value = customer.country
+        if value is None:
+            continue
+        text = value.strip()
+        if len(text) == 2 and text.isalpha():
+            continue
+        code = country_code(text)
+        if code is not None:
+            yield customer_hit(customer, i, "country", f"send {code}", country=text, code=code)
+
+
+@rule(
+    code=3202,
+    name="region-not-in-country",
+    severity=Severity.ERROR,
+    message="Invalid State and Country combination for US or Canada.",
+    summary="Region {region!r} of customer {customer_number} is not a state or province of "
+    "{country} (AvaTax error 126 InvalidCountryRegion).",
+    fix="Set the region of customer {customer_number} to the 2-letter code of a {country} "
+    "{kind} (for example {example}), or correct the country.",
+)
+def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: for linked customers in the US or Canada, finds a region that
+    is not a state, district or territory (US) or province or territory (CA) of
+    that country. Regions resolve from codes (``WA``, ``US-WA``) and names
+    (``Washington``). A blank country counts as US, as in AvaTax imports.
+
+    Why is this bad? AvaTax fails with 126 InvalidCountryRegion, "The region
+    '-1-' is not a recognized region within country '-0-'."; imports say
+    "Invalid State and Country combination for US or Canada." (ERRORS.md B and C,
+    RULES.md 8). Outside the US and Canada regions are not checked.
+
+    Example: ``{"country": "CA", "region": "WA"}``
+
+    Use instead: ``{"country": "US", "region": "WA"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        region = customer.region
+        if blank(region):
+            continue
+        country = _country_of(customer.country)
+        if country not in ("US", "CA") or lookup_region(region, country) is not None:
+            continue
+        assert region is not None
+        us = country == "US"
+        yield customer_hit(
+            customer,
+            i,
+            "region",
+            f"not a region of {country}",
+            region=region.strip(),
+            country=country,
+            kind="state" if us else "province",
+            example="WA" if us else "ON",
+        )
+
+
+def _country_of(value: str | None) -> str | None:
+    """The ISO alpha-2 country of a customer's country text; blank counts as US."""
+    return "US" if blank(value) else country_code(value)
+
+
+# The postal checks are pure functions of a few strings, cached: batches repeat addresses.
+@lru_cache(maxsize=8192)
+def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
+    """Template values when ``postal`` is clearly not a US ZIP / Canadian postal code."""
+    text = postal.strip()
+    if not text:
+        return None
+    country = _country_of(country_text)
+    if country == "US" and not US_ZIP.fullmatch(text):
+        form, pattern = "ZIP code", "98101 or 98101-2450"
+        zero = text.isdigit() and len(text) == 4
+        hint = f" (a lost leading zero? {text.zfill(5)})" if zero else ""
+    elif country == "CA" and not CA_POSTAL.fullmatch(text):
+        form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
+    else:
+        return None
+    return {
+        "issue": f"not a {country} {form}",
+        "postal_code": text,
+        "country": country,
+        "form": form,
+        "pattern": pattern,
+        "hint": hint,
+    }
+
+
+@lru_cache(maxsize=8192)
+def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[str, str] | None:
+    """Template values when a well-formed postal code belongs to another state or province."""
+    text = postal.strip()
+    country = _country_of(country_text)
+    expected: frozenset[str] | None
+    if country == "US" and US_ZIP.fullmatch(text):
+        expected = zip_regions(text)
+    elif country == "CA" and CA_POSTAL.fullmatch(text):
+        expected = postal_regions(text)
+    else:
+        return None
+    region = lookup_region(region_text, country)
+    if expected is None or region is None or region.code in expected:
+        return None
+    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
+    if not belongs:
+        belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
+    return {
+        "issue": f"belongs to {belongs}, not {region.short}",
+        "postal_code": text,
+        "region": region.short,
+        "belongs": belongs,
+    }
+
+
+@rule(
+    code=3301,
+    name="postal-code-invalid",
+    severity=Severity.ERROR,
+    message="Postal Code was not valid.",
+    summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
+    fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
+)
+def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: for US customers, finds postal codes that are not a ZIP
+    (``NNNNN``) or ZIP+4 (``NNNNN-NNNN``; a blank instead of the hyphen is let
+    through); for Canadian customers, codes not of the form ``A1A 1A1`` (any
+    case, with or without the blank). Other countries are not checked.
+
+    Why is this bad? AvaTax rejects them (317 InvalidPostalCode; import error
+    "Postal Code was not valid.", ERRORS.md B and C; formats RULES.md 8). Only
+    clearly malformed values are errors; a well-formed code in the wrong state
+    is rule 3302 (a warning). A 4-digit US ZIP usually lost its leading zero in
+    a spreadsheet; the fix says so.
+
+    Example: ``{"country": "US", "postal_code": "2134"}``
+
+    Use instead: ``{"country": "US", "postal_code": "02134"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        postal = customer.postal_code
+        if postal is None:
+            continue
+        params = _malformed(customer.country, postal)
+        if params is not None:
+            yield customer_hit(customer, i, "postal_code", params["issue"], **params)
+
+
+@rule(
+    code=3302,
+    name="postal-code-region-mismatch",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) postal code {postal_code} isn't in "
+    "{region}.",
+    summary="{postal_code} belongs to {belongs}, but customer {customer_number} is in "
+    "{region}; one of the two is probably wrong, and AvaTax may reject or mis-source the "
+    "address.",
+    fix="Check the address of customer {customer_number}: {postal_code} belongs to {belongs}, "
+    "so correct either the region {region} or the postal code.",
+)
+def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: for well-formed US ZIPs, compares the 3-digit prefix with the
+    customer's state (USPS L002 prefix matrix, ``reference/data/us_zip_prefixes.csv``);
+    for well-formed Canadian postal codes, the first letter with the province
+    (Canada Post districts, ``reference/data/ca_postal_letters.csv``; RULES.md 8).
+    Prefixes the data leaves out (military, shared Pacific prefixes) never warn.
+
+    Why is this bad? A ZIP from another state usually means a typo in the ZIP or
+    the state; other engines silently drop such addresses (USER_NEEDS.md 10).
+    Only a warning: some ZIPs straddle state lines, and the letter table is
+    general knowledge rather than an Avalara statement.
+
+    Example: ``{"region": "WA", "postal_code": "97201"}`` (97xxx is Oregon)
+
+    Use instead: ``{"region": "OR", "postal_code": "97201"}``
+    """
+    for i, customer in enumerate(cert.customers):
+        postal = customer.postal_code
+        if postal is None or blank(customer.region):
+            continue
+        params = _mismatch(customer.country, customer.region, postal)
+        if params is not None:
+            yield customer_hit(customer, i, "postal_code", params["issue"], **params)

@@ -1,0 +1,197 @@
+"""Attachment rules (24xx, Input family; AvaTax profile): the certificate's file.
+
+AvaTax REST v2 CreateCertificates takes the document as exactly one of
+``filename``, ``pdf`` (Base64 PDF) or ``pages`` (Base64 JPEG pages): none is
+error 1204 MissingRequiredFields, more than one 1213 ConflictingFields, an empty
+file 1214 InvalidPdfOrImageFile (``../shared/research/avatax/MODELS.md`` 2,
+``ERRORS.md`` B). CertCapture holds the file itself, so these rules belong to
+the ``avatax`` profile only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+
+from certpreflight.findings import Severity
+from certpreflight.models import ExemptionCertificate
+from certpreflight.rules._base import Context, Hit, Loc, blank, path, rule
+
+__all__ = [
+    "attachment_conflicting",
+    "attachment_empty",
+    "attachment_missing",
+    "attachment_not_pdf_or_jpeg",
+]
+
+E = Severity.ERROR
+AVATAX = ("avatax",)
+
+#: Magic bytes of the two file types AvaTax accepts (ERRORS.md E, USER_NEEDS.md 7).
+_MAGIC = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG"}
+#: Magic bytes of files people send by mistake, to name them in the message.
+_OTHER = {b"\x89PNG": "PNG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"GIF8": "GIF", b"PK": "ZIP"}
+_DATA_URI = "data:"
+
+
+def _files(cert: ExemptionCertificate) -> list[tuple[str, bool]]:
+    """Which of filename / pdf / pages are given, each with whether it has content."""
+    given = []
+    if not blank(cert.filename):
+        given.append(("filename", True))
+    if cert.pdf is not None:
+        given.append(("pdf", not blank(cert.pdf)))
+    if cert.pages is not None:
+        given.append(("pages", any(not blank(page) for page in cert.pages)))
+    return given
+
+
+@rule(
+    code=2401,
+    name="attachment-missing",
+    severity=E,
+    message="The field filename, pdf or pages is required to create a certificate.",
+    summary="The certificate carries no document: AvaTax needs a filename, a Base64 PDF or "
+    "Base64 JPEG pages (error 1204 MissingRequiredFields).",
+    fix="Attach the signed certificate as pdf (Base64 of the PDF file), or as pages (Base64 "
+    "JPEG per page), or give the filename of a document already uploaded.",
+    profiles=AVATAX,
+)
+def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates with none of ``filename``, ``pdf`` and ``pages``.
+
+    Why is this bad? CreateCertificates requires exactly one of them; with none
+    it fails with 1204 MissingRequiredFields (MODELS.md 2, ERRORS.md B, RULES.md 2).
+
+    Example: ``{"signedDate": "2026-01-15", "exposureZone": {"name": "Washington"}}``
+
+    Use instead: ``{"signedDate": "2026-01-15", "exposureZone": {"name": "Washington"},
+    "pdf": "JVBERi0xLjcK..."}``
+    """
+    if not _files(cert):
+        yield Hit(loc=("pdf",), errors={"pdf": "none of filename, pdf, pages given"})
+
+
+@rule(
+    code=2402,
+    name="attachment-conflicting",
+    severity=E,
+    message="When creating certificate, you can only specify filename OR pdf OR images.",
+    summary="The certificate gives {fields}; AvaTax takes exactly one of them (error 1213 "
+    "ConflictingFields).",
+    fix="Send only one of {fields}: keep pdf if you have the file, and drop the others.",
+    profiles=AVATAX,
+)
+def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds certificates with more than one of ``filename``, ``pdf``
+    and ``pages`` (empty ones don't count; they are rule 2403).
+
+    Why is this bad? CreateCertificates fails with 1213 ConflictingFields, "you
+    can only specify filename OR pdf OR images" (MODELS.md 2, ERRORS.md B).
+
+    Example: ``{"filename": "cert.pdf", "pdf": "JVBERi0xLjcK..."}``
+
+    Use instead: ``{"pdf": "JVBERi0xLjcK..."}``
+    """
+    given = [name for name, content in _files(cert) if content]
+    if len(given) > 1:
+        yield Hit(
+            loc=(given[1],),
+            params={"fields": ", ".join(given)},
+            errors={
+                name: "conflicts with " + ", ".join(g for g in given if g != name) for name in given
+            },
+        )
+
+
+@rule(
+    code=2403,
+    name="attachment-empty",
+    severity=E,
+    message="Pdf or Image files are empty",
+    summary="The certificate's {field} is given but empty (error 1214 InvalidPdfOrImageFile).",
+    fix="Put the Base64 content of the signed certificate in {field}, or leave {field} out and "
+    "send the document another way.",
+    profiles=AVATAX,
+)
+def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: finds an empty ``pdf`` or ``pages`` (empty text, an empty
+    list, or only empty pages).
+
+    Why is this bad? AvaTax rejects it with 1214 InvalidPdfOrImageFile, "Pdf or
+    Image files are empty" (MODELS.md 2, ERRORS.md B).
+
+    Example: ``{"pdf": ""}``
+
+    Use instead: ``{"pdf": "JVBERi0xLjcK..."}``
+    """
+    for name, content in _files(cert):
+        if not content:
+            yield Hit(loc=(name,), params={"field": name}, errors={name: "empty"})
+
+
+def _kind(data: str) -> str | None:
+    """None when Base64 ``data`` starts like a PDF or JPEG, else what it looks like."""
+    text = data.strip()
+    if text.startswith(_DATA_URI):
+        text = text.partition(",")[2]
+    head = text[:16].replace("-", "+").replace("_", "/")
+    head += "=" * (-len(head) % 4)
+    try:
+        raw = base64.b64decode(head, validate=True)
+    except (binascii.Error, ValueError):
+        return "not Base64"
+    if any(raw.startswith(magic) for magic in _MAGIC):
+        return None
+    for magic, name in _OTHER.items():
+        if raw.startswith(magic):
+            return f"a {name} file"
+    return "an unknown file type"
+
+
+@rule(
+    code=2404,
+    name="attachment-not-pdf-or-jpeg",
+    severity=E,
+    message="The uploaded file must be a base64 encoded PDF.",
+    summary="The certificate's {field} is {kind}, not a Base64 PDF or JPEG. AvaTax rejects it "
+    "but may still create the certificate, orphaned and unlinked from its customer.",
+    fix="Convert the document to PDF (or JPEG pages), Base64-encode the file's bytes, and send "
+    "that as {field}.",
+    profiles=AVATAX,
+)
+def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    """
+    What it does: decodes the start of ``pdf`` and of each of ``pages`` and checks
+    the file's magic bytes: ``%PDF-`` for PDF, ``FF D8 FF`` for JPEG. A
+    ``data:...;base64,`` prefix is skipped; URL-safe Base64 is accepted.
+
+    Why is this bad? A PNG sent as ``pages`` fails with "The uploaded file must
+    be a base64 encoded PDF." *after* the certificate was created: the caller
+    gets no id and the certificate stays orphaned, not linked to its customer
+    (ERRORS.md E; USER_NEEDS.md 7,
+    https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/issues/214 and
+    https://github.com/avadev/AvaTax-REST-V2-JRE-SDK/issues/149).
+
+    Example: ``{"pages": ["iVBORw0KGgo..."]}`` (a PNG)
+
+    Use instead: ``{"pdf": "JVBERi0xLjcK..."}``
+    """
+    items: list[tuple[Loc, str]] = []
+    if cert.pdf is not None and not blank(cert.pdf):
+        items.append((("pdf",), cert.pdf))
+    for i, page in enumerate(cert.pages or ()):
+        if not blank(page):
+            items.append((("pages", i), page))
+    for loc, data in items:
+        kind = _kind(data)
+        if kind is not None:
+            yield Hit(
+                loc=loc,
+                params={"field": path(loc), "kind": kind},
+                errors={path(loc): f"{kind}, not a PDF or JPEG"},
+            )
