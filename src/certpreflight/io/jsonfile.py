@@ -67,7 +67,8 @@ def _elements(text: str, pos: int, name: str) -> Iterator[Record]:
             detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
             yield f"{name}:{line_at(exc.pos)}", formatting.invalid_json.finding(_broken(detail))
             return
-        yield f"{name}:{line_at(pos)}", value
+        # validate() reads a str as JSON text: hand it non-objects as their source text.
+        yield f"{name}:{line_at(pos)}", value if isinstance(value, dict) else text[pos:end]
         pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
             pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from certpreflight.reports.tally import Tally
+from certpreflight.reports.tally import Example, Tally
 
 __all__ = ["CSP", "bar_chart", "page", "render_report"]
 
@@ -85,6 +85,11 @@ def _totals(tally: Tally) -> str:
     return f'<ul id="summary" class="totals">{cells}</ul>\n'
 
 
+def _customer(ex: Example) -> str:
+    number = escape(ex.customer_number or "")
+    return f"{number}<br>{escape(ex.customer_name)}" if ex.customer_name else number
+
+
 def _groups(tally: Tally) -> str:
     if not tally.by_code:
         return "<p>No problems found.</p>\n"
@@ -104,7 +109,7 @@ def _groups(tally: Tally) -> str:
         for ex in tally.examples.get(code, []):
             rows.append(
                 f"<tr><td>{escape(ex.source)}</td><td>{escape(ex.certificate_id or '')}</td>"
-                f"<td>{escape(ex.customer_number or '')}</td><td>{escape(ex.message)}</td>"
+                f"<td>{_customer(ex)}</td><td>{escape(ex.message)}</td>"
                 f'<td class="fix">{escape(ex.fix)}</td></tr>'
             )
         shown = len(tally.examples.get(code, []))

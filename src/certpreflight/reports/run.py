@@ -149,13 +149,14 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
     payloads: list[Payload] = []
-    regions: list[tuple[str, ...]] = []
+    extras: list[tuple[tuple[str, ...], dict[str | None, str | None]]] = []
     for _, payload in records:
         if isinstance(payload, Finding):
             continue
         if html:  # parse once here to learn the regions; the engine takes the model
             cert = _parsed(payload)
-            regions.append(_short_regions(cert))
+            names = {c.customer_number: c.name for c in cert.customers} if cert else {}
+            extras.append((_short_regions(cert), names))
             payloads.append(cert if cert is not None else payload)
         else:
             payloads.append(payload)
@@ -168,7 +169,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         ignore=ignore,
         profile=options.profile,
     )
-    region_of = iter(regions)
+    extra = iter(extras)
     results: list[Result] = []
     for source, payload in records:
         if isinstance(payload, Finding):
@@ -177,7 +178,8 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             tally.add(source, report)
         else:
             report = next(reports)
-            tally.add(source, report, next(region_of, ()))
+            regions, names = next(extra, ((), {}))
+            tally.add(source, report, regions, names)
         results.append((source, report))
     return Chunk(_render(results, options), tally, len(records))
 

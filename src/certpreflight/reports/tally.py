@@ -8,7 +8,7 @@ report the failures per region and the first few findings of each code.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -26,6 +26,7 @@ class Example(NamedTuple):
     source: str
     certificate_id: str | None
     customer_number: str | None
+    customer_name: str | None
     message: str
     fix: str
 
@@ -46,8 +47,17 @@ class Tally:
     by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
 
-    def add(self, source: str, report: Report, regions: Iterable[str] = ()) -> None:
-        """Count one report; ``regions`` (short codes) are counted when it has errors."""
+    def add(
+        self,
+        source: str,
+        report: Report,
+        regions: Iterable[str] = (),
+        names: Mapping[str | None, str | None] | None = None,
+    ) -> None:
+        """Count one report; ``regions`` (short codes) count when it has errors.
+
+        ``names`` maps customer numbers to names, for the examples.
+        """
         self.certificates += 1
         findings = report.findings
         if not findings:
@@ -66,8 +76,11 @@ class Tally:
             if self.keep:
                 kept = self.examples.setdefault(f.code, [])
                 if len(kept) < self.keep:
+                    name = names.get(f.customer_number) if names else None
                     kept.append(
-                        Example(source, report.certificate_id, f.customer_number, f.message, f.fix)
+                        Example(
+                            source, report.certificate_id, f.customer_number, name, f.message, f.fix
+                        )
                     )
         self.ok += not has_error
         self.with_errors += has_error
