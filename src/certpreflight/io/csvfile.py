@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from certpreflight.findings import Finding
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
 from certpreflight.rules import formatting
 from certpreflight.rules._base import Hit
@@ -126,8 +127,9 @@ def _split(
 def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Record]:
     """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id."""
     name = str(path)
-    # The csv module's field cap is process-wide; it bounds memory per field like NDJSON lines.
-    csv.field_size_limit(max_line_bytes)
+    # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
+    # process-wide, so only ever raise it; a lower cap is enforced on each row below.
+    csv.field_size_limit(max(csv.field_size_limit(), max_line_bytes))
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -141,12 +143,19 @@ def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) 
             except StopIteration:
                 break
             except csv.Error as exc:
+                problem = _unreadable_row(str(exc), max_line_bytes)
+            else:
+                if not any(cell.strip() for cell in row):
+                    continue
+                longest = max(map(len, row))
+                problem = (
+                    record_too_large(longest, max_line_bytes) if longest > max_line_bytes else None
+                )
+            if problem is not None:
                 if current is not None:
                     yield source, current
                     current = None
-                yield f"{name}:{line}", _unreadable_row(str(exc), max_line_bytes)
-                continue
-            if not any(cell.strip() for cell in row):
+                yield f"{name}:{line}", problem
                 continue
             cert, customer = _split(row, columns)
             same = current is not None and "id" in cert and cert["id"] == current.get("id")
@@ -162,7 +171,7 @@ def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) 
             yield source, current
 
 
-def _unreadable_row(problem: str, limit: int) -> Any:
+def _unreadable_row(problem: str, limit: int) -> Finding:
     if "field larger than field limit" in problem:
         return record_too_large(None, limit)
     detail = f"the CSV row can't be split into fields ({problem})"
