@@ -135,6 +135,7 @@ def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) 
         header = next(reader, [])
         columns = _columns(header, name)
         current: dict[str, Any] | None = None
+        problem: Finding | None
         source = ""
         while True:
             line = reader.line_num + 1
