@@ -1,56 +1,56 @@
-"""Command-line interface: a thin layer over the library.
+"""Command-line interface: a thin layer over the library (DESIGN 7).
 
-``certpreflight check FILE...`` validates certificates in ``.json`` files (one
-object or an array) and ``.ndjson`` / ``.jsonl`` files (one a line);
-``certpreflight rules`` prints the catalogue and ``certpreflight rule CODE`` one
-rule. Exit codes: 0 nothing at or above ``--fail-on``, 1 findings at or above
-it, 2 usage error or unreadable input.
+``certpreflight check FILE...`` validates the certificates in ``.json``, ``.ndjson`` /
+``.jsonl`` and ``.csv`` files and reports them as text, JSON, CSV or HTML;
+``certpreflight rules`` prints the catalogue, ``certpreflight rule CODE`` one rule,
+and ``certpreflight matrix`` the reason x region matrix. Exit codes: 0 nothing at or
+above ``--fail-on``, 1 findings at or above it, 2 usage error or unreadable input.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
-import json
+import os
+import signal
 import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType
+from typing import NoReturn, TextIO
 
 from certpreflight import __version__
-from certpreflight.engine import validate_many
-from certpreflight.findings import Report, Severity
+from certpreflight.findings import Severity
+from certpreflight.io import DEFAULT_MAX_LINE_BYTES, InputError, Record, read_records
+from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
+from certpreflight.reference.reasons import normalize_reason
+from certpreflight.reference.regions import normalize_region
+from certpreflight.reports import matrix as matrix_report
+from certpreflight.reports.run import (
+    FORMATS,
+    CheckOptions,
+    progress_bar,
+    run_chunks,
+    split_selectors,
+    writer_for,
+)
+from certpreflight.reports.tally import Tally
 from certpreflight.rules import CATALOGUE, get_rule
 from certpreflight.rules.docs import catalogue_markdown, rule_text
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: exit code 2."""
 
 
-def _records(path: Path) -> Iterator[tuple[str, Any]]:
-    """(``file:line``, payload) for every certificate in a file; raw text for bad lines."""
-    if path.suffix.lower() in (".ndjson", ".jsonl"):
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    yield f"{path}:{number}", line
-        return
-    text = path.read_bytes()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        yield f"{path}:1", text  # validate() reports it as invalid JSON
-        return
-    if isinstance(data, list):
-        for index, item in enumerate(data):
-            yield f"{path}#{index}", item
-    else:
-        yield f"{path}:1", data
+# --- argument types ----------------------------------------------------------------------------
 
 
 def _date(text: str) -> dt.date:
@@ -60,83 +60,154 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _write_text(out: TextIO, results: list[tuple[str, Report]]) -> None:
-    counts = dict.fromkeys(Severity, 0)
-    for source, report in results:
-        for finding in report.findings:
-            counts[finding.severity] += 1
-        if not report.findings:
-            continue
-        out.write(f"{source} (certificate {report.certificate_id or '?'})\n")
-        for f in report.findings:
-            out.write(f"  {f.code} {f.severity.value:<7} {f.message}\n")
-            out.write(f"       fix: {f.fix}\n")
-    clean = sum(1 for _, r in results if not r.findings)
-    out.write(
-        f"\n{len(results)} certificate(s): {clean} clean, "
-        f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
-        f"{counts[Severity.INFO]} info\n"
-    )
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
 
 
-def _write_json(out: TextIO, results: list[tuple[str, Report]]) -> None:
-    by_code: dict[str, int] = {}
-    for _, report in results:
-        for f in report.findings:
-            by_code[str(f.code)] = by_code.get(str(f.code), 0) + 1
-    doc = {
-        "summary": {
-            "certificates": len(results),
-            "ok": sum(1 for _, r in results if r.ok),
-            "with_errors": sum(1 for _, r in results if r.errors),
-            "with_warnings": sum(1 for _, r in results if r.warnings),
-            "by_code": dict(sorted(by_code.items())),
-        },
-        "results": [{"source": source, **report.to_dict()} for source, report in results],
-    }
-    json.dump(doc, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+# --- output ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _atomic_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    """``default``, or a temp file beside ``path`` renamed over it only when all went well.
+
+    On any exception (including Ctrl-C and, via the handler in ``_check``, SIGTERM) the
+    temp file is removed and ``path`` is left as it was.
+    """
+    if path is None:
+        yield default
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"can't write {path}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"can't write {path}: {exc.strerror or exc}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while checking, so cleanup (temp files, pool) runs."""
+
+    def handler(signum: int, frame: FrameType | None) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _wants_colour(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def _load_matrix(path: str | None) -> ExemptionMatrix | None:
+    if path is None:
+        return None
+    try:
+        return ExemptionMatrix.from_csv(path)
+    except MatrixFormatError as exc:
+        raise UsageError(f"bad matrix file {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"can't read matrix {path}: {exc.strerror or exc}") from None
+
+
+def _all_records(
+    files: Iterable[str], max_line_bytes: int, err: TextIO, failed: list[str]
+) -> Iterator[Record]:
+    """Every file's records; a file that can't be read is reported and skipped."""
+    for name in files:
+        try:
+            yield from read_records(name, max_line_bytes=max_line_bytes)
+        except InputError as exc:
+            err.write(f"certpreflight: {exc}\n")
+            failed.append(name)
+        except OSError as exc:
+            err.write(f"certpreflight: can't read {name}: {exc.strerror or exc}\n")
+            failed.append(name)
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    sources: list[str] = []
-    payloads: list[Any] = []
-    unreadable = False
-    for name in args.files:
-        try:
-            for source, payload in _records(Path(name)):
-                sources.append(source)
-                payloads.append(payload)
-        except OSError as exc:
-            err.write(f"certpreflight: can't read {name}: {exc.strerror or exc}\n")
-            unreadable = True
     try:
-        reports = list(
-            validate_many(
-                payloads,
-                today=args.today,
-                select=args.select,
-                ignore=args.ignore,
-                profile=args.profile,
-            )
-        )
+        select, ignore = split_selectors(args.select, args.ignore)
     except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    results = list(zip(sources, reports, strict=True))
-    (_write_json if args.format == "json" else _write_text)(out, results)
-    if unreadable:
+        raise UsageError(str(exc)) from None
+    if args.profile not in ("certcapture", "avatax"):
+        raise UsageError(f"unknown profile {args.profile!r}")
+    jobs = args.jobs or os.cpu_count() or 1
+    matrix = _load_matrix(args.matrix)
+    failed: list[str] = []
+    with _sigterm_as_exit(), _atomic_output(args.output, out) as stream:
+        options = CheckOptions(
+            format=args.format,
+            colour=args.output is None and _wants_colour(stream),
+            today=args.today,
+            matrix=matrix,
+            select=select,
+            ignore=ignore,
+            profile=args.profile,
+        )
+        today = args.today or dt.date.today()
+        note = f"{', '.join(args.files)}: checked on {today}, profile {args.profile}."
+        writer = writer_for(args.format, stream, colour=options.colour, note=note)
+        tally = Tally(keep=200 if args.format == "html" else 0)
+        bar = progress_bar(err)
+        records = _all_records(args.files, args.max_line_bytes, err, failed)
+        try:
+            for chunk in run_chunks(records, options, jobs=jobs):
+                writer.write(chunk.text)
+                tally.merge(chunk.tally)
+                if bar is not None:
+                    bar.update(chunk.records)
+        finally:
+            if bar is not None:
+                bar.close()
+        writer.close(tally)
+    if failed:
         return EXIT_USAGE
-    threshold = Severity(args.fail_on).rank
-    failed = any(f.severity.rank >= threshold for _, r in results for f in r.findings)
-    return EXIT_FINDINGS if failed else EXIT_OK
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if tally.worst >= Severity(args.fail_on).rank else EXIT_OK
+
+
+# --- rules, rule, matrix -----------------------------------------------------------------------
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "markdown":
         out.write(catalogue_markdown(CATALOGUE))
         return EXIT_OK
+    out.write(f"{'code':<6}{'name':<37}{'type':<11}{'severity':<9}message\n")
     for r in CATALOGUE:
-        out.write(f"{r.code}  {r.name:<36} {r.type:<10} {r.severity.value}\n")
+        out.write(f"{r.code:<6}{r.name:<37}{r.type:<11}{r.severity.value:<9}{r.message}\n")
+    out.write("\n`certpreflight rule CODE` explains one rule.\n")
     return EXIT_OK
 
 
@@ -144,33 +215,93 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
     try:
         out.write(rule_text(get_rule(args.key)))
     except KeyError as exc:
-        raise UsageError(exc.args[0]) from exc
+        raise UsageError(exc.args[0]) from None
     return EXIT_OK
 
 
+def _matrix(args: argparse.Namespace, out: TextIO) -> int:
+    matrix = _load_matrix(args.matrix) or ExemptionMatrix.default()
+    reason = region = None
+    if args.reason is not None:
+        reason = normalize_reason(args.reason)
+        if reason is None:
+            raise UsageError(f"unknown exempt reason {args.reason!r} (try G, RESALE, ...)")
+    if args.region is not None:
+        region = normalize_region(args.region)
+        if region is None:
+            raise UsageError(f"unknown region {args.region!r} (try WA, US-WA, Washington, ...)")
+    out.write(matrix_report.render(matrix_report.select(matrix, reason, region), args.format))
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="certpreflight",
         description="Check exemption certificates before they reach AvaTax / CertCapture.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    check = sub.add_parser("check", help="check certificates in .json / .ndjson files")
+    check = sub.add_parser(
+        "check",
+        help="check certificates in .json / .ndjson / .jsonl / .csv files",
+        description="Check certificates; every record is reported with its file:line.",
+    )
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    check.add_argument("--select", action="append", metavar="CODES")
-    check.add_argument("--ignore", action="append", metavar="CODES")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--output", "-o", metavar="PATH", help="write here (atomically)")
+    check.add_argument("--select", action="append", metavar="CODES", help="comma list")
+    check.add_argument("--ignore", action="append", metavar="CODES", help="comma list")
     check.add_argument("--profile", choices=["certcapture", "avatax"], default="certcapture")
+    check.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
     check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument(
+        "--jobs", "-j", type=_count, default=1, metavar="N", help="worker processes (0: all CPUs)"
+    )
+    check.add_argument(
+        "--max-line-bytes",
+        type=_count,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help="report longer NDJSON lines / CSV fields as record-too-large (4010)",
+    )
 
     rules = sub.add_parser("rules", help="print the rule catalogue")
     rules.add_argument("--format", choices=["text", "markdown"], default="text")
 
     one = sub.add_parser("rule", help="explain one rule")
     one.add_argument("key", metavar="CODE|NAME")
+
+    matrix = sub.add_parser("matrix", help="show the exempt reason x region matrix")
+    matrix.add_argument("--region", metavar="R", help="one region: WA, US-WA, Washington")
+    matrix.add_argument("--reason", metavar="X", help="one reason: G, RESALE")
+    matrix.add_argument("--format", choices=["text", "csv", "json", "html"], default="text")
+    matrix.add_argument("--matrix", metavar="CSV", help="show this matrix file instead")
     return parser
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    with contextlib.redirect_stdout(out):  # --help and --version print to our ``out``
+        args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args, out, err)
+    if args.command == "rules":
+        return _rules(args, out)
+    if args.command == "matrix":
+        return _matrix(args, out)
+    return _rule(args, out)
 
 
 def main(
@@ -179,13 +310,17 @@ def main(
     """Run the CLI; returns the exit code."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
-    args = _parser().parse_args(argv)
     try:
-        if args.command == "check":
-            return _check(args, out, err)
-        if args.command == "rules":
-            return _rules(args, out)
-        return _rule(args, out)
+        return _run(argv, out, err)
     except UsageError as exc:
         err.write(f"certpreflight: {exc}\n")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("certpreflight: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except SystemExit as exc:  # --help / --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK

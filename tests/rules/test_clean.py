@@ -12,7 +12,7 @@ from certpreflight import validate
 from tests.conftest import AVATAX_CERTIFICATE, CERTCAPTURE_CERTIFICATE, TODAY, cert
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "certificates.json"
-CLEAN_EXAMPLE_IDS = {"cert-1", 77, 5501}
+CLEAN_EXAMPLE_IDS = {f"EX-00{i}" for i in range(1, 9)}
 
 
 @pytest.mark.parametrize("payload", [cert(), AVATAX_CERTIFICATE, CERTCAPTURE_CERTIFICATE])

@@ -1,0 +1,33 @@
+"""The JSON document of DESIGN 7: ``{"summary": {...}, "results": [...]}``.
+
+Results are rendered one per line as they come; the writer spools them and puts the
+summary, which is only known at the end, in front.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from typing import IO, TextIO
+
+from certpreflight.reports.tally import Result, Tally
+
+__all__ = ["render", "write_document"]
+
+
+def render(results: Iterable[Result]) -> str:
+    """One compact JSON object a result, ``{"source", "id", "ok", "findings"}``, comma-joined."""
+    return ",\n".join(
+        json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False)
+        for source, report in results
+    )
+
+
+def write_document(out: TextIO, tally: Tally, spool: IO[str]) -> None:
+    """Write the document: the summary, then the spooled results (comma-joined lines)."""
+    summary = json.dumps(tally.summary(), ensure_ascii=False)
+    out.write(f'{{"summary": {summary},\n "results": [\n')
+    spool.seek(0)
+    shutil.copyfileobj(spool, out)
+    out.write("\n]}\n" if tally.certificates else "]}\n")

@@ -1,0 +1,316 @@
+"""Run a check over records: validate in chunks, in worker processes if asked, render, write.
+
+Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE``, and at
+most ``2 * jobs`` chunks are in flight. A worker returns its chunk already rendered
+plus a :class:`Tally` (not Report objects), so the parent only writes; results come
+back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import itertools
+import multiprocessing
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TextIO
+
+from pydantic import ValidationError
+
+from certpreflight.engine import Payload, active_rules, validate_many
+from certpreflight.findings import Finding, Report
+from certpreflight.io import RECORD_TOO_LARGE, Record
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.reference.regions import lookup_region
+from certpreflight.reports import csv_rows, html_page, json_doc, text
+from certpreflight.reports.tally import Result, Tally
+from certpreflight.rules import CATALOGUE
+
+__all__ = [
+    "CHUNK_SIZE",
+    "FORMATS",
+    "CheckOptions",
+    "Chunk",
+    "check_chunk",
+    "progress_bar",
+    "run_chunks",
+    "split_selectors",
+    "writer_for",
+]
+
+FORMATS = ("text", "json", "csv", "html")
+CHUNK_SIZE = 2000
+_HTML_EXAMPLES = 200  # certificates listed per error in the HTML report; counts stay complete
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything a worker needs to check and render a chunk (picklable)."""
+
+    format: str = "text"
+    colour: bool = False
+    today: dt.date | None = None
+    matrix: ExemptionMatrix | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    profile: str = "certcapture"
+
+
+class Chunk(NamedTuple):
+    """A worker's answer: the rendered text of its records, their tally and how many."""
+
+    text: str
+    tally: Tally
+    records: int
+
+
+# --- selection of reader-side findings -----------------------------------------------------------
+
+
+def _keys(selectors: Iterable[str] | None) -> tuple[str, ...]:
+    parts = (p.strip().lower() for s in selectors or () for p in str(s).split(","))
+    return tuple(p for p in parts if p)
+
+
+def _hits(key: str, code: int, name: str, type_: str) -> bool:
+    if key.isdigit():
+        return str(code).startswith(key)
+    return key in (name, type_.lower())
+
+
+def _catalogue_has(key: str) -> bool:
+    return any(_hits(key, r.code, r.name, r.type) for r in CATALOGUE)
+
+
+def _keeps(finding: Finding, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """Whether ``--select`` / ``--ignore`` keep a reader-side finding (same matching as rules)."""
+
+    def match(key: str) -> bool:
+        return _hits(key, finding.code, finding.name, finding.type)
+
+    return (not select or any(map(match, select))) and not any(map(match, ignore))
+
+
+def split_selectors(
+    select: Iterable[str] | None, ignore: Iterable[str] | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Comma lists -> keys, checked against the catalogue (ValueError for an unknown one).
+
+    Keys that only name reader-side findings (``4010``, ``record-too-large``) are
+    accepted too; the engine never sees them.
+    """
+    sel, ign = _keys(select), _keys(ignore)
+    code, name = RECORD_TOO_LARGE
+    for key in sel + ign:
+        if not _catalogue_has(key) and not _hits(key, code, name, "Formatting"):
+            active_rules(select=[key])  # raises the engine's own ValueError for it
+    return sel, ign
+
+
+def _engine_selectors(options: CheckOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(select, ignore) for the engine: without the keys only reader-side findings match."""
+    select = tuple(k for k in options.select if _catalogue_has(k))
+    ignore = tuple(k for k in options.ignore if _catalogue_has(k))
+    if options.select and not select:
+        # Only reader-side findings are selected: run no rule (select one, ignore it), but
+        # still parse each record so its id is reported.
+        return ("4001",), ("4001",)
+    return select, ignore
+
+
+# --- checking a chunk (in a worker or in-process) -------------------------------------------------
+
+
+def _parsed(payload: Any) -> ExemptionCertificate | None:
+    try:
+        if isinstance(payload, (str, bytes, bytearray)):
+            return ExemptionCertificate.model_validate_json(payload)
+        if isinstance(payload, Mapping):
+            return ExemptionCertificate.model_validate(payload)
+    except ValidationError:
+        return None
+    return None
+
+
+def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
+    if cert is None:
+        return ()
+    found = (lookup_region(r) for r in cert.regions)
+    return tuple(sorted({r.short if r is not None else "?" for r in found}))
+
+
+def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
+    """Validate and render one chunk of records, in order."""
+    html = options.format == "html"
+    tally = Tally(keep=_HTML_EXAMPLES if html else 0)
+    payloads: list[Payload] = []
+    extras: list[tuple[tuple[str, ...], dict[str | None, str | None]]] = []
+    for _, payload in records:
+        if isinstance(payload, Finding):
+            continue
+        if html:  # parse once here to learn the regions; the engine takes the model
+            cert = _parsed(payload)
+            names = {c.customer_number: c.name for c in cert.customers} if cert else {}
+            extras.append((_short_regions(cert), names))
+            payloads.append(cert if cert is not None else payload)
+        else:
+            payloads.append(payload)
+    select, ignore = _engine_selectors(options)
+    reports = validate_many(
+        payloads,
+        today=options.today,
+        matrix=options.matrix,
+        select=select,
+        ignore=ignore,
+        profile=options.profile,
+    )
+    extra = iter(extras)
+    results: list[Result] = []
+    for source, payload in records:
+        if isinstance(payload, Finding):
+            kept = _keeps(payload, options.select, options.ignore)
+            report = Report(findings=(payload,) if kept else ())
+            tally.add(source, report)
+        else:
+            report = next(reports)
+            regions, names = next(extra, ((), {}))
+            tally.add(source, report, regions, names)
+        results.append((source, report))
+    return Chunk(_render(results, options), tally, len(records))
+
+
+def _render(results: list[Result], options: CheckOptions) -> str:
+    if options.format == "json":
+        return json_doc.render(results)
+    if options.format == "csv":
+        return csv_rows.render(results)
+    if options.format == "html":
+        return ""  # the page is built from the tally at the end
+    return text.render(results, colour=options.colour)
+
+
+# --- running chunks, in order ---------------------------------------------------------------
+
+_worker_options: CheckOptions | None = None
+
+
+def _init_worker(options: CheckOptions) -> None:
+    global _worker_options  # noqa: PLW0603 - per-process state set once by the pool
+    _worker_options = options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
+
+
+def _work(records: list[Record]) -> Chunk:
+    assert _worker_options is not None
+    return check_chunk(records, _worker_options)
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def run_chunks(
+    records: Iterable[Record], options: CheckOptions, *, jobs: int = 1, chunk_size: int = CHUNK_SIZE
+) -> Iterator[Chunk]:
+    """Check records chunk by chunk and yield the chunks in input order."""
+    if jobs <= 1:
+        for chunk in _chunks(records, chunk_size):
+            yield check_chunk(chunk, options)
+        return
+    # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
+    # read the whole input ahead into memory.
+    with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(records, chunk_size):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+# --- writers (parent side) -----------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes chunks as they come and closes with the tally; subclasses per format."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, chunk_text: str) -> None:
+        self.out.write(chunk_text)
+
+    def close(self, tally: Tally) -> None:
+        pass
+
+
+class _TextWriter(_Writer):
+    def __init__(self, out: TextIO, colour: bool) -> None:
+        super().__init__(out)
+        self.colour = colour
+
+    def close(self, tally: Tally) -> None:
+        self.out.write(text.summary(tally, colour=self.colour))
+
+
+class _CsvWriter(_Writer):
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        out.write(csv_rows.header())
+
+
+class _JsonWriter(_Writer):
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.first = True
+
+    def write(self, chunk_text: str) -> None:
+        if not chunk_text:
+            return
+        self.spool.write(chunk_text if self.first else ",\n" + chunk_text)
+        self.first = False
+
+    def close(self, tally: Tally) -> None:
+        with self.spool:
+            json_doc.write_document(self.out, tally, self.spool)
+
+
+class _HtmlWriter(_Writer):
+    def __init__(self, out: TextIO, note: str) -> None:
+        super().__init__(out)
+        self.note = note
+
+    def close(self, tally: Tally) -> None:
+        self.out.write(html_page.render_report(tally, note=self.note))
+
+
+def writer_for(fmt: str, out: TextIO, *, colour: bool = False, note: str = "") -> _Writer:
+    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``."""
+    if fmt == "json":
+        return _JsonWriter(out)
+    if fmt == "csv":
+        return _CsvWriter(out)
+    if fmt == "html":
+        return _HtmlWriter(out, note)
+    return _TextWriter(out, colour)
+
+
+def progress_bar(err: TextIO) -> Any:
+    """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed."""
+    if not err.isatty():
+        return None
+    try:
+        tqdm = importlib.import_module("tqdm").tqdm
+    except ImportError:  # the optional ``cli`` extra is not installed
+        return None
+    return tqdm(file=err, unit=" certificates", unit_scale=True, delay=1.0, leave=False)

@@ -1,0 +1,120 @@
+"""Summary counters for a run, mergeable across chunks and worker processes.
+
+A :class:`Tally` is what a worker sends back besides its rendered text: counts for
+the DESIGN 7 summary, the worst severity seen (for the exit code), and for the HTML
+report the failures per region and the first few findings of each code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from certpreflight.findings import Report
+
+__all__ = ["Example", "Result", "Tally"]
+
+#: ``(source, report)``: one checked record.
+Result = tuple[str, Report]
+
+
+class Example(NamedTuple):
+    """One finding of one certificate, as listed in the HTML report's groups."""
+
+    source: str
+    certificate_id: str | None
+    customer_number: str | None
+    customer_name: str | None
+    message: str
+    fix: str
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts over the checked certificates; ``keep`` > 0 also keeps examples per code."""
+
+    keep: int = 0
+    certificates: int = 0
+    ok: int = 0
+    with_errors: int = 0
+    with_warnings: int = 0
+    findings: int = 0
+    worst: int = -1  # the highest Severity.rank seen, -1 for none
+    by_code: Counter[int] = field(default_factory=Counter)
+    rules: dict[int, tuple[str, str]] = field(default_factory=dict)  # code -> (name, severity)
+    by_region: Counter[str] = field(default_factory=Counter)
+    examples: dict[int, list[Example]] = field(default_factory=dict)
+
+    def add(
+        self,
+        source: str,
+        report: Report,
+        regions: Iterable[str] = (),
+        names: Mapping[str | None, str | None] | None = None,
+    ) -> None:
+        """Count one report; ``regions`` (short codes) count when it has errors.
+
+        ``names`` maps customer numbers to names, for the examples.
+        """
+        self.certificates += 1
+        findings = report.findings
+        if not findings:
+            self.ok += 1
+            return
+        self.findings += len(findings)
+        has_error = has_warning = False
+        for f in findings:
+            rank = f.severity.rank
+            has_error |= rank == 2
+            has_warning |= rank == 1
+            self.worst = max(self.worst, rank)
+            self.by_code[f.code] += 1
+            if f.code not in self.rules:
+                self.rules[f.code] = (f.name, f.severity.value)
+            if self.keep:
+                kept = self.examples.setdefault(f.code, [])
+                if len(kept) < self.keep:
+                    name = names.get(f.customer_number) if names else None
+                    kept.append(
+                        Example(
+                            source, report.certificate_id, f.customer_number, name, f.message, f.fix
+                        )
+                    )
+        self.ok += not has_error
+        self.with_errors += has_error
+        self.with_warnings += has_warning
+        if has_error:
+            self.by_region.update(regions)
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (of later records) to this one."""
+        self.certificates += other.certificates
+        self.ok += other.ok
+        self.with_errors += other.with_errors
+        self.with_warnings += other.with_warnings
+        self.findings += other.findings
+        self.worst = max(self.worst, other.worst)
+        self.by_code.update(other.by_code)
+        for code, rule in other.rules.items():
+            self.rules.setdefault(code, rule)
+        self.by_region.update(other.by_region)
+        for code, examples in other.examples.items():
+            kept = self.examples.setdefault(code, [])
+            kept.extend(examples[: max(0, self.keep - len(kept))])
+
+    def summary(self) -> dict[str, Any]:
+        """The ``summary`` member of the JSON document (DESIGN 7)."""
+        return {
+            "certificates": self.certificates,
+            "ok": self.ok,
+            "with_errors": self.with_errors,
+            "with_warnings": self.with_warnings,
+            "by_code": {str(code): n for code, n in sorted(self.by_code.items())},
+        }
+
+    def most_common(self, n: int | None = None) -> list[tuple[int, str, int]]:
+        """``(code, name, count)`` of the most frequent findings, most first, then by code."""
+        ranked = sorted(self.by_code.items(), key=lambda item: (-item[1], item[0]))
+        return [(code, self.rules[code][0], count) for code, count in ranked[:n]]

@@ -1,0 +1,108 @@
+"""certpreflight rules / rule / matrix, --version, and python -m certpreflight."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from certpreflight import CATALOGUE
+from certpreflight.rules.docs import catalogue_markdown
+from tests.cli.conftest import EXAMPLES, Cli
+
+
+def test_rules_lists_every_rule(cli: Cli) -> None:
+    """`rules` prints one line per rule with code, name, type, severity and message."""
+    code, out, _ = cli("rules")
+    assert code == 0
+    for r in CATALOGUE:
+        assert f"{r.code:<6}{r.name:<37}{r.type:<11}{r.severity.value:<9}{r.message}" in out
+
+
+def test_rules_markdown_is_docs_rules_md(cli: Cli) -> None:
+    """`rules --format markdown` is the generator of docs/rules.md."""
+    assert cli("rules", "--format", "markdown")[1] == catalogue_markdown(CATALOGUE)
+
+
+def test_rule_explains_one_rule_or_exits_2(cli: Cli) -> None:
+    """`rule CODE|NAME` prints the rule's docs; an unknown one exits 2."""
+    code, out, _ = cli("rule", "2102")
+    assert code == 0
+    assert "address-line1-missing" in out
+    assert cli("rule", "address-line1-missing")[1] == out
+    code, _, err = cli("rule", "9999")
+    assert code == 2
+    assert "no rule '9999'" in err
+
+
+def test_matrix_grid(cli: Cli) -> None:
+    """`matrix` prints the region x reason grid with a legend."""
+    code, out, _ = cli("matrix")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("region  A B C D")
+    assert any(line.startswith("US-NH   N N") for line in lines)
+    assert "Y exempt, N not exempt" in out
+
+
+def test_matrix_single_cell_lookup(cli: Cli) -> None:
+    """--region and --reason together print one cell: status, confidence, basis, ..., source."""
+    code, out, _ = cli("matrix", "--region", "New Hampshire", "--reason", "RESALE")
+    assert code == 0
+    fields = dict(line.split(None, 1) for line in out.splitlines())
+    assert list(fields) == [
+        "region",
+        "reason",
+        "status",
+        "confidence",
+        "basis",
+        "condition",
+        "source",
+    ]
+    assert (fields["region"], fields["reason"], fields["status"]) == ("US-NH", "G", "not_exempt")
+    _, out, _ = cli("matrix", "--region", "NH", "--reason", "G", "--format", "json")
+    assert json.loads(out)["status"] == "not_exempt"
+
+
+def test_matrix_one_axis_csv(cli: Cli) -> None:
+    """--reason G --format csv gives one long-format row per region."""
+    _, out, _ = cli("matrix", "--reason", "G", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["reason"] for r in rows} == {"G"}
+    assert len(rows) > 60
+    assert next(r for r in rows if r["region"] == "US-OR")["status"] == "not_exempt"
+
+
+def test_matrix_heat_map_is_self_contained(cli: Cli) -> None:
+    """--format html is a heat map page with the CSP meta and no script."""
+    _, out, _ = cli("matrix", "--format", "html")
+    assert 'id="heatmap"' in out
+    assert "Content-Security-Policy" in out
+    assert "<script" not in out
+    assert 'class="s-not_exempt"' in out
+
+
+def test_matrix_unknown_region_or_reason_exits_2(cli: Cli) -> None:
+    """An unknown region or reason is a usage error."""
+    assert cli("matrix", "--region", "Atlantis")[0] == 2
+    assert cli("matrix", "--reason", "BANANA")[0] == 2
+
+
+def test_version(cli: Cli) -> None:
+    """--version prints the version on our out stream and exits 0."""
+    code, out, _ = cli("--version")
+    assert (code, out.split()[0]) == (0, "certpreflight")
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """`python -m certpreflight check` works like the console script."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "certpreflight", "check", str(EXAMPLES / "certificates.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "certificates checked" in proc.stdout

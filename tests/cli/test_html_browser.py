@@ -1,0 +1,31 @@
+"""The HTML report renders in a real browser (headless Chromium).
+
+Runs ``scripts/check_html_report.py`` when Debian's ``/usr/bin/chromium`` exists and
+is skipped otherwise (install it with ``apt-get install -y chromium``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_html_report_renders_in_chromium() -> None:
+    """Chromium's DOM of the examples report holds the summary and both charts, no script."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_html_report.py")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "HTML report: OK" in proc.stdout
