@@ -99,7 +99,8 @@ def test_csv_rows_with_one_id_form_one_certificate(cli: Cli, tmp_path: Path) -> 
     path = tmp_path / "links.csv"
     path.write_text(
         CSV_HEADER
-        + "c1,RESALE,WA;TX,601234567,C-1,Larkspur,Office,1 Main St,,Tacoma,WA,98402,US,555,2026-01-15\n"
+        + "c1,RESALE,WA;TX,601234567,C-1,Larkspur,Office,1 Main St,,Tacoma,WA,98402,US,555,"
+        + "2026-01-15\n"
         + "c1,,,,C-2,,,2 Oak Ave,,Austin,TX,78701,US,,\n"
         + "\n"
         + "c2,G,TX,123,C-3,Birch,,3 Elm St,,Austin,TX,78701,US,,2026-01-15\n",
