@@ -325,6 +325,8 @@ def enforce(
             walk.report(fmt.nesting_too_deep, raw, params, f"over {limits.max_depth} levels")
             continue
         stack.extend(((*raw, key), child, depth + 1) for key, child in reversed(children))
+    if walk.size > limits.max_payload_bytes:  # long text, counted at the leaves
+        return None, [_too_large(walk.size, limits, exact=False)], frozenset()
     if walk.drop is None or walk.findings is None:
         return data, [], frozenset()
     findings = [f for code in sorted(walk.findings) for f in walk.findings[code]]
