@@ -11,7 +11,6 @@ argument of the wrong Python type, an unknown profile or selector) raises.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from certpreflight.findings import Finding, Report
+from certpreflight.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    enforce,
+    load_json,
+    model_within,
+    within,
+)
+from certpreflight.limits import limits_from as _limits
 from certpreflight.models import (
     LIST_FIELDS,
     ExemptionCertificate,
@@ -30,7 +38,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, path
+from certpreflight.rules._base import Check, Loc, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -145,6 +153,8 @@ def _formatting(err: Mapping[str, Any]) -> Finding:
         expected = _EXPECTED.get(err["type"], "a value of the right type")
     detail = str(err["msg"])
     detail = detail.removeprefix("Value error, ")
+    if len(detail) > 200:  # a bad date repeats its text: keep reports small
+        detail = detail[:200] + "..."
     hit = Hit(
         loc=loc,
         params={"field": field, "detail": detail[:1].lower() + detail[1:], "expected": expected},
@@ -192,29 +202,21 @@ def _salvage(
         return None, findings
 
 
-def _parse(payload: Payload) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+def _parse(
+    payload: Payload, limits: Limits = DEFAULT_LIMITS
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
     """The certificate (or None), parse-stage findings, and the raw id if any."""
     if isinstance(payload, ExemptionCertificate):
-        return payload, [], payload.id
-    if isinstance(payload, (str, bytes, bytearray)):
-        try:
-            cert = ExemptionCertificate.model_validate_json(payload)
-            return cert, [], cert.id
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            if first["type"] == "json_invalid":
-                detail = str(first.get("ctx", {}).get("error", first["msg"]))
-                hit = Hit(loc=(), params={"detail": detail}, errors={"": detail})
-                return None, [fmt.invalid_json.finding(hit)], None
-        payload = json.loads(payload)  # valid JSON (pydantic said so): read it to salvage
+        if model_within(payload, limits):
+            return payload, [], payload.id
+        payload = payload.model_dump()  # over a limit (built by hand): report it like a mapping
+    elif isinstance(payload, (str, bytes, bytearray)):
+        data, failure = load_json(payload, limits)
+        if failure is not None:
+            return None, [failure], None
+        payload = data
     if isinstance(payload, Mapping):
-        try:
-            cert = ExemptionCertificate.model_validate(payload)
-            return cert, [], cert.id
-        except ValidationError as exc:
-            salvaged, findings = _salvage(payload, exc)
-            raw_id = payload.get("id")
-            return salvaged, findings, raw_id if isinstance(raw_id, (str, int)) else None
+        return _parse_mapping(payload, limits)
     if isinstance(payload, (list, str, int, float, bool)) or payload is None:
         kind = _kind(payload)
         hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
@@ -225,11 +227,31 @@ def _parse(payload: Payload) -> tuple[ExemptionCertificate | None, list[Finding]
     )
 
 
+def _parse_mapping(
+    data: Mapping[str, Any], limits: Limits
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    findings: list[Finding] = []
+    dropped: frozenset[Loc] = frozenset()
+    if not within(data, limits):
+        kept, findings, dropped = enforce(data, limits)
+        if kept is None:
+            return None, findings, None
+        data = kept
+    try:
+        cert = ExemptionCertificate.model_validate(data)
+        return cert, findings, cert.id
+    except ValidationError as exc:
+        salvaged, errors = _salvage(data, exc)
+        findings += [f for f in errors if f.loc not in dropped]  # said once, by the limit
+        raw_id = data.get("id")
+        return salvaged, findings, raw_id if isinstance(raw_id, (str, int)) else None
+
+
 # --- validation -----------------------------------------------------------------------------------
 
 
 def _run(payload: Payload, ruleset: _RuleSet, ctx: Context) -> Report:
-    cert, findings, raw_id = _parse(payload)
+    cert, findings, raw_id = _parse(payload, _limits(ctx.options))
     unreadable: frozenset[tuple[Any, ...]] = frozenset()
     if findings:
         unreadable = frozenset(f.loc for f in findings if f.loc)

@@ -77,6 +77,7 @@ _CERTIFICATE_KEYS: Mapping[str, str] = {
     # native
     "id": "id",
     "exempt_reason": "exempt_reason",
+    "exempt_reason_id": "exempt_reason_id",  # so a model's own dump reads back the same
     "exempt_reason_description": "exempt_reason_description",
     "regions": "regions",
     "effective_date": "effective_date",

@@ -64,6 +64,11 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.invalid_json,  # 4001
     formatting.not_an_object,  # 4002
     formatting.uninterpretable_value,  # 4003
+    formatting.payload_too_large,  # 4004
+    formatting.nesting_too_deep,  # 4005
+    formatting.value_too_long,  # 4006
+    formatting.number_not_finite,  # 4007
+    formatting.number_too_large,  # 4008
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101

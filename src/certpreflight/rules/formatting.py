@@ -11,7 +11,25 @@ from __future__ import annotations
 from certpreflight.findings import Severity
 from certpreflight.rules._base import declare
 
-__all__ = ["invalid_json", "not_an_object", "uninterpretable_value"]
+#: Default limits for hostile input (4004-4008); ``validate(options={...})`` changes them.
+#: The longest certificate text field AvaTax / ECMS accepts is 255 characters
+#: (research ``avatax/MODELS.md`` 3-4), the deepest field is 4 levels down
+#: (``customers[0].state.initials``): these limits sit far above any real certificate.
+MAX_PAYLOAD_BYTES = 1_048_576
+MAX_DEPTH = 32
+MAX_VALUE_CHARS = 10_000
+MAX_NUMBER_DIGITS = 255
+
+__all__ = [
+    "invalid_json",
+    "nesting_too_deep",
+    "not_an_object",
+    "number_not_finite",
+    "number_too_large",
+    "payload_too_large",
+    "uninterpretable_value",
+    "value_too_long",
+]
 
 invalid_json = declare(
     None,
@@ -71,4 +89,133 @@ uninterpretable_value = declare(
     message="{field} couldn't be interpreted: {detail}.",
     summary="The value of {field} has the wrong type or format.",
     fix="Give {field} {expected}.",
+)
+
+payload_too_large = declare(
+    None,
+    doc="""
+    What it does: reports a payload larger than ``max_payload_bytes`` (default
+    1,048,576 bytes, 1 MiB): JSON text by its UTF-8 size, a mapping by the text
+    it holds (a lower bound of its JSON size).
+
+    Why is this bad? No certificate is that large unless it embeds a big file or
+    was built by mistake (or by an attacker); reading it all would cost memory
+    and time for nothing. Nothing else is checked.
+
+    Example: a 5 MB JSON document, or a base64 ``pdf`` of a 300-page scan.
+
+    Use instead: a certificate of its own fields, with a file of a sensible size;
+    or raise ``validate(..., options={"max_payload_bytes": 10_000_000})`` when
+    large embedded files are expected.
+    """,
+    code=4004,
+    name="payload-too-large",
+    severity=Severity.ERROR,
+    message="The certificate is {size} bytes, over the limit of {limit} bytes.",
+    summary="The payload is too large to be a certificate, so nothing in it was checked.",
+    fix="Send one certificate of at most {limit} bytes (or raise the max_payload_bytes option "
+    "if large embedded files are expected).",
+)
+
+nesting_too_deep = declare(
+    None,
+    doc="""
+    What it does: reports objects and lists nested more than ``max_depth``
+    levels deep (default 32; the certificate object is level 1). JSON text
+    nested deeper than 200 levels is refused by the JSON parser itself and
+    reported here too, for the whole payload. The check is iterative, so a
+    mapping passed in directly (even one that contains itself) can't exhaust
+    the stack.
+
+    Why is this bad? The deepest certificate field is 4 levels down
+    (``customers[0].state.initials``). Deeper nesting is a mistake or an attack
+    on parsers; the too-deep value is left out and the rest is checked.
+
+    Example: ``{"regions": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["WA"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}``
+
+    Use instead: ``{"regions": ["WA"]}``
+    """,
+    code=4005,
+    name="nesting-too-deep",
+    severity=Severity.ERROR,
+    message="Objects and lists in {field} nest more than {limit} levels deep.",
+    summary="No certificate field nests that deep, so the too-deep value was left out.",
+    fix="Flatten {field}: certificate fields are text, lists of text or small objects.",
+)
+
+value_too_long = declare(
+    None,
+    doc="""
+    What it does: reports text longer than ``max_value_chars`` (default 10,000
+    characters) anywhere in the payload except the embedded files ``pdf`` and
+    ``pages`` (which only count towards ``max_payload_bytes``). At most 20 such
+    findings per certificate; every such value is left out.
+
+    Why is this bad? AvaTax's longest certificate text fields take 255
+    characters (the business limits, 50 for an address line, are Input rules).
+    Text this long is a mistake or an attack; carrying it through every rule and
+    into every report would cost time and memory, so it is left out and the rest
+    of the certificate is checked without it.
+
+    Example: ``{"customers": [{"name": "AAAA... (50,000 characters)"}]}``
+
+    Use instead: ``{"customers": [{"name": "Acme Supply Co"}]}``
+    """,
+    code=4006,
+    name="value-too-long",
+    severity=Severity.ERROR,
+    message="{field} is {length} characters long, over the limit of {limit}.",
+    summary="The value of {field} is far longer than any certificate field allows, so it was "
+    "left out.",
+    fix="Check what was put in {field} (it starts {start}) and give it its real value.",
+)
+
+number_not_finite = declare(
+    None,
+    doc="""
+    What it does: reports a NaN or infinite number anywhere in the payload:
+    the ``NaN``, ``Infinity`` and ``-Infinity`` literals that some JSON writers
+    emit, a literal too large for a double (``1e400`` reads as Infinity), or a
+    float NaN in a mapping. At most 20 such findings per certificate.
+
+    Why is this bad? They are not JSON numbers: AvaTax refuses the document, and
+    in a text field they would turn into the words "nan" or "inf". The value is
+    left out and the rest is checked.
+
+    Example: ``{"exempt_percentage": NaN}``
+
+    Use instead: ``{"exempt_percentage": 100}``
+    """,
+    code=4007,
+    name="number-not-finite",
+    severity=Severity.ERROR,
+    message="{field} is {value}, which isn't a valid JSON number.",
+    summary="NaN and Infinity can't be sent to AvaTax, so the value of {field} was left out.",
+    fix="Give {field} a finite number, or leave it out.",
+)
+
+number_too_large = declare(
+    None,
+    doc="""
+    What it does: reports an integer with more than ``max_number_digits``
+    digits (default 255) anywhere in the payload. JSON text with an integer of
+    more than 4,300 digits is refused by the JSON parser and reread so that it
+    is reported here too. At most 20 such findings per certificate.
+
+    Why is this bad? No AvaTax field holds a number that long (the longest text
+    fields take 255 characters), and converting huge integers to text is slow
+    enough to be an attack (Python caps it at 4,300 digits). The value is left
+    out and the rest is checked.
+
+    Example: ``{"id": 1000000000000...(400 digits)}``
+
+    Use instead: ``{"id": "cert-1"}`` (identifiers as text)
+    """,
+    code=4008,
+    name="number-too-large",
+    severity=Severity.ERROR,
+    message="{field} is a number with {digits} digits, over the limit of {limit}.",
+    summary="The value of {field} is a number far longer than any certificate field allows, "
+    "so it was left out.",
+    fix="Check what was put in {field}; send identifiers and numbers as text of their real length.",
 )
