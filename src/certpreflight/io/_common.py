@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from certpreflight.findings import Finding, Severity
+from certpreflight.findings import Finding
+from certpreflight.rules import formatting as fmt
+from certpreflight.rules._base import Hit
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "RECORD_TOO_LARGE", "InputError", "Record", "record_too_large"]
 
@@ -14,10 +16,9 @@ DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 #: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
 Record = tuple[str, Any]
 
-#: Code and name of the reader-side Formatting finding for oversized records. It is not in
-#: the rule catalogue (rules/ belongs to the engine); the CLI matches it against
-#: ``--select`` / ``--ignore`` itself.
-RECORD_TOO_LARGE = (4010, "record-too-large")
+#: Code and name of the reader-side Formatting finding for oversized records (declared in
+#: the catalogue as rules.formatting.record_too_large; emitted here, not by the engine).
+RECORD_TOO_LARGE = (fmt.record_too_large.code, fmt.record_too_large.name)
 
 
 class InputError(Exception):
@@ -26,20 +27,7 @@ class InputError(Exception):
 
 def record_too_large(size: int | None, limit: int) -> Finding:
     """The Formatting finding for a record of ``size`` bytes (None: unknown) over ``limit``."""
-    code, name = RECORD_TOO_LARGE
     detail = f"over the limit of {limit:,} bytes"
     if size is not None:
         detail = f"{size:,} bytes, {detail}"
-    return Finding(
-        code=code,
-        name=name,
-        type="Formatting",
-        severity=Severity.ERROR,
-        message=f"The certificate record is too large to check ({detail}).",
-        summary="The record is larger than any real certificate, so it was skipped unread "
-        "to keep memory bounded.",
-        fix="Split the record or remove what doesn't belong in it (an embedded file, a "
-        "runaway field), or raise --max-line-bytes if it really is one certificate (one "
-        "with an embedded PDF, say).",
-        errors={"": detail},
-    )
+    return fmt.record_too_large.finding(Hit(loc=(), params={"detail": detail}, errors={"": detail}))

@@ -69,6 +69,7 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.value_too_long,  # 4006
     formatting.number_not_finite,  # 4007
     formatting.number_too_large,  # 4008
+    formatting.record_too_large,  # 4010
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101

@@ -27,6 +27,7 @@ __all__ = [
     "number_not_finite",
     "number_too_large",
     "payload_too_large",
+    "record_too_large",
     "uninterpretable_value",
     "value_too_long",
 ]
@@ -218,4 +219,32 @@ number_too_large = declare(
     summary="The value of {field} is a number far longer than any certificate field allows, "
     "so it was left out.",
     fix="Check what was put in {field}; send identifiers and numbers as text of their real length.",
+)
+
+record_too_large = declare(
+    None,
+    doc="""
+    What it does: reports an input record (an NDJSON line, a CSV field) longer
+    than the reader's limit (``--max-line-bytes``, default 1 MiB). It is emitted
+    by the file readers of the CLI, which skip the record in pieces without
+    holding it in memory.
+
+    Why is this bad? No real certificate is that large unless a file is
+    embedded in it; reading it whole would let one runaway line exhaust memory.
+    The record still appears in the results, with its line number.
+
+    Example: an NDJSON line of 10 MB.
+
+    Use instead: one certificate per line, without embedded files, or a higher
+    ``--max-line-bytes`` for certificates that really carry a PDF.
+    """,
+    code=4010,
+    name="record-too-large",
+    severity=Severity.ERROR,
+    message="The certificate record is too large to check ({detail}).",
+    summary="The record is larger than any real certificate, so it was skipped unread "
+    "to keep memory bounded.",
+    fix="Split the record or remove what doesn't belong in it (an embedded file, a "
+    "runaway field), or raise --max-line-bytes if it really is one certificate (one "
+    "with an embedded PDF, say).",
 )
