@@ -1,0 +1,25 @@
+"""The README's library example runs and prints what its comments say."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_library_example_prints_its_comments() -> None:
+    """The first Python example prints the findings listed in its trailing comments."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```python\n(from certpreflight import validate\n.*?)```", text, re.S)
+    assert block is not None
+    code = block.group(1).replace("report.raise_for_errors()", "pass")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    expected = [line[2:] for line in code.splitlines() if re.match(r"# \d{4} ", line)]
+    assert len(out) == len(expected)
+    for line, comment in zip(out, expected, strict=True):
+        assert line.startswith(comment.removesuffix("...").rstrip()), (line, comment)
