@@ -79,7 +79,7 @@ def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator
     (MODELS.md 2); imports fail with "Certificate signed date value provided
     not a valid date." (ERRORS.md C); a certificate applies only to sales
     between its effective and expiration dates (RULES.md 2). A date that could
-    not be read at all is also reported as 4003.
+    not be read at all is reported as 4003 instead.
 
     Example: ``{"effective_date": null}``
 
