@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,20 @@ def run_hypothesis(minutes: float) -> int:
     return examples
 
 
+def _seeds() -> list[bytes]:
+    """Starting inputs for atheris: the clean certificates of every dialect, and broken ones."""
+    from tests import conftest  # noqa: PLC0415
+
+    clean = [conftest.CERTIFICATE, conftest.AVATAX_CERTIFICATE, conftest.CERTCAPTURE_CERTIFICATE]
+    seeds = [json.dumps(c).encode() for c in clean]
+    seeds += [
+        b'{"exempt_percentage": NaN, "id": 1e400, "tax_id": ' + b"9" * 300 + b"}",
+        b'{"regions": ' + b"[" * 40 + b"]" * 40 + b"}",
+        b'{"customers": [{"name": "\\ud800", "state": {"initials": ["WA"]}}]}',
+    ]
+    return seeds
+
+
 def run_atheris(minutes: float) -> int:
     """Coverage-guided fuzzing with atheris; returns the number of inputs run."""
     import atheris  # noqa: PLC0415 (optional: pip install atheris)
@@ -77,7 +92,10 @@ def run_atheris(minutes: float) -> int:
         else:
             validate(decoded)
 
-    atheris.Setup([sys.argv[0], f"-max_total_time={int(minutes * 60)}"], one)
+    corpus = Path(tempfile.mkdtemp(prefix="certpreflight-fuzz-"))
+    for i, seed in enumerate(_seeds()):
+        (corpus / f"seed-{i}.json").write_bytes(seed)
+    atheris.Setup([sys.argv[0], f"-max_total_time={int(minutes * 60)}", str(corpus)], one)
     with contextlib.suppress(SystemExit):  # atheris exits when the time is up
         atheris.Fuzz()
     return runs
