@@ -232,3 +232,11 @@ def test_limit_options_must_be_positive_integers(bad: Any) -> None:
         limits_from({"max_depth": bad})
     with pytest.raises(ValueError, match="positive integer"):
         validate(cert(), today=TODAY, options={"max_value_chars": bad})
+
+
+def test_bad_limit_option_is_refused_when_validate_many_is_called() -> None:
+    """A limit option that is not a positive integer raises at the call, not at the first record."""
+    from certpreflight import validate_many
+
+    with pytest.raises(ValueError, match="max_depth"):
+        validate_many([], options={"max_depth": 0})

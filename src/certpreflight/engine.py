@@ -250,8 +250,8 @@ def _parse_mapping(
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _run(payload: Payload, ruleset: _RuleSet, ctx: Context) -> Report:
-    cert, findings, raw_id = _parse(payload, _limits(ctx.options))
+def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
+    cert, findings, raw_id = _parse(payload, limits)
     unreadable: frozenset[tuple[Any, ...]] = frozenset()
     if findings:
         unreadable = frozenset(f.loc for f in findings if f.loc)
@@ -298,7 +298,7 @@ def _setup(
     ignore: Selector,
     profile: str,
     options: Mapping[str, Any] | None,
-) -> tuple[_RuleSet, Context]:
+) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
     elif not isinstance(today, dt.date):
@@ -312,7 +312,7 @@ def _setup(
         ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
     else:
         ctx = _context(today, matrix, profile)
-    return ruleset, ctx
+    return ruleset, ctx, _limits(ctx.options)
 
 
 def validate(
@@ -340,7 +340,7 @@ def validate(
     >>> report.findings[0].message
     "Reason Code G isn't exempt in region(s): NH. (Invalid ExemptReasonId and region combination)"
     """
-    ruleset, ctx = _setup(
+    ruleset, ctx, limits = _setup(
         today=today,
         matrix=matrix,
         select=select,
@@ -348,7 +348,7 @@ def validate(
         profile=profile,
         options=options,
     )
-    return _run(payload, ruleset, ctx)
+    return _run(payload, ruleset, ctx, limits)
 
 
 def validate_many(
@@ -366,7 +366,7 @@ def validate_many(
     Same options as :func:`validate`; they are resolved (and checked) once,
     when this is called, for the whole run.
     """
-    ruleset, ctx = _setup(
+    ruleset, ctx, limits = _setup(
         today=today,
         matrix=matrix,
         select=select,
@@ -374,4 +374,4 @@ def validate_many(
         profile=profile,
         options=options,
     )
-    return (_run(payload, ruleset, ctx) for payload in payloads)
+    return (_run(payload, ruleset, ctx, limits) for payload in payloads)
