@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from certpreflight import ExemptionCertificate, validate
+from certpreflight import ExemptionCertificate, validate, validate_many
 from certpreflight.limits import DEFAULT_LIMITS, MAX_FINDINGS_PER_RULE, limits_from, within
 from tests.conftest import (
     AVATAX_CERTIFICATE,
@@ -236,7 +236,5 @@ def test_limit_options_must_be_positive_integers(bad: Any) -> None:
 
 def test_bad_limit_option_is_refused_when_validate_many_is_called() -> None:
     """A limit option that is not a positive integer raises at the call, not at the first record."""
-    from certpreflight import validate_many
-
     with pytest.raises(ValueError, match="max_depth"):
         validate_many([], options={"max_depth": 0})

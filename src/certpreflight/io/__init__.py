@@ -18,7 +18,6 @@ from pathlib import Path
 
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
-    RECORD_TOO_LARGE,
     InputError,
     Record,
     record_too_large,
@@ -30,7 +29,6 @@ from certpreflight.io.ndjson import read_ndjson
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_MAX_LINE_BYTES",
-    "RECORD_TOO_LARGE",
     "SUFFIXES",
     "InputError",
     "Record",

@@ -8,17 +8,13 @@ from certpreflight.findings import Finding
 from certpreflight.rules import formatting as fmt
 from certpreflight.rules._base import Hit
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "RECORD_TOO_LARGE", "InputError", "Record", "record_too_large"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "InputError", "Record", "record_too_large"]
 
 #: A line (NDJSON) or a field (CSV) longer than this is reported, not read: memory stays bounded.
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
 #: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
 Record = tuple[str, Any]
-
-#: Code and name of the reader-side Formatting finding for oversized records (declared in
-#: the catalogue as rules.formatting.record_too_large; emitted here, not by the engine).
-RECORD_TOO_LARGE = (fmt.record_too_large.code, fmt.record_too_large.name)
 
 
 class InputError(Exception):

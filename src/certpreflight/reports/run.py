@@ -23,13 +23,12 @@ from pydantic import ValidationError
 
 from certpreflight.engine import Payload, active_rules, validate_many
 from certpreflight.findings import Finding, Report
-from certpreflight.io import RECORD_TOO_LARGE, Record
+from certpreflight.io import Record
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_rows, html_page, json_doc, text
 from certpreflight.reports.tally import Result, Tally
-from certpreflight.rules import CATALOGUE
 
 __all__ = [
     "CHUNK_SIZE",
@@ -69,7 +68,7 @@ class Chunk(NamedTuple):
     records: int
 
 
-# --- selection of reader-side findings -----------------------------------------------------------
+# --- selection -----------------------------------------------------------------------------------
 
 
 def _keys(selectors: Iterable[str] | None) -> tuple[str, ...]:
@@ -77,53 +76,17 @@ def _keys(selectors: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-def _hits(key: str, code: int, name: str, type_: str) -> bool:
-    if key.isdigit():
-        return str(code).startswith(key)
-    return key in (name, type_.lower())
-
-
-def _catalogue_has(key: str) -> bool:
-    return any(_hits(key, r.code, r.name, r.type) for r in CATALOGUE)
-
-
-def _keeps(finding: Finding, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
-    """Whether ``--select`` / ``--ignore`` keep a reader-side finding (same matching as rules)."""
-
-    def match(key: str) -> bool:
-        return _hits(key, finding.code, finding.name, finding.type)
-
-    return (not select or any(map(match, select))) and not any(map(match, ignore))
-
-
 def split_selectors(
     select: Iterable[str] | None, ignore: Iterable[str] | None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Comma lists -> keys, checked against the catalogue (ValueError for an unknown one).
+    """Comma lists -> keys, checked against the catalogue (the engine's ValueError if unknown).
 
-    Keys that only name reader-side findings (``4010``, ``record-too-large``) are
-    accepted too; the engine never sees them.
+    The reader-side finding record-too-large (4010) is in the catalogue too, so the
+    engine's own selection decides for it as for every rule.
     """
     sel, ign = _keys(select), _keys(ignore)
-    code, name = RECORD_TOO_LARGE
-    for key in sel + ign:
-        if not _catalogue_has(key) and not _hits(key, code, name, "Formatting"):
-            active_rules(select=[key])  # raises the engine's own ValueError for it
+    active_rules(select=sel, ignore=ign)
     return sel, ign
-
-
-def _engine_selectors(options: CheckOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(select, ignore) for the engine: without the keys only reader-side findings match."""
-    select = tuple(k for k in options.select if _catalogue_has(k))
-    ignore = tuple(k for k in options.ignore if _catalogue_has(k))
-    if options.select and not select:
-        # Only reader-side findings are selected: run no rule (select one, ignore it), but
-        # still parse each record so its id is reported.
-        return ("4001",), ("4001",)
-    return select, ignore
-
-
-# --- checking a chunk (in a worker or in-process) -------------------------------------------------
 
 
 def _parsed(payload: Any) -> ExemptionCertificate | None:
@@ -160,21 +123,23 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             payloads.append(cert if cert is not None else payload)
         else:
             payloads.append(payload)
-    select, ignore = _engine_selectors(options)
     reports = validate_many(
         payloads,
         today=options.today,
         matrix=options.matrix,
-        select=select,
-        ignore=ignore,
+        select=options.select,
+        ignore=options.ignore,
         profile=options.profile,
     )
+    selected = {
+        r.code
+        for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
+    }
     extra = iter(extras)
     results: list[Result] = []
     for source, payload in records:
         if isinstance(payload, Finding):
-            kept = _keeps(payload, options.select, options.ignore)
-            report = Report(findings=(payload,) if kept else ())
+            report = Report(findings=(payload,) if payload.code in selected else ())
             tally.add(source, report)
         else:
             report = next(reports)
