@@ -258,7 +258,10 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
         findings = [f for f in findings if f.code in ruleset.codes]
     if cert is not None:
         for rule, check in ruleset.checks:
-            for hit in check(cert, ctx):
+            hits = check(cert, ctx)
+            if not hits:  # nearly always: checks return () when they find nothing
+                continue
+            for hit in hits:
                 # A value that couldn't be read is reported once, as Formatting, not again
                 # as missing by the rules that see it left out.
                 if not unreadable or hit.loc not in unreadable:

@@ -1,18 +1,22 @@
 """What a rule is: declared once, with its code, name, severity, texts, docs and check.
 
-A rule's check is a pure generator ``check(cert, ctx) -> Iterable[Hit]``: each
+A rule's check is a pure function ``check(cert, ctx) -> Sequence[Hit]``: each
 :class:`Hit` says where the problem is and carries the values its message and
-fix templates need. The engine renders hits into :class:`~certpreflight.Finding`
-records. Rules whose ``check`` is None are emitted while the input is parsed
-(the Formatting family); they are in the catalogue so they can be documented,
-selected and ignored like the others.
+fix templates need. Checks return a list or tuple (``()`` when they find nothing)
+rather than yield: a rule runs for every certificate, and creating a generator
+costs more than most checks themselves (the README's "Performance" section). The
+engine also accepts any iterable, so a check written as a generator still works.
+The engine renders hits into :class:`~certpreflight.Finding` records. Rules whose
+``check`` is None are emitted while the input is parsed (the Formatting family);
+they are in the catalogue so they can be documented, selected and ignored like the
+others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -25,8 +29,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_PROFILES",
+    "NO_HITS",
     "Context",
     "Hit",
+    "Hits",
     "Loc",
     "Rule",
     "blank",
@@ -63,6 +69,11 @@ class Hit:
     errors: Mapping[str, str] = field(default_factory=lambda: _NO_ERRORS)
     customer_number: str | None = None
 
+
+Hits = Sequence[Hit]
+
+#: What a check returns when it finds nothing.
+NO_HITS: tuple[Hit, ...] = ()
 
 Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
 

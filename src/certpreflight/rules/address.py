@@ -9,7 +9,6 @@ ISO codes or names, but send the 2-character code). Postal-code-to-region data:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 
 from certpreflight.findings import Severity
@@ -17,7 +16,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
-from certpreflight.rules._base import Context, Hit, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hits, blank, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -39,7 +38,7 @@ __all__ = [
     fix="Set the country of customer {customer_number} to its 2-letter ISO 3166-1 code, for "
     "example US or CA (not CN, which is China).",
 )
-def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds linked customers whose country is neither an ISO 3166-1
     code (alpha-2, alpha-3 or numeric) nor a country name pycountry knows.
@@ -52,11 +51,16 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"country": "US"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
         if not blank(value) and country_code(value) is None:
             assert value is not None
-            yield customer_hit(customer, i, "country", "unknown country", country=value.strip())
+            hits = [
+                *hits,
+                customer_hit(customer, i, "country", "unknown country", country=value.strip()),
+            ]
+    return hits
 
 
 @rule(
@@ -68,7 +72,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     "exemption record and the import templates take the 2-letter ISO code.",
     fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
 )
-def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds linked customers whose country is a recognised ISO
     alpha-3 or numeric code or a country name rather than the alpha-2 code,
@@ -84,6 +88,7 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
 
     Use instead: ``{"country": "US"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
         if value is None:
@@ -93,7 +98,11 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
             continue
         code = country_code(text)
         if code is not None:
-            yield customer_hit(customer, i, "country", f"send {code}", country=text, code=code)
+            hits = [
+                *hits,
+                customer_hit(customer, i, "country", f"send {code}", country=text, code=code),
+            ]
+    return hits
 
 
 @rule(
@@ -106,7 +115,7 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     fix="Set the region of customer {customer_number} to the 2-letter code of a {country} "
     "{kind} (for example {example}), or correct the country.",
 )
-def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: for linked customers in the US or Canada, finds a region that
     is not a state, district or territory (US) or province or territory (CA) of
@@ -122,6 +131,7 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[
 
     Use instead: ``{"country": "US", "region": "WA"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         region = customer.region
         if blank(region):
@@ -131,16 +141,20 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Iterator[
             continue
         assert region is not None
         us = country == "US"
-        yield customer_hit(
-            customer,
-            i,
-            "region",
-            f"not a region of {country}",
-            region=region.strip(),
-            country=country,
-            kind="state" if us else "province",
-            example="WA" if us else "ON",
-        )
+        hits = [
+            *hits,
+            customer_hit(
+                customer,
+                i,
+                "region",
+                f"not a region of {country}",
+                region=region.strip(),
+                country=country,
+                kind="state" if us else "province",
+                example="WA" if us else "ON",
+            ),
+        ]
+    return hits
 
 
 def _country_of(value: str | None) -> str | None:
@@ -208,7 +222,7 @@ def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[s
     summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
     fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
 )
-def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: for US customers, finds postal codes that are not a ZIP
     (``NNNNN``) or ZIP+4 (``NNNNN-NNNN``; a blank instead of the hyphen is let
@@ -225,13 +239,15 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
 
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         postal = customer.postal_code
         if postal is None:
             continue
         params = _malformed(customer.country, postal)
         if params is not None:
-            yield customer_hit(customer, i, "postal_code", params["issue"], **params)
+            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
+    return hits
 
 
 @rule(
@@ -246,7 +262,7 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
     fix="Check the address of customer {customer_number}: {postal_code} belongs to {belongs}, "
     "so correct either the region {region} or the postal code.",
 )
-def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: for well-formed US ZIPs, compares the 3-digit prefix with the
     customer's state (USPS L002 prefix matrix, ``reference/data/us_zip_prefixes.csv``);
@@ -263,10 +279,12 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Ite
 
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         postal = customer.postal_code
         if postal is None or blank(customer.region):
             continue
         params = _mismatch(customer.country, customer.region, postal)
         if params is not None:
-            yield customer_hit(customer, i, "postal_code", params["issue"], **params)
+            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
+    return hits

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.rules._base import Context, Hit, Loc, blank, path, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Loc, blank, path, rule
 
 __all__ = [
     "attachment_conflicting",
@@ -58,7 +57,7 @@ def _files(cert: ExemptionCertificate) -> list[tuple[str, bool]]:
     "JPEG per page), or give the filename of a document already uploaded.",
     profiles=AVATAX,
 )
-def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates with none of ``filename``, ``pdf`` and ``pages``.
 
@@ -71,7 +70,8 @@ def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     "pdf": "JVBERi0xLjcK..."}``
     """
     if not _files(cert):
-        yield Hit(loc=("pdf",), errors={"pdf": "none of filename, pdf, pages given"})
+        return (Hit(loc=("pdf",), errors={"pdf": "none of filename, pdf, pages given"}),)
+    return NO_HITS
 
 
 @rule(
@@ -84,7 +84,7 @@ def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     fix="Send only one of {fields}: keep pdf if you have the file, and drop the others.",
     profiles=AVATAX,
 )
-def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates with more than one of ``filename``, ``pdf``
     and ``pages`` (empty ones don't count; they are rule 2403).
@@ -98,13 +98,17 @@ def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Iterator
     """
     given = [name for name, content in _files(cert) if content]
     if len(given) > 1:
-        yield Hit(
-            loc=(given[1],),
-            params={"fields": ", ".join(given)},
-            errors={
-                name: "conflicts with " + ", ".join(g for g in given if g != name) for name in given
-            },
+        return (
+            Hit(
+                loc=(given[1],),
+                params={"fields": ", ".join(given)},
+                errors={
+                    name: "conflicts with " + ", ".join(g for g in given if g != name)
+                    for name in given
+                },
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -117,7 +121,7 @@ def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Iterator
     "send the document another way.",
     profiles=AVATAX,
 )
-def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds an empty ``pdf`` or ``pages`` (empty text, an empty
     list, or only empty pages).
@@ -129,9 +133,11 @@ def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"pdf": "JVBERi0xLjcK..."}``
     """
+    hits: Hits = NO_HITS
     for name, content in _files(cert):
         if not content:
-            yield Hit(loc=(name,), params={"field": name}, errors={name: "empty"})
+            hits = [*hits, Hit(loc=(name,), params={"field": name}, errors={name: "empty"})]
+    return hits
 
 
 def _kind(data: str) -> str | None:
@@ -164,7 +170,7 @@ def _kind(data: str) -> str | None:
     "that as {field}.",
     profiles=AVATAX,
 )
-def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: decodes the start of ``pdf`` and of each of ``pages`` and checks
     the file's magic bytes: ``%PDF-`` for PDF, ``FF D8 FF`` for JPEG. A
@@ -181,6 +187,7 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Iter
 
     Use instead: ``{"pdf": "JVBERi0xLjcK..."}``
     """
+    hits: Hits = NO_HITS
     items: list[tuple[Loc, str]] = []
     if cert.pdf is not None and not blank(cert.pdf):
         items.append((("pdf",), cert.pdf))
@@ -190,8 +197,12 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Iter
     for loc, data in items:
         kind = _kind(data)
         if kind is not None:
-            yield Hit(
-                loc=loc,
-                params={"field": path(loc), "kind": kind},
-                errors={path(loc): f"{kind}, not a PDF or JPEG"},
-            )
+            hits = [
+                *hits,
+                Hit(
+                    loc=loc,
+                    params={"field": path(loc), "kind": kind},
+                    errors={path(loc): f"{kind}, not a PDF or JPEG"},
+                ),
+            ]
+    return hits

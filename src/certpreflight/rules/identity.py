@@ -7,7 +7,6 @@ Facts: ``../shared/research/avatax/MODELS.md`` 1 and 3 (customer code, ECMS
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from stdnum.ca import bn
 from stdnum.exceptions import ValidationError
@@ -16,7 +15,7 @@ from stdnum.us import ein
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
-from certpreflight.rules._base import Context, Hit, blank, declare, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
 from certpreflight.rules.input import certificate_too_long, customer_hit, customer_too_long
 from certpreflight.rules.situs import resolved_regions
 
@@ -45,7 +44,7 @@ __all__ = [
     fix="Set the customer number of {customer_number} to the exact customer code your ERP "
     "sends on transactions.",
 )
-def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds linked customers without a customer number.
 
@@ -58,9 +57,11 @@ def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Iterato
 
     Use instead: ``{"customers": [{"name": "Acme Supply", "customer_number": "C-1001"}]}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         if blank(customer.customer_number):
-            yield customer_hit(customer, i, "customer_number", "empty value")
+            hits = [*hits, customer_hit(customer, i, "customer_number", "empty value")]
+    return hits
 
 
 def _sst_split(cert: ExemptionCertificate) -> tuple[list[str], list[str]]:
@@ -82,7 +83,7 @@ def _sst_split(cert: ExemptionCertificate) -> tuple[list[str], list[str]]:
     fix="Enter the purchaser's ID on the certificate: the tax ID issued by {regions}, or else "
     "their FEIN, a driver's licence number with its state, or a foreign diplomat number.",
 )
-def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates for an SST full-member state without a tax id.
 
@@ -96,14 +97,17 @@ def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     Use instead: ``{"regions": ["WA"], "tax_id": "601234567"}``
     """
     if not blank(cert.tax_id):
-        return
+        return NO_HITS
     sst, _ = _sst_split(cert)
     if sst:
-        yield Hit(
-            loc=("tax_id",),
-            params={"regions": ", ".join(sst)},
-            errors={"tax_id": "empty value"},
+        return (
+            Hit(
+                loc=("tax_id",),
+                params={"regions": ", ".join(sst)},
+                errors={"tax_id": "empty value"},
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -114,7 +118,7 @@ def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     summary="The certificate has no tax ID or exemption number for {regions}.",
     fix="Enter the purchaser's exemption or resale permit number for {regions} on the certificate.",
 )
-def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates outside SST states without a tax id.
 
@@ -128,14 +132,17 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     Use instead: ``{"regions": ["CA"], "tax_id": "SR-123-456789"}``
     """
     if not blank(cert.tax_id):
-        return
+        return NO_HITS
     sst, other = _sst_split(cert)
     if other and not sst:
-        yield Hit(
-            loc=("tax_id",),
-            params={"regions": ", ".join(other)},
-            errors={"tax_id": "empty value"},
+        return (
+            Hit(
+                loc=("tax_id",),
+                params={"regions": ", ".join(other)},
+                errors={"tax_id": "empty value"},
+            ),
         )
+    return NO_HITS
 
 
 customer_number_too_long = declare(
@@ -173,7 +180,7 @@ customer_number_too_long = declare(
     "with {trimmed!r}.",
     fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
 )
-def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds customer numbers with leading or trailing whitespace.
 
@@ -186,18 +193,23 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Itera
 
     Use instead: ``{"customer_number": "C-1001"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         number = customer.customer_number
         if number is None or not number.strip() or number == number.strip():
             continue
-        yield customer_hit(
-            customer,
-            i,
-            "customer_number",
-            "surrounding whitespace",
-            quoted=repr(number),
-            trimmed=number.strip(),
-        )
+        hits = [
+            *hits,
+            customer_hit(
+                customer,
+                i,
+                "customer_number",
+                "surrounding whitespace",
+                quoted=repr(number),
+                trimmed=number.strip(),
+            ),
+        ]
+    return hits
 
 
 #: Letters, digits and - . _ @ / (RULES.md 1 / USER_NEEDS.md 3: a Magento connector allows
@@ -217,7 +229,7 @@ _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
     fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
     "(same characters, same case); prefer letters, digits and - . _ @ /.",
 )
-def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds customer numbers (surrounding spaces aside, rule 6103)
     with characters other than ASCII letters, digits and ``- . _ @ /``: inner
@@ -234,6 +246,7 @@ def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context)
 
     Use instead: ``{"customer_number": "ACME-12"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         number = customer.customer_number
         if number is None:
@@ -242,9 +255,13 @@ def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context)
         if not text or _CODE_CHARACTERS.fullmatch(text):
             continue
         odd = "".join(dict.fromkeys(_ODD_CHARACTER.findall(text)))
-        yield customer_hit(
-            customer, i, "customer_number", f"unusual characters {odd!r}", characters=repr(odd)
-        )
+        hits = [
+            *hits,
+            customer_hit(
+                customer, i, "customer_number", f"unusual characters {odd!r}", characters=repr(odd)
+            ),
+        ]
+    return hits
 
 
 @rule(
@@ -257,7 +274,7 @@ def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context)
     fix="Link customer {customer_number} once; if the entries differ (address, name), keep the "
     "correct one.",
 )
-def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds a customer number that appears more than once among the
     certificate's customers (compared exactly, as AvaTax compares codes).
@@ -272,8 +289,9 @@ def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Iterator[
 
     Use instead: ``{"customers": [{"customer_number": "C-1"}]}``
     """
+    hits: Hits = NO_HITS
     if len(cert.customers) < 2:
-        return
+        return hits
     seen: dict[str, int] = {}
     for customer in cert.customers:
         number = customer.customer_number
@@ -285,8 +303,12 @@ def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Iterator[
         if number is None or seen.get(number, 0) < 2:
             continue
         if number in reported:
-            yield customer_hit(customer, i, "customer_number", "linked twice", count=seen[number])
+            hits = [
+                *hits,
+                customer_hit(customer, i, "customer_number", "linked twice", count=seen[number]),
+            ]
         reported.add(number)
+    return hits
 
 
 tax_id_too_long = declare(
@@ -348,7 +370,7 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
     fix="Check the tax ID against the certificate and correct it, or set tax_id_type to the "
     "kind of number it really is.",
 )
-def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: checks the tax id's format where one is documented, with
     python-stdnum, choosing the check from the certificate's regions, the id's
@@ -379,23 +401,26 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     """
     tax_id = cert.tax_id
     if tax_id is None or not tax_id.strip():
-        return
+        return NO_HITS
     upper = tax_id.upper()
     if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
-        return  # untyped, and neither a BN15 nor a QST shape: nothing to check
+        return NO_HITS  # untyped, and neither a BN15 nor a QST shape: nothing to check
     countries = {region.country for _, region in resolved_regions(cert)}
     if not countries:
-        return
+        return NO_HITS
     number = _SEPARATORS.sub("", upper)
     found = _tax_id_check(number, cert.tax_id_type or "", countries)
     if found is not None:
         kind, problem = found
         problem = problem[:1].lower() + problem[1:].rstrip(".") + "."
-        yield Hit(
-            loc=("tax_id",),
-            params={"tax_id": tax_id.strip(), "kind": kind, "problem": problem},
-            errors={"tax_id": f"not a valid {kind}"},
+        return (
+            Hit(
+                loc=("tax_id",),
+                params={"tax_id": tax_id.strip(), "kind": kind, "problem": problem},
+                errors={"tax_id": f"not a valid {kind}"},
+            ),
         )
+    return NO_HITS
 
 
 def _business_type_list() -> str:
@@ -415,7 +440,7 @@ _NUMBER = re.compile(r"[+-]?\d+")
     fix="Set business_type to the SST business type ticked on the certificate (1-20, e.g. "
     "10 Retail trade or 13 Wholesale trade); 20 Other needs a description.",
 )
-def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: when the option ``sst_seller`` is true
     (``validate(cert, options={"sst_seller": True})``), finds certificates for
@@ -434,14 +459,17 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Itera
     Use instead: ``{"regions": ["WA"], "business_type": "10"}``
     """
     if not ctx.options.get("sst_seller", False) or not blank(cert.business_type):
-        return
+        return NO_HITS
     sst, _ = _sst_split(cert)
     if sst:
-        yield Hit(
-            loc=("business_type",),
-            params={"regions": ", ".join(sst)},
-            errors={"business_type": "empty value"},
+        return (
+            Hit(
+                loc=("business_type",),
+                params={"regions": ", ".join(sst)},
+                errors={"business_type": "empty value"},
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -453,7 +481,7 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Itera
     "rejects it (error 1200 InvalidBusinessType).",
     fix="Set business_type to one of the SST business types: {types}.",
 )
-def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds a numeric business type outside 1-20.
 
@@ -469,11 +497,14 @@ def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Iterator[
     """
     value = cert.business_type
     if value is None or not _NUMBER.fullmatch(value.strip()):
-        return
+        return NO_HITS
     if value.strip().lstrip("+").isdigit() and business_type(value.strip().lstrip("+")):
-        return
-    yield Hit(
-        loc=("business_type",),
-        params={"value": value.strip(), "types": _business_type_list()},
-        errors={"business_type": "not an SST business type 1-20"},
+        return NO_HITS
+    return (
+        Hit(
+            loc=("business_type",),
+            params={"value": value.strip(), "types": _business_type_list()},
+            errors={"business_type": "not an SST business type 1-20"},
+        ),
     )
+    return NO_HITS

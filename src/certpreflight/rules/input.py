@@ -7,16 +7,16 @@ length limits are the ECMS record's (``../shared/research/avatax/MODELS.md`` 3).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from certpreflight.findings import Severity
 from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import is_us_or_canada
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.rules._base import (
+    NO_HITS,
     Check,
     Context,
     Hit,
+    Hits,
     Loc,
     blank,
     customer_label,
@@ -55,14 +55,15 @@ def customer_hit(customer: Customer, index: int, field: str, problem: str, **par
 
 
 def _missing(field: str) -> Check:
-    """A check yielding one hit per linked customer whose ``field`` is empty."""
+    """A check giving one hit per linked customer whose ``field`` is empty."""
 
-    def check(cert: ExemptionCertificate, ctx: Context) -> list[Hit]:
-        return [
-            customer_hit(customer, i, field, "empty value")
-            for i, customer in enumerate(cert.customers)
-            if (value := getattr(customer, field)) is None or not value.strip()
-        ]
+    def check(cert: ExemptionCertificate, ctx: Context) -> Hits:
+        hits: Hits = NO_HITS
+        for i, customer in enumerate(cert.customers):
+            value = getattr(customer, field)
+            if value is None or not value.strip():
+                hits = [*hits, customer_hit(customer, i, field, "empty value")]
+        return hits
 
     return check
 
@@ -82,34 +83,46 @@ def _over(value: str | None, limit: int) -> dict[str, int] | None:
 
 
 def customer_too_long(field: str, limit: int) -> Check:
-    """A check yielding one hit per linked customer whose ``field`` exceeds ``limit`` characters."""
+    """A check giving one hit per linked customer whose ``field`` exceeds ``limit`` characters."""
 
-    def check(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    def check(cert: ExemptionCertificate, ctx: Context) -> Hits:
+        hits: Hits = NO_HITS
         for i, customer in enumerate(cert.customers):
-            params = _over(getattr(customer, field), limit)
+            value = getattr(customer, field)
+            if value is None or len(value) <= limit:
+                continue  # the cheap test first: trimming can only shorten it
+            params = _over(value, limit)
             if params is not None:
                 problem = f"{params['length']} characters, max {limit}"
-                yield customer_hit(customer, i, field, problem, **params)
+                hits = [*hits, customer_hit(customer, i, field, problem, **params)]
+        return hits
 
     return check
 
 
 def certificate_too_long(field: str, limit: int) -> Check:
-    """A check yielding one hit per value of a certificate ``field`` (text or list of texts)
+    """A check giving one hit per value of a certificate ``field`` (text or list of texts)
     that exceeds ``limit`` characters."""
 
-    def check(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+    def check(cert: ExemptionCertificate, ctx: Context) -> Hits:
         value = getattr(cert, field)
-        items = [(None, value)] if value is None or isinstance(value, str) else enumerate(value)
+        if value is None:
+            return NO_HITS
+        items = [(None, value)] if isinstance(value, str) else enumerate(value)
+        hits: Hits = NO_HITS
         for index, text in items:
+            if len(text) <= limit:
+                continue
             params = _over(text, limit)
             if params is not None:
                 loc: Loc = (field,) if index is None else (field, index)
-                yield Hit(
+                hit = Hit(
                     loc=loc,
                     params=params,
                     errors={path(loc): f"{params['length']} characters, max {limit}"},
                 )
+                hits = [*hits, hit]
+        return hits
 
     return check
 
@@ -233,7 +246,7 @@ city_missing = declare(
     fix="Enter the 2-letter state or province code of customer {customer_number} "
     "(for example WA or ON).",
 )
-def region_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds linked US and Canadian customers without a region.
 
@@ -245,9 +258,11 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"country": "US", "region": "WA"}``
     """
+    hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         if blank(customer.region) and is_us_or_canada(customer.country):
-            yield customer_hit(customer, i, "region", "empty value")
+            hits = [*hits, customer_hit(customer, i, "region", "empty value")]
+    return hits
 
 
 postal_code_missing = declare(
@@ -302,7 +317,7 @@ country_missing = declare(
     fix="Add the PO or invoice number this single-use certificate covers "
     "(Certificate Details, Add PO Number), or mark the certificate blanket.",
 )
-def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds single-use certificates without a PO number.
 
@@ -315,7 +330,10 @@ def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]
     Use instead: ``{"single_use": true, "po_numbers": ["PO-12345"]}``
     """
     if cert.single_use and all(blank(po) for po in cert.po_numbers):
-        yield Hit(loc=("po_numbers",), errors={"po_numbers": "empty for a single-use certificate"})
+        return (
+            Hit(loc=("po_numbers",), errors={"po_numbers": "empty for a single-use certificate"}),
+        )
+    return NO_HITS
 
 
 @rule(
@@ -327,7 +345,7 @@ def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]
     fix="Set the exempt reason (for example G / RESALE) that the purchaser claims on the "
     "certificate.",
 )
-def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates without an exempt reason.
 
@@ -341,7 +359,8 @@ def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     Use instead: ``{"exempt_reason": "G"}``
     """
     if blank(cert.exempt_reason) and cert.exempt_reason_id is None:
-        yield Hit(loc=("exempt_reason",), errors={"exempt_reason": "empty value"})
+        return (Hit(loc=("exempt_reason",), errors={"exempt_reason": "empty value"}),)
+    return NO_HITS
 
 
 @rule(
@@ -354,7 +373,7 @@ def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     fix="Change the reason to a standard one (A-R, or its AvaTax name such as RESALE or "
     "CHARITABLE/EXEMPT ORG), or ask Avalara to map the custom reason {reason!r} to one.",
 )
-def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose exempt reason is not an AvaTax entity use code.
 
@@ -376,11 +395,13 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
         and lookup_reason(reason) is None
         and not is_placeholder_reason(reason)
     ):
-        yield Hit(
+        hit = Hit(
             loc=("exempt_reason",),
             params={"reason": reason.strip()},
             errors={"exempt_reason": "not an AvaTax exempt reason"},
         )
+        return (hit,)
+    return NO_HITS
 
 
 # --- presence of customers ------------------------------------------------------------------------
@@ -395,7 +416,7 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     fix="Link the certificate to the customer(s) it covers, using the exact customer code your "
     'ERP sends on transactions (for example customers: [{{"customer_number": "C-1001"}}]).',
 )
-def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates without any linked customer.
 
@@ -411,7 +432,8 @@ def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]
     Use instead: ``{"customers": [{"customer_number": "C-1001", "name": "Acme Supply Co"}]}``
     """
     if not cert.customers:
-        yield Hit(loc=("customers",), errors={"customers": "no customer linked"})
+        return (Hit(loc=("customers",), errors={"customers": "no customer linked"}),)
+    return NO_HITS
 
 
 # --- ECMS length limits (MODELS.md 3: identical in the 2017, 2022 and 2025 AvaTax schemas) -------
@@ -539,7 +561,7 @@ po_number_too_long = declare(
     fix="Keep one PO number ({last}) on this certificate and create a separate single-use "
     "certificate for each other PO ({rest}), or make the certificate blanket.",
 )
-def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds single-use certificates with more than one PO number.
 
@@ -556,10 +578,12 @@ def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
     certificate for PO-1.
     """
     if not cert.single_use or len(cert.po_numbers) < 2:
-        return
+        return NO_HITS
     numbers = [po.strip() for po in cert.po_numbers if not blank(po)]
-    if len(numbers) > 1:
-        yield Hit(
+    if len(numbers) < 2:
+        return NO_HITS
+    return (
+        Hit(
             loc=("po_numbers",),
             params={
                 "count": len(numbers),
@@ -568,7 +592,8 @@ def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
                 "rest": ", ".join(numbers[:-1]),
             },
             errors={"po_numbers": f"{len(numbers)} PO numbers on a single-use certificate"},
-        )
+        ),
+    )
 
 
 # --- reasons --------------------------------------------------------------------------------------
@@ -593,7 +618,7 @@ def is_placeholder_reason(reason: str) -> bool:
     fix="Replace {reason!r} with the reason the purchaser claims on the signed certificate "
     "(for example G / RESALE), or don't send a certificate until the customer provides one.",
 )
-def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose reason is one of CertCapture's
     EXPOSURE or NON-NEXUS pseudo reasons.
@@ -612,11 +637,13 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     """
     reason = cert.exempt_reason
     if reason is not None and is_placeholder_reason(reason):
-        yield Hit(
+        hit = Hit(
             loc=("exempt_reason",),
             params={"reason": reason.strip()},
             errors={"exempt_reason": "CertCapture placeholder, not an exempt reason"},
         )
+        return (hit,)
+    return NO_HITS
 
 
 @rule(
@@ -628,7 +655,7 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit
     fix='Describe the exemption in exempt_reason_description (for example "Exempt by statute: '
     'RCW 82.08.0293 food products"), or use a specific reason (A-R).',
 )
-def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates with reason L (Other) and no
     ``exempt_reason_description``.
@@ -644,13 +671,15 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Iter
     """
     reason = cert.exempt_reason
     if reason is None or not blank(cert.exempt_reason_description):
-        return
+        return NO_HITS
     found = lookup_reason(reason)
-    if found is not None and found.code == "L":
-        yield Hit(
-            loc=("exempt_reason_description",),
-            errors={"exempt_reason_description": "empty value for reason L (Other)"},
-        )
+    if found is None or found.code != "L":
+        return NO_HITS
+    hit = Hit(
+        loc=("exempt_reason_description",),
+        errors={"exempt_reason_description": "empty value for reason L (Other)"},
+    )
+    return (hit,)
 
 
 # --- exempt percentage ----------------------------------------------------------------------------
@@ -665,7 +694,7 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Iter
     fix="Set exempt_percentage to the share of the sale that is exempt: 100 for a full "
     "exemption, for example 50 for half.",
 )
-def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose exempt percentage is below 0 or above 100.
 
@@ -680,11 +709,13 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
     """
     value = cert.exempt_percentage
     if value is not None and not 0 <= value <= 100:
-        yield Hit(
+        hit = Hit(
             loc=("exempt_percentage",),
             params={"value": value},
             errors={"exempt_percentage": f"{value:g} is outside 0-100"},
         )
+        return (hit,)
+    return NO_HITS
 
 
 @rule(
@@ -697,7 +728,7 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
     fix="Set exempt_percentage to 100 for a full exemption (or the partial share), or leave it "
     "out; don't send the certificate if the customer is not exempt.",
 )
-def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose exempt percentage is exactly 0.
 
@@ -710,4 +741,5 @@ def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Iterator
     Use instead: ``{"exempt_percentage": 100}``
     """
     if cert.exempt_percentage == 0:
-        yield Hit(loc=("exempt_percentage",), errors={"exempt_percentage": "0"})
+        return (Hit(loc=("exempt_percentage",), errors={"exempt_percentage": "0"}),)
+    return NO_HITS

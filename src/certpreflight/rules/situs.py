@@ -12,15 +12,16 @@ cells are known, and how sure we are, is the matrix's business
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
+from types import MappingProxyType
+from typing import TypeVar, cast
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
-from certpreflight.rules._base import Context, Hit, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, rule
 
 __all__ = [
     "is_local_zone",
@@ -35,16 +36,27 @@ __all__ = [
 ]
 
 _VALID = ("exempt", "partial")
+_T = TypeVar("_T")
 
 
-def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
+def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
     """The certificate's regions that resolve, with their index in ``regions``."""
-    out = []
-    for i, value in enumerate(cert.regions):
-        region = lookup_region(value)
-        if region is not None:
-            out.append((i, region))
-    return out
+    regions = cert.regions
+    found = _RESOLVED.get(regions)
+    if found is None:
+        found = tuple((i, r) for i, value in enumerate(regions) if (r := lookup_region(value)))
+        if len(_RESOLVED) >= _CACHE_LIMIT:
+            _RESOLVED.clear()
+        _RESOLVED[regions] = found
+    return found
+
+
+#: resolved_regions() by the regions as written: lookup_region is pure, so this never goes stale.
+_RESOLVED: dict[tuple[str, ...], tuple[tuple[int, Region], ...]] = {}
+
+#: Entries a cache here may hold before it is emptied (a run of certificates repeats
+#: few reason x regions combinations, so a small cache answers almost every one).
+_CACHE_LIMIT = 4096
 
 
 def _join(regions: Sequence[Region]) -> str:
@@ -91,38 +103,50 @@ def _remedy(
     return "".join(parts) + "."
 
 
-_last = threading.local()
-
-_Cells = tuple["Reason | None", list[tuple[int, Region, Cell]], list[Region]]
+_Cells = tuple["Reason | None", tuple[tuple[int, Region, Cell], ...], tuple[Region, ...]]
 
 
-def _cells(cert: ExemptionCertificate, ctx: Context) -> _Cells:
-    """The certificate's reason, its (index, region, cell) for every known cell, and its regions.
+def _cached(matrix: ExemptionMatrix, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    """``compute()``, kept in the matrix's cache under ``key``.
 
-    Rules 3101-3103 all need this; the last result is kept per thread, keyed by
-    the certificate and matrix objects themselves, so it is computed once per
-    certificate without any shared mutable state between threads.
+    The results depend only on the reason and regions as written and on the
+    matrix, which never changes, so they are shared between certificates, calls
+    and threads (a race only computes an entry twice, with the same result).
     """
-    last = getattr(_last, "value", None)
-    if last is not None and last[0] is cert and last[1] is ctx.matrix:
-        result: _Cells = last[2]
-        return result
-    result = _compute_cells(cert, ctx.matrix)
-    _last.value = (cert, ctx.matrix, result)
-    return result
+    cache = matrix.cache()
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return cast("_T", found)
 
 
-def _compute_cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
-    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
+_MISSING = object()
+
+
+def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
+    """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
+    reason, regions = cert.exempt_reason, cert.regions
+    return _cached(
+        matrix, ("cells", reason, regions), lambda: _compute_cells(reason, regions, matrix)
+    )
+
+
+def _compute_cells(
+    reason_text: str | None, regions: tuple[str, ...], matrix: ExemptionMatrix
+) -> _Cells:
+    reason = lookup_reason(reason_text) if reason_text else None
     if reason is None or reason.code == "TAXABLE":
-        return None, [], []
-    regions = resolved_regions(cert)
+        return None, (), ()
+    resolved = [(i, region) for i, value in enumerate(regions) if (region := lookup_region(value))]
     known = []
-    for i, region in regions:
+    for i, region in resolved:
         cell = matrix.cell_by_code(reason.code, region.code)
         if cell is not None:
             known.append((i, region, cell))
-    return reason, known, [r for _, r in regions]
+    return reason, tuple(known), tuple(r for _, r in resolved)
 
 
 def _matrix_hits(
@@ -131,27 +155,45 @@ def _matrix_hits(
     status: str,
     confidence: str | None,
     problem: str,
-) -> Iterator[Hit]:
+) -> Hits:
     """One hit naming every region whose cell has ``status`` (and ``confidence``, if given)."""
-    reason, known, everywhere = _cells(cert, ctx)
+    matrix = ctx.matrix
+    reason, regions = cert.exempt_reason, cert.regions
+    return _cached(
+        matrix,
+        ("hits", status, confidence, reason, regions),
+        lambda: _compute_hits(_cells(cert, matrix), matrix, status, confidence, problem),
+    )
+
+
+def _compute_hits(
+    cells: _Cells, matrix: ExemptionMatrix, status: str, confidence: str | None, problem: str
+) -> Hits:
+    reason, known, everywhere = cells
     picked = [
         k
         for k in known
         if k[2].status == status and (confidence is None or k[2].confidence == confidence)
     ]
     if reason is None or not picked:
-        return
+        return NO_HITS
     regions = [r for _, r, _ in picked]
-    yield Hit(
+    hit = Hit(
         loc=("regions", picked[0][0]),
-        params={
-            "reason": reason.code,
-            "regions": _join(regions),
-            "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
-            "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
-        },
-        errors={f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked},
+        params=MappingProxyType(
+            {
+                "reason": reason.code,
+                "regions": _join(regions),
+                "remedy": _remedy(matrix, reason, regions, everywhere),
+                "conditions": "; ".join(
+                    f"{r.short}: {c.condition or c.source}" for _, r, c in picked
+                ),
+            }
+        ),
+        # shared by every certificate with this reason and these regions: read-only
+        errors=MappingProxyType({f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked}),
     )
+    return (hit,)
 
 
 @rule(
@@ -164,7 +206,7 @@ def _matrix_hits(
     fix="Use the state or province code or its full name (for example WA or Washington) "
     "instead of {region!r}.",
 )
-def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions that are not a US state, DC, a US
     territory, a Canadian province or territory, or the Canada (GST) zone.
@@ -180,13 +222,16 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"regions": ["WA"]}``
     """
+    hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
         if lookup_region(value) is None and not is_local_zone(value):
-            yield Hit(
+            hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
                 errors={f"regions[{i}]": "not a state or province level exposure zone"},
             )
+            hits = [*hits, hit]
+    return hits
 
 
 @rule(
@@ -199,7 +244,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
 )
-def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions where Avalara states that the
     exempt reason is not exempt (a ``not_exempt`` cell of confidence ``sourced``).
@@ -214,7 +259,7 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Ite
 
     Use instead: ``{"exempt_reason": "G", "regions": ["WA"]}``
     """
-    yield from _matrix_hits(cert, ctx, "not_exempt", "sourced", "not exempt per Avalara")
+    return _matrix_hits(cert, ctx, "not_exempt", "sourced", "not exempt per Avalara")
 
 
 @rule(
@@ -228,7 +273,7 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Ite
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
 )
-def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions where the law (or a documented
     inference) says the reason is not exempt, but Avalara has not said so.
@@ -243,7 +288,7 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     Use instead: a reason the purchaser qualifies for in every region, or one
     certificate per region.
     """
-    yield from _matrix_hits(cert, ctx, "not_exempt", "inferred", "probably not exempt")
+    return _matrix_hits(cert, ctx, "not_exempt", "inferred", "probably not exempt")
 
 
 @rule(
@@ -254,7 +299,7 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced rate.",
     fix="Make sure the purchaser meets the condition: {conditions}",
 )
-def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions where the reason is a partial or
     conditional exemption (a ``partial`` cell): for example only the home
@@ -270,7 +315,7 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
 
     Use instead: nothing to change when the condition holds.
     """
-    yield from _matrix_hits(cert, ctx, "partial", None, "partial or conditional")
+    return _matrix_hits(cert, ctx, "partial", None, "partial or conditional")
 
 
 @rule(
@@ -283,7 +328,7 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     fix="Add the state(s) or province(s) the certificate was issued for, for example "
     'regions: ["WA"] (AvaTax: exposureZone: {{"name": "Washington"}}).',
 )
-def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates without any region (exposure zone).
 
@@ -297,7 +342,8 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     Use instead: ``{"regions": ["WA"]}``
     """
     if not "".join(cert.regions).strip():
-        yield Hit(loc=("regions",), errors={"regions": "no exposure zone"})
+        return (Hit(loc=("regions",), errors={"regions": "no exposure zone"}),)
+    return NO_HITS
 
 
 #: Words that make a zone name a local (sub-state) jurisdiction: CertCapture's custom local
@@ -322,7 +368,7 @@ def is_local_zone(value: str) -> bool:
     fix="Replace {region!r} with the state or province it is in (for example "
     '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
 )
-def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions that are not a state or province and
     whose name contains county, parish, borough, city, town, township, village
@@ -340,13 +386,16 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]
 
     Use instead: ``{"regions": ["LA"]}``
     """
+    hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
         if is_local_zone(value) and lookup_region(value) is None:
-            yield Hit(
+            hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
                 errors={f"regions[{i}]": "local exposure zone"},
             )
+            hits = [*hits, hit]
+    return hits
 
 
 _REGIONS_LIMIT = 200
@@ -362,7 +411,7 @@ _REGIONS_LIMIT = 200
     fix="Split the certificate into several certificates of fewer regions (each at most "
     "{limit} characters of codes joined with commas).",
 )
-def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: joins the certificate's regions as short codes with commas
     (``WA,OR,ON``; an unrecognised zone counts as written) and finds lists
@@ -378,15 +427,17 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
     Use instead: one certificate per group of regions.
     """
     if sum(len(v) + 1 for v in cert.regions) - 1 <= _REGIONS_LIMIT:
-        return  # short codes are never longer than what was written
+        return NO_HITS  # short codes are never longer than what was written
     codes = []
     for value in cert.regions:
         region = lookup_region(value)
         codes.append(value.strip() if region is None else region.short)
     length = len(",".join(codes))
-    if length > _REGIONS_LIMIT:
-        yield Hit(
-            loc=("regions",),
-            params={"count": len(codes), "length": length, "limit": _REGIONS_LIMIT},
-            errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
-        )
+    if length <= _REGIONS_LIMIT:
+        return NO_HITS
+    hit = Hit(
+        loc=("regions",),
+        params={"count": len(codes), "length": length, "limit": _REGIONS_LIMIT},
+        errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
+    )
+    return (hit,)

@@ -7,11 +7,10 @@ effective date leaves the certificate ``PENDING-FUTURE`` until that date).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.rules._base import Context, Hit, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, rule
 
 __all__ = [
     "certificate_expired",
@@ -34,7 +33,7 @@ __all__ = [
     fix="Nothing to do if {effective_date} is right: sales before it stay taxed. If it is a "
     "typo, correct the effective date and queue an API resend.",
 )
-def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose effective (signed) date is after today.
 
@@ -50,15 +49,18 @@ def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Iterat
     """
     effective = cert.effective_date
     if effective is not None and effective > ctx.today:
-        yield Hit(
-            loc=("effective_date",),
-            params={
-                "effective_date": effective.isoformat(),
-                "today": ctx.today.isoformat(),
-                "days": (effective - ctx.today).days,
-            },
-            errors={"effective_date": "in the future"},
+        return (
+            Hit(
+                loc=("effective_date",),
+                params={
+                    "effective_date": effective.isoformat(),
+                    "today": ctx.today.isoformat(),
+                    "days": (effective - ctx.today).days,
+                },
+                errors={"effective_date": "in the future"},
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -71,7 +73,7 @@ def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Iterat
     fix="Set effective_date to the date the purchaser signed the certificate, as YYYY-MM-DD "
     "(for example {today}).",
 )
-def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates without an effective (signed) date.
 
@@ -86,11 +88,14 @@ def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator
     Use instead: ``{"effective_date": "2026-01-15"}``
     """
     if cert.effective_date is None:
-        yield Hit(
-            loc=("effective_date",),
-            params={"today": ctx.today.isoformat()},
-            errors={"effective_date": "empty value"},
+        return (
+            Hit(
+                loc=("effective_date",),
+                params={"today": ctx.today.isoformat()},
+                errors={"effective_date": "empty value"},
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -103,7 +108,7 @@ def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator
     "never expires.",
     profiles=("avatax",),
 )
-def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates without an expiration date (AvaTax profile).
 
@@ -117,7 +122,8 @@ def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterato
     Use instead: ``{"signedDate": "2026-01-15", "expirationDate": "9999-12-31"}``
     """
     if cert.expiration_date is None:
-        yield Hit(loc=("expiration_date",), errors={"expiration_date": "empty value"})
+        return (Hit(loc=("expiration_date",), errors={"expiration_date": "empty value"}),)
+    return NO_HITS
 
 
 @rule(
@@ -130,7 +136,7 @@ def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Iterato
     fix="Correct the dates: the effective date (signed, {effective_date}) must be on or before "
     "the expiration date ({expiration_date}); were they swapped?",
 )
-def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose expiration date is before their
     effective (signed) date.
@@ -145,15 +151,18 @@ def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Ite
     """
     effective, expiration = cert.effective_date, cert.expiration_date
     if effective is not None and expiration is not None and expiration < effective:
-        yield Hit(
-            loc=("expiration_date",),
-            params={
-                "effective_date": effective.isoformat(),
-                "expiration_date": expiration.isoformat(),
-                "days": (effective - expiration).days,
-            },
-            errors={"expiration_date": "before the effective date"},
+        return (
+            Hit(
+                loc=("expiration_date",),
+                params={
+                    "effective_date": effective.isoformat(),
+                    "expiration_date": expiration.isoformat(),
+                    "days": (effective - expiration).days,
+                },
+                errors={"expiration_date": "before the effective date"},
+            ),
         )
+    return NO_HITS
 
 
 @rule(
@@ -166,7 +175,7 @@ def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Ite
     fix="Ask the customer for a renewed certificate and send that; send this one only to "
     "cover sales dated on or before {expiration_date}.",
 )
-def certificate_expired(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def certificate_expired(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose expiration date is before today
     (a certificate is valid through its expiration date).
@@ -183,18 +192,21 @@ def certificate_expired(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hi
     """
     expiration = cert.expiration_date
     if expiration is None or expiration >= ctx.today:
-        return
+        return NO_HITS
     days = (ctx.today - expiration).days
-    yield Hit(
-        loc=("expiration_date",),
-        params={
-            "expiration_date": expiration.isoformat(),
-            "today": ctx.today.isoformat(),
-            "days": days,
-            "ago": _ago(days),
-        },
-        errors={"expiration_date": f"expired {_ago(days)} ago"},
+    return (
+        Hit(
+            loc=("expiration_date",),
+            params={
+                "expiration_date": expiration.isoformat(),
+                "today": ctx.today.isoformat(),
+                "days": days,
+                "ago": _ago(days),
+            },
+            errors={"expiration_date": f"expired {_ago(days)} ago"},
+        ),
     )
+    return NO_HITS
 
 
 def _ago(days: int) -> str:
@@ -218,7 +230,7 @@ _EXPIRING_WITHIN_DAYS = 30
     "{expiration_date} will be taxed without a renewal.",
     fix="Request a renewed certificate from the customer before {expiration_date}.",
 )
-def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates that expire today or within the next N
     days; N is the option ``expiring_within_days`` (default 30), e.g.
@@ -234,20 +246,23 @@ def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Itera
     """
     expiration = cert.expiration_date
     if expiration is None or expiration < ctx.today:
-        return
+        return NO_HITS
     window = ctx.options.get("expiring_within_days", _EXPIRING_WITHIN_DAYS)
     days = (expiration - ctx.today).days
     if days <= window:
-        yield Hit(
-            loc=("expiration_date",),
-            params={
-                "expiration_date": expiration.isoformat(),
-                "today": ctx.today.isoformat(),
-                "days": days,
-                "window": window,
-            },
-            errors={"expiration_date": f"expires in {days} day(s)"},
+        return (
+            Hit(
+                loc=("expiration_date",),
+                params={
+                    "expiration_date": expiration.isoformat(),
+                    "today": ctx.today.isoformat(),
+                    "days": days,
+                    "window": window,
+                },
+                errors={"expiration_date": f"expires in {days} day(s)"},
+            ),
         )
+    return NO_HITS
 
 
 #: A numeric date with two 1-2 digit parts before the year: 03/04/2026, 3-4-26, 03.04.2026.
@@ -264,7 +279,7 @@ _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*")
     fix="Send the {label} as YYYY-MM-DD: {read_iso} if month first is right, {other_iso} if "
     "it was meant day first.",
 )
-def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
+def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds effective and expiration dates written as numbers with
     both leading parts 12 or less and different (``03/04/2026``), and says how
@@ -280,8 +295,9 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
 
     Use instead: ``{"effective_date": "2026-03-04"}``
     """
+    hits: Hits = NO_HITS
     if cert.effective_date_text is None and cert.expiration_date_text is None:
-        return
+        return hits
     for field, label, text, value in (
         ("effective_date", "effective date", cert.effective_date_text, cert.effective_date),
         ("expiration_date", "expiration date", cert.expiration_date_text, cert.expiration_date),
@@ -298,15 +314,19 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Iterator[Hit]:
             other = value.replace(month=second, day=first)
         except ValueError:
             continue
-        yield Hit(
-            loc=(field,),
-            params={
-                "label": label,
-                "text": text.strip(),
-                "read": f"{value:%B} {value.day}, {value.year}",
-                "other": f"{other.day} {other:%B} {other.year}",
-                "read_iso": value.isoformat(),
-                "other_iso": other.isoformat(),
-            },
-            errors={field: f"ambiguous; read as {value.isoformat()}"},
-        )
+        hits = [
+            *hits,
+            Hit(
+                loc=(field,),
+                params={
+                    "label": label,
+                    "text": text.strip(),
+                    "read": f"{value:%B} {value.day}, {value.year}",
+                    "other": f"{other.day} {other:%B} {other.year}",
+                    "read_iso": value.isoformat(),
+                    "other_iso": other.isoformat(),
+                },
+                errors={field: f"ambiguous; read as {value.isoformat()}"},
+            ),
+        ]
+    return hits
