@@ -10,12 +10,16 @@ argument of the wrong Python type, an unknown profile or selector) raises.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -81,13 +85,61 @@ def _check_known(keys: tuple[str, ...]) -> None:
             )
 
 
-@dataclass(frozen=True, slots=True)
+class _FieldPlan(NamedTuple):
+    """The screens of the running rules on one customer field, combined, and those rules.
+
+    A value passes when it passes every one of the screens (see :class:`Screen`);
+    when some customer's value fails, every rule screened on the field runs.
+    """
+
+    field: str
+    present: bool
+    plain: bool
+    max_length: float
+    values: frozenset[str] | None
+    patterns: tuple[re.Pattern[str], ...]
+    checks: tuple[tuple[Rule, Check], ...]
+
+
+def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
+    by_field: dict[str, list[tuple[Rule, Check]]] = {}
+    for rule, check in checks:
+        assert rule.screen is not None
+        by_field.setdefault(rule.screen.field, []).append((rule, check))
+    plans = []
+    for field, group in by_field.items():
+        screens = [r.screen for r, _ in group if r.screen is not None]
+        value_sets = [s.values for s in screens if s.values is not None]
+        plans.append(
+            _FieldPlan(
+                field=field,
+                present=any(s.present for s in screens),
+                plain=any(s.plain for s in screens),
+                max_length=min((s.max_length for s in screens if s.max_length), default=math.inf),
+                values=frozenset.intersection(*value_sets) if value_sets else None,
+                patterns=tuple(s.pattern for s in screens if s.pattern is not None),
+                checks=tuple(group),
+            )
+        )
+    return tuple(plans)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of the memo
 class _RuleSet:
-    """The rules that run, resolved once per distinct (select, ignore, profile)."""
+    """The rules that run, resolved once per distinct (select, ignore, profile).
+
+    ``checks`` run for every certificate; the rules with a screen are in ``plans``,
+    grouped by the customer field they screen, and run only when a value fails it.
+    """
 
     rules: tuple[Rule, ...]
     checks: tuple[tuple[Rule, Check], ...]
+    plans: tuple[_FieldPlan, ...]
     codes: frozenset[int]
+    #: The rules with declared ``inputs``: their findings are kept in the context's memo,
+    #: keyed by this rule set, by identity, and the values of ``memo_fields``.
+    memoized: tuple[tuple[Rule, Check], ...] = ()
+    memo_fields: Callable[[ExemptionCertificate], tuple[Any, ...]] | None = None
 
 
 @lru_cache(maxsize=256)
@@ -103,8 +155,14 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         and (not select or any(_matches(r, k) for k in select))
         and not any(_matches(r, k) for k in ignore)
     )
-    checks = tuple((r, r.check) for r in rules if r.check is not None)
-    return _RuleSet(rules, checks, frozenset(r.code for r in rules))
+    checks = [(r, r.check) for r in rules if r.check is not None]
+    always = tuple((r, c) for r, c in checks if r.screen is None and r.inputs is None)
+    plans = _plans((r, c) for r, c in checks if r.screen is not None)
+    memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
+    fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
+    # attrgetter of one field gives the value, of several a tuple: always ask for a tuple
+    getter = operator.attrgetter(*fields, *fields[:1]) if fields else None
+    return _RuleSet(rules, always, plans, frozenset(r.code for r in rules), memoized, getter)
 
 
 def active_rules(
@@ -257,7 +315,11 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
         unreadable = frozenset(f.loc for f in findings if f.loc)
         findings = [f for f in findings if f.code in ruleset.codes]
     if cert is not None:
-        for rule, check in ruleset.checks:
+        if ruleset.memoized:
+            for finding in _memoized(cert, ruleset, ctx):
+                if not unreadable or finding.loc not in unreadable:
+                    findings.append(finding)
+        for rule, check in _checks(cert, ruleset):
             hits = check(cert, ctx)
             if not hits:  # nearly always: checks return () when they find nothing
                 continue
@@ -269,6 +331,62 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
     if len(findings) > 1:
         findings.sort(key=_by_code)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
+
+
+def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> list[tuple[Rule, Check]]:
+    """The checks to call: all unscreened ones, and the screened ones some customer fails."""
+    checks = list(ruleset.checks)
+    customers = cert.customers
+    if not customers:
+        return checks  # a screened rule looks at customers only: it has nothing to find
+    for field, present, plain, max_length, values, patterns, screened in ruleset.plans:
+        for customer in customers:
+            value = getattr(customer, field)
+            if value is None:
+                if not present:
+                    continue
+            elif (
+                len(value) <= max_length
+                and (not plain or (value and not value[0].isspace() and not value[-1].isspace()))
+                and (values is None or value in values)
+                and (not patterns or all(p.fullmatch(value) for p in patterns))
+            ):
+                continue
+            checks += screened
+            break
+    return checks
+
+
+#: Entries a context's memo holds before it is emptied: a run repeats few combinations
+#: of reason, regions and the like, so a small memo answers nearly every certificate.
+_MEMO_LIMIT = 2048
+
+
+def _memoized(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tuple[Finding, ...]:
+    """The findings of the rules with declared inputs, reused when those values repeat.
+
+    They depend only on the context and the input fields' values, so they are
+    computed once per distinct values; findings are immutable, and their
+    ``errors`` are made read-only since several reports share them.
+    """
+    assert ruleset.memo_fields is not None
+    key = (ruleset, ruleset.memo_fields(cert))
+    memo = ctx.memo
+    found: tuple[Finding, ...] | None = memo.get(key)
+    if found is None:
+        found = tuple(
+            _shared(rule.finding(hit))
+            for rule, check in ruleset.memoized
+            for hit in check(cert, ctx)
+        )
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _shared(finding: Finding) -> Finding:
+    return dataclasses.replace(finding, errors=MappingProxyType(dict(finding.errors)))
 
 
 def _by_code(finding: Finding) -> int:

@@ -26,10 +26,10 @@ from __future__ import annotations
 import csv
 import functools
 import os
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal, Protocol, get_args
+from typing import Literal, Protocol, get_args
 
 from certpreflight.reference.reasons import all_reasons, normalize_reason
 from certpreflight.reference.regions import all_regions, normalize_region
@@ -119,33 +119,22 @@ def _rebuild(cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
 class ExemptionMatrix:
     """An immutable map from (reason code, region code) to the Cell known for it."""
 
-    __slots__ = ("_cache", "_cells", "_ordered")
+    __slots__ = ("_cells", "_ordered")
 
     _cells: dict[tuple[str, str], Cell]
     _ordered: tuple[tuple[str, str, Cell], ...] | None
-    _cache: dict[Hashable, Any]
 
     def __init__(self, cells: Mapping[tuple[str, str], Status | str | Cell] | None = None) -> None:
         """Build a matrix from ``{(reason, region): status or Cell}``, resolving aliases."""
         object.__setattr__(self, "_cells", _resolve(cells or {}, {}))
         object.__setattr__(self, "_ordered", None)
-        object.__setattr__(self, "_cache", {})
 
     @classmethod
     def _of(cls, cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
         matrix = object.__new__(cls)
         object.__setattr__(matrix, "_cells", cells)
         object.__setattr__(matrix, "_ordered", None)
-        object.__setattr__(matrix, "_cache", {})
         return matrix
-
-    def cache(self) -> dict[Hashable, Any]:
-        """A dict where rules keep what they derive from this matrix (see rules/situs.py).
-
-        The matrix never changes, so what is derived from it stays true for its lifetime.
-        The users of the cache bound its size; it is not part of equality or pickling.
-        """
-        return self._cache
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")

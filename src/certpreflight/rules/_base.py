@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ __all__ = [
     "Hits",
     "Loc",
     "Rule",
+    "Screen",
     "blank",
     "customer_label",
     "declare",
@@ -58,6 +60,9 @@ class Context:
     matrix: ExemptionMatrix
     profile: str = "certcapture"
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: Findings the engine keeps for reuse: they depend only on this context and on a
+    #: few certificate fields (see ``Rule.inputs``). Not part of the context's value.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,32 @@ Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
 
 
 @dataclass(frozen=True, slots=True)
+class Screen:
+    """A cheap proof that a rule finds nothing in a customer: a test of one of its fields.
+
+    Most certificates are clean, and most customer rules look at one text field;
+    the engine tests each linked customer's ``field`` against the screens of all
+    the rules that run, in one pass, and calls a rule's check only when some
+    customer's value fails its screen. The check alone decides what is reported,
+    so a screen only has to be *sufficient*: a value that passes it must never
+    give the rule a hit (``tests/rules/test_screens.py`` tries that on every
+    screened rule), while a value that fails it may well be fine.
+
+    A value passes when it is None and ``present`` is False, or when it is text that
+    has at most ``max_length`` characters and, as asked, is not empty and has no
+    whitespace at either end (``plain``), matches ``pattern`` in full, or is one of
+    ``values``.
+    """
+
+    field: str
+    present: bool = False
+    plain: bool = False
+    max_length: int | None = None
+    pattern: re.Pattern[str] | None = None
+    values: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A rule: code, name, severity, message/fix templates, docs and check, in one place."""
 
@@ -91,6 +122,13 @@ class Rule:
     doc: str
     check: Check | None
     profiles: frozenset[str] = ALL_PROFILES
+    #: When set, the engine skips the check for certificates whose customers all pass it.
+    screen: Screen | None = None
+    #: When set, the check reads only these certificate fields (and the context), so the
+    #: engine reuses its findings for the next certificate with the same values. Declared
+    #: only for fields with few distinct values in real data (reasons, regions), where
+    #: reuse pays; ``tests/rules/test_inputs.py`` checks that the rule reads nothing else.
+    inputs: tuple[str, ...] | None = None
 
     @property
     def type(self) -> str:
@@ -125,6 +163,8 @@ def declare(
     summary: str,
     fix: str,
     profiles: Iterable[str] = ALL_PROFILES,
+    screen: Screen | None = None,
+    inputs: Iterable[str] | None = None,
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
     return Rule(
@@ -137,6 +177,8 @@ def declare(
         doc=inspect.cleandoc(doc),
         check=check,
         profiles=frozenset(profiles),
+        screen=screen,
+        inputs=None if inputs is None else tuple(inputs),
     )
 
 
@@ -149,6 +191,8 @@ def rule(
     summary: str,
     fix: str,
     profiles: Iterable[str] = ALL_PROFILES,
+    screen: Screen | None = None,
+    inputs: Iterable[str] | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule from its check function; the function's docstring is the rule's docs."""
 
@@ -163,6 +207,8 @@ def rule(
             summary=summary,
             fix=fix,
             profiles=profiles,
+            screen=screen,
+            inputs=inputs,
         )
 
     return wrap

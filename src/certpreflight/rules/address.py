@@ -16,7 +16,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
-from certpreflight.rules._base import NO_HITS, Context, Hits, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hits, Screen, blank, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 
+#: The two countries whose code needs no further check (the screen of rules 3201 and 3203).
+_US_CA = frozenset({"US", "CA"})
+
+
 @rule(
     code=3201,
     name="country-invalid",
@@ -37,6 +41,7 @@ __all__ = [
     "name, so AvaTax rejects it (error 125 InvalidCountry).",
     fix="Set the country of customer {customer_number} to its 2-letter ISO 3166-1 code, for "
     "example US or CA (not CN, which is China).",
+    screen=Screen("country", values=_US_CA),
 )
 def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -71,6 +76,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="The country of customer {customer_number} is written {country!r}; the AvaTax "
     "exemption record and the import templates take the 2-letter ISO code.",
     fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
+    screen=Screen("country", values=_US_CA),
 )
 def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -15,7 +15,7 @@ from stdnum.us import ein
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, declare, rule
 from certpreflight.rules.input import certificate_too_long, customer_hit, customer_too_long
 from certpreflight.rules.situs import resolved_regions
 
@@ -43,6 +43,7 @@ __all__ = [
     "it to the customer code on transactions.",
     fix="Set the customer number of {customer_number} to the exact customer code your ERP "
     "sends on transactions.",
+    screen=Screen("customer_number", present=True, plain=True),
 )
 def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -147,6 +148,7 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 customer_number_too_long = declare(
     customer_too_long("customer_number", 50),
+    screen=Screen("customer_number", max_length=50),
     doc="""
     What it does: finds linked customers whose customer number is over 50 characters.
 
@@ -179,6 +181,7 @@ customer_number_too_long = declare(
     summary="AvaTax matches customer codes exactly, so {quoted} won't match transactions sent "
     "with {trimmed!r}.",
     fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
+    screen=Screen("customer_number", plain=True),
 )
 def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -228,6 +231,7 @@ _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
     "easily mistyped or changed by other systems, and AvaTax only matches codes exactly.",
     fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
     "(same characters, same case); prefer letters, digits and - . _ @ /.",
+    screen=Screen("customer_number", plain=True, pattern=_CODE_CHARACTERS),
 )
 def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -439,6 +443,7 @@ _NUMBER = re.compile(r"[+-]?\d+")
     "business type; SST sellers must record the purchaser's type of business.",
     fix="Set business_type to the SST business type ticked on the certificate (1-20, e.g. "
     "10 Retail trade or 13 Wholesale trade); 20 Other needs a description.",
+    inputs=("business_type", "regions"),
 )
 def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -480,6 +485,7 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Business type {value!r} is not an SST business type number (1-20), so AvaTax "
     "rejects it (error 1200 InvalidBusinessType).",
     fix="Set business_type to one of the SST business types: {types}.",
+    inputs=("business_type",),
 )
 def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -12,9 +12,7 @@ cells are known, and how sure we are, is the matrix's business
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from types import MappingProxyType
-from typing import TypeVar, cast
+from collections.abc import Sequence
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
@@ -36,7 +34,6 @@ __all__ = [
 ]
 
 _VALID = ("exempt", "partial")
-_T = TypeVar("_T")
 
 
 def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
@@ -106,41 +103,12 @@ def _remedy(
 _Cells = tuple["Reason | None", tuple[tuple[int, Region, Cell], ...], tuple[Region, ...]]
 
 
-def _cached(matrix: ExemptionMatrix, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
-    """``compute()``, kept in the matrix's cache under ``key``.
-
-    The results depend only on the reason and regions as written and on the
-    matrix, which never changes, so they are shared between certificates, calls
-    and threads (a race only computes an entry twice, with the same result).
-    """
-    cache = matrix.cache()
-    found = cache.get(key, _MISSING)
-    if found is _MISSING:
-        found = compute()
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[key] = found
-    return cast("_T", found)
-
-
-_MISSING = object()
-
-
 def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
     """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
-    reason, regions = cert.exempt_reason, cert.regions
-    return _cached(
-        matrix, ("cells", reason, regions), lambda: _compute_cells(reason, regions, matrix)
-    )
-
-
-def _compute_cells(
-    reason_text: str | None, regions: tuple[str, ...], matrix: ExemptionMatrix
-) -> _Cells:
-    reason = lookup_reason(reason_text) if reason_text else None
+    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
     if reason is None or reason.code == "TAXABLE":
         return None, (), ()
-    resolved = [(i, region) for i, value in enumerate(regions) if (region := lookup_region(value))]
+    resolved = resolved_regions(cert)
     known = []
     for i, region in resolved:
         cell = matrix.cell_by_code(reason.code, region.code)
@@ -157,19 +125,7 @@ def _matrix_hits(
     problem: str,
 ) -> Hits:
     """One hit naming every region whose cell has ``status`` (and ``confidence``, if given)."""
-    matrix = ctx.matrix
-    reason, regions = cert.exempt_reason, cert.regions
-    return _cached(
-        matrix,
-        ("hits", status, confidence, reason, regions),
-        lambda: _compute_hits(_cells(cert, matrix), matrix, status, confidence, problem),
-    )
-
-
-def _compute_hits(
-    cells: _Cells, matrix: ExemptionMatrix, status: str, confidence: str | None, problem: str
-) -> Hits:
-    reason, known, everywhere = cells
+    reason, known, everywhere = _cells(cert, ctx.matrix)
     picked = [
         k
         for k in known
@@ -180,18 +136,13 @@ def _compute_hits(
     regions = [r for _, r, _ in picked]
     hit = Hit(
         loc=("regions", picked[0][0]),
-        params=MappingProxyType(
-            {
-                "reason": reason.code,
-                "regions": _join(regions),
-                "remedy": _remedy(matrix, reason, regions, everywhere),
-                "conditions": "; ".join(
-                    f"{r.short}: {c.condition or c.source}" for _, r, c in picked
-                ),
-            }
-        ),
-        # shared by every certificate with this reason and these regions: read-only
-        errors=MappingProxyType({f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked}),
+        params={
+            "reason": reason.code,
+            "regions": _join(regions),
+            "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
+            "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
+        },
+        errors={f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked},
     )
     return (hit,)
 
@@ -205,6 +156,7 @@ def _compute_hits(
     "{region!r} is not one, so it would not reach AvaTax.",
     fix="Use the state or province code or its full name (for example WA or Washington) "
     "instead of {region!r}.",
+    inputs=("regions",),
 )
 def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -243,6 +195,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
+    inputs=("exempt_reason", "regions"),
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -272,6 +225,7 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     "the exemption may not apply there.",
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
+    inputs=("exempt_reason", "regions"),
 )
 def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -298,6 +252,7 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     message="Reason Code {reason} is only partly or conditionally exempt in region(s): {regions}.",
     summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced rate.",
     fix="Make sure the purchaser meets the condition: {conditions}",
+    inputs=("exempt_reason", "regions"),
 )
 def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -327,6 +282,7 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     "(AvaTax error 1207 MissingExposureZone).",
     fix="Add the state(s) or province(s) the certificate was issued for, for example "
     'regions: ["WA"] (AvaTax: exposureZone: {{"name": "Washington"}}).',
+    inputs=("regions",),
 )
 def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -367,6 +323,7 @@ def is_local_zone(value: str) -> bool:
     "CertCapture and never reach AvaTax, so the customer is taxed there.",
     fix="Replace {region!r} with the state or province it is in (for example "
     '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
+    inputs=("regions",),
 )
 def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -410,6 +367,7 @@ _REGIONS_LIMIT = 200
     "characters; AvaTax's exemption record holds at most {limit}.",
     fix="Split the certificate into several certificates of fewer regions (each at most "
     "{limit} characters of codes joined with commas).",
+    inputs=("regions",),
 )
 def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
