@@ -92,7 +92,7 @@ class Screen:
     the rules that run, in one pass, and calls a rule's check only when some
     customer's value fails its screen. The check alone decides what is reported,
     so a screen only has to be *sufficient*: a value that passes it must never
-    give the rule a hit (``tests/rules/test_screens.py`` tries that on every
+    give the rule a hit (``tests/rules/test_fast_paths.py`` tries that on every
     screened rule), while a value that fails it may well be fine.
 
     A value passes when it is None and ``present`` is False, or when it is text that
@@ -107,6 +107,22 @@ class Screen:
     max_length: int | None = None
     pattern: re.Pattern[str] | None = None
     values: frozenset[str] | None = None
+
+    def passes(self, value: str | None) -> bool:
+        """True when ``value`` passes this screen (so the rule finds nothing in it).
+
+        The engine applies the screens of a field combined, inline; this is the
+        definition its tests hold it to.
+        """
+        if value is None:
+            return not self.present
+        if self.max_length is not None and len(value) > self.max_length:
+            return False
+        if self.plain and (not value or value[0].isspace() or value[-1].isspace()):
+            return False
+        if self.values is not None and value not in self.values:
+            return False
+        return self.pattern is None or self.pattern.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +143,7 @@ class Rule:
     #: When set, the check reads only these certificate fields (and the context), so the
     #: engine reuses its findings for the next certificate with the same values. Declared
     #: only for fields with few distinct values in real data (reasons, regions), where
-    #: reuse pays; ``tests/rules/test_inputs.py`` checks that the rule reads nothing else.
+    #: reuse pays; ``tests/rules/test_fast_paths.py`` checks that it reads nothing else.
     inputs: tuple[str, ...] | None = None
 
     @property
