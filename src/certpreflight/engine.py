@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -42,7 +41,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, Loc, path
+from certpreflight.rules._base import Check, Loc, Screen, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -93,12 +92,32 @@ class _FieldPlan(NamedTuple):
     """
 
     field: str
+    #: None fails (some screen has ``present``).
     present: bool
-    plain: bool
-    max_length: float
-    values: frozenset[str] | None
-    patterns: tuple[re.Pattern[str], ...]
+    #: The fullmatch of one regex that text passes exactly when it passes every screen.
+    match: Callable[[str], re.Match[str] | None]
     checks: tuple[tuple[Rule, Check], ...]
+
+
+def _regex(screens: Sequence[Screen]) -> re.Pattern[str]:
+    r"""One regex that text matches in full exactly when it passes all of ``screens``.
+
+    ``\s`` is str.isspace() and ``.`` (DOTALL) any character, as Screen.passes counts.
+    """
+    value_sets = [s.values for s in screens if s.values is not None]
+    if value_sets:
+        allowed = frozenset.intersection(*value_sets)
+        passing = sorted(v for v in allowed if all(s.passes(v) for s in screens))
+        return re.compile("|".join(map(re.escape, passing)) or "(?!)")
+    ahead = "".join(rf"(?=(?:{s.pattern.pattern})\Z)" for s in screens if s.pattern is not None)
+    limit = min((s.max_length for s in screens if s.max_length is not None), default=None)
+    if not any(s.plain for s in screens):
+        core = ".*" if limit is None else f".{{0,{limit}}}"
+    elif limit is None:
+        core = r"\S(?:.*\S)?"
+    else:  # 1 to limit characters, the first and the last not whitespace
+        core = {0: "(?!)", 1: r"\S"}.get(limit, rf"\S(?:.{{0,{limit - 2}}}\S)?")
+    return re.compile(ahead + core, re.DOTALL)
 
 
 def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
@@ -109,18 +128,8 @@ def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
     plans = []
     for field, group in by_field.items():
         screens = [r.screen for r, _ in group if r.screen is not None]
-        value_sets = [s.values for s in screens if s.values is not None]
-        plans.append(
-            _FieldPlan(
-                field=field,
-                present=any(s.present for s in screens),
-                plain=any(s.plain for s in screens),
-                max_length=min((s.max_length for s in screens if s.max_length), default=math.inf),
-                values=frozenset.intersection(*value_sets) if value_sets else None,
-                patterns=tuple(s.pattern for s in screens if s.pattern is not None),
-                checks=tuple(group),
-            )
-        )
+        present = any(s.present for s in screens)
+        plans.append(_FieldPlan(field, present, _regex(screens).fullmatch, tuple(group)))
     return tuple(plans)
 
 
@@ -339,18 +348,13 @@ def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> list[tuple[Rule, C
     customers = cert.customers
     if not customers:
         return checks  # a screened rule looks at customers only: it has nothing to find
-    for field, present, plain, max_length, values, patterns, screened in ruleset.plans:
+    for field, present, match, screened in ruleset.plans:
         for customer in customers:
-            value = getattr(customer, field)
+            value = customer.__dict__[field]  # a model's field values live in its __dict__
             if value is None:
                 if not present:
                     continue
-            elif (
-                len(value) <= max_length
-                and (not plain or (value and not value[0].isspace() and not value[-1].isspace()))
-                and (values is None or value in values)
-                and (not patterns or all(p.fullmatch(value) for p in patterns))
-            ):
+            elif match(value) is not None:
                 continue
             checks += screened
             break

@@ -108,6 +108,11 @@ class Screen:
     pattern: re.Pattern[str] | None = None
     values: frozenset[str] | None = None
 
+    def __post_init__(self) -> None:
+        if self.pattern is not None and self.pattern.flags & ~re.UNICODE:
+            # the engine combines screens into one regex, where flags would be lost
+            raise ValueError("a screen's pattern must not use flags: write them inline")
+
     def passes(self, value: str | None) -> bool:
         """True when ``value`` passes this screen (so the rule finds nothing in it).
 
