@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,6 +35,7 @@ from certpreflight.limits import (
 from certpreflight.limits import limits_from as _limits
 from certpreflight.models import (
     LIST_FIELDS,
+    Customer,
     ExemptionCertificate,
     native_certificate,
     native_customer,
@@ -41,7 +43,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, Loc, Screen, path
+from certpreflight.rules._base import Check, Hits, Loc, Screen, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -133,6 +135,15 @@ def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
     return tuple(plans)
 
 
+class _Learned(NamedTuple):
+    """A rule with declared ``customer_inputs``, and where it keeps what it found clean."""
+
+    rule: Rule
+    check: Check
+    key: Callable[[Customer], Any]
+    memo_key: tuple[str, int]
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of the memo
 class _RuleSet:
     """The rules that run, resolved once per distinct (select, ignore, profile).
@@ -149,6 +160,8 @@ class _RuleSet:
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
     memo_fields: Callable[[ExemptionCertificate], tuple[Any, ...]] | None = None
+    #: The rules with declared ``customer_inputs``.
+    learned: tuple[_Learned, ...] = ()
 
 
 @lru_cache(maxsize=256)
@@ -165,13 +178,23 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         and not any(_matches(r, k) for k in ignore)
     )
     checks = [(r, r.check) for r in rules if r.check is not None]
-    always = tuple((r, c) for r, c in checks if r.screen is None and r.inputs is None)
+    learned = tuple(
+        _Learned(r, c, operator.attrgetter(*r.customer_inputs), ("clean", r.code))
+        for r, c in checks
+        if r.customer_inputs
+    )
+    always = tuple(
+        (r, c)
+        for r, c in checks
+        if r.screen is None and r.inputs is None and r.customer_inputs is None
+    )
     plans = _plans((r, c) for r, c in checks if r.screen is not None)
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
     # attrgetter of one field gives the value, of several a tuple: always ask for a tuple
     getter = operator.attrgetter(*fields, *fields[:1]) if fields else None
-    return _RuleSet(rules, always, plans, frozenset(r.code for r in rules), memoized, getter)
+    codes = frozenset(r.code for r in rules)
+    return _RuleSet(rules, always, plans, codes, memoized, getter, learned)
 
 
 def active_rules(
@@ -328,7 +351,11 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
             for finding in _memoized(cert, ruleset, ctx):
                 if not unreadable or finding.loc not in unreadable:
                     findings.append(finding)
-        for rule, check in _checks(cert, ruleset):
+        checks = _checks(cert, ruleset)
+        for learned in ruleset.learned:
+            if _may_find(cert, learned, ctx):
+                checks.append((learned.rule, functools.partial(_learn, learned=learned)))
+        for rule, check in checks:
             hits = check(cert, ctx)
             if not hits:  # nearly always: checks return () when they find nothing
                 continue
@@ -391,6 +418,33 @@ def _memoized(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tu
 
 def _shared(finding: Finding) -> Finding:
     return dataclasses.replace(finding, errors=MappingProxyType(dict(finding.errors)))
+
+
+def _clean(learned: _Learned, ctx: Context) -> set[Any]:
+    """The customer values in which ``learned.rule`` found nothing, in this context."""
+    clean: set[Any] | None = ctx.memo.get(learned.memo_key)
+    if clean is None:
+        clean = ctx.memo[learned.memo_key] = set()
+    return clean
+
+
+def _may_find(cert: ExemptionCertificate, learned: _Learned, ctx: Context) -> bool:
+    """False when the rule found nothing before in every customer's values."""
+    clean = _clean(learned, ctx)
+    return any(learned.key(c) not in clean for c in cert.customers)
+
+
+def _learn(cert: ExemptionCertificate, ctx: Context, *, learned: _Learned) -> Hits:
+    """Run the rule's check and remember the values of the customers it found nothing in."""
+    hits = list(learned.check(cert, ctx))
+    found_at = {h.loc[1] for h in hits if len(h.loc) > 1 and h.loc[0] == "customers"}
+    clean = _clean(learned, ctx)
+    if len(clean) >= _MEMO_LIMIT:
+        clean.clear()
+    for i, customer in enumerate(cert.customers):
+        if i not in found_at:
+            clean.add(learned.key(customer))
+    return hits
 
 
 def _by_code(finding: Finding) -> int:

@@ -205,3 +205,24 @@ def test_memoized_findings_are_read_only() -> None:
     with pytest.raises(TypeError):
         first.errors["regions[1]"] = "changed"  # type: ignore[index]
     assert second.errors["regions[1]"].startswith("not exempt per Avalara")
+
+
+def _with_customer_inputs() -> list[Any]:
+    return [r for r in CATALOGUE if r.customer_inputs is not None]
+
+
+@pytest.mark.parametrize("rule", _with_customer_inputs(), ids=lambda r: str(r.code))
+@settings(max_examples=50)
+@given(cert=_certificates, other=_certificates)
+def test_a_rule_with_customer_inputs_reads_nothing_else(
+    cert: ExemptionCertificate, other: ExemptionCertificate, rule: Any
+) -> None:
+    """A customer finds the same (a hit or none) alone in another certificate, with other
+    values in every field but the rule's declared customer inputs."""
+    ctx = Context(TODAY, ExemptionMatrix.default(), "avatax", {"sst_seller": True})
+    found_at = {hit.loc[1] for hit in rule.check(cert, ctx)}
+    donor = other.customers[0] if other.customers else Customer()
+    for i, customer in enumerate(cert.customers):
+        values = {field: getattr(customer, field) for field in rule.customer_inputs}
+        alone = other.model_copy(update={"customers": (donor.model_copy(update=values),)})
+        assert bool(list(rule.check(alone, ctx))) == (i in found_at)

@@ -150,6 +150,10 @@ class Rule:
     #: only for fields with few distinct values in real data (reasons, regions), where
     #: reuse pays; ``tests/rules/test_fast_paths.py`` checks that it reads nothing else.
     inputs: tuple[str, ...] | None = None
+    #: When set, whether the check finds something in a customer depends only on these
+    #: fields of that customer (and the context): the engine remembers the values it
+    #: found nothing in and calls the check only for certificates with a new combination.
+    customer_inputs: tuple[str, ...] | None = None
 
     @property
     def type(self) -> str:
@@ -186,6 +190,7 @@ def declare(
     profiles: Iterable[str] = ALL_PROFILES,
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
+    customer_inputs: Iterable[str] | None = None,
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
     return Rule(
@@ -200,6 +205,7 @@ def declare(
         profiles=frozenset(profiles),
         screen=screen,
         inputs=None if inputs is None else tuple(inputs),
+        customer_inputs=None if customer_inputs is None else tuple(customer_inputs),
     )
 
 
@@ -214,6 +220,7 @@ def rule(
     profiles: Iterable[str] = ALL_PROFILES,
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
+    customer_inputs: Iterable[str] | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule from its check function; the function's docstring is the rule's docs."""
 
@@ -230,6 +237,7 @@ def rule(
             profiles=profiles,
             screen=screen,
             inputs=inputs,
+            customer_inputs=customer_inputs,
         )
 
     return wrap

@@ -120,6 +120,7 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "{country} (AvaTax error 126 InvalidCountryRegion).",
     fix="Set the region of customer {customer_number} to the 2-letter code of a {country} "
     "{kind} (for example {example}), or correct the country.",
+    customer_inputs=("country", "region"),
 )
 def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -227,6 +228,7 @@ def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[s
     message="Postal Code was not valid.",
     summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
     fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
+    customer_inputs=("country", "postal_code"),
 )
 def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -267,6 +269,7 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "address.",
     fix="Check the address of customer {customer_number}: {postal_code} belongs to {belongs}, "
     "so correct either the region {region} or the postal code.",
+    customer_inputs=("country", "region", "postal_code"),
 )
 def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
