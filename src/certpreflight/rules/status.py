@@ -296,8 +296,11 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"effective_date": "2026-03-04"}``
     """
     hits: Hits = NO_HITS
-    if cert.effective_date_text is None and cert.expiration_date_text is None:
-        return hits
+    effective, expiration = cert.effective_date_text, cert.expiration_date_text
+    if (effective is None or effective[4:5] == "-") and (
+        expiration is None or expiration[4:5] == "-"
+    ):
+        return hits  # no text, or ISO text (2026-03-04): never ambiguous
     for field, label, text, value in (
         ("effective_date", "effective date", cert.effective_date_text, cert.effective_date),
         ("expiration_date", "expiration date", cert.expiration_date_text, cert.expiration_date),
