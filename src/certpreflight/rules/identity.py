@@ -294,7 +294,10 @@ def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"customers": [{"customer_number": "C-1"}]}``
     """
     hits: Hits = NO_HITS
-    numbers = [c.customer_number for c in cert.customers]
+    customers = cert.customers
+    if len(customers) < 2:
+        return hits
+    numbers = [c.customer_number for c in customers]
     if len(set(numbers)) == len(numbers):  # no number twice (nor two without one)
         return hits
     seen: dict[str, int] = {}
