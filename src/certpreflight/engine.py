@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -43,7 +42,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, Hits, Loc, Screen, path
+from certpreflight.rules._base import Check, Loc, Screen, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -135,15 +134,6 @@ def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
     return tuple(plans)
 
 
-class _Learned(NamedTuple):
-    """A rule with declared ``customer_inputs``, and where it keeps what it found clean."""
-
-    rule: Rule
-    check: Check
-    key: Callable[[Customer], Any]
-    memo_key: tuple[str, int]
-
-
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of the memo
 class _RuleSet:
     """The rules that run, resolved once per distinct (select, ignore, profile).
@@ -160,8 +150,11 @@ class _RuleSet:
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
     memo_fields: Callable[[ExemptionCertificate], tuple[Any, ...]] | None = None
-    #: The rules with declared ``customer_inputs``.
-    learned: tuple[_Learned, ...] = ()
+    #: The rules with declared ``customer_inputs``; ``learned_key`` reads all of those
+    #: fields of a customer, and the context's memo keeps, under this rule set, the
+    #: values in which none of these rules found anything.
+    learned: tuple[tuple[Rule, Check], ...] = ()
+    learned_key: Callable[[Customer], Any] | None = None
 
 
 @lru_cache(maxsize=256)
@@ -178,11 +171,9 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         and not any(_matches(r, k) for k in ignore)
     )
     checks = [(r, r.check) for r in rules if r.check is not None]
-    learned = tuple(
-        _Learned(r, c, operator.attrgetter(*r.customer_inputs), ("clean", r.code))
-        for r, c in checks
-        if r.customer_inputs
-    )
+    learned = tuple((r, c) for r, c in checks if r.customer_inputs)
+    customer_fields = sorted({f for r, _ in learned for f in r.customer_inputs or ()})
+    learned_key = operator.attrgetter(*customer_fields) if customer_fields else None
     always = tuple(
         (r, c)
         for r, c in checks
@@ -194,7 +185,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     # attrgetter of one field gives the value, of several a tuple: always ask for a tuple
     getter = operator.attrgetter(*fields, *fields[:1]) if fields else None
     codes = frozenset(r.code for r in rules)
-    return _RuleSet(rules, always, plans, codes, memoized, getter, learned)
+    return _RuleSet(rules, always, plans, codes, memoized, getter, learned, learned_key)
 
 
 def active_rules(
@@ -351,19 +342,13 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
             for finding in _memoized(cert, ruleset, ctx):
                 if not unreadable or finding.loc not in unreadable:
                     findings.append(finding)
-        checks = _checks(cert, ruleset)
-        for learned in ruleset.learned:
-            if _may_find(cert, learned, ctx):
-                checks.append((learned.rule, functools.partial(_learn, learned=learned)))
-        for rule, check in checks:
+        for rule, check in _checks(cert, ruleset):
             hits = check(cert, ctx)
-            if not hits:  # nearly always: checks return () when they find nothing
-                continue
-            for hit in hits:
-                # A value that couldn't be read is reported once, as Formatting, not again
-                # as missing by the rules that see it left out.
-                if not unreadable or hit.loc not in unreadable:
-                    findings.append(rule.finding(hit))
+            if hits:  # rarely: checks return () when they find nothing
+                _add(findings, rule, hits, unreadable)
+        if ruleset.learned_key is not None:
+            for rule, hits in _learned(cert, ruleset, ctx):
+                _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
@@ -420,31 +405,40 @@ def _shared(finding: Finding) -> Finding:
     return dataclasses.replace(finding, errors=MappingProxyType(dict(finding.errors)))
 
 
-def _clean(learned: _Learned, ctx: Context) -> set[Any]:
-    """The customer values in which ``learned.rule`` found nothing, in this context."""
-    clean: set[Any] | None = ctx.memo.get(learned.memo_key)
+def _add(
+    findings: list[Finding], rule: Rule, hits: Iterable[Hit], unreadable: frozenset[Loc]
+) -> None:
+    for hit in hits:
+        # A value that couldn't be read is reported once, as Formatting, not again
+        # as missing by the rules that see it left out.
+        if not unreadable or hit.loc not in unreadable:
+            findings.append(rule.finding(hit))
+
+
+def _learned(
+    cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context
+) -> list[tuple[Rule, list[Hit]]]:
+    """The hits of the rules with ``customer_inputs``, run only for new customer values.
+
+    They are skipped when every customer's values are among those these rules
+    found nothing in before (in this context, under this rule set); otherwise
+    they run, and the values of the customers they found nothing in are kept.
+    """
+    key = ruleset.learned_key
+    customers = cert.customers
+    if key is None or not customers:
+        return []
+    clean: set[Any] | None = ctx.memo.get(ruleset)
     if clean is None:
-        clean = ctx.memo[learned.memo_key] = set()
-    return clean
-
-
-def _may_find(cert: ExemptionCertificate, learned: _Learned, ctx: Context) -> bool:
-    """False when the rule found nothing before in every customer's values."""
-    clean = _clean(learned, ctx)
-    return any(learned.key(c) not in clean for c in cert.customers)
-
-
-def _learn(cert: ExemptionCertificate, ctx: Context, *, learned: _Learned) -> Hits:
-    """Run the rule's check and remember the values of the customers it found nothing in."""
-    hits = list(learned.check(cert, ctx))
-    found_at = {h.loc[1] for h in hits if len(h.loc) > 1 and h.loc[0] == "customers"}
-    clean = _clean(learned, ctx)
+        clean = ctx.memo[ruleset] = set()
+    if clean.issuperset(map(key, customers)):
+        return []
+    found = [(rule, list(check(cert, ctx))) for rule, check in ruleset.learned]
+    found_at = {h.loc[1] for _, hits in found for h in hits if h.loc[:1] == ("customers",)}
     if len(clean) >= _MEMO_LIMIT:
         clean.clear()
-    for i, customer in enumerate(cert.customers):
-        if i not in found_at:
-            clean.add(learned.key(customer))
-    return hits
+    clean.update(key(c) for i, c in enumerate(customers) if i not in found_at)
+    return found
 
 
 def _by_code(finding: Finding) -> int:
