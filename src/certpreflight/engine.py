@@ -178,7 +178,7 @@ def _drop(native: dict[str, Any], loc: tuple[Any, ...]) -> bool:
         native.pop(top, None)
         return True
     if top == "customers" and len(loc) >= 3 and isinstance(items[index], Mapping):
-        customer = native_customer(items[index])
+        customer = dict(native_customer(items[index]))  # may be the caller's own dict: copy
         customer.pop(loc[2], None)
         items[index] = customer
     else:

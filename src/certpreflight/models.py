@@ -225,28 +225,28 @@ def _customers(value: Any) -> Any:
     return value
 
 
-def native_customer(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A customer mapping in any dialect, with native keys and reference objects unwrapped."""
+_NATIVE_CUSTOMER_KEYS = frozenset(k for k, v in _CUSTOMER_KEYS.items() if k == v)
+
+
+def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A customer mapping in any dialect, with native keys and reference objects unwrapped.
+
+    A dict that already has only native keys and no reference object is returned
+    as it is (pydantic only reads it): this runs once per customer, so the common
+    case costs a subset check instead of a copy.
+    """
+    if (
+        type(data) is dict
+        and data.keys() <= _NATIVE_CUSTOMER_KEYS
+        and type(data.get("region")) is not dict
+        and type(data.get("country")) is not dict
+    ):
+        return data
     out = _rename(data, _CUSTOMER_KEYS)
     for key in ("region", "country"):
         value = out.get(key)
         if isinstance(value, Mapping):
             out[key] = _first(value, _REF_KEYS)
-    return out
-
-
-def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A certificate mapping in any dialect, with native keys (customers left as given)."""
-    out = _rename(data, _CERTIFICATE_KEYS)
-    for key in _DATE_FIELDS:
-        value = out.get(key)
-        if isinstance(value, str):
-            out[f"{key}_text"] = value
-    reason = out.get("exempt_reason")
-    if isinstance(reason, Mapping):
-        out["exempt_reason"] = _first(reason, _NAME_KEYS)
-        if out["exempt_reason"] is None and reason.get("id") is not None:
-            out["exempt_reason_id"] = reason["id"]
     return out
 
 
@@ -257,8 +257,37 @@ LIST_FIELDS: Mapping[str, Any] = {
     "customers": _customers,
 }
 
+# Every coercion the certificate's fields need, done in the one model-level validator: a
+# Python call made by pydantic costs about as much as validating a field in Rust, so one
+# call per certificate instead of one per field (customers are normalised by Customer).
+_COERCE: Mapping[str, Any] = {**LIST_FIELDS, "single_use": _to_bool}
+
+
+def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect: native keys, reference objects unwrapped.
+
+    Also coerces the list fields (``"WA, OR"`` -> ``("WA", "OR")``) and the
+    single-use flag. Customers stay mappings (each is normalised by
+    :class:`Customer`) and dates stay text (:func:`parse_date`, per field, so a
+    date that can't be read is reported at its own loc).
+    """
+    out = _rename(data, _CERTIFICATE_KEYS)
+    for key in _DATE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[f"{key}_text"] = value
+    reason = out.get("exempt_reason")
+    if isinstance(reason, Mapping):
+        out["exempt_reason"] = _first(reason, _NAME_KEYS)
+        if out["exempt_reason"] is None and reason.get("id") is not None:
+            out["exempt_reason_id"] = reason["id"]
+    for key, coerce in _COERCE.items():
+        if key in out:
+            out[key] = coerce(out[key])
+    return out
+
+
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
-Flag = Annotated[bool, BeforeValidator(_to_bool)]
 
 _CONFIG = ConfigDict(
     frozen=True,
@@ -311,11 +340,11 @@ class ExemptionCertificate(BaseModel):
     exempt_reason: str | None = None
     exempt_reason_id: str | None = None
     exempt_reason_description: str | None = None
-    regions: Annotated[tuple[str, ...], BeforeValidator(_regions)] = ()
+    regions: tuple[str, ...] = ()
     effective_date: Date = None
     expiration_date: Date = None
-    single_use: Flag = False
-    po_numbers: Annotated[tuple[str, ...], BeforeValidator(_po_numbers)] = ()
+    single_use: bool = False
+    po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
     tax_id_type: str | None = None
     business_type: str | None = None
@@ -324,7 +353,7 @@ class ExemptionCertificate(BaseModel):
     pdf: str | None = None
     pages: tuple[str, ...] | None = None
     valid: bool | None = None
-    customers: Annotated[tuple[Customer, ...], BeforeValidator(_customers)] = ()
+    customers: tuple[Customer, ...] = ()
     # The dates' text as given ("03/04/2026"), filled in from the input, never read from a key
     # of its own; left out of dumps and reprs. Rule 5105 uses it to report ambiguous dates.
     effective_date_text: str | None = Field(default=None, exclude=True, repr=False)
