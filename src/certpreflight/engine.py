@@ -31,9 +31,11 @@ from certpreflight.limits import (
 from certpreflight.limits import limits_from as _limits
 from certpreflight.models import (
     LIST_FIELDS,
+    NATIVE_KEYS,
     ExemptionCertificate,
     native_certificate,
     native_customer,
+    validate_native,
 )
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
@@ -230,6 +232,17 @@ def _parse(
 def _parse_mapping(
     data: Mapping[str, Any], limits: Limits
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    if limits.native_fast and type(data) is dict and data.keys() <= NATIVE_KEYS:
+        # Clean native input, the common case, is read in Rust only, and the strict validator
+        # also proves that nothing is near a limit (Limits.native_fast), so within() is not
+        # needed. What it refuses takes the general path, which says what is wrong.
+        assert validate_native is not None  # native_fast says so
+        try:
+            cert = validate_native(data)
+        except ValidationError:
+            pass
+        else:
+            return cert, [], cert.id
     findings: list[Finding] = []
     dropped: frozenset[Loc] = frozenset()
     if not within(data, limits):

@@ -25,19 +25,26 @@ names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from dateutil import parser as _dateparser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
 
 __all__ = [
     "LIST_FIELDS",
+    "NATIVE_CAPS",
+    "NATIVE_KEYS",
     "Customer",
     "ExemptionCertificate",
+    "NativeCaps",
     "native_certificate",
     "native_customer",
     "parse_date",
+    "validate_native",
 ]
 
 # --- dialect key maps (input key -> native field) -------------------------------------------------
@@ -367,3 +374,133 @@ class ExemptionCertificate(BaseModel):
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""
         return tuple(c.customer_number for c in self.customers)
+
+
+# --- the fast path: clean native input, validated in Rust only ------------------------------------
+#
+# Most certificates arrive clean and in the native dialect. For them the Python above (renaming,
+# coercion, date parsing) changes nothing, and the limit walk (limits.within) finds nothing, yet
+# together they cost three times pydantic's own work. validate_native() reads such input with a
+# second, strict validator of the same two models that calls no Python at all: it accepts only
+# what the lenient path would read to the same model (exactly native keys, text as text, ISO
+# dates, lists of non-empty text, true/false) and only values small enough that no limit can be
+# near (NATIVE_CAPS; limits.py proves that per Limits). Anything else raises ValidationError and
+# takes the general path, which then says what is wrong; so the fast path can only be missed,
+# never give a different answer (tests/test_parse_fast.py checks that differentially).
+
+
+@dataclass(frozen=True, slots=True)
+class NativeCaps:
+    """The largest values :func:`validate_native` accepts (larger ones take the general path)."""
+
+    #: Characters in one text value (an embedded PDF is longer: general path).
+    chars: int = 1_000
+    #: Items in ``regions`` and in ``po_numbers``.
+    items: int = 64
+    #: Items in ``pages``.
+    pages: int = 8
+    #: Linked customers.
+    customers: int = 64
+    #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
+    number: float = 1e15
+
+
+NATIVE_CAPS = NativeCaps()
+
+#: The keys validate_native reads: the native field names (the date texts have no key).
+NATIVE_KEYS = frozenset(key for key, native in _CERTIFICATE_KEYS.items() if key == native)
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
+
+
+def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
+    """Strict core schemas for the certificate's fields, by name (customers included)."""
+
+    def text(min_length: int = 0) -> cs.CoreSchema:
+        return cs.str_schema(strict=True, min_length=min_length, max_length=caps.chars)
+
+    def texts(max_items: int, min_length: int) -> cs.CoreSchema:
+        # a list exactly (no tuple, set or generator: those are rare and take the general
+        # path, which must not find a generator already consumed), stored as a tuple
+        items = cs.list_schema(text(min_length), strict=True, max_length=max_items)
+        return cs.no_info_after_validator_function(tuple, items)
+
+    def optional_text(model: type[BaseModel], name: str) -> cs.CoreSchema:
+        # a new field of another type needs its own strict schema here, or the fast path
+        # would read it as text
+        if model.model_fields[name].annotation != (str | None):
+            raise TypeError(f"no strict schema for {model.__name__}.{name}")
+        return cs.nullable_schema(text())
+
+    date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
+    customer_fields = {
+        name: cs.model_field(cs.with_default_schema(optional_text(Customer, name), default=None))
+        for name in Customer.model_fields
+    }
+    customer = cs.model_schema(
+        Customer, cs.model_fields_schema(customer_fields, extra_behavior="forbid")
+    )
+    fields: dict[str, cs.CoreSchema] = {
+        "regions": texts(caps.items, 1),  # the general path drops empty items
+        "po_numbers": texts(caps.items, 1),
+        "pages": cs.nullable_schema(texts(caps.pages, 0)),
+        "effective_date": cs.nullable_schema(date),
+        "expiration_date": cs.nullable_schema(date),
+        "effective_date_text": cs.nullable_schema(text()),
+        "expiration_date_text": cs.nullable_schema(text()),
+        "single_use": cs.bool_schema(strict=True),  # None and "" are False: general path
+        "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
+        "exempt_percentage": cs.nullable_schema(
+            cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
+        ),
+        "customers": cs.no_info_after_validator_function(
+            tuple, cs.list_schema(customer, strict=True, max_length=caps.customers)
+        ),
+    }
+    for name in ExemptionCertificate.model_fields:
+        if name not in fields:
+            fields[name] = optional_text(ExemptionCertificate, name)
+    return fields
+
+
+def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
+    """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
+
+    Given a schema for a finished model class, pydantic-core reuses the class's own
+    validator instead of building the schema (its "prebuilt" shortcut, keyed on the
+    class's ``__pydantic_complete__``); the flag is lowered while this one is built,
+    at import. Should a pydantic release reuse it anyway, the self-check below finds
+    the lenient validator and the fast path is off: slower, never wrong.
+    """
+    schemas = _strict_schemas(caps)
+    fields = {}
+    for name, info in ExemptionCertificate.model_fields.items():
+        alias = name.removesuffix("_text") if name.endswith("_date_text") else None
+        field = cs.with_default_schema(schemas[name], default=info.default)
+        fields[name] = cs.model_field(field, validation_alias=alias)  # the text of the date
+    schema = cs.model_schema(
+        ExemptionCertificate, cs.model_fields_schema(fields, extra_behavior="forbid")
+    )
+    models = (ExemptionCertificate, Customer)
+    for model in models:
+        type.__setattr__(model, "__pydantic_complete__", False)
+    try:
+        validator = SchemaValidator(schema)
+    finally:
+        for model in models:
+            type.__setattr__(model, "__pydantic_complete__", True)
+    try:
+        validator.validate_python({"id": 1, "customers": [{"line1": "x"}]})
+    except ValidationError:
+        return validator  # strict, as built
+    return None  # pydantic used the models' own lenient validators: no fast path
+
+
+_NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
+
+#: Validate clean native input in Rust only: ``validate_native(mapping)`` gives the same
+#: model as ``ExemptionCertificate.model_validate`` or raises ValidationError (take the general
+#: path then). None when this pydantic can't build it.
+validate_native: Callable[[Any], ExemptionCertificate] | None = (
+    None if _NATIVE_VALIDATOR is None else _NATIVE_VALIDATOR.validate_python
+)
