@@ -226,8 +226,9 @@ def within(data: Mapping[str, Any], limits: Limits) -> bool:
             for value in container.values() if type(container) is dict else container:
                 kind = type(value)
                 if kind is str:
-                    size += len(value)
-                    if len(value) > max_chars:
+                    chars = len(value)
+                    size += chars
+                    if chars > max_chars:
                         return False
                 elif kind is dict or kind is list:
                     size += len(value)

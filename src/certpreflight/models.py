@@ -140,6 +140,16 @@ _NAME_KEYS = ("name", "code", "initials")
 _PO_KEYS = ("poNumber", "po_number", "number", "value")
 
 
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, without the ABC machinery for dicts and text.
+
+    Most values checked are dicts or text, and an ABC instance check costs several
+    times a type comparison; this runs for every reference and list item.
+    """
+    kind = type(value)
+    return kind is dict or (kind is not str and isinstance(value, Mapping))
+
+
 def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     for key in keys:
         value = obj.get(key)
@@ -150,7 +160,7 @@ def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
 
 def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     """``{"name": "Washington"}`` -> ``"Washington"``; anything else unchanged."""
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return _first(value, keys)
     return value
 
@@ -209,7 +219,7 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
         return ()
     if isinstance(value, str):
         return tuple(p.strip() for p in value.split(",") if p.strip())
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         value = [value]
     if isinstance(value, (list, tuple)):
         return tuple(_unwrap(v, keys) for v in value if v is not None and v != "")
@@ -227,7 +237,7 @@ def _po_numbers(value: Any) -> Any:
 def _customers(value: Any) -> Any:
     if value is None:
         return ()
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return (value,)
     return value
 
@@ -252,7 +262,7 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     out = _rename(data, _CUSTOMER_KEYS)
     for key in ("region", "country"):
         value = out.get(key)
-        if isinstance(value, Mapping):
+        if _is_mapping(value):
             out[key] = _first(value, _REF_KEYS)
     return out
 
@@ -284,7 +294,7 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             out[f"{key}_text"] = value
     reason = out.get("exempt_reason")
-    if isinstance(reason, Mapping):
+    if _is_mapping(reason):
         out["exempt_reason"] = _first(reason, _NAME_KEYS)
         if out["exempt_reason"] is None and reason.get("id") is not None:
             out["exempt_reason_id"] = reason["id"]
@@ -328,7 +338,7 @@ class Customer(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
-        return native_customer(data) if isinstance(data, Mapping) else data
+        return native_customer(data) if _is_mapping(data) else data
 
 
 class ExemptionCertificate(BaseModel):
@@ -369,7 +379,7 @@ class ExemptionCertificate(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
-        return native_certificate(data) if isinstance(data, Mapping) else data
+        return native_certificate(data) if _is_mapping(data) else data
 
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""
