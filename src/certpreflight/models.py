@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from dateutil import parser as _dateparser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -140,7 +140,7 @@ _NAME_KEYS = ("name", "code", "initials")
 _PO_KEYS = ("poNumber", "po_number", "number", "value")
 
 
-def _is_mapping(value: Any) -> bool:
+def _is_mapping(value: Any) -> TypeGuard[Mapping[Any, Any]]:
     """``isinstance(value, Mapping)``, without the ABC machinery for dicts and text.
 
     Most values checked are dicts or text, and an ABC instance check costs several
