@@ -214,3 +214,12 @@ def test_validate_never_raises_and_is_deterministic(payload: Any) -> None:
     assert isinstance(first, Report)
     again = validate(payload if isinstance(payload, dict) else json.dumps(payload), today=TODAY)
     assert again == first
+
+
+def test_salvage_does_not_change_the_callers_customers() -> None:
+    """Dropping an unreadable customer value copies the customer, even an already-native one."""
+    payload = cert(customers=[customer(name=["Acme"]), customer(customer_number="C2")])
+    before = json.dumps(payload)
+    report = validate(payload, today=TODAY)
+    assert ("customers", 0, "name") in {f.loc for f in report.findings}
+    assert json.dumps(payload) == before

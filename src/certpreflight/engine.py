@@ -34,10 +34,12 @@ from certpreflight.limits import (
 from certpreflight.limits import limits_from as _limits
 from certpreflight.models import (
     LIST_FIELDS,
+    NATIVE_KEYS,
     Customer,
     ExemptionCertificate,
     native_certificate,
     native_customer,
+    validate_native,
 )
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
@@ -259,7 +261,7 @@ def _drop(native: dict[str, Any], loc: tuple[Any, ...]) -> bool:
         native.pop(top, None)
         return True
     if top == "customers" and len(loc) >= 3 and isinstance(items[index], Mapping):
-        customer = native_customer(items[index])
+        customer = dict(native_customer(items[index]))  # may be the caller's own dict: copy
         customer.pop(loc[2], None)
         items[index] = customer
     else:
@@ -311,6 +313,17 @@ def _parse(
 def _parse_mapping(
     data: Mapping[str, Any], limits: Limits
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    if limits.native_fast and type(data) is dict and data.keys() <= NATIVE_KEYS:
+        # Clean native input, the common case, is read in Rust only, and the strict validator
+        # also proves that nothing is near a limit (Limits.native_fast), so within() is not
+        # needed. What it refuses takes the general path, which says what is wrong.
+        assert validate_native is not None  # native_fast says so
+        try:
+            cert = validate_native(data)
+        except ValidationError:
+            pass
+        else:
+            return cert, [], cert.id
     findings: list[Finding] = []
     dropped: frozenset[Loc] = frozenset()
     if not within(data, limits):

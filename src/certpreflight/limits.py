@@ -36,7 +36,12 @@ from certpreflight.findings import Finding
 from certpreflight.models import (
     _CERTIFICATE_KEYS,  # the dialect key maps: a limit's loc uses native names like 4003's
     _CUSTOMER_KEYS,
+    NATIVE_CAPS,
+    NATIVE_KEYS,
+    Customer,
     ExemptionCertificate,
+    NativeCaps,
+    validate_native,
 )
 from certpreflight.rules import formatting as fmt
 from certpreflight.rules._base import Hit, Loc, Rule, path
@@ -72,9 +77,42 @@ class Limits:
     max_number_digits: int = fmt.MAX_NUMBER_DIGITS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
+    #: True when input :func:`~certpreflight.models.validate_native` accepts is surely within
+    #: these limits, so that :func:`within` need not walk it.
+    native_fast: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "number_bound", 10**self.max_number_digits)
+        object.__setattr__(self, "native_fast", _caps_within(NATIVE_CAPS, self))
+
+
+def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
+    """True when everything ``validate_native`` accepts is surely within ``limits``.
+
+    That is, :func:`within` would say True for it. The strict validator takes only
+    dicts, lists, text, finite numbers, booleans and None, nested three levels deep
+    at most (certificate, customers list, customer), text of at most ``caps.chars``
+    characters and numbers of at most ``caps.number``. The size :func:`within`
+    estimates (the certificate's keys, then each text's length and each
+    container's length) is at most ``size`` below.
+    """
+    if validate_native is None:
+        return False
+    lists = 2 * caps.items + caps.pages  # regions, po_numbers, pages: items of text
+    texts = len(NATIVE_KEYS) - 4  # every other key holds one text at most
+    customer = len(Customer.model_fields)  # a key and a text each
+    size = (
+        len(NATIVE_KEYS)
+        + texts * caps.chars
+        + lists * (1 + caps.chars)
+        + caps.customers * (1 + customer + customer * caps.chars)
+    )
+    return (
+        limits.max_depth >= 3
+        and caps.chars <= limits.max_value_chars
+        and caps.number < limits.number_bound
+        and size <= limits.max_payload_bytes
+    )
 
 
 DEFAULT_LIMITS = Limits()
@@ -188,8 +226,9 @@ def within(data: Mapping[str, Any], limits: Limits) -> bool:
             for value in container.values() if type(container) is dict else container:
                 kind = type(value)
                 if kind is str:
-                    size += len(value)
-                    if len(value) > max_chars:
+                    chars = len(value)
+                    size += chars
+                    if chars > max_chars:
                         return False
                 elif kind is dict or kind is list:
                     size += len(value)

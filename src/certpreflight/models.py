@@ -25,19 +25,26 @@ names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeGuard
 
 from dateutil import parser as _dateparser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
 
 __all__ = [
     "LIST_FIELDS",
+    "NATIVE_CAPS",
+    "NATIVE_KEYS",
     "Customer",
     "ExemptionCertificate",
+    "NativeCaps",
     "native_certificate",
     "native_customer",
     "parse_date",
+    "validate_native",
 ]
 
 # --- dialect key maps (input key -> native field) -------------------------------------------------
@@ -133,6 +140,16 @@ _NAME_KEYS = ("name", "code", "initials")
 _PO_KEYS = ("poNumber", "po_number", "number", "value")
 
 
+def _is_mapping(value: Any) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, without the ABC machinery for dicts and text.
+
+    Most values checked are dicts or text, and an ABC instance check costs several
+    times a type comparison; this runs for every reference and list item.
+    """
+    kind = type(value)
+    return kind is dict or (kind is not str and isinstance(value, Mapping))
+
+
 def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     for key in keys:
         value = obj.get(key)
@@ -143,7 +160,7 @@ def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
 
 def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     """``{"name": "Washington"}`` -> ``"Washington"``; anything else unchanged."""
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return _first(value, keys)
     return value
 
@@ -202,7 +219,7 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
         return ()
     if isinstance(value, str):
         return tuple(p.strip() for p in value.split(",") if p.strip())
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         value = [value]
     if isinstance(value, (list, tuple)):
         return tuple(_unwrap(v, keys) for v in value if v is not None and v != "")
@@ -220,33 +237,33 @@ def _po_numbers(value: Any) -> Any:
 def _customers(value: Any) -> Any:
     if value is None:
         return ()
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return (value,)
     return value
 
 
-def native_customer(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A customer mapping in any dialect, with native keys and reference objects unwrapped."""
+_NATIVE_CUSTOMER_KEYS = frozenset(k for k, v in _CUSTOMER_KEYS.items() if k == v)
+
+
+def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A customer mapping in any dialect, with native keys and reference objects unwrapped.
+
+    A dict that already has only native keys and no reference object is returned
+    as it is (pydantic only reads it): this runs once per customer, so the common
+    case costs a subset check instead of a copy.
+    """
+    if (
+        type(data) is dict
+        and data.keys() <= _NATIVE_CUSTOMER_KEYS
+        and type(data.get("region")) is not dict
+        and type(data.get("country")) is not dict
+    ):
+        return data
     out = _rename(data, _CUSTOMER_KEYS)
     for key in ("region", "country"):
         value = out.get(key)
-        if isinstance(value, Mapping):
+        if _is_mapping(value):
             out[key] = _first(value, _REF_KEYS)
-    return out
-
-
-def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A certificate mapping in any dialect, with native keys (customers left as given)."""
-    out = _rename(data, _CERTIFICATE_KEYS)
-    for key in _DATE_FIELDS:
-        value = out.get(key)
-        if isinstance(value, str):
-            out[f"{key}_text"] = value
-    reason = out.get("exempt_reason")
-    if isinstance(reason, Mapping):
-        out["exempt_reason"] = _first(reason, _NAME_KEYS)
-        if out["exempt_reason"] is None and reason.get("id") is not None:
-            out["exempt_reason_id"] = reason["id"]
     return out
 
 
@@ -257,8 +274,37 @@ LIST_FIELDS: Mapping[str, Any] = {
     "customers": _customers,
 }
 
+# Every coercion the certificate's fields need, done in the one model-level validator: a
+# Python call made by pydantic costs about as much as validating a field in Rust, so one
+# call per certificate instead of one per field (customers are normalised by Customer).
+_COERCE: Mapping[str, Any] = {**LIST_FIELDS, "single_use": _to_bool}
+
+
+def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect: native keys, reference objects unwrapped.
+
+    Also coerces the list fields (``"WA, OR"`` -> ``("WA", "OR")``) and the
+    single-use flag. Customers stay mappings (each is normalised by
+    :class:`Customer`) and dates stay text (:func:`parse_date`, per field, so a
+    date that can't be read is reported at its own loc).
+    """
+    out = _rename(data, _CERTIFICATE_KEYS)
+    for key in _DATE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[f"{key}_text"] = value
+    reason = out.get("exempt_reason")
+    if _is_mapping(reason):
+        out["exempt_reason"] = _first(reason, _NAME_KEYS)
+        if out["exempt_reason"] is None and reason.get("id") is not None:
+            out["exempt_reason_id"] = reason["id"]
+    for key, coerce in _COERCE.items():
+        if key in out:
+            out[key] = coerce(out[key])
+    return out
+
+
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
-Flag = Annotated[bool, BeforeValidator(_to_bool)]
 
 _CONFIG = ConfigDict(
     frozen=True,
@@ -292,7 +338,7 @@ class Customer(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
-        return native_customer(data) if isinstance(data, Mapping) else data
+        return native_customer(data) if _is_mapping(data) else data
 
 
 class ExemptionCertificate(BaseModel):
@@ -311,11 +357,11 @@ class ExemptionCertificate(BaseModel):
     exempt_reason: str | None = None
     exempt_reason_id: str | None = None
     exempt_reason_description: str | None = None
-    regions: Annotated[tuple[str, ...], BeforeValidator(_regions)] = ()
+    regions: tuple[str, ...] = ()
     effective_date: Date = None
     expiration_date: Date = None
-    single_use: Flag = False
-    po_numbers: Annotated[tuple[str, ...], BeforeValidator(_po_numbers)] = ()
+    single_use: bool = False
+    po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
     tax_id_type: str | None = None
     business_type: str | None = None
@@ -324,7 +370,7 @@ class ExemptionCertificate(BaseModel):
     pdf: str | None = None
     pages: tuple[str, ...] | None = None
     valid: bool | None = None
-    customers: Annotated[tuple[Customer, ...], BeforeValidator(_customers)] = ()
+    customers: tuple[Customer, ...] = ()
     # The dates' text as given ("03/04/2026"), filled in from the input, never read from a key
     # of its own; left out of dumps and reprs. Rule 5105 uses it to report ambiguous dates.
     effective_date_text: str | None = Field(default=None, exclude=True, repr=False)
@@ -333,8 +379,138 @@ class ExemptionCertificate(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
-        return native_certificate(data) if isinstance(data, Mapping) else data
+        return native_certificate(data) if _is_mapping(data) else data
 
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""
         return tuple(c.customer_number for c in self.customers)
+
+
+# --- the fast path: clean native input, validated in Rust only ------------------------------------
+#
+# Most certificates arrive clean and in the native dialect. For them the Python above (renaming,
+# coercion, date parsing) changes nothing, and the limit walk (limits.within) finds nothing, yet
+# together they cost three times pydantic's own work. validate_native() reads such input with a
+# second, strict validator of the same two models that calls no Python at all: it accepts only
+# what the lenient path would read to the same model (exactly native keys, text as text, ISO
+# dates, lists of non-empty text, true/false) and only values small enough that no limit can be
+# near (NATIVE_CAPS; limits.py proves that per Limits). Anything else raises ValidationError and
+# takes the general path, which then says what is wrong; so the fast path can only be missed,
+# never give a different answer (tests/test_parse_fast.py checks that differentially).
+
+
+@dataclass(frozen=True, slots=True)
+class NativeCaps:
+    """The largest values :func:`validate_native` accepts (larger ones take the general path)."""
+
+    #: Characters in one text value (an embedded PDF is longer: general path).
+    chars: int = 1_000
+    #: Items in ``regions`` and in ``po_numbers``.
+    items: int = 64
+    #: Items in ``pages``.
+    pages: int = 8
+    #: Linked customers.
+    customers: int = 64
+    #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
+    number: float = 1e15
+
+
+NATIVE_CAPS = NativeCaps()
+
+#: The keys validate_native reads: the native field names (the date texts have no key).
+NATIVE_KEYS = frozenset(key for key, native in _CERTIFICATE_KEYS.items() if key == native)
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
+
+
+def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
+    """Strict core schemas for the certificate's fields, by name (customers included)."""
+
+    def text(min_length: int = 0) -> cs.CoreSchema:
+        return cs.str_schema(strict=True, min_length=min_length, max_length=caps.chars)
+
+    def texts(max_items: int, min_length: int) -> cs.CoreSchema:
+        # a list exactly (no tuple, set or generator: those are rare and take the general
+        # path, which must not find a generator already consumed), stored as a tuple
+        items = cs.list_schema(text(min_length), strict=True, max_length=max_items)
+        return cs.no_info_after_validator_function(tuple, items)
+
+    def optional_text(model: type[BaseModel], name: str) -> cs.CoreSchema:
+        # a new field of another type needs its own strict schema here, or the fast path
+        # would read it as text
+        if model.model_fields[name].annotation != (str | None):
+            raise TypeError(f"no strict schema for {model.__name__}.{name}")
+        return cs.nullable_schema(text())
+
+    date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
+    customer_fields = {
+        name: cs.model_field(cs.with_default_schema(optional_text(Customer, name), default=None))
+        for name in Customer.model_fields
+    }
+    customer = cs.model_schema(
+        Customer, cs.model_fields_schema(customer_fields, extra_behavior="forbid")
+    )
+    fields: dict[str, cs.CoreSchema] = {
+        "regions": texts(caps.items, 1),  # the general path drops empty items
+        "po_numbers": texts(caps.items, 1),
+        "pages": cs.nullable_schema(texts(caps.pages, 0)),
+        "effective_date": cs.nullable_schema(date),
+        "expiration_date": cs.nullable_schema(date),
+        "effective_date_text": cs.nullable_schema(text()),
+        "expiration_date_text": cs.nullable_schema(text()),
+        "single_use": cs.bool_schema(strict=True),  # None and "" are False: general path
+        "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
+        "exempt_percentage": cs.nullable_schema(
+            cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
+        ),
+        "customers": cs.no_info_after_validator_function(
+            tuple, cs.list_schema(customer, strict=True, max_length=caps.customers)
+        ),
+    }
+    for name in ExemptionCertificate.model_fields:
+        if name not in fields:
+            fields[name] = optional_text(ExemptionCertificate, name)
+    return fields
+
+
+def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
+    """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
+
+    Given a schema for a finished model class, pydantic-core reuses the class's own
+    validator instead of building the schema (its "prebuilt" shortcut, keyed on the
+    class's ``__pydantic_complete__``); the flag is lowered while this one is built,
+    at import. Should a pydantic release reuse it anyway, the self-check below finds
+    the lenient validator and the fast path is off: slower, never wrong.
+    """
+    schemas = _strict_schemas(caps)
+    fields = {}
+    for name, info in ExemptionCertificate.model_fields.items():
+        alias = name.removesuffix("_text") if name.endswith("_date_text") else None
+        field = cs.with_default_schema(schemas[name], default=info.default)
+        fields[name] = cs.model_field(field, validation_alias=alias)  # the text of the date
+    schema = cs.model_schema(
+        ExemptionCertificate, cs.model_fields_schema(fields, extra_behavior="forbid")
+    )
+    models = (ExemptionCertificate, Customer)
+    for model in models:
+        type.__setattr__(model, "__pydantic_complete__", False)
+    try:
+        validator = SchemaValidator(schema)
+    finally:
+        for model in models:
+            type.__setattr__(model, "__pydantic_complete__", True)
+    try:
+        validator.validate_python({"id": 1, "customers": [{"line1": "x"}]})
+    except ValidationError:
+        return validator  # strict, as built
+    return None  # pydantic used the models' own lenient validators: no fast path
+
+
+_NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
+
+#: Validate clean native input in Rust only: ``validate_native(mapping)`` gives the same
+#: model as ``ExemptionCertificate.model_validate`` or raises ValidationError (take the general
+#: path then). None when this pydantic can't build it.
+validate_native: Callable[[Any], ExemptionCertificate] | None = (
+    None if _NATIVE_VALIDATOR is None else _NATIVE_VALIDATOR.validate_python
+)

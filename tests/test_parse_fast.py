@@ -1,0 +1,342 @@
+"""The parse stage's fast paths give the same answers as the general path.
+
+``validate_native`` (a strict, Rust-only validator for clean native input) and the
+pass-through of native customers are shortcuts: for any input they accept, the
+model, the findings and the id must be those of the general path (rename, coerce,
+limit walk, lenient validation). The general path is forced here by a ``Limits``
+whose fast path is switched off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from certpreflight import ExemptionCertificate, validate
+from certpreflight.engine import _parse
+from certpreflight.limits import DEFAULT_LIMITS, Limits, within
+from certpreflight.models import NATIVE_CAPS, Customer, validate_native
+from tests.conftest import TODAY, cert, customer
+
+GENERAL = Limits()
+object.__setattr__(GENERAL, "native_fast", False)  # the same limits, without the fast path
+
+
+def fast(payload: Any) -> ExemptionCertificate:
+    """The fast validator (present on the pydantic this package supports)."""
+    assert validate_native is not None
+    return validate_native(payload)
+
+
+def same_parse(payload: Any) -> tuple[ExemptionCertificate | None, list[Any], Any]:
+    """``_parse`` with and without the fast path agree; returns the (fast) result."""
+    original = repr(payload)  # deep, and NaN shows as nan both times
+    got = _parse(payload, DEFAULT_LIMITS)
+    expected = _parse(payload, GENERAL)
+    assert got == expected
+    if got[0] is not None:  # model == compares fields; the date texts are fields too
+        assert type(got[0]) is ExemptionCertificate
+        assert all(type(c) is Customer for c in got[0].customers)
+        assert got[0].effective_date_text == expected[0].effective_date_text  # type: ignore[union-attr]
+    assert repr(payload) == original  # the caller's input is never changed
+    return got
+
+
+def _has_nan(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, dict):
+        return any(_has_nan(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nan(v) for v in value)
+    return False
+
+
+def test_the_fast_path_is_on_for_the_default_limits() -> None:
+    """If a pydantic release stops it being built, this says so (the rest still works)."""
+    assert validate_native is not None
+    assert DEFAULT_LIMITS.native_fast
+    assert not Limits(max_value_chars=NATIVE_CAPS.chars - 1).native_fast
+    assert not Limits(max_depth=2).native_fast
+    assert not Limits(max_number_digits=10).native_fast
+    assert not Limits(max_payload_bytes=100_000).native_fast
+
+
+def test_clean_native_input_is_read_by_the_fast_validator() -> None:
+    """The clean certificate gives the general path's model, date text included."""
+    payload = cert(po_numbers=["PO-1"], single_use=True, valid=None, pages=["AAAA", ""])
+    model = fast(payload)
+    assert model == ExemptionCertificate.model_validate(payload)
+    assert model.effective_date_text == "2026-01-15"
+    assert model.regions == ("WA",)
+    assert model.exempt_percentage == 100.0
+    same_parse(payload)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"regions": "WA, OR"},  # text where a list belongs: split
+        {"regions": [{"name": "Washington"}, "OR"]},  # reference objects: unwrapped
+        {"regions": [MappingProxyType({"name": "Washington"})]},  # any mapping, not only dicts
+        {"exempt_reason": MappingProxyType({"name": "RESALE"})},
+        {"regions": ["WA", "", None]},  # empty items: dropped
+        {"regions": ("WA",)},  # a tuple, not a list
+        {"exempt_reason": {"name": "RESALE"}},
+        {"exempt_reason": {"id": 12}},
+        {"effective_date": "03/04/2026"},  # US order, kept for rule 5105
+        {"effective_date": "2026-01-15T10:00:00"},
+        {"effective_date": " 2026-01-15"},
+        {"effective_date": "2026-02-30"},
+        {"effective_date": "banana"},
+        {"effective_date": dt.date(2026, 1, 15)},
+        {"effective_date": ""},
+        {"single_use": None},
+        {"single_use": "true"},
+        {"id": 77},  # a number where text belongs: read as text
+        {"tax_id": ["601234567"]},  # a list where text belongs: Formatting
+        {"exempt_percentage": True},
+        {"exempt_percentage": 10**20},
+        {"exempt_percentage": float("nan")},
+        {"effective_date_text": "01/02/2026"},  # not a key of its own
+        {"customers": {"customer_number": "C-1"}},  # one customer, not a list
+        {"customers": [customer(state={"initials": "WA"})]},
+        {"customers": [customer(region={"initials": "WA"}, country={"initials": "US"})]},
+        {"customers": [customer(line1="1 Main St")]},
+        {"customers": [customer(name=["Acme"])]},
+        {"customers": [{**customer(), 1: "x"}]},  # a key that is not text
+        {"customers": [customer(name="A" * (NATIVE_CAPS.chars + 1))]},
+        {"customers": [customer()] * (NATIVE_CAPS.customers + 1)},
+        {"regions": ["WA"] * (NATIVE_CAPS.items + 1)},
+        {"pdf": "JVBERi0" + "A" * 20_000},
+        {"notes": "not a field"},
+    ],
+)
+def test_input_the_fast_validator_refuses_takes_the_general_path(changes: dict[str, Any]) -> None:
+    """Anything but clean native input is refused, and the general path reads it as before."""
+    payload = cert(**changes)
+    with pytest.raises(ValidationError):
+        fast(payload)
+    same_parse(payload)
+
+
+def test_non_text_keys_are_refused() -> None:
+    """A certificate key that is not text never reaches the fast validator; it is ignored."""
+    payload: dict[Any, Any] = {**cert(), 1: "x", (2, 3): "y"}
+    model, findings, _ = same_parse(payload)
+    assert model is not None
+    assert findings == []
+
+
+def test_a_non_empty_value_wins_over_an_empty_duplicate() -> None:
+    """Two spellings of one key: the non-empty value wins, in either order; else the last."""
+    for payload in (
+        {**cert(tax_id=""), "exemptionNumber": "123"},
+        {"exemptionNumber": "123", **cert(tax_id="")},
+        {"exemptionNumber": None, **cert(tax_id="123")},
+    ):
+        assert ExemptionCertificate.model_validate(payload).tax_id == "123"
+        same_parse(payload)
+    assert ExemptionCertificate.model_validate({"tax_id": "1", "tax_number": "2"}).tax_id == "2"
+
+
+def test_limit_findings_are_unchanged_for_native_input() -> None:
+    """Values over a limit in native input are still 4006 / 4007 / 4008, once each."""
+    long_name = cert(customers=[customer(name="A" * 20_000)])
+    assert 4006 in validate(long_name, today=TODAY).codes()
+    assert 4007 in validate(cert(exempt_percentage=math.inf), today=TODAY).codes()
+    assert 4008 in validate(cert(exempt_percentage=10**300), today=TODAY).codes()
+    assert 4006 in validate(cert(), today=TODAY, options={"max_value_chars": 5}).codes()
+    assert 4005 in validate(cert(), today=TODAY, options={"max_depth": 2}).codes()
+
+
+def test_json_bytes_take_the_fast_path_too() -> None:
+    """A clean NDJSON line gives the model of its mapping."""
+    payload = cert(customers=[customer(), customer(customer_number="C-2", address_line2=None)])
+    line = json.dumps(payload, separators=(",", ":")).encode()
+    assert _parse(line) == _parse(payload) == _parse(line, GENERAL)
+
+
+# --- differential: generated near-native input ----------------------------------------------------
+
+texts = st.one_of(
+    st.sampled_from(["WA", "OR", "G", "C-1001", "100 Main St", "98101", "US", " ", ""]),
+    st.text(max_size=12),
+)
+odd = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["WA, OR", "x" * (NATIVE_CAPS.chars + 1), "03/04/2026", "2026-13-01"]),
+    st.lists(texts, max_size=2),
+    st.fixed_dictionaries({"name": texts}),
+)
+values = st.one_of(texts, texts, texts, odd)
+dates = st.one_of(
+    st.dates(min_value=dt.date(1900, 1, 1)).map(dt.date.isoformat),
+    st.dates().map(lambda d: d.strftime("%m/%d/%Y")),
+    st.datetimes().map(dt.datetime.isoformat),
+    values,
+)
+customer_keys = [
+    "customer_number",
+    "name",
+    "address_line1",
+    "address_line2",
+    "address_line3",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+]
+customers = st.fixed_dictionaries(
+    {},
+    optional={
+        **dict.fromkeys(customer_keys, values),
+        "line1": values,  # now and then a dialect key among the native ones
+        "state": st.fixed_dictionaries({"initials": texts}),
+    },
+)
+native_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": values,
+        "exempt_reason": values,
+        "exempt_reason_id": values,
+        "regions": st.lists(values, max_size=4) | values,
+        "effective_date": dates,
+        "expiration_date": dates,
+        "single_use": st.booleans() | values,
+        "po_numbers": st.lists(values, max_size=3) | values,
+        "tax_id": values,
+        "exempt_percentage": st.integers(0, 100) | st.floats(0, 100) | values,
+        "pages": st.lists(texts, max_size=3) | values,
+        "valid": st.booleans() | values,
+        "customers": st.lists(customers, max_size=3) | customers | values,
+        "signedDate": dates,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(payload=native_like)
+def test_fast_and_general_paths_agree(payload: dict[str, Any]) -> None:
+    """Whatever the fast validator accepts, the general path reads to the same model."""
+    try:
+        model = fast(payload)
+    except ValidationError:
+        model = None
+    if model is not None:
+        assert within(payload, DEFAULT_LIMITS)  # so no limit finding was skipped
+        assert model == ExemptionCertificate.model_validate(payload)
+    got = same_parse(payload)
+    if model is not None:
+        assert got[0] == model
+    if not _has_nan(payload):
+        line = json.dumps(payload).encode()
+        assert _parse(line) == _parse(line, GENERAL)
+
+
+# --- the same certificate in the three dialects ---------------------------------------------------
+
+
+def _avatax(native: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": native["id"],
+        "signedDate": native["effective_date"],
+        "expirationDate": native["expiration_date"],
+        "exemptionReason": {"name": native["exempt_reason"]},
+        "exposureZones": [{"name": r} for r in native["regions"]],
+        "isSingleCertificate": native["single_use"],
+        "poNumbers": [{"poNumber": p} for p in native["po_numbers"]],
+        "exemptionNumber": native["tax_id"],
+        "exemptPercentage": native["exempt_percentage"],
+        "customers": [
+            {
+                "customerCode": c["customer_number"],
+                "name": c["name"],
+                "line1": c["address_line1"],
+                "line2": c["address_line2"],
+                "city": c["city"],
+                "region": c["region"],
+                "postalCode": c["postal_code"],
+                "country": c["country"],
+            }
+            for c in native["customers"]
+        ],
+    }
+
+
+def _certcapture(native: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": native["id"],
+        "signed_date": native["effective_date"],
+        "expiration_date": native["expiration_date"],
+        "expected_tax_code": {"name": native["exempt_reason"]},
+        "exposure_zones": [{"name": r} for r in native["regions"]],
+        "is_single": native["single_use"],
+        "po_numbers": native["po_numbers"],
+        "tax_number": native["tax_id"],
+        "exmpt_percent": native["exempt_percentage"],
+        "customers": [
+            {
+                "customer_number": c["customer_number"],
+                "name": c["name"],
+                "address_line1": c["address_line1"],
+                "address_line2": c["address_line2"],
+                "city": c["city"],
+                "zip": c["postal_code"],
+                "state": {"initials": c["region"]},
+                "country": {"initials": c["country"]},
+            }
+            for c in native["customers"]
+        ],
+    }
+
+
+word = st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=1, max_size=10)
+clean_customer = st.fixed_dictionaries(
+    {
+        "customer_number": word,
+        "name": word,
+        "address_line1": word,
+        "address_line2": st.none() | word,
+        "city": word,
+        "region": word,
+        "postal_code": word,
+        "country": word,
+    }
+)
+clean_native = st.fixed_dictionaries(
+    {
+        "id": word,
+        "exempt_reason": word,
+        "regions": st.lists(word, min_size=1, max_size=3),
+        "effective_date": st.dates(min_value=dt.date(1900, 1, 1)).map(dt.date.isoformat),
+        "expiration_date": st.none() | st.dates(min_value=dt.date(1900, 1, 1)).map(str),
+        "single_use": st.booleans(),
+        "po_numbers": st.lists(word, max_size=2),
+        "tax_id": word,
+        "exempt_percentage": st.integers(0, 100),
+        "customers": st.lists(clean_customer, max_size=3),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(native=clean_native)
+def test_dialect_spellings_give_the_fast_paths_model(native: dict[str, Any]) -> None:
+    """A clean native certificate (fast path) and its AvaTax / CertCapture forms agree."""
+    model = fast(native)
+    for dialect in (_avatax(native), _certcapture(native)):
+        assert ExemptionCertificate.model_validate(dialect) == model
+        assert _parse(dialect)[0] == model
