@@ -370,19 +370,20 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
 def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> list[tuple[Rule, Check]]:
     """The checks to call: all unscreened ones, and the screened ones some customer fails."""
     checks = list(ruleset.checks)
-    customers = cert.customers
-    if not customers:
-        return checks  # a screened rule looks at customers only: it has nothing to find
-    for field, present, match, screened in ruleset.plans:
-        for customer in customers:
-            value = customer.__dict__[field]  # a model's field values live in its __dict__
-            if value is None:
-                if not present:
-                    continue
-            elif match(value) is not None:
-                continue
-            checks += screened
-            break
+    failing: set[str] | None = None
+    for customer in cert.customers:  # none: a screened rule looks at customers only
+        values = customer.__dict__  # a model's field values live in its __dict__
+        for field, present, match, _ in ruleset.plans:
+            value = values[field]
+            if (match(value) is None) if value is not None else present:
+                if failing is None:
+                    failing = {field}
+                else:
+                    failing.add(field)
+    if failing:
+        for plan in ruleset.plans:
+            if plan.field in failing:
+                checks += plan.checks
     return checks
 
 
@@ -478,6 +479,9 @@ def _context(today: dt.date, matrix: ExemptionMatrix, profile: str) -> Context:
     return ctx
 
 
+_PLAIN_SETUPS: dict[tuple[dt.date, str], tuple[_RuleSet, Context, Limits]] = {}
+
+
 def _setup(
     *,
     today: dt.date | None,
@@ -489,7 +493,17 @@ def _setup(
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
-    elif not isinstance(today, dt.date):
+    plain = select is None and ignore is None and not options and matrix is None
+    if plain and type(today) is dt.date:  # the usual call: resolved once per (today, profile)
+        found = _PLAIN_SETUPS.get((today, profile))
+        if found is None:
+            found = _setup(today=today, matrix=ExemptionMatrix.default(), select=(), ignore=(),
+                           profile=profile, options=None)  # fmt: skip
+            if len(_PLAIN_SETUPS) >= 64:
+                _PLAIN_SETUPS.clear()
+            _PLAIN_SETUPS[today, profile] = found
+        return found
+    if not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
     if matrix is None:
         matrix = ExemptionMatrix.default()
