@@ -289,6 +289,8 @@ def _parse(
     payload: Payload, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
     """The certificate (or None), parse-stage findings, and the raw id if any."""
+    if type(payload) is dict:  # the usual payload: skip the type tests below
+        return _parse_mapping(payload, limits)
     if isinstance(payload, ExemptionCertificate):
         if model_within(payload, limits):
             return payload, [], payload.id
