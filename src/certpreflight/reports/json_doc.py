@@ -16,12 +16,13 @@ from certpreflight.reports.tally import Result, Tally
 __all__ = ["render", "write_document"]
 
 
+#: json.dumps(..., ensure_ascii=False) builds a new encoder on every call: one for the run.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def render(results: Iterable[Result]) -> str:
     """One compact JSON object a result, ``{"source", "id", "ok", "findings"}``, comma-joined."""
-    return ",\n".join(
-        json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False)
-        for source, report in results
-    )
+    return ",\n".join(_ENCODE({"source": source, **report.to_dict()}) for source, report in results)
 
 
 def write_document(out: TextIO, tally: Tally, spool: IO[str]) -> None:
