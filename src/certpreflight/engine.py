@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
@@ -52,6 +52,8 @@ Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 Selector = Iterable[int | str] | int | str | None
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 # --- rule selection -------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ class _RuleSet:
     #: The rules with declared ``inputs``: their findings are kept in the context's memo,
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
-    memo_fields: Callable[[ExemptionCertificate], tuple[Any, ...]] | None = None
+    memo_fields: Callable[[ExemptionCertificate], Any] | None = None
     #: The rules with declared ``customer_inputs``; ``learned_key`` reads all of those
     #: fields of a customer, and the context's memo keeps, under this rule set, the
     #: values in which none of these rules found anything.
@@ -184,8 +186,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     plans = _plans((r, c) for r, c in checks if r.screen is not None)
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
-    # attrgetter of one field gives the value, of several a tuple: always ask for a tuple
-    getter = operator.attrgetter(*fields, *fields[:1]) if fields else None
+    getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
     codes = frozenset(r.code for r in rules)
     return _RuleSet(rules, always, plans, codes, memoized, getter, learned, learned_key)
 
@@ -413,10 +414,19 @@ def _memoized(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tu
             for rule, check in ruleset.memoized
             for hit in check(cert, ctx)
         )
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[key] = found
+        _keep(memo, key, found, _MEMO_LIMIT)
     return found
+
+
+def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """Store ``value`` in a bounded cache, emptied when full; return the value.
+
+    Emptying is cheaper than any eviction order, and the caches here refill fast.
+    """
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _shared(finding: Finding) -> Finding:
@@ -475,9 +485,7 @@ def _context(today: dt.date, matrix: ExemptionMatrix, profile: str) -> Context:
     key = (today, id(matrix), profile)
     ctx = _CONTEXTS.get(key)
     if ctx is None:
-        if len(_CONTEXTS) >= 64:
-            _CONTEXTS.clear()
-        ctx = _CONTEXTS[key] = Context(today, matrix, profile, _NO_OPTIONS)
+        ctx = _keep(_CONTEXTS, key, Context(today, matrix, profile, _NO_OPTIONS), 64)
     return ctx
 
 
@@ -501,9 +509,7 @@ def _setup(
         if found is None:
             found = _setup(today=today, matrix=ExemptionMatrix.default(), select=(), ignore=(),
                            profile=profile, options=None)  # fmt: skip
-            if len(_PLAIN_SETUPS) >= 64:
-                _PLAIN_SETUPS.clear()
-            _PLAIN_SETUPS[today, profile] = found
+            _keep(_PLAIN_SETUPS, (today, profile), found, 64)
         return found
     if not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
