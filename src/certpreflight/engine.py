@@ -13,15 +13,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from certpreflight import _screening as screening
+from certpreflight._screening import FieldPlan
 from certpreflight.findings import Finding, Report
 from certpreflight.limits import (
     DEFAULT_LIMITS,
@@ -44,7 +45,7 @@ from certpreflight.models import (
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, Loc, Screen, path
+from certpreflight.rules._base import Check, Loc, path
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -89,67 +90,21 @@ def _check_known(keys: tuple[str, ...]) -> None:
             )
 
 
-class _FieldPlan(NamedTuple):
-    """The screens of the running rules on one customer field, combined, and those rules.
-
-    A value passes when it passes every one of the screens (see :class:`Screen`);
-    when some customer's value fails, every rule screened on the field runs.
-    """
-
-    field: str
-    #: None fails (some screen has ``present``).
-    present: bool
-    #: The fullmatch of one regex that text passes exactly when it passes every screen.
-    match: Callable[[str], re.Match[str] | None]
-    checks: tuple[tuple[Rule, Check], ...]
-
-
-def _regex(screens: Sequence[Screen]) -> re.Pattern[str]:
-    r"""One regex that text matches in full exactly when it passes all of ``screens``.
-
-    ``\s`` is str.isspace() and ``.`` (DOTALL) any character, as Screen.passes counts.
-    """
-    value_sets = [s.values for s in screens if s.values is not None]
-    if value_sets:
-        allowed = frozenset.intersection(*value_sets)
-        passing = sorted(v for v in allowed if all(s.passes(v) for s in screens))
-        return re.compile("|".join(map(re.escape, passing)) or "(?!)")
-    ahead = "".join(rf"(?=(?:{s.pattern.pattern})\Z)" for s in screens if s.pattern is not None)
-    limit = min((s.max_length for s in screens if s.max_length is not None), default=None)
-    if not any(s.plain for s in screens):
-        core = ".*" if limit is None else f".{{0,{limit}}}"
-    elif limit is None:
-        core = r"\S(?:.*\S)?"
-    else:  # 1 to limit characters, the first and the last not whitespace
-        core = {0: "(?!)", 1: r"\S"}.get(limit, rf"\S(?:.{{0,{limit - 2}}}\S)?")
-    return re.compile(ahead + core, re.DOTALL)
-
-
-def _plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[_FieldPlan, ...]:
-    by_field: dict[str, list[tuple[Rule, Check]]] = {}
-    for rule, check in checks:
-        assert rule.screen is not None
-        by_field.setdefault(rule.screen.field, []).append((rule, check))
-    plans = []
-    for field, group in by_field.items():
-        screens = [r.screen for r, _ in group if r.screen is not None]
-        present = any(s.present for s in screens)
-        plans.append(_FieldPlan(field, present, _regex(screens).fullmatch, tuple(group)))
-    return tuple(plans)
-
-
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of the memo
 class _RuleSet:
     """The rules that run, resolved once per distinct (select, ignore, profile).
 
     ``checks`` run for every certificate; the rules with a screen are in ``plans``,
     grouped by the customer field they screen, and run only when a value fails it.
+    ``read_screened`` reads clean native input and applies the screens in Rust as
+    it does (see ``certpreflight._screening``).
     """
 
     rules: tuple[Rule, ...]
     checks: tuple[tuple[Rule, Check], ...]
-    plans: tuple[_FieldPlan, ...]
+    plans: tuple[FieldPlan, ...]
     codes: frozenset[int]
+    read_screened: Callable[..., ExemptionCertificate] | None = None
     #: The rules with declared ``inputs``: their findings are kept in the context's memo,
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
@@ -183,12 +138,22 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         for r, c in checks
         if r.screen is None and r.inputs is None and r.customer_inputs is None
     )
-    plans = _plans((r, c) for r, c in checks if r.screen is not None)
+    plans = screening.plans((r, c) for r, c in checks if r.screen is not None)
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
     getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
     codes = frozenset(r.code for r in rules)
-    return _RuleSet(rules, always, plans, codes, memoized, getter, learned, learned_key)
+    return _RuleSet(
+        rules,
+        always,
+        plans,
+        codes,
+        screening.screening_reader(plans),
+        memoized,
+        getter,
+        learned,
+        learned_key,
+    )
 
 
 def active_rules(
@@ -347,18 +312,46 @@ def _parse_mapping(
 # --- validation -----------------------------------------------------------------------------------
 
 
+def _read_screened(
+    payload: Payload, ruleset: _RuleSet, limits: Limits
+) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
+    """Clean native input, read in Rust with the screens applied: the certificate and
+    the checks to call. None for any other input (it takes ``_parse``)."""
+    read = ruleset.read_screened
+    if read is None or not limits.native_fast:  # native_fast: see _parse_mapping
+        return None
+    if type(payload) is not dict or not payload.keys() <= NATIVE_KEYS:
+        return None
+    failing: set[str] = set()
+    try:
+        cert = read(payload, context=failing)
+    except ValidationError:
+        return None
+    if not failing:
+        return cert, ruleset.checks
+    return cert, _with_screened(ruleset, failing)
+
+
 def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
-    cert, findings, raw_id = _parse(payload, limits)
     unreadable: frozenset[tuple[Any, ...]] = frozenset()
-    if findings:
-        unreadable = frozenset(f.loc for f in findings if f.loc)
-        findings = [f for f in findings if f.code in ruleset.codes]
+    findings: list[Finding] = []
+    read = _read_screened(payload, ruleset, limits)
+    if read is not None:
+        cert: ExemptionCertificate | None = read[0]
+        checks: Sequence[tuple[Rule, Check]] = read[1]
+        raw_id: Any = read[0].id
+    else:
+        cert, findings, raw_id = _parse(payload, limits)
+        if findings:
+            unreadable = frozenset(f.loc for f in findings if f.loc)
+            findings = [f for f in findings if f.code in ruleset.codes]
+        checks = _checks(cert, ruleset) if cert is not None else ()
     if cert is not None:
         if ruleset.memoized:
             for finding in _memoized(cert, ruleset, ctx):
                 if not unreadable or finding.loc not in unreadable:
                     findings.append(finding)
-        for rule, check in _checks(cert, ruleset):
+        for rule, check in checks:
             hits = check(cert, ctx)
             if hits:  # rarely: checks return () when they find nothing
                 _add(findings, rule, hits, unreadable)
@@ -370,23 +363,27 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
 
 
-def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> list[tuple[Rule, Check]]:
+def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> Sequence[tuple[Rule, Check]]:
     """The checks to call: all unscreened ones, and the screened ones some customer fails."""
-    checks = list(ruleset.checks)
     failing: set[str] | None = None
     for customer in cert.customers:  # none: a screened rule looks at customers only
         values = customer.__dict__  # a model's field values live in its __dict__
-        for field, present, match, _ in ruleset.plans:
+        for field, present, match, _, _ in ruleset.plans:
             value = values[field]
             if (match(value) is None) if value is not None else present:
                 if failing is None:
                     failing = {field}
                 else:
                     failing.add(field)
-    if failing:
-        for plan in ruleset.plans:
-            if plan.field in failing:
-                checks += plan.checks
+    return _with_screened(ruleset, failing) if failing else ruleset.checks
+
+
+def _with_screened(ruleset: _RuleSet, failing: set[str]) -> list[tuple[Rule, Check]]:
+    """The unscreened checks and those screened on the ``failing`` fields."""
+    checks = list(ruleset.checks)
+    for plan in ruleset.plans:
+        if plan.field in failing:
+            checks += plan.checks
     return checks
 
 

@@ -41,9 +41,11 @@ __all__ = [
     "Customer",
     "ExemptionCertificate",
     "NativeCaps",
+    "TextTest",
     "native_certificate",
     "native_customer",
     "parse_date",
+    "screening_validator",
     "validate_native",
 ]
 
@@ -423,8 +425,38 @@ NATIVE_KEYS = frozenset(key for key, native in _CERTIFICATE_KEYS.items() if key 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
 
 
-def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
-    """Strict core schemas for the certificate's fields, by name (customers included)."""
+@dataclass(frozen=True, slots=True)
+class TextTest:
+    """A test of one customer text field that :func:`screening_validator` applies in Rust.
+
+    A value passes when it is None and ``present`` is False, or when it is text of
+    at most ``max_length`` characters that ``pattern`` (a regex of the Rust ``regex``
+    crate, which must anchor itself: ``\\A(?:...)\\z``) matches.
+    """
+
+    present: bool = False
+    max_length: int | None = None
+    pattern: str | None = None
+
+
+def _failed(field: str) -> Callable[[Any, cs.ValidationInfo], Any]:
+    """A validator that notes ``field`` in the call's context (a set), if any."""
+
+    def note(value: Any, info: cs.ValidationInfo) -> Any:
+        if isinstance(info.context, set):
+            info.context.add(field)
+        return value
+
+    return note
+
+
+def _strict_schemas(
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
+) -> dict[str, cs.CoreSchema]:
+    """Strict core schemas for the certificate's fields, by name (customers included).
+
+    ``tests`` are applied to those customer fields: see :func:`screening_validator`.
+    """
 
     def text(min_length: int = 0) -> cs.CoreSchema:
         return cs.str_schema(strict=True, min_length=min_length, max_length=caps.chars)
@@ -443,12 +475,34 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         return cs.nullable_schema(text())
 
     date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
-    customer_fields = {
-        name: cs.model_field(cs.with_default_schema(optional_text(Customer, name), default=None))
-        for name in Customer.model_fields
-    }
+
+    def customer_field(name: str) -> cs.CoreSchema:
+        schema = optional_text(Customer, name)
+        test = (tests or {}).get(name)
+        if test is None:
+            return cs.with_default_schema(schema, default=None)
+        limit = caps.chars if test.max_length is None else min(test.max_length, caps.chars)
+        passing = cs.str_schema(strict=True, max_length=limit, pattern=test.pattern)
+        if test.present:  # None fails too; a missing value is None, so it is validated
+            either = cs.union_schema(
+                [passing, cs.with_info_after_validator_function(_failed(name), schema)],
+                mode="left_to_right",
+            )
+            return cs.with_default_schema(either, default=None, validate_default=True)
+        either = cs.union_schema(
+            [passing, cs.with_info_after_validator_function(_failed(name), text())],
+            mode="left_to_right",
+        )
+        return cs.with_default_schema(cs.nullable_schema(either), default=None)
+
+    if tests and not tests.keys() <= Customer.model_fields.keys():
+        raise ValueError(f"not customer fields: {sorted(tests.keys() - Customer.model_fields)}")
     customer = cs.model_schema(
-        Customer, cs.model_fields_schema(customer_fields, extra_behavior="forbid")
+        Customer,
+        cs.model_fields_schema(
+            {name: cs.model_field(customer_field(name)) for name in Customer.model_fields},
+            extra_behavior="forbid",
+        ),
     )
     fields: dict[str, cs.CoreSchema] = {
         "regions": texts(caps.items, 1),  # the general path drops empty items
@@ -473,7 +527,9 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
     return fields
 
 
-def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
+def _native_validator(
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
+) -> SchemaValidator | None:
     """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
 
     Given a schema for a finished model class, pydantic-core reuses the class's own
@@ -482,7 +538,7 @@ def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
     at import. Should a pydantic release reuse it anyway, the self-check below finds
     the lenient validator and the fast path is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps)
+    schemas = _strict_schemas(caps, tests)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
         alias = name.removesuffix("_text") if name.endswith("_date_text") else None
@@ -507,6 +563,25 @@ def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
 
 
 _NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
+
+
+def screening_validator(
+    tests: Mapping[str, TextTest],
+) -> Callable[..., ExemptionCertificate] | None:
+    """:func:`validate_native` that also applies ``tests`` to those customer fields.
+
+    Call it as ``read(mapping, context=failed)`` with an empty set: it reads exactly
+    what :func:`validate_native` reads, to the same model, and adds to ``failed`` the
+    name of each field in which some customer's value fails its test (a value that
+    fails is still read, by the field's strict schema; only then does Python run).
+    The engine applies its customer screens this way (``certpreflight._screening``).
+    None when this pydantic can't build it.
+    """
+    if _NATIVE_VALIDATOR is None:
+        return None
+    validator = _native_validator(NATIVE_CAPS, tests)
+    return None if validator is None else validator.validate_python
+
 
 #: Validate clean native input in Rust only: ``validate_native(mapping)`` gives the same
 #: model as ``ExemptionCertificate.model_validate`` or raises ValidationError (take the general

@@ -7,6 +7,7 @@ Facts: ``../shared/research/avatax/MODELS.md`` 1 and 3 (customer code, ECMS
 from __future__ import annotations
 
 import re
+import string
 
 from stdnum.ca import bn
 from stdnum.exceptions import ValidationError
@@ -217,6 +218,7 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 #: Letters, digits and - . _ @ / (RULES.md 1 / USER_NEEDS.md 3: a Magento connector allows
 #: latin letters, digits and -._@; Sovos adds / and :).
+_CODE_CHARS = frozenset(string.ascii_letters + string.digits + "._@/-")
 _CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._@/-]+")
 _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
 
@@ -231,7 +233,7 @@ _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
     "easily mistyped or changed by other systems, and AvaTax only matches codes exactly.",
     fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
     "(same characters, same case); prefer letters, digits and - . _ @ /.",
-    screen=Screen("customer_number", plain=True, pattern=_CODE_CHARACTERS),
+    screen=Screen("customer_number", plain=True, chars=_CODE_CHARS),
 )
 def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
