@@ -104,9 +104,16 @@ def test_invalid_json_is_a_formatting_finding() -> None:
 
 @pytest.mark.parametrize(
     ("payload", "kind"),
-    [("[1, 2]", "a list"), ("null", "null"), ("3", "a number"), ('"x"', "a string")],
+    [
+        ("[1, 2]", "a list"),
+        ("null", "null"),
+        ("3", "a number"),
+        ('"x"', "a string"),
+        ('"{\\"id\\": \\"1\\"}"', "a string"),  # JSON text in a JSON string: not read twice
+        (b'"{}"', "a string"),
+    ],
 )
-def test_json_that_is_not_an_object(payload: str, kind: str) -> None:
+def test_json_that_is_not_an_object(payload: str | bytes, kind: str) -> None:
     """Valid JSON that is not an object gives 4002 naming what it is."""
     [f] = validate(payload, today=TODAY).findings
     assert f.code == 4002

@@ -265,7 +265,14 @@ def _parse(
         data, failure = load_json(payload, limits)
         if failure is not None:
             return None, [failure], None
-        payload = data
+        return _parse_decoded(data, limits)
+    return _parse_decoded(payload, limits)
+
+
+def _parse_decoded(
+    payload: Any, limits: Limits
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    """``_parse`` of a mapping or of a value JSON text was decoded to (never read as JSON)."""
     if isinstance(payload, Mapping):
         return _parse_mapping(payload, limits)
     if isinstance(payload, (list, str, int, float, bool)) or payload is None:
@@ -332,20 +339,36 @@ def _read_screened(
     return cert, _with_screened(ruleset, failing)
 
 
-def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
-    unreadable: frozenset[tuple[Any, ...]] = frozenset()
-    findings: list[Finding] = []
+_Parse = Callable[[Any, Limits], tuple[ExemptionCertificate | None, list[Finding], Any]]
+
+
+def _read(
+    payload: Payload, ruleset: _RuleSet, limits: Limits
+) -> tuple[
+    ExemptionCertificate | None, list[Finding], Any, Sequence[tuple[Rule, Check]], frozenset[Loc]
+]:
+    """The certificate (or None), the parse-stage findings of the rules that run, the raw
+    id, the checks to call, and the locations of values that couldn't be read."""
+    parse: _Parse = _parse
+    if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
+        data, failure = load_json(payload, limits)
+        if failure is not None:
+            return None, [failure] if failure.code in ruleset.codes else [], None, (), frozenset()
+        payload, parse = data, _parse_decoded
     read = _read_screened(payload, ruleset, limits)
     if read is not None:
-        cert: ExemptionCertificate | None = read[0]
-        checks: Sequence[tuple[Rule, Check]] = read[1]
-        raw_id: Any = read[0].id
-    else:
-        cert, findings, raw_id = _parse(payload, limits)
-        if findings:
-            unreadable = frozenset(f.loc for f in findings if f.loc)
-            findings = [f for f in findings if f.code in ruleset.codes]
-        checks = _checks(cert, ruleset) if cert is not None else ()
+        return read[0], [], read[0].id, read[1], frozenset()
+    cert, findings, raw_id = parse(payload, limits)
+    unreadable: frozenset[Loc] = frozenset()
+    if findings:
+        unreadable = frozenset(f.loc for f in findings if f.loc)
+        findings = [f for f in findings if f.code in ruleset.codes]
+    checks = _checks(cert, ruleset) if cert is not None else ()
+    return cert, findings, raw_id, checks, unreadable
+
+
+def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
+    cert, findings, raw_id, checks, unreadable = _read(payload, ruleset, limits)
     if cert is not None:
         if ruleset.memoized:
             for finding in _memoized(cert, ruleset, ctx):
