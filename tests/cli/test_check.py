@@ -8,7 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from certpreflight import Report
+from certpreflight.reports import json_doc
 from tests.cli.conftest import CLEAN_LINE, EXAMPLES, Cli, ndjson_line, results
 from tests.conftest import customer
 
@@ -279,3 +283,17 @@ def test_examples_text_report_is_readable(cli: Cli) -> None:
     code, out, _ = cli("check", str(EXAMPLES / "certificates.json"))
     assert code == 1
     assert "32 certificates checked: 14 ok, 18 with errors" in out
+
+
+@given(
+    source=st.text(max_size=20),
+    ident=st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_a_result_without_findings_is_encoded_like_any_other(
+    source: str, ident: str | None
+) -> None:
+    """The JSON line of a report without findings equals the generic encoding of its dict."""
+    report = Report(certificate_id=ident)
+    expected = json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False)
+    assert json_doc.render([(source, report)]) == expected
+    assert json.loads(expected) == {"source": source, "id": ident, "ok": True, "findings": []}
