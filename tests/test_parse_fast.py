@@ -9,6 +9,7 @@ whose fast path is switched off.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import math
@@ -16,15 +17,17 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from benchmarks.generate import certificates
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight.engine import _parse
+from certpreflight.engine import _active, _parse, _read_screened
 from certpreflight.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.models import NATIVE_CAPS, Customer, validate_native
-from tests.conftest import TODAY, cert, customer
+from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
+from tests.test_fuzz import certificates as fuzz_certificates
 
 GENERAL = Limits()
 object.__setattr__(GENERAL, "native_fast", False)  # the same limits, without the fast path
@@ -340,3 +343,82 @@ def test_dialect_spellings_give_the_fast_paths_model(native: dict[str, Any]) -> 
     for dialect in (_avatax(native), _certcapture(native)):
         assert ExemptionCertificate.model_validate(dialect) == model
         assert _parse(dialect)[0] == model
+
+
+# --- the screening reader: any dialect, in its native form ---------------------------------------
+
+
+def same_read(payload: Any) -> bool:
+    """What the engine's screening reader accepts, in any dialect, reads to the general
+    path's model with no finding; returns whether it accepted."""
+    original = copy.deepcopy(payload)
+    read = _read_screened(payload, _active((), (), "certcapture"), DEFAULT_LIMITS)
+    assert payload == original or _has_nan(payload)  # the caller's input is never changed
+    if read is None:
+        return False
+    model, findings, _ = _parse(payload, GENERAL)
+    assert findings == []
+    assert model is not None
+    assert read[0] == model
+    assert type(read[0]) is ExemptionCertificate
+    assert all(type(c) is Customer for c in read[0].customers)
+    assert read[0].effective_date_text == model.effective_date_text
+    assert read[0].expiration_date_text == model.expiration_date_text
+    return True
+
+
+whole = st.integers(-(10**15), 10**15)
+
+
+@settings(max_examples=200, deadline=None)
+@given(native=clean_native, ident=st.one_of(word, whole), tax_id=st.one_of(word, whole))
+def test_dialects_read_by_the_screening_reader_give_the_general_model(
+    native: dict[str, Any], ident: Any, tax_id: Any
+) -> None:
+    """Clean certificates in all three dialects (whole-number ids included) are read by the
+    screening reader, to the model the general path reads."""
+    native = {**native, "id": ident, "tax_id": tax_id}
+    for payload in (native, _avatax(native), _certcapture(native)):
+        texts = isinstance(ident, str) and isinstance(tax_id, str)
+        assert same_read(payload) == (payload is not native or texts)  # native: text as text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"exemptionReason": {"id": 12}},
+        {"exemptionReason": {"id": 12, "name": ""}},
+        {"id": True},
+        {"id": 1.5},
+        {"exemptionNumber": 10**20},
+        {"signedDate": "2026-01-15T00:00:00"},
+        {"signedDate": "03/04/2026"},
+        {"exposureZones": "Washington, Oregon"},
+        {"exposureZones": [{"name": "Washington"}, "", None]},
+        {"customers": {"customerCode": "C-1", "name": "Acme"}},
+        {"customers": [{"customerCode": "C-1", "postalCode": 98101}]},
+        {"customers": [{"customerCode": "C-1", "region": {"name": {"x": 1}}}]},
+        {"isSingleCertificate": None},
+        {"exemptPercentage": 50},
+        {"exemptPercentage": "50"},
+        {"pages": ["AAAA"]},
+        {"notes": "not a field"},
+    ],
+)
+def test_odd_dialect_input_is_read_as_the_general_path_reads_it(changes: dict[str, Any]) -> None:
+    """Dialect input with odd values reads to the general path's model, or is refused."""
+    same_read({**AVATAX_CERTIFICATE, **changes})
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=fuzz_certificates)
+def test_any_mapping_read_by_the_screening_reader_gives_the_general_model(
+    payload: dict[str, Any],
+) -> None:
+    """Fuzzed certificates of every dialect: the screening reader agrees or refuses."""
+    same_read(payload)
+
+
+def test_the_benchmark_corpus_takes_the_screening_reader() -> None:
+    """Every generated certificate, in all three dialects, is read by the screening reader."""
+    assert all(same_read(payload) for payload in certificates(300))

@@ -40,6 +40,7 @@ from certpreflight.models import (
     ExemptionCertificate,
     native_certificate,
     native_customer,
+    native_form,
     validate_native,
 )
 from certpreflight.reference.matrix import ExemptionMatrix
@@ -322,13 +323,17 @@ def _parse_mapping(
 def _read_screened(
     payload: Payload, ruleset: _RuleSet, limits: Limits
 ) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
-    """Clean native input, read in Rust with the screens applied: the certificate and
-    the checks to call. None for any other input (it takes ``_parse``)."""
+    """A certificate mapping read in Rust with the screens applied: the certificate and the
+    checks to call. None for anything the strict validator refuses (it takes ``_parse``)."""
     read = ruleset.read_screened
-    if read is None or not limits.native_fast:  # native_fast: see _parse_mapping
-        return None
-    if type(payload) is not dict or not payload.keys() <= NATIVE_KEYS:
-        return None
+    if read is None or not limits.native_fast or type(payload) is not dict:
+        return None  # native_fast: see _parse_mapping
+    if not payload.keys() <= NATIVE_KEYS:
+        # Another dialect: its native form, once nothing in it is near a limit (as the
+        # general path would find), reads to the same model (see models.native_form).
+        if not within(payload, limits):
+            return None
+        payload = native_form(payload)
     failing: set[str] = set()
     try:
         cert = read(payload, context=failing)

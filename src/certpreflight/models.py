@@ -44,6 +44,7 @@ __all__ = [
     "TextTest",
     "native_certificate",
     "native_customer",
+    "native_form",
     "parse_date",
     "screening_validator",
     "validate_native",
@@ -306,6 +307,32 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect, in the shape :func:`validate_native` reads.
+
+    :func:`native_certificate`, then what the lenient model would still do in
+    Python: customers renamed (:func:`native_customer`), list fields as lists,
+    whole numbers in certificate text fields as their text (``100001`` ->
+    ``"100001"``, as ``coerce_numbers_to_str`` does), and no date-text keys (the
+    strict validator reads them from the dates themselves). What the strict
+    validator accepts of this reads to the same model as ``data`` does on the
+    general path (``tests/test_parse_fast.py`` checks that for all three dialects).
+    """
+    out = native_certificate(data)
+    out.pop("effective_date_text", None)
+    out.pop("expiration_date_text", None)
+    for key, value in out.items():
+        kind = type(value)
+        if kind is tuple:
+            out[key] = list(value)
+        elif kind is int and key in _TEXT_FIELDS:
+            out[key] = str(value)
+    customers = out.get("customers")
+    if type(customers) is list:
+        out["customers"] = [native_customer(c) if type(c) is dict else c for c in customers]
+    return out
+
+
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 
 _CONFIG = ConfigDict(
@@ -563,6 +590,13 @@ def _native_validator(
 
 
 _NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
+
+#: The certificate's text fields (whole numbers in them are read as text).
+_TEXT_FIELDS = frozenset(
+    name
+    for name, info in ExemptionCertificate.model_fields.items()
+    if info.annotation == (str | None)
+)
 
 
 def screening_validator(
