@@ -256,24 +256,27 @@ def _parse(
     payload: Payload, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
     """The certificate (or None), parse-stage findings, and the raw id if any."""
+    if isinstance(payload, (str, bytes, bytearray)):
+        data, failure = load_json(payload, limits)
+        if failure is not None:
+            return None, [failure], None
+        payload = data
+    return _parse_value(payload, limits)
+
+
+def _parse_value(
+    payload: Any, limits: Limits, *, native_tried: bool = False
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    """``_parse`` of anything but JSON text (a str here is a JSON string: not an object).
+
+    ``native_tried``: the strict validator already refused a native mapping.
+    """
     if type(payload) is dict:  # the usual payload: skip the type tests below
-        return _parse_mapping(payload, limits)
+        return _parse_mapping(payload, limits, native_tried=native_tried)
     if isinstance(payload, ExemptionCertificate):
         if model_within(payload, limits):
             return payload, [], payload.id
         payload = payload.model_dump()  # over a limit (built by hand): report it like a mapping
-    elif isinstance(payload, (str, bytes, bytearray)):
-        data, failure = load_json(payload, limits)
-        if failure is not None:
-            return None, [failure], None
-        return _parse_decoded(data, limits)
-    return _parse_decoded(payload, limits)
-
-
-def _parse_decoded(
-    payload: Any, limits: Limits
-) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    """``_parse`` of a mapping or of a value JSON text was decoded to (never read as JSON)."""
     if isinstance(payload, Mapping):
         return _parse_mapping(payload, limits)
     if isinstance(payload, (list, str, int, float, bool)) or payload is None:
@@ -287,9 +290,10 @@ def _parse_decoded(
 
 
 def _parse_mapping(
-    data: Mapping[str, Any], limits: Limits
+    data: Mapping[str, Any], limits: Limits, *, native_tried: bool = False
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    if limits.native_fast and type(data) is dict and data.keys() <= NATIVE_KEYS:
+    fast = limits.native_fast and not native_tried
+    if fast and type(data) is dict and data.keys() <= NATIVE_KEYS:
         # Clean native input, the common case, is read in Rust only, and the strict validator
         # also proves that nothing is near a limit (Limits.native_fast), so within() is not
         # needed. What it refuses takes the general path, which says what is wrong.
@@ -344,9 +348,6 @@ def _read_screened(
     return cert, _with_screened(ruleset, failing)
 
 
-_Parse = Callable[[Any, Limits], tuple[ExemptionCertificate | None, list[Finding], Any]]
-
-
 def _read(
     payload: Payload, ruleset: _RuleSet, limits: Limits
 ) -> tuple[
@@ -354,16 +355,17 @@ def _read(
 ]:
     """The certificate (or None), the parse-stage findings of the rules that run, the raw
     id, the checks to call, and the locations of values that couldn't be read."""
-    parse: _Parse = _parse
     if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
         data, failure = load_json(payload, limits)
         if failure is not None:
             return None, [failure] if failure.code in ruleset.codes else [], None, (), frozenset()
-        payload, parse = data, _parse_decoded
+        payload = data
     read = _read_screened(payload, ruleset, limits)
     if read is not None:
         return read[0], [], read[0].id, read[1], frozenset()
-    cert, findings, raw_id = parse(payload, limits)
+    # A screening reader has tried every mapping validate_native would take (and refused it).
+    tried = ruleset.read_screened is not None
+    cert, findings, raw_id = _parse_value(payload, limits, native_tried=tried)
     unreadable: frozenset[Loc] = frozenset()
     if findings:
         unreadable = frozenset(f.loc for f in findings if f.loc)

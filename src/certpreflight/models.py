@@ -510,16 +510,13 @@ def _strict_schemas(
             return cs.with_default_schema(schema, default=None)
         limit = caps.chars if test.max_length is None else min(test.max_length, caps.chars)
         passing = cs.str_schema(strict=True, max_length=limit, pattern=test.pattern)
-        if test.present:  # None fails too; a missing value is None, so it is validated
-            either = cs.union_schema(
-                [passing, cs.with_info_after_validator_function(_failed(name), schema)],
-                mode="left_to_right",
-            )
-            return cs.with_default_schema(either, default=None, validate_default=True)
-        either = cs.union_schema(
-            [passing, cs.with_info_after_validator_function(_failed(name), text())],
-            mode="left_to_right",
+        # otherwise the field's own strict schema reads it, and notes the field as failing
+        failing = cs.with_info_after_validator_function(
+            _failed(name), schema if test.present else text()
         )
+        either = cs.union_schema([passing, failing], mode="left_to_right")
+        if test.present:  # None fails too; a missing value is None, so it is validated
+            return cs.with_default_schema(either, default=None, validate_default=True)
         return cs.with_default_schema(cs.nullable_schema(either), default=None)
 
     if tests and not tests.keys() <= Customer.model_fields.keys():
