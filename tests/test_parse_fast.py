@@ -53,6 +53,10 @@ def same_parse(payload: Any) -> tuple[ExemptionCertificate | None, list[Any], An
     return got
 
 
+def _without(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
 def _has_nan(value: Any) -> bool:
     if isinstance(value, float):
         return math.isnan(value)
@@ -68,7 +72,7 @@ def test_the_fast_path_is_on_for_the_default_limits() -> None:
     assert validate_native is not None
     assert DEFAULT_LIMITS.native_fast
     assert not Limits(max_value_chars=NATIVE_CAPS.chars - 1).native_fast
-    assert not Limits(max_depth=2).native_fast
+    assert not Limits(max_depth=3).native_fast  # customer, then its reference objects
     assert not Limits(max_number_digits=10).native_fast
     assert not Limits(max_payload_bytes=100_000).native_fast
 
@@ -88,12 +92,10 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
     "changes",
     [
         {"regions": "WA, OR"},  # text where a list belongs: split
-        {"regions": [{"name": "Washington"}, "OR"]},  # reference objects: unwrapped
         {"regions": [MappingProxyType({"name": "Washington"})]},  # any mapping, not only dicts
         {"exempt_reason": MappingProxyType({"name": "RESALE"})},
         {"regions": ["WA", "", None]},  # empty items: dropped
         {"regions": ("WA",)},  # a tuple, not a list
-        {"exempt_reason": {"name": "RESALE"}},
         {"exempt_reason": {"id": 12}},
         {"effective_date": "03/04/2026"},  # US order, kept for rule 5105
         {"effective_date": "2026-01-15T10:00:00"},
@@ -104,7 +106,6 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
         {"effective_date": ""},
         {"single_use": None},
         {"single_use": "true"},
-        {"id": 77},  # a number where text belongs: read as text
         {"tax_id": ["601234567"]},  # a list where text belongs: Formatting
         {"exempt_percentage": True},
         {"exempt_percentage": 10**20},
@@ -112,7 +113,6 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
         {"effective_date_text": "01/02/2026"},  # not a key of its own
         {"customers": {"customer_number": "C-1"}},  # one customer, not a list
         {"customers": [customer(state={"initials": "WA"})]},
-        {"customers": [customer(region={"initials": "WA"}, country={"initials": "US"})]},
         {"customers": [customer(line1="1 Main St")]},
         {"customers": [customer(name=["Acme"])]},
         {"customers": [{**customer(), 1: "x"}]},  # a key that is not text
@@ -125,6 +125,59 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
 )
 def test_input_the_fast_validator_refuses_takes_the_general_path(changes: dict[str, Any]) -> None:
     """Anything but clean native input is refused, and the general path reads it as before."""
+    payload = cert(**changes)
+    with pytest.raises(ValidationError):
+        fast(payload)
+    same_parse(payload)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"regions": [{"name": "Washington"}, "OR"]},  # reference objects: unwrapped
+        {"regions": {"name": "Washington"}},  # one object, no list (AvaTax exposureZone)
+        {"po_numbers": [{"poNumber": "PO-1"}, {"number": "PO-2", "id": 7}]},
+        {"exempt_reason": {"name": "RESALE"}},
+        {"exempt_reason": {"name": "", "code": "G"}},  # the first key with a value
+        {"exempt_reason": {"id": 70, "name": "RESALE"}},  # an id beside a name: the name
+        {"id": 77},  # a number where text belongs: read as text
+        {"exempt_reason_id": -3},
+        {"customers": [customer(region={"initials": "WA"}, country={"initials": "US"})]},
+        {"customers": [customer(region={"initials": None, "name": "Washington"})]},
+        {"customers": [customer(region={"initials": "", "code": "WA", "name": "Washington"})]},
+        {"customers": [customer(postal_code=98101, customer_number=1001)]},
+        {"customers": [{**_without(customer(), "address_line2"), "line2": "Suite 1"}]},
+    ],
+)
+def test_dialect_forms_are_read_by_the_fast_validator(changes: dict[str, Any]) -> None:
+    """Whole numbers as text and reference objects as their text: the general path's model."""
+    payload = cert(**changes)
+    model = fast(payload)
+    assert model == ExemptionCertificate.model_validate(payload)
+    assert within(payload, DEFAULT_LIMITS)  # so no limit finding was skipped
+    same_parse(payload)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"exempt_reason": {"id": 70}},  # nothing to pick: the id is kept apart
+        {"exempt_reason": {"name": "RESALE", "tag": "x"}},  # a key no reference object has
+        {"exempt_reason": {"name": "R" * (NATIVE_CAPS.ref_chars + 1)}},
+        {"exempt_reason": {"name": 5}},
+        {"regions": [{"name": ""}]},
+        {"customers": [customer(region={"initials": ""})]},
+        {"customers": [customer(country={"initials": {"x": "US"}})]},
+        {"exposureZones": ["WA"]},  # two spellings of one field
+        {"customers": [{**customer(), "postalCode": "98101"}]},
+        {"id": 10**16},  # a number too big to be surely within the limits
+        {"id": True},
+    ],
+)
+def test_dialect_forms_the_fast_validator_refuses_take_the_general_path(
+    changes: dict[str, Any],
+) -> None:
+    """Reference objects with nothing (or too much) to pick, and duplicate keys, are refused."""
     payload = cert(**changes)
     with pytest.raises(ValidationError):
         fast(payload)
@@ -379,8 +432,7 @@ def test_dialects_read_by_the_screening_reader_give_the_general_model(
     screening reader, to the model the general path reads."""
     native = {**native, "id": ident, "tax_id": tax_id}
     for payload in (native, _avatax(native), _certcapture(native)):
-        texts = isinstance(ident, str) and isinstance(tax_id, str)
-        assert same_read(payload) == (payload is not native or texts)  # native: text as text
+        assert same_read(payload)
 
 
 @pytest.mark.parametrize(

@@ -293,8 +293,8 @@ def _parse_mapping(
     data: Mapping[str, Any], limits: Limits, *, native_tried: bool = False
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
     fast = limits.native_fast and not native_tried
-    if fast and type(data) is dict and data.keys() <= NATIVE_KEYS:
-        # Clean native input, the common case, is read in Rust only, and the strict validator
+    if fast and type(data) is dict:
+        # Clean input, the common case, is read in Rust only, and the strict validator
         # also proves that nothing is near a limit (Limits.native_fast), so within() is not
         # needed. What it refuses takes the general path, which says what is wrong.
         assert validate_native is not None  # native_fast says so
@@ -332,17 +332,21 @@ def _read_screened(
     read = ruleset.read_screened
     if read is None or not limits.native_fast or type(payload) is not dict:
         return None  # native_fast: see _parse_mapping
-    if not payload.keys() <= NATIVE_KEYS:
-        # Another dialect: its native form, once nothing in it is near a limit (as the
-        # general path would find), reads to the same model (see models.native_form).
-        if not within(payload, limits):
-            return None
-        payload = native_form(payload)
     failing: set[str] = set()
     try:
         cert = read(payload, context=failing)
     except ValidationError:
-        return None
+        if payload.keys() <= NATIVE_KEYS or not within(payload, limits):
+            return None
+        # Another dialect in a form the reader doesn't take as it is (a customer's
+        # companyId, a reference object with more keys, ...): its native form, once
+        # nothing in it is near a limit (as the general path would find), reads to the
+        # same model (see models.native_form).
+        failing = set()
+        try:
+            cert = read(native_form(payload), context=failing)
+        except ValidationError:
+            return None
     if not failing:
         return cert, ruleset.checks
     return cert, _with_screened(ruleset, failing)

@@ -90,26 +90,30 @@ def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
     """True when everything ``validate_native`` accepts is surely within ``limits``.
 
     That is, :func:`within` would say True for it. The strict validator takes only
-    dicts, lists, text, finite numbers, booleans and None, nested three levels deep
-    at most (certificate, customers list, customer), text of at most ``caps.chars``
-    characters and numbers of at most ``caps.number``. The size :func:`within`
-    estimates (the certificate's keys, then each text's length and each
-    container's length) is at most ``size`` below.
+    dicts, lists, text, finite numbers, booleans and None, nested four levels deep
+    at most (certificate, customers list, customer, reference object), one key per
+    field, text of at most ``caps.chars`` characters (``caps.ref_chars`` in a
+    reference object of four keys at most) and numbers of at most ``caps.number``.
+    The size :func:`within` estimates (the certificate's keys, then each text's
+    length and each container's length) is at most ``size`` below, where a value
+    is a text or a reference object.
     """
     if validate_native is None:
         return False
-    lists = 2 * caps.items + caps.pages  # regions, po_numbers, pages: items of text
-    texts = len(NATIVE_KEYS) - 4  # every other key holds one text at most
-    customer = len(Customer.model_fields)  # a key and a text each
+    value = max(caps.chars, 1 + 4 * caps.ref_chars)
+    lists = 2 * caps.items  # regions, po_numbers: items of text or reference objects
+    texts = len(NATIVE_KEYS) - 4  # every other key holds one value at most
+    customer = len(Customer.model_fields)  # a key and a value each
     size = (
         len(NATIVE_KEYS)
-        + texts * caps.chars
-        + lists * (1 + caps.chars)
-        + caps.customers * (1 + customer + customer * caps.chars)
+        + texts * value
+        + lists * (1 + value)
+        + caps.pages * (1 + caps.chars)
+        + caps.customers * (1 + customer + customer * value)
     )
     return (
-        limits.max_depth >= 3
-        and caps.chars <= limits.max_value_chars
+        limits.max_depth >= 4
+        and max(caps.chars, caps.ref_chars) <= limits.max_value_chars
         and caps.number < limits.number_bound
         and size <= limits.max_payload_bytes
     )

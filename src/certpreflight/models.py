@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 from typing import Annotated, Any, TypeGuard
 
 from dateutil import parser as _dateparser
@@ -141,6 +143,8 @@ _DATE_FIELDS = ("effective_date", "expiration_date")
 _REF_KEYS = ("initials", "code", "name")
 _NAME_KEYS = ("name", "code", "initials")
 _PO_KEYS = ("poNumber", "po_number", "number", "value")
+# Customer fields whose reference objects are unwrapped (``"state": {"initials": "WA"}``).
+_CUSTOMER_REFS = ("region", "country")
 
 
 def _is_mapping(value: Any) -> TypeGuard[Mapping[Any, Any]]:
@@ -263,7 +267,7 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     ):
         return data
     out = _rename(data, _CUSTOMER_KEYS)
-    for key in ("region", "country"):
+    for key in _CUSTOMER_REFS:
         value = out.get(key)
         if _is_mapping(value):
             out[key] = _first(value, _REF_KEYS)
@@ -310,10 +314,10 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
 def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
     """A certificate mapping in any dialect, in the shape :func:`validate_native` reads.
 
-    :func:`native_certificate`, then what the lenient model would still do in
-    Python: customers renamed (:func:`native_customer`), list fields as lists,
-    whole numbers in certificate text fields as their text (``100001`` ->
-    ``"100001"``, as ``coerce_numbers_to_str`` does), and no date-text keys (the
+    :func:`validate_native` reads every dialect's keys and the usual reference
+    objects itself; this is for the rest (a customer's ``companyId``, a reference
+    object with other keys): :func:`native_certificate`, then customers renamed
+    (:func:`native_customer`), list fields as lists, and no date-text keys (the
     strict validator reads them from the dates themselves). What the strict
     validator accepts of this reads to the same model as ``data`` does on the
     general path (``tests/test_parse_fast.py`` checks that for all three dialects).
@@ -322,11 +326,8 @@ def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
     out.pop("effective_date_text", None)
     out.pop("expiration_date_text", None)
     for key, value in out.items():
-        kind = type(value)
-        if kind is tuple:
+        if type(value) is tuple:
             out[key] = list(value)
-        elif kind is int and key in _TEXT_FIELDS:
-            out[key] = str(value)
     customers = out.get("customers")
     if type(customers) is list:
         out["customers"] = [native_customer(c) if type(c) is dict else c for c in customers]
@@ -415,13 +416,14 @@ class ExemptionCertificate(BaseModel):
         return tuple(c.customer_number for c in self.customers)
 
 
-# --- the fast path: clean native input, validated in Rust only ------------------------------------
+# --- the fast path: clean input, validated in Rust (almost) only ----------------------------------
 #
-# Most certificates arrive clean and in the native dialect. For them the Python above (renaming,
-# coercion, date parsing) changes nothing, and the limit walk (limits.within) finds nothing, yet
-# together they cost three times pydantic's own work. validate_native() reads such input with a
-# second, strict validator of the same two models that calls no Python at all: it accepts only
-# what the lenient path would read to the same model (exactly native keys, text as text, ISO
+# Most certificates arrive clean. For them the Python above (renaming, coercion, date parsing)
+# changes little, and the limit walk (limits.within) finds nothing, yet together they cost three
+# times pydantic's own work. validate_native() reads such input with a second, strict validator of
+# the same two models that calls no Python except to pick a reference object's text: it accepts
+# only what the lenient path would read to the same model (each field under one of its dialect
+# keys, text as text, whole numbers as their text, reference objects with a text to pick, ISO
 # dates, lists of non-empty text, true/false) and only values small enough that no limit can be
 # near (NATIVE_CAPS; limits.py proves that per Limits). Anything else raises ValidationError and
 # takes the general path, which then says what is wrong; so the fast path can only be missed,
@@ -434,6 +436,8 @@ class NativeCaps:
 
     #: Characters in one text value (an embedded PDF is longer: general path).
     chars: int = 1_000
+    #: Characters in one text of a reference object (``{"name": "Washington"}``).
+    ref_chars: int = 100
     #: Items in ``regions`` and in ``po_numbers``.
     items: int = 64
     #: Items in ``pages``.
@@ -477,44 +481,108 @@ def _failed(field: str) -> Callable[[Any, cs.ValidationInfo], Any]:
     return note
 
 
+def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]]:
+    """The input keys of ``field`` in every dialect (native first), as alias choices.
+
+    Given two of them, the strict validator finds the second one an extra key and
+    refuses the input: the general path then decides which value wins.
+    """
+    choices: list[list[str | int]] = [[field]]
+    choices += ([key] for key, native in keys.items() if native == field != key)
+    return choices
+
+
+def _single(value: Any) -> tuple[Any, ...]:
+    return (value,)
+
+
 def _strict_schemas(
     caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
 ) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
-    ``tests`` are applied to those customer fields: see :func:`screening_validator`.
+    Each reads a field's value as every dialect writes it (text, a whole number as its
+    text, a reference object's name) but only in the forms the general path reads to
+    the same value. ``tests`` are applied to those customer fields: see
+    :func:`screening_validator`.
     """
 
-    def text(min_length: int = 0) -> cs.CoreSchema:
-        return cs.str_schema(strict=True, min_length=min_length, max_length=caps.chars)
+    def text(min_length: int = 0, max_length: int = caps.chars) -> cs.CoreSchema:
+        return cs.str_schema(strict=True, min_length=min_length, max_length=max_length)
 
-    def texts(max_items: int, min_length: int) -> cs.CoreSchema:
+    whole = cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number))
+    # a whole number as its text, as the models' coerce_numbers_to_str reads it
+    as_text = cs.chain_schema([whole, cs.str_schema(coerce_numbers_to_str=True)])
+
+    def ref(keys: tuple[str, ...]) -> cs.CoreSchema:
+        # {"name": "Washington"} -> "Washington": the first of ``keys`` with a value, as
+        # models._first picks it; a reference object with nothing to pick is refused
+        short = cs.nullable_schema(text(max_length=caps.ref_chars))
+        fields = {key: cs.typed_dict_field(short, required=False) for key in keys}
+        fields["id"] = cs.typed_dict_field(
+            cs.nullable_schema(cs.union_schema([whole, short])), required=False
+        )
+        typed = cs.typed_dict_schema(fields, extra_behavior="forbid", strict=True)
+        picked = cs.no_info_after_validator_function(partial(_first, keys=keys), typed)
+        anyhow = cs.chain_schema([picked, cs.str_schema(strict=True)])
+        # the usual object has the first key's text: picked without a Python frame
+        first = {**fields, keys[0]: cs.typed_dict_field(text(1, caps.ref_chars), required=True)}
+        usual = cs.no_info_after_validator_function(
+            itemgetter(keys[0]), cs.typed_dict_schema(first, extra_behavior="forbid", strict=True)
+        )
+        return cs.union_schema([usual, anyhow], mode="left_to_right")
+
+    def scalar(keys: tuple[str, ...] | None = None) -> cs.CoreSchema:
+        """Text, a whole number's text, or (given ``keys``) a reference object's text."""
+        choices = [text(), as_text] if keys is None else [text(), ref(keys), as_text]
+        return cs.union_schema(list[Any](choices), mode="left_to_right")
+
+    def texts(max_items: int, min_length: int, keys: tuple[str, ...] | None) -> cs.CoreSchema:
         # a list exactly (no tuple, set or generator: those are rare and take the general
-        # path, which must not find a generator already consumed), stored as a tuple
-        items = cs.list_schema(text(min_length), strict=True, max_length=max_items)
-        return cs.no_info_after_validator_function(tuple, items)
+        # path, which must not find a generator already consumed), stored as a tuple; the
+        # general path drops empty items, so they are refused here
+        item = (
+            text(min_length)
+            if keys is None
+            else cs.union_schema([text(min_length), ref(keys)], mode="left_to_right")
+        )
+        items = cs.list_schema(item, strict=True, max_length=max_items)
+        many = cs.no_info_after_validator_function(tuple, items)
+        if keys is None:
+            return many
+        one = cs.no_info_after_validator_function(_single, ref(keys))  # one object, no list
+        return cs.union_schema([many, one], mode="left_to_right")
 
-    def optional_text(model: type[BaseModel], name: str) -> cs.CoreSchema:
+    def optional_text(
+        model: type[BaseModel], name: str, keys: tuple[str, ...] | None = None
+    ) -> cs.CoreSchema:
         # a new field of another type needs its own strict schema here, or the fast path
         # would read it as text
         if model.model_fields[name].annotation != (str | None):
             raise TypeError(f"no strict schema for {model.__name__}.{name}")
-        return cs.nullable_schema(text())
+        return cs.nullable_schema(scalar(keys))
 
     date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
 
     def customer_field(name: str) -> cs.CoreSchema:
-        schema = optional_text(Customer, name)
+        keys = _REF_KEYS if name in _CUSTOMER_REFS else None
         test = (tests or {}).get(name)
         if test is None:
-            return cs.with_default_schema(schema, default=None)
+            return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
         limit = caps.chars if test.max_length is None else min(test.max_length, caps.chars)
         passing = cs.str_schema(strict=True, max_length=limit, pattern=test.pattern)
         # otherwise the field's own strict schema reads it, and notes the field as failing
         failing = cs.with_info_after_validator_function(
-            _failed(name), schema if test.present else text()
+            _failed(name), cs.nullable_schema(text()) if test.present else text()
         )
-        either = cs.union_schema([passing, failing], mode="left_to_right")
+        screened = cs.union_schema([passing, failing], mode="left_to_right")
+        # text is screened as it is; a number or a reference object once it is text
+        other = cs.union_schema(
+            [as_text] if keys is None else [ref(keys), as_text], mode="left_to_right"
+        )
+        either = cs.union_schema(
+            [screened, cs.chain_schema([other, screened])], mode="left_to_right"
+        )
         if test.present:  # None fails too; a missing value is None, so it is validated
             return cs.with_default_schema(either, default=None, validate_default=True)
         return cs.with_default_schema(cs.nullable_schema(either), default=None)
@@ -524,14 +592,20 @@ def _strict_schemas(
     customer = cs.model_schema(
         Customer,
         cs.model_fields_schema(
-            {name: cs.model_field(customer_field(name)) for name in Customer.model_fields},
+            {
+                name: cs.model_field(
+                    customer_field(name), validation_alias=_aliases(_CUSTOMER_KEYS, name)
+                )
+                for name in Customer.model_fields
+            },
             extra_behavior="forbid",
         ),
     )
     fields: dict[str, cs.CoreSchema] = {
-        "regions": texts(caps.items, 1),  # the general path drops empty items
-        "po_numbers": texts(caps.items, 1),
-        "pages": cs.nullable_schema(texts(caps.pages, 0)),
+        "exempt_reason": optional_text(ExemptionCertificate, "exempt_reason", _NAME_KEYS),
+        "regions": texts(caps.items, 1, _NAME_KEYS),
+        "po_numbers": texts(caps.items, 1, _PO_KEYS),
+        "pages": cs.nullable_schema(texts(caps.pages, 0, None)),
         "effective_date": cs.nullable_schema(date),
         "expiration_date": cs.nullable_schema(date),
         "effective_date_text": cs.nullable_schema(text()),
@@ -565,9 +639,10 @@ def _native_validator(
     schemas = _strict_schemas(caps, tests)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
-        alias = name.removesuffix("_text") if name.endswith("_date_text") else None
+        # a date's text is read from the date's own key
+        key = name.removesuffix("_text") if name.endswith("_date_text") else name
         field = cs.with_default_schema(schemas[name], default=info.default)
-        fields[name] = cs.model_field(field, validation_alias=alias)  # the text of the date
+        fields[name] = cs.model_field(field, validation_alias=_aliases(_CERTIFICATE_KEYS, key))
     schema = cs.model_schema(
         ExemptionCertificate, cs.model_fields_schema(fields, extra_behavior="forbid")
     )
@@ -580,20 +655,13 @@ def _native_validator(
         for model in models:
             type.__setattr__(model, "__pydantic_complete__", True)
     try:
-        validator.validate_python({"id": 1, "customers": [{"line1": "x"}]})
+        validator.validate_python({"notes": "a key no dialect has", "single_use": None})
     except ValidationError:
         return validator  # strict, as built
     return None  # pydantic used the models' own lenient validators: no fast path
 
 
 _NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
-
-#: The certificate's text fields (whole numbers in them are read as text).
-_TEXT_FIELDS = frozenset(
-    name
-    for name, info in ExemptionCertificate.model_fields.items()
-    if info.annotation == (str | None)
-)
 
 
 def screening_validator(
@@ -614,7 +682,7 @@ def screening_validator(
     return None if validator is None else validator.validate_python
 
 
-#: Validate clean native input in Rust only: ``validate_native(mapping)`` gives the same
+#: Validate clean input in Rust: ``validate_native(mapping)`` gives the same
 #: model as ``ExemptionCertificate.model_validate`` or raises ValidationError (take the general
 #: path then). None when this pydantic can't build it.
 validate_native: Callable[[Any], ExemptionCertificate] | None = (
