@@ -23,7 +23,14 @@ from typing import NoReturn, TextIO
 
 from certpreflight import __version__
 from certpreflight.findings import Severity
-from certpreflight.io import DEFAULT_MAX_LINE_BYTES, InputError, Record, read_records
+from certpreflight.io import (
+    DEFAULT_MAX_LINE_BYTES,
+    InputError,
+    Record,
+    Span,
+    read_pieces,
+    read_records,
+)
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
@@ -140,12 +147,14 @@ def _load_matrix(path: str | None) -> ExemptionMatrix | None:
 
 
 def _all_records(
-    files: Iterable[str], max_line_bytes: int, err: TextIO, failed: list[str]
-) -> Iterator[Record]:
-    """Every file's records; a file that can't be read is reported and skipped."""
+    files: Iterable[str], max_line_bytes: int, err: TextIO, failed: list[str], *, spans: bool
+) -> Iterator[Record | Span]:
+    """Every file's records (an NDJSON file's as spans, if asked); a file that can't be read
+    is reported and skipped."""
+    read = read_pieces if spans else read_records
     for name in files:
         try:
-            yield from read_records(name, max_line_bytes=max_line_bytes)
+            yield from read(name, max_line_bytes=max_line_bytes)
         except InputError as exc:
             err.write(f"certpreflight: {exc}\n")
             failed.append(name)
@@ -179,13 +188,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         writer = writer_for(args.format, stream, colour=options.colour, note=note)
         tally = Tally(keep=200 if args.format == "html" else 0)
         bar = progress_bar(err)
-        records = _all_records(args.files, args.max_line_bytes, err, failed)
+        # with workers, each reads its own NDJSON lines: the parent only says where they are
+        records = _all_records(args.files, args.max_line_bytes, err, failed, spans=jobs > 1)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
                 writer.write(chunk.text)
                 tally.merge(chunk.tally)
                 if bar is not None:
                     bar.update(chunk.records)
+        except InputError as exc:  # a worker found a file changed since it was first read
+            raise UsageError(str(exc)) from None
         finally:
             if bar is not None:
                 bar.close()

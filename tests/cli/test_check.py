@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -261,6 +262,24 @@ def test_jobs_2_output_equals_jobs_1(cli: Cli, tmp_path: Path) -> None:
         two = cli("check", str(path), "--format", fmt, "--jobs", "2")
         assert one == two
     assert cli("check", str(path), "--format", "csv", "--jobs", "0") == one
+
+
+def test_jobs_2_output_equals_jobs_1_over_mixed_files(cli: Cli, tmp_path: Path) -> None:
+    """Workers read NDJSON lines themselves: with CSV and JSON files around, a byte order
+    mark and oversized lines, --jobs 2 still prints exactly what --jobs 1 prints."""
+    path = tmp_path / "odd.ndjson"
+    long = ndjson_line(customers=[customer(name="N" * 3000)])
+    lines = [CLEAN_LINE, long, b"\n", b"{broken\n", ndjson_line(customers=[customer(zip="")])]
+    path.write_bytes(codecs.BOM_UTF8 + b"".join(lines * 700))
+    files = [str(EXAMPLES / "certificates.csv"), str(path), str(EXAMPLES / "certificates.json")]
+    options = ["--format", "json", "--max-line-bytes", "2000"]
+    one = cli("check", *files, *options, "--jobs", "1")
+    assert one == cli("check", *files, *options, "--jobs", "2")
+    found = results(one[1])
+    assert len(found) == 32 + 4 * 700 + 32  # the examples hold 32 certificates each
+    assert [f["code"] for f in found[33]["findings"]] == [4010]
+    assert found[33]["source"] == f"{path}:2"
+    assert found[-33]["source"] == f"{path}:{5 * 700}"
 
 
 def test_examples_give_the_same_findings_in_every_format(cli: Cli) -> None:

@@ -8,7 +8,9 @@ at all (a line over the size cap, a CSV row the csv module can't split). Nothing
 dropped: every record, readable or not, yields exactly one pair.
 
 NDJSON and CSV are streamed (memory stays flat however big the file); a ``.json``
-file is read whole, so use NDJSON for big batches.
+file is read whole, so use NDJSON for big batches. :func:`read_pieces` gives an
+NDJSON file as :class:`Span` s instead, runs of lines that another process reads
+(:func:`read_span`): so the CLI's workers read their own lines.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from certpreflight.io._common import (
 )
 from certpreflight.io.csvfile import CSV_COLUMNS, read_csv
 from certpreflight.io.jsonfile import read_json
-from certpreflight.io.ndjson import read_ndjson
+from certpreflight.io.ndjson import Span, ndjson_spans, read_ndjson, read_span
 
 __all__ = [
     "CSV_COLUMNS",
@@ -32,10 +34,14 @@ __all__ = [
     "SUFFIXES",
     "InputError",
     "Record",
+    "Span",
+    "ndjson_spans",
     "read_csv",
     "read_json",
     "read_ndjson",
+    "read_pieces",
     "read_records",
+    "read_span",
     "record_too_large",
 ]
 
@@ -61,3 +67,17 @@ def read_records(
     if kind == "json":
         return read_json(path)
     raise InputError(f"{path}: unknown file type; use .json, .ndjson, .jsonl or .csv")
+
+
+def read_pieces(
+    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+) -> Iterator[Record | Span]:
+    """:func:`read_records`, except that an NDJSON file comes as :class:`Span` s.
+
+    Read each span with :func:`read_span` (in any process) and the records come out
+    as :func:`read_records` gives them. Raises as :func:`read_records` does.
+    """
+    path = Path(path)
+    if SUFFIXES.get(path.suffix.lower()) == "ndjson":
+        return ndjson_spans(path, max_line_bytes=max_line_bytes)
+    return read_records(path, max_line_bytes=max_line_bytes)

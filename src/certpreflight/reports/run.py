@@ -1,7 +1,8 @@
 """Run a check over records: validate in chunks, in worker processes if asked, render, write.
 
-Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE``, and at
-most ``2 * jobs`` chunks are in flight. A worker returns its chunk already rendered
+Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE`` (or as
+spans of an NDJSON file, which the worker reads itself), and at most ``2 * jobs``
+chunks are in flight. A worker returns its chunk already rendered
 plus a :class:`Tally` (not Report objects), so the parent only writes; results come
 back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import itertools
 import multiprocessing
 import signal
 import tempfile
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from certpreflight.engine import Payload, active_rules, validate_many
 from certpreflight.findings import Finding, Report
-from certpreflight.io import Record
+from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
@@ -171,31 +171,62 @@ def _init_worker(options: CheckOptions) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
 
 
-def _work(records: list[Record]) -> Chunk:
+def _records(unit: list[Record] | Span) -> list[Record]:
+    if not isinstance(unit, Span):
+        return unit
+    try:
+        return list(read_span(unit))
+    except OSError as exc:  # the file went away or changed since it was cut into spans
+        raise InputError(f"can't read {unit.path}: {exc.strerror or exc}") from None
+
+
+def _work(unit: list[Record] | Span) -> Chunk:
     assert _worker_options is not None
-    return check_chunk(records, _worker_options)
+    return check_chunk(_records(unit), _worker_options)
 
 
-def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    it = iter(records)
-    while chunk := list(itertools.islice(it, size)):
+def _units(items: Iterable[Record | Span], size: int) -> Iterator[list[Record] | Span]:
+    """Records in chunks of ``size``; a span on its own (its lines are one chunk)."""
+    chunk: list[Record] = []
+    for item in items:
+        if isinstance(item, Span):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
         yield chunk
 
 
 def run_chunks(
-    records: Iterable[Record], options: CheckOptions, *, jobs: int = 1, chunk_size: int = CHUNK_SIZE
+    records: Iterable[Record | Span],
+    options: CheckOptions,
+    *,
+    jobs: int = 1,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Chunk]:
-    """Check records chunk by chunk and yield the chunks in input order."""
+    """Check records chunk by chunk and yield the chunks in input order.
+
+    A :class:`~certpreflight.io.Span` among the records stands for its lines, which
+    are read where the chunk is checked: in a worker, with ``jobs`` over 1. Raises
+    :class:`~certpreflight.io.InputError` when a span's file can't be read any more.
+    """
+    units = _units(records, chunk_size)
     if jobs <= 1:
-        for chunk in _chunks(records, chunk_size):
-            yield check_chunk(chunk, options)
+        for unit in units:
+            yield check_chunk(_records(unit), options)
         return
     # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
     # read the whole input ahead into memory.
     with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
         pending: deque[Any] = deque()
-        for chunk in _chunks(records, chunk_size):
-            pending.append(pool.apply_async(_work, (chunk,)))
+        for unit in units:
+            pending.append(pool.apply_async(_work, (unit,)))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().get()
         while pending:
