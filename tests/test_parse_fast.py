@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight.engine import _active, _parse, _read_screened
+from certpreflight.engine import _active, _parse, _read_screened, _read_screened_json
 from certpreflight.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.models import NATIVE_CAPS, Customer, validate_native
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
@@ -295,6 +295,7 @@ def test_fast_and_general_paths_agree(payload: dict[str, Any]) -> None:
         assert within(payload, DEFAULT_LIMITS)  # so no limit finding was skipped
         assert model == ExemptionCertificate.model_validate(payload)
     got = same_parse(payload)
+    same_read(payload)
     if model is not None:
         assert got[0] == model
     if not _has_nan(payload):
@@ -401,23 +402,79 @@ def test_dialect_spellings_give_the_fast_paths_model(native: dict[str, Any]) -> 
 # --- the screening reader: any dialect, in its native form ---------------------------------------
 
 
+def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) -> None:
+    assert model is not None
+    assert read == model
+    assert type(read) is ExemptionCertificate
+    assert all(type(c) is Customer for c in read.customers)
+    assert read.effective_date_text == model.effective_date_text
+    assert read.expiration_date_text == model.expiration_date_text
+
+
 def same_read(payload: Any) -> bool:
     """What the engine's screening reader accepts, in any dialect, reads to the general
-    path's model with no finding; returns whether it accepted."""
+    path's model with no finding; returns whether it accepted. The same for the payload
+    as JSON text, which the reader reads straight to the model."""
+    ruleset = _active((), (), "certcapture")
     original = copy.deepcopy(payload)
-    read = _read_screened(payload, _active((), (), "certcapture"), DEFAULT_LIMITS)
+    read = _read_screened(payload, ruleset, DEFAULT_LIMITS)
     assert payload == original or _has_nan(payload)  # the caller's input is never changed
+    try:
+        line = json.dumps(payload).encode()
+    except (TypeError, ValueError):  # not JSON-able (a key that is a tuple, ...)
+        line = None
+    if line is not None:
+        from_text = _read_screened_json(line, ruleset, DEFAULT_LIMITS)
+        if from_text is not None:
+            model, findings, _ = _parse(line, GENERAL)
+            assert findings == []
+            _same_model(from_text[0], model)
+            as_mapping = _read_screened(json.loads(line), ruleset, DEFAULT_LIMITS)
+            assert as_mapping is not None
+            assert from_text[1] == as_mapping[1]  # the same screens failed, the same checks
     if read is None:
         return False
     model, findings, _ = _parse(payload, GENERAL)
     assert findings == []
-    assert model is not None
-    assert read[0] == model
-    assert type(read[0]) is ExemptionCertificate
-    assert all(type(c) is Customer for c in read[0].customers)
-    assert read[0].effective_date_text == model.effective_date_text
-    assert read[0].expiration_date_text == model.expiration_date_text
+    _same_model(read[0], model)
     return True
+
+
+_CLEAN = json.dumps(cert())[1:-1]  # the clean certificate's members, as JSON text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id": "a", "id": "b", ' + _CLEAN.split(", ", 1)[1] + "}",  # a key twice: the last
+        '{"regions": ["WA"], ' + _CLEAN + "}",  # regions twice
+        '{"exposureZones": [{"name": "Oregon"}], ' + _CLEAN + "}",  # two spellings
+        "{" + _CLEAN + ', "exempt_percentage": NaN}',
+        "{" + _CLEAN + ', "exempt_percentage": 1e400}',
+        "{" + _CLEAN + ', "id": 123456789012345678901234567890}',
+        "{" + _CLEAN + "}" + " " * DEFAULT_LIMITS.max_payload_bytes,  # too large as text
+        "{" + _CLEAN + ', "id": "\ud800"}',  # a lone surrogate
+        "[{" + _CLEAN + "}]",
+        '"{' + _CLEAN.replace('"', '\\"') + '}"',  # JSON text in a JSON string
+        "{" + _CLEAN,  # cut short
+    ],
+)
+def test_json_text_the_reader_takes_reads_as_the_general_path(text: str) -> None:
+    """Odd JSON text is read straight to the general path's model, or refused."""
+    for payload in (text, text.encode("utf-8", "surrogatepass")):
+        read = _read_screened_json(payload, _active((), (), "certcapture"), DEFAULT_LIMITS)
+        if read is not None:
+            model, findings, _ = _parse(payload, GENERAL)
+            assert findings == []
+            _same_model(read[0], model)
+
+
+def test_json_text_twice_a_key_reads_the_last() -> None:
+    """Like the general path's JSON parser, the reader keeps a key's last value."""
+    text = '{"id": "a", "id": "b", ' + _CLEAN.split(", ", 1)[1] + "}"
+    read = _read_screened_json(text, _active((), (), "certcapture"), DEFAULT_LIMITS)
+    assert read is not None
+    assert read[0].id == "b"
 
 
 whole = st.integers(-(10**15), 10**15)

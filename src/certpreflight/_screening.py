@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from certpreflight.models import TextTest, screening_validator
+from certpreflight.models import ScreeningReader, TextTest, screening_validator
 from certpreflight.rules._base import Check, Rule, Screen
 
 if TYPE_CHECKING:
-    from certpreflight.models import ExemptionCertificate
+    pass
 
 __all__ = ["Combined", "FieldPlan", "combine", "plans", "python_regex", "screening_reader"]
 
@@ -160,15 +160,14 @@ def plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[FieldPlan, ...]:
     return tuple(found)
 
 
-def screening_reader(
-    field_plans: Sequence[FieldPlan],
-) -> Callable[..., ExemptionCertificate] | None:
+def screening_reader(field_plans: Sequence[FieldPlan]) -> ScreeningReader | None:
     """The strict native reader that also applies the screens of ``field_plans``.
 
-    ``read(mapping, context=failed)`` adds to the set ``failed`` the fields in which
-    some customer fails a screen (see :func:`~certpreflight.models.screening_validator`).
-    None when there is nothing to screen, when no text can pass some field, or when
-    pydantic can't build it: the engine then screens in Python only.
+    ``read.python(mapping, context=failed)`` (or ``read.json(text, ...)``) adds to
+    the set ``failed`` the fields in which some customer fails a screen (see
+    :func:`~certpreflight.models.screening_validator`). None when there is nothing
+    to screen, when no text can pass some field, or when pydantic can't build it:
+    the engine then screens in Python only.
     """
     if not field_plans or any(p.test is None for p in field_plans):
         return None

@@ -38,6 +38,7 @@ from certpreflight.models import (
     NATIVE_KEYS,
     Customer,
     ExemptionCertificate,
+    ScreeningReader,
     native_certificate,
     native_customer,
     native_form,
@@ -105,7 +106,7 @@ class _RuleSet:
     checks: tuple[tuple[Rule, Check], ...]
     plans: tuple[FieldPlan, ...]
     codes: frozenset[int]
-    read_screened: Callable[..., ExemptionCertificate] | None = None
+    read_screened: ScreeningReader | None = None
     #: The rules with declared ``inputs``: their findings are kept in the context's memo,
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
@@ -324,32 +325,58 @@ def _parse_mapping(
 # --- validation -----------------------------------------------------------------------------------
 
 
+def _screened(
+    cert: ExemptionCertificate, failing: set[str], ruleset: _RuleSet
+) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]]:
+    return cert, _with_screened(ruleset, failing) if failing else ruleset.checks
+
+
+def _read_screened_json(
+    text: str | bytes | bytearray, ruleset: _RuleSet, limits: Limits
+) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
+    """JSON text read straight to the certificate, in Rust with the screens applied, as
+    :func:`_read_screened` reads its mapping. None if it refuses (or can't try)."""
+    read = ruleset.read_screened
+    if read is None or not limits.native_fast:
+        return None
+    # the size load_json would measure, at least (a str's UTF-8 size: at most 4 bytes a char)
+    size = len(text) * 4 if isinstance(text, str) else len(text)
+    if size > limits.max_payload_bytes:
+        return None
+    failing: set[str] = set()
+    try:
+        return _screened(read.json(text, context=failing), failing, ruleset)
+    except ValidationError:
+        return None
+
+
 def _read_screened(
-    payload: Payload, ruleset: _RuleSet, limits: Limits
+    payload: Payload, ruleset: _RuleSet, limits: Limits, *, json_refused: bool = False
 ) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
     """A certificate mapping read in Rust with the screens applied: the certificate and the
-    checks to call. None for anything the strict validator refuses (it takes ``_parse``)."""
+    checks to call. None for anything the strict validator refuses (it takes ``_parse``).
+
+    ``json_refused``: the reader refused the mapping already, as JSON text.
+    """
     read = ruleset.read_screened
     if read is None or not limits.native_fast or type(payload) is not dict:
         return None  # native_fast: see _parse_mapping
-    failing: set[str] = set()
-    try:
-        cert = read(payload, context=failing)
-    except ValidationError:
-        if payload.keys() <= NATIVE_KEYS or not within(payload, limits):
-            return None
-        # Another dialect in a form the reader doesn't take as it is (a customer's
-        # companyId, a reference object with more keys, ...): its native form, once
-        # nothing in it is near a limit (as the general path would find), reads to the
-        # same model (see models.native_form).
-        failing = set()
+    if not json_refused:
+        failing: set[str] = set()
         try:
-            cert = read(native_form(payload), context=failing)
+            return _screened(read.python(payload, context=failing), failing, ruleset)
         except ValidationError:
-            return None
-    if not failing:
-        return cert, ruleset.checks
-    return cert, _with_screened(ruleset, failing)
+            pass
+    if payload.keys() <= NATIVE_KEYS or not within(payload, limits):
+        return None
+    # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
+    # reference object with more keys, ...): its native form, once nothing in it is near a
+    # limit (as the general path would find), reads to the same model (models.native_form).
+    failing = set()
+    try:
+        return _screened(read.python(native_form(payload), context=failing), failing, ruleset)
+    except ValidationError:
+        return None
 
 
 def _read(
@@ -359,12 +386,16 @@ def _read(
 ]:
     """The certificate (or None), the parse-stage findings of the rules that run, the raw
     id, the checks to call, and the locations of values that couldn't be read."""
+    json_refused = False
     if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
+        read = _read_screened_json(payload, ruleset, limits)
+        if read is not None:
+            return read[0], [], read[0].id, read[1], frozenset()
         data, failure = load_json(payload, limits)
         if failure is not None:
             return None, [failure] if failure.code in ruleset.codes else [], None, (), frozenset()
-        payload = data
-    read = _read_screened(payload, ruleset, limits)
+        payload, json_refused = data, True
+    read = _read_screened(payload, ruleset, limits, json_refused=json_refused)
     if read is not None:
         return read[0], [], read[0].id, read[1], frozenset()
     # A screening reader has tried every mapping validate_native would take (and refused it).

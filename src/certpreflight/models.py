@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
-from typing import Annotated, Any, TypeGuard
+from typing import Annotated, Any, NamedTuple, TypeGuard
 
 from dateutil import parser as _dateparser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -43,6 +43,7 @@ __all__ = [
     "Customer",
     "ExemptionCertificate",
     "NativeCaps",
+    "ScreeningReader",
     "TextTest",
     "native_certificate",
     "native_customer",
@@ -664,22 +665,33 @@ def _native_validator(
 _NATIVE_VALIDATOR = _native_validator(NATIVE_CAPS)
 
 
-def screening_validator(
-    tests: Mapping[str, TextTest],
-) -> Callable[..., ExemptionCertificate] | None:
+class ScreeningReader(NamedTuple):
+    """:func:`validate_native` with customer tests applied: see :func:`screening_validator`."""
+
+    #: ``python(mapping, context=failed)``
+    python: Callable[..., ExemptionCertificate]
+    #: ``json(text, context=failed)``: JSON text read straight to the model, which is the
+    #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
+    json: Callable[..., ExemptionCertificate]
+
+
+def screening_validator(tests: Mapping[str, TextTest]) -> ScreeningReader | None:
     """:func:`validate_native` that also applies ``tests`` to those customer fields.
 
-    Call it as ``read(mapping, context=failed)`` with an empty set: it reads exactly
-    what :func:`validate_native` reads, to the same model, and adds to ``failed`` the
-    name of each field in which some customer's value fails its test (a value that
-    fails is still read, by the field's strict schema; only then does Python run).
-    The engine applies its customer screens this way (``certpreflight._screening``).
-    None when this pydantic can't build it.
+    Call it as ``read.python(mapping, context=failed)`` (or ``read.json(text, ...)``)
+    with an empty set: it reads exactly what :func:`validate_native` reads, to the
+    same model, and adds to ``failed`` the name of each field in which some
+    customer's value fails its test (a value that fails is still read, by the
+    field's strict schema; only then does Python run). The engine applies its
+    customer screens this way (``certpreflight._screening``). None when this
+    pydantic can't build it.
     """
     if _NATIVE_VALIDATOR is None:
         return None
     validator = _native_validator(NATIVE_CAPS, tests)
-    return None if validator is None else validator.validate_python
+    if validator is None:
+        return None
+    return ScreeningReader(validator.validate_python, validator.validate_json)
 
 
 #: Validate clean input in Rust: ``validate_native(mapping)`` gives the same
