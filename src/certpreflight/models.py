@@ -482,14 +482,18 @@ def _failed(field: str) -> Callable[[Any, cs.ValidationInfo], Any]:
     return note
 
 
-def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]]:
-    """The input keys of ``field`` in every dialect (native first), as alias choices.
+def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | None:
+    """The input keys of ``field`` in every dialect (native first), as alias choices; None
+    when it has no other key (pydantic then looks up the field's name, a little faster).
 
     Given two of them, the strict validator finds the second one an extra key and
     refuses the input: the general path then decides which value wins.
     """
+    others = [key for key, native in keys.items() if native == field != key]
+    if not others:
+        return None
     choices: list[list[str | int]] = [[field]]
-    choices += ([key] for key, native in keys.items() if native == field != key)
+    choices += ([key] for key in others)
     return choices
 
 
@@ -498,14 +502,14 @@ def _single(value: Any) -> tuple[Any, ...]:
 
 
 def _strict_schemas(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
 ) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
     Each reads a field's value as every dialect writes it (text, a whole number as its
     text, a reference object's name) but only in the forms the general path reads to
-    the same value. ``tests`` are applied to those customer fields: see
-    :func:`screening_validator`.
+    the same value; without ``dialects``, text only. ``tests`` are applied to those
+    customer fields: see :func:`screening_validator`.
     """
 
     def text(min_length: int = 0, max_length: int = caps.chars) -> cs.CoreSchema:
@@ -535,6 +539,8 @@ def _strict_schemas(
 
     def scalar(keys: tuple[str, ...] | None = None) -> cs.CoreSchema:
         """Text, a whole number's text, or (given ``keys``) a reference object's text."""
+        if not dialects:
+            return text()
         choices = [text(), as_text] if keys is None else [text(), ref(keys), as_text]
         return cs.union_schema(list[Any](choices), mode="left_to_right")
 
@@ -542,6 +548,7 @@ def _strict_schemas(
         # a list exactly (no tuple, set or generator: those are rare and take the general
         # path, which must not find a generator already consumed), stored as a tuple; the
         # general path drops empty items, so they are refused here
+        keys = keys if dialects else None
         item = (
             text(min_length)
             if keys is None
@@ -577,13 +584,15 @@ def _strict_schemas(
             _failed(name), cs.nullable_schema(text()) if test.present else text()
         )
         screened = cs.union_schema([passing, failing], mode="left_to_right")
-        # text is screened as it is; a number or a reference object once it is text
-        other = cs.union_schema(
-            [as_text] if keys is None else [ref(keys), as_text], mode="left_to_right"
-        )
-        either = cs.union_schema(
-            [screened, cs.chain_schema([other, screened])], mode="left_to_right"
-        )
+        if not dialects:
+            either = screened
+        else:  # text is screened as it is; a number or a reference object once it is text
+            other = cs.union_schema(
+                [as_text] if keys is None else [ref(keys), as_text], mode="left_to_right"
+            )
+            either = cs.union_schema(
+                [screened, cs.chain_schema([other, screened])], mode="left_to_right"
+            )
         if test.present:  # None fails too; a missing value is None, so it is validated
             return cs.with_default_schema(either, default=None, validate_default=True)
         return cs.with_default_schema(cs.nullable_schema(either), default=None)
@@ -595,7 +604,8 @@ def _strict_schemas(
         cs.model_fields_schema(
             {
                 name: cs.model_field(
-                    customer_field(name), validation_alias=_aliases(_CUSTOMER_KEYS, name)
+                    customer_field(name),
+                    validation_alias=_aliases(_CUSTOMER_KEYS if dialects else {}, name),
                 )
                 for name in Customer.model_fields
             },
@@ -627,9 +637,12 @@ def _strict_schemas(
 
 
 def _native_validator(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
 ) -> SchemaValidator | None:
     """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
+
+    Without ``dialects`` it reads native keys and text as text only: it refuses more,
+    and costs a little less (no other key to look for, no number or object to try).
 
     Given a schema for a finished model class, pydantic-core reuses the class's own
     validator instead of building the schema (its "prebuilt" shortcut, keyed on the
@@ -637,13 +650,15 @@ def _native_validator(
     at import. Should a pydantic release reuse it anyway, the self-check below finds
     the lenient validator and the fast path is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps, tests)
+    schemas = _strict_schemas(caps, tests, dialects=dialects)
+    keys = _CERTIFICATE_KEYS if dialects else {}
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
         # a date's text is read from the date's own key
         key = name.removesuffix("_text") if name.endswith("_date_text") else name
         field = cs.with_default_schema(schemas[name], default=info.default)
-        fields[name] = cs.model_field(field, validation_alias=_aliases(_CERTIFICATE_KEYS, key))
+        alias = _aliases(keys, key) or (None if key == name else key)
+        fields[name] = cs.model_field(field, validation_alias=alias)
     schema = cs.model_schema(
         ExemptionCertificate, cs.model_fields_schema(fields, extra_behavior="forbid")
     )
@@ -670,6 +685,9 @@ class ScreeningReader(NamedTuple):
 
     #: ``python(mapping, context=failed)``
     python: Callable[..., ExemptionCertificate]
+    #: ``native(mapping, context=failed)``: the same for native keys and text as text only
+    #: (a little cheaper; it refuses whole numbers, reference objects and other dialects)
+    native: Callable[..., ExemptionCertificate]
     #: ``json(text, context=failed)``: JSON text read straight to the model, which is the
     #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
     json: Callable[..., ExemptionCertificate]
@@ -689,9 +707,12 @@ def screening_validator(tests: Mapping[str, TextTest]) -> ScreeningReader | None
     if _NATIVE_VALIDATOR is None:
         return None
     validator = _native_validator(NATIVE_CAPS, tests)
-    if validator is None:
+    native = _native_validator(NATIVE_CAPS, tests, dialects=False)
+    if validator is None or native is None:
         return None
-    return ScreeningReader(validator.validate_python, validator.validate_json)
+    return ScreeningReader(
+        validator.validate_python, native.validate_python, validator.validate_json
+    )
 
 
 #: Validate clean input in Rust: ``validate_native(mapping)`` gives the same
