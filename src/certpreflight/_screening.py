@@ -24,13 +24,10 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from certpreflight.models import ScreeningReader, TextTest, screening_validator
 from certpreflight.rules._base import Check, Rule, Screen
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Combined", "FieldPlan", "combine", "plans", "python_regex", "screening_reader"]
 

@@ -537,12 +537,17 @@ def _strict_schemas(
         )
         return cs.union_schema([usual, anyhow], mode="left_to_right")
 
+    def converted(keys: tuple[str, ...] | None) -> cs.CoreSchema:
+        """A whole number's text, or (given ``keys``) a reference object's text."""
+        if keys is None:
+            return as_text
+        return cs.union_schema([ref(keys), as_text], mode="left_to_right")
+
     def scalar(keys: tuple[str, ...] | None = None) -> cs.CoreSchema:
-        """Text, a whole number's text, or (given ``keys``) a reference object's text."""
+        """Text, or what :func:`converted` reads (text only without ``dialects``)."""
         if not dialects:
             return text()
-        choices = [text(), as_text] if keys is None else [text(), ref(keys), as_text]
-        return cs.union_schema(list[Any](choices), mode="left_to_right")
+        return cs.union_schema([text(), converted(keys)], mode="left_to_right")
 
     def texts(max_items: int, min_length: int, keys: tuple[str, ...] | None) -> cs.CoreSchema:
         # a list exactly (no tuple, set or generator: those are rare and take the general
@@ -587,11 +592,8 @@ def _strict_schemas(
         if not dialects:
             either = screened
         else:  # text is screened as it is; a number or a reference object once it is text
-            other = cs.union_schema(
-                [as_text] if keys is None else [ref(keys), as_text], mode="left_to_right"
-            )
             either = cs.union_schema(
-                [screened, cs.chain_schema([other, screened])], mode="left_to_right"
+                [screened, cs.chain_schema([converted(keys), screened])], mode="left_to_right"
             )
         if test.present:  # None fails too; a missing value is None, so it is validated
             return cs.with_default_schema(either, default=None, validate_default=True)
