@@ -1,9 +1,9 @@
 """The parse stage alone: ``python -m benchmarks.parse [--n N] [--repeat R]``.
 
 Measured in one run, so the ratios hold on a noisy machine: the plain pydantic
-model (the baseline), ``ExemptionCertificate.model_validate``, and the engine's
-``_parse`` (limits, dialects, fast paths) on native dicts, on the three-dialect
-mix, on the AvaTax and CertCapture dialects alone, and on NDJSON lines as bytes
+model (the baseline), ``ExemptionCertificate.model_validate``, and the reading
+stage (``certpreflight.reading.read``: limits, dialects, fast paths) on native dicts,
+on the three-dialect mix, on the AvaTax and CertCapture dialects alone, and on NDJSON lines as bytes
 (what the CLI passes to ``validate()``). Each figure is the best of ``--repeat``
 runs, in microseconds per certificate, with its ratio to the plain model.
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 from benchmarks.generate import certificates, native_certificates
 from benchmarks.run import PlainCertificate
-from certpreflight.engine import _parse
 from certpreflight.models import ExemptionCertificate
+from certpreflight.reading import read as _parse
 
 
 def _per_item(fn: Callable[[Any], Any], items: list[Any], repeat: int) -> float:
@@ -51,11 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("plain pydantic model, native", PlainCertificate.model_validate, native),
         ("ExemptionCertificate.model_validate, native", model, native),
         ("ExemptionCertificate.model_validate, mix", model, mixed),
-        ("engine _parse, native dicts", _parse, native),
-        ("engine _parse, 3-dialect mix", _parse, mixed),
-        ("engine _parse, AvaTax + CertCapture only", _parse, dialects),
-        ("engine _parse, JSON bytes, native", _parse, native_lines),
-        ("engine _parse, JSON bytes, mix", _parse, lines),
+        ("reading.read, native dicts", _parse, native),
+        ("reading.read, 3-dialect mix", _parse, mixed),
+        ("reading.read, AvaTax + CertCapture only", _parse, dialects),
+        ("reading.read, JSON bytes, native", _parse, native_lines),
+        ("reading.read, JSON bytes, mix", _parse, lines),
     ]
     _parse(native[0])  # imports and caches outside the timings
     results = [(name, _per_item(fn, items, args.repeat)) for name, fn, items in figures]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from certpreflight import ExemptionCertificate, validate, validate_many
-from certpreflight.limits import DEFAULT_LIMITS, MAX_FINDINGS_PER_RULE, limits_from, within
+from certpreflight.reading.limits import DEFAULT_LIMITS, MAX_FINDINGS_PER_RULE, limits_from, within
 from tests.conftest import (
     AVATAX_CERTIFICATE,
     CERTCAPTURE_CERTIFICATE,

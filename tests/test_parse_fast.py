@@ -1,7 +1,7 @@
 """The parse stage's fast paths give the same answers as the general path.
 
-``validate_native`` (a strict, Rust-only validator for clean native input) and the
-pass-through of native customers are shortcuts: for any input they accept, the
+The strict reader (a Rust-only validator for clean input: ``certpreflight.reading.strict``)
+and the pass-through of native customers are shortcuts: for any input they accept, the
 model, the findings and the id must be those of the general path (rename, coerce,
 limit walk, lenient validation). The general path is forced here by a ``Limits``
 whose fast path is switched off.
@@ -23,9 +23,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight.engine import _active, _parse, _read_screened, _read_screened_json
-from certpreflight.limits import DEFAULT_LIMITS, Limits, within
-from certpreflight.models import NATIVE_CAPS, Customer, validate_native
+from certpreflight.engine import _active, _RuleSet
+from certpreflight.models import Customer
+from certpreflight.reading import read
+from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
+from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
 from tests.test_fuzz import certificates as fuzz_certificates
 
@@ -34,9 +36,31 @@ object.__setattr__(GENERAL, "native_fast", False)  # the same limits, without th
 
 
 def fast(payload: Any) -> ExemptionCertificate:
-    """The fast validator (present on the pydantic this package supports)."""
-    assert validate_native is not None
-    return validate_native(payload)
+    """The strict reader without screens (present on the pydantic this package supports)."""
+    assert PLAIN is not None
+    return PLAIN.python(payload)
+
+
+def _parse(payload: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, ...]:
+    """The reading stage without screens: the model, the findings and the raw id."""
+    return tuple(read(payload, limits)[:3])
+
+
+def _read_screened(
+    payload: Any, ruleset: _RuleSet, limits: Limits
+) -> tuple[ExemptionCertificate, Any] | None:
+    """The strict reader alone, with the rule set's screens: the model and the checks to
+    call, or None when it refuses."""
+    got = ruleset.reader.strict(payload, limits)
+    return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
+
+
+def _read_screened_json(
+    text: Any, ruleset: _RuleSet, limits: Limits
+) -> tuple[ExemptionCertificate, Any] | None:
+    """:func:`_read_screened` of JSON text, read straight to the model."""
+    got = ruleset.reader.strict_json(text, limits)
+    return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
 
 
 def same_parse(payload: Any) -> tuple[ExemptionCertificate | None, list[Any], Any]:
@@ -69,7 +93,7 @@ def _has_nan(value: Any) -> bool:
 
 def test_the_fast_path_is_on_for_the_default_limits() -> None:
     """If a pydantic release stops it being built, this says so (the rest still works)."""
-    assert validate_native is not None
+    assert PLAIN is not None
     assert DEFAULT_LIMITS.native_fast
     assert not Limits(max_value_chars=NATIVE_CAPS.chars - 1).native_fast
     assert not Limits(max_depth=3).native_fast  # customer, then its reference objects

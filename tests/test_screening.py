@@ -18,14 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight import _screening as screening
-from certpreflight.engine import _active, _read_screened
-from certpreflight.limits import DEFAULT_LIMITS
-from certpreflight.models import TextTest, screening_validator, validate_native
-from certpreflight.rules._base import Screen
+from certpreflight.engine import _active
+from certpreflight.reading import screens as screening
+from certpreflight.reading.limits import DEFAULT_LIMITS
+from certpreflight.reading.strict import PLAIN, TextTest, strict_reader
+from certpreflight.rules import Screen
 from tests.conftest import CERTIFICATE, CUSTOMER, TODAY
+from tests.test_parse_fast import _read_screened
 
-pytestmark = pytest.mark.skipif(validate_native is None, reason="no strict native validator")
+pytestmark = pytest.mark.skipif(PLAIN is None, reason="no strict reader on this pydantic")
 
 _SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 #: Characters that only one of the regex engines, or only str.isspace(), counts as space.
@@ -62,7 +63,7 @@ def _passes(screens: list[Screen], value: str | None) -> bool:
 
 def _reads_failing(test: TextTest, field: str, customer: dict[str, Any]) -> bool | None:
     """Whether the screening validator notes ``field`` as failing; None if it refuses."""
-    read = screening_validator({field: test})
+    read = strict_reader({field: test})
     assert read is not None
     failed: set[str] = set()
     try:
@@ -96,7 +97,7 @@ def test_python_and_rust_screens_say_what_passes_says(group: list[Screen], value
     expected = _passes(group, value)
     if value is not None:
         assert (screening.python_regex(combined).fullmatch(value) is not None) == expected
-    test = screening._text_test(combined)
+    test = screening.text_test(combined)
     if test is None:  # no text passes: the engine has no screening reader then
         assert value is None or not expected
         return
@@ -111,7 +112,7 @@ def test_python_and_rust_screens_say_what_passes_says(group: list[Screen], value
 def test_a_missing_value_is_none() -> None:
     """A missing field fails a screen that needs a value, and passes one that doesn't."""
     for screen, fails in [(Screen("name", present=True), True), (Screen("name"), False)]:
-        test = screening._text_test(screening.combine([screen]))
+        test = screening.text_test(screening.combine([screen]))
         assert test is not None
         assert _reads_failing(test, "name", {}) is fails
 
@@ -137,12 +138,12 @@ def test_the_reader_notes_exactly_the_fields_python_would(
     failing = {
         p.field
         for c in cert.customers
-        for p in ruleset.plans
+        for p in ruleset.reader.screens
         if ((v := getattr(c, p.field)) is None and p.present)
         or (v is not None and p.match(v) is None)
     }
     expected = [*ruleset.checks] + [
-        rc for p in ruleset.plans if p.field in failing for rc in p.checks
+        rc for p in ruleset.reader.screens if p.field in failing for rc in ruleset.screened[p.field]
     ]
     if read is None:  # refused (lone surrogates, over a cap): the general path takes it
         assert value is not None
@@ -155,7 +156,7 @@ def test_clean_native_input_takes_the_screening_reader() -> None:
     """The usual certificate is read in Rust with its screens; validate() agrees with the
     general path on it and on a customer failing screens."""
     ruleset = _active((), (), "certcapture")
-    assert ruleset.read_screened is not None
+    assert ruleset.reader.rust_screens
     read = _read_screened(dict(CERTIFICATE), ruleset, DEFAULT_LIMITS)
     assert read is not None
     assert read[1] == ruleset.checks

@@ -13,41 +13,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
-from certpreflight import _screening as screening
-from certpreflight._screening import FieldPlan
+from certpreflight import reading
 from certpreflight.findings import Finding, Report
-from certpreflight.limits import (
-    DEFAULT_LIMITS,
-    Limits,
-    enforce,
-    load_json,
-    model_within,
-    within,
-)
-from certpreflight.limits import limits_from as _limits
-from certpreflight.models import (
-    LIST_FIELDS,
-    NATIVE_KEYS,
-    Customer,
-    ExemptionCertificate,
-    ScreeningReader,
-    native_certificate,
-    native_customer,
-    native_form,
-    validate_native,
-)
+from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.reading import Limits, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
-from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Check, Loc, path
+from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 
 __all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
 
@@ -96,17 +73,16 @@ def _check_known(keys: tuple[str, ...]) -> None:
 class _RuleSet:
     """The rules that run, resolved once per distinct (select, ignore, profile).
 
-    ``checks`` run for every certificate; the rules with a screen are in ``plans``,
-    grouped by the customer field they screen, and run only when a value fails it.
-    ``read_screened`` reads clean native input and applies the screens in Rust as
-    it does (see ``certpreflight._screening``).
+    ``checks`` run for every certificate. The rules with a screen run only when some
+    customer's value fails it: ``reader`` applies the screens as it reads and names the
+    failing fields, and ``screened`` holds the checks of each screened field.
     """
 
     rules: tuple[Rule, ...]
     checks: tuple[tuple[Rule, Check], ...]
-    plans: tuple[FieldPlan, ...]
+    screened: Mapping[str, tuple[tuple[Rule, Check], ...]]
     codes: frozenset[int]
-    read_screened: ScreeningReader | None = None
+    reader: Reader
     #: The rules with declared ``inputs``: their findings are kept in the context's memo,
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
@@ -116,6 +92,16 @@ class _RuleSet:
     #: values in which none of these rules found anything.
     learned: tuple[tuple[Rule, Check], ...] = ()
     learned_key: Callable[[Customer], Any] | None = None
+
+    def checks_for(self, failing: Set[str]) -> Sequence[tuple[Rule, Check]]:
+        """The unscreened checks and those screened on the ``failing`` fields."""
+        if not failing:
+            return self.checks
+        checks = list(self.checks)
+        for field, screened in self.screened.items():
+            if field in failing:
+                checks += screened
+        return checks
 
 
 @lru_cache(maxsize=256)
@@ -140,7 +126,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         for r, c in checks
         if r.screen is None and r.inputs is None and r.customer_inputs is None
     )
-    plans = screening.plans((r, c) for r, c in checks if r.screen is not None)
+    screened: dict[str, tuple[tuple[Rule, Check], ...]] = {}
+    for r, c in checks:
+        if r.screen is not None:
+            screened[r.screen.field] = (*screened.get(r.screen.field, ()), (r, c))
+    reader = Reader(compile_screens(r.screen for r in rules if r.screen is not None))
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
     getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
@@ -148,9 +138,9 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     return _RuleSet(
         rules,
         always,
-        plans,
+        MappingProxyType(screened),
         codes,
-        screening.screening_reader(plans),
+        reader,
         memoized,
         getter,
         learned,
@@ -165,261 +155,20 @@ def active_rules(
     return _active(_as_keys(select), _as_keys(ignore), profile).rules
 
 
-# --- parsing --------------------------------------------------------------------------------------
-
-_EXPECTED = {
-    "string_type": "text",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "model_type": "an object",
-    "dict_type": "an object",
-}
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, (str, bytes, bytearray)):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return type(value).__name__
-
-
-def _formatting(err: Mapping[str, Any]) -> Finding:
-    """One pydantic error -> one Formatting finding."""
-    loc = tuple(err["loc"])
-    field = path(loc) or "the certificate"
-    if "date" in str(loc[-1] if loc else ""):
-        expected = "a date such as 2026-01-15 (YYYY-MM-DD, or MM/DD/YYYY)"
-    else:
-        expected = _EXPECTED.get(err["type"], "a value of the right type")
-    detail = str(err["msg"])
-    detail = detail.removeprefix("Value error, ")
-    if len(detail) > 200:  # a bad date repeats its text: keep reports small
-        detail = detail[:200] + "..."
-    hit = Hit(
-        loc=loc,
-        params={"field": field, "detail": detail[:1].lower() + detail[1:], "expected": expected},
-        errors={field: detail},
-    )
-    return fmt.uninterpretable_value.finding(hit)
-
-
-def _drop(native: dict[str, Any], loc: tuple[Any, ...]) -> bool:
-    """Remove the value at ``loc`` from a native certificate mapping; False if impossible."""
-    if not loc:
-        return False
-    top = loc[0]
-    coerce = LIST_FIELDS.get(top)
-    if coerce is None or len(loc) == 1:
-        native.pop(top, None)
-        return True
-    items = list(coerce(native.get(top)) or ())
-    index = loc[1]
-    if not isinstance(index, int) or index >= len(items):
-        native.pop(top, None)
-        return True
-    if top == "customers" and len(loc) >= 3 and isinstance(items[index], Mapping):
-        customer = dict(native_customer(items[index]))  # may be the caller's own dict: copy
-        customer.pop(loc[2], None)
-        items[index] = customer
-    else:
-        items[index] = None
-    native[top] = [item for item in items if item is not None]
-    return True
-
-
-def _salvage(
-    data: Mapping[str, Any], error: ValidationError
-) -> tuple[ExemptionCertificate | None, list[Finding]]:
-    """Formatting findings for every error, and the certificate without the bad values."""
-    errors = error.errors(include_url=False)
-    findings = [_formatting(e) for e in errors]
-    native = native_certificate(data)
-    if not all(_drop(native, tuple(e["loc"])) for e in errors):
-        return None, findings
-    try:
-        return ExemptionCertificate.model_validate(native), findings
-    except ValidationError:
-        return None, findings
-
-
-def _parse(
-    payload: Payload, limits: Limits = DEFAULT_LIMITS
-) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    """The certificate (or None), parse-stage findings, and the raw id if any."""
-    if isinstance(payload, (str, bytes, bytearray)):
-        data, failure = load_json(payload, limits)
-        if failure is not None:
-            return None, [failure], None
-        payload = data
-    return _parse_value(payload, limits)
-
-
-def _parse_value(
-    payload: Any, limits: Limits, *, native_tried: bool = False
-) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    """``_parse`` of anything but JSON text (a str here is a JSON string: not an object).
-
-    ``native_tried``: the strict validator already refused a native mapping.
-    """
-    if type(payload) is dict:  # the usual payload: skip the type tests below
-        return _parse_mapping(payload, limits, native_tried=native_tried)
-    if isinstance(payload, ExemptionCertificate):
-        if model_within(payload, limits):
-            return payload, [], payload.id
-        payload = payload.model_dump()  # over a limit (built by hand): report it like a mapping
-    if isinstance(payload, Mapping):
-        return _parse_mapping(payload, limits)
-    if isinstance(payload, (list, str, int, float, bool)) or payload is None:
-        kind = _kind(payload)
-        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
-        return None, [fmt.not_an_object.finding(hit)], None
-    raise TypeError(
-        "validate() takes an ExemptionCertificate, a mapping, or JSON text/bytes, "
-        f"not {type(payload).__name__}"
-    )
-
-
-def _parse_mapping(
-    data: Mapping[str, Any], limits: Limits, *, native_tried: bool = False
-) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    fast = limits.native_fast and not native_tried
-    if fast and type(data) is dict:
-        # Clean input, the common case, is read in Rust only, and the strict validator
-        # also proves that nothing is near a limit (Limits.native_fast), so within() is not
-        # needed. What it refuses takes the general path, which says what is wrong.
-        assert validate_native is not None  # native_fast says so
-        try:
-            cert = validate_native(data)
-        except ValidationError:
-            pass
-        else:
-            return cert, [], cert.id
-    findings: list[Finding] = []
-    dropped: frozenset[Loc] = frozenset()
-    if not within(data, limits):
-        kept, findings, dropped = enforce(data, limits)
-        if kept is None:
-            return None, findings, None
-        data = kept
-    try:
-        cert = ExemptionCertificate.model_validate(data)
-        return cert, findings, cert.id
-    except ValidationError as exc:
-        salvaged, errors = _salvage(data, exc)
-        findings += [f for f in errors if f.loc not in dropped]  # said once, by the limit
-        raw_id = data.get("id")
-        return salvaged, findings, raw_id if isinstance(raw_id, (str, int)) else None
-
-
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _screened(
-    cert: ExemptionCertificate, failing: set[str], ruleset: _RuleSet
-) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]]:
-    return cert, _with_screened(ruleset, failing) if failing else ruleset.checks
-
-
-def _read_screened_json(
-    text: str | bytes | bytearray, ruleset: _RuleSet, limits: Limits
-) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
-    """JSON text read straight to the certificate, in Rust with the screens applied, as
-    :func:`_read_screened` reads its mapping. None if it refuses (or can't try)."""
-    read = ruleset.read_screened
-    if read is None or not limits.native_fast:
-        return None
-    # the size load_json would measure, at least (a str's UTF-8 size: at most 4 bytes a char)
-    size = len(text) * 4 if isinstance(text, str) else len(text)
-    if size > limits.max_payload_bytes:
-        return None
-    failing: set[str] = set()
-    try:
-        return _screened(read.json(text, context=failing), failing, ruleset)
-    except ValidationError:
-        return None
-
-
-def _read_screened(
-    payload: Payload, ruleset: _RuleSet, limits: Limits, *, json_refused: bool = False
-) -> tuple[ExemptionCertificate, Sequence[tuple[Rule, Check]]] | None:
-    """A certificate mapping read in Rust with the screens applied: the certificate and the
-    checks to call. None for anything the strict validator refuses (it takes ``_parse``).
-
-    ``json_refused``: the reader refused the mapping already, as JSON text.
-    """
-    read = ruleset.read_screened
-    if read is None or not limits.native_fast or type(payload) is not dict:
-        return None  # native_fast: see _parse_mapping
-    native = payload.keys() <= NATIVE_KEYS
-    if not json_refused:
-        # native keys, the usual mapping: the cheaper native reader first
-        for reader in (read.native, read.python) if native else (read.python,):
-            failing: set[str] = set()
-            try:
-                return _screened(reader(payload, context=failing), failing, ruleset)
-            except ValidationError:
-                pass
-    if native or not within(payload, limits):
-        return None
-    # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
-    # reference object with more keys, ...): its native form, once nothing in it is near a
-    # limit (as the general path would find), reads to the same model (models.native_form).
-    failing = set()
-    try:
-        return _screened(read.python(native_form(payload), context=failing), failing, ruleset)
-    except ValidationError:
-        return None
-
-
-def _read(
-    payload: Payload, ruleset: _RuleSet, limits: Limits
-) -> tuple[
-    ExemptionCertificate | None, list[Finding], Any, Sequence[tuple[Rule, Check]], frozenset[Loc]
-]:
-    """The certificate (or None), the parse-stage findings of the rules that run, the raw
-    id, the checks to call, and the locations of values that couldn't be read."""
-    json_refused = False
-    if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
-        read = _read_screened_json(payload, ruleset, limits)
-        if read is not None:
-            return read[0], [], read[0].id, read[1], frozenset()
-        data, failure = load_json(payload, limits)
-        if failure is not None:
-            return None, [failure] if failure.code in ruleset.codes else [], None, (), frozenset()
-        payload, json_refused = data, True
-    read = _read_screened(payload, ruleset, limits, json_refused=json_refused)
-    if read is not None:
-        return read[0], [], read[0].id, read[1], frozenset()
-    # A screening reader has tried every mapping validate_native would take (and refused it).
-    tried = ruleset.read_screened is not None
-    cert, findings, raw_id = _parse_value(payload, limits, native_tried=tried)
-    unreadable: frozenset[Loc] = frozenset()
-    if findings:
-        unreadable = frozenset(f.loc for f in findings if f.loc)
-        findings = [f for f in findings if f.code in ruleset.codes]
-    checks = _checks(cert, ruleset) if cert is not None else ()
-    return cert, findings, raw_id, checks, unreadable
-
-
 def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
-    cert, findings, raw_id, checks, unreadable = _read(payload, ruleset, limits)
+    cert, findings, raw_id, failing, unreadable = ruleset.reader.read(payload, limits)
+    if findings:  # what couldn't be read, said by the Formatting rules that run
+        codes = ruleset.codes
+        findings = [f for f in findings if f.code in codes]
     if cert is not None:
         if ruleset.memoized:
             for finding in _memoized(cert, ruleset, ctx):
                 if not unreadable or finding.loc not in unreadable:
                     findings.append(finding)
-        for rule, check in checks:
+        for rule, check in ruleset.checks_for(failing):
             hits = check(cert, ctx)
             if hits:  # rarely: checks return () when they find nothing
                 _add(findings, rule, hits, unreadable)
@@ -429,30 +178,6 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
     if len(findings) > 1:
         findings.sort(key=_by_code)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
-
-
-def _checks(cert: ExemptionCertificate, ruleset: _RuleSet) -> Sequence[tuple[Rule, Check]]:
-    """The checks to call: all unscreened ones, and the screened ones some customer fails."""
-    failing: set[str] | None = None
-    for customer in cert.customers:  # none: a screened rule looks at customers only
-        values = customer.__dict__  # a model's field values live in its __dict__
-        for field, present, match, _, _ in ruleset.plans:
-            value = values[field]
-            if (match(value) is None) if value is not None else present:
-                if failing is None:
-                    failing = {field}
-                else:
-                    failing.add(field)
-    return _with_screened(ruleset, failing) if failing else ruleset.checks
-
-
-def _with_screened(ruleset: _RuleSet, failing: set[str]) -> list[tuple[Rule, Check]]:
-    """The unscreened checks and those screened on the ``failing`` fields."""
-    checks = list(ruleset.checks)
-    for plan in ruleset.plans:
-        if plan.field in failing:
-            checks += plan.checks
-    return checks
 
 
 #: Entries a context's memo (and each set of clean customer values in it) holds before it
@@ -587,7 +312,7 @@ def _setup(
         ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
     else:
         ctx = _context(today, matrix, profile)
-    return ruleset, ctx, _limits(ctx.options)
+    return ruleset, ctx, reading.limits_from(ctx.options)
 
 
 def validate(

@@ -12,9 +12,21 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from certpreflight.rules import address, attachment, formatting, identity, input, situs, status
-from certpreflight.rules._base import ALL_PROFILES, Context, Hit, Rule
+from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, Screen, path
 
-__all__ = ["ALL_PROFILES", "CATALOGUE", "RESERVED_CODES", "Context", "Hit", "Rule", "get_rule"]
+__all__ = [
+    "ALL_PROFILES",
+    "CATALOGUE",
+    "RESERVED_CODES",
+    "Check",
+    "Context",
+    "Hit",
+    "Loc",
+    "Rule",
+    "Screen",
+    "get_rule",
+    "path",
+]
 
 #: Codes used by findings made outside the catalogue (AvaTax replies turned into
 #: findings by :mod:`certpreflight.avatax`); no rule may take them.

@@ -1,35 +1,42 @@
 """Customer screens, compiled: one Python regex per field, and the same test in Rust.
 
-A rule's :class:`~certpreflight.rules.Screen` is a cheap, sufficient test that
-the rule finds nothing in a customer's field. The engine combines the screens
-of the running rules per field (:func:`plans`) and applies them in one of two
-equivalent ways:
+A rule's :class:`~certpreflight.rules.Screen` is a cheap, sufficient test that the rule
+finds nothing in a customer's field. The reader combines the screens of the running
+rules per field (:func:`compile_screens`) and applies them in one of two equivalent ways:
 
-* in Python, one regex fullmatch per customer value (:class:`FieldPlan`), for
-  certificates read by the general path or handed over as models;
-* in Rust, while pydantic reads clean native input (:func:`screening_reader`):
-  each screened field gets a strict string schema with the same length limit and
-  a regex that the ``regex`` crate runs; the reader names the fields in which
-  some customer fails, so only their rules run, and no Python screens at all.
+* in Rust, while the strict reader reads clean input (:mod:`certpreflight.reading.strict`):
+  each screened field gets a strict string schema with the same length limit and a regex
+  that the ``regex`` crate runs, and the reader names the fields in which some customer
+  fails, so only their rules run, with no Python screening at all;
+* in Python, one regex fullmatch per customer value (:attr:`FieldScreen.match`), for
+  certificates read by the general path or handed over as models.
 
-Both are built from the same summary of a field's screens (:class:`Combined`)
-and written with explicit character classes (``\\UXXXXXXXX`` escapes, which both
-engines read alike) rather than ``\\s`` or ``.``, whose meanings differ between the
-engines. ``tests/test_screening.py`` compares both with :meth:`Screen.passes`.
+Both are built from the same summary of a field's screens (:class:`Combined`) and
+written with explicit character classes (``\\UXXXXXXXX`` escapes, which both engines
+read alike) rather than ``\\s`` or ``.``, whose meanings differ between the engines.
+``tests/test_screening.py`` compares both with :meth:`Screen.passes`.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import NamedTuple
 
-from certpreflight.models import ScreeningReader, TextTest, screening_validator
-from certpreflight.rules._base import Check, Rule, Screen
+from certpreflight.reading.strict import TextTest
+from certpreflight.rules import Screen
 
-__all__ = ["Combined", "FieldPlan", "combine", "plans", "python_regex", "screening_reader"]
+__all__ = [
+    "Combined",
+    "FieldScreen",
+    "combine",
+    "compile_screens",
+    "python_regex",
+    "text_test",
+    "text_tests",
+]
 
 
 class Combined(NamedTuple):
@@ -115,7 +122,7 @@ def python_regex(combined: Combined) -> re.Pattern[str]:
     return re.compile("(?!)" if body is None else body)
 
 
-def _text_test(combined: Combined) -> TextTest | None:
+def text_test(combined: Combined) -> TextTest | None:
     """The same test for the screening validator, or None if no text can pass."""
     body = _body(combined, counted=False)
     if body is None:
@@ -125,11 +132,11 @@ def _text_test(combined: Combined) -> TextTest | None:
     return TextTest(present=combined.present, max_length=combined.limit, pattern=pattern)
 
 
-class FieldPlan(NamedTuple):
-    """The screens of the running rules on one customer field, combined, and those rules.
+class FieldScreen(NamedTuple):
+    """The screens of the running rules on one customer field, combined.
 
-    A value passes when it passes every one of the screens; when some customer's
-    value fails, every rule screened on the field runs.
+    A value passes when it passes every one of the screens; when some customer's value
+    fails, every rule screened on the field runs.
     """
 
     field: str
@@ -137,35 +144,30 @@ class FieldPlan(NamedTuple):
     present: bool
     #: The fullmatch of a regex that text passes exactly when it passes every screen.
     match: Callable[[str], re.Match[str] | None]
-    checks: tuple[tuple[Rule, Check], ...]
     #: The same test, to apply in Rust while reading (None: no text passes).
     test: TextTest | None
 
 
-def plans(checks: Iterable[tuple[Rule, Check]]) -> tuple[FieldPlan, ...]:
-    """The screened ``checks`` grouped by the field they screen, with the compiled tests."""
-    by_field: dict[str, list[tuple[Rule, Check]]] = {}
-    for rule, check in checks:
-        assert rule.screen is not None
-        by_field.setdefault(rule.screen.field, []).append((rule, check))
+def compile_screens(screens: Iterable[Screen]) -> tuple[FieldScreen, ...]:
+    """``screens`` grouped by the field they screen, combined and compiled, in first-seen
+    order of the fields."""
+    by_field: dict[str, list[Screen]] = {}
+    for screen in screens:
+        by_field.setdefault(screen.field, []).append(screen)
     found = []
     for field, group in by_field.items():
-        combined = combine([r.screen for r, _ in group if r.screen is not None])
-        match = python_regex(combined).fullmatch
-        test = _text_test(combined)
-        found.append(FieldPlan(field, combined.present, match, tuple(group), test))
+        combined = combine(group)
+        found.append(
+            FieldScreen(
+                field, combined.present, python_regex(combined).fullmatch, text_test(combined)
+            )
+        )
     return tuple(found)
 
 
-def screening_reader(field_plans: Sequence[FieldPlan]) -> ScreeningReader | None:
-    """The strict native reader that also applies the screens of ``field_plans``.
-
-    ``read.python(mapping, context=failed)`` (or ``read.json(text, ...)``) adds to
-    the set ``failed`` the fields in which some customer fails a screen (see
-    :func:`~certpreflight.models.screening_validator`). None when there is nothing
-    to screen, when no text can pass some field, or when pydantic can't build it:
-    the engine then screens in Python only.
-    """
-    if not field_plans or any(p.test is None for p in field_plans):
+def text_tests(screens: Sequence[FieldScreen]) -> Mapping[str, TextTest] | None:
+    """The tests the strict reader applies for ``screens``; None when some field has none
+    (no text can pass it): the reader then screens in Python only."""
+    if any(s.test is None for s in screens):
         return None
-    return screening_validator({p.field: p.test for p in field_plans if p.test is not None})
+    return {s.field: s.test for s in screens if s.test is not None}

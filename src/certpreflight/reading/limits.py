@@ -1,4 +1,4 @@
-"""Limits on hostile input, checked while a payload is parsed (Formatting rules 4004-4008).
+"""Limits on hostile input, checked while a payload is read (Formatting rules 4004-4008).
 
 A payload may come from anyone, so nothing in it is trusted to be small, shallow or
 finite. Before the model sees a mapping, :func:`within` walks it once, iteratively
@@ -32,27 +32,23 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS, NATIVE_KEYS
 from certpreflight.findings import Finding
-from certpreflight.models import (
-    _CERTIFICATE_KEYS,  # the dialect key maps: a limit's loc uses native names like 4003's
-    _CUSTOMER_KEYS,
-    NATIVE_CAPS,
-    NATIVE_KEYS,
-    Customer,
-    ExemptionCertificate,
-    NativeCaps,
-    validate_native,
-)
+from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.reading.strict import NATIVE_CAPS, PLAIN, NativeCaps
+from certpreflight.rules import Hit, Loc, Rule, path
 from certpreflight.rules import formatting as fmt
-from certpreflight.rules._base import Hit, Loc, Rule, path
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FILE_KEYS",
+    "MAX_FINDINGS_PER_RULE",
     "Limits",
     "enforce",
     "limits_from",
     "load_json",
     "model_within",
+    "native_loc",
     "within",
 ]
 
@@ -77,8 +73,8 @@ class Limits:
     max_number_digits: int = fmt.MAX_NUMBER_DIGITS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
-    #: True when input :func:`~certpreflight.models.validate_native` accepts is surely within
-    #: these limits, so that :func:`within` need not walk it.
+    #: True when input the strict reader (:mod:`certpreflight.reading.strict`) accepts is
+    #: surely within these limits, so that :func:`within` need not walk it.
     native_fast: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,7 +83,7 @@ class Limits:
 
 
 def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
-    """True when everything ``validate_native`` accepts is surely within ``limits``.
+    """True when everything the strict reader accepts is surely within ``limits``.
 
     That is, :func:`within` would say True for it. The strict validator takes only
     dicts, lists, text, finite numbers, booleans and None, nested four levels deep
@@ -98,7 +94,7 @@ def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
     length and each container's length) is at most ``size`` below, where a value
     is a text or a reference object.
     """
-    if validate_native is None:
+    if PLAIN is None:
         return False
     value = max(caps.chars, 1 + 4 * caps.ref_chars)
     lists = 2 * caps.items  # regions, po_numbers: items of text or reference objects
@@ -422,7 +418,7 @@ def native_loc(raw: tuple[Any, ...]) -> Loc:
     """
     if not raw:
         return ()
-    top = _CERTIFICATE_KEYS.get(raw[0]) if isinstance(raw[0], str) else None
+    top = CERTIFICATE_KEYS.get(raw[0]) if isinstance(raw[0], str) else None
     if top is None:
         return tuple(_key(key) for key in raw)
     rest = raw[1:]
@@ -432,7 +428,7 @@ def native_loc(raw: tuple[Any, ...]) -> Loc:
             index, rest = rest[0], rest[1:]
         if not rest:
             return (top, index) if raw[1:] else (top,)
-        key = _CUSTOMER_KEYS.get(rest[0]) if isinstance(rest[0], str) else None
+        key = CUSTOMER_KEYS.get(rest[0]) if isinstance(rest[0], str) else None
         if key is None:
             return (top, index, *(_key(part) for part in rest))
         return (top, index, key)

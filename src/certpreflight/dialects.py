@@ -1,0 +1,394 @@
+"""The three input dialects as data: one key table per dialect, and how values are written.
+
+certpreflight reads a record as integrators send it, in any of these spellings,
+without a dialect flag (sources: ``docs/sources.md``, anchors ``avatax-models``,
+``certcapture-api``, ``ecms-record`` and ``avacert-soap``):
+
+* :data:`NATIVE`: certpreflight's own snake_case names, the models' field names;
+* :data:`AVATAX`: AvaTax REST v2 ``CertificateModel`` / ``CustomerModel`` (``signedDate``,
+  ``exemptionReason: {"name": "RESALE"}``, ``customers[].customerCode``, ``line1`` ...);
+* :data:`CERTCAPTURE`: CertCapture v2 (``signed_date``, ``expected_tax_code``,
+  ``exposure_zones``, ``customers[].zip``, ``state: {"initials": "WA"}`` ...);
+* :data:`OTHER`: spellings seen in ECMS / AvaCert SOAP exports and integrators' code.
+
+**To add a key**, add one line to its dialect's table below: ``"inputKey": "native_field"``
+under the record kind it belongs to. Both readers are derived from these tables: the lenient
+models rename through :data:`CERTIFICATE_KEYS` / :data:`CUSTOMER_KEYS`
+(:func:`native_certificate`), and the strict Rust reader accepts each field under every one
+of its keys (:mod:`certpreflight.reading.strict`). A test keeps the tables consistent
+(every native field is a model field, no input key means two fields).
+
+Reference objects (``{"name": "Washington"}``) are read by the keys in
+:data:`REFERENCES`, in order; dates by :func:`parse_date`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeGuard
+
+from dateutil import parser as _dateparser
+
+__all__ = [
+    "AVATAX",
+    "CERTCAPTURE",
+    "CERTIFICATE_KEYS",
+    "CUSTOMER_KEYS",
+    "DIALECTS",
+    "LIST_FIELDS",
+    "NATIVE",
+    "NATIVE_CUSTOMER_KEYS",
+    "NATIVE_KEYS",
+    "OTHER",
+    "REFERENCES",
+    "Dialect",
+    "first_text",
+    "is_mapping",
+    "native_certificate",
+    "native_customer",
+    "native_form",
+    "parse_date",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """One dialect's keys, per record kind: input key -> native field name."""
+
+    name: str
+    #: Where the keys are documented: an anchor of ``docs/sources.md``.
+    source: str
+    certificate: Mapping[str, str]
+    customer: Mapping[str, str] = field(default_factory=dict)
+
+
+# --- the tables -----------------------------------------------------------------------------------
+
+NATIVE = Dialect(
+    "native",
+    "docs/sources.md#certificate-rules",
+    certificate={
+        "id": "id",
+        "exempt_reason": "exempt_reason",
+        "exempt_reason_id": "exempt_reason_id",  # so a model's own dump reads back the same
+        "exempt_reason_description": "exempt_reason_description",
+        "regions": "regions",
+        "effective_date": "effective_date",
+        "expiration_date": "expiration_date",
+        "single_use": "single_use",
+        "po_numbers": "po_numbers",
+        "tax_id": "tax_id",
+        "tax_id_type": "tax_id_type",
+        "business_type": "business_type",
+        "exempt_percentage": "exempt_percentage",
+        "filename": "filename",
+        "pdf": "pdf",
+        "pages": "pages",
+        "valid": "valid",
+        "customers": "customers",
+    },
+    customer={
+        "customer_number": "customer_number",
+        "name": "name",
+        "address_line1": "address_line1",
+        "address_line2": "address_line2",
+        "address_line3": "address_line3",
+        "city": "city",
+        "region": "region",
+        "postal_code": "postal_code",
+        "country": "country",
+    },
+)
+
+AVATAX = Dialect(
+    "AvaTax REST v2",
+    "docs/sources.md#avatax-models",
+    certificate={  # CertificateModel
+        "signedDate": "effective_date",
+        "expirationDate": "expiration_date",
+        "exemptionReason": "exempt_reason",
+        "exposureZone": "regions",
+        "exposureZones": "regions",
+        "isSingleCertificate": "single_use",
+        "poNumbers": "po_numbers",
+        "exemptionNumber": "tax_id",
+        "taxNumberType": "tax_id_type",
+        "businessNumberType": "business_type",
+        "exemptPercentage": "exempt_percentage",
+    },
+    customer={  # CustomerModel; name, city, region and country are spelled as in native
+        "customerCode": "customer_number",
+        "line1": "address_line1",
+        "line2": "address_line2",
+        "line3": "address_line3",
+        "postalCode": "postal_code",
+    },
+)
+
+CERTCAPTURE = Dialect(
+    "CertCapture v2",
+    "docs/sources.md#certcapture-api",
+    certificate={
+        "signed_date": "effective_date",
+        "expected_tax_code": "exempt_reason",
+        "exposure_zone": "regions",
+        "exposure_zones": "regions",
+        "is_single": "single_use",
+        "tax_number": "tax_id",
+        "tax_number_type": "tax_id_type",
+        "business_number_type": "business_type",
+        "exmpt_percent": "exempt_percentage",
+    },
+    customer={
+        "zip": "postal_code",
+        "state": "region",
+    },
+)
+
+OTHER = Dialect(
+    "ECMS / SOAP exports and integrators' spellings",
+    "docs/sources.md#avacert-soap",
+    certificate={
+        "certificate_id": "id",
+        "certificateId": "id",
+        "exemption_reason": "exempt_reason",
+        "exemption_number": "tax_id",
+        "exemptReasonDescription": "exempt_reason_description",
+        "exempt_reason_other_description": "exempt_reason_description",
+    },
+    customer={
+        "customer_code": "customer_number",
+        "CustomerCode": "customer_number",
+        "customerName": "name",
+        "customer_name": "name",
+        "address1": "address_line1",
+        "address2": "address_line2",
+        "address3": "address_line3",
+        "zip_code": "postal_code",
+    },
+)
+
+#: Every dialect, native first (the strict reader tries a field's keys in this order).
+DIALECTS: tuple[Dialect, ...] = (NATIVE, AVATAX, CERTCAPTURE, OTHER)
+
+#: Keys inside reference objects, in the order their text is picked, by native field.
+#: ``{"initials": "WA", "name": "Washington"}`` is "WA" as a customer's region and
+#: "Washington" as an exposure zone: AvaTax matches exposure zones by name.
+REFERENCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "exempt_reason": ("name", "code", "initials"),
+        "regions": ("name", "code", "initials"),
+        "po_numbers": ("poNumber", "po_number", "number", "value"),
+        # customer fields
+        "region": ("initials", "code", "name"),
+        "country": ("initials", "code", "name"),
+    }
+)
+
+
+def _merged(kind: str) -> Mapping[str, str]:
+    merged: dict[str, str] = {}
+    for dialect in DIALECTS:
+        for key, native in getattr(dialect, kind).items():
+            if merged.setdefault(key, native) != native:
+                raise ValueError(f"{dialect.name}: {key!r} means {merged[key]!r} elsewhere")
+    return MappingProxyType(merged)
+
+
+#: Input key -> native field, over every dialect.
+CERTIFICATE_KEYS: Mapping[str, str] = _merged("certificate")
+CUSTOMER_KEYS: Mapping[str, str] = _merged("customer")
+#: The native keys (the models' field names, but for the date texts, which have no key).
+NATIVE_KEYS = frozenset(NATIVE.certificate)
+NATIVE_CUSTOMER_KEYS = frozenset(NATIVE.customer)
+
+#: Certificate date fields whose text as given is kept (as ``<field>_text``) for rule 5105.
+DATE_FIELDS = ("effective_date", "expiration_date")
+#: Customer fields whose reference objects are unwrapped (``"state": {"initials": "WA"}``).
+CUSTOMER_REFERENCES = ("region", "country")
+
+
+# --- reading values as the dialects write them ----------------------------------------------------
+
+
+def is_mapping(value: Any) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, without the ABC machinery for dicts and text.
+
+    Most values checked are dicts or text, and an ABC instance check costs several
+    times a type comparison; this runs for every reference and list item.
+    """
+    kind = type(value)
+    return kind is dict or (kind is not str and isinstance(value, Mapping))
+
+
+def first_text(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first value of ``keys`` in a reference object that is neither None nor empty."""
+    for key in keys:
+        value = obj.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
+    """``{"name": "Washington"}`` -> ``"Washington"``; anything else unchanged."""
+    if is_mapping(value):
+        return first_text(value, keys)
+    return value
+
+
+def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Rename dialect keys to native ones; a non-empty value wins over an empty duplicate."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        native = keys.get(key) if isinstance(key, str) else None
+        if native is None:
+            continue
+        if native in out and value in (None, "", [], {}):
+            continue
+        out[native] = value
+    return out
+
+
+def parse_date(value: Any) -> Any:
+    """Read a date from ISO text, an ISO datetime, US ``mm/dd/yyyy`` or any dateutil format.
+
+    Empty text is None. Text that is not a date raises ``ValueError`` (which
+    pydantic reports, and ``validate()`` turns into a Formatting finding).
+    Ambiguous numeric dates are read month first, as the AvaTax import templates
+    expect (``docs/sources.md#import-templates``: "mm/dd/yyyy").
+    """
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    if not isinstance(value, str):
+        return value  # let pydantic say what is wrong with it
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) >= 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    try:
+        return _dateparser.parse(text, dayfirst=False, yearfirst=False).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"{value!r} is not a date") from None
+
+
+def _to_bool(value: Any) -> Any:
+    if value is None or value == "":
+        return False
+    return value
+
+
+def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
+    """Coerce a reference list: None -> [], "WA, OR" -> ["WA", "OR"], [{"name": ..}] -> [..]."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    if is_mapping(value):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple(_unwrap(v, keys) for v in value if v is not None and v != "")
+    return value
+
+
+def _regions(value: Any) -> Any:
+    return _to_str_list(value, REFERENCES["regions"])
+
+
+def _po_numbers(value: Any) -> Any:
+    return _to_str_list(value, REFERENCES["po_numbers"])
+
+
+def _customers(value: Any) -> Any:
+    if value is None:
+        return ()
+    if is_mapping(value):
+        return (value,)
+    return value
+
+
+#: The list-valued certificate fields and the coercion each applies before validation.
+LIST_FIELDS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+    {"regions": _regions, "po_numbers": _po_numbers, "customers": _customers}
+)
+
+# Every coercion the certificate's fields need, done in the one model-level validator: a
+# Python call made by pydantic costs about as much as validating a field in Rust, so one
+# call per certificate instead of one per field (customers are normalised by Customer).
+_COERCE: Mapping[str, Callable[[Any], Any]] = {**LIST_FIELDS, "single_use": _to_bool}
+
+
+def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A customer mapping in any dialect, with native keys and reference objects unwrapped.
+
+    A dict that already has only native keys and no reference object is returned
+    as it is (pydantic only reads it): this runs once per customer, so the common
+    case costs a subset check instead of a copy.
+    """
+    if (
+        type(data) is dict
+        and data.keys() <= NATIVE_CUSTOMER_KEYS
+        and type(data.get("region")) is not dict
+        and type(data.get("country")) is not dict
+    ):
+        return data
+    out = _rename(data, CUSTOMER_KEYS)
+    for key in CUSTOMER_REFERENCES:
+        value = out.get(key)
+        if is_mapping(value):
+            out[key] = first_text(value, REFERENCES[key])
+    return out
+
+
+def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect: native keys, reference objects unwrapped.
+
+    Also coerces the list fields (``"WA, OR"`` -> ``("WA", "OR")``) and the
+    single-use flag. Customers stay mappings (each is normalised by
+    :class:`~certpreflight.models.Customer`) and dates stay text (:func:`parse_date`,
+    per field, so a date that can't be read is reported at its own loc).
+    """
+    out = _rename(data, CERTIFICATE_KEYS)
+    for key in DATE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[f"{key}_text"] = value
+    reason = out.get("exempt_reason")
+    if is_mapping(reason):
+        out["exempt_reason"] = first_text(reason, REFERENCES["exempt_reason"])
+        if out["exempt_reason"] is None and reason.get("id") is not None:
+            out["exempt_reason_id"] = reason["id"]
+    for key, coerce in _COERCE.items():
+        if key in out:
+            out[key] = coerce(out[key])
+    return out
+
+
+def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificate mapping in any dialect, in the shape the strict reader reads.
+
+    The strict reader (:mod:`certpreflight.reading.strict`) reads every dialect's keys
+    and the usual reference objects itself; this is for the rest (a customer's
+    ``companyId``, a reference object with other keys): :func:`native_certificate`,
+    then customers renamed (:func:`native_customer`), list fields as lists, and no
+    date-text keys (the strict reader reads them from the dates themselves). What the
+    strict reader accepts of this reads to the same model as ``data`` does on the
+    general path (``tests/test_parse_fast.py`` checks that for all three dialects).
+    """
+    out = native_certificate(data)
+    out.pop("effective_date_text", None)
+    out.pop("expiration_date_text", None)
+    for key, value in out.items():
+        if type(value) is tuple:
+            out[key] = list(value)
+    customers = out.get("customers")
+    if type(customers) is list:
+        out["customers"] = [native_customer(c) if type(c) is dict else c for c in customers]
+    return out

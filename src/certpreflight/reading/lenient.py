@@ -1,0 +1,157 @@
+"""The general path: any payload read by the lenient models, and what could not be read.
+
+This path takes everything the strict reader refused or could not try: the limit walk
+(:mod:`certpreflight.reading.limits`) names and leaves out values over a limit, the lenient
+models (:mod:`certpreflight.models`) rename the dialects' keys and coerce values in Python,
+and when pydantic still refuses a value, :func:`salvage` turns each of its errors into a
+Formatting finding (4003, or 4002 for a payload that is not an object) and reads the
+certificate again without the values it could not read, so the rest is still checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from certpreflight.dialects import LIST_FIELDS, native_certificate, native_customer
+from certpreflight.findings import Finding
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reading.limits import Limits, enforce, model_within, within
+from certpreflight.rules import Hit, Loc, path
+from certpreflight.rules import formatting as fmt
+
+__all__ = ["read_lenient", "salvage"]
+
+_EXPECTED = {
+    "string_type": "text",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "an object",
+    "dict_type": "an object",
+}
+
+
+def read_lenient(
+    payload: Any, limits: Limits
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    """The certificate (or None), the Formatting findings, and the raw id if any.
+
+    ``payload`` is anything but JSON text (a str here is a JSON string: not an object).
+    Only a payload of a type no JSON or mapping can have is a programming error:
+    TypeError.
+    """
+    if type(payload) is dict:  # the usual payload: skip the type tests below
+        return _read_mapping(payload, limits)
+    if isinstance(payload, ExemptionCertificate):
+        if model_within(payload, limits):
+            return payload, [], payload.id
+        payload = payload.model_dump()  # over a limit (built by hand): report it like a mapping
+    if isinstance(payload, Mapping):
+        return _read_mapping(payload, limits)
+    if isinstance(payload, (list, str, int, float, bool)) or payload is None:
+        kind = _kind(payload)
+        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
+        return None, [fmt.not_an_object.finding(hit)], None
+    raise TypeError(
+        "validate() takes an ExemptionCertificate, a mapping, or JSON text/bytes, "
+        f"not {type(payload).__name__}"
+    )
+
+
+def _read_mapping(
+    data: Mapping[str, Any], limits: Limits
+) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
+    findings: list[Finding] = []
+    dropped: frozenset[Loc] = frozenset()
+    if not within(data, limits):
+        kept, findings, dropped = enforce(data, limits)
+        if kept is None:
+            return None, findings, None
+        data = kept
+    try:
+        cert = ExemptionCertificate.model_validate(data)
+        return cert, findings, cert.id
+    except ValidationError as exc:
+        salvaged, errors = salvage(data, exc)
+        findings += [f for f in errors if f.loc not in dropped]  # said once, by the limit
+        raw_id = data.get("id")
+        return salvaged, findings, raw_id if isinstance(raw_id, (str, int)) else None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (str, bytes, bytearray)):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+def _formatting(err: Mapping[str, Any]) -> Finding:
+    """One pydantic error -> one Formatting finding."""
+    loc = tuple(err["loc"])
+    field = path(loc) or "the certificate"
+    if "date" in str(loc[-1] if loc else ""):
+        expected = "a date such as 2026-01-15 (YYYY-MM-DD, or MM/DD/YYYY)"
+    else:
+        expected = _EXPECTED.get(err["type"], "a value of the right type")
+    detail = str(err["msg"])
+    detail = detail.removeprefix("Value error, ")
+    if len(detail) > 200:  # a bad date repeats its text: keep reports small
+        detail = detail[:200] + "..."
+    hit = Hit(
+        loc=loc,
+        params={"field": field, "detail": detail[:1].lower() + detail[1:], "expected": expected},
+        errors={field: detail},
+    )
+    return fmt.uninterpretable_value.finding(hit)
+
+
+def _drop(native: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """Remove the value at ``loc`` from a native certificate mapping; False if impossible."""
+    if not loc:
+        return False
+    top = loc[0]
+    coerce = LIST_FIELDS.get(top)
+    if coerce is None or len(loc) == 1:
+        native.pop(top, None)
+        return True
+    items = list(coerce(native.get(top)) or ())
+    index = loc[1]
+    if not isinstance(index, int) or index >= len(items):
+        native.pop(top, None)
+        return True
+    if top == "customers" and len(loc) >= 3 and isinstance(items[index], Mapping):
+        customer = dict(native_customer(items[index]))  # may be the caller's own dict: copy
+        customer.pop(loc[2], None)
+        items[index] = customer
+    else:
+        items[index] = None
+    native[top] = [item for item in items if item is not None]
+    return True
+
+
+def salvage(
+    data: Mapping[str, Any], error: ValidationError
+) -> tuple[ExemptionCertificate | None, list[Finding]]:
+    """Formatting findings for every error, and the certificate without the bad values."""
+    errors = error.errors(include_url=False)
+    findings = [_formatting(e) for e in errors]
+    native = native_certificate(data)
+    if not all(_drop(native, tuple(e["loc"])) for e in errors):
+        return None, findings
+    try:
+        return ExemptionCertificate.model_validate(native), findings
+    except ValidationError:
+        return None, findings

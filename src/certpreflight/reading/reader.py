@@ -1,0 +1,151 @@
+"""The reading stage's one entry: :meth:`Reader.read` (see :mod:`certpreflight.reading`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from certpreflight.dialects import NATIVE_KEYS, native_form
+from certpreflight.findings import Finding
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reading.lenient import read_lenient
+from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, load_json, within
+from certpreflight.reading.screens import FieldScreen, text_tests
+from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
+from certpreflight.rules import Loc
+
+__all__ = ["Read", "Reader", "read"]
+
+_NONE: frozenset[Any] = frozenset()
+
+
+class Read(NamedTuple):
+    """What reading one payload gives."""
+
+    #: The model, or None when nothing could be read (not an object, invalid JSON, ...).
+    certificate: ExemptionCertificate | None
+    #: The Formatting findings (4xxx) of what could not be read, in the order found.
+    findings: list[Finding]
+    #: The payload's ``id`` as given (for the report), even when no model could be made.
+    raw_id: Any
+    #: The screened customer fields in which some customer fails a screen.
+    failing: Set[str]
+    #: The locs of values left out as unreadable: no rule reports them again as missing.
+    unreadable: frozenset[Loc]
+
+
+class Reader:
+    """Reads payloads into models and applies one set of customer screens as it does.
+
+    The engine builds one per set of running rules (their screens differ); a reader
+    holds only immutable compiled validators, so one is shared by every thread.
+    """
+
+    __slots__ = ("_strict", "rust_screens", "screens")
+
+    def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
+        self.screens = tuple(screens)
+        tests = text_tests(self.screens)
+        strict: StrictReader | None = PLAIN
+        if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
+            strict = strict_reader(tests)
+        self._strict = strict
+        #: True when the strict reader applies every screen itself (a model it reads needs
+        #: no Python screening); False when some screen can't be written for Rust.
+        self.rust_screens = strict is not PLAIN or not self.screens
+
+    def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS) -> Read:
+        """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
+
+        Never raises for bad data (what can't be read is a finding); a payload of a type
+        no JSON or mapping can have is a programming error (TypeError).
+        """
+        json_refused = False
+        if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
+            done = self.strict_json(payload, limits)
+            if done is not None:
+                return done
+            data, failure = load_json(payload, limits)
+            if failure is not None:
+                return Read(None, [failure], None, _NONE, _NONE)
+            payload, json_refused = data, True
+        done = self.strict(payload, limits, json_refused=json_refused)
+        if done is not None:
+            return done
+        cert, findings, raw_id = read_lenient(payload, limits)
+        unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
+        failing = self._failing(cert) if cert is not None and self.screens else _NONE
+        return Read(cert, findings, raw_id, failing, unreadable)
+
+    def strict_json(self, text: str | bytes | bytearray, limits: Limits) -> Read | None:
+        """JSON text read straight to the model by the strict reader alone; None if it
+        refuses (the first step of :meth:`read` for text)."""
+        strict = self._strict
+        if strict is None or not limits.native_fast:
+            return None
+        # the size load_json would measure, at least (a str's UTF-8 size: at most 4 bytes a char)
+        size = len(text) * 4 if isinstance(text, str) else len(text)
+        if size > limits.max_payload_bytes:
+            return None
+        failing: set[str] = set()
+        try:
+            cert = strict.json(text, context=failing)
+        except ValidationError:
+            return None
+        return self._done(cert, failing)
+
+    def strict(self, payload: Any, limits: Limits, *, json_refused: bool = False) -> Read | None:
+        """A dict read by the strict reader alone; None for anything it refuses (the first
+        step of :meth:`read` for a mapping).
+
+        ``json_refused``: it refused this mapping already, as JSON text.
+        ``limits.native_fast`` proves that what it accepts is within the limits.
+        """
+        strict = self._strict
+        if strict is None or not limits.native_fast or type(payload) is not dict:
+            return None
+        native = payload.keys() <= NATIVE_KEYS
+        if not json_refused:
+            # native keys, the usual mapping: the cheaper native-only reader first
+            for read in (strict.native, strict.python) if native else (strict.python,):
+                failing: set[str] = set()
+                try:
+                    return self._done(read(payload, context=failing), failing)
+                except ValidationError:
+                    pass
+        if native or not within(payload, limits):
+            return None
+        # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
+        # reference object with more keys, ...): its native form, once nothing in it is near a
+        # limit (as the general path would find), reads to the same model (dialects.native_form).
+        failing = set()
+        try:
+            return self._done(strict.python(native_form(payload), context=failing), failing)
+        except ValidationError:
+            return None
+
+    def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
+        if not self.rust_screens:
+            failing = self._failing(cert)
+        return Read(cert, [], cert.id, failing, _NONE)
+
+    def _failing(self, cert: ExemptionCertificate) -> set[str]:
+        """The screened fields in which some customer fails, screened in Python."""
+        failing: set[str] = set()
+        for customer in cert.customers:  # none: a screened rule looks at customers only
+            values = customer.__dict__  # a model's field values live in its __dict__
+            for field, present, match, _ in self.screens:
+                value = values[field]
+                if (match(value) is None) if value is not None else present:
+                    failing.add(field)
+        return failing
+
+
+_PLAIN_READER = Reader()
+
+
+def read(payload: Any, limits: Limits = DEFAULT_LIMITS) -> Read:
+    """Read one payload with no screens: the model and what could not be read."""
+    return _PLAIN_READER.read(payload, limits)
