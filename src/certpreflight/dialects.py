@@ -189,9 +189,10 @@ REFERENCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
-def _merged(kind: str) -> Mapping[str, str]:
+def _merged(kind: str, tables: tuple[Dialect, ...] = DIALECTS) -> Mapping[str, str]:
+    """One record kind's keys over all ``tables``; a key meaning two fields is an error."""
     merged: dict[str, str] = {}
-    for dialect in DIALECTS:
+    for dialect in tables:
         for key, native in getattr(dialect, kind).items():
             if merged.setdefault(key, native) != native:
                 raise ValueError(f"{dialect.name}: {key!r} means {merged[key]!r} elsewhere")
