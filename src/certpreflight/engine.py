@@ -6,6 +6,10 @@ that changes. Never raises for bad certificate data: input that can't be read
 becomes ``Formatting`` findings (4xxx), and the rest of the certificate is still
 checked with the unreadable fields left out. Only a programming error (an
 argument of the wrong Python type, an unknown profile or selector) raises.
+
+A call resolves the rules that run (once per distinct options), reads the payload once
+(:meth:`certpreflight.reading.Reader.read`), runs the checks, and builds the report; see
+``docs/architecture.md``.
 """
 
 from __future__ import annotations
