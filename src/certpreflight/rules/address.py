@@ -274,13 +274,17 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: for well-formed US ZIPs, compares the 3-digit prefix with the
-    customer's state (USPS L002 prefix matrix, ``reference/data/us_zip_prefixes.csv``);
-    for well-formed Canadian postal codes, the first letter with the province
-    (Canada Post districts, ``reference/data/ca_postal_letters.csv``; RULES.md 8).
-    Prefixes the data leaves out (military, shared Pacific prefixes) never warn.
+    customer's state (``reference/data/us_zip_prefixes.csv``, derived from the
+    ``zipcodes`` ZIP data, docs/sources.md#us-zip-prefixes); for well-formed
+    Canadian postal codes, the first letter with the province (Canada Post
+    districts, ``reference/data/ca_postal_letters.csv``;
+    docs/sources.md#postal-codes-and-regions). Prefixes the data leaves out
+    (military, shared Pacific prefixes, unused prefixes) never warn, and a
+    prefix shared by two states accepts both.
 
     Why is this bad? A ZIP from another state usually means a typo in the ZIP or
-    the state; other engines silently drop such addresses (USER_NEEDS.md 10).
+    the state; other engines silently drop such addresses (TaxJar's syncs,
+    docs/sources.md#integration-pain-points).
     Only a warning: some ZIPs straddle state lines, and the letter table is
     general knowledge rather than an Avalara statement.
 
