@@ -42,7 +42,7 @@ def test_rule_command_prints_clean_text(cli: Cli) -> None:
     code, out, _ = cli("rule", "2001")
     assert code == 0
     assert "``" not in out
-    assert "Example: {\"customers\": []}" in out
+    assert 'Example: {"customers": []}' in out
     assert 'for example customers: [{"customer_number": "C-1001"}]' in out
 
 
