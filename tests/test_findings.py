@@ -38,7 +38,7 @@ def test_finding_is_hashable_and_comparable() -> None:
 
 
 def test_finding_to_dict_has_exactly_the_documented_keys() -> None:
-    """to_dict() has the DESIGN 2 keys, severity as text and loc as a list."""
+    """to_dict() has the documented keys, severity as text and loc as a list."""
     d = make().to_dict()
     assert set(d) == {
         "code",

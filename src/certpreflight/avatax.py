@@ -14,9 +14,9 @@ The bridge between certpreflight and the AvaTax REST v2 Python SDK (PyPI
   one SDK call. HTTP errors and transport errors come back as findings on the
   sent items, so a caller handles one shape.
 
-Facts: ``../shared/research/avatax/SDK.md`` (method signatures, raw
+Facts: docs/sources.md#sdk-behaviours (method signatures, raw
 ``requests.Response`` results, no client-side checks, logging caveat),
-``MODELS.md`` 1, 2 and 2a (field names) and ``ERRORS.md`` B (error numbers).
+docs/sources.md#avatax-models (field names), #avatax-error-codes (error numbers).
 
 AvaTax takes one exposure zone per certificate (``exposureZone``), so a
 certificate for several regions becomes one body per region. The split keeps
@@ -255,7 +255,7 @@ class _Known:
     loc: tuple[str | int, ...] = ()
 
 
-#: AvaTax error number -> the rule that predicts it (ERRORS.md B; names old and new).
+#: AvaTax error number -> the rule that predicts it (docs/sources.md#avatax-error-codes).
 AVATAX_ERRORS: Mapping[int, _Known] = MappingProxyType(
     {
         125: _Known(
@@ -697,7 +697,7 @@ def create_certificates_checked(
     An HTTP error reply becomes findings (:func:`findings_from_avatax_error`) on
     every sent item; no answer at all (connection refused, timeout) becomes an
     ``avatax-unreachable`` finding. Either way the call does not raise for it.
-    A 4xx does not prove nothing was created (ERRORS.md E): query before
+    A 4xx does not prove nothing was created (docs/sources.md#sdk-behaviours): query before
     resending. Raises only for programming errors: a bad option, a single
     certificate instead of an iterable, a client that logs bodies.
     """

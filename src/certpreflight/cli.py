@@ -1,4 +1,4 @@
-"""Command-line interface: a thin layer over the library (DESIGN 7).
+"""Command-line interface: a thin layer over the library (README "Command line").
 
 ``certpreflight check FILE...`` validates the certificates in ``.json``, ``.ndjson`` /
 ``.jsonl`` and ``.csv`` files and reports them as text, JSON, CSV or HTML;

@@ -1,4 +1,4 @@
-"""certpreflight check: formats, exit codes, options, and the JSON document of DESIGN 7."""
+"""certpreflight check: formats, exit codes, options, and the JSON report document."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def mixed(tmp_path: Path) -> Path:
 
 
 def test_json_document_shape(cli: Cli, mixed: Path) -> None:
-    """--format json prints exactly {"summary": {...}, "results": [...]} as DESIGN 7 says."""
+    """--format json prints exactly {"summary": {...}, "results": [...]} as the README says."""
     code, out, _ = cli("check", str(mixed), "--format", "json")
     doc = json.loads(out)
     assert code == 1

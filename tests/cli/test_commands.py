@@ -37,6 +37,15 @@ def test_rule_explains_one_rule_or_exits_2(cli: Cli) -> None:
     assert "no rule '9999'" in err
 
 
+def test_rule_command_prints_clean_text(cli: Cli) -> None:
+    """`certpreflight rule 2001` shows field names quoted, the JSON example and fix unescaped."""
+    code, out, _ = cli("rule", "2001")
+    assert code == 0
+    assert "``" not in out
+    assert 'Example: {"customers": []}' in out
+    assert 'for example customers: [{"customer_number": "C-1001"}]' in out
+
+
 def test_matrix_grid(cli: Cli) -> None:
     """`matrix` prints the region x reason grid with a legend."""
     code, out, _ = cli("matrix")

@@ -13,7 +13,16 @@ def test_zip_prefix_lookup() -> None:
     assert zip_regions(" 02134-1234") == {"US-MA"}
     assert zip_regions("73301") == {"US-TX"}  # IRS Austin, inside Oklahoma's range
     assert zip_regions("88510") == {"US-TX"}  # El Paso
-    assert zip_regions("96910") is None
+    assert zip_regions("96910") is None  # Guam shares 969 with Palau and others: left out
+    assert zip_regions("09012") is None  # military (APO AE)
+
+
+def test_zip_prefix_shared_by_states_lists_them_all() -> None:
+    """A prefix whose ZIPs lie in two states serves both (zipcodes data: 83414 Alta, WY)."""
+    assert zip_regions("83414") == {"US-ID", "US-WY"}
+    assert zip_regions("96799") == {"US-HI", "US-AS"}
+    assert zip_regions("73960") == {"US-OK", "US-TX"}
+    assert zip_regions("21301") is None  # no ZIP in the data starts with 213
 
 
 def test_postal_letter_lookup() -> None:

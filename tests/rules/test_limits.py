@@ -1,4 +1,4 @@
-"""ECMS length limits (MODELS.md 3): each passes at the limit and fails one past it."""
+"""ECMS length limits (docs/sources.md#ecms-record): each passes at the limit, fails one past."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ know are ignored; ``certificate id`` and a customer number column are required.
 Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
 names (``exempt_reason``), their spaced forms (``Exempt Reason``) and the
 CertCapture customer import template names (``Billing Customer Number``, ``Name 1``,
-``Address 1``, ``State``, ``Zip``; research ``avatax/MODELS.md`` 4) all work.
+``Address 1``, ``State``, ``Zip``; docs/sources.md#import-templates) all work.
 A file that isn't UTF-8 has its bad bytes read as U+FFFD.
 """
 
@@ -31,8 +31,8 @@ from certpreflight.rules._base import Hit
 __all__ = ["CSV_COLUMNS", "read_csv"]
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
-# the native name, documented in the README. Sources: DESIGN 4 (native), research
-# avatax/MODELS.md 4 (CertCapture customer import, AvaTax / ECMS exemption templates).
+# the native name, documented in the README. Sources: the native dialect (models.py),
+# docs/sources.md#import-templates (CertCapture customer import, AvaTax / ECMS exemption templates).
 CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "id"): ("id", "certificate id", "certificate id (avacert id)", "avacert id"),
     ("certificate", "exempt_reason"): (

@@ -1,7 +1,7 @@
 """Reference data: regions, exempt reasons and the exempt reason x region matrix.
 
-Each catalogue is a CSV in ``data/`` whose header names where the data came from (the
-research in ``../shared/research``); the modules here only load it, lazily and once.
+Each catalogue is a CSV in ``data/`` whose header names where the data came from (public
+sources, gathered in docs/sources.md); the modules here only load it, lazily and once.
 """
 
 from __future__ import annotations

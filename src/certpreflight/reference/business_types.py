@@ -1,7 +1,7 @@
 """Streamlined Sales Tax business types 1-20 (``data/business_types.csv``, source in its header).
 
 ECMS ``businessTypeId`` takes these numbers; any other number fails with AvaTax
-error 1200 InvalidBusinessType (research ``avatax/MODELS.md`` 3, ``ERRORS.md`` B).
+error 1200 InvalidBusinessType (docs/sources.md#ecms-record, #avatax-error-codes).
 
 >>> business_type("10")
 'Retail trade'

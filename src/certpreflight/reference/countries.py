@@ -1,6 +1,6 @@
 """Country names and codes, resolved to ISO 3166-1 alpha-2 with pycountry.
 
-AvaTax wants the 2-character ISO code (``../shared/research/avatax/MODELS.md`` 1:
+AvaTax wants the 2-character ISO code (docs/sources.md#avatax-models:
 ``country`` "Send the 2-char ISO code"; error 125 InvalidCountry otherwise).
 """
 
@@ -44,9 +44,9 @@ def country_code(value: object) -> str | None:
 def is_us_or_canada(value: str | None) -> bool:
     """True when the country is the US or Canada, or is blank (AvaTax import reads blank as US).
 
-    Source: MODELS.md 4 (import template: Country "blank -> US") and RULES.md 1
-    ("Region is required when country is US or CA, optional elsewhere").
-    Unrecognised text counts as not US/Canada: the country rules report it.
+    Source: docs/sources.md#import-templates (import template: Country "blank -> US") and
+    docs/sources.md#customer-rules ("Region is required when country is US or CA, optional
+    elsewhere"). Unrecognised text counts as not US/Canada: the country rules report it.
     """
     if value is None or not value.strip():
         return True

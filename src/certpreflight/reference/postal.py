@@ -1,9 +1,9 @@
 """Postal codes: format checks and which state or province a code belongs to.
 
-Formats (research ``avatax/RULES.md`` 8): a US ZIP is ``NNNNN`` or ZIP+4
+Formats (docs/sources.md#postal-codes-and-regions): a US ZIP is ``NNNNN`` or ZIP+4
 ``NNNNN-NNNN``; a Canadian postal code is ``A1A 1A1``. Which region a code belongs
 to comes from two data files with their sources in their headers:
-``data/us_zip_prefixes.csv`` (USPS 3-digit prefix -> state) and
+``data/us_zip_prefixes.csv`` (3-digit prefix -> states, from the zipcodes data) and
 ``data/ca_postal_letters.csv`` (Canada Post first letter -> province). A prefix
 that is not in the data gives None ("don't know"), never a guess.
 

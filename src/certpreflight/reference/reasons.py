@@ -1,6 +1,6 @@
 """Exempt reasons: AvaTax entity use codes A-N, P-R and TAXABLE, with every name they go by.
 
-The catalogue lives in ``data/reasons.csv``, taken from research ``matrix/reasons.csv``:
+The catalogue lives in ``data/reasons.csv`` (sources: docs/sources.md#exempt-reasons):
 Avalara's exemption reason matrix pages (codes, AvaTax names, country restrictions), the
 "What values can I use to exempt a customer within my ERP?" FAQ (older names such as
 "EXEMPT ORGANIZATIONS" and the "(CN)" suffixes) and CertCapture's exempt-reason names,

@@ -1,12 +1,12 @@
 """Regions (exposure zones) that AvaTax and CertCapture accept, keyed by ISO 3166-2 code.
 
-The catalogue lives in ``data/regions.csv``: the 50 states, DC, Puerto Rico and the other
-US territories, the 13 Canadian provinces and territories, and the country-level
-"Canada (GST)" zone, which AvaTax treats as a region of its own (code ``CA-GST``; not an
-ISO code). Codes and names follow ISO 3166-2; a region's ``name`` is its AvaTax exposure-zone
-name. ``sales_tax`` is false for the five states that Avalara's error FAQ says always fail
-(AK, DE, MT, NH, OR; research ``avatax/ERRORS.md`` A1), and ``sst`` records Streamlined
-Sales Tax membership (research ``avatax/RULES.md`` section 4). Every row names its source.
+The catalogue lives in ``data/regions.csv``: the 50 states, DC, Puerto Rico and the other US
+territories, the 13 Canadian provinces and territories, and the country-level "Canada (GST)"
+zone, which AvaTax treats as a region of its own (code ``CA-GST``; not an ISO code). Codes
+and names follow ISO 3166-2; a region's ``name`` is its AvaTax exposure-zone name.
+``sales_tax`` is false for the five states that Avalara's error FAQ says always fail (AK, DE,
+MT, NH, OR; docs/sources.md#certcapture-sync-errors), and ``sst`` records Streamlined Sales
+Tax membership (docs/sources.md#streamlined-sales-tax). Every row names its source.
 
 >>> lookup_region("wa").code
 'US-WA'

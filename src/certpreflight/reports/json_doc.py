@@ -1,4 +1,4 @@
-"""The JSON document of DESIGN 7: ``{"summary": {...}, "results": [...]}``.
+"""The JSON report (README "Command line"): ``{"summary": {...}, "results": [...]}``.
 
 Results are rendered one per line as they come; the writer spools them and puts the
 summary, which is only known at the end, in front.

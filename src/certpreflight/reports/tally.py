@@ -1,7 +1,7 @@
 """Summary counters for a run, mergeable across chunks and worker processes.
 
 A :class:`Tally` is what a worker sends back besides its rendered text: counts for
-the DESIGN 7 summary, the worst severity seen (for the exit code), and for the HTML
+the JSON report's summary, the worst severity seen (for the exit code), and for the HTML
 report the failures per region and the first few findings of each code.
 """
 
@@ -105,7 +105,7 @@ class Tally:
             kept.extend(examples[: max(0, self.keep - len(kept))])
 
     def summary(self) -> dict[str, Any]:
-        """The ``summary`` member of the JSON document (DESIGN 7)."""
+        """The ``summary`` member of the JSON report."""
         return {
             "certificates": self.certificates,
             "ok": self.ok,

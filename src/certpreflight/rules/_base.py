@@ -45,7 +45,7 @@ __all__ = [
 
 Loc = tuple[str | int, ...]
 
-#: The targets whose checks a rule can belong to (DESIGN 6).
+#: The targets whose checks a rule can belong to (the ``profile`` of ``validate()``).
 ALL_PROFILES = frozenset({"certcapture", "avatax"})
 
 _NO_ERRORS: Mapping[str, str] = MappingProxyType({})
@@ -245,7 +245,7 @@ def rule(
 
 
 def blank(value: str | None) -> bool:
-    """True for None, "" and whitespace-only text ("empty" in DESIGN 3)."""
+    """True for None, "" and whitespace-only text (what the rules' texts call "empty")."""
     return value is None or not value.strip()
 
 

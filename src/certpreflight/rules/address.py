@@ -1,9 +1,9 @@
 """Address rules (32xx-33xx, Situs family): the customer's country, region and postal code.
 
-Facts: ``../shared/research/avatax/RULES.md`` 8 (formats, country/region codes),
-``ERRORS.md`` B (AvaTax 125 InvalidCountry, 126 InvalidCountryRegion, 317
-InvalidPostalCode) and C (import texts), ``MODELS.md`` 1 (``country`` accepts
-ISO codes or names, but send the 2-character code). Postal-code-to-region data:
+Facts: docs/sources.md#postal-codes-and-regions (formats, country/region codes),
+docs/sources.md#avatax-error-codes (AvaTax 125 InvalidCountry, 126 InvalidCountryRegion,
+317 InvalidPostalCode) and C (import texts), docs/sources.md#avatax-models (``country``
+accepts ISO codes or names, but send the 2-character code). Postal-code-to-region data:
 :mod:`certpreflight.reference.postal` (sources in its data files' headers).
 """
 
@@ -49,8 +49,8 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     code (alpha-2, alpha-3 or numeric) nor a country name pycountry knows.
 
     Why is this bad? AvaTax fails with 125 InvalidCountry, "The country '-0-' is
-    not a recognized country code." (ERRORS.md B, RULES.md 8). Empty countries
-    are rule 2108.
+    not a recognized country code." (docs/sources.md#avatax-error-codes,
+    #postal-codes-and-regions). Empty countries are rule 2108.
 
     Example: ``{"country": "Untied States"}``
 
@@ -86,9 +86,10 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? The REST ``CustomerModel`` accepts 2- or 3-character codes
     and names, but the ECMS record's ``countryIssued`` and the import templates
-    take 2 characters, and the 2017 schema allowed only 2 (MODELS.md 1, 3, 4:
-    "Send the 2-char ISO code"). A warning, because AvaTax normalises it.
-    Case alone (``us``) is not reported.
+    take 2 characters, and the 2017 schema allowed only 2
+    (docs/sources.md#avatax-models, #ecms-record, #import-templates: "Send the
+    2-char ISO code"). A warning, because AvaTax normalises it. Case alone
+    (``us``) is not reported.
 
     Example: ``{"country": "USA"}``
 
@@ -131,8 +132,10 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? AvaTax fails with 126 InvalidCountryRegion, "The region
     '-1-' is not a recognized region within country '-0-'."; imports say
-    "Invalid State and Country combination for US or Canada." (ERRORS.md B and C,
-    RULES.md 8). Outside the US and Canada regions are not checked.
+    "Invalid State and Country combination for US or Canada."
+    (docs/sources.md#avatax-error-codes, #import-file-errors,
+    docs/sources.md#postal-codes-and-regions). Outside the US and Canada
+    regions are not checked.
 
     Example: ``{"country": "CA", "region": "WA"}``
 
@@ -238,10 +241,11 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     case, with or without the blank). Other countries are not checked.
 
     Why is this bad? AvaTax rejects them (317 InvalidPostalCode; import error
-    "Postal Code was not valid.", ERRORS.md B and C; formats RULES.md 8). Only
-    clearly malformed values are errors; a well-formed code in the wrong state
-    is rule 3302 (a warning). A 4-digit US ZIP usually lost its leading zero in
-    a spreadsheet; the fix says so.
+    "Postal Code was not valid.", docs/sources.md#avatax-error-codes,
+    #import-file-errors; formats docs/sources.md#postal-codes-and-regions).
+    Only clearly malformed values are errors; a well-formed code in the wrong
+    state is rule 3302 (a warning). A 4-digit US ZIP usually lost its leading
+    zero in a spreadsheet; the fix says so.
 
     Example: ``{"country": "US", "postal_code": "2134"}``
 
@@ -274,13 +278,17 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: for well-formed US ZIPs, compares the 3-digit prefix with the
-    customer's state (USPS L002 prefix matrix, ``reference/data/us_zip_prefixes.csv``);
-    for well-formed Canadian postal codes, the first letter with the province
-    (Canada Post districts, ``reference/data/ca_postal_letters.csv``; RULES.md 8).
-    Prefixes the data leaves out (military, shared Pacific prefixes) never warn.
+    customer's state (``reference/data/us_zip_prefixes.csv``, derived from the
+    ``zipcodes`` ZIP data, docs/sources.md#us-zip-prefixes); for well-formed
+    Canadian postal codes, the first letter with the province (Canada Post
+    districts, ``reference/data/ca_postal_letters.csv``;
+    docs/sources.md#postal-codes-and-regions). Prefixes the data leaves out
+    (military, shared Pacific prefixes, unused prefixes) never warn, and a
+    prefix shared by two states accepts both.
 
     Why is this bad? A ZIP from another state usually means a typo in the ZIP or
-    the state; other engines silently drop such addresses (USER_NEEDS.md 10).
+    the state; other engines silently drop such addresses (TaxJar's syncs,
+    docs/sources.md#integration-pain-points).
     Only a warning: some ZIPs straddle state lines, and the letter table is
     general knowledge rather than an Avalara statement.
 

@@ -3,9 +3,9 @@
 AvaTax REST v2 CreateCertificates takes the document as exactly one of
 ``filename``, ``pdf`` (Base64 PDF) or ``pages`` (Base64 JPEG pages): none is
 error 1204 MissingRequiredFields, more than one 1213 ConflictingFields, an empty
-file 1214 InvalidPdfOrImageFile (``../shared/research/avatax/MODELS.md`` 2,
-``ERRORS.md`` B). CertCapture holds the file itself, so these rules belong to
-the ``avatax`` profile only.
+file 1214 InvalidPdfOrImageFile (docs/sources.md#avatax-models,
+docs/sources.md#avatax-error-codes). CertCapture holds the file itself, so these
+rules belong to the ``avatax`` profile only.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = [
 E = Severity.ERROR
 AVATAX = ("avatax",)
 
-#: Magic bytes of the two file types AvaTax accepts (ERRORS.md E, USER_NEEDS.md 7).
+#: Magic bytes of the two file types AvaTax accepts (docs/sources.md#sdk-behaviours).
 _MAGIC = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG"}
 #: Magic bytes of files people send by mistake, to name them in the message.
 _OTHER = {b"\x89PNG": "PNG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"GIF8": "GIF", b"PK": "ZIP"}
@@ -61,8 +61,9 @@ def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates with none of ``filename``, ``pdf`` and ``pages``.
 
-    Why is this bad? CreateCertificates requires exactly one of them; with none
-    it fails with 1204 MissingRequiredFields (MODELS.md 2, ERRORS.md B, RULES.md 2).
+    Why is this bad? CreateCertificates requires exactly one of them; with none it
+    fails with 1204 MissingRequiredFields (docs/sources.md#avatax-models,
+    #avatax-error-codes, #certificate-rules).
 
     Example: ``{"signedDate": "2026-01-15", "exposureZone": {"name": "Washington"}}``
 
@@ -90,7 +91,8 @@ def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Hits:
     and ``pages`` (empty ones don't count; they are rule 2403).
 
     Why is this bad? CreateCertificates fails with 1213 ConflictingFields, "you
-    can only specify filename OR pdf OR images" (MODELS.md 2, ERRORS.md B).
+    can only specify filename OR pdf OR images" (docs/sources.md#avatax-models,
+    #avatax-error-codes).
 
     Example: ``{"filename": "cert.pdf", "pdf": "JVBERi0xLjcK..."}``
 
@@ -127,7 +129,8 @@ def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
     list, or only empty pages).
 
     Why is this bad? AvaTax rejects it with 1214 InvalidPdfOrImageFile, "Pdf or
-    Image files are empty" (MODELS.md 2, ERRORS.md B).
+    Image files are empty" (docs/sources.md#avatax-models,
+    #avatax-error-codes).
 
     Example: ``{"pdf": ""}``
 
@@ -179,7 +182,7 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Hits
     Why is this bad? A PNG sent as ``pages`` fails with "The uploaded file must
     be a base64 encoded PDF." *after* the certificate was created: the caller
     gets no id and the certificate stays orphaned, not linked to its customer
-    (ERRORS.md E; USER_NEEDS.md 7,
+    (docs/sources.md#sdk-behaviours; #integration-pain-points,
     https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/issues/214 and
     https://github.com/avadev/AvaTax-REST-V2-JRE-SDK/issues/149).
 

@@ -1,12 +1,28 @@
-"""Rule documentation, rendered from the catalogue (``docs/rules.md``, ``certpreflight rule``)."""
+"""Rule documentation, rendered from the catalogue (``docs/rules.md``, ``certpreflight rule``).
+
+Rule docstrings are written in the reStructuredText style of the code around them
+(````field````, ``:func:`name```). Neither output shows that markup: ``docs/rules.md`` gets
+Markdown (````x```` becomes ```x```, a role its target in backticks, a reST link a Markdown
+link) and ``certpreflight rule`` plain text (names in single quotes, JSON examples as they are,
+no other markers). The message, summary
+and fix templates are shown as a reader sees them filled in, so ``{{`` shows as ``{``; real
+placeholders such as ``{customer_number}`` stay.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from certpreflight.rules._base import ALL_PROFILES, Rule
 
-__all__ = ["catalogue_markdown", "rule_markdown", "rule_text"]
+__all__ = [
+    "catalogue_markdown",
+    "markdown_from_rst",
+    "plain_from_rst",
+    "rule_markdown",
+    "rule_text",
+]
 
 _HEADER = """\
 # Rules
@@ -23,6 +39,58 @@ Messages in `{braces}` are filled in with the certificate's values.
 """
 
 
+#: ``:role:`target``` or ``:role:`~dotted.path``` (Sphinx cross-references).
+_ROLE = re.compile(r":[a-z]+(?::[a-z]+)?:`(~?)([^`]+)`")
+#: ```text <https://…>`_`` (a reST hyperlink), before the literals so its backticks are not read
+#: as code.
+_LINK = re.compile(r"`([^`<]+?)\s*<([^>]+)>`__?")
+#: ````literal```` (reST inline literal).
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
+#: ``*emphasis*`` and ``**strong**``, but not a ``* `` bullet or a lone ``*``.
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])")
+
+
+def _role_target(match: re.Match[str]) -> str:
+    tilde, target = match.groups()
+    return target.rsplit(".", 1)[-1] if tilde else target
+
+
+def _md_code(text: str) -> str:
+    """``text`` as a Markdown code span (fenced with two backticks if it holds one)."""
+    if "`" not in text:
+        return f"`{text}`"
+    return f"`` {text} ``"
+
+
+def _plain_code(text: str) -> str:
+    """``text`` for the terminal: names in single quotes, JSON and quoted strings as they are."""
+    if text[:1] in ("{", "[", '"') or "'" in text:
+        return text
+    return f"'{text}'"
+
+
+def _convert(text: str, code: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+    text = _LINK.sub(lambda m: link(m.group(1), m.group(2)), text)
+    text = _ROLE.sub(lambda m: code(_role_target(m)), text)
+    return _LITERAL.sub(lambda m: code(m.group(1)), text)
+
+
+def markdown_from_rst(text: str) -> str:
+    """A rule docstring's reST inline markup as Markdown (emphasis is the same in both)."""
+    return _convert(text, _md_code, lambda label, url: f"[{label}]({url})")
+
+
+def plain_from_rst(text: str) -> str:
+    """A rule docstring as plain text: names quoted, JSON bare, links and emphasis unmarked."""
+    text = _convert(text, _plain_code, lambda label, url: f"{label} ({url})")
+    return _EMPHASIS.sub(lambda m: m.group(2), text)
+
+
+def _shown(template: str) -> str:
+    """A message, summary or fix template as it reads filled in: ``{{`` and ``}}`` unescaped."""
+    return template.replace("{{", "{").replace("}}", "}")
+
+
 def _profiles(rule: Rule) -> str:
     return "all" if rule.profiles == ALL_PROFILES else ", ".join(sorted(rule.profiles))
 
@@ -32,10 +100,10 @@ def rule_markdown(rule: Rule) -> str:
     return (
         f"## {rule.code} {rule.name}\n\n"
         f"*{rule.type}, {rule.severity.value}, profiles: {_profiles(rule)}*\n\n"
-        f"**Message:** `{rule.message}`\n\n"
-        f"**Means:** {rule.summary}\n\n"
-        f"**Fix:** {rule.fix}\n\n"
-        f"{rule.doc}\n"
+        f"**Message:** {_md_code(_shown(rule.message))}\n\n"
+        f"**Means:** {_shown(rule.summary)}\n\n"
+        f"**Fix:** {_shown(rule.fix)}\n\n"
+        f"{markdown_from_rst(rule.doc)}\n"
     )
 
 
@@ -55,8 +123,8 @@ def rule_text(rule: Rule) -> str:
     return (
         f"{rule.code} {rule.name} ({rule.type}, {rule.severity.value}, "
         f"profiles: {_profiles(rule)})\n\n"
-        f"Message: {rule.message}\n"
-        f"Means:   {rule.summary}\n"
-        f"Fix:     {rule.fix}\n\n"
-        f"{rule.doc}\n"
+        f"Message: {_shown(rule.message)}\n"
+        f"Means:   {_shown(rule.summary)}\n"
+        f"Fix:     {_shown(rule.fix)}\n\n"
+        f"{plain_from_rst(rule.doc)}\n"
     )

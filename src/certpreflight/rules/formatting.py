@@ -13,7 +13,7 @@ from certpreflight.rules._base import declare
 
 #: Default limits for hostile input (4004-4008); ``validate(options={...})`` changes them.
 #: The longest certificate text field AvaTax / ECMS accepts is 255 characters
-#: (research ``avatax/MODELS.md`` 3-4), the deepest field is 4 levels down
+#: (docs/sources.md#ecms-record, #import-templates), the deepest field is 4 levels down
 #: (``customers[0].state.initials``): these limits sit far above any real certificate.
 MAX_PAYLOAD_BYTES = 1_048_576
 MAX_DEPTH = 32

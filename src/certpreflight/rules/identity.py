@@ -1,7 +1,8 @@
 """Identity rules (6xxx): customer numbers and tax ids.
 
-Facts: ``../shared/research/avatax/MODELS.md`` 1 and 3 (customer code, ECMS
-``idNo``), ``RULES.md`` 1 and 4 (SST ID requirements), ``ERRORS.md`` A8.
+Facts: docs/sources.md#avatax-models, #ecms-record (customer code, ECMS
+``idNo``), docs/sources.md#customer-rules, #streamlined-sales-tax (SST
+ID requirements), docs/sources.md#certcapture-sync-errors.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? AvaTax links certificates to transactions by customer
     code, matched exactly; the CertCapture UI and the import templates require
-    it (RULES.md 1, MODELS.md 1 and 4). Without it the certificate never
-    exempts a sale.
+    it (docs/sources.md#customer-rules, #avatax-models, #import-templates).
+    Without it the certificate never exempts a sale.
 
     Example: ``{"customers": [{"name": "Acme Supply", "customer_number": ""}]}``
 
@@ -90,9 +91,10 @@ def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds certificates for an SST full-member state without a tax id.
 
     Why is this bad? Each region syncs as an ECMS detail row whose ``idNo`` is
-    required (ERRORS.md A8, MODELS.md 3); the SST certificate (F0003) requires
-    the purchaser's tax ID, or FEIN, driver's licence or diplomat number
-    (RULES.md 4). Membership: ``reference/data/regions.csv``.
+    required (docs/sources.md#certcapture-sync-errors, #ecms-record); the SST
+    certificate (F0003) requires the purchaser's tax ID, or FEIN, driver's licence
+    or diplomat number (docs/sources.md#streamlined-sales-tax). Membership:
+    ``reference/data/regions.csv``.
 
     Example: ``{"regions": ["WA"], "tax_id": ""}``
 
@@ -125,9 +127,9 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds certificates outside SST states without a tax id.
 
     Why is this bad? The ECMS detail row for each region has an ``idNo`` that
-    the sync requires (ERRORS.md A8, MODELS.md 3). Outside SST states whether a
-    number is mandatory depends on the state and form, so this is a warning;
-    SST states are rule 6201.
+    the sync requires (docs/sources.md#certcapture-sync-errors, #ecms-record).
+    Outside SST states whether a number is mandatory depends on the state and
+    form, so this is a warning; SST states are rule 6201.
 
     Example: ``{"regions": ["CA"], "tax_id": null}``
 
@@ -153,10 +155,10 @@ customer_number_too_long = declare(
     doc="""
     What it does: finds linked customers whose customer number is over 50 characters.
 
-    Why is this bad? The customer code is at most 50 characters in the ECMS
-    record (``customerCode``), on transactions (``CreateTransactionModel``) and in
-    the import templates (MODELS.md 1, 3, 4), so a longer one can't be stored or
-    matched to a sale.
+    Why is this bad? The customer code is at most 50 characters in the ECMS record
+    (``customerCode``), on transactions (``CreateTransactionModel``) and in the
+    import templates (docs/sources.md#avatax-models, #ecms-record,
+    #import-templates), so a longer one can't be stored or matched to a sale.
 
     Example: ``{"customer_number": "ACME-SUPPLY-COMPANY-SEATTLE-WAREHOUSE-DISTRICT-NORTH-7"}``
 
@@ -190,8 +192,9 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? ``customerCode`` is case-sensitive and must match the
     transaction's customer code exactly; mismatched codes are the most common
-    reason an exempt customer is taxed (RULES.md 1, USER_NEEDS.md 3). A warning:
-    the certificate syncs, but may never apply.
+    reason an exempt customer is taxed (docs/sources.md#customer-rules,
+    #integration-pain-points). A warning: the certificate syncs, but may
+    never apply.
 
     Example: ``{"customer_number": "C-1001 "}``
 
@@ -216,7 +219,7 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     return hits
 
 
-#: Letters, digits and - . _ @ / (RULES.md 1 / USER_NEEDS.md 3: a Magento connector allows
+#: Letters, digits and - . _ @ / (docs/sources.md#customer-rules: a Magento connector allows
 #: latin letters, digits and -._@; Sovos adds / and :).
 _CODE_CHARS = frozenset(string.ascii_letters + string.digits + "._@/-")
 _CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._@/-]+")
@@ -242,11 +245,13 @@ def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context)
     spaces, accents, quotes, ``#``, ``&`` and the like.
 
     Why is this bad? AvaTax matches customer codes exactly and case-sensitively
-    (RULES.md 1); connectors restrict the set (a Magento connector allows only
-    latin letters, digits and ``-._@``; Sovos ``A-Z a-z 0-9 . - @ _ / :``;
-    USER_NEEDS.md 3), so such codes tend to differ between systems. ``/`` is
-    allowed, but in CertCapture v2 paths it must be URL-encoded (``%2F``), or
-    the API answers "Customer Not Found" (MODELS.md 1 and 5, ERRORS.md D).
+    (docs/sources.md#customer-rules); connectors restrict the set (a Magento
+    connector allows only latin letters, digits and ``-._@``; Sovos ``A-Z a-z
+    0-9 . - @ _ / :``; docs/sources.md#integration-pain-points), so such codes
+    tend to differ between systems. ``/`` is allowed, but in CertCapture v2
+    paths it must be URL-encoded (``%2F``), or the API answers "Customer Not
+    Found" (docs/sources.md#avatax-models, #certcapture-api,
+    #certcapture-api-errors).
 
     Example: ``{"customer_number": "ACME #12"}``
 
@@ -285,11 +290,12 @@ def customer_linked_twice(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds a customer number that appears more than once among the
     certificate's customers (compared exactly, as AvaTax compares codes).
 
-    Why is this bad? A customer code is unique within a company (RULES.md 1,
-    MODELS.md 1), so two entries are the same customer; when their details
-    differ, which one CertCapture keeps for the ECMS record is undefined. An
-    error by decision of the project (issue 4), not because a specific AvaTax
-    error is documented for it.
+    Why is this bad? A customer code is unique within a company
+    (docs/sources.md#customer-rules, docs/sources.md#avatax-models), so two
+    entries are the same customer; when their details differ, which one
+    CertCapture keeps for the ECMS record is undefined. An error by decision of
+    the project (issue 4), not because a specific AvaTax error is documented
+    for it.
 
     Example: ``{"customers": [{"customer_number": "C-1"}, {"customer_number": "C-1"}]}``
 
@@ -327,7 +333,7 @@ tax_id_too_long = declare(
     What it does: finds tax ids (exemption numbers) over 100 characters.
 
     Why is this bad? The tax id syncs as the ECMS detail row's ``idNo``, at most
-    100 characters (MODELS.md 3, ERRORS.md A8).
+    100 characters (docs/sources.md#ecms-record, #certcapture-sync-errors).
 
     Example: a tax id field holding several permit numbers and notes.
 
@@ -388,16 +394,16 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     * US region and ``tax_id_type`` FEIN / EIN / Employer Identification
       Number: a US EIN, 9 digits with a valid IRS prefix (``stdnum.us.ein``;
-      RULES.md 7, https://developer.avalara.com/avatax/errors/TaxpayerNumberRequired).
+      docs/sources.md#tax-id-formats).
     * Canadian region and an id containing ``RT`` or typed BN / GST / HST: a
       Business Number, 9 digits with a check digit, or BN15 ``123456789RT0001``
-      (``stdnum.ca.bn``; RULES.md 7, CRA).
+      (``stdnum.ca.bn``; docs/sources.md#tax-id-formats, CRA).
     * Canadian region and an id containing ``TQ`` or typed QST / TVQ: a Quebec
-      QST number, 10 digits + ``TQ`` + 4 digits (RULES.md 7, third-party sources).
+      QST number, 10 digits + ``TQ`` + 4 digits (docs/sources.md#tax-id-formats, secondary).
 
     Spaces, dots and dashes are ignored (AvaTax strips dashes on import,
-    RULES.md 2). Nothing else is checked: state permit numbers have no common
-    format (RULES.md 7), so an untyped 9-digit id on a US certificate (a
+    docs/sources.md#certificate-rules). Nothing else is checked: state permit numbers have no common
+    format (docs/sources.md#tax-id-formats), so an untyped 9-digit id on a US certificate (a
     Washington UBI, say) is left alone.
 
     Why is this bad? A mistyped id makes the certificate invalid on audit. Only
@@ -458,12 +464,13 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     an SST full-member state without a business type.
 
     Why is this bad? Avalara's SST program rules: "Business Type is required
-    and must match the document" (RULES.md 4,
+    and must match the document" (docs/sources.md#streamlined-sales-tax,
     https://help.avalara.com/Frequently_Asked_Questions/Streamlined_Sales_Tax_(SST)_FAQ/SST_exemption_requirements);
-    ECMS ``businessTypeId`` takes the SST types 1-20 (MODELS.md 3). Those rules
-    bind sellers registered through SST (CSP customers), not every seller
-    with customers in SST states, so the rule is off unless the caller says it
-    is an SST seller; and it is a warning, as the sync does not fail for it.
+    ECMS ``businessTypeId`` takes the SST types 1-20
+    (docs/sources.md#ecms-record). Those rules bind sellers registered through
+    SST (CSP customers), not every seller with customers in SST states, so the
+    rule is off unless the caller says it is an SST seller; and it is a
+    warning, as the sync does not fail for it.
 
     Example: ``{"regions": ["WA"], "business_type": null}`` with ``sst_seller``
 
@@ -499,9 +506,10 @@ def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? ECMS ``businessTypeId`` takes the SST business types 1-20
     and AvaTax fails any other with 1200 InvalidBusinessType, "The field
-    'businessTypeId' has an incorrect value." (MODELS.md 3, ERRORS.md B,
-    RULES.md 4). Text such as "Retail trade" is left alone: AvaTax's
-    ``businessNumberType`` is a free description (MODELS.md 2).
+    'businessTypeId' has an incorrect value." (docs/sources.md#ecms-record,
+    #avatax-error-codes, docs/sources.md#streamlined-sales-tax). Text such as
+    "Retail trade" is left alone: AvaTax's ``businessNumberType`` is a free
+    description (docs/sources.md#avatax-models).
 
     Example: ``{"business_type": "21"}``
 

@@ -1,8 +1,8 @@
 """Input rules (2xxx): required values, lengths, PO numbers and exempt reasons.
 
-The texts are CertCapture's sync errors (``../shared/DESIGN.md`` 3; their
-meaning and fixes in ``../shared/research/avatax/ERRORS.md`` A2-A11). The
-length limits are the ECMS record's (``../shared/research/avatax/MODELS.md`` 3).
+The texts are CertCapture's sync errors, with their meaning and fixes in
+docs/sources.md#certcapture-sync-errors. The length limits are the ECMS
+record's (docs/sources.md#ecms-record).
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ customer_name_missing = declare(
 
     Why is this bad? CertCapture copies the name into the ECMS record's
     ``customerName`` when it syncs to AvaTax; an empty one fails the call with
-    "CustomerName is required." and the customer stays taxed (ERRORS.md A4).
+    "CustomerName is required." and the customer stays taxed
+    (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"customers": [{"customer_number": "C1", "name": " "}]}``
 
@@ -158,7 +159,8 @@ address_line1_missing = declare(
     What it does: finds linked customers whose address line 1 is empty.
 
     Why is this bad? The sync needs a street in line 1 (ECMS ``address1``, 1-50
-    characters). A street put only in line 2 or 3 does not count (ERRORS.md A5).
+    characters). A street put only in line 2 or 3 does not count
+    (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"address_line1": "", "address_line2": "100 Main St"}``
 
@@ -179,9 +181,10 @@ address_line1_too_long = declare(
     doc="""
     What it does: finds linked customers whose address line 1 is over 50 characters.
 
-    Why is this bad? ECMS ``address1`` holds 1-50 characters (MODELS.md 3,
-    identical in the 2017, 2022 and 2025 AvaTax schemas); a longer one fails the
-    sync with "Address1 length must be between 1 and 50 characters." (ERRORS.md A6).
+    Why is this bad? ECMS ``address1`` holds 1-50 characters
+    (docs/sources.md#ecms-record, identical in the 2017, 2022 and 2025 AvaTax
+    schemas); a longer one fails the sync with "Address1 length must be between 1
+    and 50 characters." (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"address_line1": "1234 Industrial Parkway North, Building 7, Loading Dock B"}``
 
@@ -204,8 +207,9 @@ address_line2_too_long = declare(
     doc="""
     What it does: finds linked customers whose address line 2 is over 50 characters.
 
-    Why is this bad? ECMS ``address2`` holds at most 50 characters (MODELS.md 3);
-    CertCapture reports the failure for the whole certificate (ERRORS.md A11).
+    Why is this bad? ECMS ``address2`` holds at most 50 characters
+    (docs/sources.md#ecms-record); CertCapture reports the failure for the whole
+    certificate (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"address_line2": "Attention: Accounts Payable Department, Mail Stop 42-B"}``
 
@@ -228,7 +232,8 @@ city_missing = declare(
     What it does: finds linked customers without a city.
 
     Why is this bad? City is required for the sync (ECMS ``city``; the
-    CertCapture UI and import templates require it, MODELS.md 4, ERRORS.md A10).
+    CertCapture UI and import templates require it,
+    docs/sources.md#import-templates, #certcapture-sync-errors).
 
     Example: ``{"city": null}``
 
@@ -257,9 +262,10 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds linked US and Canadian customers without a region.
 
-    Why is this bad? AvaTax requires ``region`` when the country is US or CA
-    and leaves it optional elsewhere (RULES.md 1; import error "Region cannot be
-    empty for US or Canada."). A blank country counts as US, as in AvaTax imports.
+    Why is this bad? AvaTax requires ``region`` when the country is US or CA and
+    leaves it optional elsewhere (docs/sources.md#customer-rules; import error
+    "Region cannot be empty for US or Canada."). A blank country counts as US, as
+    in AvaTax imports.
 
     Example: ``{"country": "US", "region": ""}``
 
@@ -279,7 +285,8 @@ postal_code_missing = declare(
     What it does: finds linked customers without a ZIP or postal code.
 
     Why is this bad? Postal code is required for the sync (ECMS ``postalCode``,
-    at most 10 characters; MODELS.md 3-4, ERRORS.md A10).
+    at most 10 characters; docs/sources.md#ecms-record, #import-templates,
+    #certcapture-sync-errors).
 
     Example: ``{"postal_code": ""}``
 
@@ -300,7 +307,8 @@ country_missing = declare(
     What it does: finds linked customers without a country.
 
     Why is this bad? The sync needs the customer's country (ECMS ``country``);
-    CertCapture fails with "isn't associated to a country" (ERRORS.md A7).
+    CertCapture fails with "isn't associated to a country"
+    (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"country": null}``
 
@@ -332,7 +340,7 @@ def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? A single-use certificate syncs as ECMS ``documentRefNo``,
     the PO or document code it applies to; without one the call fails
-    (ERRORS.md A3, RULES.md 2).
+    (docs/sources.md#certcapture-sync-errors, #certificate-rules).
 
     Example: ``{"single_use": true, "po_numbers": []}``
 
@@ -361,8 +369,9 @@ def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? AvaTax needs the reason to create the certificate
     (``exemptionReason`` is required in the REST schema; error 1210
-    MissingExemptReason, MODELS.md 2, ERRORS.md B). A reason given only by its
-    numeric id cannot be checked offline and is let through.
+    MissingExemptReason, docs/sources.md#avatax-models,
+    #avatax-error-codes). A reason given only by its numeric id cannot
+    be checked offline and is let through.
 
     Example: ``{"exempt_reason": null}``
 
@@ -388,10 +397,10 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose exempt reason is not an AvaTax entity use code.
 
-    Why is this bad? Custom CertCapture reasons reach AvaTax only when Avalara
-    has mapped them to a standard code; otherwise the sync fails with
-    "Certificate exempt reason doesn't exist in AvaTaxCalcApi." (ERRORS.md A2,
-    RULES.md 3 for the list of codes and names).
+    Why is this bad? Custom CertCapture reasons reach AvaTax only when Avalara has mapped
+    them to a standard code; otherwise the sync fails with "Certificate exempt reason
+    doesn't exist in AvaTaxCalcApi." (docs/sources.md#certcapture-sync-errors,
+    docs/sources.md#exempt-reasons for the list of codes and names).
 
     Example: ``{"exempt_reason": "WHOLESALE"}``
 
@@ -434,9 +443,9 @@ def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Why is this bad? A certificate exempts a sale only through a linked customer
     whose code matches the transaction's customer code; "for exemptions to apply
     you need an exposure zone, a linked customer and matching customerCode"
-    (MODELS.md 2 ``customers``; RULES.md 2, from the AvaTax ``create_certificates``
-    docstring). CertCapture has nothing to build the ECMS record's customer
-    fields from.
+    (``customers`` in docs/sources.md#avatax-models; docs/sources.md#certificate-rules,
+    from the AvaTax ``create_certificates`` docstring). CertCapture has nothing to
+    build the ECMS record's customer fields from.
 
     Example: ``{"customers": []}``
 
@@ -447,7 +456,7 @@ def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     return NO_HITS
 
 
-# --- ECMS length limits (MODELS.md 3: identical in the 2017, 2022 and 2025 AvaTax schemas) -------
+# --- ECMS length limits (the same in the 2017, 2022 and 2025 schemas; docs/sources.md#ecms-record)
 
 customer_name_too_long = declare(
     customer_too_long("name", 100),
@@ -456,8 +465,8 @@ customer_name_too_long = declare(
     What it does: finds linked customers whose name is over 100 characters.
 
     Why is this bad? The name syncs as ECMS ``customerName``, at most 100
-    characters (MODELS.md 3; the import templates agree, MODELS.md 4:
-    Customer Name Text(100)).
+    characters (docs/sources.md#ecms-record; the import templates agree,
+    docs/sources.md#import-templates: Customer Name Text(100)).
 
     Example: a 120-character name with the trading name and a department.
 
@@ -480,7 +489,7 @@ address_line3_too_long = declare(
     What it does: finds linked customers whose address line 3 is over 50 characters.
 
     Why is this bad? ECMS ``address3`` holds at most 50 characters
-    (MODELS.md 3; ERRORS.md A11 "also line 3 <= 50").
+    (docs/sources.md#ecms-record; #certcapture-sync-errors "also line 3 <= 50").
 
     Example: ``{"address_line3": "Receiving Department, Attention Accounts Payable Team"}``
 
@@ -501,8 +510,9 @@ city_too_long = declare(
     doc="""
     What it does: finds linked customers whose city is over 50 characters.
 
-    Why is this bad? ECMS ``city`` holds at most 50 characters (MODELS.md 3;
-    import templates: City Text(50), MODELS.md 4; ERRORS.md A10).
+    Why is this bad? ECMS ``city`` holds at most 50 characters
+    (docs/sources.md#ecms-record; import templates: City Text(50),
+    docs/sources.md#import-templates; #certcapture-sync-errors).
 
     Example: a city field holding the city, county and state together.
 
@@ -525,8 +535,8 @@ postal_code_too_long = declare(
     What it does: finds linked customers whose ZIP or postal code is over 10 characters.
 
     Why is this bad? ECMS ``postalCode`` holds at most 10 characters
-    (MODELS.md 3; import templates: Postal Code Text(10), MODELS.md 4). A
-    ZIP+4 with its hyphen is exactly 10.
+    (docs/sources.md#ecms-record; import templates: Postal Code Text(10),
+    docs/sources.md#import-templates). A ZIP+4 with its hyphen is exactly 10.
 
     Example: ``{"postal_code": "98101-2450 US"}``
 
@@ -550,7 +560,7 @@ po_number_too_long = declare(
     Why is this bad? A single-use certificate's PO number syncs as ECMS
     ``documentRefNo``, at most 50 characters; a transaction's
     ``purchaseOrderNo`` is also at most 50, so a longer one could never match a
-    sale (MODELS.md 2a ``PoNumberModel`` and 3).
+    sale (``PoNumberModel`` in docs/sources.md#avatax-models; docs/sources.md#ecms-record).
 
     Example: ``{"po_numbers": ["PO-2026-000123 / job 77 / Building 4 renovation, phase two"]}``
 
@@ -581,8 +591,8 @@ def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds single-use certificates with more than one PO number.
 
     Why is this bad? "Only the most recently added PO number is honoured in
-    AvaTax" (USER_NEEDS.md 5, Avalara FAQ "Why didn't my single use exemption
-    certificate apply?",
+    AvaTax" (docs/sources.md#integration-pain-points, Avalara FAQ "Why didn't my
+    single use exemption certificate apply?",
     https://help.avalara.com/Frequently_Asked_Questions/Exempt_customers_FAQ/Why_didn't_my_single_use_exemption_certificate_apply%3F).
     The certificate syncs, so this is a warning: the other POs silently get taxed.
     The last PO in the list is taken to be the most recent.
@@ -613,7 +623,8 @@ def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 # --- reasons --------------------------------------------------------------------------------------
 
-#: CertCapture's pseudo reasons for missing, invalid or expired documents (ERRORS.md A, RULES.md 2).
+#: CertCapture's pseudo reasons for missing, invalid or expired documents
+#: (docs/sources.md#certcapture-sync-errors, #certificate-rules).
 _PLACEHOLDER_PREFIXES = ("EXPOSURE", "NON-NEXUS", "NON NEXUS", "NONNEXUS")
 
 
@@ -642,7 +653,7 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Why is this bad? In CertCapture, reasons starting with EXPOSURE or NON-NEXUS
     mark missing, invalid or expired documentation (NON-NEXUS: a region without
     nexus); they are not exemptions and have no AvaTax entity use code
-    (ERRORS.md A, RULES.md 2,
+    (docs/sources.md#certcapture-sync-errors, #certificate-rules,
     https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Understanding_the_Exposure_and_Non-Nexus_exempt_reasons_in_CertCapture).
     Rule 2302 (reason-unknown) stays silent for them, so there is one finding.
 
@@ -677,9 +688,11 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits
     What it does: finds certificates with reason L (Other) and no
     ``exempt_reason_description``.
 
-    Why is this bad? Reason L "needs a description" (RULES.md 3; ECMS
-    ``exemptReasonOtherDescription``, at most 255 characters, MODELS.md 3; the
-    SST form says "L Other (explain)", RULES.md 4). A warning: the schema does
+    Why is this bad? Reason L "needs a description"
+    (docs/sources.md#exempt-reasons; ECMS
+    ``exemptReasonOtherDescription``, at most 255 characters,
+    docs/sources.md#ecms-record; the SST form says "L Other (explain)",
+    docs/sources.md#streamlined-sales-tax). A warning: the schema does
     not mark the description required.
 
     Example: ``{"exempt_reason": "L"}``
@@ -717,9 +730,10 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
     What it does: finds certificates whose exempt percentage is below 0 or above 100.
 
     Why is this bad? ``exemptPercentage`` is a percentage, "100 = fully exempt"
-    (MODELS.md 2, AvaTax ``CertificateModel``); a negative or over-100 share of
-    a sale can't be exempted. A value of 1 read as "100%" would also be wrong,
-    but can't be told from a genuine 1%, so only values outside 0-100 are errors.
+    (docs/sources.md#avatax-models, AvaTax ``CertificateModel``); a negative or
+    over-100 share of a sale can't be exempted. A value of 1 read as "100%" would
+    also be wrong, but can't be told from a genuine 1%, so only values outside 0-100
+    are errors.
 
     Example: ``{"exempt_percentage": 150}``
 
@@ -751,9 +765,10 @@ def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificates whose exempt percentage is exactly 0.
 
-    Why is this bad? ``exemptPercentage`` 100 means fully exempt (MODELS.md 2),
-    so 0 exempts nothing: usually an unset default in the sending code. A
-    warning, because the certificate syncs.
+    Why is this bad? ``exemptPercentage`` 100 means fully exempt
+    (docs/sources.md#avatax-models), so 0 exempts nothing: usually an
+    unset default in the sending code. A warning, because the certificate
+    syncs.
 
     Example: ``{"exempt_percentage": 0}``
 

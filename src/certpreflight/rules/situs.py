@@ -2,10 +2,10 @@
 
 CertCapture sends a multi-jurisdictional certificate to AvaTax in one call, so
 one region where the reason is not exempt fails every region
-(``../shared/research/avatax/ERRORS.md`` A1, ``matrix/NOTES.md`` 2.6). Which
+(docs/sources.md#certcapture-sync-errors, #exemption-matrix). Which
 cells are known, and how sure we are, is the matrix's business
-(:mod:`certpreflight.reference.matrix`); the policy is DESIGN 5: Avalara-sourced
-``not_exempt`` cells are errors, law-derived or inferred ones warnings,
+(:mod:`certpreflight.reference.matrix`); the policy (docs/sources.md#exemption-matrix):
+Avalara-sourced ``not_exempt`` cells are errors, law-derived or inferred ones warnings,
 ``partial`` cells a hint, ``unknown`` cells nothing.
 """
 
@@ -164,7 +164,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     territory, a Canadian province or territory, or the Canada (GST) zone.
 
     Why is this bad? AvaTax accepts exemptions only at state or province level;
-    custom local exposure zones stay in CertCapture (RULES.md 2, "Edit Exposure
+    custom local zones stay in CertCapture (docs/sources.md#certificate-rules, "Edit Exposure
     Zones and Exempt Reasons"). A misspelt zone name cannot be matched either.
     It is a warning because a zone we do not recognise might be a deliberate
     CertCapture-only zone, or a spelling AvaTax knows and we don't; zones that
@@ -206,7 +206,7 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     one API call; a reason that is not exempt in any one region fails the call
     for every region, and the History tab shows "Reason Code X isn't exempt in
     region(s)". States without a statewide sales tax (AK, DE, MT, NH, OR)
-    always fail (ERRORS.md A1, matrix/NOTES.md 2.4).
+    always fail (docs/sources.md#certcapture-sync-errors, #exemption-matrix).
 
     Example: ``{"exempt_reason": "G", "regions": ["WA", "NH"]}``
 
@@ -234,7 +234,7 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
 
     Why is this bad? The exemption probably does not apply there, and if
     Avalara's matrix agrees the sync fails for every region. Only a warning:
-    the cell is not Avalara's statement (research/README.md, matrix policy 2).
+    the cell is not Avalara's statement (docs/sources.md#exemption-matrix).
 
     Example: ``{"exempt_reason": "E", "regions": ["CA"]}`` (California has no
     general exemption for charitable organisations, CDTFA Pub 18).
@@ -290,8 +290,8 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? ``exposureZone`` is required: AvaTax fails with 1207
     MissingExposureZone, "Certificate must have at least one exposure zone to
-    become valid." (MODELS.md 2, ERRORS.md B); CertCapture never sends a
-    certificate without one (ERRORS.md A9).
+    become valid." (docs/sources.md#avatax-models, #avatax-error-codes); CertCapture never sends a
+    certificate without one (docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"regions": []}``
 
@@ -303,7 +303,7 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 
 #: Words that make a zone name a local (sub-state) jurisdiction: CertCapture's custom local
-#: zones, e.g. "LA Parish" (RULES.md 2, "Edit Exposure Zones and Exempt Reasons").
+#: zones, e.g. "LA Parish" (docs/sources.md#certificate-rules, Avalara's "Edit Exposure Zones").
 _LOCAL_WORDS = re.compile(
     r"\b(county|parish|borough|city|town|township|village|municipality)\b", re.IGNORECASE
 )
@@ -332,8 +332,8 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     or municipality.
 
     Why is this bad? "AvaTax accepts exemptions only at state level. Custom
-    local exposure zones (e.g. 'LA Parish') are CertCapture-only" (ERRORS.md A,
-    RULES.md 2,
+    local exposure zones (e.g. 'LA Parish') are CertCapture-only"
+    (docs/sources.md#certcapture-sync-errors, #certificate-rules,
     https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Edit_Exposure_Zones_and_Exempt_Reasons).
     An error, unlike rule 3001 (region-unknown): the name itself says the zone
     is below state level, so the source applies. Names that resolve to a state
@@ -377,7 +377,7 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? The ECMS record lists the regions a certificate applies to
     in ``regionsApplicable``, comma-separated, at most 200 characters
-    (MODELS.md 3). Only reachable with very many zones (about 66 codes), or long
+    (docs/sources.md#ecms-record). Only reachable with very many zones (about 66 codes), or long
     custom zone names.
 
     Example: every US state, DC, territory and province on one certificate.

@@ -1,7 +1,8 @@
 """Status rules (5xxx): dates and when CertCapture will send the certificate.
 
-Facts: ``../shared/research/avatax/ERRORS.md`` A9 and ``RULES.md`` 2 (a future
-effective date leaves the certificate ``PENDING-FUTURE`` until that date).
+Facts: docs/sources.md#certcapture-sync-errors and #certificate-rules (a
+future effective date leaves the certificate ``PENDING-FUTURE`` until that
+date).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Hits:
     effective date (status ``PENDING-FUTURE``); meanwhile the History tab shows
     "Certificate record couldn't be found or didn't meet send credentials." and
     the customer is taxed. A warning, because the certificate will go through
-    on that date (ERRORS.md A9, RULES.md 2).
+    on that date (docs/sources.md#certcapture-sync-errors, #certificate-rules).
 
     Example: ``{"effective_date": "2031-01-01"}`` when today is 2026-11-21
 
@@ -78,10 +79,12 @@ def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds certificates without an effective (signed) date.
 
     Why is this bad? ``signedDate`` is required in the AvaTax REST schema
-    (MODELS.md 2); imports fail with "Certificate signed date value provided
-    not a valid date." (ERRORS.md C); a certificate applies only to sales
-    between its effective and expiration dates (RULES.md 2). A date that could
-    not be read at all is reported as 4003 instead.
+    (docs/sources.md#avatax-models); imports fail with "Certificate
+    signed date value provided not a valid date."
+    (docs/sources.md#import-file-errors); a certificate applies only to
+    sales between its effective and expiration dates
+    (docs/sources.md#certificate-rules). A date that could not be read at
+    all is reported as 4003 instead.
 
     Example: ``{"effective_date": null}``
 
@@ -113,9 +116,10 @@ def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds certificates without an expiration date (AvaTax profile).
 
     Why is this bad? ``expirationDate`` is required in the AvaTax REST schema
-    (2022 and 2025; MODELS.md 2, RULES.md 2). CertCapture computes one from its
-    exemption matrix, so the certcapture profile doesn't check it (RULES.md 6).
-    Integrations send ``9999-12-31`` for "never expires" (RULES.md 6).
+    (2022 and 2025; docs/sources.md#avatax-models, #certificate-rules).
+    CertCapture computes one from its exemption matrix, so the certcapture
+    profile doesn't check it (docs/sources.md#expiration). Integrations send
+    ``9999-12-31`` for "never expires" (docs/sources.md#expiration).
 
     Example: ``{"signedDate": "2026-01-15"}``
 
@@ -142,8 +146,9 @@ def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Hit
     effective (signed) date.
 
     Why is this bad? AvaTax imports reject it with "Certificate signed date
-    cannot be greater than the certificate expiration date." (ERRORS.md C;
-    MODELS.md 2 ``expirationDate`` must be >= ``signedDate``).
+    cannot be greater than the certificate expiration date."
+    (docs/sources.md#import-file-errors; docs/sources.md#avatax-models
+    ``expirationDate`` must be >= ``signedDate``).
 
     Example: ``{"effective_date": "2026-01-15", "expiration_date": "2025-01-15"}``
 
@@ -181,10 +186,11 @@ def certificate_expired(cert: ExemptionCertificate, ctx: Context) -> Hits:
     (a certificate is valid through its expiration date).
 
     Why is this bad? A certificate applies only to sales dated within its
-    effective and expiration dates (RULES.md 2; Avalara "Add exemption
-    certificate details for a customer"). A warning, not an error: an expired
-    certificate still exempts back-dated sales in its window (KB "Why is an
-    expired exemption certificate applying to a new sale?", ERRORS.md A).
+    effective and expiration dates (docs/sources.md#certificate-rules;
+    Avalara "Add exemption certificate details for a customer"). A warning,
+    not an error: an expired certificate still exempts back-dated sales in
+    its window (KB "Why is an expired exemption certificate applying to a new
+    sale?", docs/sources.md#certcapture-sync-errors).
 
     Example: ``{"expiration_date": "2025-06-30"}`` when today is 2026-11-21
 
@@ -237,8 +243,9 @@ def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Hits:
     ``validate(cert, options={"expiring_within_days": 90})``.
 
     Why is this bad? Nothing is wrong yet; sales after the expiration date will
-    be taxed (RULES.md 2 and 6). Peers surface the same ("expiring soon" at 30
-    days, 30/60/90-day buckets; USER_NEEDS.md 6). Info only.
+    be taxed (docs/sources.md#certificate-rules, #expiration). Peers surface
+    the same ("expiring soon" at 30 days, 30/60/90-day buckets;
+    docs/sources.md#integration-pain-points). Info only.
 
     Example: ``{"expiration_date": "2026-12-01"}`` when today is 2026-11-21
 
@@ -284,7 +291,7 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
     What it does: finds effective and expiration dates written as numbers with
     both leading parts 12 or less and different (``03/04/2026``), and says how
     they were read: month first, the way AvaTax import templates read
-    ``mm/dd/yyyy`` (MODELS.md 4).
+    ``mm/dd/yyyy`` (docs/sources.md#import-templates).
 
     Why is this bad? ``03/04/2026`` is 4 March in the US and 3 April in most
     other countries; if the sender meant day first, the certificate covers the
