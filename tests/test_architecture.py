@@ -127,13 +127,13 @@ def test_every_dialect_key_is_read_by_both_paths(dialect: dialects.Dialect) -> N
         if field == "exempt_percentage":
             value = 50.0  # type: ignore[assignment]
         for limits in (DEFAULT_LIMITS, GENERAL):
-            native = read({field: value}, limits).certificate
-            via_key = read({key: value}, limits).certificate
+            native = read({field: value}, limits, "certificate").certificate
+            via_key = read({key: value}, limits, "certificate").certificate
             assert native is not None
             assert via_key is not None
             assert getattr(via_key, field) == getattr(native, field), key
     for key, field in dialect.customer.items():
         for limits in (DEFAULT_LIMITS, GENERAL):
-            got = read({"customers": [{key: "X"}]}, limits).certificate
+            got = read({"customers": [{key: "X"}]}, limits, "certificate").certificate
             assert got is not None
             assert getattr(got.customers[0], field) == "X", key

@@ -43,7 +43,7 @@ def fast(payload: Any) -> ExemptionCertificate:
 
 def _parse(payload: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, ...]:
     """The reading stage without screens: the model, the findings and the raw id."""
-    return tuple(read(payload, limits)[:3])
+    return tuple(read(payload, limits, "certificate")[:3])
 
 
 def _read_screened(

@@ -7,7 +7,7 @@ to fix it.
 
 >>> from certpreflight import validate
 >>> report = validate({"id": "42", "exempt_reason": "RESALE", "regions": ["WA"],
-...                    "customers": [{"customer_number": "C1"}]}, select=["2"])
+...                    "customers": [{"customer_number": "C1", "name": ""}]}, select=["2"])
 >>> report.ok
 False
 >>> [f.code for f in report.errors]

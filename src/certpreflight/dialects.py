@@ -36,8 +36,15 @@ __all__ = [
     "AVATAX",
     "CERTCAPTURE",
     "CERTIFICATE_KEYS",
+    "CERTIFICATE_ONLY_FIELDS",
+    "CERTIFICATE_ONLY_KEYS",
+    "CODE_KEYS",
     "CUSTOMER_KEYS",
+    "CUSTOMER_ONLY_KEYS",
+    "CUSTOMER_RECORD_KEYS",
     "DIALECTS",
+    "KINDS",
+    "LINK_KEYS",
     "LIST_FIELDS",
     "NATIVE",
     "NATIVE_CUSTOMER_KEYS",
@@ -45,12 +52,14 @@ __all__ = [
     "OTHER",
     "REFERENCES",
     "Dialect",
+    "detect_kind",
     "first_text",
     "is_mapping",
     "native_certificate",
     "native_customer",
     "native_form",
     "parse_date",
+    "reference_code",
 ]
 
 
@@ -62,7 +71,12 @@ class Dialect:
     #: Where the keys are documented: an anchor of ``docs/sources.md``.
     source: str
     certificate: Mapping[str, str]
+    #: A customer's keys, embedded in a certificate or sent on its own.
     customer: Mapping[str, str] = field(default_factory=dict)
+    #: Keys only a customer sent on its own has (CreateCustomers, ``POST /v2/customers``).
+    customer_record: Mapping[str, str] = field(default_factory=dict)
+    #: A link of customers to a certificate (``LinkCustomersToCertificate``).
+    link: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- the tables -----------------------------------------------------------------------------------
@@ -101,6 +115,12 @@ NATIVE = Dialect(
         "postal_code": "postal_code",
         "country": "country",
     },
+    customer_record={
+        "is_bill": "is_bill",
+        "is_ship": "is_ship",
+        "exposure_zones": "exposure_zones",
+    },
+    link={"certificate_id": "certificate_id", "customers": "customers"},
 )
 
 AVATAX = Dialect(
@@ -126,6 +146,12 @@ AVATAX = Dialect(
         "line3": "address_line3",
         "postalCode": "postal_code",
     },
+    customer_record={  # CustomerModel
+        "isBill": "is_bill",
+        "isShip": "is_ship",
+        "exposureZones": "exposure_zones",
+    },
+    link={"customers": "customers"},  # LinkCustomersModel; the certificate id is in the path
 )
 
 CERTCAPTURE = Dialect(
@@ -145,6 +171,11 @@ CERTCAPTURE = Dialect(
     customer={
         "zip": "postal_code",
         "state": "region",
+    },
+    customer_record={
+        "is_bill": "is_bill",
+        "is_ship": "is_ship",
+        "exposure_zones": "exposure_zones",
     },
 )
 
@@ -169,6 +200,7 @@ OTHER = Dialect(
         "address3": "address_line3",
         "zip_code": "postal_code",
     },
+    link={"certificateId": "certificate_id", "id": "certificate_id"},
 )
 
 #: Every dialect, native first (the strict reader tries a field's keys in this order).
@@ -202,6 +234,11 @@ def _merged(kind: str, tables: tuple[Dialect, ...] = DIALECTS) -> Mapping[str, s
 #: Input key -> native field, over every dialect.
 CERTIFICATE_KEYS: Mapping[str, str] = _merged("certificate")
 CUSTOMER_KEYS: Mapping[str, str] = _merged("customer")
+#: A customer record's keys: a customer's, and those only a record has.
+CUSTOMER_RECORD_KEYS: Mapping[str, str] = MappingProxyType(
+    {**CUSTOMER_KEYS, **_merged("customer_record")}
+)
+LINK_KEYS: Mapping[str, str] = _merged("link")
 #: The native keys (the models' field names, but for the date texts, which have no key).
 NATIVE_KEYS = frozenset(NATIVE.certificate)
 NATIVE_CUSTOMER_KEYS = frozenset(NATIVE.customer)
@@ -393,3 +430,72 @@ def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
     if type(customers) is list:
         out["customers"] = [native_customer(c) if type(c) is dict else c for c in customers]
     return out
+
+
+# --- record kinds ---------------------------------------------------------------------------------
+
+#: The record kinds certpreflight reads (``Report.kind``).
+KINDS = ("certificate", "customer", "link")
+
+#: Keys that name a customer's code, in every dialect.
+CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "customer_number")
+#: Keys a customer given by reference may carry besides its code: the AvaTax company it
+#: belongs to, the id AvaTax or CertCapture gave it.
+_REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
+#: Keys both a certificate and a customer record may have: they decide nothing.
+_SHARED_KEYS = frozenset({"id", "customers", "exposureZones", "exposure_zones", "companyId"})
+#: Keys only a certificate has.
+CERTIFICATE_ONLY_KEYS = frozenset(CERTIFICATE_KEYS) - _SHARED_KEYS - frozenset(LINK_KEYS)
+#: The fields of such keys (the model's ``model_fields_set`` tells them on the fast path).
+CERTIFICATE_ONLY_FIELDS = frozenset(CERTIFICATE_KEYS[key] for key in CERTIFICATE_ONLY_KEYS) - {
+    "id",
+    "customers",
+    "regions",
+}
+#: Keys only a customer has.
+CUSTOMER_ONLY_KEYS = frozenset(CUSTOMER_RECORD_KEYS) - _SHARED_KEYS
+
+
+def reference_code(value: Any) -> str | None:
+    """The customer code of a customer given by reference, else None.
+
+    A reference is a code as text (``"RESELLER"``, as ``LinkCustomersModel`` sends it) or
+    an object with a code and nothing else of the customer (``{"customerCode":
+    "RESELLER"}``, ``{"companyId": 1, "customerCode": "RESELLER"}``, as the AvaTax
+    developer guide links customers to a certificate). A whole number is a code too.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if -(10**50) < value < 10**50 else None  # no code is longer
+    if not is_mapping(value) or not value.keys() <= CODE_KEYS | _REFERENCE_EXTRAS:
+        return None
+    code = first_text(value, tuple(k for k in value if k in CODE_KEYS))
+    return reference_code(code) if isinstance(code, (str, int)) else None
+
+
+def detect_kind(data: Mapping[Any, Any]) -> str | None:
+    """The kind of a record, from its keys; None when it fits none.
+
+    * ``certificate``: it has a key only a certificate has (an exempt reason, an
+      exposure zone, a date, PO numbers, an exemption number, an attachment ...), or
+      customers embedded with more than their code;
+    * ``customer``: it has a key only a customer has (its code, name, address, city,
+      region, postal code, country, bill-to / ship-to flags) and no certificate key;
+    * ``link``: it has only ``customers``, every one given by its code (text, or an
+      object with the code only), and perhaps the certificate's id.
+    """
+    keys = {key for key in data if isinstance(key, str)}
+    if not keys.isdisjoint(CERTIFICATE_ONLY_KEYS):
+        return "certificate"
+    if not keys.isdisjoint(CUSTOMER_ONLY_KEYS):
+        return "customer"
+    customers = data.get("customers")
+    if customers is None:
+        return None
+    items = customers if isinstance(customers, (list, tuple)) else [customers]
+    if items and all(reference_code(item) is not None for item in items):
+        return "link" if keys <= frozenset(LINK_KEYS) | {"companyId"} else None
+    if any(is_mapping(item) for item in items):
+        return "certificate"
+    return None

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading import Limits, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
@@ -96,6 +96,11 @@ class _RuleSet:
     #: values in which none of these rules found anything.
     learned: tuple[tuple[Rule, Check], ...] = ()
     learned_key: Callable[[Customer], Any] | None = None
+    #: Every check of the certificate rules, and those of the rules only for customer
+    #: records or only for links: a record is checked as a certificate holding it.
+    every: tuple[tuple[Rule, Check], ...] = ()
+    for_customers: tuple[tuple[Rule, Check], ...] = ()
+    for_links: tuple[tuple[Rule, Check], ...] = ()
 
     def checks_for(self, failing: Set[str]) -> Sequence[tuple[Rule, Check]]:
         """The unscreened checks and those screened on the ``failing`` fields."""
@@ -121,7 +126,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         and (not select or any(_matches(r, k) for k in select))
         and not any(_matches(r, k) for k in ignore)
     )
-    checks = [(r, r.check) for r in rules if r.check is not None]
+    checks = [(r, r.check) for r in rules if r.check is not None and "certificate" in r.kinds]
     learned = tuple((r, c) for r, c in checks if r.customer_inputs)
     customer_fields = sorted({f for r, _ in learned for f in r.customer_inputs or ()})
     learned_key = operator.attrgetter(*customer_fields) if customer_fields else None
@@ -134,7 +139,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     for r, c in checks:
         if r.screen is not None:
             screened[r.screen.field] = (*screened.get(r.screen.field, ()), (r, c))
-    reader = Reader(compile_screens(r.screen for r in rules if r.screen is not None))
+    reader = Reader(
+        compile_screens(
+            r.screen for r in rules if r.screen is not None and "certificate" in r.kinds
+        )
+    )
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
     getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
@@ -149,6 +158,9 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         getter,
         learned,
         learned_key,
+        tuple(checks),
+        tuple((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
+        tuple((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
     )
 
 
@@ -162,11 +174,19 @@ def active_rules(
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> Report:
-    cert, findings, raw_id, failing, unreadable = ruleset.reader.read(payload, limits)
+def _run(
+    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
+) -> Report:
+    cert, findings, raw_id, failing, unreadable, kind, record = ruleset.reader.read(
+        payload, limits, kind
+    )
     if findings:  # what couldn't be read, said by the Formatting rules that run
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
+    if record is not None:
+        return _record_report(
+            record, findings, raw_id, ruleset=ruleset, ctx=ctx, unreadable=unreadable
+        )
     if cert is not None:
         if ruleset.memoized:
             for finding in _memoized(cert, ruleset, ctx):
@@ -181,7 +201,72 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
                 _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
-    return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
+    return Report(tuple(findings), None if raw_id is None else str(raw_id), kind)
+
+
+def _record_report(
+    record: CustomerRecord | Link,
+    findings: list[Finding],
+    raw_id: Any,
+    *,
+    ruleset: _RuleSet,
+    ctx: Context,
+    unreadable: frozenset[Loc],
+) -> Report:
+    findings += _record_findings(record, ruleset, ctx, unreadable)
+    findings.sort(key=_by_code)
+    ident = None if raw_id is None else str(raw_id)
+    if isinstance(record, Link):
+        return Report(tuple(findings), ident, "link")
+    return Report(tuple(findings), None, "customer", ident)
+
+
+_LINK_CODES = frozenset({2001})  # a link without customers has its own rule, 2130
+
+
+def _record_findings(
+    record: CustomerRecord | Link, ruleset: _RuleSet, ctx: Context, unreadable: frozenset[Loc]
+) -> list[Finding]:
+    """A customer record's or a link's findings: those of every rule on a certificate
+    holding just it, in its customer or customer codes, with the record's own locs.
+
+    A customer record is the certificate's one customer, so the customer rules report
+    what they report in a linked customer (``("customers", 0, "city")`` becomes
+    ``("city",)``); a link's codes are its customers, given by reference, so only the
+    customer-code rules (61xx) find anything in them.
+    """
+    link = isinstance(record, Link)
+    if isinstance(record, Link):
+        customers = tuple(Customer(customer_number=code) for code in record.customers)
+        holder = ExemptionCertificate.model_construct(id=record.certificate_id, customers=customers)
+        checks = (*ruleset.every, *ruleset.for_links)
+    else:
+        holder = ExemptionCertificate.model_construct(customers=(record,))
+        checks = (*ruleset.every, *ruleset.for_customers)
+    found: list[Finding] = []
+    for rule, check in checks:
+        if link and rule.code in _LINK_CODES:
+            continue
+        for hit in check(holder, ctx):
+            loc = hit.loc
+            if loc[:1] != ("customers",) or (not link and len(loc) < 3):
+                continue  # a certificate's own field, or its customers list: not the record's
+            loc = loc[:2] if link else loc[2:]
+            if unreadable and loc in unreadable:
+                continue
+            finding = rule.finding(hit)
+            errors = {_record_key(key, link): problem for key, problem in finding.errors.items()}
+            found.append(dataclasses.replace(finding, loc=loc, errors=errors))
+    return found
+
+
+def _record_key(key: str, link: bool) -> str:
+    """An ``errors`` key of the holding certificate, as the record's own: a customer
+    record's fields are its own (``customers[0].city`` -> ``city``), and a link's
+    customer is its code (``customers[1].customer_number`` -> ``customers[1]``)."""
+    if link:
+        return key.removesuffix(".customer_number")
+    return key.removeprefix("customers[0].")
 
 
 #: Entries a context's memo (and each set of clean customer values in it) holds before it
@@ -328,6 +413,7 @@ def validate(
     ignore: Selector = None,
     profile: str = "certcapture",
     options: Mapping[str, Any] | None = None,
+    kind: str | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
 
@@ -337,7 +423,10 @@ def validate(
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default) or ``"avatax"``. ``options``
-    tunes individual rules (see each rule's docs).
+    tunes individual rules (see each rule's docs). ``kind`` says what the payload is,
+    ``"certificate"``, ``"customer"`` (a customer sent on its own) or ``"link"`` (customers
+    linked to a certificate); None (default) detects it from the keys, and
+    :attr:`Report.kind` says what it was read as.
 
     >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]},
     ...                   select=["3101"])
@@ -352,7 +441,7 @@ def validate(
         profile=profile,
         options=options,
     )
-    return _run(payload, ruleset, ctx, limits)
+    return _run(payload, ruleset, ctx, limits, kind)
 
 
 def validate_many(
@@ -364,6 +453,7 @@ def validate_many(
     ignore: Selector = None,
     profile: str = "certcapture",
     options: Mapping[str, Any] | None = None,
+    kind: str | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
 
@@ -378,4 +468,4 @@ def validate_many(
         profile=profile,
         options=options,
     )
-    return (_run(payload, ruleset, ctx, limits) for payload in payloads)
+    return (_run(payload, ruleset, ctx, limits, kind) for payload in payloads)

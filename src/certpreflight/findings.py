@@ -123,6 +123,16 @@ class Report:
 
     findings: tuple[Finding, ...] = ()
     certificate_id: str | None = None
+    #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
+    #: it could not be read as any (not an object, invalid JSON, a record of no kind).
+    kind: str | None = "certificate"
+    #: A customer record's code (its id).
+    customer_number: str | None = None
+
+    @property
+    def record_id(self) -> str | None:
+        """The record's id: a customer's code, or a certificate's (a link's) id."""
+        return self.customer_number if self.kind == "customer" else self.certificate_id
 
     @property
     def ok(self) -> bool:
@@ -166,9 +176,10 @@ class Report:
         return tuple(f.code for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"id", "ok", "findings": [Finding.to_dict(), ...]}``."""
+        """JSON-ready: ``{"id", "kind", "ok", "findings": [Finding.to_dict(), ...]}``."""
         return {
-            "id": self.certificate_id,
+            "id": self.record_id,
+            "kind": self.kind,
             "ok": self.ok,
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -17,13 +17,24 @@ this general path, is :mod:`certpreflight.reading`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from certpreflight.dialects import is_mapping, native_certificate, native_customer, parse_date
+from certpreflight.dialects import (
+    CUSTOMER_RECORD_KEYS,
+    LINK_KEYS,
+    REFERENCES,
+    first_text,
+    is_mapping,
+    native_certificate,
+    native_customer,
+    parse_date,
+    reference_code,
+)
 
-__all__ = ["Customer", "Date", "ExemptionCertificate"]
+__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
 
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 
@@ -60,6 +71,18 @@ class Customer(BaseModel):
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
         return native_customer(data) if is_mapping(data) else data
+
+    @property
+    def is_reference(self) -> bool:
+        """True for a customer given by its code only (``{"customerCode": "RESELLER"}``).
+
+        That is a link to a customer record sent on its own, not an empty record: no
+        missing-field rule reports it.
+        """
+        values = self.__dict__
+        return values["customer_number"] is not None and all(
+            value is None for key, value in values.items() if key != "customer_number"
+        )
 
 
 class ExemptionCertificate(BaseModel):
@@ -105,3 +128,78 @@ class ExemptionCertificate(BaseModel):
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""
         return tuple(c.customer_number for c in self.customers)
+
+
+def _zones(value: Any) -> Any:
+    """A customer's exposure zones as given: texts, or reference objects by their name."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    keys = REFERENCES["regions"]
+    return tuple(first_text(v, keys) if is_mapping(v) else v for v in items)
+
+
+class CustomerRecord(Customer):
+    """A customer sent on its own: an AvaTax ``CreateCustomers`` item (``CustomerModel``)
+    or a CertCapture ``POST /v2/customers`` body (``docs/sources.md#avatax-models``,
+    ``#certcapture-api``). It has the fields of a linked :class:`Customer`, and those
+    only such a record has."""
+
+    is_bill: bool | None = None
+    is_ship: bool | None = None
+    #: Ship-to zones as given (``[{"name": "Washington"}]``); an empty object is None.
+    exposure_zones: tuple[str | None, ...] = ()
+    #: The reference fields given as objects with nothing in them (``"state": {}``).
+    empty_references: tuple[str, ...] = ()
+
+    @classmethod
+    def native(cls, data: Mapping[Any, Any]) -> dict[str, Any]:
+        """``data`` in any dialect, with the record's field names and reference objects read."""
+        out: dict[str, Any] = {}
+        empty = []
+        for key, value in data.items():
+            field = CUSTOMER_RECORD_KEYS.get(key) if isinstance(key, str) else None
+            if field is None:
+                continue
+            if field in ("region", "country") and is_mapping(value):
+                picked = first_text(value, REFERENCES[field])
+                if picked is None:
+                    empty.append(field)
+                out[field] = picked
+            else:
+                out[field] = value
+        out["exposure_zones"] = _zones(out.get("exposure_zones"))
+        out["empty_references"] = tuple(empty)
+        return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_dialects(cls, data: Any) -> Any:
+        return cls.native(data) if is_mapping(data) else data
+
+
+class Link(BaseModel):
+    """A link of customers to a certificate: an AvaTax ``LinkCustomersToCertificate`` body
+    (``{"customers": ["RESELLER"]}``; the certificate's id is in the call's path) or the
+    native ``{"certificate_id": "42", "customers": [...]}``."""
+
+    model_config = _CONFIG
+
+    certificate_id: str | None = None
+    #: The linked customers' codes; a customer given otherwise than by its code is None.
+    customers: tuple[str | None, ...] = ()
+
+    @classmethod
+    def native(cls, data: Mapping[Any, Any]) -> dict[str, Any]:
+        """``data`` in any dialect, with the link's field names and customers as codes."""
+        out = {LINK_KEYS[k]: v for k, v in data.items() if isinstance(k, str) and k in LINK_KEYS}
+        customers = out.get("customers")
+        if customers is not None:
+            items = customers if isinstance(customers, (list, tuple)) else [customers]
+            out["customers"] = tuple(reference_code(item) for item in items)
+        return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_dialects(cls, data: Any) -> Any:
+        return cls.native(data) if is_mapping(data) else data

@@ -211,8 +211,9 @@ def _region_pairs(report: Report, regions: tuple[str, ...]) -> set[tuple[int, st
     return pairs
 
 
-#: Findings the conversion to AvaTax bodies resolves by itself (3203: "USA" -> "US").
-FIXED_BY_CONVERSION = frozenset({3203})
+#: What the conversion repairs: ISO alpha-2 countries (3203) and, where the region
+#: resolves, region codes (2120; a region that doesn't resolve is sent as given).
+FIXED_BY_CONVERSION = frozenset({2120, 3203})
 
 
 def assert_round_trip(payload: Any, **options: Any) -> None:
@@ -225,7 +226,10 @@ def assert_round_trip(payload: Any, **options: Any) -> None:
         original.certificate_id,
     )
     bodies = _merged(payload)
-    parts = [validate(b, **options) for b in bodies]
+    parts = [
+        Report(tuple(f for f in p.findings if f.code not in FIXED_BY_CONVERSION), p.certificate_id)
+        for p in (validate(b, **options) for b in bodies)
+    ]
     if len(model.regions) <= 1:
         assert [p.findings for p in parts] == [original.findings]
         return

@@ -48,7 +48,7 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
         "with_warnings": 1,
         "by_code": {"2101": 1, "6202": 1},
     }
-    assert [list(r) for r in doc["results"]] == [["source", "id", "ok", "findings"]] * 3
+    assert [list(r) for r in doc["results"]] == [["source", "id", "kind", "ok", "findings"]] * 3
     assert [r["source"] for r in doc["results"]] == [f"{mixed}:{n}" for n in (1, 2, 3)]
     finding = doc["results"][1]["findings"][0]
     assert set(finding) == {
@@ -315,4 +315,10 @@ def test_a_result_without_findings_is_encoded_like_any_other(
     report = Report(certificate_id=ident)
     expected = json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False)
     assert json_doc.render([(source, report)]) == expected
-    assert json.loads(expected) == {"source": source, "id": ident, "ok": True, "findings": []}
+    assert json.loads(expected) == {
+        "source": source,
+        "id": ident,
+        "kind": "certificate",
+        "ok": True,
+        "findings": [],
+    }

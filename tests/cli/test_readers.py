@@ -72,7 +72,10 @@ def test_streams_a_20k_line_file(cli: Cli, tmp_path: Path) -> None:
 def test_json_array_elements_have_their_line(cli: Cli, tmp_path: Path) -> None:
     """Array elements are sourced file:line where they start; a non-object is not-an-object."""
     path = tmp_path / "certs.json"
-    path.write_text('[\n  {"id": "a"},\n  "oops",\n\n  {"id": "b"}\n]\n', encoding="utf-8")
+    path.write_text(
+        '[\n  {"id": "a", "regions": ["WA"]},\n  "oops",\n\n  {"id": "b", "regions": ["WA"]}\n]\n',
+        encoding="utf-8",
+    )
     _, out, _ = cli("check", str(path), "--format", "json", "--select", "4")
     assert _codes(out) == [("2", []), ("3", [4002]), ("5", [])]
 
@@ -83,7 +86,7 @@ def test_json_single_object_and_broken_array(cli: Cli, tmp_path: Path) -> None:
     one.write_bytes(b"\xef\xbb\xbf\n" + CLEAN_LINE)
     assert _codes(cli("check", str(one), "--format", "json")[1]) == [("2", [])]
     broken = tmp_path / "broken.json"
-    broken.write_text('[{"id": "a"},\n {"id": "b"\n', encoding="utf-8")
+    broken.write_text('[{"id": "a", "regions": ["WA"]},\n {"id": "b"\n', encoding="utf-8")
     out = cli("check", str(broken), "--format", "json", "--select", "4")[1]
     assert _codes(out) == [("1", []), ("3", [4001])]
 

@@ -140,12 +140,12 @@ _OPTIONS = st.sampled_from([{}, {"sst_seller": True}])
 
 
 def _direct(cert: ExemptionCertificate, profile: str, options: dict[str, Any]) -> list[Finding]:
-    """Every finding from calling each running rule's check: no screens, no memo."""
+    """Every finding from calling each running certificate rule's check: no screens, no memo."""
     ctx = Context(TODAY, ExemptionMatrix.default(), profile, options)
     found = [
         rule.finding(hit)
         for rule in active_rules(profile=profile)
-        if rule.check is not None
+        if rule.check is not None and "certificate" in rule.kinds
         for hit in rule.check(cert, ctx)
     ]
     return sorted(found, key=lambda f: f.code)

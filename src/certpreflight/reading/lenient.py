@@ -11,18 +11,18 @@ certificate again without the values it could not read, so the rest is still che
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from certpreflight.dialects import LIST_FIELDS, native_certificate, native_customer
 from certpreflight.findings import Finding
-from certpreflight.models import ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.limits import Limits, enforce, model_within, within
 from certpreflight.rules import Hit, Loc, path
 from certpreflight.rules import formatting as fmt
 
-__all__ = ["read_lenient", "salvage"]
+__all__ = ["read_customer", "read_lenient", "read_link", "salvage"]
 
 _EXPECTED = {
     "string_type": "text",
@@ -153,5 +153,53 @@ def salvage(
         return None, findings
     try:
         return ExemptionCertificate.model_validate(native), findings
+    except ValidationError:
+        return None, findings
+
+
+def read_customer(payload: Any, limits: Limits) -> tuple[CustomerRecord | None, list[Finding]]:
+    """A customer record (or None) and the Formatting findings of what could not be read."""
+    if isinstance(payload, CustomerRecord):
+        return payload, []
+    if isinstance(payload, Customer):
+        return CustomerRecord.model_validate(payload.model_dump()), []
+    return _read_flat(CustomerRecord, payload, limits)
+
+
+def read_link(payload: Any, limits: Limits) -> tuple[Link | None, list[Finding]]:
+    """A link record (or None) and the Formatting findings of what could not be read."""
+    if isinstance(payload, Link):
+        return payload, []
+    return _read_flat(Link, payload, limits)
+
+
+_Flat = TypeVar("_Flat", CustomerRecord, Link)
+
+
+def _read_flat(
+    model: type[_Flat], payload: Any, limits: Limits
+) -> tuple[_Flat | None, list[Finding]]:
+    """A record of flat fields read leniently: a value it can't read is left out."""
+    if not isinstance(payload, Mapping):
+        kind = _kind(payload)
+        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
+        return None, [fmt.not_an_object.finding(hit)]
+    findings: list[Finding] = []
+    dropped: frozenset[Loc] = frozenset()
+    data: Mapping[str, Any] = payload
+    if not within(data, limits):
+        kept, findings, dropped = enforce(data, limits)
+        if kept is None:
+            return None, findings
+        data = kept
+    try:
+        return model.model_validate(data), findings
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        findings += [f for f in map(_formatting, errors) if f.loc not in dropped]
+    bad = {e["loc"][0] for e in errors if e["loc"]}
+    native = model.native(data)  # the record's own field names: read it without the bad ones
+    try:
+        return model.model_validate({k: v for k, v in native.items() if k not in bad}), findings
     except ValidationError:
         return None, findings

@@ -7,14 +7,22 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from certpreflight.dialects import NATIVE_KEYS, native_form
+from certpreflight.dialects import (
+    CERTIFICATE_ONLY_FIELDS,
+    KINDS,
+    NATIVE_KEYS,
+    detect_kind,
+    is_mapping,
+    native_form,
+)
 from certpreflight.findings import Finding
-from certpreflight.models import ExemptionCertificate
-from certpreflight.reading.lenient import read_lenient
-from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, load_json, within
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.reading.lenient import read_customer, read_lenient, read_link
+from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, enforce, load_json, within
 from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
-from certpreflight.rules import Loc
+from certpreflight.rules import Hit, Loc
+from certpreflight.rules import formatting as fmt
 
 __all__ = ["Read", "Reader", "read"]
 
@@ -34,6 +42,11 @@ class Read(NamedTuple):
     failing: Set[str]
     #: The locs of values left out as unreadable: no rule reports them again as missing.
     unreadable: frozenset[Loc]
+    #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
+    #: it could not be read as any (not an object, invalid JSON, a record of no kind).
+    kind: str | None = "certificate"
+    #: The customer record or the link (``kind`` says which); None for a certificate.
+    record: CustomerRecord | Link | None = None
 
 
 class Reader:
@@ -56,28 +69,71 @@ class Reader:
         #: no Python screening); False when some screen can't be written for Rust.
         self.rust_screens = strict is not PLAIN or not self.screens
 
-    def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS) -> Read:
+    def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
         """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
 
-        Never raises for bad data (what can't be read is a finding); a payload of a type
-        no JSON or mapping can have is a programming error (TypeError).
+        ``kind`` is what the payload is (``certificate``, ``customer``, ``link``); None
+        detects it from the keys (:func:`certpreflight.dialects.detect_kind`). Never raises
+        for bad data (what can't be read is a finding); a payload of a type no JSON or
+        mapping can have, or an unknown kind, is a programming error.
         """
-        json_refused = False
+        if kind is not None and kind != "certificate":
+            return self._other(payload, limits, _known(kind))
         if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
             done = self.strict_json(payload, limits)
-            if done is not None:
+            if done is not None and (kind is not None or _surely_certificate(done)):
                 return done
             data, failure = load_json(payload, limits)
             if failure is not None:
-                return Read(None, [failure], None, _NONE, _NONE)
-            payload, json_refused = data, True
-        done = self.strict(payload, limits, json_refused=json_refused)
+                return Read(None, [failure], None, _NONE, _NONE, None)
+            if done is None:
+                done = self.strict(data, limits, json_refused=True)
+            payload = data
+        else:
+            done = self.strict(payload, limits)
+            if done is not None and (kind is not None or _surely_certificate(done)):
+                return done
+        if kind is None:
+            if isinstance(payload, (Customer, Link)):
+                return self._other(
+                    payload, limits, "link" if isinstance(payload, Link) else "customer"
+                )
+            if is_mapping(payload):
+                detected = detect_kind(payload)
+                if detected != "certificate":
+                    return self._other(payload, limits, detected)
         if done is not None:
             return done
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         failing = self._failing(cert) if cert is not None and self.screens else _NONE
-        return Read(cert, findings, raw_id, failing, unreadable)
+        kind = "certificate" if cert is not None or is_mapping(payload) else None
+        return Read(cert, findings, raw_id, failing, unreadable, kind)
+
+    def _other(self, payload: Any, limits: Limits, kind: str | None) -> Read:
+        """A customer record or a link; or the finding that the payload is of no kind."""
+        if isinstance(payload, (str, bytes, bytearray)):
+            payload, failure = load_json(payload, limits)
+            if failure is not None:
+                return Read(None, [failure], None, _NONE, _NONE, None)
+        record: CustomerRecord | Link | None
+        if kind == "customer":
+            record, findings = read_customer(payload, limits)
+            raw_id = None if record is None else record.customer_number
+        elif kind == "link":
+            record, findings = read_link(payload, limits)
+            raw_id = None if record is None else record.certificate_id
+        else:
+            if is_mapping(payload) and not within(payload, limits):
+                kept, findings, _ = enforce(payload, limits)
+                if kept is None:  # too large to be any record: say that, not its kind
+                    return Read(None, findings, None, _NONE, _NONE, None)
+            keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
+            detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
+            hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
+            return Read(None, [fmt.record_kind_unknown.finding(hit)], None, _NONE, _NONE, None)
+        unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
+        return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
 
     def strict_json(self, text: str | bytes | bytearray, limits: Limits) -> Read | None:
         """JSON text read straight to the model by the strict reader alone; None if it
@@ -143,9 +199,31 @@ class Reader:
         return failing
 
 
+def _known(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return kind
+
+
+def _detected(payload: Any) -> str | None:
+    """The kind of a payload that is no JSON text, and not surely a certificate."""
+    if isinstance(payload, (Customer, Link)):
+        return "link" if isinstance(payload, Link) else "customer"
+    if is_mapping(payload):
+        return detect_kind(payload)
+    return "certificate"  # a model, or no mapping at all: the certificate path says what
+
+
+def _surely_certificate(done: Read) -> bool:
+    """A payload the strict reader read is a certificate when it set a field only a
+    certificate has (the usual case: no need to look at its keys)."""
+    cert = done.certificate
+    return cert is not None and not cert.model_fields_set.isdisjoint(CERTIFICATE_ONLY_FIELDS)
+
+
 _PLAIN_READER = Reader()
 
 
-def read(payload: Any, limits: Limits = DEFAULT_LIMITS) -> Read:
+def read(payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
     """Read one payload with no screens: the model and what could not be read."""
-    return _PLAIN_READER.read(payload, limits)
+    return _PLAIN_READER.read(payload, limits, kind)

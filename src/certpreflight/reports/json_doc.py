@@ -22,7 +22,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(results: Iterable[Result]) -> str:
-    """One compact JSON object a result, ``{"source", "id", "ok", "findings"}``, comma-joined."""
+    """One compact JSON object a result, ``{"source", "id", "kind", "ok", "findings"}``,
+    comma-joined."""
     return ",\n".join(_line(source, report) for source, report in results)
 
 
@@ -30,8 +31,11 @@ def _line(source: str, report: Report) -> str:
     if report.findings:
         return _ENCODE({"source": source, **report.to_dict()})
     # Most reports have no findings: the same text, from the two strings alone.
-    ident = _ENCODE(report.certificate_id)
-    return f'{{"source": {_ENCODE(source)}, "id": {ident}, "ok": true, "findings": []}}'
+    ident, kind = _ENCODE(report.record_id), _ENCODE(report.kind)
+    return (
+        f'{{"source": {_ENCODE(source)}, "id": {ident}, "kind": {kind}, "ok": true, '
+        '"findings": []}'
+    )
 
 
 def write_document(out: TextIO, tally: Tally, spool: IO[str]) -> None:

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from certpreflight.rules import address, attachment, formatting, identity, input, situs, status
+from certpreflight.rules import (
+    address,
+    attachment,
+    formatting,
+    identity,
+    input,
+    records,
+    situs,
+    status,
+)
 from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, Screen, path
 
 __all__ = [
@@ -48,6 +57,11 @@ CATALOGUE: tuple[Rule, ...] = (
     input.address_line3_too_long,  # 2110
     input.city_too_long,  # 2111
     input.postal_code_too_long,  # 2112
+    records.customer_region_too_long,  # 2120
+    records.customer_bill_and_ship,  # 2121
+    records.exposure_zones_empty,  # 2122
+    records.customer_reference_empty,  # 2123
+    records.link_customers_missing,  # 2130
     input.po_number_missing,  # 2201
     input.po_number_too_long,  # 2202
     input.po_numbers_multiple,  # 2203
@@ -82,6 +96,7 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.number_not_finite,  # 4007
     formatting.number_too_large,  # 4008
     formatting.record_too_large,  # 4010
+    formatting.record_kind_unknown,  # 4030
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101

@@ -155,6 +155,11 @@ class Rule:
     #: fields of that customer (and the context): the engine remembers the values it
     #: found nothing in and calls the check only for certificates with a new combination.
     customer_inputs: tuple[str, ...] | None = None
+    #: The record kinds whose check this is (``certificate``, ``customer``, ``link``). A
+    #: certificate rule's findings in a certificate's customer are also those of a customer
+    #: record, and in its customer codes those of a link (the engine checks a record as
+    #: a certificate holding it); a rule only for records says so here.
+    kinds: frozenset[str] = frozenset({"certificate"})
 
     @property
     def type(self) -> str:
@@ -192,6 +197,7 @@ def declare(
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
+    kinds: Iterable[str] = ("certificate",),
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
     return Rule(
@@ -207,6 +213,7 @@ def declare(
         screen=screen,
         inputs=None if inputs is None else tuple(inputs),
         customer_inputs=None if customer_inputs is None else tuple(customer_inputs),
+        kinds=frozenset(kinds),
     )
 
 
@@ -222,6 +229,7 @@ def rule(
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
+    kinds: Iterable[str] = ("certificate",),
 ) -> Callable[[Check], Rule]:
     """Declare a rule from its check function; the function's docstring is the rule's docs."""
 
@@ -239,6 +247,7 @@ def rule(
             screen=screen,
             inputs=inputs,
             customer_inputs=customer_inputs,
+            kinds=kinds,
         )
 
     return wrap

@@ -27,6 +27,7 @@ __all__ = [
     "number_not_finite",
     "number_too_large",
     "payload_too_large",
+    "record_kind_unknown",
     "record_too_large",
     "uninterpretable_value",
     "value_too_long",
@@ -247,4 +248,32 @@ record_too_large = declare(
     fix="Split the record or remove what doesn't belong in it (an embedded file, a "
     "runaway field), or raise --max-line-bytes if it really is one certificate (one "
     "with an embedded PDF, say).",
+)
+
+record_kind_unknown = declare(
+    None,
+    doc="""
+    What it does: reports a record that is neither a certificate, nor a customer, nor a
+    link of customers to a certificate, so it could not be checked as any of them. The
+    kind is read from the keys (README, "Record kinds"): a certificate has a field only a
+    certificate has (an exempt reason, an exposure zone, a date, an exemption number
+    ...), a customer a field only a customer has (its code, name or address), a link
+    only customer codes and perhaps the certificate's id.
+
+    Why is this bad? Guessing would report the wrong problems: a customer read as a
+    certificate has no exempt reason, a certificate read as a customer no address.
+
+    Example: ``{"id": "42"}`` or ``{"notes": "resale"}``
+
+    Use instead: the record with its fields, or ``validate(record, kind="certificate")``
+    to say which kind it is.
+    """,
+    code=4030,
+    name="record-kind-unknown",
+    severity=Severity.ERROR,
+    message="The record isn't a certificate, a customer or a link: {detail}.",
+    summary="None of its keys is a field only a certificate, a customer or a link has, "
+    "so it could not be checked.",
+    fix="Send the certificate's, customer's or link's fields (see the README's record "
+    "kinds), or name the kind: validate(record, kind=...) or --kind.",
 )

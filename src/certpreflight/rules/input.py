@@ -62,7 +62,7 @@ def _missing(field: str) -> Check:
         hits: Hits = NO_HITS
         for i, customer in enumerate(cert.customers):
             value = getattr(customer, field)
-            if value is None or not value.strip():
+            if (value is None or not value.strip()) and not customer.is_reference:
                 hits = [*hits, customer_hit(customer, i, field, "empty value")]
         return hits
 
@@ -273,7 +273,11 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
-        if blank(customer.region) and is_us_or_canada(customer.country):
+        if (
+            blank(customer.region)
+            and is_us_or_canada(customer.country)
+            and not customer.is_reference
+        ):
             hits = [*hits, customer_hit(customer, i, "region", "empty value")]
     return hits
 
@@ -430,11 +434,13 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
 @rule(
     code=2001,
     name="customers-missing",
-    severity=E,
+    severity=Severity.WARNING,  # creating first and linking later is a normal flow
     message="The certificate isn't linked to any customer. (This value must be specified.)",
-    summary="No customer is linked to the certificate, so AvaTax can't apply it to any sale.",
+    summary="No customer is linked to the certificate, so AvaTax applies it to no sale until "
+    "one is linked.",
     fix="Link the certificate to the customer(s) it covers, using the exact customer code your "
-    'ERP sends on transactions (for example customers: [{{"customer_number": "C-1001"}}]).',
+    'ERP sends on transactions (for example customers: [{{"customer_number": "C-1001"}}]), '
+    "or link them afterwards (LinkCustomersToCertificate) and check the link record too.",
 )
 def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -1,0 +1,209 @@
+"""Rules for customers as AvaTax and CertCapture take them on their own, and for links.
+
+A customer record (AvaTax ``CreateCustomers``, CertCapture ``POST /v2/customers``) is
+checked by every customer rule, with the same codes and messages as a customer linked to a
+certificate; these rules add what only the customer calls check. A link
+(``LinkCustomersToCertificate``) is checked for its customer codes by the customer-code
+rules (61xx); 2130 adds the empty link. Sources: ``docs/sources.md#avatax-models``
+(``CustomerModel``: ``region`` is a code of at most 3 characters, ``isBill`` / ``isShip``,
+``exposureZones``), ``#avatax-error-codes`` (1220 CustomerCantBeBothShipToAndBillTo) and
+``#certcapture-api-errors`` (20009 "No data provided for 'exposure_zones'.").
+"""
+
+from __future__ import annotations
+
+from certpreflight.findings import Severity
+from certpreflight.models import CustomerRecord, ExemptionCertificate
+from certpreflight.reference.regions import lookup_region
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, rule
+from certpreflight.rules.input import customer_hit
+
+__all__ = [
+    "customer_bill_and_ship",
+    "customer_reference_empty",
+    "customer_region_too_long",
+    "exposure_zones_empty",
+    "link_customers_missing",
+]
+
+
+@rule(
+    code=2120,
+    name="customer-region-too-long",
+    severity=Severity.ERROR,
+    message="Region length must be between 0 and 3 characters.",
+    summary="Customer {customer_number} gives its region as {region!r}; AvaTax's "
+    "CustomerModel takes the region's 2- or 3-letter code only.",
+    fix="Send the region of customer {customer_number} as its code{code}.",
+    profiles=("avatax",),
+    screen=Screen("region", max_length=3),
+)
+def customer_region_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: with profile ``avatax``, finds customers whose region is longer than 3
+    characters, such as a state's name.
+
+    Why is this bad? AvaTax REST v2's ``CustomerModel.region`` has a maximum length of 3 in
+    every published schema (2017, 2022, 2025; ``docs/sources.md#avatax-models``): it is an
+    ISO 3166-2 subdivision code. CertCapture's own screens resolve names, AvaTax's
+    ``CreateCustomers`` and the customers of ``CreateCertificates`` don't.
+
+    Example: ``{"customerCode": "C1", "region": "California"}``
+
+    Use instead: ``{"customerCode": "C1", "region": "CA"}``
+    """
+    hits: Hits = NO_HITS
+    for i, customer in enumerate(cert.customers):
+        region = customer.region
+        if region is None or len(region.strip()) <= 3:
+            continue
+        found = lookup_region(region, customer.country)
+        code = f" {found.short}" if found is not None else ""
+        hit = customer_hit(customer, i, "region", "over 3 characters", region=region, code=code)
+        hits = [*hits, hit]
+    return hits
+
+
+def _records(cert: ExemptionCertificate) -> list[tuple[int, CustomerRecord]]:
+    return [(i, c) for i, c in enumerate(cert.customers) if isinstance(c, CustomerRecord)]
+
+
+@rule(
+    code=2121,
+    name="customer-bill-and-ship",
+    severity=Severity.WARNING,
+    message="A customer can't be both a bill-to and a ship-to customer. "
+    "(CustomerCantBeBothShipToAndBillTo)",
+    summary="Customer {customer_number} is marked both bill-to and ship-to; AvaTax refuses "
+    "to link such a customer to its bill-to or ship-to records.",
+    fix="Mark customer {customer_number} as either bill-to (isBill) or ship-to (isShip).",
+    kinds=("customer",),
+)
+def customer_bill_and_ship(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds customer records with both ``isBill`` and ``isShip`` true.
+
+    Why is this bad? AvaTax error 1220 CustomerCantBeBothShipToAndBillTo
+    (``docs/sources.md#avatax-error-codes``) is raised when such a customer is linked to
+    its bill-to or ship-to records; the create call itself may pass, so this is a warning.
+
+    Example: ``{"customerCode": "C1", "isBill": true, "isShip": true}``
+
+    Use instead: ``{"customerCode": "C1", "isBill": true}``
+    """
+    return [
+        customer_hit(c, i, "is_ship", "both bill-to and ship-to")
+        for i, c in _records(cert)
+        if c.is_bill and c.is_ship
+    ] or NO_HITS
+
+
+@rule(
+    code=2122,
+    name="exposure-zones-empty",
+    severity=Severity.ERROR,
+    message="No data provided for 'exposure_zones'.",
+    summary="Customer {customer_number} lists an exposure zone with nothing in it; "
+    "CertCapture refuses the customer.",
+    fix="Give each ship-to zone of customer {customer_number} by name "
+    '(for example {{"name": "Washington"}}), or leave the empty one out.',
+    kinds=("customer",),
+)
+def exposure_zones_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds customer records whose exposure zones (ship-to zones) include an
+    empty object or empty text.
+
+    Why is this bad? CertCapture answers code 20009 "No data provided for
+    'exposure_zones'." (passed on by AvaTax as error 1203;
+    ``docs/sources.md#certcapture-api-errors``), and the customer is not created.
+
+    Example: ``{"customer_number": "C1", "exposure_zones": [{}]}``
+
+    Use instead: ``{"customer_number": "C1", "exposure_zones": [{"name": "Washington"}]}``
+    """
+    hits: Hits = NO_HITS
+    for i, customer in _records(cert):
+        for j, zone in enumerate(customer.exposure_zones):
+            if zone is None or not zone.strip():
+                loc = ("customers", i, "exposure_zones", j)
+                hit = Hit(
+                    loc=loc,
+                    params={"customer_number": customer.customer_number or f"customers[{i}]"},
+                    errors={f"customers[{i}].exposure_zones[{j}]": "empty zone"},
+                    customer_number=customer.customer_number,
+                )
+                hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=2123,
+    name="customer-reference-empty",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) gives its {label} as an empty object.",
+    summary="The {label} of customer {customer_number} is an object with no name, code or "
+    "initials, so it names nothing.",
+    fix="Give the {label} of customer {customer_number} by its code (for example {example}), "
+    "or leave the key out.",
+    kinds=("customer",),
+)
+def customer_reference_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds customer records whose ``state`` or ``country`` is an object with
+    nothing in it (``"state": {}``).
+
+    Why is this bad? CertCapture v2 takes the state and country as objects matched by id,
+    name or initials (``docs/sources.md#certcapture-api``); an empty one matches nothing.
+    Whether the API refuses it or drops it is not documented, so this is a warning; the
+    missing region or country is reported by its own rule (2106, 2108).
+
+    Example: ``{"customer_number": "C1", "state": {}}``
+
+    Use instead: ``{"customer_number": "C1", "state": {"initials": "WA"}}``
+    """
+    hits: Hits = NO_HITS
+    for i, customer in _records(cert):
+        for field in customer.empty_references:
+            label, example = (
+                ("state", '{{"initials": "WA"}}')
+                if field == "region"
+                else ("country", '{{"initials": "US"}}')
+            )
+            hit = customer_hit(customer, i, field, "empty object", label=label, example=example)
+            hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=2130,
+    name="link-customers-missing",
+    severity=Severity.ERROR,
+    message="The link names no customer. (This value must be specified.)",
+    summary="The link of customers to certificate {certificate} has no customer code, so it "
+    "links nothing.",
+    fix='Send the customer codes to link, for example {{"customers": ["C-1001"]}}.',
+    kinds=("link",),
+)
+def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds links (``LinkCustomersToCertificate`` bodies) without customers.
+
+    Why is this bad? ``LinkCustomersModel.customers`` is the list of codes to link
+    (``docs/sources.md#avatax-models``); an empty one is a call that changes nothing, and
+    the certificate stays unlinked.
+
+    Example: ``{"customers": []}``
+
+    Use instead: ``{"customers": ["C-1001"]}``
+    """
+    if cert.customers:
+        return NO_HITS
+    certificate = cert.id if cert.id is not None else "(no id)"
+    return (
+        Hit(
+            loc=("customers",),
+            params={"certificate": certificate},
+            errors={"customers": "no customer"},
+        ),
+    )
