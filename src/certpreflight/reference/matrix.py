@@ -45,6 +45,7 @@ from certpreflight.reference.reasons import all_reasons, normalize_reason
 from certpreflight.reference.regions import all_regions, normalize_region
 
 __all__ = [
+    "CSV_COLUMNS",
     "Cell",
     "Certainty",
     "Confidence",
@@ -87,7 +88,8 @@ _STATUS_WORDS: dict[str, Status] = {
     "unknown": "unknown",
     "?": "unknown",
 }
-_LONG_COLUMNS = (
+#: The long format's columns, in the order ``to_csv`` writes them.
+CSV_COLUMNS = (
     "region",
     "reason",
     "status",
@@ -309,7 +311,7 @@ class ExemptionMatrix:
     def to_csv(self, stream: _Writer) -> None:
         """Write the matrix in the long format, one row per cell; ``from_csv`` reads it back."""
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(_LONG_COLUMNS)
+        writer.writerow(CSV_COLUMNS)
         for reason, region, cell in self.cells():
             writer.writerow(
                 (
@@ -433,10 +435,10 @@ def _parse_long(
     *,
     complete: bool,
 ) -> dict[tuple[str, str], Cell]:
-    unknown = [column for column in columns if column not in _LONG_COLUMNS]
+    unknown = [column for column in columns if column not in CSV_COLUMNS]
     if unknown or "reason" not in columns:
         problem = f"unknown column {unknown[0]!r}" if unknown else "header has no 'reason' column"
-        expected = ", ".join(_LONG_COLUMNS)
+        expected = ", ".join(CSV_COLUMNS)
         raise MatrixFormatError(name, header_line, f"{problem} (long format: {expected})")
     cells: dict[tuple[str, str], Cell] = {}
     first_seen: dict[tuple[str, str], int] = {}

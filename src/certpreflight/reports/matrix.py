@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from certpreflight.reference.matrix import Cell, ExemptionMatrix
+from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reports.csv_rows import safe_cell
 from certpreflight.reports.html_page import page
@@ -24,18 +24,7 @@ __all__ = ["COLUMNS", "Selection", "render", "select"]
 
 Selection = list[tuple[str, str, Cell | None]]
 
-COLUMNS = (
-    "region",
-    "reason",
-    "status",
-    "confidence",
-    "basis",
-    "condition",
-    "source",
-    "source_kind",
-    "read",
-    "certainty",
-)
+COLUMNS = CSV_COLUMNS
 _SYMBOL = {"exempt": "Y", "not_exempt": "N", "partial": "P", "unknown": "."}
 _LEGEND = (
     "Y exempt, N not exempt, P partial (conditions apply), . unknown; "
