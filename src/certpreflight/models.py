@@ -101,6 +101,7 @@ _CERTIFICATE_KEYS: Mapping[str, str] = {
     "tax_id_type": "tax_id_type",
     "business_type": "business_type",
     "exempt_percentage": "exempt_percentage",
+    "form": "form",
     "filename": "filename",
     "pdf": "pdf",
     "pages": "pages",
@@ -135,6 +136,7 @@ _CERTIFICATE_KEYS: Mapping[str, str] = {
     "exemption_number": "tax_id",
     "exemptReasonDescription": "exempt_reason_description",
     "exempt_reason_other_description": "exempt_reason_description",
+    "ExemptFormName": "form",  # the legacy AvaCert2 SOAP Certificate's form name
 }
 
 # Date fields whose text as given is kept (as ``<field>_text``) for the date-ambiguity rule.
@@ -397,6 +399,8 @@ class ExemptionCertificate(BaseModel):
     tax_id_type: str | None = None
     business_type: str | None = None
     exempt_percentage: float | None = None
+    #: The certificate form used ("MTC", "SST F0003", "ST-120"): read by the audit rules.
+    form: str | None = None
     filename: str | None = None
     pdf: str | None = None
     pages: tuple[str, ...] | None = None
