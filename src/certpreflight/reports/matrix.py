@@ -36,7 +36,7 @@ _PROVENANCE_STYLE = (
     ".heat td.p-avalara{font-weight:bold;box-shadow:inset 0 0 0 2px #334155}"
     ".heat td.p-secondary{font-style:italic;background-image:repeating-linear-gradient("
     "135deg,transparent 0 4px,rgba(255,255,255,.75) 4px 8px)}"
-    ".key td{padding:.15rem .5rem;border:1px solid #fff}"
+    ".key td{padding:.15rem .5rem;border:1px solid #fff}.key td+td{text-align:left}"
 )
 _PROVENANCE_KEY = (
     ("s-exempt p-avalara", "Y", "Avalara's own statement: predicts the sync error"),

@@ -264,7 +264,6 @@ def expiration_missing_state_term(cert: ExemptionCertificate, ctx: Context) -> H
     summary="For reason {reason}, {regions} exempt only purchasers that hold a number or "
     "document the state itself issues; the certificate gives no tax id.",
     fix="Enter the purchaser's state-issued number in tax_id: {documents}.",
-    inputs=("exempt_reason", "regions", "tax_id"),
 )
 def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
