@@ -128,6 +128,8 @@ HEADER = """\
 # read: when the source was read. certainty: high, medium or low (low warns at most).
 # condition: the condition of a partial cell, or the law's view where it differs from Avalara.
 # A (region, reason) without a row is unknown.
+# "[via copy]": the official document at the address was read in a verbatim copy elsewhere.
+# "Compilation citing X": a secondary compilation quoting X; verify X before relying on it.
 """
 
 Cells = dict[tuple[str, str], dict[str, str]]

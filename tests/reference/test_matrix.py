@@ -6,15 +6,16 @@ import dataclasses
 import importlib.util
 import io
 import pickle
+import re
 import types
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import all_reasons, lookup_reason
-from certpreflight.reference.regions import lookup_region
+from certpreflight.reference.regions import all_regions, lookup_region
 
 REPO = Path(__file__).resolve().parents[2]
 RESEARCH = REPO.parent / "shared" / "research"
@@ -107,15 +108,42 @@ def test_every_shipped_cell_has_its_own_public_source(default: ExemptionMatrix) 
     assert problems == [], "\n".join(problems)
 
 
-def test_no_source_states_many_cells_of_other_regions(default: ExemptionMatrix) -> None:
-    """A state revenue department's page is cited only for cells of its own state."""
-    hosts = {"dor.wa.gov": "US-WA", "www.cdtfa.ca.gov": "US-CA", "cdtfa.ca.gov": "US-CA"}
-    wrong = [
-        (reason, region, cell.source)
-        for reason, region, cell in default.cells()
-        if hosts.get(urlsplit(cell.source).hostname or "", region) != region
-    ]
+def _regions_named_in(url: str) -> set[str]:
+    """The regions a source address names: a state or province name in its host or path,
+    or a state's own ``*.xx.gov`` site."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    text = re.sub(r"[^a-z]+", "", (host + unquote(parts.path)).casefold())
+    named = {
+        region.code
+        for region in all_regions()
+        if region.code != "CA-GST" and re.sub(r"[^a-z]+", "", region.name.casefold()) in text
+    }
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-1] == "gov" and lookup_region(f"US-{labels[-2]}"):
+        named.add(f"US-{labels[-2].upper()}")
+    if "US-WV" in named:  # "westvirginia" also holds "virginia"
+        named.discard("US-VA")
+    if "US-AR" in named and "kansas" not in text.replace("arkansas", ""):
+        named.discard("US-KS")
+    return named
+
+
+def test_a_regions_own_source_is_cited_only_for_that_region(default: ExemptionMatrix) -> None:
+    """A source naming a state or province (its site, its code) states only that region's
+    cells: never an Alabama page for Washington. Revenu Quebec, which also runs the GST in
+    Quebec, may state Canada (GST) cells."""
+    wrong = []
+    for reason, region, cell in default.cells():
+        named = _regions_named_in(cell.source)
+        if region == "CA-GST" and named == {"CA-QC"}:
+            continue
+        if named and region not in named:
+            wrong.append(f"{reason}/{region}: {cell.source} names {sorted(named)}")
     assert wrong == []
+    assert _regions_named_in(
+        "https://laurenscitycats.org/state-of-alabama-tax-exempt-form-3322"
+    ) == {"US-AL"}
 
 
 def test_washington_resale_cites_washington(default: ExemptionMatrix) -> None:
