@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import importlib.util
 import types
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,23 @@ def test_shipped_audit_data_matches_the_build_script() -> None:
     data = REPO / "src/certpreflight/reference/data"
     for name, text in _script("build_audit").build(RESEARCH).items():
         assert (data / name).read_text(encoding="utf-8") == text, name
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "used"),
+    [
+        (5201, "forms.csv", lambda row: row["accepted"] == "N"),
+        (5202, "terms.csv", lambda row: row["rule"] != "dated"),
+        (5203, "terms.csv", lambda row: row["rule"] == "dated"),
+        (6401, "state_numbers.csv", lambda row: True),
+    ],
+)
+def test_rule_docs_cite_every_source_of_their_rows(
+    code: int, name: str, used: Callable[[dict[str, str]], bool]
+) -> None:
+    """Each audit rule's docs name the public source of every data row it reports on."""
+    [rule] = [r for r in CATALOGUE if r.code == code]
+    text = resources.files("certpreflight.reference").joinpath(f"data/{name}").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    cited = " ".join(rule.doc.split())  # the docs' words, with line breaks as spaces
+    assert {row["source"] for row in rows if used(row) and row["source"] not in cited} == set()

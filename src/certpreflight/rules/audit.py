@@ -85,17 +85,22 @@ def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
 
     Why is this bad? The certificate is the seller's proof in an audit; on a form
     the state does not accept, the exemption can be disallowed and the tax assessed.
-    The MTC certificate lists the states that accept it (rev. 10/14/2022,
-    https://www.mtc.gov/wp-content/uploads/2023/01/Unif-Resale-Cert-revised-10-14-22.pdf):
-    DC, IN, LA, MA, MS, NY, VA, WV and WY are not on it. On secondary sources (so
-    in the ``audit`` profile only): Texas does not take the SST certificate as a
-    resale certificate (34 TAC 3.285,
-    https://www.law.cornell.edu/regulations/texas/34-Tex-Admin-Code-SS-3-285),
-    Florida documents resale only with its Annual Resale Certificate, and New York
-    does not accept other states' certificates. A warning: not being on a form's
-    list is not a refusal. The fix names the state's own form where the data knows it
-    (``certpreflight matrix`` does not show forms; the rows and their sources are in
-    the package's ``reference/data/forms.csv``).
+    A warning: not being on a form's list is not a refusal. The sources:
+
+    * DC, IN, LA, MA, MS, NY, VA, WV and WY are not on the MTC certificate's list of
+      states (rev. 10/14/2022, mtc:
+      https://www.mtc.gov/wp-content/uploads/2023/01/Unif-Resale-Cert-revised-10-14-22.pdf).
+    * Secondary sources, so in the ``audit`` profile only: Texas does not take the
+      SST certificate as a resale certificate (34 TAC 3.285,
+      https://www.law.cornell.edu/regulations/texas/34-Tex-Admin-Code-SS-3-285);
+      Florida documents resale only with its Annual Resale Certificate
+      (https://floridarevenue.com/Forms_library/current/brochure/gt800060.pdf); New
+      York does not accept other states' certificates
+      (https://www.tax.ny.gov/pubs_and_bulls/tg_bulletins/st/exemption_certificates_for_sales_tax.htm).
+
+    The fix names the state's own form where the data knows it. All rows, with their
+    sources, are in the package's ``reference/data/forms.csv`` and in
+    ``docs/sources.md``.
 
     Example: ``{"exempt_reason": "G", "regions": ["NY"], "form": "MTC"}``
 
@@ -182,21 +187,30 @@ def expiration_beyond_state_term(cert: ExemptionCertificate, ctx: Context) -> Hi
     date; one finding per region, with the last valid day in the fix.
 
     Why is this bad? After the term the certificate no longer supports the exempt
-    sales in an audit. Terms on official sources: Florida's Annual Resale
-    Certificate expires on December 31, and one issued from mid-October runs to
-    December 31 of the next year (every October date gets the longer term, so a
-    valid one is never flagged;
-    https://www1.avalara.com/trustfile/en/blog/the-facts-about-florida-resale-certificates.html);
-    Illinois blanket resale certificates should be renewed at least every 3 years
-    (https://www2.illinois.gov/rev/QuestionsAndAnswers/pages/279.aspx); Nevada
-    letters of exemption 5 years (NAC 372.700); Maryland nonprofit certificates
-    5 years (https://marylandtaxes.gov/business/sales-use/tax-exemptions/); Rhode
-    Island certificates 4 years (280-RICR-20-70-39.7); Alabama STE-1 certificates
-    one year (Code of Ala. 40-9-60); Maine resale certificates at most 5 years
-    (36 MRS 1754-B). In the ``audit`` profile also Washington reseller permits,
-    48 months (a secondary source citing WAC 458-20-102). Single-use certificates
-    are not checked. Each row's source is in the package's
-    ``reference/data/terms.csv``.
+    sales in an audit. Single-use certificates are not checked. The terms:
+
+    * Florida (G): the Annual Resale Certificate expires on December 31; one issued
+      from mid-October runs to December 31 of the next year. Every October date gets
+      the longer term, so a valid certificate is never flagged (avalara:
+      https://www1.avalara.com/trustfile/en/blog/the-facts-about-florida-resale-certificates.html).
+    * Illinois (G): blanket resale certificates renewed at least every 3 years (dor:
+      https://www2.illinois.gov/rev/QuestionsAndAnswers/pages/279.aspx).
+    * Nevada (E, F, M): letters of exemption, 5 years (NAC 372.700, regulation:
+      https://regulations.justia.com/states/nevada/chapter-372/exemptions/section-372-700).
+    * Maryland (E, F, M): nonprofit certificates, 5 years (dor:
+      https://marylandtaxes.gov/business/sales-use/tax-exemptions/).
+    * Rhode Island (E, F, M): 4 years (280-RICR-20-70-39.7, regulation:
+      https://regulations.justia.com/states/rhode-island/title-280/chapter-20/subchapter-70/part-39/section-280-ricr-20-70-39-7).
+    * Alabama (E, F, M): the STE-1 certificate, yearly (Code of Ala. 40-9-60, statute:
+      https://print.casetext.com/statute/code-of-alabama/title-40-revenue-and-taxation/chapter-9-exemptions-from-taxation-and-licenses/article-3-certificate-of-exemption/section-40-9-60-certificates-of-exemption-for-persons-or-companies-exempt-from-sales-use-and-lodging-taxes).
+    * Maine (G): 3 calendar years for a first resale certificate, 5 for later ones;
+      a date check cannot tell which, so 5 (36 MRS 1754-B, statute:
+      https://mainelegislature.org/legis/bills/bills_122nd/chapters/PUBLIC519-178.asp).
+    * In the ``audit`` profile only (a secondary source citing WAC 458-20-102):
+      Washington reseller permits, 48 months
+      (https://app.leg.wa.gov/wac/default.aspx?cite=458-20-102).
+
+    The rows are in the package's ``reference/data/terms.csv`` and in ``docs/sources.md``.
 
     Example: ``{"exempt_reason": "G", "regions": ["FL"], "effective_date":
     "2026-03-01", "expiration_date": "2027-12-31"}``
@@ -226,10 +240,11 @@ def expiration_beyond_state_term(cert: ExemptionCertificate, ctx: Context) -> Hi
 def expiration_missing_state_term(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds blanket certificates without an expiration date in a
-    region that sets a validity term for the reason (the terms of rule 5202; in
-    the ``audit`` profile also Indiana NP-1 certificates, which the state issues
-    with an expiration date, on a secondary source). The fix gives the date: the
-    effective date plus the term.
+    region that sets a validity term for the reason (the terms and sources of rule
+    5202; in the ``audit`` profile also Indiana NP-1 certificates (E, F, M), which
+    the state issues with an expiration date, on a secondary source:
+    https://controller.nd.edu/news/new-indiana-state-tax-rate/). The fix gives the
+    date: the effective date plus the term.
 
     Why is this bad? Nothing then tells the seller to renew it: past the term the
     certificate no longer supports the exemption, and CertCapture keeps it as valid.
@@ -273,18 +288,35 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
 
     Why is this bad? In those states a 501(c)(3) letter or a government purchase
     order is not enough: the exemption rests on the state's own number, and an
-    auditor asks for it. On official sources: Florida DR-14 for governments
-    (https://floridarevenue.com/taxes/businesses/Pages/sales_cex.aspx), the
-    Illinois E-number (https://tax.illinois.gov/questionsandanswers/answer.183.html),
-    New York's exempt organization certificate ST-119
-    (http://www.tax.ny.gov/bus/st/exempt.htm), Texas Comptroller exemption
-    letters (https://www.comptroller.texas.gov/taxes/exempt/charitable.php), Nevada
-    letters of exemption (NAC 372.700), Missouri exemption letters, Massachusetts
-    ST-2, New Jersey ST-5 and Maryland exemption certificates; in the ``audit``
-    profile also Florida DR-14 for religious and educational organisations
-    (secondary source). Every row's source is in the package's
-    ``reference/data/state_numbers.csv``. A warning beside rule 6202 (any
-    non-SST certificate without a tax id): this one says which number.
+    auditor asks for it. A warning beside rule 6202 (any non-SST certificate without
+    a tax id): this one says which number. The states:
+
+    * Florida (B, N): Form DR-14 (dor:
+      https://floridarevenue.com/taxes/businesses/Pages/sales_cex.aspx).
+    * Illinois (B, E, F, M, N): the E-number (dor:
+      https://tax.illinois.gov/questionsandanswers/answer.183.html).
+    * New York (E, F, M): the exempt organization certificate ST-119 (dor:
+      http://www.tax.ny.gov/bus/st/exempt.htm).
+    * Texas (E, F, M): Comptroller exemption letters (dor:
+      https://www.comptroller.texas.gov/taxes/exempt/charitable.php and
+      https://comptroller.texas.gov/taxes/exempt/501(c)-exemptions-1.php).
+    * Nevada (E, F, M): letters of exemption (NAC 372.700, regulation:
+      https://regulations.justia.com/states/nevada/chapter-372/exemptions/section-372-700).
+    * Missouri (E, F, M, N): exemption letters (12 CSR 10-110.950, regulation:
+      https://regulations.justia.com/states/missouri/title-12/division-10/chapter-110/section-12-csr-10-110-950;
+      dor: https://dor.mo.gov/business/smallbusiness/maintnonprofit.php).
+    * Massachusetts (E, F, M): Form ST-2 (dor:
+      https://www.mass.gov/administrative-procedure/ap-101-exemptions-from-sales-tax).
+    * New Jersey (E, F, M): Form ST-5 (dor:
+      http://www.state.nj.us/treasury/taxation/exemption.shtml).
+    * Maryland (E, F, M): Comptroller exemption certificates (dor:
+      https://marylandtaxes.gov/business/sales-use/tax-exemptions/).
+    * In the ``audit`` profile only (a secondary source): Florida DR-14 for
+      religious and educational organisations (F, M:
+      https://legalclarity.org/how-to-get-a-florida-tax-exempt-certificate).
+
+    The rows are in the package's ``reference/data/state_numbers.csv`` and in
+    ``docs/sources.md``.
 
     Example: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": null}``
 
