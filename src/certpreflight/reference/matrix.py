@@ -239,13 +239,17 @@ class ExemptionMatrix:
         """Read a matrix CSV, long or wide, optionally overlaying its cells on ``base``.
 
         Long format: columns ``region, reason, status`` and optionally ``confidence, basis,
-        condition, source`` (what ``to_csv`` writes); an ``unknown`` row hides a base cell.
-        Wide format: a ``region`` column, one column per reason (code or name) holding
-        Y/N/C/P/? or status words, and optionally ``sources``; ``?`` or blank says nothing.
-        Lines starting with ``#`` are comments. Cells without confidence, basis or source
-        are the user's: ``sourced``, ``user``, and the file and line.
+        condition, source, source_kind, read, certainty`` (what ``to_csv`` writes); an
+        ``unknown`` row hides a base cell. Wide format: a ``region`` column, one column per
+        reason (code or name) holding Y/N/C/P/? or status words, and optionally
+        ``sources``; ``?`` or blank says nothing. Lines starting with ``#`` between rows are
+        comments (inside a quoted value they are part of it, and so are line breaks).
+        Cells without confidence, basis or source are the user's: ``sourced``, ``user``,
+        and the file and line; a ``secondary`` source kind or ``low`` certainty makes a
+        cell warn at most.
 
-        Raises MatrixFormatError (a ValueError) naming the file, line and problem.
+        Raises MatrixFormatError (a ValueError) naming the file, line and problem, also
+        for a file with a header and no rows (it would turn rule 3101 off silently).
         """
         name = os.fspath(path)
         with open(path, "rb") as stream:
