@@ -298,3 +298,12 @@ def test_rule_docs_cite_every_source_of_their_rows(
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     cited = " ".join(rule.doc.split())  # the docs' words, with line breaks as spaces
     assert {row["source"] for row in rows if used(row) and row["source"] not in cited} == set()
+
+
+@pytest.mark.parametrize("expiration", [None, "9999-12-31"])
+def test_terms_past_the_last_date_never_raise(expiration: str | None) -> None:
+    """An effective date near 9999-12-31 gives no date to use, and validate() does not raise."""
+    payload = cert(regions=["FL", "IL"], effective_date="9999-10-15", expiration_date=expiration)
+    assert found(payload, 5202) == []
+    for finding in found(payload, 5203):
+        assert finding.fix.startswith("Set expiration_date to the effective date plus the term")

@@ -116,12 +116,16 @@ class TermRow:
         Florida's annual resale certificate expires on December 31; one issued from
         mid-October on runs to December 31 of the next year. The source says
         "mid-October", so every certificate dated in October gets the longer term: a
-        valid certificate is never flagged.
+        valid certificate is never flagged. None too when the limit would be past
+        9999-12-31.
         """
-        if self.rule == "calendar-year":
-            return dt.date(effective.year + (1 if effective.month >= 10 else 0), 12, 31)
-        if self.rule.startswith("months:"):
-            return _add_months(effective, int(self.rule.removeprefix("months:")))
+        try:
+            if self.rule == "calendar-year":
+                return dt.date(effective.year + (1 if effective.month >= 10 else 0), 12, 31)
+            if self.rule.startswith("months:"):
+                return _add_months(effective, int(self.rule.removeprefix("months:")))
+        except ValueError:  # past the last date Python has (year 9999): no date to give
+            return None
         return None
 
 
