@@ -28,8 +28,8 @@ COLUMNS = CSV_COLUMNS
 _SYMBOL = {"exempt": "Y", "not_exempt": "N", "partial": "P", "unknown": "."}
 _LEGEND = (
     "Y exempt, N not exempt, P partial (conditions apply), . unknown; "
-    "upper case: Avalara's own statement (sourced), lower case: the law on an official source, "
-    "~ after a mark: a secondary source or low certainty (a warning at most)."
+    "upper case: Avalara's own statement (sourced), lower case: the law or another official "
+    "source (inferred), ~ after a mark: a secondary source or low certainty (a warning at most)."
 )
 #: The heat map's provenance marks: Avalara framed and bold, the law plain, secondary striped.
 _PROVENANCE_STYLE = (
@@ -40,8 +40,8 @@ _PROVENANCE_STYLE = (
 )
 _PROVENANCE_KEY = (
     ("s-exempt p-avalara", "Y", "Avalara's own statement: predicts the sync error"),
-    ("s-exempt p-law", "y", "the law, on an official source (statute, regulation, revenue "
-     "department, MTC, SST, federal): a warning at most"),
+    ("s-exempt p-law", "y", "the law or another official source (statute, regulation, "
+     "revenue department, MTC, SST, federal, an Avalara form guide): a warning at most"),
     ("s-exempt p-secondary", "y~", "a secondary source or low certainty: a warning at most"),
     ("s-unknown", ".", "unknown: no source, never a finding"),
 )  # fmt: skip
