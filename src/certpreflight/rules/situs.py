@@ -126,6 +126,13 @@ def _provenance(cell: Cell) -> str:
     return cell.source
 
 
+def _caveat(regions: Sequence[str], what: str) -> str:
+    """ " The source for WA, OR {what}: verify it ...", or "" without regions."""
+    if not regions:
+        return ""
+    return f" The source for {', '.join(regions)} {what}: verify it before acting on it."
+
+
 def _matrix_hits(
     cert: ExemptionCertificate,
     ctx: Context,
@@ -141,7 +148,8 @@ def _matrix_hits(
     if reason is None or not picked:
         return NO_HITS
     regions = [r for _, r, _ in picked]
-    secondary = [r.short for _, r, c in picked if c.secondary]
+    secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
+    uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
     hit = Hit(
         loc=("regions", picked[0][0]),
         params={
@@ -149,12 +157,8 @@ def _matrix_hits(
             "regions": _join(regions),
             "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
             "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
-            "secondary": (
-                f" The source for {', '.join(secondary)} is secondary (not an official "
-                "publication): verify it before acting on it."
-                if secondary
-                else ""
-            ),
+            "secondary": _caveat(secondary, "is secondary (not an official publication)")
+            + _caveat(uncertain, "is of low certainty"),
         },
         errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
