@@ -4,32 +4,36 @@ Usage (from the repository root)::
 
     python scripts/build_matrix.py [RESEARCH_DIR] [--output PATH] [--check]
 
-``RESEARCH_DIR`` defaults to ``../shared/research`` (relative to the repository root). It
-must hold ``matrix/matrix_{us,ca}.csv``, ``matrix/matrix_{us,ca}_inferred.csv`` and
-``matrix2/cells.csv``. ``--check`` writes nothing and exits 1 if the committed file is stale.
-The output is committed; this script is for maintainers and needs only the standard library.
+``RESEARCH_DIR`` defaults to the maintainers' research folder beside the repository. It
+must hold ``matrix/matrix_{us,ca}.csv`` (Avalara's statements) and ``matrix3/cells.csv``
+(the law), and ``matrix3/forms.csv`` for the Washington resale cell. ``--check`` writes
+nothing and exits 1 if the committed file is stale. The output is committed; this script
+is for maintainers and needs only the standard library. The research files do not ship:
+the output cites only the public address of each fact.
 
-The layers combine as the research README's policy says:
+Every cell gets its own source: one public http(s) address that states that cell, its
+kind, when it was read, a certainty and, for partial cells, the condition. The layers
+combine as the research README's policy says, extended:
 
 1. Avalara (``matrix_{us,ca}.csv``): Y -> exempt, N -> not_exempt; confidence ``sourced``,
-   basis ``avalara``, source = the row's ``sources`` column (URLs joined by " | ").
-2. Inference (``*_inferred.csv``), only where the strict cell is ``?``: Y/N as above;
-   confidence ``inferred``, basis ``inference``, source = that reason's fragment of the
-   ``basis`` column ("G=Y:resale exists in every sales-tax jurisdiction(high)"). The inferred
-   US-AZ M = Y is dropped (policy point 4).
-3. Law (``matrix2/cells.csv``): Y -> exempt, N -> not_exempt, C -> partial with the evidence as
-   its condition; confidence ``inferred``, basis ``law``, source = ``source_url``. A law fact
-   replaces an inference for the same cell. Where Avalara states the cell, Avalara's cell is
-   kept and, if the law says something else (US-UT F, US-GA M, US-AK G, and the on-reserve
-   condition of C in Canada), the law's evidence becomes a note in ``condition``.
-4. A cell no source speaks about gets no row (status ``unknown``).
-
-Duplicate (region, reason) rows in ``cells.csv`` are resolved deterministically: the row with
-the higher confidence (high > medium > low) wins, and among equals the first row in file
-order; every dropped row is reported on stderr. (The research as of 2026-11 has none.)
+   basis ``avalara``, kind ``avalara``. The row's ``sources`` column lists several pages;
+   :func:`avalara_source` picks the one page that states the cell (``AVALARA_PAGES``), and
+   fails the build for a cell no page is known to state.
+2. Law (``matrix3/cells.csv``): Y -> exempt, N -> not_exempt, C -> partial with the
+   evidence as its condition; confidence ``inferred`` (warnings, never errors), basis
+   ``law``, kind = the row's ``source_kind``, certainty = its ``confidence``.
+3. Where both speak: Avalara's status predicts the sync error and stays; the law's value
+   and address go in the condition. Avalara Y with law C is ``partial``: Avalara's Y means
+   "exempt wholly or partly", and these are the corrections of the research (CA H and I;
+   AL, LA, MS I; Canada C on reserve only).
+4. A row whose address is on a mirror site (``MIRRORS``: copies of other publishers'
+   documents) is dropped, and so is the old inferred layer (``*_inferred.csv``: reasoning
+   without an address that states the cell). Such cells are unknown: silent.
+5. US-WA G cites Washington's own reseller permit page (``matrix3/forms.csv``) rather
+   than the MTC certificate's state list.
 
 Rows are written in catalogue order (``regions.csv``, then ``reasons.csv`` of the package),
-so the output is byte-for-byte reproducible.
+so the output is byte-for-byte reproducible. Counts per kind and certainty go to stderr.
 """
 
 from __future__ import annotations
@@ -41,28 +45,91 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "src" / "certpreflight" / "reference" / "data"
 REASONS = "ABCDEFGHIJKLMNPQR"
-DROPPED_INFERENCES = {("US-AZ", "M")}
 STRICT_STATUS = {"Y": "exempt", "N": "not_exempt"}
 LAW_STATUS = {"Y": "exempt", "N": "not_exempt", "C": "partial"}
 LAW_WORDS = {"Y": "exempt", "N": "not exempt", "C": "conditional"}
-CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
-BASIS_FRAGMENT = re.compile(r";\s*(?=[A-R]=[YN?]:)")
-COLUMNS = ("region", "reason", "status", "confidence", "basis", "condition", "source")
+KINDS = ("statute", "regulation", "dor", "mtc", "sst", "federal", "avalara", "secondary")
+#: When the sources were read: the Avalara research is dated 2026-11; the law research
+#: (matrix3) is undated and was delivered on 2026-12-01, so that date is an upper bound.
+READ_AVALARA = "2026-11"
+READ_LAW = "2026-12-01"
+NO_SALES_TAX = {"US-AK", "US-DE", "US-MT", "US-NH", "US-OR"}
+SSTP_F_STATES = {"US-AL", "US-AZ", "US-ID", "US-IA", "US-LA", "US-MS", "US-ND", "US-PR"}
+SSTP_F_STATES |= {"US-SD", "US-UT"}
+#: Sites that host copies of other publishers' documents (form mirrors, statute mirrors,
+#: document-sharing sites, a translation site, a print-on-demand vendor's help page): never
+#: a source. Matched on the host name and its parent domains.
+MIRRORS = frozenset(
+    {
+        "laurenscitycats.org",
+        "fill.io",
+        "formsbank.com",
+        "docslib.org",
+        "5y1.org",
+        "taxformfinder.org",
+        "instafill.ai",
+        "smartpdfforms.com",
+        "cupdf.com",
+        "yumpu.com",
+        "docsbay.net",
+        "scribd.com",
+        "elaws.us",
+        "laws9.com",
+        "laws.com",
+        "getpocketlaw.com",
+        "experts123.com",
+        "pitchsend.com",
+        "stf.com",
+        "ilovetranslation.com",
+        "gelato.com",
+        "partnertax.ai",
+        "lawserver.com",
+    }
+)
+#: The Avalara pages, by a fragment of their address, and which cells each one states.
+AVALARA_PAGES = {
+    "no-sales-tax": "Multi-jurisdictional_Certificate_fails",
+    "us-only-canada-only": "Exempt_Customers_from_Sales_Tax/Exemption_Reason_Matrices",
+    "diplomats": "developer.avalara.com/avatax/dev-guide/exemptions/",
+    "sstp-split": "What_should_I_do_with_Entity",
+    "georgia": "Why_don't_Entity_Use_Codes_F_or_M_work_in_Georgia",
+    "hawaii": "Why_is_my_Hawaii_exemption_not_working",
+    "ecms-l-hawaii-canada": "Why_does_my_invoice_not_exempt",
+    "california-partial": "How_do_I_set_up_a_partial_exemption",
+    "reduced-manufacturing": "Exemption_Reason_Matrix_for_US_or_Canada",
+    "canada-c": "How_do_I_make_a_transaction_exempt_in_Canada",
+}
+COLUMNS = (
+    "region",
+    "reason",
+    "status",
+    "confidence",
+    "basis",
+    "condition",
+    "source",
+    "source_kind",
+    "read",
+    "certainty",
+)
 HEADER = """\
 # Exempt reason x region matrix for AvaTax / CertCapture.
-# GENERATED by scripts/build_matrix.py from ../shared/research (policy: its README.md); do not edit.
-# basis avalara (confidence sourced): matrix/matrix_us.csv and matrix_ca.csv, from Avalara's help
-#   pages and FAQs; a not_exempt cell predicts CertCapture's "Invalid ExemptReasonId and region
-#   combination" error.
-# basis law (confidence inferred): matrix2/cells.csv, from state and provincial law, official forms
-#   and the MTC certificate.
-# basis inference (confidence inferred): matrix/matrix_{us,ca}_inferred.csv; source = the reasoning.
-# condition: the condition of a partial cell, or a note where the law differs from Avalara's cell.
+# GENERATED by scripts/build_matrix.py from the project's research; do not edit.
+# Each row is one cell, with its own source: the public address that states it.
+# confidence sourced (basis avalara, source_kind avalara): Avalara's help pages; a not_exempt
+#   cell predicts CertCapture's "Invalid ExemptReasonId and region combination" error.
+# confidence inferred (basis law): state and provincial law, revenue departments, the MTC and
+#   SST certificates, GSA SmartTax / Global Affairs Canada, or a secondary source; warnings only.
+# source_kind: statute, regulation, dor, mtc, sst, federal, avalara or secondary (warns at most).
+# read: when the source was read. certainty: high, medium or low (low warns at most).
+# condition: the condition of a partial cell, or the law's view where it differs from Avalara.
 # A (region, reason) without a row is unknown.
+# "[via copy]": the official document at the address was read in a verbatim copy elsewhere.
+# "Compilation citing X": a secondary compilation quoting X; verify X before relying on it.
 """
 
 Cells = dict[tuple[str, str], dict[str, str]]
@@ -75,75 +142,152 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
-def cell(status: str, confidence: str, basis: str, condition: str, source: str) -> dict[str, str]:
-    return {
-        "status": status,
-        "confidence": confidence,
-        "basis": basis,
-        "condition": condition,
-        "source": source,
+def is_mirror(url: str) -> bool:
+    """True when the address is on a mirror site (or is not an http(s) address at all)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return True
+    labels = parts.hostname.split(".")
+    return any(".".join(labels[i:]) in MIRRORS for i in range(len(labels) - 1))
+
+
+def cell(status: str, confidence: str, basis: str, **provenance: str) -> dict[str, str]:
+    """A row's values in column order: ``provenance`` gives condition, source, source_kind,
+    read and certainty."""
+    return {"status": status, "confidence": confidence, "basis": basis} | {
+        column: provenance[column] for column in COLUMNS[5:]
     }
+
+
+def avalara_page(region: str, reason: str, value: str) -> str:
+    """Which Avalara page states this cell (a key of AVALARA_PAGES); exits when none does."""
+    canada = region.startswith("CA-")
+    if region in NO_SALES_TAX:
+        return "no-sales-tax"
+    if not canada and reason in "PQR" and value == "N":
+        return "us-only-canada-only"  # "P, Q, and R are for use in Canada only"
+    if canada and reason in "AN" and value == "N":
+        return "us-only-canada-only"  # "A, B, and N are for use in the United States only"
+    if canada and reason == "C" and value == "Y":
+        return "canada-c"  # C "is exempt everywhere in Canada"
+    if reason == "L" and value == "N" and (canada or region == "US-HI"):
+        return "ecms-l-hawaii-canada"  # "Canada and Hawaii fully tax L"
+    if region == "US-HI" and reason in "AD" and value == "Y":
+        return "hawaii"
+    if region == "US-HI" and reason == "B" and value == "Y":
+        return "ecms-l-hawaii-canada"  # "In Hawaii, A, B and D are the only fully exempt codes"
+    if not canada and reason == "D" and value == "Y":
+        return "diplomats"  # "foreign diplomatic sales are legally exempt" in the US
+    if region == "US-GA" and reason in "FM" and value == "N":
+        return "georgia"
+    if region in SSTP_F_STATES and reason == "F" and value == "N":
+        return "sstp-split"
+    if region == "US-CA" and reason in "HI" and value == "Y":
+        return "california-partial"
+    if region in {"US-AL", "US-LA", "US-MS"} and reason == "I" and value == "Y":
+        return "reduced-manufacturing"
+    sys.exit(f"no Avalara page is known to state {region} {reason}={value}; add it")
+
+
+def avalara_source(region: str, reason: str, value: str, sources: str) -> str:
+    """The one address among the row's ``sources`` that states this cell."""
+    fragment = AVALARA_PAGES[avalara_page(region, reason, value)]
+    urls = [part.split()[0] for part in re.split(r" [|;] ", sources) if part.strip()]
+    found = [url for url in urls if fragment in url]
+    if len(found) != 1:
+        sys.exit(f"{region} {reason}: expected one source with {fragment!r}, found {found}")
+    return found[0]
 
 
 def avalara_cells(research: Path) -> Cells:
     cells: Cells = {}
     for name in ("matrix_us.csv", "matrix_ca.csv"):
         for row in read_csv(research / "matrix" / name):
-            source = " | ".join(part.strip() for part in re.split(r" [|;] ", row["sources"]))
-            for reason in REASONS:
-                if row[reason] in STRICT_STATUS:
-                    status = STRICT_STATUS[row[reason]]
-                    cells[row["region"], reason] = cell(status, "sourced", "avalara", "", source)
-    return cells
-
-
-def inferred_cells(research: Path, strict: Cells) -> Cells:
-    cells: Cells = {}
-    for name in ("matrix_us_inferred.csv", "matrix_ca_inferred.csv"):
-        for row in read_csv(research / "matrix" / name):
             region = row["region"]
-            fragments = [f.strip() for f in BASIS_FRAGMENT.split(row["basis"]) if f.strip()]
-            by_reason = {fragment[0]: fragment for fragment in fragments}
             for reason in REASONS:
-                value, key = row[reason], (region, reason)
-                if key in strict or value not in STRICT_STATUS or key in DROPPED_INFERENCES:
+                value = row[reason]
+                if value not in STRICT_STATUS:
                     continue
-                if reason not in by_reason:
-                    sys.exit(f"{name}: {region} {reason}={value} has no basis fragment")
-                status = STRICT_STATUS[value]
-                cells[key] = cell(status, "inferred", "inference", "", by_reason[reason])
+                url = avalara_source(region, reason, value, row["sources"])
+                # one general sentence about all US states, not a statement per state
+                general = avalara_page(region, reason, value) == "diplomats"
+                cells[region, reason] = cell(
+                    STRICT_STATUS[value],
+                    "sourced",
+                    "avalara",
+                    condition="",
+                    source=url,
+                    source_kind="avalara",
+                    read=READ_AVALARA,
+                    certainty="medium" if general else "high",
+                )
     return cells
 
 
-def law_facts(research: Path) -> dict[tuple[str, str], dict[str, str]]:
-    """Read matrix2/cells.csv, keeping one fact per cell (see the module docstring)."""
+def washington_resale(research: Path) -> dict[str, str]:
+    """Washington's reseller permit row of forms.csv: the Washington source for US-WA G."""
+    for row in read_csv(research / "matrix3" / "forms.csv"):
+        if row["region"] == "US-WA" and row["form"].startswith("Washington Reseller Permit"):
+            return row
+    sys.exit("forms.csv has no Washington reseller permit row")
+
+
+def law_facts(research: Path) -> tuple[dict[tuple[str, str], dict[str, str]], list[str]]:
+    """The law's facts by (region, reason), without mirror sites; and what was dropped."""
     facts: dict[tuple[str, str], dict[str, str]] = {}
-    for line, row in enumerate(read_csv(research / "matrix2" / "cells.csv"), 2):
-        row["line"] = str(line)
+    dropped = []
+    for row in read_csv(research / "matrix3" / "cells.csv"):
         key = (row["region"], row["reason"])
-        kept = facts.get(key)
-        if kept is None:
-            facts[key] = row
+        if key in facts:
+            sys.exit(f"cells.csv: duplicate {key}")
+        if row["source_kind"] not in KINDS:
+            sys.exit(f"cells.csv: {key} has source_kind {row['source_kind']!r}")
+        if is_mirror(row["source_url"]):
+            dropped.append(f"{key[0]} {key[1]}: {urlsplit(row['source_url']).hostname}")
             continue
-        dropped = row
-        if CONFIDENCE_RANK[row["confidence"]] < CONFIDENCE_RANK[kept["confidence"]]:
-            facts[key], dropped = row, kept
-        print(f"cells.csv: duplicate {key}, dropped line {dropped['line']}", file=sys.stderr)
-    return facts
+        facts[key] = row
+    wa = washington_resale(research)
+    facts["US-WA", "G"] = {
+        **facts.get(("US-WA", "G"), {}),
+        "confidence": "high",  # read on the revenue department's own page
+        "value": wa["accepted"],
+        "source_url": wa["source_url"],
+        "source_kind": wa["source_kind"],
+        "evidence": wa["evidence"],
+    }
+    return facts, dropped
 
 
 def build(research: Path) -> Cells:
     cells = avalara_cells(research)
-    strict = dict(cells)
-    cells.update(inferred_cells(research, strict))
-    for key, fact in law_facts(research).items():
-        value, evidence, url = fact["value"], fact["evidence"].strip(), fact["source_url"].strip()
-        if key not in strict:
+    facts, _ = law_facts(research)
+    for key, fact in facts.items():
+        value, url = fact["value"], fact["source_url"].strip()
+        evidence = fact["evidence"].strip()
+        kind, certainty = fact["source_kind"], fact["confidence"]
+        strict = cells.get(key)
+        if strict is None:
             condition = evidence if value == "C" else ""
-            cells[key] = cell(LAW_STATUS[value], "inferred", "law", condition, url)
-        elif LAW_STATUS[value] != strict[key]["status"]:
-            note = f"Law differs ({LAW_WORDS[value]}, {url}): {evidence}"
-            cells[key] = {**strict[key], "condition": note}
+            cells[key] = cell(
+                LAW_STATUS[value],
+                "inferred",
+                "law",
+                condition=condition,
+                source=url,
+                source_kind=kind,
+                read=READ_LAW,
+                certainty=certainty,
+            )
+            continue
+        if LAW_STATUS[value] == strict["status"]:
+            continue
+        if value == "C" and strict["status"] == "exempt":
+            law = f"Law ({kind}, {url}): {evidence}"
+            cells[key] = {**strict, "status": "partial", "condition": law}
+        else:
+            law = f"Law differs ({LAW_WORDS[value]}; {kind}, {url}): {evidence}"
+            note = f"{law} Avalara's cell is kept: it predicts the sync error."
+            cells[key] = {**strict, "condition": note}
     return cells
 
 
@@ -174,11 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if the output is stale")
     args = parser.parse_args(argv)
     cells = build(args.research)
+    _, dropped = law_facts(args.research)
     text = render(cells)
-    counts = Counter((c["status"], c["confidence"], c["basis"]) for c in cells.values())
-    for (status, confidence, basis), count in sorted(counts.items()):
-        print(f"{status:11} {confidence:9} {basis:10} {count:5}", file=sys.stderr)
-    print(f"{'total':32} {len(cells):5}", file=sys.stderr)
+    for line in dropped:
+        print(f"dropped (mirror site): {line}", file=sys.stderr)
+    counts = Counter((c["confidence"], c["source_kind"], c["certainty"]) for c in cells.values())
+    for (confidence, kind, certainty), count in sorted(counts.items()):
+        print(f"{confidence:9} {kind:10} {certainty:7} {count:5}", file=sys.stderr)
+    print(f"{'total':28} {len(cells):5}", file=sys.stderr)
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:

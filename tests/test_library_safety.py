@@ -89,7 +89,7 @@ def test_matrix_pickle_round_trip_needs_no_unsafe_loader() -> None:
         (b"=cmd|' /C calc'!A0,reason,status\nWA,G,Y\n", 1, "no 'region' column"),
         (b"region,reason,status\nWA,G,=1+1\n", 2, "invalid status '=1+1'"),
         (b"region,reason,status\nWA,G,exempt\nWA,G,N\n", 3, "duplicate cell"),
-        (b'region,reason,status\nWA,G,"unterminated\n', 2, "invalid status 'unterminated'"),
+        (b'region,reason,status\nWA,G,"unterminated\n', 2, "unexpected end of data"),
         (b"region,reason,status\n" + b"WA,G,Y," * 10_000 + b"\n", 2, "expected 3 fields"),
         (b"region,reason,status\n<script>,G,Y\n", 2, "unknown region '<script>'"),
     ],

@@ -68,7 +68,7 @@ def same_parse(payload: Any) -> tuple[ExemptionCertificate | None, list[Any], An
     original = repr(payload)  # deep, and NaN shows as nan both times
     got = _parse(payload, DEFAULT_LIMITS)
     expected = _parse(payload, GENERAL)
-    assert got == expected
+    assert got == expected or repr(got) == repr(expected)  # NaN is not equal to itself
     if got[0] is not None:  # model == compares fields; the date texts are fields too
         assert type(got[0]) is ExemptionCertificate
         assert all(type(c) is Customer for c in got[0].customers)
@@ -324,7 +324,7 @@ def test_fast_and_general_paths_agree(payload: dict[str, Any]) -> None:
         assert got[0] == model
     if not _has_nan(payload):
         line = json.dumps(payload).encode()
-        assert _parse(line) == _parse(line, GENERAL)
+        assert repr(_parse(line)) == repr(_parse(line, GENERAL))  # "NaN" text reads as NaN
 
 
 # --- the same certificate in the three dialects ---------------------------------------------------

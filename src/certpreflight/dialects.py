@@ -98,6 +98,7 @@ NATIVE = Dialect(
         "tax_id_type": "tax_id_type",
         "business_type": "business_type",
         "exempt_percentage": "exempt_percentage",
+        "form": "form",
         "filename": "filename",
         "pdf": "pdf",
         "pages": "pages",
@@ -189,6 +190,7 @@ OTHER = Dialect(
         "exemption_number": "tax_id",
         "exemptReasonDescription": "exempt_reason_description",
         "exempt_reason_other_description": "exempt_reason_description",
+        "ExemptFormName": "form",  # the legacy AvaCert2 SOAP Certificate's form name
     },
     customer={
         "customer_code": "customer_number",

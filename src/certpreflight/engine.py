@@ -422,7 +422,8 @@ def validate(
     ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
-    ``profile`` is ``"certcapture"`` (default) or ``"avatax"``. ``options``
+    ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``
+    (the default's checks plus the audit facts on secondary sources). ``options``
     tunes individual rules (see each rule's docs). ``kind`` says what the payload is,
     ``"certificate"``, ``"customer"`` (a customer sent on its own) or ``"link"`` (customers
     linked to a certificate); None (default) detects it from the keys, and

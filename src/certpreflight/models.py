@@ -110,6 +110,8 @@ class ExemptionCertificate(BaseModel):
     tax_id_type: str | None = None
     business_type: str | None = None
     exempt_percentage: float | None = None
+    #: The certificate form used ("MTC", "SST F0003", "ST-120"): read by the audit rules.
+    form: str | None = None
     filename: str | None = None
     pdf: str | None = None
     pages: tuple[str, ...] | None = None

@@ -9,8 +9,8 @@ customer records re-attached in full). With ``orig = validate(cert)`` and
    original's, record for record.
 2. With more regions, a finding is *region-scoped* when its ``loc`` starts with
    ``"regions"`` (3001, 3101-3103: they name regions) or it is a tax-id rule
-   that lists regions (6201, 6202). Everything else is the same in every part,
-   record for record.
+   that lists regions (6201, 6202), or an audit rule (5201-5203, 6401).
+   Everything else is the same in every part, record for record.
 3. Region-scoped findings that name regions (``errors`` keys ``regions[i]``)
    pair up: the set of (code, exposure zone) over the original equals the set
    over the parts.
@@ -185,6 +185,8 @@ def test_module_imports_and_converts_without_the_sdk(monkeypatch: pytest.MonkeyP
 # --- the round trip -------------------------------------------------------------------------------
 
 SCOPED_TAX_ID = frozenset({6201, 6202})
+#: The audit rules name the regions they concern (5201-5203 in ``errors``, 6401 in its text).
+SCOPED_AUDIT = frozenset({5201, 5202, 5203, 6401})
 
 
 def _merged(payload: Any) -> list[dict[str, Any]]:
@@ -193,7 +195,7 @@ def _merged(payload: Any) -> list[dict[str, Any]]:
 
 
 def _scoped(f: Finding) -> bool:
-    return f.loc[:1] == ("regions",) or f.code in SCOPED_TAX_ID
+    return f.loc[:1] == ("regions",) or f.code in SCOPED_TAX_ID | SCOPED_AUDIT
 
 
 def _zone(value: str) -> str:

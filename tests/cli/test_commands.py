@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from certpreflight import CATALOGUE
 from certpreflight.rules.docs import catalogue_markdown
@@ -69,8 +70,13 @@ def test_matrix_single_cell_lookup(cli: Cli) -> None:
         "basis",
         "condition",
         "source",
+        "source_kind",
+        "read",
+        "certainty",
     ]
     assert (fields["region"], fields["reason"], fields["status"]) == ("US-NH", "G", "not_exempt")
+    assert fields["source_kind"] == "avalara"
+    assert fields["source"].startswith("https://help.avalara.com/")
     _, out, _ = cli("matrix", "--region", "NH", "--reason", "G", "--format", "json")
     assert json.loads(out)["status"] == "not_exempt"
 
@@ -90,7 +96,49 @@ def test_matrix_heat_map_is_self_contained(cli: Cli) -> None:
     assert 'id="heatmap"' in out
     assert "Content-Security-Policy" in out
     assert "<script" not in out
-    assert 'class="s-not_exempt"' in out
+    assert 'class="s-not_exempt p-avalara"' in out
+
+
+def test_matrix_shows_washington_resale_from_washington(cli: Cli) -> None:
+    """`matrix --region WA --reason G` cites Washington's revenue department, kind dor."""
+    code, out, _ = cli("matrix", "--region", "WA", "--reason", "G")
+    fields = dict(line.split(None, 1) for line in out.splitlines())
+    assert code == 0
+    assert fields["source"].startswith("http://www.dor.wa.gov/")
+    assert (fields["source_kind"], fields["certainty"]) == ("dor", "high")
+    _, out, _ = cli("matrix", "--region", "WA", "--reason", "G", "--format", "json")
+    assert json.loads(out)["source_kind"] == "dor"
+
+
+def test_matrix_views_mark_provenance(cli: Cli) -> None:
+    """Grid, heat map and one-axis listings tell Avalara, law, secondary and unknown apart."""
+    _, grid, _ = cli("matrix")
+    assert "~ after a mark: a secondary source" in grid
+    florida = next(line for line in grid.splitlines() if line.startswith("US-FL"))
+    assert "~" in florida  # FL has cells on secondary sources
+    _, html, _ = cli("matrix", "--format", "html")
+    for css in ("p-avalara", "p-law", "p-secondary", 's-unknown"'):
+        assert css in html
+    _, listing, _ = cli("matrix", "--reason", "I")
+    assert listing.splitlines()[0].split() == [
+        "region", "reason", "status", "confidence", "kind", "certainty", "condition"
+    ]  # fmt: skip
+
+
+def test_matrix_csv_neutralises_formula_cells(cli: Cli, tmp_path: Path) -> None:
+    """Cells starting with =, @, + or - get a leading apostrophe in matrix --format csv."""
+    matrix = tmp_path / "m.csv"
+    matrix.write_text(
+        "region,reason,status,condition,source\n"
+        'WA,G,C,"=HYPERLINK(""http://evil.test"")",@SUM(1)\n'
+        "TX,G,C,+1,-2\n",
+        encoding="utf-8",
+    )
+    _, out, _ = cli("matrix", "--matrix", str(matrix), "--reason", "G", "--format", "csv")
+    rows = {r["region"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["US-WA"]["condition"] == """'=HYPERLINK("http://evil.test")"""
+    assert rows["US-WA"]["source"] == "'@SUM(1)"
+    assert (rows["US-TX"]["condition"], rows["US-TX"]["source"]) == ("'+1", "'-2")
 
 
 def test_matrix_unknown_region_or_reason_exits_2(cli: Cli) -> None:

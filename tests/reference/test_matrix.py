@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import pickle
+import re
+import types
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import all_reasons, lookup_reason
-from certpreflight.reference.regions import lookup_region
+from certpreflight.reference.regions import all_regions, lookup_region
 
 REPO = Path(__file__).resolve().parents[2]
 RESEARCH = REPO.parent / "shared" / "research"
 NO_SALES_TAX = ("US-AK", "US-DE", "US-MT", "US-NH", "US-OR")
 STATUSES = {"exempt", "not_exempt", "partial", "unknown"}
 BASES = {"sourced": {"avalara"}, "inferred": {"law", "inference"}}
+KINDS = {"statute", "regulation", "dor", "mtc", "sst", "federal", "avalara", "secondary"}
+
+
+def _build_script() -> types.ModuleType:
+    """scripts/build_matrix.py as a module (it needs only the standard library)."""
+    spec = importlib.util.spec_from_file_location("build_matrix", REPO / "scripts/build_matrix.py")
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+#: Sites that host copies of other publishers' documents: never a source. The build script's
+#: list, and the four the issue found cited (so shrinking that list cannot let them back).
+MIRRORS: frozenset[str] = _build_script().MIRRORS | {
+    "laurenscitycats.org",
+    "fill.io",
+    "formsbank.com",
+    "docslib.org",
+}
 
 
 @pytest.fixture
@@ -61,6 +86,133 @@ def test_shipped_data(default: ExemptionMatrix) -> None:
     assert problems == [], "\n".join(problems)
 
 
+def test_every_shipped_cell_has_its_own_public_source(default: ExemptionMatrix) -> None:
+    """Each cell cites one http(s) address (not a mirror site), its kind, date and certainty."""
+    problems = []
+    for reason, region, cell in default.cells():
+        where = f"{reason}/{region}"
+        parts = urlsplit(cell.source)
+        host = parts.hostname or ""
+        if parts.scheme not in ("http", "https") or not host or " " in cell.source:
+            problems.append(f"{where}: source {cell.source!r} is not one http(s) address")
+        if any(host == m or host.endswith("." + m) for m in MIRRORS):
+            problems.append(f"{where}: source on a mirror site {host}")
+        if cell.source_kind not in KINDS:
+            problems.append(f"{where}: source kind {cell.source_kind!r}")
+        if (cell.source_kind == "avalara") != (cell.basis == "avalara") and cell.basis != "law":
+            problems.append(f"{where}: kind {cell.source_kind} with basis {cell.basis}")
+        if cell.confidence == "sourced" and cell.source_kind != "avalara":
+            problems.append(f"{where}: sourced but not Avalara's statement")
+        if not cell.read[:4].isdigit() or cell.certainty not in ("high", "medium", "low"):
+            problems.append(f"{where}: read {cell.read!r}, certainty {cell.certainty!r}")
+    assert problems == [], "\n".join(problems)
+
+
+def _regions_named_in(url: str) -> set[str]:
+    """The regions a source address names: a state or province name in its host or path,
+    or a state's own ``*.xx.gov`` site."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    text = re.sub(r"[^a-z]+", "", (host + unquote(parts.path)).casefold())
+    named = {
+        region.code
+        for region in all_regions()
+        if region.code != "CA-GST" and re.sub(r"[^a-z]+", "", region.name.casefold()) in text
+    }
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-1] == "gov" and lookup_region(f"US-{labels[-2]}"):
+        named.add(f"US-{labels[-2].upper()}")
+    if "US-WV" in named:  # "westvirginia" also holds "virginia"
+        named.discard("US-VA")
+    if "US-AR" in named and "kansas" not in text.replace("arkansas", ""):
+        named.discard("US-KS")
+    return named
+
+
+def test_a_regions_own_source_is_cited_only_for_that_region(default: ExemptionMatrix) -> None:
+    """A source naming a state or province (its site, its code) states only that region's
+    cells: never an Alabama page for Washington. Revenu Quebec, which also runs the GST in
+    Quebec, may state Canada (GST) cells."""
+    wrong = []
+    for reason, region, cell in default.cells():
+        named = _regions_named_in(cell.source)
+        if region == "CA-GST" and named == {"CA-QC"}:
+            continue
+        if named and region not in named:
+            wrong.append(f"{reason}/{region}: {cell.source} names {sorted(named)}")
+    assert wrong == []
+    assert _regions_named_in(
+        "https://laurenscitycats.org/state-of-alabama-tax-exempt-form-3322"
+    ) == {"US-AL"}
+
+
+def test_washington_resale_cites_washington(default: ExemptionMatrix) -> None:
+    """US-WA G is exempt on Washington's own revenue department page (the reseller permit)."""
+    cell = default.cell("RESALE", "Washington")
+    assert cell is not None
+    assert cell.status == "exempt"
+    assert (cell.source_kind, urlsplit(cell.source).hostname) == ("dor", "www.dor.wa.gov")
+
+
+@pytest.mark.parametrize(
+    ("reason", "region", "words"),
+    [
+        ("G", "US-HI", "0.5%"),
+        ("H", "US-CA", "6356.5"),
+        ("I", "US-CA", "6377.1"),
+        ("I", "US-AL", "1.5%"),
+        ("I", "US-LA", "47:305.5"),
+        ("I", "US-MS", "1.5%"),
+        ("B", "US-AL", "State of Alabama"),
+        ("N", "US-AL", "Alabama counties"),
+    ],
+)
+def test_research_corrections_are_partial_with_their_condition(
+    default: ExemptionMatrix, reason: str, region: str, words: str
+) -> None:
+    """The corrected cells are partial, and their condition states the law's limit."""
+    cell = default.cell_by_code(reason, region)
+    assert cell is not None
+    assert cell.status == "partial"
+    assert words in cell.condition
+
+
+def test_where_avalara_says_partly_exempt_the_law_is_in_the_condition(
+    default: ExemptionMatrix,
+) -> None:
+    """CA I: Avalara's own page stays the source (it predicts the sync); the law's address is
+    in the condition."""
+    cell = default.cell_by_code("I", "US-CA")
+    assert cell is not None
+    assert (cell.confidence, cell.source_kind) == ("sourced", "avalara")
+    assert "https://www.cdtfa.ca.gov/" in cell.condition
+
+
+def test_cell_is_a_typed_immutable_record(default: ExemptionMatrix) -> None:
+    """cell() gives the status, confidence, source kind, source, date read and condition."""
+    cell = default.cell("G", "US-HI")
+    assert cell is not None
+    assert (cell.status, cell.confidence, cell.basis) == ("partial", "inferred", "law")
+    assert cell.source_kind == "regulation"
+    assert cell.source.startswith("https://")
+    assert cell.read == "2026-12-01"
+    assert cell.certainty == "high"
+    assert not cell.rejects
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cell.status = "exempt"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="invalid source kind"):
+        Cell("exempt", "sourced", "user", "", "x", "blog")  # type: ignore[arg-type]
+
+
+def test_secondary_or_low_cells_never_reject() -> None:
+    """A sourced cell on a secondary source, or of low certainty, does not reject."""
+    official = Cell("not_exempt", "sourced", "user", "", "https://x.test", "dor", "2026", "high")
+    assert official.rejects
+    assert not dataclasses.replace(official, source_kind="secondary").rejects
+    assert not dataclasses.replace(official, certainty="low").rejects
+    assert not dataclasses.replace(official, confidence="inferred").rejects
+
+
 def test_matrix_codes_are_in_the_catalogues(default: ExemptionMatrix) -> None:
     """Every reason and region in the matrix is a catalogue entry, listed in catalogue order."""
     catalogue = [reason.code for reason in all_reasons()]
@@ -87,11 +239,7 @@ def test_avalara_wins_conflicts_and_keeps_the_law_as_a_note(default: ExemptionMa
 @pytest.mark.skipif(not RESEARCH.is_dir(), reason="research folder not available")
 def test_shipped_matrix_matches_the_build_script() -> None:
     """The committed matrix.csv is what scripts/build_matrix.py makes from the research."""
-    spec = importlib.util.spec_from_file_location("build_matrix", REPO / "scripts/build_matrix.py")
-    assert spec is not None
-    assert spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = _build_script()
     shipped = (REPO / "src/certpreflight/reference/data/matrix.csv").read_text(encoding="utf-8")
     assert script.render(script.build(RESEARCH)) == shipped
 
@@ -217,7 +365,9 @@ def test_to_csv_round_trips(default: ExemptionMatrix, tmp_path: Path) -> None:
     """Writing a matrix and reading it back gives an equal matrix."""
     stream = io.StringIO()
     default.to_csv(stream)
-    assert stream.getvalue().startswith("region,reason,status,confidence,basis,condition,source\n")
+    assert stream.getvalue().startswith(
+        "region,reason,status,confidence,basis,condition,source,source_kind,read,certainty\n"
+    )
     assert ExemptionMatrix.from_csv(write(tmp_path, stream.getvalue())) == default
     small = ExemptionMatrix({("G", "WA"): "exempt", ("F", "GA"): "?"})
     stream = io.StringIO()
@@ -256,6 +406,58 @@ def test_malformed_csv_raises_with_file_and_line(
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{path}:{line}: ")
     assert isinstance(caught.value, ValueError)
+
+
+# -- loader corruption (issue 19, item 12) ---------------------------------------------------
+
+
+def test_hash_line_inside_a_quoted_value_is_part_of_it(tmp_path: Path) -> None:
+    """A quoted newline followed by a line starting with # keeps the value and the next row."""
+    path = write(
+        tmp_path,
+        'region,reason,status,condition\nNY,B,C,"own state only\n# not a comment"\nWA,G,Y,\n',
+    )
+    matrix = ExemptionMatrix.from_csv(path)
+    cell = matrix.cell_by_code("B", "US-NY")
+    assert cell is not None
+    assert cell.condition == "own state only\n# not a comment"
+    assert matrix.status("G", "US-WA") == "exempt"
+    assert matrix.cell_by_code("G", "US-WA") == Cell("exempt", "sourced", "user", "", f"{path}:4")
+
+
+@pytest.mark.parametrize("inside", ["\n", "\r\n", "\u2028", "\u2029", "\x85", "\x0c"])
+def test_line_breaks_inside_a_value_are_kept(tmp_path: Path, inside: str) -> None:
+    """Newlines and Unicode line separators inside a cell survive loading."""
+    text = f'region,reason,status,condition\nNY,B,C,"first{inside}second"\nWA,G,Y,\n'
+    path = tmp_path / "matrix.csv"
+    path.write_bytes(text.encode("utf-8"))
+    matrix = ExemptionMatrix.from_csv(path)
+    cell = matrix.cell_by_code("B", "US-NY")
+    assert cell is not None
+    assert cell.condition == f"first{inside}second"
+    assert len(matrix) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "region,reason,status\n",
+        "# comment\nregion,reason,status,condition\n\n# nothing here\n",
+        "region,A,B,sources\n",
+    ],
+)
+def test_header_only_csv_is_refused(tmp_path: Path, text: str) -> None:
+    """A CSV with a header and no rows raises instead of turning rule 3101 off."""
+    with pytest.raises(MatrixFormatError, match="no cells after the header row"):
+        ExemptionMatrix.from_csv(write(tmp_path, text))
+
+
+def test_an_unterminated_quote_names_the_line_of_its_record(tmp_path: Path) -> None:
+    """A quote that never closes is a MatrixFormatError, not a silently merged row."""
+    path = write(tmp_path, 'region,reason,status,condition\nWA,G,Y,\nNY,B,C,"open\n')
+    with pytest.raises(MatrixFormatError) as caught:
+        ExemptionMatrix.from_csv(path)
+    assert caught.value.line == 3
 
 
 def test_non_utf8_csv_raises_with_line(tmp_path: Path) -> None:

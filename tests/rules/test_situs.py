@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from certpreflight import ExemptionMatrix, validate
+from certpreflight.reference.matrix import Cell
 from tests.conftest import TODAY, cert
 
 
@@ -105,3 +106,43 @@ def test_regions_in_every_spelling_resolve(small_matrix: ExemptionMatrix) -> Non
     """Codes, ISO codes, names and exposure-zone objects all resolve."""
     for regions in (["NH"], ["us-nh"], ["New Hampshire"], [{"name": "New Hampshire"}]):
         assert findings(cert(regions=regions), small_matrix, 3101), regions
+
+
+def test_secondary_source_cells_never_give_an_error() -> None:
+    """Every shipped not_exempt cell on a secondary source warns (3102) and never errs."""
+    matrix = ExemptionMatrix.default()
+    secondary = [
+        (reason, region)
+        for reason, region, cell in matrix.cells()
+        if cell.status == "not_exempt" and cell.secondary
+    ]
+    assert secondary, "the shipped matrix has secondary not_exempt cells to try"
+    for reason, region in secondary:
+        report = validate(cert(exempt_reason=reason, regions=[region]), today=TODAY)
+        assert report.errors == (), (reason, region)
+        [warning] = [f for f in report.findings if f.code == 3102]
+        assert "is secondary" in warning.summary or "low certainty" in warning.errors["regions[0]"]
+
+
+def test_a_sourced_cell_on_a_secondary_source_only_warns(small_matrix: ExemptionMatrix) -> None:
+    """A user's sourced not_exempt cell whose source is secondary is 3102, saying so."""
+    cell = Cell("not_exempt", "sourced", "user", "", "https://blog.test/x", "secondary")
+    m = small_matrix.with_overrides({("G", "US-WA"): cell})
+    assert findings(cert(regions=["WA"]), m, 3101) == []
+    [f] = findings(cert(regions=["WA"]), m, 3102)
+    assert f.severity.value == "warning"
+    assert "The source for WA is secondary" in f.summary
+    assert f.errors == {
+        "regions[0]": "probably not exempt (secondary source, not official: https://blog.test/x)"
+    }
+
+
+def test_official_law_cells_warn_with_their_address() -> None:
+    """WA E (Washington DOR: nonprofits are taxed) is a 3102 warning citing dor.wa.gov."""
+    [f] = [
+        f
+        for f in validate(cert(exempt_reason="E", regions=["WA"]), today=TODAY).findings
+        if f.code == 3102
+    ]
+    assert "is secondary (not an official publication)" not in f.summary
+    assert "https://dor.wa.gov/" in f.errors["regions[0]"]

@@ -1,7 +1,10 @@
 """The reason x region matrix for people: a grid, one row or column, one cell, a heat map.
 
 Used by ``certpreflight matrix``. A selection is a list of ``(reason, region, cell)``
-with ``cell`` None where nothing is known (status ``unknown``).
+with ``cell`` None where nothing is known (status ``unknown``). Every view shows where a
+cell comes from: Avalara's own statement (``sourced``), the law on an official source, or
+a secondary source (or low certainty), which warns at most. CSV cells that a spreadsheet
+would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_rows.safe_cell`).
 """
 
 from __future__ import annotations
@@ -12,20 +15,36 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from certpreflight.reference.matrix import Cell, ExemptionMatrix
+from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
+from certpreflight.reports.csv_rows import safe_cell
 from certpreflight.reports.html_page import page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
 
 Selection = list[tuple[str, str, Cell | None]]
 
-COLUMNS = ("region", "reason", "status", "confidence", "basis", "condition", "source")
+COLUMNS = CSV_COLUMNS
 _SYMBOL = {"exempt": "Y", "not_exempt": "N", "partial": "P", "unknown": "."}
 _LEGEND = (
     "Y exempt, N not exempt, P partial (conditions apply), . unknown; "
-    "upper case: Avalara's own statement (sourced), lower case: from law or inference."
+    "upper case: Avalara's own statement (sourced), lower case: the law or another official "
+    "source (inferred), ~ after a mark: a secondary source or low certainty (a warning at most)."
 )
+#: The heat map's provenance marks: Avalara framed and bold, the law plain, secondary striped.
+_PROVENANCE_STYLE = (
+    ".heat td.p-avalara{font-weight:bold;box-shadow:inset 0 0 0 2px #334155}"
+    ".heat td.p-secondary{font-style:italic;background-image:repeating-linear-gradient("
+    "135deg,transparent 0 4px,rgba(255,255,255,.75) 4px 8px)}"
+    ".key td{padding:.15rem .5rem;border:1px solid #fff}.key td+td{text-align:left}"
+)
+_PROVENANCE_KEY = (
+    ("s-exempt p-avalara", "Y", "Avalara's own statement: predicts the sync error"),
+    ("s-exempt p-law", "y", "the law or another official source (statute, regulation, "
+     "revenue department, MTC, SST, federal, an Avalara form guide): a warning at most"),
+    ("s-exempt p-secondary", "y~", "a secondary source or low certainty: a warning at most"),
+    ("s-unknown", ".", "unknown: no source, never a finding"),
+)  # fmt: skip
 
 
 def select(matrix: ExemptionMatrix, reason: str | None, region: str | None) -> Selection:
@@ -50,14 +69,28 @@ def _row(reason: str, region: str, cell: Cell | None) -> dict[str, str]:
         "basis": cell.basis,
         "condition": cell.condition,
         "source": cell.source,
+        "source_kind": cell.source_kind,
+        "read": cell.read,
+        "certainty": cell.certainty,
     }
 
 
+def _provenance(cell: Cell | None) -> str:
+    """``avalara``, ``law`` (official), ``secondary`` (or low certainty) or ``unknown``."""
+    if cell is None:
+        return "unknown"
+    if cell.secondary:
+        return "secondary"
+    return "avalara" if cell.confidence == "sourced" else "law"
+
+
 def _symbol(cell: Cell | None) -> str:
+    """The cell's letter (upper case for Avalara's statements) and ``~`` if secondary."""
     if cell is None:
         return _SYMBOL["unknown"]
     mark = _SYMBOL[cell.status]
-    return mark if cell.confidence == "sourced" else mark.lower()
+    mark = mark if cell.confidence == "sourced" else mark.lower()
+    return mark + "~" if cell.secondary else mark
 
 
 def _axes(selection: Selection) -> tuple[list[str], list[str]]:
@@ -69,24 +102,26 @@ def _axes(selection: Selection) -> tuple[list[str], list[str]]:
 def _text(selection: Selection) -> str:
     if len(selection) == 1:
         row = _row(*selection[0])
-        return "".join(f"{k:<11}{v or '-'}\n" for k, v in row.items())
+        return "".join(f"{k:<12}{v or '-'}\n" for k, v in row.items())
     reasons, regions = _axes(selection)
     if len(reasons) == 1 or len(regions) == 1:
         rows = [_row(*item) for item in selection]
         lines = [
-            f"{'region':<8}{'reason':<7}{'status':<11}{'confidence':<11}{'basis':<10}condition"
+            f"{'region':<8}{'reason':<7}{'status':<11}{'confidence':<11}{'kind':<11}"
+            f"{'certainty':<10}condition"
         ]
         lines += [
             f"{r['region']:<8}{r['reason']:<7}{r['status']:<11}{r['confidence']:<11}"
-            f"{r['basis']:<10}{r['condition']}"
+            f"{r['source_kind']:<11}{r['certainty']:<10}{r['condition']}".rstrip()
             for r in rows
         ]
         return "\n".join(lines) + "\n"
     cells = {(reason, region): cell for reason, region, cell in selection}
     lines = ["region  " + " ".join(reasons)]
     for region in regions:
-        marks = " ".join(_symbol(cells[reason, region]) for reason in reasons)
-        lines.append(f"{region:<8}{marks}")
+        # each mark takes two columns: its letter, then "~" (secondary) or a space
+        marks = "".join(f"{_symbol(cells[reason, region]):<2}" for reason in reasons)
+        lines.append(f"{region:<8}{marks}".rstrip())
     return "\n".join([*lines, "", _LEGEND]) + "\n"
 
 
@@ -103,17 +138,29 @@ def _html(selection: Selection) -> str:
         for reason in reasons:
             cell = cells[reason, region]
             status = "unknown" if cell is None else cell.status
-            inferred = " inferred" if cell is not None and cell.confidence == "inferred" else ""
+            provenance = _provenance(cell)
+            classes = f"s-{status}" if cell is None else f"s-{status} p-{provenance}"
             tip = f"{reason} in {region}: {status}"
             if cell is not None:
-                tip += f" ({cell.confidence}, {cell.basis}) {cell.condition} {cell.source}"
+                tip += (
+                    f" ({cell.confidence}; source {cell.source_kind}, certainty "
+                    f"{cell.certainty or '-'}, read {cell.read or '-'}) {cell.condition} "
+                    f"{cell.source}"
+                )
             tds.append(
-                f'<td class="s-{status}{inferred}" title="{escape(tip.strip())}">'
-                f"{escape(_symbol(cell))}</td>"
+                f'<td class="{classes}" title="{escape(tip.strip())}">{escape(_symbol(cell))}</td>'
             )
         rows.append(f"<tr><th>{escape(region)}</th>{''.join(tds)}</tr>")
     rows.append("</tbody></table>\n")
-    return page("Exempt reason x region matrix", f"<p>{escape(_LEGEND)}</p>\n" + "".join(rows))
+    key = "".join(
+        f'<tr><td class="{css}">{escape(mark)}</td><td>{escape(text)}</td></tr>'
+        for css, mark, text in _PROVENANCE_KEY
+    )
+    head = (
+        f"<style>{_PROVENANCE_STYLE}</style>\n<p>{escape(_LEGEND)}</p>\n"
+        f'<table class="key heat"><tbody>{key}</tbody></table>\n'
+    )
+    return page("Exempt reason x region matrix", head + "".join(rows))
 
 
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:
@@ -121,9 +168,11 @@ def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:
     items = list(selection)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_row(*item) for item in items)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for item in items:
+            row = _row(*item)
+            writer.writerow([safe_cell(row[column]) for column in COLUMNS])
         return buffer.getvalue()
     if fmt == "json":
         rows = [_row(*item) for item in items]

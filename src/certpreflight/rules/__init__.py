@@ -1,9 +1,11 @@
 """The rule catalogue: every rule, in one explicit list sorted by code.
 
 Codes are 4 digits; the first digit is the family (2 Input, 3 Situs,
-4 Formatting, 5 Status, 6 Identity). A code is never reused: a retired rule
-keeps its number out of circulation. ``docs/rules.md`` is generated from this
-list (``python -m certpreflight rules --format markdown``).
+4 Formatting, 5 Status, 6 Identity). The audit-readiness rules (module
+``audit``) are 52xx (Status: form, validity term) and 64xx (Identity:
+state-issued numbers). A code is never reused: a retired rule keeps its
+number out of circulation. ``docs/rules.md`` is generated from this list
+(``python -m certpreflight rules --format markdown``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from types import MappingProxyType
 from certpreflight.rules import (
     address,
     attachment,
+    audit,
     formatting,
     identity,
     input,
@@ -104,6 +107,9 @@ CATALOGUE: tuple[Rule, ...] = (
     status.certificate_expired,  # 5103
     status.certificate_expiring_soon,  # 5104
     status.date_ambiguous,  # 5105
+    audit.form_not_accepted_in_region,  # 5201
+    audit.expiration_beyond_state_term,  # 5202
+    audit.expiration_missing_state_term,  # 5203
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
     identity.customer_number_untrimmed,  # 6103
@@ -115,6 +121,7 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.tax_id_malformed,  # 6204
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
+    audit.state_exemption_number_missing,  # 6401
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(

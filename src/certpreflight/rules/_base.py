@@ -45,8 +45,10 @@ __all__ = [
 
 Loc = tuple[str | int, ...]
 
-#: The targets whose checks a rule can belong to (the ``profile`` of ``validate()``).
-ALL_PROFILES = frozenset({"certcapture", "avatax"})
+#: The targets whose checks a rule can belong to (the ``profile`` of ``validate()``);
+#: ``audit`` adds what makes a certificate hold up in an audit (the audit rules on secondary
+#: sources) to the default.
+ALL_PROFILES = frozenset({"certcapture", "avatax", "audit"})
 
 _NO_ERRORS: Mapping[str, str] = MappingProxyType({})
 

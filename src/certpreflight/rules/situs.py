@@ -2,11 +2,11 @@
 
 CertCapture sends a multi-jurisdictional certificate to AvaTax in one call, so
 one region where the reason is not exempt fails every region
-(docs/sources.md#certcapture-sync-errors, #exemption-matrix). Which
-cells are known, and how sure we are, is the matrix's business
+(https://help.avalara.com/Frequently_Asked_Questions/Error_messages_FAQ/Multi-jurisdictional_Certificate_fails_with_Invalid_ExemptReasonId_and_Region_Combination_Error_in_CertCapture).
+Which cells are known, and how sure we are, is the matrix's business
 (:mod:`certpreflight.reference.matrix`); the policy (docs/sources.md#exemption-matrix):
-Avalara-sourced ``not_exempt`` cells are errors, law-derived or inferred ones warnings,
-``partial`` cells a hint, ``unknown`` cells nothing.
+Avalara-sourced ``not_exempt`` cells are errors, law-derived ones warnings (and so is any cell on a
+secondary source), ``partial`` cells a hint, ``unknown`` cells nothing.
 """
 
 from __future__ import annotations
@@ -117,23 +117,39 @@ def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
     return reason, tuple(known), tuple(r for _, r in resolved)
 
 
+def _provenance(cell: Cell) -> str:
+    """How a finding names a cell's source: its address, and its kind when it is secondary."""
+    if cell.source_kind == "secondary":
+        return f"secondary source, not official: {cell.source}"
+    if cell.certainty == "low":
+        return f"low certainty: {cell.source}"
+    return cell.source
+
+
+def _caveat(regions: Sequence[str], what: str) -> str:
+    """ " The source for WA, OR {what}: verify it ...", or "" without regions."""
+    if not regions:
+        return ""
+    return f" The source for {', '.join(regions)} {what}: verify it before acting on it."
+
+
 def _matrix_hits(
     cert: ExemptionCertificate,
     ctx: Context,
     status: str,
-    confidence: str | None,
+    rejects: bool | None,
     problem: str,
 ) -> Hits:
-    """One hit naming every region whose cell has ``status`` (and ``confidence``, if given)."""
+    """One hit naming every region whose cell has ``status`` (and ``rejects``, if given)."""
     reason, known, everywhere = _cells(cert, ctx.matrix)
     picked = [
-        k
-        for k in known
-        if k[2].status == status and (confidence is None or k[2].confidence == confidence)
+        k for k in known if k[2].status == status and (rejects is None or k[2].rejects == rejects)
     ]
     if reason is None or not picked:
         return NO_HITS
     regions = [r for _, r, _ in picked]
+    secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
+    uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
     hit = Hit(
         loc=("regions", picked[0][0]),
         params={
@@ -141,8 +157,10 @@ def _matrix_hits(
             "regions": _join(regions),
             "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
             "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
+            "secondary": _caveat(secondary, "is secondary (not an official publication)")
+            + _caveat(uncertain, "is of low certainty"),
         },
-        errors={f"regions[{i}]": f"{problem} ({c.source})" for i, _, c in picked},
+        errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
     return (hit,)
 
@@ -200,19 +218,22 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     What it does: finds certificate regions where Avalara states that the
-    exempt reason is not exempt (a ``not_exempt`` cell of confidence ``sourced``).
+    exempt reason is not exempt (a ``not_exempt`` cell of confidence ``sourced``
+    whose source is not secondary and whose certainty is not low).
 
     Why is this bad? CertCapture syncs a multi-jurisdictional certificate in
     one API call; a reason that is not exempt in any one region fails the call
     for every region, and the History tab shows "Reason Code X isn't exempt in
     region(s)". States without a statewide sales tax (AK, DE, MT, NH, OR)
-    always fail (docs/sources.md#certcapture-sync-errors, #exemption-matrix).
+    always fail
+    (https://help.avalara.com/Frequently_Asked_Questions/Error_messages_FAQ/Multi-jurisdictional_Certificate_fails_with_Invalid_ExemptReasonId_and_Region_Combination_Error_in_CertCapture).
+    Each cell's own source is in ``certpreflight matrix --region R --reason X``.
 
     Example: ``{"exempt_reason": "G", "regions": ["WA", "NH"]}``
 
     Use instead: ``{"exempt_reason": "G", "regions": ["WA"]}``
     """
-    return _matrix_hits(cert, ctx, "not_exempt", "sourced", "not exempt per Avalara")
+    return _matrix_hits(cert, ctx, "not_exempt", True, "not exempt per Avalara")
 
 
 @rule(
@@ -220,29 +241,32 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     name="reason-likely-not-exempt-in-region",
     severity=Severity.WARNING,
     message="Reason Code {reason} is probably not exempt in region(s): {regions}.",
-    summary="State or provincial law (or an inference from it), not Avalara's own table, says "
+    summary="State or provincial law (or a secondary source), not Avalara's own table, says "
     "reason {reason} is not exempt in {regions}; CertCapture may reject the certificate or "
-    "the exemption may not apply there.",
+    "the exemption may not apply there.{secondary}",
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
     inputs=("exempt_reason", "regions"),
 )
 def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
-    What it does: finds certificate regions where the law (or a documented
-    inference) says the reason is not exempt, but Avalara has not said so.
+    What it does: finds certificate regions where the law says the reason is
+    not exempt, but Avalara has not said so; or where the cell that says so
+    rests on a secondary source or a low certainty (the finding says which).
 
     Why is this bad? The exemption probably does not apply there, and if
     Avalara's matrix agrees the sync fails for every region. Only a warning:
-    the cell is not Avalara's statement (docs/sources.md#exemption-matrix).
+    the cell is not Avalara's statement, and a secondary source never gives
+    an error (docs/sources.md#exemption-matrix).
 
-    Example: ``{"exempt_reason": "E", "regions": ["CA"]}`` (California has no
-    general exemption for charitable organisations, CDTFA Pub 18).
+    Example: ``{"exempt_reason": "E", "regions": ["WA"]}`` (Washington taxes
+    nonprofits like other businesses,
+    https://dor.wa.gov/education/industry-guides/nonprofit-organizations).
 
     Use instead: a reason the purchaser qualifies for in every region, or one
     certificate per region.
     """
-    return _matrix_hits(cert, ctx, "not_exempt", "inferred", "probably not exempt")
+    return _matrix_hits(cert, ctx, "not_exempt", False, "probably not exempt")
 
 
 @rule(
@@ -250,7 +274,8 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     name="reason-partially-exempt-in-region",
     severity=Severity.INFO,
     message="Reason Code {reason} is only partly or conditionally exempt in region(s): {regions}.",
-    summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced rate.",
+    summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced "
+    "rate.{secondary}",
     fix="Make sure the purchaser meets the condition: {conditions}",
     inputs=("exempt_reason", "regions"),
 )
@@ -259,7 +284,8 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     What it does: finds certificate regions where the reason is a partial or
     conditional exemption (a ``partial`` cell): for example only the home
     state's own government, only organisations located in the state, or a
-    reduced rate (California H and I).
+    reduced rate (California H and I, Alabama, Louisiana and Mississippi I,
+    Hawaii G: 0.5% general excise tax on wholesale sales).
 
     Why is this bad? It is not an error: the certificate syncs. But the
     exemption applies only when the condition holds, so the purchaser may

@@ -1,0 +1,345 @@
+"""Audit-readiness rules: the form, the validity term, the state-issued number.
+
+A certificate that syncs can still fail an audit: the state does not accept the form it
+was written on, it runs past the state's validity term, or an entity exemption lacks the
+number the state itself issues. The facts are package data with a public source per row
+(:mod:`certpreflight.reference.audit`). All of these rules are warnings: none of the
+sources says that a state refuses the certificate outright.
+
+They run in every profile on facts from official sources (statute, regulation, revenue
+department, MTC, SST, federal, Avalara); facts from secondary sources count only in the
+``audit`` profile, and their findings say so. Codes: 5201-5203 (Status), 6401 (Identity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from certpreflight.findings import Severity
+from certpreflight.models import ExemptionCertificate
+from certpreflight.reference.audit import (
+    FormRow,
+    StateNumberRow,
+    TermRow,
+    accepted_forms,
+    form_key,
+    form_rows,
+    state_number_rows,
+    term_rows,
+)
+from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.regions import Region
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
+from certpreflight.rules.situs import resolved_regions
+
+__all__ = [
+    "expiration_beyond_state_term",
+    "expiration_missing_state_term",
+    "form_not_accepted_in_region",
+    "state_exemption_number_missing",
+]
+
+#: The entity exemption reasons: exempt organisations, religious and educational ones,
+#: state and local governments.
+_ENTITY_REASONS = frozenset("EFMBN")
+
+
+def _counts(source_kind: str, ctx: Context) -> bool:
+    """Whether a fact of this kind is used in this profile (secondary: ``audit`` only)."""
+    return source_kind != "secondary" or ctx.profile == "audit"
+
+
+def _cite(source: str, source_kind: str) -> str:
+    if source_kind == "secondary":
+        return f"secondary source, not official: {source}"
+    return f"{source_kind}: {source}"
+
+
+def _reason(cert: ExemptionCertificate) -> str | None:
+    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
+    return None if reason is None or reason.code == "TAXABLE" else reason.code
+
+
+def _alternatives(region: Region, reason: str) -> str:
+    names = [row.name for row in accepted_forms(region.code, reason)]
+    return f"{region.short}: {' or '.join(names)}" if names else ""
+
+
+@rule(
+    code=5201,
+    name="form-not-accepted-in-region",
+    severity=Severity.WARNING,
+    message="The certificate form {form!r} isn't accepted in region(s): {regions}.",
+    summary="{regions} do not accept the {form_name} for reason {reason}, so the certificate "
+    "may not hold up in an audit there: {evidence}",
+    fix="{remedy}",
+    inputs=("form", "exempt_reason", "regions"),
+)
+def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: for a certificate that names its form (``form``: the MTC Uniform
+    Sales & Use Tax Resale Certificate or the SST Certificate of Exemption F0003,
+    by any usual spelling), finds the regions that do not accept that form for the
+    certificate's reason.
+
+    Why is this bad? The certificate is the seller's proof in an audit; on a form
+    the state does not accept, the exemption can be disallowed and the tax assessed.
+    A warning: not being on a form's list is not a refusal. The sources:
+
+    * DC, IN, LA, MA, MS, NY, VA, WV and WY are not on the MTC certificate's list of
+      states (rev. 10/14/2022, mtc:
+      https://www.mtc.gov/wp-content/uploads/2023/01/Unif-Resale-Cert-revised-10-14-22.pdf).
+    * Secondary sources, so in the ``audit`` profile only: Texas does not take the
+      SST certificate as a resale certificate (34 TAC 3.285,
+      https://www.law.cornell.edu/regulations/texas/34-Tex-Admin-Code-SS-3-285);
+      Florida documents resale only with its Annual Resale Certificate
+      (https://floridarevenue.com/Forms_library/current/brochure/gt800060.pdf); New
+      York does not accept other states' certificates
+      (https://www.tax.ny.gov/pubs_and_bulls/tg_bulletins/st/exemption_certificates_for_sales_tax.htm).
+
+    The fix names the state's own form where the data knows it. All rows, with their
+    sources, are in the package's ``reference/data/forms.csv`` and in
+    ``docs/sources.md``.
+
+    Example: ``{"exempt_reason": "G", "regions": ["NY"], "form": "MTC"}``
+
+    Use instead: ``{"exempt_reason": "G", "regions": ["NY"], "form": "ST-120"}``
+    """
+    form = form_key(cert.form)
+    reason = _reason(cert)
+    if form is None or reason is None:
+        return NO_HITS
+    failing: list[tuple[int, Region, FormRow]] = []
+    for i, region in resolved_regions(cert):
+        for row in form_rows(region.code, form):
+            if row.accepted == "N" and row.covers(reason) and _counts(row.source_kind, ctx):
+                failing.append((i, region, row))
+                break
+    if not failing:
+        return NO_HITS
+    regions = ", ".join(r.short for _, r, _ in failing)
+    others = [text for _, r, _ in failing if (text := _alternatives(r, reason))]
+    remedy = f"Use the form each of {regions} accepts for reason {reason}"
+    remedy += f" ({'; '.join(others)})." if others else "."
+    remedy += f" Or remove {regions} from this certificate."
+    hit = Hit(
+        loc=("form",),
+        params={
+            "form": (cert.form or "").strip(),
+            "form_name": failing[0][2].name,
+            "reason": reason,
+            "regions": regions,
+            "evidence": " ".join(f"{r.short}: {row.evidence}" for _, r, row in failing),
+            "remedy": remedy,
+        },
+        errors={
+            f"regions[{i}]": f"form not accepted ({_cite(row.source, row.source_kind)})"
+            for i, _, row in failing
+        },
+    )
+    return (hit,)
+
+
+def _terms(cert: ExemptionCertificate, ctx: Context) -> Sequence[tuple[int, Region, TermRow]]:
+    """The (index, region, term) of each region with a validity term for the reason."""
+    reason = _reason(cert)
+    if reason is None or cert.single_use:
+        return ()
+    return [
+        (i, region, term)
+        for i, region in resolved_regions(cert)
+        for term in term_rows(region.code, reason)
+        if _counts(term.source_kind, ctx)
+    ]
+
+
+def _term_hit(index: int, region: Region, term: TermRow, limit: dt.date | None) -> Hit:
+    return Hit(
+        loc=("expiration_date",),
+        params={
+            "region": region.short,
+            "form": term.form,
+            "term": term.term,
+            "limit": "" if limit is None else limit.isoformat(),
+            "source": _cite(term.source, term.source_kind),
+        },
+        errors={
+            f"regions[{index}]": f"{term.term} ({_cite(term.source, term.source_kind)})",
+        },
+    )
+
+
+@rule(
+    code=5202,
+    name="expiration-beyond-state-term",
+    severity=Severity.WARNING,
+    message="The certificate's expiration date is past {region}'s validity term: {term}.",
+    summary="In {region} the {form} is valid for a limited time ({term}); this certificate "
+    "runs past {limit}, so from then on it may not support the exemption ({source}).",
+    fix="Set expiration_date to {limit} (or earlier) and collect a new certificate from the "
+    "purchaser before then.",
+)
+def expiration_beyond_state_term(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: for a blanket certificate with effective and expiration dates,
+    finds regions whose validity term for the reason ends before the expiration
+    date; one finding per region, with the last valid day in the fix.
+
+    Why is this bad? After the term the certificate no longer supports the exempt
+    sales in an audit. Single-use certificates are not checked. The terms:
+
+    * Florida (G): the Annual Resale Certificate expires on December 31; one issued
+      from mid-October runs to December 31 of the next year. Every October date gets
+      the longer term, so a valid certificate is never flagged (avalara:
+      https://www1.avalara.com/trustfile/en/blog/the-facts-about-florida-resale-certificates.html).
+    * Illinois (G): blanket resale certificates renewed at least every 3 years (dor:
+      https://www2.illinois.gov/rev/QuestionsAndAnswers/pages/279.aspx).
+    * Nevada (E, F, M): letters of exemption, 5 years (NAC 372.700, regulation:
+      https://regulations.justia.com/states/nevada/chapter-372/exemptions/section-372-700).
+    * Maryland (E, F, M): nonprofit certificates, 5 years (dor:
+      https://marylandtaxes.gov/business/sales-use/tax-exemptions/).
+    * Rhode Island (E, F, M): 4 years (280-RICR-20-70-39.7, regulation:
+      https://regulations.justia.com/states/rhode-island/title-280/chapter-20/subchapter-70/part-39/section-280-ricr-20-70-39-7).
+    * Alabama (E, F, M): the STE-1 certificate, yearly (Code of Ala. 40-9-60, statute:
+      https://print.casetext.com/statute/code-of-alabama/title-40-revenue-and-taxation/chapter-9-exemptions-from-taxation-and-licenses/article-3-certificate-of-exemption/section-40-9-60-certificates-of-exemption-for-persons-or-companies-exempt-from-sales-use-and-lodging-taxes).
+    * Maine (G): 3 calendar years for a first resale certificate, 5 for later ones;
+      a date check cannot tell which, so 5 (36 MRS 1754-B, statute:
+      https://mainelegislature.org/legis/bills/bills_122nd/chapters/PUBLIC519-178.asp).
+    * In the ``audit`` profile only (a secondary source citing WAC 458-20-102):
+      Washington reseller permits, 48 months
+      (https://app.leg.wa.gov/wac/default.aspx?cite=458-20-102).
+
+    The rows are in the package's ``reference/data/terms.csv`` and in ``docs/sources.md``.
+
+    Example: ``{"exempt_reason": "G", "regions": ["FL"], "effective_date":
+    "2026-03-01", "expiration_date": "2027-12-31"}``
+
+    Use instead: ``"expiration_date": "2026-12-31"``
+    """
+    effective, expiration = cert.effective_date, cert.expiration_date
+    if effective is None or expiration is None:
+        return NO_HITS
+    hits: list[Hit] = []
+    for index, region, term in _terms(cert, ctx):
+        limit = term.limit(effective)
+        if limit is not None and expiration > limit:
+            hits.append(_term_hit(index, region, term, limit))
+    return hits
+
+
+@rule(
+    code=5203,
+    name="expiration-missing-state-term",
+    severity=Severity.WARNING,
+    message="The certificate has no expiration date, but {region} limits it: {term}.",
+    summary="In {region} the {form} is valid for a limited time ({term}); without an "
+    "expiration date the certificate looks valid after that ({source}).",
+    fix="{remedy}",
+)
+def expiration_missing_state_term(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds blanket certificates without an expiration date in a
+    region that sets a validity term for the reason (the terms and sources of rule
+    5202; in the ``audit`` profile also Indiana NP-1 certificates (E, F, M), which
+    the state issues with an expiration date, on a secondary source:
+    https://controller.nd.edu/news/new-indiana-state-tax-rate/). The fix gives the
+    date: the effective date plus the term.
+
+    Why is this bad? Nothing then tells the seller to renew it: past the term the
+    certificate no longer supports the exemption, and CertCapture keeps it as valid.
+
+    Example: ``{"exempt_reason": "G", "regions": ["IL"], "effective_date":
+    "2026-01-15", "expiration_date": null}``
+
+    Use instead: ``"expiration_date": "2029-01-15"``
+    """
+    if cert.expiration_date is not None:
+        return NO_HITS
+    hits: list[Hit] = []
+    for index, region, term in _terms(cert, ctx):
+        limit = None if cert.effective_date is None else term.limit(cert.effective_date)
+        hit = _term_hit(index, region, term, limit)
+        if limit is not None:
+            remedy = f"Set expiration_date to {limit.isoformat()} ({term.term})."
+        elif term.rule == "dated":
+            remedy = f"Enter the expiration date printed on the {term.form}."
+        else:
+            remedy = f"Set expiration_date to the effective date plus the term ({term.term})."
+        hits.append(Hit(hit.loc, {**hit.params, "remedy": remedy}, hit.errors))
+    return hits
+
+
+@rule(
+    code=6401,
+    name="state-exemption-number-missing",
+    severity=Severity.WARNING,
+    message="ExemptCertDetail.IdNo is required. (The state-issued exemption number for "
+    "{regions} is missing.)",
+    summary="For reason {reason}, {regions} exempt only purchasers that hold a number or "
+    "document the state itself issues; the certificate gives no tax id.",
+    fix="Enter the purchaser's state-issued number in tax_id: {documents}.",
+)
+def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: for an entity exemption (reasons E, F, M, B, N) without a tax
+    id, finds the regions where the state issues its own exemption number or
+    document for that reason, and names it.
+
+    Why is this bad? In those states a 501(c)(3) letter or a government purchase
+    order is not enough: the exemption rests on the state's own number, and an
+    auditor asks for it. A warning beside rule 6202 (any non-SST certificate without
+    a tax id): this one says which number. The states:
+
+    * Florida (B, N): Form DR-14 (dor:
+      https://floridarevenue.com/taxes/businesses/Pages/sales_cex.aspx).
+    * Illinois (B, E, F, M, N): the E-number (dor:
+      https://tax.illinois.gov/questionsandanswers/answer.183.html).
+    * New York (E, F, M): the exempt organization certificate ST-119 (dor:
+      http://www.tax.ny.gov/bus/st/exempt.htm).
+    * Texas (E, F, M): Comptroller exemption letters (dor:
+      https://www.comptroller.texas.gov/taxes/exempt/charitable.php and
+      https://comptroller.texas.gov/taxes/exempt/501(c)-exemptions-1.php).
+    * Nevada (E, F, M): letters of exemption (NAC 372.700, regulation:
+      https://regulations.justia.com/states/nevada/chapter-372/exemptions/section-372-700).
+    * Missouri (E, F, M, N): exemption letters (12 CSR 10-110.950, regulation:
+      https://regulations.justia.com/states/missouri/title-12/division-10/chapter-110/section-12-csr-10-110-950;
+      dor: https://dor.mo.gov/business/smallbusiness/maintnonprofit.php).
+    * Massachusetts (E, F, M): Form ST-2 (dor:
+      https://www.mass.gov/administrative-procedure/ap-101-exemptions-from-sales-tax).
+    * New Jersey (E, F, M): Form ST-5 (dor:
+      http://www.state.nj.us/treasury/taxation/exemption.shtml).
+    * Maryland (E, F, M): Comptroller exemption certificates (dor:
+      https://marylandtaxes.gov/business/sales-use/tax-exemptions/).
+    * In the ``audit`` profile only (a secondary source): Florida DR-14 for
+      religious and educational organisations (F, M:
+      https://legalclarity.org/how-to-get-a-florida-tax-exempt-certificate).
+
+    The rows are in the package's ``reference/data/state_numbers.csv`` and in
+    ``docs/sources.md``.
+
+    Example: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": null}``
+
+    Use instead: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": "123456"}``
+    """
+    reason = _reason(cert)
+    if reason not in _ENTITY_REASONS or not blank(cert.tax_id):
+        return NO_HITS
+    found: list[tuple[Region, StateNumberRow]] = []
+    for _, region in resolved_regions(cert):
+        row = state_number_rows(region.code, reason)
+        if row is not None and _counts(row.source_kind, ctx):
+            found.append((region, row))
+    if not found:
+        return NO_HITS
+    regions = ", ".join(region.short for region, _ in found)
+    cited = "; ".join(
+        f"{region.short}: {row.document} ({_cite(row.source, row.source_kind)})"
+        for region, row in found
+    )
+    hit = Hit(
+        loc=("tax_id",),
+        params={"reason": reason, "regions": regions, "documents": cited},
+        errors={"tax_id": f"no state-issued number for {regions}"},
+    )
+    return (hit,)
