@@ -14,9 +14,10 @@ False
 [2101, 2102, 2105, 2106, 2107, 2108]
 """
 
+from certpreflight.batch import BatchReport, validate_batch
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
 
@@ -24,16 +25,20 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATALOGUE",
+    "BatchReport",
     "CertificateValidationError",
     "Customer",
+    "CustomerRecord",
     "ExemptionCertificate",
     "ExemptionMatrix",
     "Finding",
+    "Link",
     "Report",
     "Rule",
     "Severity",
     "__version__",
     "get_rule",
     "validate",
+    "validate_batch",
     "validate_many",
 ]

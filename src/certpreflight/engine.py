@@ -26,11 +26,11 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.reading import Limits, Reader, compile_screens
+from certpreflight.reading import Limits, Read, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 
-__all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
+__all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 Selector = Iterable[int | str] | int | str | None
@@ -177,9 +177,12 @@ def active_rules(
 def _run(
     payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
 ) -> Report:
-    cert, findings, raw_id, failing, unreadable, kind, record = ruleset.reader.read(
-        payload, limits, kind
-    )
+    return _report(ruleset.reader.read(payload, limits, kind), ruleset, ctx)
+
+
+def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
+    """The report of what was read: the checks run on it."""
+    cert, findings, raw_id, failing, unreadable, kind, record = read
     if findings:  # what couldn't be read, said by the Formatting rules that run
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
@@ -470,3 +473,31 @@ def validate_many(
         options=options,
     )
     return (_run(payload, ruleset, ctx, limits, kind) for payload in payloads)
+
+
+def checked(
+    payloads: Iterable[Payload],
+    *,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: Mapping[str, Any] | None = None,
+    kind: str | None = None,
+) -> Iterator[tuple[Report, Read]]:
+    """:func:`validate_many`, with what was read beside each report (the model, or the
+    customer record or link): for callers that join records, like
+    :func:`certpreflight.validate_batch`."""
+    ruleset, ctx, limits = _setup(
+        today=today,
+        matrix=matrix,
+        select=select,
+        ignore=ignore,
+        profile=profile,
+        options=options,
+    )
+    read = ruleset.reader.read
+    for payload in payloads:
+        got = read(payload, limits, kind)
+        yield _report(got, ruleset, ctx), got

@@ -122,6 +122,10 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
+    records.customer_unknown,  # 6501
+    records.customer_not_checked,  # 6502
+    records.customer_duplicate,  # 6503
+    records.customer_code_variant,  # 6504
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(
