@@ -186,7 +186,7 @@ def test_models_are_their_kind() -> None:
     assert validate([1, 2], kind="customer", today=TODAY).codes() == (4002,)
 
 
-# --- batches ---------------------------------------------------------------------------------------
+# --- batches --------------------------------------------------------------------------------------
 
 
 def test_a_batch_carries_customer_findings_to_the_certificates_linking_them() -> None:

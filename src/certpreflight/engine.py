@@ -497,6 +497,16 @@ def checked(
         profile=profile,
         options=options,
     )
+    return _checked(payloads, ruleset, ctx, limits, kind)  # options checked now, not lazily
+
+
+def _checked(
+    payloads: Iterable[Payload],
+    ruleset: _RuleSet,
+    ctx: Context,
+    limits: Limits,
+    kind: str | None,
+) -> Iterator[tuple[Report, Read]]:
     read = ruleset.reader.read
     for payload in payloads:
         got = read(payload, limits, kind)
