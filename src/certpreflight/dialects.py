@@ -32,6 +32,8 @@ from typing import Any, TypeGuard
 
 from dateutil import parser as _dateparser
 
+from certpreflight.reference.countries import country_code
+
 __all__ = [
     "AVATAX",
     "CERTCAPTURE",
@@ -52,6 +54,7 @@ __all__ = [
     "OTHER",
     "REFERENCES",
     "Dialect",
+    "country_reference",
     "detect_kind",
     "first_text",
     "is_mapping",
@@ -214,7 +217,8 @@ DIALECTS: tuple[Dialect, ...] = (NATIVE, AVATAX, CERTCAPTURE, OTHER)
 REFERENCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "exempt_reason": ("name", "code", "initials"),
-        "regions": ("name", "code", "initials"),
+        # ExposureZoneModel: by name, or its tag (EZ_US_OH); a zone by id only is kept as #id
+        "regions": ("name", "tag", "code", "initials"),
         "po_numbers": ("poNumber", "po_number", "number", "value"),
         # customer fields
         "region": ("initials", "code", "name"),
@@ -280,6 +284,30 @@ def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
+def _zone(value: Any) -> Any:
+    """An exposure zone as given: text, or a reference object's name or tag, or ``#id`` for
+    a zone given by its AvaTax id only (which names no region certpreflight can check)."""
+    if not is_mapping(value):
+        return value
+    picked = first_text(value, REFERENCES["regions"])
+    if picked is None and isinstance(value.get("id"), (int, str)) and value["id"] != "":
+        return f"#{value['id']}"[:101]
+    return picked
+
+
+def country_reference(value: Mapping[Any, Any]) -> Any:
+    """A country reference object's text: its initials or code, or its name's ISO code.
+
+    CertCapture matches ``{"name": "United States"}`` by name (docs/sources.md#certcapture-api),
+    so the name stands for the country's code; a name it can't resolve stays as given.
+    """
+    code = first_text(value, ("initials", "code"))
+    if code is not None:
+        return code
+    name = value.get("name")
+    return country_code(name) or name if isinstance(name, str) and name.strip() else None
+
+
 def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
     """Rename dialect keys to native ones; a non-empty value wins over an empty duplicate."""
     out: dict[str, Any] = {}
@@ -339,6 +367,10 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
 
 
 def _regions(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        value = [_zone(v) for v in value]
+    elif is_mapping(value):
+        value = [_zone(value)]
     return _to_str_list(value, REFERENCES["regions"])
 
 
@@ -380,10 +412,11 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     ):
         return data
     out = _rename(data, CUSTOMER_KEYS)
-    for key in CUSTOMER_REFERENCES:
-        value = out.get(key)
-        if is_mapping(value):
-            out[key] = first_text(value, REFERENCES[key])
+    region, country = out.get("region"), out.get("country")
+    if is_mapping(region):
+        out["region"] = first_text(region, REFERENCES["region"])
+    if is_mapping(country):
+        out["country"] = country_reference(country)
     return out
 
 
