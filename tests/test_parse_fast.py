@@ -126,6 +126,12 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
         {"effective_date": " 2026-01-15"},
         {"effective_date": "2026-02-30"},
         {"effective_date": "banana"},
+        {"effective_date": "Monday"},  # not a date, whatever the clock says
+        {"effective_date": "2026-01-15banana"},
+        {"effective_date": "2026-01-15T10:00:00.123+02:00"},
+        {"effective_date": "2026-01-15 10:00:00"},
+        {"effective_date": "3/4/2026"},
+        {"expiration_date": 0},  # a number is not a date
         {"effective_date": dt.date(2026, 1, 15)},
         {"effective_date": ""},
         {"single_use": None},

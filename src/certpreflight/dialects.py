@@ -25,12 +25,11 @@ Reference objects (``{"name": "Washington"}``) are read by the keys in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeGuard
-
-from dateutil import parser as _dateparser
 
 __all__ = [
     "AVATAX",
@@ -254,30 +253,63 @@ def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def parse_date(value: Any) -> Any:
-    """Read a date from ISO text, an ISO datetime, US ``mm/dd/yyyy`` or any dateutil format.
+#: The date forms the APIs and their files write, and only those (``docs/sources.md``):
+#: ISO ``2026-01-15`` (AvaTax ``signedDate``, CertCapture ``signed_date``); an ISO date-time
+#: with seconds, an optional fraction and an optional ``Z`` / ``+02:00`` offset (AvaTax's
+#: ``createdDate``, ``2026-01-15T10:00:00.1234567Z`` as .NET writes it); the same with a space
+#: and no offset (``2026-01-15 10:00:00``, as CertCapture v2 writes ``created``); and
+#: ``mm/dd/yyyy`` (the import templates' "mm/dd/yyyy format", anchor ``import-templates``),
+#: month and day with or without their leading zero, because a spreadsheet saving that
+#: template as CSV writes ``3/4/2026``. A date-time is the date as written, before any offset.
+_ISO_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))?"
+    r"| (\d{2}):(\d{2}):(\d{2}))?",
+    re.ASCII,
+)
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_EXPECTED_DATE = "YYYY-MM-DD, an ISO date-time or MM/DD/YYYY"
 
-    Empty text is None. Text that is not a date raises ``ValueError`` (which
-    pydantic reports, and ``validate()`` turns into a Formatting finding).
-    Ambiguous numeric dates are read month first, as the AvaTax import templates
-    expect (``docs/sources.md#import-templates``: "mm/dd/yyyy").
+
+def parse_date(value: Any) -> Any:
+    """Read a date as the APIs write one: ISO, an ISO date-time, or US ``mm/dd/yyyy``.
+
+    Empty text is None. Any other text raises ``ValueError`` (which pydantic reports,
+    and ``validate()`` turns into a 4003 Formatting finding naming the field): "Monday",
+    "March", "1" and "2026-01-15banana" are not dates, and nothing is completed from the
+    machine's clock. ``03/04/2026`` is read month first, as the AvaTax import templates
+    expect (``docs/sources.md#import-templates``: "mm/dd/yyyy"); rule 5105 says so.
+    A number is not a date either (no API writes one as a number).
     """
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, (int, float)):  # pydantic would read 0 as 1970-01-01
+        kind = "true or false" if isinstance(value, bool) else "a number"
+        raise ValueError(f"{value!r} is {kind}, not a date ({_EXPECTED_DATE})")
     if not isinstance(value, str):
         return value  # let pydantic say what is wrong with it
     text = value.strip()
     if not text:
         return None
-    if len(text) >= 10 and text[4] == "-":
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
+    iso = _ISO_DATE_TIME.fullmatch(text)
+    if iso is not None:
+        time = [int(part) for part in iso.groups()[3:] if part is not None]
+        hour, minute, second = time[0:3] if len(time) >= 3 else (0, 0, 0)
+        offset = time[3:5] if len(time) == 5 else (0, 0)
+        if hour < 24 and minute < 60 and second < 60 and offset[0] < 24 and offset[1] < 60:
+            return _date(value, int(iso[1]), int(iso[2]), int(iso[3]))
+    else:
+        us = _US_DATE.fullmatch(text)
+        if us is not None:
+            return _date(value, int(us[3]), int(us[1]), int(us[2]))
+    raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})")
+
+
+def _date(value: str, year: int, month: int, day: int) -> dt.date:
     try:
-        return _dateparser.parse(text, dayfirst=False, yearfirst=False).date()
-    except (ValueError, OverflowError):
-        raise ValueError(f"{value!r} is not a date") from None
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})") from None
 
 
 def _to_bool(value: Any) -> Any:
