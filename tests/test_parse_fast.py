@@ -26,6 +26,7 @@ from certpreflight import ExemptionCertificate, validate
 from certpreflight.engine import _active, _RuleSet
 from certpreflight.models import Customer
 from certpreflight.reading import read
+from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
@@ -215,11 +216,14 @@ def test_dialect_forms_the_fast_validator_refuses_take_the_general_path(
 
 
 def test_non_text_keys_are_refused() -> None:
-    """A certificate key that is not text never reaches the fast validator; it is ignored."""
+    """A certificate key that is not text never reaches the fast validator; it is not read,
+    and listed as a key nobody reads (2311)."""
     payload: dict[Any, Any] = {**cert(), 1: "x", (2, 3): "y"}
     model, findings, _ = same_parse(payload)
     assert model is not None
-    assert findings == []
+    assert [(f.code, f.errors) for f in findings] == [
+        (2311, {"1": "unknown key", "(2, 3)": "unknown key"})
+    ]
 
 
 def test_a_non_empty_value_wins_over_an_empty_duplicate() -> None:
@@ -443,8 +447,9 @@ def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) 
 
 def same_read(payload: Any) -> bool:
     """What the engine's screening reader accepts, in any dialect, reads to the general
-    path's model with no finding; returns whether it accepted. The same for the payload
-    as JSON text, which the reader reads straight to the model."""
+    path's model with no finding but the keys nobody reads (2310, 2311), said on both
+    paths; returns whether it accepted. The same for the payload as JSON text, which the
+    reader reads straight to the model."""
     ruleset = _active((), (), "certcapture")
     original = copy.deepcopy(payload)
     read = _read_screened(payload, ruleset, DEFAULT_LIMITS)
@@ -457,7 +462,7 @@ def same_read(payload: Any) -> bool:
         from_text = _read_screened_json(line, ruleset, DEFAULT_LIMITS)
         if from_text is not None:
             model, findings, _ = _parse(line, GENERAL)
-            assert findings == []
+            assert findings == unknown_key_findings(json.loads(line))
             _same_model(from_text[0], model)
             as_mapping = _read_screened(json.loads(line), ruleset, DEFAULT_LIMITS)
             assert as_mapping is not None
@@ -465,7 +470,8 @@ def same_read(payload: Any) -> bool:
     if read is None:
         return False
     model, findings, _ = _parse(payload, GENERAL)
-    assert findings == []
+    assert findings == unknown_key_findings(payload)
+    assert findings == ruleset.reader.strict(payload, DEFAULT_LIMITS).findings  # type: ignore[union-attr]
     _same_model(read[0], model)
     return True
 

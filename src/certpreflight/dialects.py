@@ -37,6 +37,8 @@ __all__ = [
     "CERTIFICATE_KEYS",
     "CUSTOMER_KEYS",
     "DIALECTS",
+    "DOCUMENTED_CERTIFICATE_KEYS",
+    "DOCUMENTED_CUSTOMER_KEYS",
     "LIST_FIELDS",
     "NATIVE",
     "NATIVE_CUSTOMER_KEYS",
@@ -55,13 +57,25 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """One dialect's keys, per record kind: input key -> native field name."""
+    """One dialect's keys, per record kind: input key -> native field name.
+
+    ``documented_*`` are the documented fields of the same records that certpreflight does
+    not read (``phoneNumber``, ``createdDate``, ``pageCount`` ...): a payload may carry them,
+    so they are never reported as unknown keys (rules 2310 and 2311).
+    """
 
     name: str
     #: Where the keys are documented: an anchor of ``docs/sources.md``.
     source: str
     certificate: Mapping[str, str]
     customer: Mapping[str, str] = field(default_factory=dict)
+    documented_certificate: frozenset[str] = frozenset()
+    documented_customer: frozenset[str] = frozenset()
+    #: The native keys this dialect spells the same (AvaTax's ``filename``, ``name``,
+    #: ``city``): with its own keys, what a did-you-mean suggests for a record written in it.
+    #: Empty: every native key.
+    shared_certificate: frozenset[str] = frozenset()
+    shared_customer: frozenset[str] = frozenset()
 
 
 # --- the tables -----------------------------------------------------------------------------------
@@ -125,6 +139,64 @@ AVATAX = Dialect(
         "line3": "address_line3",
         "postalCode": "postal_code",
     },
+    # The other fields of CertificateModel and CustomerModel, as the REST v2 reference
+    # documents them (https://developer.avalara.com/api-reference/avatax/rest/v2/models/
+    # CertificateModel/ and .../CustomerModel/; docs/sources.md#avatax-models), read-only
+    # ones included: they come back from GET and are sent again on PUT.
+    documented_certificate=frozenset(
+        {
+            "companyId",
+            "documentExists",
+            "verified",
+            "validatedExemptionReason",
+            "status",
+            "ecmStatus",
+            "createdDate",
+            "modifiedDate",
+            "pageCount",
+            "exposureZoneName",
+            "jurisdictions",
+            "attributes",
+            "histories",
+            "jobs",
+            "logs",
+            "invalidReasons",
+            "customFields",
+            "ecmsId",
+            "ecmsStatus",
+        }
+    ),
+    shared_certificate=frozenset({"id", "filename", "pdf", "pages", "valid", "customers"}),
+    shared_customer=frozenset({"name", "city", "region", "country"}),
+    documented_customer=frozenset(
+        {
+            "id",
+            "companyId",
+            "alternateId",
+            "attnName",
+            "phoneNumber",
+            "faxNumber",
+            "emailAddress",
+            "contactName",
+            "lastTransaction",
+            "createdDate",
+            "modifiedDate",
+            "isBill",
+            "isShip",
+            "taxpayerIdNumber",
+            "certificates",
+            "customFields",
+            "exposureZones",
+            "billTos",
+            "shipTos",
+            "attributes",
+            "activeCertificates",
+            "histories",
+            "jobs",
+            "logs",
+            "shipToStates",
+        }
+    ),
 )
 
 CERTCAPTURE = Dialect(
@@ -145,6 +217,72 @@ CERTCAPTURE = Dialect(
         "zip": "postal_code",
         "state": "region",
     },
+    # The other certificate and customer fields of the CertCapture v2 API
+    # (http://docs.certcapture6xrest.apiary.io/; docs/sources.md#certcapture-api).
+    documented_certificate=frozenset(
+        {
+            "client_id",
+            "never_renew",
+            "renewable",
+            "replacement",
+            "created",
+            "modified",
+            "verified",
+            "submit_to_stack",
+            "certificate_number",
+            "verification_number",
+            "unused_multi_cert",
+            "barcode_read",
+            "legacy_certificate_id",
+            "calc_id",
+            "business_number",
+            "sst_metadata",
+            "status",
+            "custom_fields",
+        }
+    ),
+    shared_certificate=frozenset(
+        {
+            "id",
+            "expiration_date",
+            "filename",
+            "pdf",
+            "pages",
+            "valid",
+            "customers",
+            "po_numbers",
+            "exempt_reason_description",
+        }
+    ),
+    shared_customer=frozenset(
+        {"customer_number", "name", "address_line1", "address_line2", "city", "country"}
+    ),
+    documented_customer=frozenset(
+        {
+            "id",
+            "client_id",
+            "alternate_id",
+            "attn_name",
+            "phone_number",
+            "fax_number",
+            "email_address",
+            "contact_name",
+            "last_transaction",
+            "created",
+            "modified",
+            "is_bill",
+            "is_ship",
+            "fein_number",
+            "location_id",
+            "welcome_letter_status",
+            "explicit",
+            "direct",
+            "exposure_zones",
+            "custom_fields",
+            "logs",
+            "certificates",
+        }
+    ),
 )
 
 OTHER = Dialect(
@@ -201,6 +339,9 @@ def _merged(kind: str, tables: tuple[Dialect, ...] = DIALECTS) -> Mapping[str, s
 #: Input key -> native field, over every dialect.
 CERTIFICATE_KEYS: Mapping[str, str] = _merged("certificate")
 CUSTOMER_KEYS: Mapping[str, str] = _merged("customer")
+#: The documented keys that certpreflight does not read, over every dialect.
+DOCUMENTED_CERTIFICATE_KEYS = frozenset().union(*(d.documented_certificate for d in DIALECTS))
+DOCUMENTED_CUSTOMER_KEYS = frozenset().union(*(d.documented_customer for d in DIALECTS))
 #: The native keys (the models' field names, but for the date texts, which have no key).
 NATIVE_KEYS = frozenset(NATIVE.certificate)
 NATIVE_CUSTOMER_KEYS = frozenset(NATIVE.customer)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from certpreflight.dialects import NATIVE_KEYS, native_form
 from certpreflight.findings import Finding
 from certpreflight.models import ExemptionCertificate
+from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.lenient import read_lenient
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, load_json, within
 from certpreflight.reading.screens import FieldScreen, text_tests
@@ -77,6 +78,8 @@ class Reader:
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         failing = self._failing(cert) if cert is not None and self.screens else _NONE
+        if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
+            findings += unknown_key_findings(payload)
         return Read(cert, findings, raw_id, failing, unreadable)
 
     def strict_json(self, text: str | bytes | bytearray, limits: Limits) -> Read | None:
@@ -122,9 +125,11 @@ class Reader:
         # limit (as the general path would find), reads to the same model (dialects.native_form).
         failing = set()
         try:
-            return self._done(strict.python(native_form(payload), context=failing), failing)
+            done = self._done(strict.python(native_form(payload), context=failing), failing)
         except ValidationError:
             return None
+        done.findings.extend(unknown_key_findings(payload))  # native_form left them out
+        return done
 
     def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
         if not self.rust_screens:

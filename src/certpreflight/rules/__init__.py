@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from certpreflight.rules import address, attachment, formatting, identity, input, situs, status
+from certpreflight.rules import (
+    address,
+    attachment,
+    formatting,
+    identity,
+    input,
+    keys,
+    situs,
+    status,
+)
 from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, Screen, path
 
 __all__ = [
@@ -55,6 +64,8 @@ CATALOGUE: tuple[Rule, ...] = (
     input.reason_unknown,  # 2302
     input.reason_placeholder,  # 2303
     input.reason_description_missing,  # 2304
+    keys.key_misspelled,  # 2310
+    keys.keys_unknown,  # 2311
     attachment.attachment_missing,  # 2401
     attachment.attachment_conflicting,  # 2402
     attachment.attachment_empty,  # 2403
