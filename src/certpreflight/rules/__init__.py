@@ -100,6 +100,7 @@ CATALOGUE: tuple[Rule, ...] = (
     status.certificate_expired,  # 5103
     status.certificate_expiring_soon,  # 5104
     status.date_ambiguous,  # 5105
+    status.certificate_invalid,  # 5301
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
     identity.customer_number_untrimmed,  # 6103
@@ -109,6 +110,7 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.tax_id_missing,  # 6202
     identity.tax_id_too_long,  # 6203
     identity.tax_id_malformed,  # 6204
+    identity.tax_id_missing_sst_avatax,  # 6205
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
 )
