@@ -567,3 +567,27 @@ def test_any_mapping_read_by_the_screening_reader_gives_the_general_model(
 def test_the_benchmark_corpus_takes_the_screening_reader() -> None:
     """Every generated certificate, in all three dialects, is read by the screening reader."""
     assert all(same_read(payload) for payload in certificates(300))
+
+
+_DATE_TEXT = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.datetimes().map(dt.datetime.isoformat),
+    st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year:04d}"),
+    st.text(alphabet="0123456789-/:.TZ+ ", max_size=26),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_DATE_TEXT)
+def test_the_strict_date_schema_reads_only_what_the_general_path_reads(text: str) -> None:
+    """A date text the strict reader takes reads to the general path's date; any other is
+    the general path's (a date, or 4003 at the field)."""
+    model, findings, _ = same_parse(cert(effective_date=text))
+    assert model is not None
+    if PLAIN is not None:
+        try:
+            strict = PLAIN.python(cert(effective_date=text))
+        except ValidationError:
+            return
+        assert strict.effective_date == model.effective_date
+        assert findings == []
