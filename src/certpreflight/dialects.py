@@ -408,6 +408,7 @@ _ISO_DATE_TIME = re.compile(
     r"| (\d{2}):(\d{2}):(\d{2}))?",
     re.ASCII,
 )
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _EXPECTED_DATE = "YYYY-MM-DD, an ISO date-time or MM/DD/YYYY"
 
@@ -432,6 +433,11 @@ def parse_date(value: Any) -> Any:
     text = value.strip()
     if not text:
         return None
+    if len(text) == 10 and _ISO_DAY.fullmatch(text):  # the usual date: one C call
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})") from None
     iso = _ISO_DATE_TIME.fullmatch(text)
     if iso is not None:
         time = [int(part) for part in iso.groups()[3:] if part is not None]
