@@ -17,6 +17,7 @@ from certpreflight.dialects import (
 )
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
 from certpreflight.reading.lenient import read_customer, read_lenient, read_link
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, enforce, load_json, within
 from certpreflight.reading.screens import FieldScreen, text_tests
@@ -94,19 +95,20 @@ class Reader:
             if done is not None and (kind is not None or _surely_certificate(done)):
                 return done
         if kind is None:
-            if isinstance(payload, (Customer, Link)):
-                return self._other(
-                    payload, limits, "link" if isinstance(payload, Link) else "customer"
-                )
-            if is_mapping(payload):
-                detected = detect_kind(payload)
-                if detected != "certificate":
-                    return self._other(payload, limits, detected)
+            detected = _detected(payload)
+            if detected != "certificate":
+                return self._other(payload, limits, detected)
         if done is not None:
             return done
+        return self._lenient(payload, limits)
+
+    def _lenient(self, payload: Any, limits: Limits) -> Read:
+        """A certificate on the general path (the strict reader refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         failing = self._failing(cert) if cert is not None and self.screens else _NONE
+        if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
+            findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
         return Read(cert, findings, raw_id, failing, unreadable, kind)
 
@@ -120,6 +122,8 @@ class Reader:
         if kind == "customer":
             record, findings = read_customer(payload, limits)
             raw_id = None if record is None else record.customer_number
+            if record is not None:
+                findings += customer_key_findings(payload)
         elif kind == "link":
             record, findings = read_link(payload, limits)
             raw_id = None if record is None else record.certificate_id
@@ -178,9 +182,11 @@ class Reader:
         # limit (as the general path would find), reads to the same model (dialects.native_form).
         failing = set()
         try:
-            return self._done(strict.python(native_form(payload), context=failing), failing)
+            done = self._done(strict.python(native_form(payload), context=failing), failing)
         except ValidationError:
             return None
+        done.findings.extend(unknown_key_findings(payload))  # native_form left them out
+        return done
 
     def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
         if not self.rust_screens:

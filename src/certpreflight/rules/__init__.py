@@ -20,6 +20,7 @@ from certpreflight.rules import (
     formatting,
     identity,
     input,
+    keys,
     records,
     situs,
     status,
@@ -72,6 +73,8 @@ CATALOGUE: tuple[Rule, ...] = (
     input.reason_unknown,  # 2302
     input.reason_placeholder,  # 2303
     input.reason_description_missing,  # 2304
+    keys.key_misspelled,  # 2310
+    keys.keys_unknown,  # 2311
     attachment.attachment_missing,  # 2401
     attachment.attachment_conflicting,  # 2402
     attachment.attachment_empty,  # 2403
@@ -110,6 +113,7 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.form_not_accepted_in_region,  # 5201
     audit.expiration_beyond_state_term,  # 5202
     audit.expiration_missing_state_term,  # 5203
+    status.certificate_invalid,  # 5301
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
     identity.customer_number_untrimmed,  # 6103
@@ -119,6 +123,7 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.tax_id_missing,  # 6202
     identity.tax_id_too_long,  # 6203
     identity.tax_id_malformed,  # 6204
+    identity.tax_id_missing_sst_avatax,  # 6205
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
