@@ -96,9 +96,9 @@ class _RuleSet:
     #: values in which none of these rules found anything.
     learned: tuple[tuple[Rule, Check], ...] = ()
     learned_key: Callable[[Customer], Any] | None = None
-    #: Every check of the certificate rules, and those of the rules only for customer
-    #: records or only for links: a record is checked as a certificate holding it.
-    every: tuple[tuple[Rule, Check], ...] = ()
+    #: The checks of a customer record and of a link: every check of the certificate rules
+    #: and those of the rules only for records of that kind (a record is checked as a
+    #: certificate holding it); for links, not 2001 (an empty link has its own rule, 2130).
     for_customers: tuple[tuple[Rule, Check], ...] = ()
     for_links: tuple[tuple[Rule, Check], ...] = ()
 
@@ -158,9 +158,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         getter,
         learned,
         learned_key,
-        tuple(checks),
-        tuple((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
-        tuple((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
+        (*checks, *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds)),
+        (
+            *((r, c) for r, c in checks if r.code != 2001),
+            *((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
+        ),
     )
 
 
@@ -224,7 +226,7 @@ def _record_report(
     return Report(tuple(findings), None, "customer", ident)
 
 
-_LINK_CODES = frozenset({2001})  # a link without customers has its own rule, 2130
+_HOLDER = ExemptionCertificate()
 
 
 def _record_findings(
@@ -241,15 +243,14 @@ def _record_findings(
     link = isinstance(record, Link)
     if isinstance(record, Link):
         customers = tuple(Customer(customer_number=code) for code in record.customers)
-        holder = ExemptionCertificate.model_construct(id=record.certificate_id, customers=customers)
-        checks = (*ruleset.every, *ruleset.for_links)
+        update: dict[str, Any] = {"id": record.certificate_id, "customers": customers}
+        checks = ruleset.for_links
     else:
-        holder = ExemptionCertificate.model_construct(customers=(record,))
-        checks = (*ruleset.every, *ruleset.for_customers)
+        update = {"customers": (record,)}
+        checks = ruleset.for_customers
+    holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
     found: list[Finding] = []
     for rule, check in checks:
-        if link and rule.code in _LINK_CODES:
-            continue
         for hit in check(holder, ctx):
             loc = hit.loc
             if loc[:1] != ("customers",) or (not link and len(loc) < 3):

@@ -13,8 +13,8 @@ from certpreflight.dialects import (
     NATIVE_KEYS,
     detect_kind,
     is_mapping,
-    native_form,
 )
+from certpreflight.dialects import native_form as to_native
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
@@ -87,17 +87,17 @@ class Reader:
             data, failure = load_json(payload, limits)
             if failure is not None:
                 return Read(None, [failure], None, _NONE, _NONE, None)
-            if done is None:
-                done = self.strict(data, limits, json_refused=True)
             payload = data
         else:
-            done = self.strict(payload, limits)
+            done = self.strict(payload, limits, native_form=False)
             if done is not None and (kind is not None or _surely_certificate(done)):
                 return done
-        if kind is None:
+        if kind is None:  # not surely a certificate: its keys say what it is
             detected = _detected(payload)
             if detected != "certificate":
                 return self._other(payload, limits, detected)
+        if done is None:  # refused as given: perhaps in its native form
+            done = self.strict(payload, limits, as_given=False)
         if done is not None:
             return done
         return self._lenient(payload, limits)
@@ -156,18 +156,21 @@ class Reader:
             return None
         return self._done(cert, failing)
 
-    def strict(self, payload: Any, limits: Limits, *, json_refused: bool = False) -> Read | None:
+    def strict(
+        self, payload: Any, limits: Limits, *, as_given: bool = True, native_form: bool = True
+    ) -> Read | None:
         """A dict read by the strict reader alone; None for anything it refuses (the first
-        step of :meth:`read` for a mapping).
+        steps of :meth:`read` for a mapping): as it is given, then in its native form.
 
-        ``json_refused``: it refused this mapping already, as JSON text.
-        ``limits.native_fast`` proves that what it accepts is within the limits.
+        ``as_given=False`` skips the first (it was refused already, as JSON text, say),
+        ``native_form=False`` the second. ``limits.native_fast`` proves that what the
+        strict reader accepts is within the limits.
         """
         strict = self._strict
         if strict is None or not limits.native_fast or type(payload) is not dict:
             return None
         native = payload.keys() <= NATIVE_KEYS
-        if not json_refused:
+        if as_given:
             # native keys, the usual mapping: the cheaper native-only reader first
             for read in (strict.native, strict.python) if native else (strict.python,):
                 failing: set[str] = set()
@@ -175,14 +178,14 @@ class Reader:
                     return self._done(read(payload, context=failing), failing)
                 except ValidationError:
                     pass
-        if native or not within(payload, limits):
+        if native or not native_form or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
         # reference object with more keys, ...): its native form, once nothing in it is near a
         # limit (as the general path would find), reads to the same model (dialects.native_form).
         failing = set()
         try:
-            done = self._done(strict.python(native_form(payload), context=failing), failing)
+            done = self._done(strict.python(to_native(payload), context=failing), failing)
         except ValidationError:
             return None
         done.findings.extend(unknown_key_findings(payload))  # native_form left them out
