@@ -134,8 +134,19 @@ def _reason(cert: ExemptionCertificate) -> dict[str, Any] | None:
         return {"name": reason.avatax_name if reason is not None else cert.exempt_reason}
     if cert.exempt_reason_id is not None:
         ident = cert.exempt_reason_id
-        return {"id": int(ident) if ident.isdigit() else ident}
+        return {"id": _id_number(ident)}
     return None
+
+
+def _id_number(text: str) -> int | str:
+    """An id as AvaTax's integer when it is one (ASCII digits that fit an int64), else as given.
+
+    ``int()`` alone would raise for ``"²"`` (a digit to ``str.isdigit``) and for more than
+    4,300 digits (Python's int <-> str cap).
+    """
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return text
 
 
 def _customer_link(customer: Customer, company_id: int | str | None) -> dict[str, Any]:
@@ -346,8 +357,9 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        number = _id_number(value.strip())
+        return number if isinstance(number, int) else None
     return None
 
 
