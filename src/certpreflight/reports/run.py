@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import multiprocessing
-import signal
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
@@ -29,6 +26,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_rows, html_page, json_doc, text
 from certpreflight.reports.tally import Result, Tally
+from certpreflight.reports.workers import ordered_map
 
 __all__ = [
     "CHUNK_SIZE",
@@ -165,10 +163,8 @@ _worker_options: CheckOptions | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    global _worker_options  # noqa: PLW0603 - per-process state set once by the pool
+    global _worker_options  # noqa: PLW0603 - per-process state set once per worker
     _worker_options = options
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
 
 
 def _records(unit: list[Record] | Span) -> list[Record]:
@@ -221,16 +217,9 @@ def run_chunks(
         for unit in units:
             yield check_chunk(_records(unit), options)
         return
-    # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
-    # read the whole input ahead into memory.
-    with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
-        pending: deque[Any] = deque()
-        for unit in units:
-            pending.append(pool.apply_async(_work, (unit,)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
+    # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
+    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(options,))
 
 
 # --- writers (parent side) -----------------------------------------------------------------------
