@@ -101,10 +101,11 @@ def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
         raise OutputError(f"can't write {path}: {_why(exc)}") from None
     try:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with _committed(handle, tmp, path):
             yield _Guarded(handle, path)  # type: ignore[misc]
         os.replace(tmp, target)
-    except OSError as exc:  # closing (the last flush) or renaming failed
+    except OSError as exc:  # the last flush, or the rename, failed
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise OutputError(f"can't write {path}: {_why(exc)}") from None
@@ -112,6 +113,21 @@ def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _committed(handle: TextIO, tmp: str, path: str) -> Iterator[None]:
+    """Close ``handle`` after the body; an OSError of the body itself (not of writing the
+    report: those are OutputError already) passes through as it is, the temp file removed."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    handle.close()  # an OSError here (the last flush) is the caller's OutputError
 
 
 def _umask() -> int:

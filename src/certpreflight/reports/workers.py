@@ -46,6 +46,7 @@ def _serve(
         other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a signal to the group stops us at once
+    _mask(signal.SIG_UNBLOCK)  # blocked by the parent while it forked us: now they may come
     initializer(*initargs)
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
@@ -73,19 +74,31 @@ def _serve(
             conn.send(("error", WorkerError(f"{type(exc).__name__}: {exc}")))
 
 
+def _died(worker: multiprocessing.process.BaseProcess) -> BaseException:
+    """What to raise for a worker whose pipe broke: a signal's exit, or a WorkerError."""
+    worker.join(_JOIN_SECONDS)
+    code = worker.exitcode
+    if code is not None and code < 0:  # killed by a signal: the group got it too
+        return SystemExit(128 - code)
+    return WorkerError(f"a worker process stopped unexpectedly (exit code {code})")
+
+
 def _result(worker: multiprocessing.process.BaseProcess, conn: Connection) -> Any:
     """The next answer of one worker: its result, or its error raised here."""
     try:
         kind, value = conn.recv()
     except (EOFError, OSError):
-        worker.join(_JOIN_SECONDS)
-        code = worker.exitcode
-        if code is not None and code < 0:  # killed by a signal: the group got it too
-            raise SystemExit(128 - code) from None
-        raise WorkerError(f"a worker process stopped unexpectedly (exit code {code})") from None
+        raise _died(worker) from None
     if kind == "error":
         raise value
     return value
+
+
+def _give(worker: multiprocessing.process.BaseProcess, conn: Connection, unit: Any) -> None:
+    try:
+        conn.send(unit)
+    except OSError:  # a broken pipe: the worker is gone
+        raise _died(worker) from None
 
 
 def ordered_map(
@@ -107,21 +120,15 @@ def ordered_map(
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     done = False
     try:
-        for _ in range(jobs):
-            mine, theirs = context.Pipe()
-            others = [conn for _, conn in workers]
-            process = context.Process(
-                target=_serve,
-                args=(theirs, others, func, initializer, initargs),
-                daemon=True,
-            )
-            process.start()
-            theirs.close()
-            workers.append((process, mine))
+        masked = _mask(signal.SIG_BLOCK)
+        try:
+            _start(context, workers, jobs, (func, initializer, initargs))
+        finally:
+            _mask(signal.SIG_SETMASK, masked)  # a signal that came meanwhile is handled now
         pending: deque[int] = deque()  # the worker of each unit in flight, in input order
         for index, unit in enumerate(units):
             worker = index % jobs
-            workers[worker][1].send(unit)
+            _give(*workers[worker], unit)
             pending.append(worker)
             if len(pending) >= 2 * jobs:
                 yield _result(*workers[pending.popleft()])
@@ -133,6 +140,40 @@ def ordered_map(
         done = True
     finally:
         _stop(workers, graceful=done)
+
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _mask(how: int, signals: Iterable[int] = _SIGNALS) -> set[int]:
+    """``pthread_sigmask`` where it exists (not on Windows); the mask before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return set()
+    return set(signal.pthread_sigmask(how, signals))
+
+
+def _start(
+    context: Any,
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]],
+    jobs: int,
+    job: tuple[Callable[..., Any], Callable[..., None], tuple[Any, ...]],
+) -> None:
+    """Start the workers, SIGINT and SIGTERM blocked (the caller's business).
+
+    A signal handled in the middle of a fork would run the parent's handler in the child
+    (which then unwinds the parent's stack: its ``finally`` blocks, its temp files) or be
+    swallowed by an at-fork hook in the parent; blocked, it waits until both are ready.
+    """
+    func, initializer, initargs = job
+    for _ in range(jobs):
+        mine, theirs = context.Pipe()
+        others = [conn for _, conn in workers]
+        process = context.Process(
+            target=_serve, args=(theirs, others, func, initializer, initargs), daemon=True
+        )
+        process.start()
+        theirs.close()
+        workers.append((process, mine))
 
 
 def _stop(
