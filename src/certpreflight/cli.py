@@ -40,6 +40,7 @@ from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.reports import matrix as matrix_report
 from certpreflight.reports.output import OutputError, OutputRefusedError, open_output
+from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
     CheckOptions,
@@ -159,10 +160,10 @@ def _all_records(
                 name, max_line_bytes=args.max_line_bytes, encoding=_encoding(args.encoding)
             )
         except InputError as exc:
-            err.write(f"certpreflight: {exc}\n")
+            err.write(f"certpreflight: {printable(str(exc))}\n")
             failed.append(name)
         except OSError as exc:
-            err.write(f"certpreflight: can't read {name}: {exc.strerror or exc}\n")
+            err.write(f"certpreflight: can't read {printable(name)}: {exc.strerror or exc}\n")
             failed.append(name)
 
 
@@ -174,8 +175,8 @@ def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
         if before is not None and after != before:
             now = "gone" if after is None else f"{after.size:,} bytes"
             err.write(
-                f"certpreflight: warning: {name} changed while it was read ({before.size:,} "
-                f"bytes, now {now}); the report may miss records: check it again\n"
+                f"certpreflight: warning: {printable(name)} changed while it was read "
+                f"({before.size:,} bytes, now {now}); the report may miss records: check it again\n"
             )
             changed.append(name)
     return changed
@@ -356,7 +357,7 @@ def main(
     try:
         return _run(argv, out, err)
     except UsageError as exc:
-        err.write(f"certpreflight: {exc}\n")
+        err.write(f"certpreflight: {printable(str(exc), lines=True)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("certpreflight: interrupted\n")
@@ -368,7 +369,7 @@ def main(
     except SystemExit as exc:  # --help / --version, or a signal (128 + its number)
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except (OutputError, WorkerError) as exc:
-        err.write(f"certpreflight: {exc}\n")
+        err.write(f"certpreflight: {printable(str(exc))}\n")
         return EXIT_INTERNAL
     except Exception as exc:  # a bug: say so with exit code 3, never 1 (that means findings)
         err.write(

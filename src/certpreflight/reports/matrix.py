@@ -6,14 +6,13 @@ with ``cell`` None where nothing is known (status ``unknown``).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from html import escape
 
 from certpreflight.reference.matrix import Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
+from certpreflight.reports.csv_cells import row
 from certpreflight.reports.html_page import page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
@@ -119,12 +118,10 @@ def _html(selection: Selection) -> str:
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:
     """The selection as ``text``, ``csv`` (long format), ``json`` or ``html`` (heat map)."""
     items = list(selection)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_row(*item) for item in items)
-        return buffer.getvalue()
+    if fmt == "csv":  # the one cell writer (reports/csv_cells): quoted, formulas neutralised
+        lines = [row(COLUMNS)]
+        lines += [row(_row(*item).get(c, "") for c in COLUMNS) for item in items]
+        return "".join(lines)
     if fmt == "json":
         rows = [_row(*item) for item in items]
         return json.dumps(rows[0] if len(rows) == 1 else rows, indent=2, ensure_ascii=False) + "\n"
