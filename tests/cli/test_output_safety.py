@@ -50,3 +50,23 @@ def test_terminal_escapes_in_the_text_report_are_shown_not_sent(cli: Cli, tmp_pa
     assert "certificate \\x1b]0;pwned\\x07  ok" in out
     assert "certificate \\x1b[2J" in out
     assert "C\\u202e1" in out
+
+
+def test_html_gives_the_verdicts_of_the_other_formats(cli: Cli, tmp_path: Path) -> None:
+    """Over-limit values (4008 number, 4005 nesting, 4004 size) fail in every format, the HTML
+    report included: it is built from the same reports, not from a re-read model (issue 19, 6:
+    html exited 0 where the others exited 1)."""
+    path = tmp_path / "limits.ndjson"
+    path.write_bytes(
+        b'{"id": "n", "tax_id": ' + b"9" * 300 + b"}\n"
+        + b'{"id": "d", "notes": ' + b"[" * 40 + b"]" * 40 + b"}\n"
+        + ndjson_line(id="big", name="x" * 1_100_000)
+    )  # fmt: skip
+    codes = {}
+    for fmt in ("text", "json", "csv", "html"):
+        code, out, _ = cli("check", str(path), "--format", fmt, "--max-line-bytes", "2000000")
+        codes[fmt] = code
+        if fmt in ("html", "csv"):
+            for number in ("4004", "4005", "4008"):
+                assert number in out, (fmt, number)
+    assert codes == {"text": 1, "json": 1, "csv": 1, "html": 1}

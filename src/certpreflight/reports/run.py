@@ -88,12 +88,13 @@ def split_selectors(
 
 
 def _parsed(payload: Any) -> ExemptionCertificate | None:
+    """The model, for the HTML report's regions and customer names only (never a verdict)."""
     try:
         if isinstance(payload, (str, bytes, bytearray)):
             return ExemptionCertificate.model_validate_json(payload)
         if isinstance(payload, Mapping):
             return ExemptionCertificate.model_validate(payload)
-    except ValidationError:
+    except (ValidationError, ValueError, RecursionError):
         return None
     return None
 
@@ -105,22 +106,28 @@ def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
     return tuple(sorted({r.short if r is not None else "?" for r in found}))
 
 
+def _display(payload: Any, report: Report) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
+    """The regions and customer names the HTML report shows for a failing certificate.
+
+    Read after validation, from the same payload, and only for a report with findings
+    but no Formatting one (a payload that couldn't be read whole is shown without them).
+    """
+    if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
+        return (), {}
+    cert = _parsed(payload)
+    names = {c.customer_number: c.name for c in cert.customers} if cert else {}
+    return _short_regions(cert), names
+
+
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
-    """Validate and render one chunk of records, in order."""
+    """Validate and render one chunk of records, in order.
+
+    Every format is built from the same reports of the same payloads: the HTML report
+    only adds, for failing certificates, their regions and customer names.
+    """
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
-    payloads: list[Payload] = []
-    extras: list[tuple[tuple[str, ...], dict[str | None, str | None]]] = []
-    for _, payload in records:
-        if isinstance(payload, Finding):
-            continue
-        if html:  # parse once here to learn the regions; the engine takes the model
-            cert = _parsed(payload)
-            names = {c.customer_number: c.name for c in cert.customers} if cert else {}
-            extras.append((_short_regions(cert), names))
-            payloads.append(cert if cert is not None else payload)
-        else:
-            payloads.append(payload)
+    payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
     reports = validate_many(
         payloads,
         today=options.today,
@@ -133,7 +140,6 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         r.code
         for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
     }
-    extra = iter(extras)
     results: list[Result] = []
     for source, payload in records:
         if isinstance(payload, Finding):
@@ -141,8 +147,10 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             tally.add(source, report)
         else:
             report = next(reports)
-            regions, names = next(extra, ((), {}))
-            tally.add(source, report, regions, names)
+            if html:
+                tally.add(source, report, *_display(payload, report))
+            else:
+                tally.add(source, report)
         results.append((source, report))
     return Chunk(_render(results, options), tally, len(records))
 
