@@ -210,7 +210,7 @@ def _scan(block: bytes, i: int, state: _State) -> int:
                 return n
             state.ended = True
             return found.start()
-        at = _SKIP.match(block, i).end()  # type: ignore[union-attr]  (it matches empty text)
+        at = _SKIP.match(block, i).end()  # type: ignore[union-attr]  # it matches empty text
         if at >= n:
             return n
         i = at + 1
