@@ -28,6 +28,7 @@ from certpreflight.limits import (
     DEFAULT_LIMITS,
     Limits,
     enforce,
+    fast_read_within,
     load_json,
     model_within,
     within,
@@ -304,7 +305,8 @@ def _parse_mapping(
         except ValidationError:
             pass
         else:
-            return cert, [], cert.id
+            if fast_read_within(data, cert, limits):
+                return cert, [], cert.id
     findings: list[Finding] = []
     dropped: frozenset[Loc] = frozenset()
     if not within(data, limits):
@@ -367,9 +369,12 @@ def _read_screened(
         for reader in (read.native, read.python) if native else (read.python,):
             failing: set[str] = set()
             try:
-                return _screened(reader(payload, context=failing), failing, ruleset)
+                cert = reader(payload, context=failing)
             except ValidationError:
-                pass
+                continue
+            if not fast_read_within(payload, cert, limits):
+                return None  # maybe over max_payload_bytes as JSON: the general path measures
+            return _screened(cert, failing, ruleset)
     if native or not within(payload, limits):
         return None
     # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
@@ -428,6 +433,8 @@ def _run(payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits) -> R
                 _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
+        if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
+            findings = fmt.capped(findings, count=fmt.findings_capped.code in ruleset.codes)
     return Report(findings=tuple(findings), certificate_id=None if raw_id is None else str(raw_id))
 
 

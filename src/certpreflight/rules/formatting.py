@@ -8,8 +8,11 @@ ignorable like every other rule.
 
 from __future__ import annotations
 
-from certpreflight.findings import Severity
-from certpreflight.rules._base import declare
+from collections import Counter
+from collections.abc import Sequence
+
+from certpreflight.findings import Finding, Severity
+from certpreflight.rules._base import Hit, declare
 
 #: Default limits for hostile input (4004-4008); ``validate(options={...})`` changes them.
 #: The longest certificate text field AvaTax / ECMS accepts is 255 characters
@@ -27,6 +30,7 @@ MAX_ITEMS = 1_000
 MAX_FINDINGS_PER_RULE = 20
 
 __all__ = [
+    "capped",
     "csv_row_runs_on",
     "findings_capped",
     "invalid_json",
@@ -360,3 +364,35 @@ findings_capped = declare(
     summary="One or more rules found more problems in this certificate than a report lists.",
     fix="Fix the listed problems and check the certificate again to see the rest.",
 )
+
+
+def capped(
+    findings: Sequence[Finding], *, limit: int = MAX_FINDINGS_PER_RULE, count: bool = True
+) -> list[Finding]:
+    """At most ``limit`` findings per rule, in order, and (``count``) one 4013 finding
+    counting the ones left out, in its place by code. ``findings`` sorted by code."""
+    per_rule: Counter[int] = Counter()
+    kept: list[Finding] = []
+    left_out: Counter[int] = Counter()
+    for finding in findings:
+        per_rule[finding.code] += 1
+        if per_rule[finding.code] <= limit:
+            kept.append(finding)
+        else:
+            left_out[finding.code] += 1
+    if not left_out or not count:
+        return kept
+    rules = ", ".join(f"{code} ({n:,})" for code, n in sorted(left_out.items()))
+    total = sum(left_out.values())
+    hit = Hit(
+        loc=(),
+        params={"count": f"{total:,}", "rules": rules, "limit": limit},
+        errors={str(code): f"{n:,} more" for code, n in sorted(left_out.items())},
+    )
+    kept.append(findings_capped.finding(hit))
+    kept.sort(key=_code)
+    return kept
+
+
+def _code(finding: Finding) -> int:
+    return finding.code
