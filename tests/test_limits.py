@@ -279,3 +279,10 @@ def test_a_mapping_is_measured_as_its_json() -> None:
         assert (4004 in as_dict.codes(), 4004 in as_text.codes()) == (expected, expected)
         avatax_form = {"customers": data["customers"], "exposureZone": {"name": "Washington"}}
         assert (4004 in validate(avatax_form, today=TODAY).codes()) is expected
+
+
+def test_a_bare_huge_number_is_not_an_object() -> None:
+    """JSON text that is one integer of 5,000 digits is 4002 not-an-object, not a TypeError
+    (found by the hostile-payload fuzz run, issue 19)."""
+    assert validate("9" * 5000).codes() == (4002,)
+    assert validate(b"-" + b"9" * 5000).codes() == (4002,)

@@ -207,7 +207,9 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
         return None, fmt.nesting_too_deep.finding(_with_errors(hit, "", detail))
     if detail.startswith(_JSON_BIG_NUMBER_ERROR):
         try:  # reread with a parser that reports huge integers instead of refusing them
-            return json.loads(payload, parse_int=_read_int), None
+            data = json.loads(payload, parse_int=_read_int)
+            # a bare huge number is no object either: say so as for any number (4002)
+            return (0 if isinstance(data, _BigInt) else data), None
         except (ValueError, RecursionError):
             pass  # something else is wrong too: say what the first parser said
     hit = Hit(loc=(), params={"detail": detail}, errors={"": detail})
