@@ -172,11 +172,13 @@ def _ndjson(rng: random.Random, index: int) -> HostileFile:
     if rng.random() < 0.2:  # raw garbage lines (no line ends inside), read as bytes
         for i in range(count):
             if rng.random() < 0.5:
-                lines[i] = "".join(
+                lines[i] = "A" + "".join(  # not NUL first: FF FE 00 00 is also UTF-32's mark
                     chr(rng.choice([0, 9, 32, 65, 0xE9, 0xD800, 0x1F600])) for _ in range(20)
                 )
     end = rng.choice(["\n", "\r\n", "\r"])
     body = end.join(lines) + (end if rng.random() < 0.7 else "")
+    if body.startswith("\x00"):  # UTF-16-LE's mark and a NUL are UTF-32-LE's mark
+        body = " " + body
     args: tuple[str, ...] = ()
     if rng.random() < 0.15:
         args = ("--max-line-bytes", str(rng.choice([50, 500, 5000])))

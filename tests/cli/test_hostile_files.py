@@ -191,3 +191,17 @@ def test_file_truncated_during_the_run_is_a_warning(
     code, _, err = cli("check", str(path), "--format", "json")
     assert code == 2
     assert f"{path} changed while it was read" in err
+
+
+def test_csv_line_over_the_limit_inside_a_quoted_field_is_one_record(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A row whose quoted field spans lines, one of them over --max-line-bytes, is one 4010
+    record: the lines after the long one are not read as rows of their own (found by the
+    hostile-file fuzz run)."""
+    path = tmp_path / "long-quoted.csv"
+    long_cell = '"a\n' + "x" * 3000 + '\nb,c,d"'
+    row = f"2,G,WA,601234567,C-2,{long_cell},1 Main St,Tacoma,WA,98402,US,2026-01-15\n"
+    path.write_text(CSV_HEADER + _csv_row("1") + row + _csv_row("3"), encoding="utf-8")
+    code, found, _ = _check(cli, path, "--max-line-bytes", "2000")
+    assert (code, found) == (1, [("2", []), ("3", [4010]), ("6", [])])

@@ -144,14 +144,17 @@ class _Lines:
     """The file's lines for ``csv.reader``, each at most ``limit`` characters.
 
     A longer line is read past in pieces and raises :class:`_LineTooLongError` (the csv
-    reader passes it on and starts afresh at the next call). ``count`` is the number
-    of lines read so far, the skipped ones included.
+    reader passes it on and starts afresh at the next call). When that line leaves a
+    quoted field open, the lines up to the one that closes it are read past too, so the
+    whole row is one record (the parity of the quotes seen tells whether a field is open).
+    ``count`` is the number of lines read so far, the skipped ones included.
     """
 
     def __init__(self, handle: TextIO, limit: int) -> None:
         self.handle = handle
         self.limit = limit
         self.count = 0
+        self.quoted = False  # inside a quoted field at the end of the last line
         #: False for the header: a header over the limit ends the file (``/dev/zero``).
         self.skip_long = False
 
@@ -164,14 +167,26 @@ class _Lines:
             raise StopIteration
         self.count += 1
         if len(line) > self.limit and not line.endswith(("\n", "\r")):
-            size = len(line)
             if not self.skip_long:
-                raise _LineTooLongError(size)
-            while line and not line.endswith(("\n", "\r")):
-                line = self.handle.readline(64 * 1024)
-                size += len(line)
-            raise _LineTooLongError(size)
+                raise _LineTooLongError(len(line))
+            raise _LineTooLongError(self._skip(line))
+        if '"' in line:
+            self.quoted ^= line.count('"') % 2 == 1
         return line
+
+    def _skip(self, head: str) -> int:
+        """Read past the rest of a long line, and of the quoted field it leaves open; the size
+        skipped."""
+        size, piece = 0, head
+        while piece:
+            size += len(piece)
+            self.quoted ^= piece.count('"') % 2 == 1
+            if piece.endswith(("\n", "\r")):
+                if not self.quoted:
+                    break
+                self.count += 1
+            piece = self.handle.readline(64 * 1024)
+        return size
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -244,11 +259,14 @@ def _rows(
             except StopIteration:
                 return
             except _LineTooLongError as exc:
-                yield lines.count, record_too_large(exc.size, max_line_bytes)
+                lines.quoted = False  # the row is read past: the reader starts afresh
+                yield line, record_too_large(exc.size, max_line_bytes)
                 continue
             except csv.Error as exc:
+                lines.quoted = False
                 yield line, _unreadable_row(str(exc), max_line_bytes)
                 continue
+            lines.quoted = False  # a row ended: no field is open, whatever the quotes said
             problem = _row_problem(row, header, (line, lines.count), max_line_bytes, codec)
             if problem is not None:
                 yield line, problem
