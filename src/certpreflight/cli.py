@@ -84,6 +84,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
+
+
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -203,6 +210,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             select=select,
             ignore=ignore,
             profile=args.profile,
+            options=(("max_items", args.max_items),) if args.max_items is not None else (),
         )
         today = args.today or dt.date.today()
         note = f"{', '.join(args.files)}: checked on {today}, profile {args.profile}."
@@ -315,6 +323,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="report longer NDJSON lines, JSON array elements and CSV lines as "
         "record-too-large (4010)",
+    )
+    check.add_argument(
+        "--max-items",
+        type=_positive,
+        metavar="N",
+        help="check at most N customers, regions, PO numbers or pages per certificate; "
+        "more is too-many-items (4009) (default 1000)",
     )
     check.add_argument(
         "--encoding",

@@ -205,3 +205,16 @@ def test_csv_line_over_the_limit_inside_a_quoted_field_is_one_record(
     path.write_text(CSV_HEADER + _csv_row("1") + row + _csv_row("3"), encoding="utf-8")
     code, found, _ = _check(cli, path, "--max-line-bytes", "2000")
     assert (code, found) == (1, [("2", []), ("3", [4010]), ("6", [])])
+
+
+def test_max_items_bounds_customers_per_record(cli: Cli, tmp_path: Path) -> None:
+    """--max-items N: a certificate with more customers is 4009 and only N are checked."""
+    path = tmp_path / "many.ndjson"
+    customers = [{"customer_number": f"C{i}", "name": ""} for i in range(30)]
+    path.write_text(json.dumps({**CERTIFICATE, "customers": customers}) + "\n", "utf-8")
+    code, out, _ = cli("check", str(path), "--format", "json", "--max-items", "10")
+    found = results(out)[0]["findings"]
+    assert code == 1
+    assert [f["code"] for f in found].count(4009) == 1
+    assert [f["code"] for f in found].count(2101) == 10
+    assert cli("check", str(path), "--max-items", "0")[0] == 2

@@ -56,6 +56,8 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     profile: str = "certcapture"
+    #: ``validate(options=...)`` as pairs (picklable, hashable): the CLI's ``--max-items``.
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 class Chunk(NamedTuple):
@@ -135,6 +137,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         select=options.select,
         ignore=options.ignore,
         profile=options.profile,
+        options=dict(options.options) or None,
     )
     selected = {
         r.code
