@@ -4,20 +4,22 @@
 ``.jsonl`` and ``.csv`` files and reports them as text, JSON, CSV or HTML;
 ``certpreflight rules`` prints the catalogue, ``certpreflight rule CODE`` one rule,
 and ``certpreflight matrix`` the reason x region matrix. Exit codes: 0 nothing at or
-above ``--fail-on``, 1 findings at or above it, 2 usage error or unreadable input.
+above ``--fail-on``, 1 findings at or above it, 2 usage error or unreadable input (a file
+that changed while it was read included), 3 an internal error or a report that could
+not be written; never 1 for those.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import datetime as dt
 import os
 import signal
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+import traceback
+from collections.abc import Iterator, Sequence
 from types import FrameType
 from typing import NoReturn, TextIO
 
@@ -25,9 +27,11 @@ from certpreflight import __version__
 from certpreflight.findings import Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
+    FileState,
     InputError,
     Record,
     Span,
+    file_state,
     read_pieces,
     read_records,
 )
@@ -35,6 +39,8 @@ from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.reports import matrix as matrix_report
+from certpreflight.reports.output import OutputError, OutputRefusedError, open_output
+from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
     CheckOptions,
@@ -44,12 +50,13 @@ from certpreflight.reports.run import (
     writer_for,
 )
 from certpreflight.reports.tally import Tally
+from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
 from certpreflight.rules.docs import catalogue_markdown, rule_text
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
@@ -77,37 +84,14 @@ def _count(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
+
+
 # --- output ------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _atomic_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
-    """``default``, or a temp file beside ``path`` renamed over it only when all went well.
-
-    On any exception (including Ctrl-C and, via the handler in ``_check``, SIGTERM) the
-    temp file is removed and ``path`` is left as it was.
-    """
-    if path is None:
-        yield default
-        return
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"can't write {path}: it is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"can't write {path}: {exc.strerror or exc}") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @contextlib.contextmanager
@@ -128,6 +112,16 @@ def _sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    """The report's stream (reports.output); a path that isn't a regular file is a usage error."""
+    try:
+        with open_output(path, default) as stream:
+            yield stream
+    except OutputRefusedError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _wants_colour(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
@@ -146,21 +140,53 @@ def _load_matrix(path: str | None) -> ExemptionMatrix | None:
         raise UsageError(f"can't read matrix {path}: {exc.strerror or exc}") from None
 
 
+def _encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {name!r} (try utf-8, cp1252, latin-1)") from None
+
+
 def _all_records(
-    files: Iterable[str], max_line_bytes: int, err: TextIO, failed: list[str], *, spans: bool
+    args: argparse.Namespace,
+    err: TextIO,
+    failed: list[str],
+    states: dict[str, FileState | None],
+    *,
+    spans: bool,
 ) -> Iterator[Record | Span]:
     """Every file's records (an NDJSON file's as spans, if asked); a file that can't be read
-    is reported and skipped."""
+    is reported and skipped. ``states`` gets each file's state before it is read."""
     read = read_pieces if spans else read_records
-    for name in files:
+    for name in args.files:
+        states[name] = file_state(name)
         try:
-            yield from read(name, max_line_bytes=max_line_bytes)
+            yield from read(
+                name, max_line_bytes=args.max_line_bytes, encoding=_encoding(args.encoding)
+            )
         except InputError as exc:
-            err.write(f"certpreflight: {exc}\n")
+            err.write(f"certpreflight: {printable(str(exc))}\n")
             failed.append(name)
         except OSError as exc:
-            err.write(f"certpreflight: can't read {name}: {exc.strerror or exc}\n")
+            err.write(f"certpreflight: can't read {printable(name)}: {exc.strerror or exc}\n")
             failed.append(name)
+
+
+def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
+    """The files that changed (size, time, inode) since they were first read, each said."""
+    changed = []
+    for name, before in states.items():
+        after = file_state(name)
+        if before is not None and after != before:
+            now = "gone" if after is None else f"{after.size:,} bytes"
+            err.write(
+                f"certpreflight: warning: {printable(name)} changed while it was read "
+                f"({before.size:,} bytes, now {now}); the report may miss records: check it again\n"
+            )
+            changed.append(name)
+    return changed
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -172,8 +198,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"unknown profile {args.profile!r}")
     jobs = args.jobs or os.cpu_count() or 1
     matrix = _load_matrix(args.matrix)
+    _encoding(args.encoding)
     failed: list[str] = []
-    with _sigterm_as_exit(), _atomic_output(args.output, out) as stream:
+    states: dict[str, FileState | None] = {}
+    with _sigterm_as_exit(), _output(args.output, out) as stream:
         options = CheckOptions(
             format=args.format,
             colour=args.output is None and _wants_colour(stream),
@@ -182,6 +210,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             select=select,
             ignore=ignore,
             profile=args.profile,
+            options=(("max_items", args.max_items),) if args.max_items is not None else (),
         )
         today = args.today or dt.date.today()
         note = f"{', '.join(args.files)}: checked on {today}, profile {args.profile}."
@@ -189,7 +218,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         tally = Tally(keep=200 if args.format == "html" else 0)
         bar = progress_bar(err)
         # with workers, each reads its own NDJSON lines: the parent only says where they are
-        records = _all_records(args.files, args.max_line_bytes, err, failed, spans=jobs > 1)
+        records = _all_records(args, err, failed, states, spans=jobs > 1)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
                 writer.write(chunk.text)
@@ -202,7 +231,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if bar is not None:
                 bar.close()
         writer.close(tally)
-    if failed:
+    if _changed(states, err) or failed:
         return EXIT_USAGE
     if args.exit_zero:
         return EXIT_OK
@@ -271,7 +300,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--output", "-o", metavar="PATH", help="write here (atomically)")
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write here (atomically; a regular file, or - for standard output)",
+    )
     check.add_argument("--select", action="append", metavar="CODES", help="comma list")
     check.add_argument("--ignore", action="append", metavar="CODES", help="comma list")
     check.add_argument("--profile", choices=["certcapture", "avatax"], default="certcapture")
@@ -287,7 +321,20 @@ def _parser() -> argparse.ArgumentParser:
         type=_count,
         default=DEFAULT_MAX_LINE_BYTES,
         metavar="N",
-        help="report longer NDJSON lines / CSV fields as record-too-large (4010)",
+        help="report longer NDJSON lines, JSON array elements and CSV lines as "
+        "record-too-large (4010)",
+    )
+    check.add_argument(
+        "--max-items",
+        type=_positive,
+        metavar="N",
+        help="check at most N customers, regions, PO numbers or pages per certificate; "
+        "more is too-many-items (4009) (default 1000)",
+    )
+    check.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the input's encoding when it has no byte order mark (default utf-8; e.g. cp1252)",
     )
 
     rules = sub.add_parser("rules", help="print the rule catalogue")
@@ -325,7 +372,7 @@ def main(
     try:
         return _run(argv, out, err)
     except UsageError as exc:
-        err.write(f"certpreflight: {exc}\n")
+        err.write(f"certpreflight: {printable(str(exc), lines=True)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("certpreflight: interrupted\n")
@@ -334,5 +381,15 @@ def main(
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except SystemExit as exc:  # --help / --version
+    except SystemExit as exc:  # --help / --version, or a signal (128 + its number)
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except (OutputError, WorkerError) as exc:
+        err.write(f"certpreflight: {printable(str(exc))}\n")
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: say so with exit code 3, never 1 (that means findings)
+        err.write(
+            f"certpreflight: internal error ({type(exc).__name__}: {exc}); please report it "
+            "with the traceback below\n"
+        )
+        err.write("".join(traceback.format_exception(exc)))
+        return EXIT_INTERNAL

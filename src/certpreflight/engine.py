@@ -29,6 +29,7 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate,
 from certpreflight.reading import Limits, Read, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
+from certpreflight.rules import formatting as fmt
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
 
@@ -206,6 +207,8 @@ def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
                 _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
+        if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
+            findings = fmt.capped(findings, count=fmt.findings_capped.code in ruleset.codes)
     return Report(tuple(findings), None if raw_id is None else str(raw_id), kind)
 
 
@@ -220,6 +223,8 @@ def _record_report(
 ) -> Report:
     findings += _record_findings(record, ruleset, ctx, unreadable)
     findings.sort(key=_by_code)
+    if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
+        findings = fmt.capped(findings, count=fmt.findings_capped.code in ruleset.codes)
     ident = None if raw_id is None else str(raw_id)
     if isinstance(record, Link):
         return Report(tuple(findings), ident, "link")

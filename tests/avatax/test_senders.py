@@ -80,3 +80,15 @@ def test_readme_example_runs_as_a_dry_run() -> None:
         'and region combination)"]',
         "would send cert-1 ['Washington', 'Texas'] []",
     ]
+
+
+@pytest.mark.parametrize("ident", ["²", "1" * 5000])
+def test_reason_id_that_int_cannot_read_is_sent_as_text(ident: str) -> None:
+    """``exemptionReason: {"id": "²"}`` or a 5000-digit id: validate() says ok and the sender
+    doesn't raise; the id goes as given (issue 19, 1)."""
+    payload = {k: v for k, v in GOOD.items() if k != "exempt_reason"}
+    payload["exemptionReason"] = {"id": ident}
+    client = Client(None)
+    result = create_certificates_checked(client, 1, [payload], today=TODAY, dry_run=True)
+    assert [body["exemptionReason"] for body in result.bodies] == [{"id": ident}]
+    assert client.calls == []

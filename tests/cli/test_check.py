@@ -242,14 +242,15 @@ def test_output_is_written_atomically(cli: Cli, mixed: Path, tmp_path: Path) -> 
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
 
 
-def test_unwritable_output_exits_2(cli: Cli, mixed: Path, tmp_path: Path) -> None:
-    """An --output in a missing directory, or a directory itself, exits 2 with a message."""
+def test_unwritable_output_exits_3_and_a_directory_2(cli: Cli, mixed: Path, tmp_path: Path) -> None:
+    """An --output in a missing directory can't be written: exit 3 (README, exit codes), never 1; a
+    directory is not a regular file: refused, exit 2."""
     code, out, err = cli("check", str(mixed), "--output", str(tmp_path / "no" / "r.txt"))
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")
     assert f"can't write {tmp_path / 'no' / 'r.txt'}" in err
     code, _, err = cli("check", str(mixed), "--output", str(tmp_path))
     assert code == 2
-    assert "is a directory" in err
+    assert "not a regular file" in err
 
 
 def test_jobs_2_output_equals_jobs_1(cli: Cli, tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ a ready :class:`~certpreflight.Finding` when the record can't be handed to the e
 at all (a line over the size cap, a CSV row the csv module can't split). Nothing is
 dropped: every record, readable or not, yields exactly one pair.
 
-NDJSON and CSV are streamed (memory stays flat however big the file); a ``.json``
-file is read whole, so use NDJSON for big batches. :func:`read_pieces` gives an
+Every reader streams (memory stays bounded by the largest record, however big the
+file; a ``.json`` array element by element) and reads the encoding the file's byte
+order mark names (UTF-8, UTF-16, UTF-32), else ``encoding`` (default UTF-8): a record
+with bytes that aren't text in it is a 4011 text-not-utf8 finding. :func:`read_pieces` gives an
 NDJSON file as :class:`Span` s instead, runs of lines that another process reads
 (:func:`read_span`): so the CLI's workers read their own lines.
 """
@@ -24,17 +26,20 @@ from certpreflight.io._common import (
     Record,
     record_too_large,
 )
+from certpreflight.io._text import FileState, file_state
 from certpreflight.io.csvfile import CSV_COLUMNS, read_csv
 from certpreflight.io.jsonfile import read_json
-from certpreflight.io.ndjson import Span, ndjson_spans, read_ndjson, read_span
+from certpreflight.io.ndjson import Span, ndjson_spans, plain_utf8, read_ndjson, read_span
 
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_MAX_LINE_BYTES",
     "SUFFIXES",
+    "FileState",
     "InputError",
     "Record",
     "Span",
+    "file_state",
     "ndjson_spans",
     "read_csv",
     "read_json",
@@ -50,7 +55,10 @@ SUFFIXES = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "c
 
 
 def read_records(
-    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    path: str | Path,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
 ) -> Iterator[Record]:
     """Yield ``(source, payload)`` for every certificate in a file, chosen by its suffix.
 
@@ -61,23 +69,27 @@ def read_records(
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind == "ndjson":
-        return read_ndjson(path, max_line_bytes=max_line_bytes)
+        return read_ndjson(path, max_line_bytes=max_line_bytes, encoding=encoding)
     if kind == "csv":
-        return read_csv(path, max_line_bytes=max_line_bytes)
+        return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
     if kind == "json":
-        return read_json(path)
+        return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
     raise InputError(f"{path}: unknown file type; use .json, .ndjson, .jsonl or .csv")
 
 
 def read_pieces(
-    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    path: str | Path,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
 ) -> Iterator[Record | Span]:
-    """:func:`read_records`, except that an NDJSON file comes as :class:`Span` s.
+    """:func:`read_records`, except that a UTF-8 NDJSON file comes as :class:`Span` s.
 
     Read each span with :func:`read_span` (in any process) and the records come out
-    as :func:`read_records` gives them. Raises as :func:`read_records` does.
+    as :func:`read_records` gives them (an NDJSON file in another encoding, or with
+    bare CR line ends, comes as records). Raises as :func:`read_records` does.
     """
     path = Path(path)
-    if SUFFIXES.get(path.suffix.lower()) == "ndjson":
+    if SUFFIXES.get(path.suffix.lower()) == "ndjson" and plain_utf8(path, encoding):
         return ndjson_spans(path, max_line_bytes=max_line_bytes)
-    return read_records(path, max_line_bytes=max_line_bytes)
+    return read_records(path, max_line_bytes=max_line_bytes, encoding=encoding)

@@ -12,19 +12,27 @@ Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
 names (``exempt_reason``), their spaced forms (``Exempt Reason``) and the
 CertCapture customer import template names (``Billing Customer Number``, ``Name 1``,
 ``Address 1``, ``State``, ``Zip``; docs/sources.md#import-templates) all work.
-A file that isn't UTF-8 has its bad bytes read as U+FFFD.
+The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32), else ``encoding``
+(default UTF-8). A row with bytes that aren't text in it is a 4011 text-not-utf8
+finding, never checked with its characters replaced by U+FFFD. Lines are read in
+pieces of at most ``max_line_bytes`` characters, so a runaway line (``/dev/zero``) is
+a record-too-large finding, not a ``MemoryError``. A quoted field that runs over line
+breaks and swallows what look like rows (an unclosed quote) is a 4012 csv-row-runs-on
+finding naming the lines.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from certpreflight.findings import Finding
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
+from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
 from certpreflight.rules import formatting
 from certpreflight.rules._base import Hit
 
@@ -124,52 +132,184 @@ def _split(
     return parts["certificate"], customer
 
 
-def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Record]:
+class _LineTooLongError(Exception):
+    """A physical line over the limit: skipped; ``size`` is its length in characters."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class _Lines:
+    """The file's lines for ``csv.reader``, each at most ``limit`` characters.
+
+    A longer line is read past in pieces and raises :class:`_LineTooLongError` (the csv
+    reader passes it on and starts afresh at the next call). When that line leaves a
+    quoted field open, the lines up to the one that closes it are read past too, so the
+    whole row is one record (the parity of the quotes seen tells whether a field is open).
+    ``count`` is the number of lines read so far, the skipped ones included.
+    """
+
+    def __init__(self, handle: TextIO, limit: int) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.count = 0
+        self.quoted = False  # inside a quoted field at the end of the last line
+        #: False for the header: a header over the limit ends the file (``/dev/zero``).
+        self.skip_long = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            if not self.skip_long:
+                raise _LineTooLongError(len(line))
+            raise _LineTooLongError(self._skip(line))
+        if '"' in line:
+            self.quoted ^= line.count('"') % 2 == 1
+        return line
+
+    def _skip(self, head: str) -> int:
+        """Read past the rest of a long line, and of the quoted field it leaves open; the size
+        skipped."""
+        size, piece = 0, head
+        while piece:
+            size += len(piece)
+            self.quoted ^= piece.count('"') % 2 == 1
+            if piece.endswith(("\n", "\r")):
+                if not self.quoted:
+                    break
+                self.count += 1
+            piece = self.handle.readline(64 * 1024)
+        return size
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _runs_on(row: list[str], header: list[str]) -> str | None:
+    """The column whose field holds line breaks followed by rows (delimiters), or None."""
+    for index, cell in enumerate(row):
+        if ("\n" in cell or "\r" in cell) and any(
+            "," in part for part in _LINE_BREAK.split(cell)[1:]
+        ):
+            return header[index] if index < len(header) else str(index + 1)
+    return None
+
+
+def read_csv(
+    path: str | Path,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
+) -> Iterator[Record]:
     """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id."""
+    name = str(path)
+    current: dict[str, Any] | None = None
+    source = ""
+    for line, row in _rows(path, max_line_bytes, encoding):
+        if isinstance(row, Finding):
+            if current is not None:
+                yield source, current
+                current = None
+            yield f"{name}:{line}", row
+            continue
+        cert, customer = row
+        if current is not None and "id" in cert and cert["id"] == current.get("id"):
+            if customer:
+                current["customers"].append(customer)
+            continue
+        if current is not None:
+            yield source, current
+        current = {**cert, "customers": [customer] if customer else []}
+        source = f"{name}:{line}"
+    if current is not None:
+        yield source, current
+
+
+_Row = tuple[dict[str, Any], dict[str, Any]]
+
+
+def _rows(
+    path: str | Path, max_line_bytes: int, encoding: str | None
+) -> Iterator[tuple[int, _Row | Finding]]:
+    """``(line, (certificate fields, customer fields) or Finding)`` per non-blank row."""
     name = str(path)
     # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
     # process-wide, so only ever raise it; a lower cap is enforced on each row below.
     csv.field_size_limit(max(csv.field_size_limit(), max_line_bytes))
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
+    with open(path, "rb") as raw:
+        codec, bom = sniff(raw.read(4), encoding)
+        raw.seek(bom)
+        handle = io.TextIOWrapper(raw, encoding=codec, errors=MARK_ERRORS, newline="")
+        lines = _Lines(handle, max_line_bytes)
+        reader = csv.reader(lines)
+        header = _header(reader, name, max_line_bytes)
+        lines.skip_long = True
         columns = _columns(header, name)
-        current: dict[str, Any] | None = None
-        problem: Finding | None
-        source = ""
         while True:
-            line = reader.line_num + 1
+            line = lines.count + 1
             try:
                 row = next(reader)
             except StopIteration:
-                break
+                return
+            except _LineTooLongError as exc:
+                lines.quoted = False  # the row is read past: the reader starts afresh
+                yield line, record_too_large(exc.size, max_line_bytes)
+                continue
             except csv.Error as exc:
-                problem = _unreadable_row(str(exc), max_line_bytes)
-            else:
-                if not any(cell.strip() for cell in row):
-                    continue
-                longest = max(map(len, row))
-                problem = (
-                    record_too_large(longest, max_line_bytes) if longest > max_line_bytes else None
-                )
+                lines.quoted = False
+                yield line, _unreadable_row(str(exc), max_line_bytes)
+                continue
+            lines.quoted = False  # a row ended: no field is open, whatever the quotes said
+            problem = _row_problem(row, header, (line, lines.count), max_line_bytes, codec)
             if problem is not None:
-                if current is not None:
-                    yield source, current
-                    current = None
-                yield f"{name}:{line}", problem
-                continue
-            cert, customer = _split(row, columns)
-            same = current is not None and "id" in cert and cert["id"] == current.get("id")
-            if same and current is not None:
-                if customer:
-                    current["customers"].append(customer)
-                continue
-            if current is not None:
-                yield source, current
-            current = {**cert, "customers": [customer] if customer else []}
-            source = f"{name}:{line}"
-        if current is not None:
-            yield source, current
+                yield line, problem
+            elif any(cell.strip() for cell in row):
+                yield line, _split(row, columns)
+
+
+def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:
+    try:
+        return next(reader, [])
+    except _LineTooLongError as exc:
+        raise InputError(
+            f"{name}:1: the CSV header line is over {exc.size - 1:,} characters, the limit "
+            "(--max-line-bytes): is it a CSV file?"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{name}:1: the CSV header can't be read ({exc})") from None
+
+
+def _row_problem(
+    row: list[str], header: list[str], lines: tuple[int, int], limit: int, codec: str
+) -> Finding | None:
+    """The finding that replaces a row, or None for a row to check (the usual case).
+
+    ``lines``: the row's first and last line.
+    """
+    line, end = lines
+    if not row:
+        return None
+    longest = max(map(len, row))
+    if longest > limit:
+        return record_too_large(longest, limit)
+    for cell in row:
+        at = unmarked(cell)
+        if at is not None:
+            return not_utf8(at, codec)
+    if end > line:
+        column = _runs_on(row, header)
+        if column is not None:
+            params = {"line": line, "end": end, "column": repr(column)}
+            hit = Hit(loc=(), params=params, errors={column: f"lines {line}-{end}"})
+            return formatting.csv_row_runs_on.finding(hit)
+    return None
 
 
 def _unreadable_row(problem: str, limit: int) -> Finding:

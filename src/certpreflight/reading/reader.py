@@ -19,7 +19,14 @@ from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
 from certpreflight.reading.lenient import read_customer, read_lenient, read_link
-from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, enforce, load_json, within
+from certpreflight.reading.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    enforce,
+    fast_read_within,
+    load_json,
+    within,
+)
 from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
 from certpreflight.rules import Hit, Loc
@@ -128,6 +135,7 @@ class Reader:
             record, findings = read_link(payload, limits)
             raw_id = None if record is None else record.certificate_id
         else:
+            findings = []
             if is_mapping(payload) and not within(payload, limits):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
@@ -135,7 +143,8 @@ class Reader:
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
             hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
-            return Read(None, [fmt.record_kind_unknown.finding(hit)], None, _NONE, _NONE, None)
+            findings = [fmt.record_kind_unknown.finding(hit), *findings]
+            return Read(None, findings, None, _NONE, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
 
@@ -175,9 +184,12 @@ class Reader:
             for read in (strict.native, strict.python) if native else (strict.python,):
                 failing: set[str] = set()
                 try:
-                    return self._done(read(payload, context=failing), failing)
+                    cert = read(payload, context=failing)
                 except ValidationError:
-                    pass
+                    continue
+                if not fast_read_within(payload, cert, limits):
+                    return None  # maybe over max_payload_bytes as JSON: the general path measures
+                return self._done(cert, failing)
         if native or not native_form or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a

@@ -9,15 +9,13 @@ would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_row
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from html import escape
 
 from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
-from certpreflight.reports.csv_rows import safe_cell
+from certpreflight.reports.csv_cells import row
 from certpreflight.reports.html_page import page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
@@ -166,14 +164,10 @@ def _html(selection: Selection) -> str:
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:
     """The selection as ``text``, ``csv`` (long format), ``json`` or ``html`` (heat map)."""
     items = list(selection)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for item in items:
-            row = _row(*item)
-            writer.writerow([safe_cell(row[column]) for column in COLUMNS])
-        return buffer.getvalue()
+    if fmt == "csv":  # the one cell writer (reports/csv_cells): quoted, formulas neutralised
+        lines = [row(COLUMNS)]
+        lines += [row(_row(*item).get(c, "") for c in COLUMNS) for item in items]
+        return "".join(lines)
     if fmt == "json":
         rows = [_row(*item) for item in items]
         return json.dumps(rows[0] if len(rows) == 1 else rows, indent=2, ensure_ascii=False) + "\n"

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import multiprocessing
-import signal
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
@@ -29,6 +26,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_rows, html_page, json_doc, text
 from certpreflight.reports.tally import Result, Tally
+from certpreflight.reports.workers import ordered_map
 
 __all__ = [
     "CHUNK_SIZE",
@@ -58,6 +56,8 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     profile: str = "certcapture"
+    #: ``validate(options=...)`` as pairs (picklable, hashable): the CLI's ``--max-items``.
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 class Chunk(NamedTuple):
@@ -90,12 +90,13 @@ def split_selectors(
 
 
 def _parsed(payload: Any) -> ExemptionCertificate | None:
+    """The model, for the HTML report's regions and customer names only (never a verdict)."""
     try:
         if isinstance(payload, (str, bytes, bytearray)):
             return ExemptionCertificate.model_validate_json(payload)
         if isinstance(payload, Mapping):
             return ExemptionCertificate.model_validate(payload)
-    except ValidationError:
+    except (ValidationError, ValueError, RecursionError):
         return None
     return None
 
@@ -107,22 +108,28 @@ def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
     return tuple(sorted({r.short if r is not None else "?" for r in found}))
 
 
+def _display(payload: Any, report: Report) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
+    """The regions and customer names the HTML report shows for a failing certificate.
+
+    Read after validation, from the same payload, and only for a report with findings
+    but no Formatting one (a payload that couldn't be read whole is shown without them).
+    """
+    if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
+        return (), {}
+    cert = _parsed(payload)
+    names = {c.customer_number: c.name for c in cert.customers} if cert else {}
+    return _short_regions(cert), names
+
+
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
-    """Validate and render one chunk of records, in order."""
+    """Validate and render one chunk of records, in order.
+
+    Every format is built from the same reports of the same payloads: the HTML report
+    only adds, for failing certificates, their regions and customer names.
+    """
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
-    payloads: list[Payload] = []
-    extras: list[tuple[tuple[str, ...], dict[str | None, str | None]]] = []
-    for _, payload in records:
-        if isinstance(payload, Finding):
-            continue
-        if html:  # parse once here to learn the regions; the engine takes the model
-            cert = _parsed(payload)
-            names = {c.customer_number: c.name for c in cert.customers} if cert else {}
-            extras.append((_short_regions(cert), names))
-            payloads.append(cert if cert is not None else payload)
-        else:
-            payloads.append(payload)
+    payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
     reports = validate_many(
         payloads,
         today=options.today,
@@ -130,12 +137,12 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         select=options.select,
         ignore=options.ignore,
         profile=options.profile,
+        options=dict(options.options) or None,
     )
     selected = {
         r.code
         for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
     }
-    extra = iter(extras)
     results: list[Result] = []
     for source, payload in records:
         if isinstance(payload, Finding):
@@ -143,8 +150,10 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             tally.add(source, report)
         else:
             report = next(reports)
-            regions, names = next(extra, ((), {}))
-            tally.add(source, report, regions, names)
+            if html:
+                tally.add(source, report, *_display(payload, report))
+            else:
+                tally.add(source, report)
         results.append((source, report))
     return Chunk(_render(results, options), tally, len(records))
 
@@ -165,10 +174,8 @@ _worker_options: CheckOptions | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    global _worker_options  # noqa: PLW0603 - per-process state set once by the pool
+    global _worker_options  # noqa: PLW0603 - per-process state set once per worker
     _worker_options = options
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
 
 
 def _records(unit: list[Record] | Span) -> list[Record]:
@@ -221,16 +228,9 @@ def run_chunks(
         for unit in units:
             yield check_chunk(_records(unit), options)
         return
-    # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
-    # read the whole input ahead into memory.
-    with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
-        pending: deque[Any] = deque()
-        for unit in units:
-            pending.append(pool.apply_async(_work, (unit,)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
+    # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
+    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(options,))
 
 
 # --- writers (parent side) -----------------------------------------------------------------------

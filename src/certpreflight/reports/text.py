@@ -1,13 +1,17 @@
 """Plain-text report: each certificate with its findings (code, message, fix), then a summary.
 
 Colour (ANSI) only when asked for; the CLI asks when the stream is a terminal and
-``NO_COLOR`` is unset (https://no-color.org).
+``NO_COLOR`` is unset (https://no-color.org). Text that comes from the input (sources,
+ids, messages and fixes quoting values) passes through
+:func:`~certpreflight.reports.printable.printable`: control characters in it are shown as
+escapes, never sent to the terminal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result, Tally
 
 __all__ = ["render", "summary"]
@@ -26,8 +30,9 @@ def _plural(n: int, word: str) -> str:
 def render(results: Iterable[Result], *, colour: bool = False) -> str:
     """The lines for these results: a header line per certificate, two lines per finding."""
     lines: list[str] = []
-    for source, report in results:
-        cid = report.certificate_id or "(no id)"
+    for raw_source, report in results:
+        source = printable(raw_source)
+        cid = printable(report.certificate_id or "(no id)")
         findings = report.findings
         if not findings:
             lines.append(f"{source}  certificate {cid}  {_paint('ok', 'ok', colour)}\n")
@@ -38,8 +43,8 @@ def render(results: Iterable[Result], *, colour: bool = False) -> str:
         lines.append(f"{_paint(source, 'bold', colour)}  certificate {cid}  {verdict} ({counts})\n")
         for f in findings:
             severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-            lines.append(f"  {f.code} {severity} {f.message}\n")
-            lines.append(f"               {_paint('fix: ' + f.fix, 'dim', colour)}\n")
+            lines.append(f"  {f.code} {severity} {printable(f.message)}\n")
+            lines.append(f"               {_paint('fix: ' + printable(f.fix), 'dim', colour)}\n")
     return "".join(lines)
 
 

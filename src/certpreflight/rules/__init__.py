@@ -101,7 +101,11 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.value_too_long,  # 4006
     formatting.number_not_finite,  # 4007
     formatting.number_too_large,  # 4008
+    formatting.too_many_items,  # 4009
     formatting.record_too_large,  # 4010
+    formatting.text_not_utf8,  # 4011
+    formatting.csv_row_runs_on,  # 4012
+    formatting.findings_capped,  # 4013
     formatting.record_kind_unknown,  # 4030
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
