@@ -17,6 +17,7 @@ False
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
 from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
 
@@ -31,6 +32,7 @@ __all__ = [
     "Finding",
     "Report",
     "Rule",
+    "RuleOptions",
     "Severity",
     "__version__",
     "get_rule",

@@ -44,6 +44,7 @@ from certpreflight.models import (
     native_form,
     validate_native,
 )
+from certpreflight.options import RuleOptions, rule_options
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Context, Hit, Rule
 from certpreflight.rules import formatting as fmt
@@ -564,7 +565,7 @@ def _setup(
     select: Selector,
     ignore: Selector,
     profile: str,
-    options: Mapping[str, Any] | None,
+    options: RuleOptions | Mapping[str, Any] | None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -584,7 +585,7 @@ def _setup(
         raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
     ruleset = _active(_as_keys(select), _as_keys(ignore), profile)
     if options:
-        ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
+        ctx = Context(today, matrix, profile, rule_options(options))
     else:
         ctx = _context(today, matrix, profile)
     return ruleset, ctx, _limits(ctx.options)
@@ -598,7 +599,7 @@ def validate(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
 
@@ -608,7 +609,9 @@ def validate(
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default) or ``"avatax"``. ``options``
-    tunes individual rules (see each rule's docs).
+    tunes individual rules: a :class:`~certpreflight.options.RuleOptions` or a
+    mapping of its names; an unknown name raises ``ValueError``, as an unknown
+    profile does.
 
     >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]},
     ...                   select=["3101"])
@@ -634,7 +637,7 @@ def validate_many(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
 

@@ -294,6 +294,9 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         for number, line in enumerate(text.splitlines(), 1)
         if line.strip() and not line.lstrip().startswith("#")
     ]
+    for number, line in numbered:  # Python 3.10's csv refuses NUL, 3.11+ reads it: same on all
+        if "\x00" in line:
+            raise MatrixFormatError(name, number, "a NUL character: binary data, not CSV text")
     reader = csv.reader(line for _, line in numbered)
     try:
         for fields in reader:
