@@ -5,8 +5,9 @@ customers; its source is ``file:line`` of its first row. The certificate's own
 columns are read from that first row (later rows only add customers). Rows whose id
 differs from the row before start a new certificate, so a file sorted or grouped by
 certificate id is read correctly; a row without an id is a certificate of its own.
-Blank rows are skipped. Empty cells count as absent. Columns this reader doesn't
-know are ignored; ``certificate id`` and a customer number column are required.
+Blank rows are skipped; an empty file has no records. Empty cells count as absent.
+Columns this reader doesn't know are ignored; ``certificate id`` and a customer number
+column are required.
 
 Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
 names (``exempt_reason``), their spaced forms (``Exempt Reason``) and the
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record,
 from certpreflight.rules import formatting
 from certpreflight.rules._base import Hit
 
-__all__ = ["CSV_COLUMNS", "read_csv"]
+__all__ = ["CSV_COLUMNS", "Columns", "Row", "group_rows", "header_columns", "read_csv"]
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
 # the native name, documented in the README. Sources: DESIGN 4 (native), research
@@ -82,7 +83,14 @@ def _expected(key: tuple[str, str]) -> str:
     return " / ".join(repr(h) for h in CSV_COLUMNS[key])
 
 
-def _columns(header: list[str], name: str) -> list[tuple[int, tuple[str, str]]]:
+#: Known columns of a header: ``(index, (level, field))`` in column order.
+Columns = list[tuple[int, tuple[str, str]]]
+
+#: A row's cells, or the finding that stands for a row that can't be read.
+Row = list[str] | Finding
+
+
+def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
     """(index, (level, field)) for each known column; InputError when required ones are missing."""
     found: dict[tuple[str, str], int] = {}
     for index, title in enumerate(header):
@@ -93,7 +101,7 @@ def _columns(header: list[str], name: str) -> list[tuple[int, tuple[str, str]]]:
     if missing:
         wanted = "; ".join(_expected(key) for key in missing)
         raise InputError(
-            f"{name}: the CSV header lacks required column(s): {wanted} "
+            f"{name}: the {what} lacks required column(s): {wanted} "
             f"(found: {', '.join(repr(h) for h in header) or 'nothing'}; "
             "see the README for all columns)"
         )
@@ -108,9 +116,7 @@ def _cell(field: str, value: str) -> Any:
     return value
 
 
-def _split(
-    row: list[str], columns: list[tuple[int, tuple[str, str]]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split(row: list[str], columns: Columns) -> tuple[dict[str, Any], dict[str, Any]]:
     """One row -> (certificate fields, customer fields), empty cells left out."""
     parts: dict[str, dict[str, Any]] = {"certificate": {}, "customer": {}}
     for index, (level, field) in columns:
@@ -125,51 +131,66 @@ def _split(
 
 
 def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Record]:
-    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id."""
+    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id.
+
+    An empty file (no header row) has no records.
+    """
     name = str(path)
     # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
     # process-wide, so only ever raise it; a lower cap is enforced on each row below.
     csv.field_size_limit(max(csv.field_size_limit(), max_line_bytes))
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader, [])
-        columns = _columns(header, name)
-        current: dict[str, Any] | None = None
-        problem: Finding | None
-        source = ""
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                problem = _unreadable_row(str(exc), max_line_bytes)
-            else:
-                if not any(cell.strip() for cell in row):
-                    continue
-                longest = max(map(len, row))
-                problem = (
-                    record_too_large(longest, max_line_bytes) if longest > max_line_bytes else None
-                )
-            if problem is not None:
-                if current is not None:
-                    yield source, current
-                    current = None
-                yield f"{name}:{line}", problem
-                continue
-            cert, customer = _split(row, columns)
-            same = current is not None and "id" in cert and cert["id"] == current.get("id")
-            if same and current is not None:
-                if customer:
-                    current["customers"].append(customer)
-                continue
+        header = next(reader, None)
+        if header is None:
+            return
+        yield from group_rows(_csv_rows(reader, name, max_line_bytes), header_columns(header, name))
+
+
+def _csv_rows(reader: Any, name: str, max_line_bytes: int) -> Iterator[tuple[str, Row]]:
+    """``(file:line, cells or Finding)`` for every row that isn't blank."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield f"{name}:{line}", _unreadable_row(str(exc), max_line_bytes)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        longest = max(map(len, row))
+        too_large = longest > max_line_bytes
+        yield f"{name}:{line}", record_too_large(longest, max_line_bytes) if too_large else row
+
+
+def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
+    """Certificates from rows of cells: consecutive rows with the same id are one certificate.
+
+    Shared by the CSV and the workbook reader; a row's source is where it was read.
+    """
+    current: dict[str, Any] | None = None
+    source = ""
+    for where, row in rows:
+        if isinstance(row, Finding):
             if current is not None:
                 yield source, current
-            current = {**cert, "customers": [customer] if customer else []}
-            source = f"{name}:{line}"
+                current = None
+            yield where, row
+            continue
+        cert, customer = _split(row, columns)
+        same = current is not None and "id" in cert and cert["id"] == current.get("id")
+        if same and current is not None:
+            if customer:
+                current["customers"].append(customer)
+            continue
         if current is not None:
             yield source, current
+        current = {**cert, "customers": [customer] if customer else []}
+        source = where
+    if current is not None:
+        yield source, current
 
 
 def _unreadable_row(problem: str, limit: int) -> Finding:

@@ -5,7 +5,8 @@ A file that is not an array (an object, or anything else) is one record, handed 
 ``validate()`` as text, so invalid JSON is reported there as ``invalid-json`` (4001).
 When the array itself breaks off (a syntax error between or inside elements), the
 elements before it are still checked and the break is one ``invalid-json`` finding
-at its line: the rest of the file can't be split into records reliably.
+at its line: the rest of the file can't be split into records reliably. An empty
+file (nothing but white space) has no records, like ``[]``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def read_json(path: str | Path) -> Iterator[Record]:
         return
     start = len(codecs.BOM_UTF8.decode()) if text.startswith("\ufeff") else 0
     pos = _SPACE.match(text, start).end()  # type: ignore[union-attr]
+    if pos == len(text):  # empty, or only white space: no records, as an empty NDJSON file
+        return
     if text[pos : pos + 1] != "[":
         yield f"{name}:{text.count(_NL, 0, pos) + 1}", text[start:]
         return
