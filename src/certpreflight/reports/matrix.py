@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from certpreflight.reference.matrix import Cell, ExemptionMatrix
@@ -113,7 +113,17 @@ def _html(selection: Selection) -> str:
             )
         rows.append(f"<tr><th>{escape(region)}</th>{''.join(tds)}</tr>")
     rows.append("</tbody></table>\n")
-    return page("Exempt reason x region matrix", f"<p>{escape(_LEGEND)}</p>\n" + "".join(rows))
+    body = f"<p>{escape(_LEGEND)}</p>\n{_reason_legend(reasons, names)}{''.join(rows)}"
+    return page("Exempt reason x region matrix", body)
+
+
+def _reason_legend(reasons: Sequence[str], names: Mapping[str, str]) -> str:
+    """The column heads' reasons by name: ``G  RESALE``, one per column."""
+    items = "".join(f"<dt>{escape(r)}</dt><dd>{escape(names.get(r, r))}</dd>" for r in reasons)
+    return (
+        '<h2 id="reasons">Reasons (column heads)</h2>\n'
+        f'<dl id="reason-legend" class="legend">{items}</dl>\n'
+    )
 
 
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:

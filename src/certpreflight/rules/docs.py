@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from certpreflight.rules._base import ALL_PROFILES, Rule
 
-__all__ = ["catalogue_markdown", "rule_markdown", "rule_text"]
+__all__ = ["catalogue_markdown", "rule_dict", "rule_markdown", "rule_text"]
 
 _HEADER = """\
 # Rules
@@ -60,3 +61,18 @@ def rule_text(rule: Rule) -> str:
         f"Fix:     {rule.fix}\n\n"
         f"{rule.doc}\n"
     )
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    """One rule as JSON-ready data (``certpreflight rule CODE --format json``)."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "type": rule.type,
+        "severity": rule.severity.value,
+        "profiles": sorted(rule.profiles),
+        "message": rule.message,
+        "summary": rule.summary,
+        "fix": rule.fix,
+        "doc": rule.doc,
+    }
