@@ -361,7 +361,7 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
             try:
                 bn.validate(number)
             except ValidationError as exc:
-                return "Canadian Business Number (BN or BN15 such as 123456789RT0001)", str(exc)
+                return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
     if "US" in countries and _EIN_TYPES.search(kind):
         try:
@@ -390,7 +390,7 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
       Number: a US EIN, 9 digits with a valid IRS prefix (``stdnum.us.ein``;
       RULES.md 7, https://developer.avalara.com/avatax/errors/TaxpayerNumberRequired).
     * Canadian region and an id containing ``RT`` or typed BN / GST / HST: a
-      Business Number, 9 digits with a check digit, or BN15 ``123456789RT0001``
+      Business Number, 9 digits with a check digit, or BN15 ``123456782RT0001``
       (``stdnum.ca.bn``; RULES.md 7, CRA).
     * Canadian region and an id containing ``TQ`` or typed QST / TVQ: a Quebec
       QST number, 10 digits + ``TQ`` + 4 digits (RULES.md 7, third-party sources).
