@@ -68,7 +68,7 @@ def bar_chart(
     top = max(count for _, count in bars)
     parts = [
         f'<svg id="{css_id}" class="chart" role="img" aria-label="{escape(label)}" '
-        f'width="{text_w + bar_w + 60}" height="{row * len(bars) + 4}" '
+        f'width="{text_w + bar_w + (150 if of else 60)}" height="{row * len(bars) + 4}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(label)}</title>",
     ]
