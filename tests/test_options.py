@@ -47,10 +47,11 @@ def test_unknown_option_raises_naming_it() -> None:
 @pytest.mark.parametrize(
     ("values", "problem"),
     [
-        ({"max_depth": "32"}, "max_depth must be a whole number"),
+        ({"max_depth": "32"}, "max_depth must be a positive integer"),
+        ({"max_depth": 0}, "max_depth must be a positive integer"),
         ({"expiring_within_days": True}, "expiring_within_days must be a whole number"),
         ({"sst_seller": 1}, "sst_seller must be true or false"),
-        ({"max_value_chars": -1}, "max_value_chars must be a whole number >= 0"),
+        ({"expiring_within_days": -1}, "expiring_within_days must be a whole number >= 0"),
     ],
 )
 def test_wrong_types_raise(values: dict[str, object], problem: str) -> None:

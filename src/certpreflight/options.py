@@ -55,8 +55,11 @@ class RuleOptions:
             if type(item.default) is bool:
                 if not isinstance(value, bool):
                     raise ValueError(f"option {item.name} must be true or false, not {value!r}")
-            elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"option {item.name} must be a whole number >= 0, not {value!r}")
+                continue
+            limit = item.name.startswith("max_")  # a limit: 0 would refuse everything
+            if not isinstance(value, int) or isinstance(value, bool) or value < int(limit):
+                wanted = "a positive integer" if limit else "a whole number >= 0"
+                raise ValueError(f"option {item.name} must be {wanted}, not {value!r}")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
