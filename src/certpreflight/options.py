@@ -12,7 +12,7 @@ option                    default    what it changes
 ``max_value_chars``       10,000     4006 value-too-long: the longest value read
 ``max_number_digits``     255        4008 number-too-large: the longest number read
 ``expiring_within_days``  30         5104: how many days ahead an expiry is reported
-``sst_seller``            false      6206: the seller is registered through SST
+``sst_seller``            false      6301: the seller is registered through SST
 ========================= ========== ===========================================================
 """
 
