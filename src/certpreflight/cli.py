@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -249,22 +250,43 @@ def sniff(head: bytes) -> str:
 def _inputs(
     files: Sequence[str], kind: str | None, stdin: BinaryIO | None
 ) -> Iterator[list[Input]]:
-    """The inputs; ``-`` is standard input, copied to a temporary file first (so workbooks
-    and ``--jobs`` work on it as on a file); removed when done."""
+    """The inputs. ``-`` (standard input) and other streams that aren't regular files
+    (``/dev/stdin``, a pipe, ``<(...)``) are copied to a temporary file first, so workbooks
+    and ``--jobs`` work on them as on a file; their format, unless named, is sniffed from
+    their first bytes. The copies are removed when done."""
     if files.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    if "-" not in files:
+    streams = [n for n in files if n == "-" or _is_stream(n)]
+    if not streams:
         yield [Input(name, name, kind) for name in files]
         return
     with tempfile.TemporaryDirectory(prefix="certpreflight-") as folder:
-        copy = os.path.join(folder, "stdin")
-        source = stdin if stdin is not None else sys.stdin.buffer
-        with open(copy, "wb") as handle:
-            shutil.copyfileobj(source, handle)
-        with open(copy, "rb") as handle:
-            head = handle.read(64)
-        found = kind or sniff(head)
-        yield [Input(copy, STDIN, found) if n == "-" else Input(n, n, kind) for n in files]
+        copies: dict[str, Input] = {}
+        for number, name in enumerate(streams):
+            copy = os.path.join(folder, f"stream{number}")
+            with contextlib.ExitStack() as stack:
+                if name == "-":
+                    source = stdin if stdin is not None else sys.stdin.buffer
+                else:
+                    source = stack.enter_context(open(name, "rb"))
+                with open(copy, "wb") as handle:
+                    shutil.copyfileobj(source, handle)
+            with open(copy, "rb") as handle:
+                head = handle.read(64)
+            copies[name] = Input(copy, STDIN if name == "-" else name, kind or sniff(head))
+        yield [copies.get(n) or Input(n, n, kind) for n in files]
+
+
+def _is_stream(name: str) -> bool:
+    """Whether ``name`` is a device (``/dev/stdin``) or exists and is neither a regular
+    file nor a folder (a pipe, a tty)."""
+    if name.startswith("/dev/"):
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _blank(path: str) -> bool:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -227,3 +229,19 @@ def test_dash_given_twice_is_a_usage_error(cli: Cli) -> None:
     code, _, err = cli("check", "-", "-")
     assert code == 2
     assert "'-' (standard input) can be given once" in err
+
+
+def test_a_named_pipe_is_read_and_sniffed_like_standard_input(cli: Cli, tmp_path: Path) -> None:
+    """A FIFO (as `<(cat certs.csv)` or /dev/stdin give) is copied first and its format told
+    by its first bytes; its sources keep its name."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    data = (EXAMPLES / "certificates.csv").read_bytes()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    code, out, _ = cli("check", str(fifo), "--format", "json", "-j", "2")
+    writer.join(timeout=10)
+    _, by_file, _ = cli("check", str(EXAMPLES / "certificates.csv"), "--format", "json")
+    assert code == 1
+    assert json.loads(out)["summary"] == json.loads(by_file)["summary"]
+    assert results(out)[0]["source"] == f"{fifo}:2"
