@@ -629,23 +629,38 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     )
     commands = {"check": _add_check(sub)}
 
-    rules = sub.add_parser("rules", help="print the rule catalogue")
+    rules = sub.add_parser(
+        "rules",
+        help="print the rule catalogue",
+        description="Print every rule: code, name, type, severity and message.",
+    )
     rules.add_argument(
         "--format",
         choices=["text", "markdown", "json"],
         default="text",
-        help="(default: %(default)s)",
+        help="a table, docs/rules.md, or a JSON list of rules (default: %(default)s)",
     )
     commands["rules"] = rules
 
-    one = sub.add_parser("rule", help="explain one rule")
+    one = sub.add_parser(
+        "rule",
+        help="explain one rule",
+        description="Explain one rule: its message, what it means, the fix, and its docs.",
+    )
     one.add_argument("key", metavar="CODE|NAME", help="a rule's code (2101) or name")
     one.add_argument(
-        "--format", choices=["text", "json"], default="text", help="(default: %(default)s)"
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="plain text or a JSON object (default: %(default)s)",
     )
     commands["rule"] = one
 
-    matrix = sub.add_parser("matrix", help="show the exempt reason x region matrix")
+    matrix = sub.add_parser(
+        "matrix",
+        help="show the exempt reason x region matrix",
+        description="Show the exempt reason x region matrix: whole, one row or column, a cell.",
+    )
     matrix.add_argument(
         "--region", metavar="R", help="one region: WA, US-WA, Washington (default: all)"
     )
@@ -654,7 +669,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "--format",
         choices=["text", "csv", "json", "html"],
         default="text",
-        help="(default: %(default)s; html: a heat map)",
+        help="output format; html is a heat map (default: %(default)s)",
     )
     matrix.add_argument(
         "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
