@@ -618,6 +618,18 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     return check
 
 
+def _command(
+    sub: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str
+) -> _Parser:
+    return sub.add_parser(name, help=summary, description=description)
+
+
+def _format(command: _Parser, choices: list[str], meaning: str) -> None:
+    command.add_argument(
+        "--format", choices=choices, default="text", help=f"{meaning} (default: %(default)s)"
+    )
+
+
 def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     parser = _Parser(
         prog="certpreflight",
@@ -629,48 +641,30 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     )
     commands = {"check": _add_check(sub)}
 
-    rules = sub.add_parser(
-        "rules",
-        help="print the rule catalogue",
-        description="Print every rule: code, name, type, severity and message.",
+    rules = _command(
+        sub, "rules", "print the rule catalogue", "Every rule: code, name, type, severity, message."
     )
-    rules.add_argument(
-        "--format",
-        choices=["text", "markdown", "json"],
-        default="text",
-        help="a table, docs/rules.md, or a JSON list of rules (default: %(default)s)",
-    )
+    _format(rules, ["text", "markdown", "json"], "a table, docs/rules.md, or a JSON list")
     commands["rules"] = rules
 
-    one = sub.add_parser(
-        "rule",
-        help="explain one rule",
-        description="Explain one rule: its message, what it means, the fix, and its docs.",
+    one = _command(
+        sub, "rule", "explain one rule", "One rule: its message, what it means, fix and docs."
     )
     one.add_argument("key", metavar="CODE|NAME", help="a rule's code (2101) or name")
-    one.add_argument(
-        "--format",
-        choices=["text", "json"],
-        default="text",
-        help="plain text or a JSON object (default: %(default)s)",
-    )
+    _format(one, ["text", "json"], "plain text or a JSON object")
     commands["rule"] = one
 
-    matrix = sub.add_parser(
+    matrix = _command(
+        sub,
         "matrix",
-        help="show the exempt reason x region matrix",
-        description="Show the exempt reason x region matrix: whole, one row or column, a cell.",
+        "show the exempt reason x region matrix",
+        "The matrix, a row, a column, a cell.",
     )
     matrix.add_argument(
         "--region", metavar="R", help="one region: WA, US-WA, Washington (default: all)"
     )
     matrix.add_argument("--reason", metavar="X", help="one reason: G, RESALE (default: all)")
-    matrix.add_argument(
-        "--format",
-        choices=["text", "csv", "json", "html"],
-        default="text",
-        help="output format; html is a heat map (default: %(default)s)",
-    )
+    _format(matrix, ["text", "csv", "json", "html"], "output format; html is a heat map")
     matrix.add_argument(
         "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
     )
