@@ -182,7 +182,7 @@ class Settings:
     fail_on: str
     today: dt.date | None
     matrix: str | Path | None
-    options: RuleOptions
+    options: RuleOptions | None
     config: Path | None
 
 

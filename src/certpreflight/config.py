@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ class Config:
     fail_on: str | None = None
     today: dt.date | None = None
     matrix: Path | None = None
-    options: RuleOptions = field(default_factory=RuleOptions)
+    options: RuleOptions | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -168,8 +168,10 @@ def _matrix(table: Mapping[str, Any], base: Path) -> Path | None:
     return base / value
 
 
-def _options(table: Mapping[str, Any]) -> RuleOptions:
-    value = table.get("options", {})
+def _options(table: Mapping[str, Any]) -> RuleOptions | None:
+    value = table.get("options")
+    if value is None:
+        return None
     if not isinstance(value, dict):
         raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
     return RuleOptions.from_mapping(value)
