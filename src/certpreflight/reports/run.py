@@ -166,11 +166,12 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
 
 
 def _size(value: Any) -> int:
-    """About how many bytes of input ``value`` was read from (exact for a line's bytes)."""
+    """About how many bytes of input ``value`` was read from: exact for an NDJSON line,
+    close for a CSV row (its cells and commas), low for a JSON element (no keys)."""
     if isinstance(value, (str, bytes, bytearray)):
         return len(value)
     if isinstance(value, Mapping):
-        return sum(len(str(key)) + _size(item) + 4 for key, item in value.items())
+        return sum(_size(item) + 1 for item in value.values())  # a CSV row: cells, commas
     if isinstance(value, (list, tuple)):
         return sum(_size(item) + 1 for item in value)
     return len(str(value)) if value is not None else 0
