@@ -9,8 +9,10 @@ back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
+import itertools
 import multiprocessing
 import signal
 import tempfile
@@ -40,6 +42,7 @@ __all__ = [
     "progress_bar",
     "run_chunks",
     "split_selectors",
+    "start_pool",
     "writer_for",
 ]
 
@@ -199,6 +202,39 @@ def _init_worker(options: CheckOptions) -> None:
     _worker_options = options
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
+    if hasattr(signal, "pthread_sigmask"):  # blocked while the pool forked us: see _forking
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_BLOCKED)
+
+
+#: Signals held back while the pool forks its workers.
+_FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while workers are forked.
+
+    A forked worker starts with the parent's Python-level SIGTERM handler until
+    :func:`_init_worker` resets it; a ``terminate()`` arriving in that window was caught
+    by that handler instead of ending the worker, which then waited for the task queue's
+    lock (held by ``terminate()``) for ever, and so did the parent's ``join`` (seen on
+    Python 3.10 with a pool that had nothing to do). Blocked, the signal waits in the
+    worker until its own handlers are set. The parent gets its pending signals after.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_BLOCKED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def start_pool(jobs: int, options: CheckOptions) -> Any:
+    """A pool of ``jobs`` workers for ``options``, forked with SIGINT and SIGTERM held back."""
+    with _forking():
+        return multiprocessing.get_context().Pool(jobs, _init_worker, (options,))
 
 
 def _records(unit: list[Record] | Span) -> list[Record]:
@@ -251,11 +287,14 @@ def run_chunks(
         for unit in units:
             yield check_chunk(_records(unit), options)
         return
+    first = next(units, None)
+    if first is None:  # nothing to check: no pool to start and stop
+        return
     # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
     # read the whole input ahead into memory.
-    with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
+    with start_pool(jobs, options) as pool:
         pending: deque[Any] = deque()
-        for unit in units:
+        for unit in itertools.chain((first,), units):
             pending.append(pool.apply_async(_work, (unit,)))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().get()
