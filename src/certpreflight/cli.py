@@ -236,7 +236,7 @@ class Input:
 def sniff(head: bytes) -> str:
     """The format of standard input without ``--input-format``, from its first bytes:
     a zip (``PK``) is a workbook, ``[`` a JSON array, ``{`` NDJSON, anything else CSV."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if text.startswith(b"PK\x03\x04"):
         return "xlsx"
     if text.startswith(b"["):
