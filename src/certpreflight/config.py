@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from certpreflight.options import RuleOptions
+from certpreflight.reference.matrix import ExemptionMatrix
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,6 +72,21 @@ class Config:
     today: dt.date | None = None
     matrix: Path | None = None
     options: RuleOptions | None = None
+
+    def validate_options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`~certpreflight.validate` this file sets (its
+        matrix loaded), so library code checks as ``certpreflight check`` does:
+        ``validate(payload, **config.validate_options())``. ``fail-on`` is the CLI's only."""
+        found: dict[str, Any] = {
+            "select": self.select,
+            "ignore": self.ignore,
+            "profile": self.profile,
+            "today": self.today,
+            "options": self.options,
+        }
+        if self.matrix is not None:
+            found["matrix"] = ExemptionMatrix.from_csv(self.matrix)
+        return {key: value for key, value in found.items() if value is not None}
 
 
 def find_config(start: Path | None = None) -> Path | None:

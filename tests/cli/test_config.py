@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from certpreflight import validate
 from certpreflight.cli import main
-from certpreflight.config import ConfigError, find_config, load_config
+from certpreflight.config import Config, ConfigError, find_config, load_config
 from certpreflight.options import RuleOptions
 from tests.cli.conftest import CLEAN_LINE, Cli, ndjson_line
-from tests.conftest import customer
+from tests.conftest import cert, customer
 
 WARN_ONLY = ndjson_line(
     id="warn",
@@ -156,3 +157,18 @@ def test_load_config_reads_every_key(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool]\ncertpreflight = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not a table"):
         load_config(tmp_path / "pyproject.toml")
+
+
+def test_library_code_checks_as_the_cli_does(tmp_path: Path) -> None:
+    """validate(payload, **config.validate_options()) applies the file's keys."""
+    (tmp_path / "m.csv").write_text("region,reason,status\nUS-WA,G,not_exempt\n", encoding="utf-8")
+    path = tmp_path / "certpreflight.toml"
+    path.write_text(
+        'select = ["3101", "5104"]\nmatrix = "m.csv"\ntoday = 2029-12-01\n'
+        "[options]\nexpiring_within_days = 60\n",
+        encoding="utf-8",
+    )
+    kwargs = load_config(path).validate_options()
+    assert sorted(kwargs) == ["matrix", "options", "select", "today"]
+    assert [f.code for f in validate(cert(), **kwargs).findings] == [3101, 5104]
+    assert Config().validate_options() == {}
