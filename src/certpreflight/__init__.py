@@ -18,6 +18,7 @@ from certpreflight.batch import BatchReport, validate_batch
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
 
@@ -35,6 +36,7 @@ __all__ = [
     "Link",
     "Report",
     "Rule",
+    "RuleOptions",
     "Severity",
     "__version__",
     "get_rule",

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.options import RuleOptions, rule_options
 from certpreflight.reading import Limits, Read, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
@@ -387,7 +388,7 @@ def _setup(
     select: Selector,
     ignore: Selector,
     profile: str,
-    options: Mapping[str, Any] | None,
+    options: RuleOptions | Mapping[str, Any] | None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -407,7 +408,7 @@ def _setup(
         raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
     ruleset = _active(_as_keys(select), _as_keys(ignore), profile)
     if options:
-        ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
+        ctx = Context(today, matrix, profile, rule_options(options))
     else:
         ctx = _context(today, matrix, profile)
     return ruleset, ctx, reading.limits_from(ctx.options)
@@ -421,7 +422,7 @@ def validate(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
     kind: str | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
@@ -433,10 +434,11 @@ def validate(
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``
     (the default's checks plus the audit facts on secondary sources). ``options``
-    tunes individual rules (see each rule's docs). ``kind`` says what the payload is,
-    ``"certificate"``, ``"customer"`` (a customer sent on its own) or ``"link"`` (customers
-    linked to a certificate); None (default) detects it from the keys, and
-    :attr:`Report.kind` says what it was read as.
+    tunes individual rules: a :class:`~certpreflight.options.RuleOptions` or a
+    mapping of its names; an unknown name raises ``ValueError``, as an unknown
+    profile does. ``kind`` says what the payload is, ``"certificate"``, ``"customer"``
+    (a customer sent on its own) or ``"link"`` (customers linked to a certificate); None
+    (default) detects it from the keys, and :attr:`Report.kind` says what it was read as.
 
     >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]},
     ...                   select=["3101"])
@@ -462,7 +464,7 @@ def validate_many(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
     kind: str | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.

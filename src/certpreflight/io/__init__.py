@@ -1,11 +1,14 @@
-"""Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl`` and ``.csv`` files.
+"""Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files.
 
 Every reader yields :data:`Record` pairs ``(source, payload)`` in file order. ``source``
-is ``file:line``, the line where the record starts. ``payload`` is what
-:func:`certpreflight.validate` takes (JSON bytes, a mapping, a parsed JSON value), or
-a ready :class:`~certpreflight.Finding` when the record can't be handed to the engine
-at all (a line over the size cap, a CSV row the csv module can't split). Nothing is
-dropped: every record, readable or not, yields exactly one pair.
+is ``file:line``, the line where the record starts (``file:sheet:row`` in a workbook).
+``payload`` is what :func:`certpreflight.validate` takes (JSON bytes, a mapping, a
+parsed JSON value), or a ready :class:`~certpreflight.Finding` when the record can't be
+handed to the engine at all (a line over the size cap, a CSV row the csv module can't
+split). Nothing is dropped: every record, readable or not, yields exactly one pair.
+
+A file's kind comes from its suffix unless it is named (``kind="ndjson"``, as the CLI's
+``--input-format`` does). An empty file of any kind has no records.
 
 Every reader streams (memory stays bounded by the largest record, however big the
 file; a ``.json`` array element by element) and reads the encoding the file's byte
@@ -30,16 +33,19 @@ from certpreflight.io._text import FileState, file_state
 from certpreflight.io.csvfile import CSV_COLUMNS, read_csv
 from certpreflight.io.jsonfile import read_json
 from certpreflight.io.ndjson import Span, ndjson_spans, plain_utf8, read_ndjson, read_span
+from certpreflight.io.xlsx import read_xlsx
 
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_MAX_LINE_BYTES",
+    "INPUT_FORMATS",
     "SUFFIXES",
     "FileState",
     "InputError",
     "Record",
     "Span",
     "file_state",
+    "kind_of",
     "ndjson_spans",
     "read_csv",
     "read_json",
@@ -47,39 +53,71 @@ __all__ = [
     "read_pieces",
     "read_records",
     "read_span",
+    "read_xlsx",
     "record_too_large",
 ]
 
 #: File suffix -> the kind of file it holds.
-SUFFIXES = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
+SUFFIXES = {
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+#: The kinds of input, as ``--input-format`` names them.
+INPUT_FORMATS = ("json", "ndjson", "csv", "xlsx")
+
+
+def kind_of(path: str | Path, kind: str | None = None) -> str:
+    """The kind of a file: ``kind`` if given, else from the suffix; InputError if unknown."""
+    if kind is not None:
+        if kind not in INPUT_FORMATS:
+            raise InputError(
+                f"unknown input format {kind!r}; use one of {', '.join(INPUT_FORMATS)}"
+            )
+        return kind
+    found = SUFFIXES.get(Path(path).suffix.lower())
+    if found is None:
+        raise InputError(
+            f"{path}: unknown file type; use .json, .ndjson, .jsonl, .csv or .xlsx, "
+            "or name it with --input-format"
+        )
+    return found
 
 
 def read_records(
     path: str | Path,
     *,
+    kind: str | None = None,
+    sheet: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(source, payload)`` for every certificate in a file, chosen by its suffix.
+    """Yield ``(source, payload)`` for every certificate in a file.
 
-    Raises ``OSError`` when the file can't be opened or read, and :class:`InputError`
-    when it can't be read as certificates at all (unknown suffix, CSV without the
-    required columns).
+    ``kind`` (``json``, ``ndjson``, ``csv``, ``xlsx``) overrides the suffix; ``sheet``
+    names a workbook's sheet (default the first). Raises ``OSError`` when the file
+    can't be opened or read, and :class:`InputError` when it can't be read as
+    certificates at all (unknown suffix, a header without the required columns, no
+    such sheet, python-calamine missing for a workbook).
     """
-    path = Path(path)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind == "ndjson":
+    found = kind_of(path, kind)
+    if found == "ndjson":
         return read_ndjson(path, max_line_bytes=max_line_bytes, encoding=encoding)
-    if kind == "csv":
+    if found == "csv":
         return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
-    if kind == "json":
-        return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
-    raise InputError(f"{path}: unknown file type; use .json, .ndjson, .jsonl or .csv")
+    if found == "xlsx":
+        return read_xlsx(path, sheet=sheet, max_line_bytes=max_line_bytes)
+    return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
 
 
 def read_pieces(
     path: str | Path,
     *,
+    kind: str | None = None,
+    sheet: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record | Span]:
@@ -89,7 +127,8 @@ def read_pieces(
     as :func:`read_records` gives them (an NDJSON file in another encoding, or with
     bare CR line ends, comes as records). Raises as :func:`read_records` does.
     """
-    path = Path(path)
-    if SUFFIXES.get(path.suffix.lower()) == "ndjson" and plain_utf8(path, encoding):
+    if kind_of(path, kind) == "ndjson" and plain_utf8(path, encoding):
         return ndjson_spans(path, max_line_bytes=max_line_bytes)
-    return read_records(path, max_line_bytes=max_line_bytes, encoding=encoding)
+    return read_records(
+        path, kind=kind, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
+    )

@@ -26,15 +26,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from certpreflight.findings import Finding
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
-from certpreflight.rules import formatting
-from certpreflight.rules._base import Hit
+from certpreflight.rules import Hit, formatting
 
 __all__ = ["CSV_COLUMNS", "read_csv"]
 
@@ -90,7 +89,14 @@ def _expected(key: tuple[str, str]) -> str:
     return " / ".join(repr(h) for h in CSV_COLUMNS[key])
 
 
-def _columns(header: list[str], name: str) -> list[tuple[int, tuple[str, str]]]:
+#: Known columns of a header: ``(index, (level, field))`` in column order.
+Columns = list[tuple[int, tuple[str, str]]]
+
+#: A row's cells, or the finding that stands for a row that can't be read.
+Row = list[str] | Finding
+
+
+def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
     """(index, (level, field)) for each known column; InputError when required ones are missing."""
     found: dict[tuple[str, str], int] = {}
     for index, title in enumerate(header):
@@ -101,7 +107,7 @@ def _columns(header: list[str], name: str) -> list[tuple[int, tuple[str, str]]]:
     if missing:
         wanted = "; ".join(_expected(key) for key in missing)
         raise InputError(
-            f"{name}: the CSV header lacks required column(s): {wanted} "
+            f"{name}: the {what} lacks required column(s): {wanted} "
             f"(found: {', '.join(repr(h) for h in header) or 'nothing'}; "
             "see the README for all columns)"
         )
@@ -208,37 +214,10 @@ def read_csv(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id."""
-    name = str(path)
-    current: dict[str, Any] | None = None
-    source = ""
-    for line, row in _rows(path, max_line_bytes, encoding):
-        if isinstance(row, Finding):
-            if current is not None:
-                yield source, current
-                current = None
-            yield f"{name}:{line}", row
-            continue
-        cert, customer = row
-        if current is not None and "id" in cert and cert["id"] == current.get("id"):
-            if customer:
-                current["customers"].append(customer)
-            continue
-        if current is not None:
-            yield source, current
-        current = {**cert, "customers": [customer] if customer else []}
-        source = f"{name}:{line}"
-    if current is not None:
-        yield source, current
+    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id.
 
-
-_Row = tuple[dict[str, Any], dict[str, Any]]
-
-
-def _rows(
-    path: str | Path, max_line_bytes: int, encoding: str | None
-) -> Iterator[tuple[int, _Row | Finding]]:
-    """``(line, (certificate fields, customer fields) or Finding)`` per non-blank row."""
+    An empty file (no header row) has no records.
+    """
     name = str(path)
     # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
     # process-wide, so only ever raise it; a lower cap is enforced on each row below.
@@ -250,28 +229,66 @@ def _rows(
         lines = _Lines(handle, max_line_bytes)
         reader = csv.reader(lines)
         header = _header(reader, name, max_line_bytes)
+        if not header:
+            return
         lines.skip_long = True
-        columns = _columns(header, name)
-        while True:
-            line = lines.count + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except _LineTooLongError as exc:
-                lines.quoted = False  # the row is read past: the reader starts afresh
-                yield line, record_too_large(exc.size, max_line_bytes)
-                continue
-            except csv.Error as exc:
-                lines.quoted = False
-                yield line, _unreadable_row(str(exc), max_line_bytes)
-                continue
-            lines.quoted = False  # a row ended: no field is open, whatever the quotes said
-            problem = _row_problem(row, header, (line, lines.count), max_line_bytes, codec)
-            if problem is not None:
-                yield line, problem
-            elif any(cell.strip() for cell in row):
-                yield line, _split(row, columns)
+        columns = header_columns(header, name)
+        yield from group_rows(_csv_rows(reader, lines, header, name, codec), columns)
+
+
+def _csv_rows(
+    reader: Iterator[list[str]], lines: _Lines, header: list[str], name: str, codec: str
+) -> Iterator[tuple[str, Row]]:
+    """``(file:line, cells or Finding)`` for every row that isn't blank."""
+    limit = lines.limit
+    while True:
+        line = lines.count + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _LineTooLongError as exc:
+            lines.quoted = False  # the row is read past: the reader starts afresh
+            yield f"{name}:{line}", record_too_large(exc.size, limit)
+            continue
+        except csv.Error as exc:
+            lines.quoted = False
+            yield f"{name}:{line}", _unreadable_row(str(exc), limit)
+            continue
+        lines.quoted = False  # a row ended: no field is open, whatever the quotes said
+        problem = _row_problem(row, header, (line, lines.count), limit, codec)
+        if problem is not None:
+            yield f"{name}:{line}", problem
+        elif any(cell.strip() for cell in row):
+            yield f"{name}:{line}", row
+
+
+def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
+    """Certificates from rows of cells: consecutive rows with the same id are one certificate.
+
+    Shared by the CSV and the workbook reader; a row's source is where it was read.
+    """
+    current: dict[str, Any] | None = None
+    source = ""
+    for where, row in rows:
+        if isinstance(row, Finding):
+            if current is not None:
+                yield source, current
+                current = None
+            yield where, row
+            continue
+        cert, customer = _split(row, columns)
+        same = current is not None and "id" in cert and cert["id"] == current.get("id")
+        if same and current is not None:
+            if customer:
+                current["customers"].append(customer)
+            continue
+        if current is not None:
+            yield source, current
+        current = {**cert, "customers": [customer] if customer else []}
+        source = where
+    if current is not None:
+        yield source, current
 
 
 def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:

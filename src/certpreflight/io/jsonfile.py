@@ -16,6 +16,7 @@ the file is reported at the line where it starts.
 
 The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32) or the caller
 (``encoding``); bytes that aren't text in it make their element a 4011 finding.
+An empty file (nothing but white space) has no records, like ``[]``.
 """
 
 from __future__ import annotations
@@ -98,8 +99,8 @@ class _Scanner:
 
     def records(self) -> Iterator[Record]:
         if not self._next_block() or not self._skip_space():
-            yield self._source(), b""  # an empty file: invalid JSON, said by validate()
-            return
+            return  # empty, or only white space: no records, as an empty NDJSON file
+
         if self.block[self.pos : self.pos + 1] != b"[":
             yield from self._whole()
             return

@@ -10,7 +10,7 @@ would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_row
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
@@ -157,8 +157,18 @@ def _html(selection: Selection) -> str:
     head = (
         f"<style>{_PROVENANCE_STYLE}</style>\n<p>{escape(_LEGEND)}</p>\n"
         f'<table class="key heat"><tbody>{key}</tbody></table>\n'
+        f"{_reason_legend(reasons, names)}"
     )
     return page("Exempt reason x region matrix", head + "".join(rows))
+
+
+def _reason_legend(reasons: Sequence[str], names: Mapping[str, str]) -> str:
+    """The column heads' reasons by name: ``G  RESALE``, one per column."""
+    items = "".join(f"<dt>{escape(r)}</dt><dd>{escape(names.get(r, r))}</dd>" for r in reasons)
+    return (
+        '<h2 id="reasons">Reasons (column heads)</h2>\n'
+        f'<dl id="reason-legend" class="legend">{items}</dl>\n'
+    )
 
 
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["OutputError", "OutputRefusedError", "open_output"]
+__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_output"]
 
 
 class OutputError(Exception):
@@ -75,10 +75,16 @@ def _same_file(path: str, stream: TextIO) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
+def is_default(path: str | None, default: TextIO) -> bool:
+    """True when :func:`open_output` of ``path`` writes to ``default`` itself (no path, ``-``,
+    or a path naming the same file, such as ``/dev/stdout``)."""
+    return path is None or path == "-" or _same_file(path, default)
+
+
 @contextlib.contextmanager
 def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
     """The stream to write the report to (see the module docs); committed on a clean exit."""
-    if path is None or path == "-" or _same_file(path, default):
+    if path is None or is_default(path, default):
         guarded = _Guarded(default, "the standard output")
         yield guarded  # type: ignore[misc]
         guarded.flush()

@@ -22,6 +22,7 @@ from certpreflight.engine import Payload, active_rules, validate_many
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_rows, html_page, json_doc, text
@@ -56,16 +57,26 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     profile: str = "certcapture"
-    #: ``validate(options=...)`` as pairs (picklable, hashable): the CLI's ``--max-items``.
-    options: tuple[tuple[str, Any], ...] = ()
+    #: the rule options; None: each rule's default (the engine's cached, fastest setup)
+    options: RuleOptions | None = None
+    #: text: list clean certificates too (``--show-ok``)
+    show_ok: bool = False
+    #: text: list no certificates, only the closing summary (``--quiet``, ``--statistics``)
+    listing: bool = True
+    #: text: wrap fixes to this width (a terminal's); None: don't wrap
+    width: int | None = None
+    #: measure each chunk's input size (``Chunk.size``) for a progress bar
+    measure: bool = False
 
 
 class Chunk(NamedTuple):
-    """A worker's answer: the rendered text of its records, their tally and how many."""
+    """A worker's answer: the rendered text of its records, their tally, how many, and
+    (when measured) about how many bytes of input they were."""
 
     text: str
     tally: Tally
     records: int
+    size: int = 0
 
 
 # --- selection -----------------------------------------------------------------------------------
@@ -102,10 +113,11 @@ def _parsed(payload: Any) -> ExemptionCertificate | None:
 
 
 def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
+    """The certificate's regions as short codes, in its order (``regions[i]`` is the i-th)."""
     if cert is None:
         return ()
     found = (lookup_region(r) for r in cert.regions)
-    return tuple(sorted({r.short if r is not None else "?" for r in found}))
+    return tuple(r.short if r is not None else "?" for r in found)
 
 
 def _display(payload: Any, report: Report) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
@@ -137,7 +149,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         select=options.select,
         ignore=options.ignore,
         profile=options.profile,
-        options=dict(options.options) or None,
+        options=options.options,
     )
     selected = {
         r.code
@@ -155,7 +167,20 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             else:
                 tally.add(source, report)
         results.append((source, report))
-    return Chunk(_render(results, options), tally, len(records))
+    size = sum(_size(payload) for _, payload in records) if options.measure else 0
+    return Chunk(_render(results, options), tally, len(records), size)
+
+
+def _size(value: Any) -> int:
+    """About how many bytes of input ``value`` was read from: exact for an NDJSON line,
+    close for a CSV row (its cells and commas), low for a JSON element (no keys)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(_size(item) + 1 for item in value.values())  # a CSV row: cells, commas
+    if isinstance(value, (list, tuple)):
+        return sum(_size(item) + 1 for item in value)
+    return len(str(value)) if value is not None else 0
 
 
 def _render(results: list[Result], options: CheckOptions) -> str:
@@ -165,7 +190,9 @@ def _render(results: list[Result], options: CheckOptions) -> str:
         return csv_rows.render(results)
     if options.format == "html":
         return ""  # the page is built from the tally at the end
-    return text.render(results, colour=options.colour)
+    if not options.listing:
+        return ""
+    return text.render(results, colour=options.colour, show_ok=options.show_ok, width=options.width)
 
 
 # --- running chunks, in order ---------------------------------------------------------------
@@ -250,12 +277,13 @@ class _Writer:
 
 
 class _TextWriter(_Writer):
-    def __init__(self, out: TextIO, colour: bool) -> None:
+    def __init__(self, out: TextIO, colour: bool, quiet: bool, stats: bool) -> None:
         super().__init__(out)
-        self.colour = colour
+        self.colour, self.quiet, self.stats = colour, quiet, stats
 
     def close(self, tally: Tally) -> None:
-        self.out.write(text.summary(tally, colour=self.colour))
+        closing = text.closing(tally, colour=self.colour, quiet=self.quiet, stats=self.stats)
+        self.out.write(closing)
 
 
 class _CsvWriter(_Writer):
@@ -290,23 +318,48 @@ class _HtmlWriter(_Writer):
         self.out.write(html_page.render_report(tally, note=self.note))
 
 
-def writer_for(fmt: str, out: TextIO, *, colour: bool = False, note: str = "") -> _Writer:
-    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``."""
+def writer_for(
+    fmt: str,
+    out: TextIO,
+    *,
+    colour: bool = False,
+    note: str = "",
+    quiet: bool = False,
+    stats: bool = False,
+) -> _Writer:
+    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``.
+
+    A text report closes with the statistics (``stats``) or the summary, one line if
+    ``quiet``.
+    """
     if fmt == "json":
         return _JsonWriter(out)
     if fmt == "csv":
         return _CsvWriter(out)
     if fmt == "html":
         return _HtmlWriter(out, note)
-    return _TextWriter(out, colour)
+    return _TextWriter(out, colour, quiet, stats)
 
 
-def progress_bar(err: TextIO) -> Any:
-    """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed."""
+def progress_bar(err: TextIO, total: int | None = None) -> Any:
+    """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed.
+
+    It counts bytes of input out of ``total`` (the files' sizes), so it shows the rate
+    and the time left; update it with each chunk's :attr:`Chunk.size`.
+    """
     if not err.isatty():
         return None
     try:
         tqdm = importlib.import_module("tqdm").tqdm
     except ImportError:  # the optional ``cli`` extra is not installed
         return None
-    return tqdm(file=err, unit=" certificates", unit_scale=True, delay=1.0, leave=False)
+    return tqdm(
+        file=err,
+        total=total or None,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        delay=1.0,
+        leave=False,
+        desc="checking",
+    )

@@ -383,7 +383,7 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
             try:
                 bn.validate(number)
             except ValidationError as exc:
-                return "Canadian Business Number (BN or BN15 such as 123456789RT0001)", str(exc)
+                return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
     if "US" in countries and _EIN_TYPES.search(kind):
         try:
@@ -412,7 +412,7 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
       Number: a US EIN, 9 digits with a valid IRS prefix (``stdnum.us.ein``;
       docs/sources.md#tax-id-formats).
     * Canadian region and an id containing ``RT`` or typed BN / GST / HST: a
-      Business Number, 9 digits with a check digit, or BN15 ``123456789RT0001``
+      Business Number, 9 digits with a check digit, or BN15 ``123456782RT0001``
       (``stdnum.ca.bn``; docs/sources.md#tax-id-formats, CRA).
     * Canadian region and an id containing ``TQ`` or typed QST / TVQ: a Quebec
       QST number, 10 digits + ``TQ`` + 4 digits (docs/sources.md#tax-id-formats, secondary).

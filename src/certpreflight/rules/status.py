@@ -225,7 +225,7 @@ def _ago(days: int) -> str:
     return f"{days // 365} years"
 
 
-_EXPIRING_WITHIN_DAYS = 30
+EXPIRING_WITHIN_DAYS = 30
 
 
 @rule(
@@ -255,7 +255,7 @@ def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Hits:
     expiration = cert.expiration_date
     if expiration is None or expiration < ctx.today:
         return NO_HITS
-    window = ctx.options.get("expiring_within_days", _EXPIRING_WITHIN_DAYS)
+    window = ctx.options.get("expiring_within_days", EXPIRING_WITHIN_DAYS)
     days = (expiration - ctx.today).days
     if days <= window:
         return (
