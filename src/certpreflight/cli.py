@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import dataclasses
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -25,14 +26,19 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO, NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
+
+from pydantic_core import from_json
 
 from certpreflight import __version__
+from certpreflight.batch import JoinTable, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
+from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
+from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
@@ -376,6 +382,52 @@ def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
     return changed
 
 
+#: The keys of a certificate's id, in every dialect.
+_ID_KEYS = tuple(key for key, field in CERTIFICATE_KEYS.items() if field == "id")
+
+
+def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check: Any) -> JoinTable:
+    """The first pass of a run: every input's customer and link records checked, and its
+    certificates' ids, so that the second pass (the check) can join records by customer
+    code as :func:`certpreflight.validate_batch` does. Certificates are only decoded here."""
+    table = JoinTable(
+        frozenset(
+            r.code
+            for r in active_rules(
+                select=check["select"], ignore=check["ignore"], profile=run.profile
+            )
+        )
+    )
+    sources: list[str] = []
+
+    def candidates() -> Iterator[Mapping[str, Any]]:
+        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=False):
+            if isinstance(record, Span):  # not asked for: records only
+                continue
+            source, payload = record
+            data: Any = payload
+            if isinstance(payload, (bytes, bytearray, str)):
+                try:
+                    data = from_json(payload)
+                except ValueError:
+                    continue  # not JSON: reported by the check, no record to join
+            if type(data) is not dict:
+                continue
+            kind = detect_kind(data)
+            if kind == "certificate":
+                ident = next((data[k] for k in _ID_KEYS if k in data), None)
+                if isinstance(ident, (str, int)) and not isinstance(ident, bool):
+                    table.add_certificate(str(ident))
+            elif kind is not None:
+                sources.append(source)
+                yield data
+
+    reads = checked(candidates(), profile=run.profile, **check)
+    for (report, read), source in zip(reads, sources, strict=False):
+        fill(table, source, report, read)
+    return table
+
+
 def _size(inputs: Iterable[Input]) -> int:
     total = 0
     for item in inputs:
@@ -406,6 +458,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         _inputs(args.files, args.input_format, stdin) as inputs,
         _output(args.output, out) as stream,
     ):
+        join = _scan(
+            inputs,
+            args,
+            run,
+            today=run.today,
+            matrix=matrix,
+            select=select,
+            ignore=ignore,
+            options=rule_options,
+        )
         bar = progress_bar(err, _size(inputs))
         colour = wants_colour(args.color, stream) if args.output is None else args.color == "always"
         options = CheckOptions(
@@ -421,6 +483,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             listing=not (args.quiet or args.statistics),
             width=_width(stream) if args.output is None else None,
             measure=bar is not None,
+            join=join,
         )
         today = run.today or dt.date.today()
         shown = ", ".join(i.shown for i in inputs)

@@ -491,7 +491,7 @@ def checked(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
     kind: str | None = None,
 ) -> Iterator[tuple[Report, Read]]:
     """:func:`validate_many`, with what was read beside each report (the model, or the

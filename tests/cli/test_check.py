@@ -47,6 +47,7 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
         "with_errors": 1,
         "with_warnings": 1,
         "by_code": {"2101": 1, "6202": 1},
+        "kinds": {"certificate": 3},
     }
     assert [list(r) for r in doc["results"]] == [["source", "id", "kind", "ok", "findings"]] * 3
     assert [r["source"] for r in doc["results"]] == [f"{mixed}:{n}" for n in (1, 2, 3)]
@@ -71,6 +72,7 @@ def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
             "with_errors": 0,
             "with_warnings": 0,
             "by_code": {},
+            "kinds": {},
         },
         "results": [],
     }
@@ -323,3 +325,52 @@ def test_a_result_without_findings_is_encoded_like_any_other(
         "ok": True,
         "findings": [],
     }
+
+
+def test_files_are_checked_as_one_batch(cli: Cli, tmp_path: Path) -> None:
+    """A customer CSV (CertCapture's template, no certificate column) and a certificate
+    NDJSON are one sync: the certificate linking C-2 by code, and the one a link record
+    links, get C-2's problems; an unknown code is 6501; each result says its kind, and the
+    summary counts each kind, with --jobs 1 and 2 alike."""
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "Customer Number,Name 1,Address 1,City,State,Zip,Country\n"
+        "C-1,Acme,1 Main St,Seattle,WA,98101,US\n"
+        "C-2,,2 Elm St,Tacoma,WA,98402,US\n",
+        encoding="utf-8",
+    )
+    certificates = tmp_path / "certificates.ndjson"
+    base = {
+        "signedDate": "2026-02-01",
+        "exemptionReason": {"name": "RESALE"},
+        "exemptionNumber": "601234567",
+        "exposureZone": {"name": "Washington"},
+    }
+    certificates.write_text(
+        json.dumps({**base, "id": "41", "customers": [{"customerCode": "C-2"}]})
+        + "\n"
+        + json.dumps({**base, "id": "42", "customers": []})
+        + "\n"
+        + json.dumps({"certificate_id": "42", "customers": ["C-1", "C-9"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ("check", str(customers), str(certificates), "--format", "json", "-j", jobs)
+        code, out, _ = cli(*args, "--today", "2026-12-01")
+        assert code == 1
+        outputs.append(out)
+        doc = json.loads(out)
+        assert doc["summary"]["kinds"] == {"certificate": 2, "customer": 2, "link": 1}
+        results = {r["source"].rsplit("/", 1)[-1]: r for r in doc["results"]}
+        assert [r["kind"] for r in doc["results"]] == [
+            "customer", "customer", "certificate", "certificate", "link"
+        ]  # fmt: skip
+        assert [f["code"] for f in results["customers.csv:3"]["findings"]] == [2101]
+        linked = results["certificates.ndjson:1"]["findings"]
+        assert [(f["code"], f["customer_number"]) for f in linked] == [(2101, "C-2")]
+        assert linked[0]["loc"] == ["customers", 0, "name"]
+        named = [f["code"] for f in results["certificates.ndjson:2"]["findings"]]
+        assert named == [6501]  # C-1 is clean, C-9 unknown; linked, so no 2001
+    assert outputs[0] == outputs[1]

@@ -97,12 +97,19 @@ Row = list[str] | Finding
 
 
 def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
-    """(index, (level, field)) for each known column; InputError when required ones are missing."""
+    """(index, (level, field)) for each known column; InputError when required ones are missing.
+
+    A header with a customer number column and no certificate column at all is a customer
+    file (CertCapture's customer import template): its columns are all customer columns,
+    and :func:`group_rows` makes each row a customer record.
+    """
     found: dict[tuple[str, str], int] = {}
     for index, title in enumerate(header):
         key = _BY_HEADER.get(_fold(title))
         if key is not None and key not in found:
             found[key] = index
+    if ("customer", "customer_number") in found and all(level == "customer" for level, _ in found):
+        return sorted((index, key) for key, index in found.items())
     missing = [key for key in _REQUIRED if key not in found]
     if missing:
         wanted = "; ".join(_expected(key) for key in missing)
@@ -265,9 +272,14 @@ def _csv_rows(
 
 def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate.
+    With customer columns only (a customer file), each row is a customer record.
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
     """
+    if all(level == "customer" for _, (level, _) in columns):
+        for where, row in rows:
+            yield where, row if isinstance(row, Finding) else _split(row, columns)[1]
+        return
     current: dict[str, Any] | None = None
     source = ""
     for where, row in rows:

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple, TextIO
 
 from pydantic import ValidationError
 
-from certpreflight.engine import Payload, active_rules, validate_many
+from certpreflight.batch import JoinTable
+from certpreflight.engine import Payload, active_rules, checked
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
@@ -67,6 +68,8 @@ class CheckOptions:
     width: int | None = None
     #: measure each chunk's input size (``Chunk.size``) for a progress bar
     measure: bool = False
+    #: the run's records joined by customer code (certpreflight.batch), made by a first pass
+    join: JoinTable | None = None
 
 
 class Chunk(NamedTuple):
@@ -142,7 +145,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
     payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
-    reports = validate_many(
+    reports = checked(
         payloads,
         today=options.today,
         matrix=options.matrix,
@@ -161,7 +164,9 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             report = Report(findings=(payload,) if payload.code in selected else ())
             tally.add(source, report)
         else:
-            report = next(reports)
+            report, read = next(reports)
+            if options.join is not None:
+                report = options.join.apply(report, source, read)
             if html:
                 tally.add(source, report, *_display(payload, report))
             else:

@@ -72,6 +72,8 @@ class Tally:
     by_region: Counter[str] = field(default_factory=Counter)  # failing certificates
     checked_by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
+    #: records per kind (certificate, customer, link; "none" for a record of no kind)
+    kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -85,6 +87,7 @@ class Tally:
         ``names`` maps customer numbers to names, for the examples.
         """
         self.certificates += 1
+        self.kinds[report.kind or "none"] += 1
         self.checked_by_region.update(set(regions))
         findings = report.findings
         if not findings:
@@ -118,6 +121,7 @@ class Tally:
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (of later records) to this one."""
         self.certificates += other.certificates
+        self.kinds.update(other.kinds)
         self.ok += other.ok
         self.with_errors += other.with_errors
         self.with_warnings += other.with_warnings
@@ -140,6 +144,7 @@ class Tally:
             "with_errors": self.with_errors,
             "with_warnings": self.with_warnings,
             "by_code": {str(code): n for code, n in sorted(self.by_code.items())},
+            "kinds": dict(sorted(self.kinds.items())),
         }
 
     def most_common(self, n: int | None = None) -> list[tuple[int, str, int]]:

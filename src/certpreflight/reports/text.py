@@ -93,9 +93,17 @@ def render(
 
 
 def summary_line(tally: Tally, *, colour: bool = False) -> str:
-    """``N certificates checked: A ok, B with errors, C with warnings`` (A + B + C = N)."""
+    """``N certificates checked: A ok, B with errors, C with warnings`` (A + B + C = N); with
+    records of other kinds ``N records checked (C certificates, D customers, E links): ...``."""
+    kinds = tally.kinds
+    if set(kinds) <= {"certificate"}:
+        what = _plural(tally.certificates, "certificate")
+    else:
+        names = {"certificate": "certificate", "customer": "customer", "link": "link"}
+        parts = [_plural(kinds[k], names.get(k, "unreadable record")) for k in sorted(kinds)]
+        what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
-        f"{_plural(tally.certificates, 'certificate')} checked: {tally.ok} ok, "
+        f"{what} checked: {tally.ok} ok, "
         f"{tally.with_errors} with errors, {tally.with_warnings} with warnings"
     )
     return _paint(text, "bold", colour) + "\n"
