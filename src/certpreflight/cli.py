@@ -384,40 +384,67 @@ def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
 
 #: The keys of a certificate's id, in every dialect.
 _ID_KEYS = tuple(key for key, field in CERTIFICATE_KEYS.items() if field == "id")
+#: JSON keys only a certificate has, and most have: a line holding one is a certificate,
+#: told without decoding it (exposure_zones is a customer's too, so not here).
+_CERTIFICATE_MARKS = tuple(
+    f'"{key}"'.encode()
+    for key in (
+        "exemptionReason", "exempt_reason", "expected_tax_code", "exposureZone",
+        "exposure_zone", "regions", "signedDate", "signed_date", "effective_date",
+        "exemptionNumber", "tax_id", "tax_number",
+    )
+)  # fmt: skip
+
+
+def _surely_certificate(payload: Any) -> bool:
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8", "surrogatepass")
+    return isinstance(payload, (bytes, bytearray)) and any(m in payload for m in _CERTIFICATE_MARKS)
+
+
+def _decoded(payload: Any) -> dict[str, Any] | None:
+    """A record as a dict, or None (not JSON, not an object)."""
+    data: Any = payload
+    if isinstance(payload, (bytes, bytearray, str)):
+        try:
+            data = from_json(payload)
+        except ValueError:
+            return None  # not JSON: reported by the check, no record to join
+    return data if type(data) is dict else None
+
+
+def _certificate_id(data: Mapping[str, Any]) -> str | None:
+    ident = next((data[k] for k in _ID_KEYS if k in data), None)
+    if isinstance(ident, (str, int)) and not isinstance(ident, bool):
+        return str(ident)
+    return None
 
 
 def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check: Any) -> JoinTable:
-    """The first pass of a run: every input's customer and link records checked, and its
-    certificates' ids, so that the second pass (the check) can join records by customer
-    code as :func:`certpreflight.validate_batch` does. Certificates are only decoded here."""
-    table = JoinTable(
-        frozenset(
-            r.code
-            for r in active_rules(
-                select=check["select"], ignore=check["ignore"], profile=run.profile
-            )
-        )
-    )
+    """The first pass of a run, so that the check can join records by customer code as
+    :func:`certpreflight.validate_batch` does: every customer and link record is checked,
+    and certificates are told from their keys (a JSON line with an exempt reason, a zone or
+    a date is one, undecoded). Their ids are read only when some link names a certificate:
+    then the lines that hold a named id are read again."""
+    rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
+    table = JoinTable(frozenset(r.code for r in rules))
     sources: list[str] = []
 
-    def candidates() -> Iterator[Mapping[str, Any]]:
+    def records() -> Iterator[Record]:
         for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=False):
-            if isinstance(record, Span):  # not asked for: records only
+            if not isinstance(record, Span):  # not asked for: records only
+                yield record
+
+    def candidates() -> Iterator[Mapping[str, Any]]:
+        for source, payload in records():
+            if _surely_certificate(payload):
                 continue
-            source, payload = record
-            data: Any = payload
-            if isinstance(payload, (bytes, bytearray, str)):
-                try:
-                    data = from_json(payload)
-                except ValueError:
-                    continue  # not JSON: reported by the check, no record to join
-            if type(data) is not dict:
+            data = _decoded(payload)
+            if data is None:
                 continue
             kind = detect_kind(data)
             if kind == "certificate":
-                ident = next((data[k] for k in _ID_KEYS if k in data), None)
-                if isinstance(ident, (str, int)) and not isinstance(ident, bool):
-                    table.add_certificate(str(ident))
+                table.add_certificate(_certificate_id(data))
             elif kind is not None:
                 sources.append(source)
                 yield data
@@ -425,6 +452,16 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
     reads = checked(candidates(), profile=run.profile, **check)
     for (report, read), source in zip(reads, sources, strict=False):
         fill(table, source, report, read)
+    named = [target.encode() for target in set(table.linked) - table.certificates]
+    if named:
+        for _, payload in records():
+            text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+            if _surely_certificate(text) and (
+                len(named) > 64 or any(target in text for target in named)
+            ):
+                data = _decoded(payload)
+                if data is not None:
+                    table.add_certificate(_certificate_id(data))
     return table
 
 
