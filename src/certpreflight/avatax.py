@@ -62,9 +62,9 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from certpreflight.engine import Payload, validate_many
+from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -537,10 +537,16 @@ def _unreachable(exc: BaseException) -> Finding:
 
 @dataclass(frozen=True, slots=True)
 class HeldItem:
-    """A certificate not sent because its report has errors."""
+    """A certificate (or customer record) not sent because its report has errors."""
 
     payload: Any
     report: Report
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The customers whose problems hold it: the codes its errors name, in order."""
+        codes = (f.customer_number for f in self.report.errors if f.customer_number is not None)
+        return tuple(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,19 +598,35 @@ Bodies = Callable[[ExemptionCertificate], list[dict[str, Any]]]
 
 
 def _check(
-    payloads: Iterable[Payload], options: Mapping[str, Any], to_bodies: Bodies
+    payloads: Iterable[Payload],
+    options: Mapping[str, Any],
+    to_bodies: Bodies,
+    *,
+    customers: bool = False,
 ) -> tuple[list[tuple[Any, ExemptionCertificate, Report, list[dict[str, Any]]]], list[HeldItem]]:
-    """Validate every payload: (payload, model, report, bodies) to send, and the held ones."""
+    """Validate every payload: (payload, model, report, bodies) to send, and the held ones.
+
+    With ``customers``, a customer record (any dialect, ``kind`` detected) is sent as the one
+    customer of a certificate holding it; otherwise every payload is read as a certificate.
+    """
     if isinstance(payloads, (Mapping, str, bytes, bytearray, ExemptionCertificate)):
         raise TypeError("pass an iterable of certificates, not a single certificate")
     payloads = list(payloads)
     ready = []
     held = []
-    for payload, report in zip(payloads, validate_many(payloads, **options), strict=True):
-        try:
-            cert = _certificate(payload) if report.ok else None
-        except ValidationError:
-            cert = None
+    kind = None if customers else "certificate"
+    for payload, (report, read) in zip(
+        payloads, checked(payloads, kind=kind, **options), strict=True
+    ):
+        if report.ok and isinstance(read.record, CustomerRecord):
+            cert: ExemptionCertificate | None = ExemptionCertificate.model_construct(
+                customers=(read.record,)
+            )
+        else:
+            try:
+                cert = _certificate(payload) if report.ok and report.kind == "certificate" else None
+            except ValidationError:
+                cert = None
         if cert is None:
             held.append(HeldItem(payload, report))
         else:
@@ -783,7 +805,10 @@ def create_customers_checked(
     certificates), then one ``POST /api/v2/companies/{company_id}/customers``
     with :func:`to_avatax_customers` bodies. A customer linked to several
     certificates is sent once, with the first certificate that links it. ``timeout`` as
-    there.
+    there. ``certificates`` may hold customer records too (an AvaTax ``CustomerModel``, a
+    CertCapture customer, a native customer; the kind is detected): a clean one is sent
+    as it is, one with errors is held. A held item's ``customers`` names the customers
+    whose problems hold it.
     """
     _refuse_body_logging(client)
     seen: set[Any] = set()
@@ -797,6 +822,6 @@ def create_customers_checked(
                 out.append(body)
         return out
 
-    ready, held = _check(certificates, _options(validate_options), bodies)
+    ready, held = _check(certificates, _options(validate_options), bodies, customers=True)
     call = _sdk_call(client, "create_customers", company_id, timeout)
     return _send(call, ready, held, what="create_customers", dry_run=dry_run)
