@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.conftest import CLEAN_LINE, Cli, results
@@ -151,3 +152,16 @@ def test_csv_oversized_field_is_a_finding(cli: Cli, tmp_path: Path) -> None:
     )
     _, out, _ = cli("check", str(path), "--format", "json", "--max-line-bytes", "1000")
     assert _codes(out) == [("2", [4010]), ("3", [])]
+
+
+def test_csv_form_column_reaches_the_audit_rules(cli: Cli, tmp_path: Path) -> None:
+    """A `Form` column is the certificate's form: the MTC form in New York is 5201."""
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Certificate ID,Exempt Reason,Exposure Zones,Form,Customer Number,Name 1,Address 1,"
+        "City,State,Zip,Country,Tax ID,Signed Date\n"
+        "A-1,G,NY,MTC,C-1,Acme,1 Main St,Albany,NY,12207,US,12-3456789,2026-01-15\n",
+        encoding="utf-8",
+    )
+    _, out, _ = cli("check", str(path), "--format", "json", "--today", "2026-12-01")
+    assert 5201 in [f["code"] for f in json.loads(out)["results"][0]["findings"]]

@@ -58,6 +58,7 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "tax_id_type"): ("tax id type", "tax number type", "exemption no type"),
     ("certificate", "exempt_percentage"): ("exempt percentage", "exempt percent"),
     ("certificate", "filename"): ("filename", "file name"),
+    ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): (
         "customer number",
         "billing customer number",
