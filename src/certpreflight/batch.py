@@ -267,13 +267,19 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> None:
         table.add_certificate(read.certificate.id)
 
 
+#: Customer findings that stay with the customer record: those of the customer calls
+#: (2120 AvaTax's CustomerModel region, 2121-2123) and the record's own Formatting and
+#: unknown-key findings; the certificate's History tab shows the customer's fields only.
+_NOT_CARRIED = frozenset({2120, 2121, 2122, 2123, 2310, 2311})
+
+
 def _carried(report: Report) -> tuple[Finding, ...]:
     """The findings of a customer record that CertCapture would show on the certificates
-    linked to it: its warnings and errors."""
+    linked to it: its warnings and errors about the customer's fields."""
     return tuple(
         dataclasses.replace(f, errors=dict(f.errors))  # plain dicts: the table is pickled
         for f in report.findings
-        if f.severity is not Severity.INFO
+        if f.severity is not Severity.INFO and f.code not in _NOT_CARRIED and f.type != "Formatting"
     )
 
 
