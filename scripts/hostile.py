@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import random
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,6 +210,8 @@ def _csv_cell(rng: random.Random) -> str:
         text = value if isinstance(value, str) else json.dumps(value, default=str)
     except ValueError:
         text = "9" * 5000
+    if sys.version_info < (3, 11):  # Python 3.10's csv writer can't write NUL at all
+        text = text.replace("\x00", "\\0")
     # a quoted line break is legal CSV; with a comma after it, it reads like rows (4012):
     # keep the cells the writer quotes from looking like runaway rows
     return text.replace(",", ";") if ("\n" in text or "\r" in text) else text

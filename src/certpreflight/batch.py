@@ -242,18 +242,32 @@ def validate_batch(
     codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
     table = JoinTable(codes, frozenset(known_customers))
     reports: list[Report] = []
-    held: list[tuple[str, bool, str | None, list[tuple[Loc, str]]]] = []  # what joins, only
+    # what joins, by record: only for the records that link a customer or may be linked (a
+    # certificate with an id); every other record is held as its report alone
+    held: dict[int, tuple[bool, str | None, list[tuple[Loc, str]]]] = {}
     for report, read in run:
-        source = f"record {len(reports) + 1}"
+        index = len(reports)
         reports.append(report)
-        fill(table, source, report, read)
-        held.append((source, isinstance(read.record, Link), *references(read)))
-    final: list[Report] = []
+        fill(table, _label(index), report, read)
+        certificate_id, pairs = references(read)
+        if pairs or certificate_id is not None:
+            held[index] = (isinstance(read.record, Link), certificate_id, pairs)
     joins: list[Finding] = []
-    for report, refs in zip(reports, held, strict=True):
-        joins += table.joined(*refs)
-        final.append(table.applied(report, *refs))
-    return BatchReport(tuple(final), tuple(joins))
+    for index, refs in held.items():
+        source = _label(index)
+        joins += table.joined(source, *refs)
+        reports[index] = table.applied(reports[index], source, *refs)
+    for source, own in table.own.items():  # duplicate or variant customer codes
+        index = int(source.removeprefix("record ")) - 1
+        if index not in held:
+            joins += [f for f in own if f.code in codes]
+            reports[index] = table.applied(reports[index], source, False, None, [])
+    return BatchReport(tuple(reports), tuple(joins))
+
+
+def _label(index: int) -> str:
+    """How a batch's messages name a record: ``record 1`` for the first."""
+    return f"record {index + 1}"
 
 
 def fill(table: JoinTable, source: str, report: Report, read: Read) -> None:
