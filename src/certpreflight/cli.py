@@ -25,7 +25,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -33,6 +33,7 @@ from typing import BinaryIO, NoReturn, TextIO
 
 from certpreflight import __version__
 from certpreflight.config import Config, ConfigError, find_config, load_config
+from certpreflight.convert import TARGETS as CONVERT_TARGETS
 from certpreflight.findings import Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
@@ -50,6 +51,7 @@ from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.reports import matrix as matrix_report
+from certpreflight.reports import rewrite
 from certpreflight.reports.output import (
     OutputError,
     OutputRefusedError,
@@ -399,6 +401,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     rule_options = run.options
     if args.max_items is not None:
         rule_options = dataclasses.replace(rule_options or RuleOptions(), max_items=args.max_items)
+    if args.fix or args.unsafe_fixes or args.diff or args.in_place:
+        validate_options = {
+            "today": run.today,
+            "matrix": matrix,
+            "select": select,
+            "ignore": ignore,
+            "profile": run.profile,
+            "options": rule_options,
+        }
+        return _fix(args, validate_options, run.fail_on, out, err, stdin=stdin)
     failed: list[str] = []
     states: dict[str, FileState | None] = {}
     with (
@@ -452,6 +464,67 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if tally.worst >= Severity(run.fail_on).rank else EXIT_OK
+
+
+# --- check --fix, convert -----------------------------------------------------------------------
+
+
+def _fix(
+    args: argparse.Namespace,
+    validate_options: Mapping[str, object],
+    fail_on: str,
+    out: TextIO,
+    err: TextIO,
+    *,
+    stdin: BinaryIO | None,
+) -> int:
+    """``check --fix``: repair the records and write them (reports/rewrite.py)."""
+    if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
+        raise UsageError("--in-place needs files: standard input can't be replaced")
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs:
+        try:
+            tally = rewrite.fix_files(
+                [(i.path, i.shown) for i in inputs],
+                options=validate_options,
+                unsafe=args.unsafe_fixes,
+                output=args.output,
+                in_place=args.in_place,
+                diff=args.diff,
+                input_format=args.input_format or (inputs[0].kind if inputs else None),
+                encoding=_encoding(args.encoding),
+                out=out,
+                err=err,
+            )
+        except (ValueError, InputError) as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        err.write(tally.summary())
+    if args.diff:
+        return EXIT_FINDINGS if tally.changed_files else EXIT_OK
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if rewrite.worst_is(tally, fail_on) else EXIT_OK
+
+
+def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs:
+        try:
+            short = rewrite.convert_files(
+                [(i.path, i.shown) for i in inputs],
+                to=args.to,
+                output=args.output,
+                input_format=args.input_format or (inputs[0].kind if inputs else None),
+                encoding=_encoding(args.encoding),
+                out=out,
+                err=err,
+            )
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+    return EXIT_FINDINGS if short else EXIT_OK
 
 
 # --- rules, rule, matrix -----------------------------------------------------------------------
@@ -664,6 +737,31 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set; "
         "FORCE_COLOR forces it)",
     )
+    fixing = check.add_argument_group("fixing (see 'certpreflight rule CODE' for each fix)")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="repair what the safe fixes can and write the records, in their input's format, "
+        "to --output PATH|DIR (then not the report), or with --in-place (default: off)",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="--fix with the unsafe fixes too: they change what a certificate claims or drop "
+        "data (default: off)",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="--fix, but print a unified diff of what would change instead; exit 1 when "
+        "something would (default: off)",
+    )
+    fixing.add_argument(
+        "--in-place",
+        action="store_true",
+        help="--fix the files themselves, atomically, keeping the original as FILE.orig "
+        "(default: off)",
+    )
     check.add_argument(
         "--jobs",
         "-j",
@@ -711,6 +809,34 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     _format(one, ["text", "json"], "plain text or a JSON object")
     commands["rule"] = one
 
+    convert = _command(
+        sub,
+        "convert",
+        "write records in another dialect",
+        "Write the records of FILE as AvaTax REST v2 bodies (one certificate per exposure zone), "
+        "CertCapture v2 bodies, native records or CertCapture import template CSV rows; "
+        "what the target can't hold is said on stderr (exit 1).",
+    )
+    convert.add_argument("files", nargs="+", metavar="FILE", help="'-' reads standard input")
+    convert.add_argument(
+        "--to",
+        required=True,
+        choices=list(CONVERT_TARGETS),
+        help="the dialect to write",
+    )
+    convert.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
+        "for certcapture-csv, on standard output)",
+    )
+    convert.add_argument(
+        "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
+    )
+    convert.add_argument("--encoding", metavar="NAME", help="the input's encoding")
+    commands["convert"] = convert
+
     matrix = _command(
         sub,
         "matrix",
@@ -741,6 +867,8 @@ def _run(
         commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "check":
         return _check(args, out, err, stdin)
+    if args.command == "convert":
+        return _convert(args, out, err, stdin)
     if args.command == "rules":
         return _rules(args, out)
     if args.command == "matrix":

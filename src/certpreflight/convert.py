@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
 from certpreflight.dialects import detect_kind, is_mapping
+from certpreflight.engine import validate
 from certpreflight.io.csvfile import group_rows, header_columns
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reference.countries import country_code
@@ -355,7 +356,8 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     try:
         kind, model = _read(payload)
     except (ValueError, ValidationError, TypeError, RecursionError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        found = [f.message for f in validate(payload).findings if f.type == "Formatting"]
+        detail = found[0] if found else str(exc).splitlines()[0] or type(exc).__name__
         return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
     native = _native(kind, model)
     if to == "native":
