@@ -469,6 +469,17 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
 # --- check --fix, convert -----------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _usage() -> Iterator[None]:
+    """A file that can't be read or a mistake in the options is a usage error (exit 2)."""
+    try:
+        yield
+    except (ValueError, InputError) as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+
+
 def _fix(
     args: argparse.Namespace,
     validate_options: Mapping[str, object],
@@ -481,24 +492,18 @@ def _fix(
     """``check --fix``: repair the records and write them (reports/rewrite.py)."""
     if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
         raise UsageError("--in-place needs files: standard input can't be replaced")
-    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs:
-        try:
-            tally = rewrite.fix_files(
-                [(i.path, i.shown) for i in inputs],
-                options=validate_options,
-                unsafe=args.unsafe_fixes,
-                output=args.output,
-                in_place=args.in_place,
-                diff=args.diff,
-                input_format=args.input_format or (inputs[0].kind if inputs else None),
-                encoding=_encoding(args.encoding),
-                out=out,
-                err=err,
-            )
-        except (ValueError, InputError) as exc:
-            raise UsageError(str(exc)) from None
-        except OSError as exc:
-            raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        tally = rewrite.fix_files(
+            [(i.path, i.shown, i.kind) for i in inputs],
+            options=validate_options,
+            unsafe=args.unsafe_fixes,
+            output=args.output,
+            in_place=args.in_place,
+            diff=args.diff,
+            encoding=_encoding(args.encoding),
+            out=out,
+            err=err,
+        )
     if not args.quiet:
         err.write(tally.summary())
     if args.diff:
@@ -509,21 +514,15 @@ def _fix(
 
 
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
-    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs:
-        try:
-            short = rewrite.convert_files(
-                [(i.path, i.shown) for i in inputs],
-                to=args.to,
-                output=args.output,
-                input_format=args.input_format or (inputs[0].kind if inputs else None),
-                encoding=_encoding(args.encoding),
-                out=out,
-                err=err,
-            )
-        except InputError as exc:
-            raise UsageError(str(exc)) from None
-        except OSError as exc:
-            raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        short = rewrite.convert_files(
+            [(i.path, i.shown, i.kind) for i in inputs],
+            to=args.to,
+            output=args.output,
+            encoding=_encoding(args.encoding),
+            out=out,
+            err=err,
+        )
     return EXIT_FINDINGS if short else EXIT_OK
 
 

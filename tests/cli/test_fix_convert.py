@@ -184,9 +184,7 @@ def test_convert_examples_to_avatax_and_check_them(cli: Cli, tmp_path: Path) -> 
     """What the avatax profile still finds in the converted examples is what no fix supplies."""
     out = tmp_path / "avatax.ndjson"
     cli("convert", str(EXAMPLES / "certificates.ndjson"), "--to", "avatax", "-o", str(out))
-    _, stdout, _ = cli(
-        "check", "--profile", "avatax", "--statistics", "--format", "json", str(out)
-    )
+    _, stdout, _ = cli("check", "--profile", "avatax", "--statistics", "--format", "json", str(out))
     doc = json.loads(stdout)
     codes = {f["code"] for r in doc["results"] for f in r["findings"]}
     assert 2120 not in codes  # regions went out as codes

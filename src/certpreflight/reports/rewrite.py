@@ -236,19 +236,18 @@ def _target(path: str, output: str | None, many: bool) -> str | None:
 
 
 def fix_files(
-    files: Iterable[tuple[str, str]],
+    files: Iterable[tuple[str, str, str | None]],
     *,
     options: Mapping[str, Any],
     unsafe: bool,
     output: str | None,
     in_place: bool,
     diff: bool,
-    input_format: str | None,
     encoding: str | None,
     out: TextIO,
     err: TextIO,
 ) -> FixTally:
-    """Repair each ``(path, shown name)`` input; raises ValueError for a usage mistake."""
+    """Repair each ``(path, shown name, format or None)`` input; ValueError for a usage mistake."""
     files = list(files)
     if not (output or in_place or diff):
         raise ValueError(
@@ -260,8 +259,8 @@ def fix_files(
         os.makedirs(output, exist_ok=True)
     tally = FixTally()
     run = _Run(options, unsafe, tally, out, err, show=not diff)
-    for path, shown in files:
-        kind = kind_of(path, input_format)
+    for path, shown, given in files:
+        kind = kind_of(path, given)
         fixer = _FIXERS.get(kind)
         if fixer is None:
             raise ValueError(f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}")
@@ -297,20 +296,19 @@ def fix_files(
 
 
 def convert_files(
-    files: Iterable[tuple[str, str]],
+    files: Iterable[tuple[str, str, str | None]],
     *,
     to: str,
     output: str | None,
-    input_format: str | None,
     encoding: str | None,
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """Convert each ``(path, shown name)`` input's records; the number not fully converted."""
+    """Convert each ``(path, shown name, format or None)`` input; the number not fully converted."""
     bodies: list[dict[str, Any]] = []
     short = 0
-    for path, shown in files:
-        for source, payload in read_records(path, kind=input_format, encoding=encoding):
+    for path, shown, given in files:
+        for source, payload in read_records(path, kind=given, encoding=encoding):
             where = printable(source.replace(path, shown))
             if isinstance(payload, Finding):
                 err.write(f"{where}: not converted: {printable(payload.message)}\n")
