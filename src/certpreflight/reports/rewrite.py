@@ -65,7 +65,8 @@ class FixTally:
     def summary(self) -> str:
         files = len(self.changed_files)
         line = (
-            f"{self.records} records checked: {self.fixed} findings fixed, "
+            f"{self.records} record{'' if self.records == 1 else 's'} checked: "
+            f"{self.fixed} findings fixed, "
             f"{self.remaining} remaining; {files} file(s) changed"
         )
         if self.unsafe_available:
