@@ -14,6 +14,7 @@ from certpreflight import CATALOGUE, fixes, validate
 from certpreflight.fixes import fix, fixable
 from certpreflight.rules import get_rule
 from certpreflight.rules._base import Autofix
+from certpreflight.rules.docs import rule_text
 from certpreflight.rules.repairs import locate
 
 TODAY = dt.date(2026, 6, 1)
@@ -300,3 +301,33 @@ def test_fixing_is_idempotent_and_never_adds_findings(
 def test_fix_never_raises_on_any_json(payload: Any) -> None:
     result = fix(payload, unsafe=True, today=TODAY)
     assert result.report is not None
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_every_fix_is_refused_when_its_result_fails_another_rule(
+    code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real fix, plus a side effect that breaks a rule the record passed (the customer's
+    name emptied: 2101): fix() must not apply it."""
+    options, bad, _, _, _ = CASES[code]
+    real = fixes._FIXES[code]
+
+    def breaking(record: Any, finding: Any) -> Any:
+        out = real.apply(record, finding)
+        if out is None:
+            return None
+        holder = out["customers"][0] if "customers" in out else out
+        holder["name"] = ""
+        return out
+
+    monkeypatch.setitem(fixes._FIXES, code, Autofix(real.kind, breaking, real.description))
+    before = validate(bad, today=TODAY, **options)
+    assert 2101 not in _codes(before)
+    result = fix(bad, unsafe=True, today=TODAY, **options)
+    assert result.applied == ()
+    assert result.report.findings == before.findings
+
+
+def test_rule_text_names_the_fix() -> None:
+    assert "Autofix: unsafe. Drops the regions" in rule_text(get_rule(3101))
+    assert "Autofix: none" in rule_text(get_rule(2101))
