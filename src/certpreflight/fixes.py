@@ -130,10 +130,13 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
     nothing.
     """
     original = validate(payload, **validate_options)
+    if not any(fixable(f, unsafe=unsafe) for f in original.findings):
+        return FixResult(payload, (), original, original)  # the usual case: one validation
     record = _readable(payload)
     if record is None:
         return FixResult(payload, (), original, original)
-    report = validate(record, **validate_options) if payload is not record else original
+    # a mapping's copy reads as the mapping did; parsed text is checked as parsed
+    report = original if is_mapping(payload) else validate(record, **validate_options)
     applied: list[AppliedFix] = []
     tried: set[tuple[int, tuple[str | int, ...], str]] = set()
     progress = True
