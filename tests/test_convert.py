@@ -178,3 +178,17 @@ def _from_rows(rows: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     header = list(rows[0])
     cells = [("t", [str(r[h]) for h in header]) for r in rows]
     return next(rec for _, rec in group_rows(cells, header_columns(header, "t")))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_customer, st.sampled_from(["native", "avatax", "certcapture"]), st.booleans())
+def test_customer_records_round_trip(customer: dict[str, Any], to: str, bill: bool) -> None:
+    """A customer record (with a record-only field) comes back but for what ``lost`` names."""
+    record = {**customer, "is_bill": bill}
+    out = convert(record, to=to)
+    assert out.kind == "customer"
+    assert out.lost == ()
+    back = native_record(out.records[0])
+    for field in ("customer_number", "name", "address_line1", "address_line2", "city",
+                  "postal_code", "is_bill"):  # fmt: skip
+        assert back.get(field) == native_record(record).get(field), field

@@ -331,3 +331,14 @@ def test_every_fix_is_refused_when_its_result_fails_another_rule(
 def test_rule_text_names_the_fix() -> None:
     assert "Autofix: unsafe. Drops the regions" in rule_text(get_rule(3101))
     assert "Autofix: none" in rule_text(get_rule(2101))
+
+
+def test_a_region_reference_by_name_gets_its_initials() -> None:
+    """CertCapture's ``"state": {"name": "Washington"}`` keeps its name and gains ``initials``."""
+    record = {"customer_number": "C1", "name": "A", "address_line1": "1 Main", "city": "Seattle",
+              "state": {"name": "Washington"}, "zip": "98101", "country": {"initials": "US"},
+              "is_bill": True}  # fmt: skip
+    result = fix(record, profile="avatax", today=TODAY)
+    assert result.record["state"] == {"name": "Washington", "initials": "WA"}
+    assert [(a.code, a.before, a.after) for a in result.applied] == [(2120, "Washington", "WA")]
+    assert result.report.ok

@@ -264,7 +264,10 @@ def fix_files(
         kind = kind_of(path, given)
         fixer = _FIXERS.get(kind)
         if fixer is None:
-            raise ValueError(f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}")
+            raise ValueError(
+                f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}; convert the sheet "
+                "first: certpreflight convert FILE --to certcapture-csv -o FILE.csv"
+            )
         with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
             text = handle.read()
         new = fixer(text, run, shown)

@@ -179,7 +179,16 @@ def _region_code(record: Mapping[str, Any], finding: Finding) -> Any:
     if text is None:
         return None
     region = lookup_region(text, _customer_country(record, finding.loc))
-    return None if region is None else _replace(record, finding.loc, region.short)
+    if region is None:
+        return None
+    slot = locate(record, finding.loc)
+    if slot is not None and slot.ref == "name":  # {"name": "Washington"}: add the initials,
+        out = _copy(record)  # which are read first, and keep the name
+        held = locate(out, finding.loc)
+        assert held is not None
+        held.container[held.key]["initials"] = region.short
+        return out
+    return _replace(record, finding.loc, region.short)
 
 
 def _country_code(record: Mapping[str, Any], finding: Finding) -> Any:
