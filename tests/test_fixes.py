@@ -141,8 +141,17 @@ def test_fix_repairs_the_violation_and_adds_no_finding(code: int) -> None:
     slot = locate(result.record, loc)
     assert slot is not None
     assert slot.value == after
-    assert [a.code for a in result.applied] == [code]
+    assert {a.code for a in result.applied} == {code}
     assert result.applied[0].after == after
+    if code == 2103:  # the other field it changed is listed too
+        assert result.applied[1] == (
+            2103,
+            ("customers", 0, "address_line2"),
+            None,
+            "Loading Dock B",
+        )
+    else:
+        assert len(result.applied) == 1
     assert result.fixed == len(before.findings) - len(result.report.findings)
     assert bad == CASES[code][1]  # the payload itself is never modified
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from certpreflight.dialects import is_mapping
 from certpreflight.engine import validate
 from certpreflight.findings import Finding, Report
-from certpreflight.models import ExemptionCertificate
+from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.rules import CATALOGUE
 from certpreflight.rules._base import Autofix
 from certpreflight.rules.repairs import locate
@@ -155,15 +155,27 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
             after = validate(candidate, **validate_options)
             if not _keeps(report, after, finding):
                 continue
-            where = finding.loc[:-1] if isinstance(finding.loc[-1], int) else finding.loc
-            applied.append(
-                AppliedFix(finding.code, where, _value(record, where), _value(candidate, where))
-            )
+            applied += _changes(finding, record, candidate)
             record, report, progress = candidate, after, True
             break  # locs may have moved: look at the new report
     if not applied:
         return FixResult(payload, (), original, original)
     return FixResult(record, tuple(applied), report, original)
+
+
+def _changes(finding: Finding, before: Any, after: Any) -> list[AppliedFix]:
+    """What one fix changed: its finding's field (a list as a whole), then any other field of
+    the same customer it changed (2103 fills address line 2)."""
+    loc = finding.loc[:-1] if isinstance(finding.loc[-1], int) else finding.loc
+    out = [AppliedFix(finding.code, loc, _value(before, loc), _value(after, loc))]
+    if isinstance(loc[-1], str) and loc[-1] in Customer.model_fields:
+        for name in Customer.model_fields:
+            other = (*loc[:-1], name)
+            if name != loc[-1] and _value(before, other) != _value(after, other):
+                out.append(
+                    AppliedFix(finding.code, other, _value(before, other), _value(after, other))
+                )
+    return out
 
 
 def _attempt(autofix: Autofix, record: Mapping[str, Any], finding: Finding) -> Any:

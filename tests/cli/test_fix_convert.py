@@ -60,7 +60,7 @@ def test_fix_writes_ndjson_keeping_unchanged_lines(cli: Cli, ndjson: Path, tmp_p
     fixed = json.loads(lines[1])
     assert fixed["customers"][0]["country"] == "US"
     assert fixed["customers"][0]["postal_code"] == "02134"
-    assert "fixed 3203 customers.0.country: 'USA' -> 'US'" in stdout
+    assert "fixed 3203 customers[0].country: 'USA' -> 'US'" in stdout
     assert "2 findings fixed" in err
     assert ndjson.read_text(encoding="utf-8").splitlines() == original  # never in place
     assert code == 1  # the unreadable line's 4001 error remains

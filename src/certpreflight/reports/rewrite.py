@@ -34,6 +34,7 @@ from certpreflight.io import kind_of, read_records
 from certpreflight.io.csvfile import group_rows, header_columns
 from certpreflight.reports.output import open_output
 from certpreflight.reports.printable import printable
+from certpreflight.rules import path as loc_path
 
 __all__ = ["FixTally", "convert_files", "fix_files"]
 
@@ -77,7 +78,7 @@ class FixTally:
 def _describe(source: str, result: FixResult) -> str:
     lines = []
     for applied in result.applied:
-        where = ".".join(str(p) for p in applied.loc)
+        where = loc_path(applied.loc)
         lines.append(
             f"{source}: fixed {applied.code} {where}: {applied.before!r} -> {applied.after!r}\n"
         )
