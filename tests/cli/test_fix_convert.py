@@ -190,3 +190,23 @@ def test_convert_examples_to_avatax_and_check_them(cli: Cli, tmp_path: Path) -> 
     assert 2120 not in codes  # regions went out as codes
     assert 3203 not in codes  # countries as alpha-2
     assert 3001 in codes  # "Atlantis" can't be converted into a state
+
+
+@pytest.mark.parametrize("suffix", [".ndjson", ".json", ".csv"])
+def test_fixing_a_fixed_file_changes_nothing(cli: Cli, tmp_path: Path, suffix: str) -> None:
+    """--fix twice: the second --diff finds nothing to change (exit 0, no output)."""
+    src = EXAMPLES / f"certificates{suffix}"
+    once = tmp_path / f"once{suffix}"
+    cli("check", "--fix", "--unsafe-fixes", str(src), "-o", str(once))
+    assert once.read_bytes() != src.read_bytes()
+    code, stdout, err = cli("check", "--diff", "--unsafe-fixes", str(once))
+    assert (code, stdout) == (0, "")
+    assert "0 findings fixed" in err
+
+
+def test_a_one_line_json_file_stays_on_one_line(cli: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(BAD) + "\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    cli("check", "--fix", str(src), "-o", str(out))
+    assert out.read_text(encoding="utf-8").count("\n") == 1

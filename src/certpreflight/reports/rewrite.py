@@ -104,7 +104,8 @@ def _fix_json(text: str, run: _Run, source: str) -> str:
     if not changed:
         return text
     value = out if isinstance(data, list) else out[0]
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    indent = 2 if "\n" in text.strip() else None  # a one-line file stays on one line
+    return json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
 
 
 def _fix_ndjson(text: str, run: _Run, source: str) -> str:
