@@ -210,3 +210,14 @@ def test_a_one_line_json_file_stays_on_one_line(cli: Cli, tmp_path: Path) -> Non
     out = tmp_path / "out.json"
     cli("check", "--fix", str(src), "-o", str(out))
     assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_fix_respects_select_and_refuses_devices(cli: Cli, ndjson: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.ndjson"
+    cli("check", "--fix", "--ignore", "3203", str(ndjson), "-o", str(out))
+    fixed = json.loads(out.read_text(encoding="utf-8").splitlines()[1])
+    assert fixed["customers"][0]["country"] == "USA"  # 3203 ignored: not fixed
+    assert fixed["customers"][0]["postal_code"] == "02134"
+    code, _, err = cli("check", "--fix", "--input-format", "ndjson", "/dev/zero", "-o", str(out))
+    assert code == 2
+    assert "regular files" in err

@@ -22,6 +22,7 @@ import io
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,34 @@ def _target(path: str, output: str | None, many: bool) -> str | None:
     return output
 
 
+def _fixed(
+    path: str, shown: str, given: str | None, encoding: str | None, run: _Run
+) -> tuple[str, str]:
+    """A file's text and its repaired text."""
+    kind = kind_of(path, given)
+    fixer = _FIXERS.get(kind)
+    if fixer is None:
+        raise ValueError(
+            f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}; convert the sheet "
+            "first: certpreflight convert FILE --to certcapture-csv -o FILE.csv"
+        )
+    if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
+        raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
+    with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
+        text = handle.read()
+    return text, fixer(text, run, shown)
+
+
+def _diff(out: TextIO, text: str, new: str, shown: str) -> None:
+    for line in difflib.unified_diff(
+        text.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=shown,
+        tofile=f"{shown} (fixed)",
+    ):
+        out.write(line if line.endswith("\n") else line + "\n")
+
+
 def fix_files(
     files: Iterable[tuple[str, str, str | None]],
     *,
@@ -263,26 +292,11 @@ def fix_files(
     tally = FixTally()
     run = _Run(options, unsafe, tally, out, err, show=not diff)
     for path, shown, given in files:
-        kind = kind_of(path, given)
-        fixer = _FIXERS.get(kind)
-        if fixer is None:
-            raise ValueError(
-                f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}; convert the sheet "
-                "first: certpreflight convert FILE --to certcapture-csv -o FILE.csv"
-            )
-        with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
-            text = handle.read()
-        new = fixer(text, run, shown)
+        text, new = _fixed(path, shown, given, encoding, run)
         if new != text:
             tally.changed_files.append(shown)
         if diff:
-            for line in difflib.unified_diff(
-                text.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                fromfile=shown,
-                tofile=f"{shown} (fixed)",
-            ):
-                out.write(line if line.endswith("\n") else line + "\n")
+            _diff(out, text, new, shown)
             continue
         if in_place:
             if new == text:
