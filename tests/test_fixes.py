@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certpreflight import CATALOGUE, fixes, validate
+from certpreflight import CATALOGUE, ExemptionCertificate, fixes, validate
 from certpreflight.fixes import fix, fixable
 from certpreflight.rules import get_rule
 from certpreflight.rules._base import Autofix
@@ -351,3 +351,16 @@ def test_a_region_reference_by_name_gets_its_initials() -> None:
     assert result.record["state"] == {"name": "Washington", "initials": "WA"}
     assert [(a.code, a.before, a.after) for a in result.applied] == [(2120, "Washington", "WA")]
     assert result.report.ok
+
+
+def test_models_and_json_text_come_back_as_mappings() -> None:
+    """A model is repaired as its native mapping; JSON text as the parsed mapping."""
+    record = _cert(_customer(country="USA"))
+    from_text = fix(json.dumps(record), today=TODAY)
+    assert from_text.record["customers"][0]["country"] == "US"
+    model = ExemptionCertificate.model_validate(record)
+    from_model = fix(model, today=TODAY)
+    assert from_model.record["customers"][0]["country"] == "US"
+    assert from_model.report.findings == from_text.report.findings
+    untouched = fix(ExemptionCertificate.model_validate(_cert()), today=TODAY)
+    assert isinstance(untouched.record, ExemptionCertificate)  # nothing to fix: as given
