@@ -41,3 +41,15 @@ def test_readme_kinds_and_batch_examples_print_their_comments() -> None:
     ).stdout.splitlines()
     expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
     assert out == expected
+
+
+def test_readme_fixing_and_converting_examples_print_their_comments() -> None:
+    """The Fixing and Converting examples run and print their comment lines."""
+    text = README.read_text(encoding="utf-8")
+    for heading in ("Fixing", "Converting"):
+        code = _section_code(text, heading)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+        assert out == expected, heading

@@ -15,8 +15,10 @@ False
 """
 
 from certpreflight.batch import BatchReport, validate_batch
+from certpreflight.convert import Conversion, convert
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
+from certpreflight.fixes import AppliedFix, FixResult, fix
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
@@ -26,19 +28,24 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATALOGUE",
+    "AppliedFix",
     "BatchReport",
     "CertificateValidationError",
+    "Conversion",
     "Customer",
     "CustomerRecord",
     "ExemptionCertificate",
     "ExemptionMatrix",
     "Finding",
+    "FixResult",
     "Link",
     "Report",
     "Rule",
     "RuleOptions",
     "Severity",
     "__version__",
+    "convert",
+    "fix",
     "get_rule",
     "validate",
     "validate_batch",

@@ -57,6 +57,7 @@ import logging
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -64,6 +65,8 @@ from pydantic import ValidationError
 
 from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
+from certpreflight.fixes import AppliedFix
+from certpreflight.fixes import fix as repair
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
@@ -541,6 +544,8 @@ class HeldItem:
 
     payload: Any
     report: Report
+    #: The repairs applied before checking it (``fix="safe"``): ``(code, loc, before, after)``.
+    fixes: tuple[AppliedFix, ...] = ()
 
     @property
     def customers(self) -> tuple[str, ...]:
@@ -566,6 +571,9 @@ class SentItem:
     bodies: tuple[dict[str, Any], ...]
     report: Report
     response: Any = None
+    #: The repairs applied before checking and sending it (``fix="safe"``), as
+    #: ``(code, loc, before, after)``; ``payload`` is then the repaired record.
+    fixes: tuple[AppliedFix, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -742,6 +750,33 @@ def _sdk_call(
     return lambda bodies: inner(target, company_id, bodies)
 
 
+Repaired = tuple[list[Any], dict[int, tuple[AppliedFix, ...]]]
+
+
+def _repaired(payloads: Iterable[Payload], fix: str | None, options: Mapping[str, Any]) -> Repaired:
+    """The payloads repaired (``fix="safe"`` or ``"unsafe"``), and the repairs by record id."""
+    if fix is None or isinstance(payloads, (Mapping, str, bytes, bytearray, ExemptionCertificate)):
+        return payloads, {}  # type: ignore[return-value]  # (_check refuses a single one)
+    if fix not in ("safe", "unsafe"):
+        raise ValueError(f"fix is 'safe', 'unsafe' or None, not {fix!r}")
+    records, applied = [], {}
+    for payload in payloads:
+        result = repair(payload, unsafe=fix == "unsafe", **options)
+        records.append(result.record)
+        applied[id(result.record)] = result.applied
+        if result.applied:
+            log.info("fixed %s: %s", result.report.certificate_id, [a.code for a in result.applied])
+    return records, applied
+
+
+def _with_fixes(result: SendResult, applied: Mapping[int, tuple[AppliedFix, ...]]) -> SendResult:
+    if not applied:
+        return result
+    sent = tuple(dc_replace(i, fixes=applied.get(id(i.payload), ())) for i in result.sent)
+    held = tuple(dc_replace(i, fixes=applied.get(id(i.payload), ())) for i in result.held)
+    return dc_replace(result, sent=sent, held=held)
+
+
 def _options(validate_options: Mapping[str, Any]) -> dict[str, Any]:
     """Validation options for a send: the ``avatax`` profile unless the caller picks one."""
     return {"profile": "avatax", **validate_options}
@@ -754,6 +789,7 @@ def create_certificates_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
+    fix: str | None = None,
     **validate_options: Any,
 ) -> SendResult:
     """Validate every certificate and create the ones without errors in ONE SDK call.
@@ -778,15 +814,22 @@ def create_certificates_checked(
     A 4xx does not prove nothing was created (docs/sources.md#sdk-behaviours): query before
     resending. Raises only for programming errors: a bad option, a single
     certificate instead of an iterable, a client that logs bodies.
+
+    ``fix="safe"`` repairs each certificate with :func:`certpreflight.fixes.fix` before
+    checking it (``"unsafe"`` adds the unsafe fixes): each item's ``fixes`` says what was
+    changed, as ``(code, loc, before, after)``, and its ``payload`` is the repaired record.
     """
     _refuse_body_logging(client)
+    options = _options(validate_options)
+    certificates, applied = _repaired(certificates, fix, options)
     ready, held = _check(
         certificates,
-        _options(validate_options),
+        options,
         lambda cert: to_avatax_certificates(cert, company_id=company_id),
     )
     call = _sdk_call(client, "create_certificates", company_id, timeout)
-    return _send(call, ready, held, what="create_certificates", dry_run=dry_run)
+    result = _send(call, ready, held, what="create_certificates", dry_run=dry_run)
+    return _with_fixes(result, applied)
 
 
 def create_customers_checked(
@@ -796,6 +839,7 @@ def create_customers_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
+    fix: str | None = None,
     **validate_options: Any,
 ) -> SendResult:
     """Validate every certificate and create the linked customers of the good ones in ONE call.
@@ -804,11 +848,11 @@ def create_customers_checked(
     :func:`create_certificates_checked` (so both calls hold the same
     certificates), then one ``POST /api/v2/companies/{company_id}/customers``
     with :func:`to_avatax_customers` bodies. A customer linked to several
-    certificates is sent once, with the first certificate that links it. ``timeout`` as
-    there. ``certificates`` may hold customer records too (an AvaTax ``CustomerModel``, a
-    CertCapture customer, a native customer; the kind is detected): a clean one is sent
-    as it is, one with errors is held. A held item's ``customers`` names the customers
-    whose problems hold it.
+    certificates is sent once, with the first certificate that links it. ``timeout`` and
+    ``fix`` as there. ``certificates`` may hold customer records too (an AvaTax
+    ``CustomerModel``, a CertCapture customer, a native customer; the kind is detected): a
+    clean one is sent as it is, one with errors is held. A held item's ``customers`` names
+    the customers whose problems hold it.
     """
     _refuse_body_logging(client)
     seen: set[Any] = set()
@@ -822,6 +866,9 @@ def create_customers_checked(
                 out.append(body)
         return out
 
-    ready, held = _check(certificates, _options(validate_options), bodies, customers=True)
+    options = _options(validate_options)
+    certificates, applied = _repaired(certificates, fix, options)
+    ready, held = _check(certificates, options, bodies, customers=True)
     call = _sdk_call(client, "create_customers", company_id, timeout)
-    return _send(call, ready, held, what="create_customers", dry_run=dry_run)
+    result = _send(call, ready, held, what="create_customers", dry_run=dry_run)
+    return _with_fixes(result, applied)

@@ -37,6 +37,7 @@ from pydantic_core import from_json
 from certpreflight import __version__
 from certpreflight.batch import JoinTable, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
+from certpreflight.convert import TARGETS as CONVERT_TARGETS
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Severity
@@ -56,6 +57,7 @@ from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.reports import matrix as matrix_report
+from certpreflight.reports import rewrite
 from certpreflight.reports.output import (
     OutputError,
     OutputRefusedError,
@@ -488,6 +490,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     rule_options = run.options
     if args.max_items is not None:
         rule_options = dataclasses.replace(rule_options or RuleOptions(), max_items=args.max_items)
+    if args.fix or args.unsafe_fixes or args.diff or args.in_place:
+        validate_options = {
+            "today": run.today,
+            "matrix": matrix,
+            "select": select,
+            "ignore": ignore,
+            "profile": run.profile,
+            "options": rule_options,
+        }
+        return _fix(args, validate_options, run.fail_on, out, err, stdin=stdin)
     failed: list[str] = []
     states: dict[str, FileState | None] = {}
     with (
@@ -552,6 +564,66 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if tally.worst >= Severity(run.fail_on).rank else EXIT_OK
+
+
+# --- check --fix, convert -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _usage() -> Iterator[None]:
+    """A file that can't be read or a mistake in the options is a usage error (exit 2)."""
+    try:
+        yield
+    except (ValueError, InputError) as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
+
+
+def _fix(
+    args: argparse.Namespace,
+    validate_options: Mapping[str, object],
+    fail_on: str,
+    out: TextIO,
+    err: TextIO,
+    *,
+    stdin: BinaryIO | None,
+) -> int:
+    """``check --fix``: repair the records and write them (reports/rewrite.py)."""
+    if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
+        raise UsageError("--in-place needs files: standard input can't be replaced")
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        tally = rewrite.fix_files(
+            [(i.path, i.shown, i.kind) for i in inputs],
+            options=validate_options,
+            unsafe=args.unsafe_fixes,
+            output=args.output,
+            in_place=args.in_place,
+            diff=args.diff,
+            encoding=_encoding(args.encoding),
+            out=out,
+            err=err,
+        )
+    if not args.quiet:
+        err.write(tally.summary())
+    if args.diff:
+        return EXIT_FINDINGS if tally.changed_files else EXIT_OK
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if rewrite.worst_is(tally, fail_on) else EXIT_OK
+
+
+def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        short = rewrite.convert_files(
+            [(i.path, i.shown, i.kind) for i in inputs],
+            to=args.to,
+            output=args.output,
+            encoding=_encoding(args.encoding),
+            out=out,
+            err=err,
+        )
+    return EXIT_FINDINGS if short else EXIT_OK
 
 
 # --- rules, rule, matrix -----------------------------------------------------------------------
@@ -764,6 +836,31 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set; "
         "FORCE_COLOR forces it)",
     )
+    fixing = check.add_argument_group("fixing (see 'certpreflight rule CODE' for each fix)")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="repair what the safe fixes can and write the records, in their input's format, "
+        "to --output PATH|DIR (then not the report), or with --in-place (default: off)",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="--fix with the unsafe fixes too: they change what a certificate claims or drop "
+        "data (default: off)",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="--fix, but print a unified diff of what would change instead; exit 1 when "
+        "something would (default: off)",
+    )
+    fixing.add_argument(
+        "--in-place",
+        action="store_true",
+        help="--fix the files themselves, atomically, keeping the original as FILE.orig "
+        "(default: off)",
+    )
     check.add_argument(
         "--jobs",
         "-j",
@@ -811,6 +908,34 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     _format(one, ["text", "json"], "plain text or a JSON object")
     commands["rule"] = one
 
+    convert = _command(
+        sub,
+        "convert",
+        "write records in another dialect",
+        "Write the records of FILE as AvaTax REST v2 bodies (one certificate per exposure zone), "
+        "CertCapture v2 bodies, native records or CertCapture import template CSV rows; "
+        "what the target can't hold is said on stderr (exit 1).",
+    )
+    convert.add_argument("files", nargs="+", metavar="FILE", help="'-' reads standard input")
+    convert.add_argument(
+        "--to",
+        required=True,
+        choices=list(CONVERT_TARGETS),
+        help="the dialect to write",
+    )
+    convert.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
+        "for certcapture-csv, on standard output)",
+    )
+    convert.add_argument(
+        "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
+    )
+    convert.add_argument("--encoding", metavar="NAME", help="the input's encoding")
+    commands["convert"] = convert
+
     matrix = _command(
         sub,
         "matrix",
@@ -841,6 +966,8 @@ def _run(
         commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "check":
         return _check(args, out, err, stdin)
+    if args.command == "convert":
+        return _convert(args, out, err, stdin)
     if args.command == "rules":
         return _rules(args, out)
     if args.command == "matrix":

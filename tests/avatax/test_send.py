@@ -266,3 +266,28 @@ def test_create_customers_checked(avatax_server: FakeAvaTax) -> None:
     assert request.json == [body, {**body, "customerCode": "C-2"}]
     assert [len(s.bodies) for s in result.sent] == [1, 1]
     assert [h.payload["id"] for h in result.held] == ["bad"]
+
+
+def test_fix_safe_repairs_before_sending_and_says_what(avatax_server: FakeAvaTax) -> None:
+    """A region name (2120 with profile avatax) is held without fix=, sent with fix="safe"."""
+    named = cert(
+        id="named", filename="c.pdf", customers=[customer(region="Washington", country="USA")]
+    )
+    client = _client(avatax_server.url)
+    held = create_customers_checked(client, COMPANY, [named], today=TODAY)
+    assert [f.code for f in held.held[0].report.errors] == [2120]
+    assert avatax_server.received == []
+    avatax_server.reply(201)
+    result = create_customers_checked(client, COMPANY, [named], today=TODAY, fix="safe")
+    assert result.held == ()
+    (item,) = result.sent
+    assert [(a.code, a.before, a.after) for a in item.fixes] == [
+        (2120, "Washington", "WA"),
+        (3203, "USA", "US"),
+    ]
+    sent = avatax_server.received[0].json
+    assert sent[0]["region"] == "WA"
+    assert sent[0]["country"] == "US"
+    assert named["customers"][0]["region"] == "Washington"  # the caller's record is kept
+    with pytest.raises(ValueError, match="fix is"):
+        create_certificates_checked(client, COMPANY, [named], fix="yes", dry_run=True)

@@ -84,9 +84,14 @@ def test_rule_json(cli: Cli) -> None:
     assert doc["code"] == 6204
     assert doc["name"] == "tax-id-malformed"
     assert set(doc) == {
-        "code", "name", "type", "severity", "profiles", "message", "summary", "fix", "doc"
+        "code", "name", "type", "severity", "profiles", "message", "summary", "fix", "autofix",
+        "doc",
     }  # fmt: skip
+    assert doc["autofix"] is None
     assert cli("rule", "tax-id-malformed", "--format", "json")[1] == out
+    fixed = json.loads(cli("rule", "3203", "--format", "json")[1])["autofix"]
+    assert fixed["kind"] == "safe"
+    assert "2-letter" in fixed["description"]
 
 
 def test_rules_json_is_the_whole_catalogue(cli: Cli) -> None:

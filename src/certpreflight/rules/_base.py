@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_PROFILES",
+    "FIX_KINDS",
     "NO_HITS",
+    "Autofix",
     "Context",
     "Hit",
     "Hits",
@@ -82,6 +84,30 @@ Hits = Sequence[Hit]
 NO_HITS: tuple[Hit, ...] = ()
 
 Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
+
+#: The kinds of automatic fix, as ruff separates them: a *safe* fix cannot change the
+#: meaning of the record (trimming, the case of a code, a name to its code); an *unsafe* one
+#: changes what the certificate claims or drops data, and is applied only when asked for.
+FIX_KINDS = ("safe", "unsafe")
+
+#: A fix: the record as sent (a JSON-like mapping in its own dialect) and the finding it
+#: repairs (the rendered hit: its ``loc`` and ``errors`` say where) -> the repaired record,
+#: a new mapping (the argument is never modified), or None when this hit can't be repaired.
+FixFunction = Callable[[Mapping[str, Any], Finding], "Mapping[str, Any] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Autofix:
+    """A rule's automatic repair (``certpreflight.fixes.fix`` applies it): kind and function."""
+
+    kind: str
+    apply: FixFunction
+    #: What it does, one sentence for ``certpreflight rule CODE`` and ``docs/rules.md``.
+    description: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIX_KINDS:
+            raise ValueError(f"a fix is safe or unsafe, not {self.kind!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +188,8 @@ class Rule:
     #: record, and in its customer codes those of a link (the engine checks a record as
     #: a certificate holding it); a rule only for records says so here.
     kinds: frozenset[str] = frozenset({"certificate"})
+    #: The rule's automatic repair, if it has one (``fix`` is the text telling how to fix).
+    autofix: Autofix | None = None
 
     @property
     def type(self) -> str:
@@ -200,6 +228,7 @@ def declare(
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
     kinds: Iterable[str] = ("certificate",),
+    autofix: Autofix | None = None,
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
     return Rule(
@@ -216,6 +245,7 @@ def declare(
         inputs=None if inputs is None else tuple(inputs),
         customer_inputs=None if customer_inputs is None else tuple(customer_inputs),
         kinds=frozenset(kinds),
+        autofix=autofix,
     )
 
 
@@ -232,6 +262,7 @@ def rule(
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
     kinds: Iterable[str] = ("certificate",),
+    autofix: Autofix | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule from its check function; the function's docstring is the rule's docs."""
 
@@ -250,6 +281,7 @@ def rule(
             inputs=inputs,
             customer_inputs=customer_inputs,
             kinds=kinds,
+            autofix=autofix,
         )
 
     return wrap

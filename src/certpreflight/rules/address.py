@@ -16,6 +16,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hits, Screen, blank, rule
 from certpreflight.rules.input import customer_hit
 
@@ -77,6 +78,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "exemption record and the import templates take the 2-letter ISO code.",
     fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
     screen=Screen("country", values=_US_CA),
+    autofix=repairs.COUNTRY_CODE,
 )
 def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -232,6 +234,7 @@ def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[s
     summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
     fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
     customer_inputs=("country", "postal_code"),
+    autofix=repairs.POSTAL_CODE,
 )
 def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

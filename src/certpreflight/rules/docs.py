@@ -36,8 +36,12 @@ Every finding has a 4-digit code whose first digit is its family: 2 Input,
 3 Situs, 4 Formatting, 5 Status, 6 Identity. Codes are never reused.
 Messages in `{braces}` are filled in with the certificate's values.
 
-| code | name | type | severity | profiles |
-|---|---|---|---|---|
+A rule with an automatic fix says so: `safe` fixes (`certpreflight check --fix`) cannot
+change what the certificate means; `unsafe` ones (`--unsafe-fixes`) change what it claims
+or drop data.
+
+| code | name | type | severity | profiles | autofix |
+|---|---|---|---|---|---|
 """
 
 
@@ -97,6 +101,17 @@ def _profiles(rule: Rule) -> str:
     return "all" if rule.profiles == ALL_PROFILES else ", ".join(sorted(rule.profiles))
 
 
+def _autofix(rule: Rule) -> str:
+    """The kind of the rule's automatic fix, or "none"."""
+    return "none" if rule.autofix is None else rule.autofix.kind
+
+
+def _autofix_line(rule: Rule) -> str:
+    if rule.autofix is None:
+        return "none"
+    return f"{rule.autofix.kind}. {rule.autofix.description}"
+
+
 def rule_markdown(rule: Rule) -> str:
     """One rule as a Markdown section."""
     return (
@@ -105,6 +120,7 @@ def rule_markdown(rule: Rule) -> str:
         f"**Message:** {_md_code(_shown(rule.message))}\n\n"
         f"**Means:** {_shown(rule.summary)}\n\n"
         f"**Fix:** {_shown(rule.fix)}\n\n"
+        f"**Autofix:** {_autofix_line(rule)}\n\n"
         f"{markdown_from_rst(rule.doc)}\n"
     )
 
@@ -114,7 +130,7 @@ def catalogue_markdown(rules: Iterable[Rule]) -> str:
     rules = tuple(rules)
     index = "".join(
         f"| [{r.code}](#{r.code}-{r.name}) | {r.name} | {r.type} | {r.severity.value} "
-        f"| {_profiles(r)} |\n"
+        f"| {_profiles(r)} | {_autofix(r)} |\n"
         for r in rules
     )
     return _HEADER + index + "\n" + "\n".join(rule_markdown(r) for r in rules)
@@ -127,7 +143,8 @@ def rule_text(rule: Rule) -> str:
         f"profiles: {_profiles(rule)})\n\n"
         f"Message: {_shown(rule.message)}\n"
         f"Means:   {_shown(rule.summary)}\n"
-        f"Fix:     {_shown(rule.fix)}\n\n"
+        f"Fix:     {_shown(rule.fix)}\n"
+        f"Autofix: {_autofix_line(rule)}\n\n"
         f"{plain_from_rst(rule.doc)}\n"
     )
 
@@ -143,5 +160,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "message": rule.message,
         "summary": rule.summary,
         "fix": rule.fix,
+        "autofix": None
+        if rule.autofix is None
+        else {"kind": rule.autofix.kind, "description": rule.autofix.description},
         "doc": rule.doc,
     }

@@ -17,6 +17,7 @@ from stdnum.us import ein
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
+from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, declare, rule
 from certpreflight.rules.input import (
     certificate_too_long,
@@ -201,6 +202,7 @@ customer_number_too_long = declare(
     "with {trimmed!r}.",
     fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
     screen=Screen("customer_number", plain=True),
+    autofix=repairs.CUSTOMER_NUMBER_TRIM,
 )
 def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -11,6 +11,7 @@ from certpreflight.findings import Severity
 from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import is_us_or_canada
 from certpreflight.reference.reasons import lookup_reason
+from certpreflight.rules import repairs
 from certpreflight.rules._base import (
     NO_HITS,
     Check,
@@ -199,6 +200,7 @@ address_line1_too_long = declare(
     "AvaTax accepts at most {limit}.",
     fix="Shorten address line 1 of customer {customer_number} by {over} character(s) "
     "to {limit}; move the suite, building or department to address line 2.",
+    autofix=repairs.ADDRESS_OVERFLOW,
 )
 
 address_line2_too_long = declare(

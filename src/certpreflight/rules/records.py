@@ -15,6 +15,7 @@ from __future__ import annotations
 from certpreflight.findings import Severity
 from certpreflight.models import CustomerRecord, ExemptionCertificate
 from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, declare, rule
 from certpreflight.rules.input import customer_hit
 
@@ -41,6 +42,7 @@ __all__ = [
     fix="Send the region of customer {customer_number} as its code{code}.",
     profiles=("avatax",),
     screen=Screen("region", max_length=3),
+    autofix=repairs.REGION_CODE,
 )
 def customer_region_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -19,6 +19,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
+from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, rule
 
 __all__ = [
@@ -219,6 +220,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
     inputs=("exempt_reason", "regions"),
+    autofix=repairs.REGIONS_NOT_EXEMPT,
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -1,0 +1,379 @@
+"""Converting: the same record in another dialect, and what the target can't hold.
+
+>>> from certpreflight.convert import convert
+>>> out = convert({"id": "1", "exempt_reason": "G", "regions": ["WA", "OR"],
+...                "customers": [{"customer_number": "C1", "region": "Washington"}]},
+...               to="avatax")
+>>> [body["exposureZone"] for body in out.records]
+[{'name': 'Washington'}, {'name': 'Oregon'}]
+>>> out.records[0]["customers"]
+[{'customerCode': 'C1', 'region': 'WA'}]
+
+Targets (``docs/sources.md#avatax-models``, ``#certcapture-api``, ``#import-templates``):
+
+* ``native``: certpreflight's snake_case record (:data:`certpreflight.dialects.NATIVE`);
+* ``avatax``: AvaTax REST v2 bodies: a certificate becomes ``CreateCertificates`` items, one
+  per exposure zone (:func:`certpreflight.avatax.to_avatax_certificates`) with its customers
+  embedded in full as ``CustomerModel`` (:func:`certpreflight.avatax.to_avatax_customers`);
+  a customer record a ``CreateCustomers`` item; a link a ``LinkCustomersModel``;
+* ``certcapture``: CertCapture v2 bodies (``POST /v2/certificates``, ``/v2/customers``),
+  with the keys of :data:`certpreflight.dialects.CERTCAPTURE`;
+* ``certcapture-csv``: rows of the CertCapture import template columns, one per
+  certificate-customer link, with the header names the CSV reader accepts
+  (:data:`certpreflight.io.csvfile.CSV_COLUMNS`).
+
+Reading the result back gives the same record but for what the target can't hold, and
+:attr:`Conversion.lost` says what that is (AvaTax has no form name; the CSV template no
+third address line ...): it is computed by reading the converted records back and
+comparing them with the record, so it never misses a field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
+from certpreflight.dialects import detect_kind, is_mapping
+from certpreflight.engine import validate
+from certpreflight.io.csvfile import group_rows, header_columns
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.reference.countries import country_code
+from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.regions import lookup_region
+
+__all__ = ["CSV_HEADERS", "TARGETS", "Conversion", "convert", "native_record"]
+
+TARGETS = ("native", "avatax", "certcapture", "certcapture-csv")
+
+#: The CertCapture import template's column for each native field, in template order
+#: (docs/sources.md#import-templates); each is a header the CSV reader accepts.
+CSV_HEADERS: Mapping[str, str] = {
+    "id": "Certificate ID",
+    "exempt_reason": "Expected Tax Code",
+    "exempt_reason_description": "Exempt Reason Description",
+    "regions": "Exposure Zones",
+    "effective_date": "Signed Date",
+    "expiration_date": "Expiration Date",
+    "single_use": "Is Single",
+    "po_numbers": "PO Numbers",
+    "tax_id": "Tax Number",
+    "tax_id_type": "Tax Number Type",
+    "exempt_percentage": "Exempt Percent",
+    "filename": "File Name",
+    "customer_number": "Billing Customer Number",
+    "name": "Name 1",
+    "address_line1": "Address 1",
+    "address_line2": "Address 2",
+    "city": "City",
+    "region": "State",
+    "postal_code": "Zip",
+    "country": "Country",
+}
+_CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """What :func:`convert` gives: the records in the target dialect and what they lost."""
+
+    to: str
+    kind: str | None
+    #: The converted records (AvaTax: one certificate per exposure zone; CSV: one row, a
+    #: mapping of column -> text, per certificate-customer link). Empty when the record
+    #: could not be read (``problem`` says why).
+    records: tuple[dict[str, Any], ...]
+    #: What the target can't hold: ``"field: value"`` per native field that reads back
+    #: differently.
+    lost: tuple[str, ...] = ()
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the record was converted and lost nothing."""
+        return self.problem is None and not self.lost
+
+
+def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None and v not in ((), [])}
+
+
+def _read(payload: Any) -> tuple[str | None, Any]:
+    """The record kind and its model; raises ValueError / ValidationError when unreadable."""
+    if isinstance(payload, ExemptionCertificate):
+        return "certificate", payload
+    if isinstance(payload, (str, bytes, bytearray)):
+        payload = json.loads(payload)
+    if not is_mapping(payload):
+        raise ValueError(f"a record is a JSON object, not {type(payload).__name__}")
+    kind = detect_kind(payload) or "certificate"
+    model: Any
+    if kind == "customer":
+        model = CustomerRecord.model_validate(payload)
+    elif kind == "link":
+        model = Link.model_validate(payload)
+    else:
+        model = ExemptionCertificate.model_validate(payload)
+    return kind, model
+
+
+def _native_customer(customer: Customer) -> dict[str, Any]:
+    fields = {name: getattr(customer, name) for name in Customer.model_fields}
+    if isinstance(customer, CustomerRecord):
+        fields.update(is_bill=customer.is_bill, is_ship=customer.is_ship)
+        fields["exposure_zones"] = [z for z in customer.exposure_zones if z is not None]
+    return _clean(fields)
+
+
+def _native(kind: str | None, model: Any) -> dict[str, Any]:
+    if kind == "customer":
+        return _native_customer(model)
+    if kind == "link":
+        return _clean({"certificate_id": model.certificate_id, "customers": list(model.customers)})
+    cert: ExemptionCertificate = model
+    fields = {name: getattr(cert, name) for name in ExemptionCertificate.model_fields}
+    fields.pop("effective_date_text", None)
+    fields.pop("expiration_date_text", None)
+    for key in ("effective_date", "expiration_date"):
+        fields[key] = fields[key].isoformat() if fields[key] is not None else None
+    for key in ("regions", "po_numbers", "pages"):
+        fields[key] = list(fields[key]) if fields[key] is not None else None
+    if fields["single_use"] is False:
+        fields["single_use"] = None
+    fields["customers"] = [_native_customer(c) for c in cert.customers]
+    return _clean(fields)
+
+
+def native_record(payload: Any) -> dict[str, Any]:
+    """``payload`` (any dialect, any kind) as a native mapping; raises if it can't be read."""
+    kind, model = _read(payload)
+    return _native(kind, model)
+
+
+def _zone_name(value: str) -> str:
+    region = lookup_region(value)
+    return region.name if region is not None else value
+
+
+def _region_code(value: str | None, country: str | None) -> str | None:
+    if value is None:
+        return None
+    region = lookup_region(value, country)
+    return region.short if region is not None else value
+
+
+def _country(value: str | None) -> str | None:
+    return None if value is None else country_code(value) or value
+
+
+def _reason_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    reason = lookup_reason(value)
+    return reason.avatax_name if reason is not None else value
+
+
+def _avatax(kind: str | None, model: Any) -> list[dict[str, Any]]:
+    if kind == "link":
+        return [_clean({"customers": [c for c in model.customers if c is not None]})]
+    if kind == "customer":
+        cert = ExemptionCertificate(customers=(model,))
+        body = to_avatax_customers(cert)[0]
+        if model.address_line3 is not None:
+            body["line3"] = model.address_line3
+        if model.is_bill is not None:
+            body["isBill"] = model.is_bill
+        if model.is_ship is not None:
+            body["isShip"] = model.is_ship
+        zones = [{"name": _zone_name(z)} for z in model.exposure_zones if z is not None]
+        return [_clean({**body, "exposureZones": zones})]
+    bodies = to_avatax_certificates(model)
+    customers = to_avatax_customers(model)
+    for body, customer in zip(customers, model.customers, strict=True):
+        if customer.address_line3 is not None:  # CustomerModel.line3 (to_avatax_customers
+            body["line3"] = customer.address_line3  # leaves it out)
+    for body in bodies:
+        if model.id is not None:
+            body["id"] = model.id
+        if customers:
+            body["customers"] = [dict(c) for c in customers]
+    return bodies
+
+
+def _certcapture_customer(customer: Customer) -> dict[str, Any]:
+    country = _country(customer.country)
+    region = _region_code(customer.region, country)
+    fields: dict[str, Any] = {
+        "customer_number": customer.customer_number,
+        "name": customer.name,
+        "address_line1": customer.address_line1,
+        "address_line2": customer.address_line2,
+        "city": customer.city,
+        "state": None if region is None else {"initials": region},
+        "zip": customer.postal_code,
+        "country": None if country is None else {"initials": country},
+    }
+    if isinstance(customer, CustomerRecord):
+        fields.update(is_bill=customer.is_bill, is_ship=customer.is_ship)
+        zones = [{"name": _zone_name(z)} for z in customer.exposure_zones if z is not None]
+        fields["exposure_zones"] = zones
+    return _clean(fields)
+
+
+def _certcapture(kind: str | None, model: Any) -> list[dict[str, Any]]:
+    if kind == "link":
+        return [_clean({"id": model.certificate_id, "customers": list(model.customers)})]
+    if kind == "customer":
+        return [_certcapture_customer(model)]
+    cert: ExemptionCertificate = model
+    reason = _reason_name(cert.exempt_reason)
+    fields: dict[str, Any] = {
+        "id": cert.id,
+        "signed_date": cert.effective_date.isoformat() if cert.effective_date else None,
+        "expiration_date": cert.expiration_date.isoformat() if cert.expiration_date else None,
+        "expected_tax_code": None if reason is None else {"name": reason},
+        "exempt_reason_description": cert.exempt_reason_description,
+        "exposure_zones": [{"name": _zone_name(r)} for r in cert.regions],
+        "is_single": cert.single_use or None,
+        "po_numbers": list(cert.po_numbers),
+        "tax_number": cert.tax_id,
+        "tax_number_type": cert.tax_id_type,
+        "business_number_type": cert.business_type,
+        "exmpt_percent": cert.exempt_percentage,
+        "filename": cert.filename,
+        "pdf": cert.pdf,
+        "pages": None if cert.pages is None else list(cert.pages),
+        "valid": cert.valid,
+        "customers": [_certcapture_customer(c) for c in cert.customers],
+    }
+    return [_clean(fields)]
+
+
+def _csv_text(field: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if field in ("effective_date", "expiration_date"):
+        return f"{value.month:02d}/{value.day:02d}/{value.year}"  # the template's mm/dd/yyyy
+    if isinstance(value, bool):
+        return "single" if value else ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
+def _csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
+    if kind != "certificate":
+        return []
+    cert: ExemptionCertificate = model
+    shared = {
+        CSV_HEADERS[f]: _csv_text(f, getattr(cert, f))
+        for f in CSV_HEADERS
+        if f in ExemptionCertificate.model_fields
+    }
+    shared[CSV_HEADERS["exempt_reason"]] = _reason_name(cert.exempt_reason) or ""
+    rows = []
+    for customer in cert.customers or (Customer(),):
+        row = dict(shared)
+        country = _country(customer.country)
+        for field in _CSV_CUSTOMER:
+            row[CSV_HEADERS[field]] = _csv_text(field, getattr(customer, field))
+        row[CSV_HEADERS["region"]] = _region_code(customer.region, country) or ""
+        row[CSV_HEADERS["postal_code"]] = customer.postal_code or ""
+        row[CSV_HEADERS["country"]] = country or ""
+        rows.append(row)
+    return rows
+
+
+def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The certificate the CSV reader reads from ``rows`` (the round trip's other half)."""
+    if not rows:
+        return {}
+    header = list(rows[0])
+    columns = header_columns(header, "<converted>")
+    cells = [("<converted>", [str(row.get(h, "")) for h in header]) for row in rows]
+    for _, record in group_rows(cells, columns):
+        if is_mapping(record):
+            return native_record(record)
+    return {}
+
+
+def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Read converted records back into one native record (AvaTax's zones merged)."""
+    if to == "certcapture-csv":
+        return _csv_back(records)
+    if not records:
+        return {}
+    back = native_record(records[0])
+    if to == "avatax" and kind == "certificate" and len(records) > 1:
+        back["regions"] = [r for record in records for r in native_record(record)["regions"]]
+    return back
+
+
+def _same(field: str, before: Any, after: Any) -> bool:
+    """True when two native values say the same (the target's own spelling of a value)."""
+    if before == after:
+        return True
+    if field in ("region", "regions", "exposure_zones"):
+        items = before if isinstance(before, list) else [before]
+        again = after if isinstance(after, list) else [after]
+        codes = [getattr(lookup_region(v), "code", v) for v in items]
+        return codes == [getattr(lookup_region(v), "code", v) for v in again]
+    if field == "country":
+        return _country(before) == _country(after)
+    if field == "exempt_reason":
+        return _reason_name(before) == _reason_name(after)
+    return False
+
+
+def _lost(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "") -> list[str]:
+    lost = []
+    for field, value in before.items():
+        if field == "customers" and isinstance(value, list) and value and is_mapping(value[0]):
+            again = after.get("customers") or []
+            for i, customer in enumerate(value):
+                other = again[i] if i < len(again) and is_mapping(again[i]) else {}
+                lost += _lost(customer, other, f"{prefix}customers[{i}].")
+        elif not _same(field, value, after.get(field)):
+            lost.append(f"{prefix}{field}: {value!r}")
+    return lost
+
+
+def convert(payload: Any, *, to: str = "native") -> Conversion:
+    """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
+
+    ``to`` is one of :data:`TARGETS`; another value raises ``ValueError`` (that is the
+    caller's mistake, not the data's). A record that can't be read gives no records and
+    says why in ``problem`` (:func:`certpreflight.validate` says what is wrong with it).
+    """
+    if to not in TARGETS:
+        raise ValueError(f"convert to one of {', '.join(TARGETS)}, not {to!r}")
+    try:
+        kind, model = _read(payload)
+    except (ValueError, ValidationError, TypeError, RecursionError) as exc:
+        found = [f.message for f in validate(payload).findings if f.type == "Formatting"]
+        detail = found[0] if found else str(exc).splitlines()[0] or type(exc).__name__
+        return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
+    native = _native(kind, model)
+    if to == "native":
+        return Conversion(to, kind, (native,))
+    if to == "avatax":
+        records = _avatax(kind, model)
+    elif to == "certcapture":
+        records = _certcapture(kind, model)
+    else:
+        records = _csv(kind, model)
+        if not records:
+            return Conversion(
+                to, kind, (), problem=f"the certificate import template has no row for a {kind}"
+            )
+    try:
+        lost = _lost(native, _back(to, kind, records))
+    except (ValueError, ValidationError, TypeError):
+        lost = ["the converted record can't be read back"]
+    return Conversion(to, kind, tuple(records), tuple(lost))

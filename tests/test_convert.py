@@ -1,0 +1,194 @@
+"""convert(): each target's bodies, what they can't hold, and native -> target -> native."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from certpreflight import validate
+from certpreflight.convert import CSV_HEADERS, TARGETS, convert, native_record
+from certpreflight.io.csvfile import group_rows, header_columns
+
+TODAY = dt.date(2026, 6, 1)
+
+RECORD: dict[str, Any] = {
+    "id": "7",
+    "exempt_reason": "G",
+    "regions": ["WA", "OR"],
+    "effective_date": "2026-01-15",
+    "expiration_date": "2029-01-15",
+    "po_numbers": ["PO-1"],
+    "tax_id": "603-123-456",
+    "form": "SST",
+    "filename": "c.pdf",
+    "customers": [
+        {
+            "customer_number": "C1",
+            "name": "Acme",
+            "address_line1": "1 Main",
+            "address_line3": "Dock 2",
+            "city": "Seattle",
+            "region": "Washington",
+            "postal_code": "98101",
+            "country": "USA",
+        }
+    ],
+}
+
+
+def test_avatax_bodies_one_per_zone_with_customers_in_full() -> None:
+    out = convert(RECORD, to="avatax")
+    assert out.kind == "certificate"
+    assert [b["exposureZone"] for b in out.records] == [{"name": "Washington"}, {"name": "Oregon"}]
+    body = out.records[0]
+    assert body["exemptionReason"] == {"name": "RESALE"}
+    assert body["signedDate"] == "2026-01-15"
+    assert body["poNumbers"] == [{"poNumber": "PO-1"}]
+    assert body["customers"] == [
+        {
+            "customerCode": "C1",
+            "name": "Acme",
+            "line1": "1 Main",
+            "line3": "Dock 2",
+            "city": "Seattle",
+            "region": "WA",
+            "postalCode": "98101",
+            "country": "US",
+        }
+    ]
+    assert out.lost == ("form: 'SST'",)  # CertificateModel has no form name
+    assert validate(out.records[0], today=TODAY, profile="avatax").ok
+    oregon = validate(out.records[1], today=TODAY, profile="avatax")  # no sales tax in OR
+    assert [f.code for f in oregon.findings] == [3101]
+
+
+def test_certcapture_bodies_and_template_rows() -> None:
+    out = convert(RECORD, to="certcapture")
+    body = out.records[0]
+    assert body["expected_tax_code"] == {"name": "RESALE"}
+    assert body["exposure_zones"] == [{"name": "Washington"}, {"name": "Oregon"}]
+    customer = body["customers"][0]
+    assert customer["state"] == {"initials": "WA"}
+    assert customer["zip"] == "98101"
+    assert customer["country"] == {"initials": "US"}
+    assert set(out.lost) == {"form: 'SST'", "customers[0].address_line3: 'Dock 2'"}
+    rows = convert(RECORD, to="certcapture-csv")
+    assert list(rows.records[0]) == list(CSV_HEADERS.values())
+    row = rows.records[0]
+    assert row["Billing Customer Number"] == "C1"
+    assert row["State"] == "WA"
+    assert row["Signed Date"] == "01/15/2026"
+    assert row["Exposure Zones"] == "WA; OR"
+    assert set(rows.lost) == {"form: 'SST'", "customers[0].address_line3: 'Dock 2'"}
+
+
+def test_customer_and_link_records() -> None:
+    customer = {"customerCode": "C1", "name": "A", "region": "Ohio", "isBill": True}
+    out = convert(customer, to="certcapture")
+    assert out.kind == "customer"
+    assert out.records == (
+        {"customer_number": "C1", "name": "A", "state": {"initials": "OH"}, "is_bill": True},
+    )
+    assert convert(customer, to="native").records[0]["region"] == "Ohio"
+    assert convert({"customers": ["C1", "C2"]}, to="avatax").records == (
+        {"customers": ["C1", "C2"]},
+    )
+    assert convert(customer, to="certcapture-csv").problem is not None
+
+
+def test_a_list_cell_cannot_hold_its_separator() -> None:
+    """The template splits PO numbers on ; , and |: one holding a comma is reported lost."""
+    out = convert({**RECORD, "form": None, "po_numbers": ["A,B"]}, to="certcapture-csv")
+    assert "po_numbers: ['A,B']" in out.lost
+    assert convert({**RECORD, "po_numbers": ["A,B"]}, to="avatax").lost == ("form: 'SST'",)
+
+
+def test_unreadable_records_give_a_problem_not_an_exception() -> None:
+    for payload in ("{", "[1]", 3, {"effective_date": "banana"}):
+        out = convert(payload, to="avatax")
+        assert out.records == ()
+        assert out.problem
+    with pytest.raises(ValueError, match="convert to one of"):
+        convert(RECORD, to="xml")
+
+
+_text = st.text("ABCXYZabcxyz0189-_ ./#", min_size=1, max_size=12).map(str.strip).filter(bool)
+_customer = st.fixed_dictionaries(
+    {"customer_number": _text},
+    optional={
+        "name": _text,
+        "address_line1": _text,
+        "address_line2": _text,
+        "city": _text,
+        "region": st.sampled_from(["WA", "OR", "ON", "OH"]),
+        "postal_code": st.sampled_from(["98101", "97201", "K1A 0B1"]),
+        "country": st.sampled_from(["US", "CA"]),
+    },
+)
+_native = st.fixed_dictionaries(
+    {"id": _text},
+    optional={
+        "exempt_reason": st.sampled_from(["RESALE", "CHARITABLE/EXEMPT ORG", "AGRICULTURE"]),
+        "regions": st.lists(
+            st.sampled_from(["WA", "OR", "TX", "ON"]), min_size=1, max_size=3, unique=True
+        ),
+        "effective_date": st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1)).map(str),
+        "expiration_date": st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1)).map(str),
+        "single_use": st.just(True),
+        "po_numbers": st.lists(_text, min_size=1, max_size=2, unique=True),
+        "tax_id": _text,
+        "exempt_percentage": st.sampled_from([50.0, 12.5]),
+        "filename": _text,
+        "customers": st.lists(_customer, min_size=1, max_size=2),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_native, st.sampled_from(TARGETS))
+def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str) -> None:
+    """native -> target -> native gives the record back, but for what ``lost`` names."""
+    out = convert(record, to=to)
+    assert out.problem is None
+    native = native_record(record)
+    assert out.lost == ()
+    if to == "native":
+        assert out.records == (native,)
+        return
+    if to == "certcapture-csv":
+        back = convert(_from_rows(out.records), to="native").records[0]
+    else:
+        back = native_record(out.records[0])
+        if to == "avatax" and len(out.records) > 1:
+            back["regions"] = [r for b in out.records for r in native_record(b)["regions"]]
+    for field in ("id", "tax_id", "po_numbers", "effective_date", "expiration_date", "filename"):
+        assert back.get(field) == native.get(field), field
+    if "regions" in native:
+        assert len(back["regions"]) == len(native["regions"])
+    for mine, theirs in zip(native.get("customers", []), back.get("customers", []), strict=True):
+        for field in ("customer_number", "name", "address_line1", "address_line2", "city"):
+            assert theirs.get(field) == mine.get(field), field
+
+
+def _from_rows(rows: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    header = list(rows[0])
+    cells = [("t", [str(r[h]) for h in header]) for r in rows]
+    return next(rec for _, rec in group_rows(cells, header_columns(header, "t")))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_customer, st.sampled_from(["native", "avatax", "certcapture"]), st.booleans())
+def test_customer_records_round_trip(customer: dict[str, Any], to: str, bill: bool) -> None:
+    """A customer record (with a record-only field) comes back but for what ``lost`` names."""
+    record = {**customer, "is_bill": bill}
+    out = convert(record, to=to)
+    assert out.kind == "customer"
+    assert out.lost == ()
+    back = native_record(out.records[0])
+    for field in ("customer_number", "name", "address_line1", "address_line2", "city",
+                  "postal_code", "is_bill"):  # fmt: skip
+        assert back.get(field) == native_record(record).get(field), field
