@@ -33,8 +33,6 @@ __all__ = [
     "resolved_regions",
 ]
 
-_VALID = ("exempt", "partial")
-
 
 def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
     """The certificate's regions that resolve, with their index in ``regions``."""
@@ -62,16 +60,17 @@ def _join(regions: Sequence[Region]) -> str:
 
 def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
     """Reasons known to be exempt (at least partly) in every one of ``regions``."""
-    codes = [
+    common: frozenset[str] | None = None
+    for region in regions:
+        valid = matrix.valid_reasons(region.code)
+        common = valid if common is None else common & valid
+        if not common:
+            return ""
+    return ", ".join(
         reason.code
         for reason in all_reasons()
-        if reason.code not in (current, "TAXABLE")
-        and all(
-            (cell := matrix.cell_by_code(reason.code, r.code)) is not None and cell.status in _VALID
-            for r in regions
-        )
-    ]
-    return ", ".join(codes)
+        if reason.code not in (current, "TAXABLE") and (common is None or reason.code in common)
+    )
 
 
 def _remedy(
