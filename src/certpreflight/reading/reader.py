@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -20,7 +20,13 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate,
 from certpreflight.reading.lenient import read_customer, read_lenient, read_link
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, enforce, load_json, within
 from certpreflight.reading.screens import FieldScreen, text_tests
-from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
+from certpreflight.reading.strict import (
+    NATIVE_CAPS,
+    PLAIN,
+    StrictReader,
+    strict_reader,
+    wide_reader,
+)
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
 
@@ -56,7 +62,7 @@ class Reader:
     holds only immutable compiled validators, so one is shared by every thread.
     """
 
-    __slots__ = ("_strict", "rust_screens", "screens")
+    __slots__ = ("_strict", "_wide_read", "rust_screens", "screens")
 
     def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
         self.screens = tuple(screens)
@@ -65,6 +71,7 @@ class Reader:
         if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
             strict = strict_reader(tests)
         self._strict = strict
+        self._wide_read: Callable[..., ExemptionCertificate] | None = None
         #: True when the strict reader applies every screen itself (a model it reads needs
         #: no Python screening); False when some screen can't be written for Rust.
         self.rust_screens = strict is not PLAIN or not self.screens
@@ -171,16 +178,30 @@ class Reader:
                     return self._done(read(payload, context=failing), failing)
                 except ValidationError:
                     pass
-        if native or not within(payload, limits):
+        long_lists = _has_long_list(payload)
+        if (native and not long_lists) or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
         # reference object with more keys, ...): its native form, once nothing in it is near a
         # limit (as the general path would find), reads to the same model (dialects.native_form).
+        # A list longer than the caps (65 customers): the wide reader, once that walk found
+        # nothing near a limit, so the cost grows with the customers, without a step.
         failing = set()
+        reader = self._wide() if long_lists else strict.python
+        if reader is None:
+            return None
         try:
-            return self._done(strict.python(native_form(payload), context=failing), failing)
+            data = payload if native else native_form(payload)
+            return self._done(reader(data, context=failing), failing)
         except ValidationError:
             return None
+
+    def _wide(self) -> Callable[..., ExemptionCertificate] | None:
+        """The wide reader with this reader's screens, built when first needed."""
+        if self._wide_read is None:
+            tests = text_tests(self.screens) if self._strict is not PLAIN else None
+            self._wide_read = wide_reader(tests)
+        return self._wide_read
 
     def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
         if not self.rust_screens:
@@ -197,6 +218,15 @@ class Reader:
                 if (match(value) is None) if value is not None else present:
                     failing.add(field)
         return failing
+
+
+#: The shortest cap on a list (``NATIVE_CAPS.pages``): a payload with a list as long is
+#: perhaps refused for its length only, and the wide reader may take it.
+_SHORTEST_CAP = min(NATIVE_CAPS.items, NATIVE_CAPS.customers, NATIVE_CAPS.pages)
+
+
+def _has_long_list(payload: dict[Any, Any]) -> bool:
+    return any(type(v) is list and len(v) > _SHORTEST_CAP for v in payload.values())
 
 
 def _known(kind: str) -> str:
