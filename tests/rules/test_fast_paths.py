@@ -25,7 +25,7 @@ from certpreflight.reference.regions import Region, all_regions, lookup_region
 from certpreflight.rules import CATALOGUE, Context
 from certpreflight.rules.address import _country_of, _mismatch
 from certpreflight.rules.identity import _ein_prefixes, _ein_problem
-from certpreflight.rules.situs import _alternatives
+from certpreflight.rules.situs import _alternatives, _cells, _cells_of
 from tests.conftest import TODAY
 
 # Values seen in real data, values next to every screen's edges, and anything at all.
@@ -346,3 +346,16 @@ def test_postal_mismatch_keyed_on_prefix_equals_whole_code(
     """Rule 3302's values, cached on the ZIP prefix or the first letter, are those computed
     from the whole postal code."""
     assert _mismatch(country, region, postal) == _mismatch_general(country, region, postal)
+
+
+@settings(max_examples=100)
+@given(certs=st.lists(_certificates, min_size=1, max_size=4), order=st.randoms())
+def test_cells_shared_by_3101_to_3103_are_the_certificates_own(
+    certs: list[ExemptionCertificate], order: Any
+) -> None:
+    """The matrix cells kept for the last certificate are given only for that certificate
+    and matrix: in any order of certificates and matrices, each gets its own."""
+    calls = [(c, m) for c in certs for m in _MATRICES] * 2
+    order.shuffle(calls)
+    for cert, matrix in calls:
+        assert _cells(cert, matrix) == _cells_of(cert, matrix)

@@ -103,7 +103,25 @@ _Cells = tuple["Reason | None", tuple[tuple[int, Region, Cell], ...], tuple[Regi
 
 
 def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
-    """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
+    """The certificate's reason, its (index, region, cell) for every known cell, and its regions.
+
+    Computed once per certificate and matrix for the three rules that read them (3101-3103,
+    which run one after the other): the last answer is kept with the certificate and matrix
+    it is for, compared by identity (a kept object can't be freed, so its id can't be reused;
+    models are immutable). A tuple read or written whole, so threads never see half of one.
+    """
+    last = _LAST_CELLS[0]
+    if last is not None and last[0] is cert and last[1] is matrix:
+        return last[2]
+    found = _cells_of(cert, matrix)
+    _LAST_CELLS[0] = (cert, matrix, found)
+    return found
+
+
+_LAST_CELLS: list[tuple[ExemptionCertificate, ExemptionMatrix, _Cells] | None] = [None]
+
+
+def _cells_of(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
     reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
     if reason is None or reason.code == "TAXABLE":
         return None, (), ()
