@@ -170,7 +170,8 @@ class Reader:
         if strict is None or not limits.native_fast or type(payload) is not dict:
             return None
         native = payload.keys() <= NATIVE_KEYS
-        if not json_refused:
+        long_lists = _has_long_list(payload)  # the capped readers would refuse it: skip them
+        if not json_refused and not long_lists:
             # native keys, the usual mapping: the cheaper native-only reader first
             for read in (strict.native, strict.python) if native else (strict.python,):
                 failing: set[str] = set()
@@ -178,7 +179,6 @@ class Reader:
                     return self._done(read(payload, context=failing), failing)
                 except ValidationError:
                     pass
-        long_lists = _has_long_list(payload)
         if (native and not long_lists) or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
@@ -220,13 +220,14 @@ class Reader:
         return failing
 
 
-#: The shortest cap on a list (``NATIVE_CAPS.pages``): a payload with a list as long is
-#: perhaps refused for its length only, and the wide reader may take it.
-_SHORTEST_CAP = min(NATIVE_CAPS.items, NATIVE_CAPS.customers, NATIVE_CAPS.pages)
+#: A list longer than this (customers, regions, PO numbers) is more than the capped readers
+#: take, so the wide reader reads the payload; more ``pages`` than their cap of 8, which
+#: only images of a certificate have, still take the general path.
+_LONG_LIST = min(NATIVE_CAPS.items, NATIVE_CAPS.customers)
 
 
 def _has_long_list(payload: dict[Any, Any]) -> bool:
-    return any(type(v) is list and len(v) > _SHORTEST_CAP for v in payload.values())
+    return any(type(v) is list and len(v) > _LONG_LIST for v in payload.values())
 
 
 def _known(kind: str) -> str:
