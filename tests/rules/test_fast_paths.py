@@ -9,6 +9,7 @@ hostile values, and test each declaration on its own.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import pytest
@@ -359,3 +360,29 @@ def test_cells_shared_by_3101_to_3103_are_the_certificates_own(
     order.shuffle(calls)
     for cert, matrix in calls:
         assert _cells(cert, matrix) == _cells_of(cert, matrix)
+
+
+@pytest.mark.parametrize(
+    ("code", "payload"),
+    [
+        (3101, {"exempt_reason": "G", "regions": ["WA", "NH", "TX"]}),
+        (3102, {"exempt_reason": "E", "regions": ["WA", "TX"]}),
+        (3103, {"exempt_reason": "B", "regions": ["NY", "TX"]}),
+    ],
+)
+def test_matrix_rules_compute_the_params_their_templates_use(
+    code: int, payload: dict[str, Any]
+) -> None:
+    """Rules 3101-3103 compute only some params (3103 no fix-text remedy): exactly every
+    field their message, summary and fix name."""
+    [rule] = [r for r in CATALOGUE if r.code == code]
+    ctx = Context(TODAY, ExemptionMatrix.default(), "certcapture", {})
+    [hit] = rule.check(ExemptionCertificate.model_validate(payload), ctx)
+    named = {
+        name
+        for template in (rule.message, rule.summary, rule.fix)
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+    assert named <= set(hit.params)
+    assert set(hit.params) - named <= {"secondary", "regions", "reason"}

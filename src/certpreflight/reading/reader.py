@@ -227,7 +227,7 @@ _LONG_LIST = min(NATIVE_CAPS.items, NATIVE_CAPS.customers)
 
 
 def _has_long_list(payload: dict[Any, Any]) -> bool:
-    for value in payload.values():  # a loop, not any(): this runs for every payload
+    for value in payload.values():  # noqa: SIM110 - a loop, not any(): it runs for every payload
         if type(value) is list and len(value) > _LONG_LIST:
             return True
     return False

@@ -156,8 +156,14 @@ def _matrix_hits(
     status: str,
     rejects: bool | None,
     problem: str,
+    *,
+    remedy: bool = True,
 ) -> Hits:
-    """One hit naming every region whose cell has ``status`` (and ``rejects``, if given)."""
+    """One hit naming every region whose cell has ``status`` (and ``rejects``, if given).
+
+    Its params are those the rule's templates use: the fix text's ``remedy`` (the costly
+    one: which regions pass, which reasons would) with ``remedy``, else ``conditions``.
+    """
     reason, known, everywhere = _cells(cert, ctx.matrix)
     picked = [
         k for k in known if k[2].status == status and (rejects is None or k[2].rejects == rejects)
@@ -167,16 +173,21 @@ def _matrix_hits(
     regions = [r for _, r, _ in picked]
     secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
     uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
+    params = {
+        "reason": reason.code,
+        "regions": _join(regions),
+        "secondary": _caveat(secondary, "is secondary (not an official publication)")
+        + _caveat(uncertain, "is of low certainty"),
+    }
+    if remedy:
+        params["remedy"] = _remedy(ctx.matrix, reason, regions, everywhere)
+    else:
+        params["conditions"] = "; ".join(
+            f"{r.short}: {c.condition or c.source}" for _, r, c in picked
+        )
     hit = Hit(
         loc=("regions", picked[0][0]),
-        params={
-            "reason": reason.code,
-            "regions": _join(regions),
-            "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
-            "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
-            "secondary": _caveat(secondary, "is secondary (not an official publication)")
-            + _caveat(uncertain, "is of low certainty"),
-        },
+        params=params,
         errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
     return (hit,)
@@ -313,7 +324,7 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
 
     Use instead: nothing to change when the condition holds.
     """
-    return _matrix_hits(cert, ctx, "partial", None, "partial or conditional")
+    return _matrix_hits(cert, ctx, "partial", None, "partial or conditional", remedy=False)
 
 
 @rule(
