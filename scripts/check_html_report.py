@@ -1,8 +1,10 @@
 """Render the examples' HTML report and load it in headless Chromium; assert what it shows.
 
-Checks that the page renders under its own Content-Security-Policy: the summary
-totals and both SVG charts are in the DOM Chromium builds, and nothing in it is a
-script. Needs Debian's ``/usr/bin/chromium`` (``apt-get install -y chromium``).
+Checks that the pages render under their own Content-Security-Policy: the check
+report's summary totals and both SVG charts (regions as "N of M checked"), and the
+matrix heat map with its legend of reason names, are in the DOM Chromium builds, the
+strict CSP is still there, and nothing is a script. Needs Debian's
+``/usr/bin/chromium`` (``apt-get install -y chromium``).
 
 Run: ``python scripts/check_html_report.py [--chromium PATH]``; exit 0 when all is well.
 """
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from certpreflight.cli import main as certpreflight
+from certpreflight.reports.html_page import CSP
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "certificates.json"
@@ -35,44 +38,67 @@ EXPECTED = [
     '<svg id="chart-regions" class="chart"',
     '<table id="groups">',
     "2101 customer-name-missing",
+    " of ",  # a region bar: "N of M checked"
+    f'content="{CSP}"',
+]
+MATRIX_EXPECTED = [
+    '<table id="heatmap" class="heat">',
+    '<dl id="reason-legend" class="legend"><dt>A</dt><dd>FEDERAL GOV</dd>',
+    "<dt>G</dt><dd>RESALE</dd>",
+    f'content="{CSP}"',
 ]
 
 
-def check(chromium: str) -> list[str]:
-    """The problems found (empty when the rendered page is as expected)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.html"
-        err = io.StringIO()
-        code = certpreflight(
-            [
-                "check",
-                str(EXAMPLES),
-                "--format",
-                "html",
-                "--today",
-                "2026-11-21",
-                "-o",
-                str(report),
-            ],
-            out=io.StringIO(),
-            err=err,
-        )
-        if code not in (0, 1):
-            return [f"certpreflight exited {code}: {err.getvalue()}"]
-        profile = Path(tmp) / "profile"
-        dom = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
-            [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        ).stdout
-    problems = [f"not in the rendered DOM: {text}" for text in EXPECTED if text not in dom]
+def _dom(chromium: str, page: Path, profile: Path) -> str:
+    return subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+        [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+
+
+def _render(argv: list[str], target: Path) -> str | None:
+    """Write a page with the CLI; the problem, or None."""
+    err = io.StringIO()
+    code = certpreflight([*argv, "-o", str(target)], out=io.StringIO(), err=err)
+    if code not in (0, 1):
+        return f"certpreflight {' '.join(argv)} exited {code}: {err.getvalue()}"
+    return None
+
+
+def _problems(dom: str, expected: list[str], name: str) -> list[str]:
+    problems = [f"{name}: not in the rendered DOM: {text}" for text in expected if text not in dom]
     if "<script" in dom.lower():
-        problems.append("the rendered DOM contains a <script> element")
+        problems.append(f"{name}: the rendered DOM contains a <script> element")
     if problems:
-        problems.append(f"rendered DOM starts: {dom[:300]!r}")
+        problems.append(f"{name}: rendered DOM starts: {dom[:300]!r}")
     return problems
+
+
+def check(chromium: str) -> list[str]:
+    """The problems found (empty when the rendered pages are as expected)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report, heat = Path(tmp) / "report.html", Path(tmp) / "matrix.html"
+        check_args = ["check", str(EXAMPLES), "--format", "html", "--today", "2026-11-21"]
+        for problem in (_render(check_args, report), _matrix(heat)):
+            if problem is not None:
+                return [problem]
+        profile = Path(tmp) / "profile"
+        return _problems(_dom(chromium, report, profile), EXPECTED, "report") + _problems(
+            _dom(chromium, heat, profile), MATRIX_EXPECTED, "matrix"
+        )
+
+
+def _matrix(target: Path) -> str | None:
+    """``certpreflight matrix --format html`` (which has no --output) into ``target``."""
+    out = io.StringIO()
+    code = certpreflight(["matrix", "--format", "html"], out=out, err=io.StringIO())
+    if code != 0:
+        return f"certpreflight matrix exited {code}"
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return None
 
 
 def main() -> int:

@@ -1,4 +1,13 @@
-"""Long fuzz run of validate(): ``python scripts/fuzz.py --minutes N [--engine E]``.
+"""Long fuzz runs: ``python scripts/fuzz.py --minutes N [--engine E] [--count N]``.
+
+``--engine payloads`` feeds ``--count`` hostile payloads (``scripts/hostile.py``: the
+three dialects mutated with hostile values, as mappings, JSON text and bytes) to
+``validate()`` with the checks of ``tests/test_fuzz.py``. ``--engine files`` writes
+``--count`` hostile input files (NDJSON, JSON arrays and CSV in UTF-8, UTF-16, UTF-32 and
+cp1252, LF, CRLF and bare-CR line ends, oversized records, unclosed quotes) and runs the
+CLI on each: exit code 0 or 1, no internal error, exactly one result per record (records
+in = results out), the same exit code in every format, and ``--jobs 2`` output equal to
+``--jobs 1`` on a sample.
 
 ``--engine hypothesis`` (default) runs the properties of ``tests/test_fuzz.py``
 (never raises, deterministic, sorted, JSON-safe, a model equals its JSON) again
@@ -101,14 +110,101 @@ def run_atheris(minutes: float) -> int:
     return runs
 
 
+def run_payloads(minutes: float, count: int, seed: int) -> int:
+    """``count`` hostile payloads through validate() (or fewer when ``minutes`` run out)."""
+    import random  # noqa: PLC0415
+
+    from scripts.hostile import hostile_payload  # noqa: PLC0415
+    from tests.test_fuzz import check  # noqa: PLC0415
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    deadline = time.monotonic() + minutes * 60
+    done = 0
+    while done < count and time.monotonic() < deadline:
+        payload = hostile_payload(rng)
+        try:
+            check(payload)
+        except Exception:
+            print(f"payload {done} (seed {seed}) failed: {payload!r:.2000}", flush=True)
+            raise
+        done += 1
+        if done % 10_000 == 0:
+            print(f"{done:,} payloads", flush=True)
+    return done
+
+
+def _cli(argv: list[str]) -> tuple[int, str, str]:
+    import io  # noqa: PLC0415
+
+    from certpreflight.cli import main as cli_main  # noqa: PLC0415
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_main(argv, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _check_file(path: Path, records: int, args: tuple[str, ...], index: int) -> None:
+    """One hostile file through the CLI: see the module docs for what must hold."""
+    base = ["check", str(path), "--today", "2026-11-21", *args]
+    code, out, err = _cli([*base, "--format", "json"])
+    where = f"file {index} ({path.name}, args {args})"
+    assert code in (0, 1), f"{where}: exit {code}: {err}"
+    assert "internal error" not in err, f"{where}: {err}"
+    results = json.loads(out)["results"]
+    assert len(results) == records, f"{where}: {records} records in, {len(results)} results out"
+    if index % 10 == 0:
+        for fmt in ("text", "csv", "html"):
+            other = _cli([*base, "--format", fmt])[0]
+            assert other == code, f"{where}: --format {fmt} exits {other}, json {code}"
+    if index % 50 == 0:
+        one = _cli([*base, "--format", "csv", "--jobs", "1"])
+        two = _cli([*base, "--format", "csv", "--jobs", "2"])
+        assert one == two, f"{where}: --jobs 2 differs from --jobs 1"
+
+
+def run_files(minutes: float, count: int, seed: int) -> int:
+    """``count`` hostile files through the CLI (or fewer when ``minutes`` run out)."""
+    import random  # noqa: PLC0415
+
+    from scripts.hostile import hostile_file  # noqa: PLC0415
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    deadline = time.monotonic() + minutes * 60
+    folder = Path(tempfile.mkdtemp(prefix="certpreflight-files-"))
+    done = 0
+    while done < count and time.monotonic() < deadline:
+        made = hostile_file(rng, done)
+        path = folder / made.name
+        path.write_bytes(made.data)
+        try:
+            _check_file(path, made.records, made.args, done)
+        except AssertionError:
+            print(f"kept the failing file: {path}", flush=True)
+            raise
+        path.unlink()
+        done += 1
+        if done % 100 == 0:
+            print(f"{done:,} files", flush=True)
+    return done
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=5.0, help="how long to fuzz")
-    parser.add_argument("--engine", choices=("hypothesis", "atheris"), default="hypothesis")
+    parser.add_argument("--minutes", type=float, default=5.0, help="how long to fuzz at most")
+    parser.add_argument(
+        "--engine", choices=("hypothesis", "atheris", "payloads", "files"), default="hypothesis"
+    )
+    parser.add_argument("--count", type=int, default=100_000, help="payloads or files to try")
+    parser.add_argument("--seed", type=int, default=19, help="random seed (payloads, files)")
     args = parser.parse_args()
     started = time.monotonic()
-    runner = run_atheris if args.engine == "atheris" else run_hypothesis
-    examples = runner(args.minutes)
+    if args.engine == "payloads":
+        examples = run_payloads(args.minutes, args.count, args.seed)
+    elif args.engine == "files":
+        examples = run_files(args.minutes, args.count, args.seed)
+    else:
+        runner = run_atheris if args.engine == "atheris" else run_hypothesis
+        examples = runner(args.minutes)
     elapsed = time.monotonic() - started
     print(f"{args.engine}: {examples:,} examples in {elapsed:,.0f} s, no failure")
     return 0

@@ -22,6 +22,7 @@ LAYERS = [
     "certpreflight.reading.screens",
     "certpreflight.reading.limits",
     "certpreflight.reading.lenient",
+    "certpreflight.reading.keys",
     "certpreflight.reading.reader",
     "certpreflight.reading",
     "certpreflight.engine",

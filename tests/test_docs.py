@@ -24,3 +24,21 @@ def test_every_rule_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for r in CATALOGUE:
         assert f"## {r.code} {r.name}\n" in text
+
+
+def test_security_md_cites_tests_that_exist() -> None:
+    """Every test SECURITY.md names (``tests/x.py::test_y``, or ``::test_y`` after one) is
+    defined in that file, so its claims can't cite a test that was renamed or removed."""
+    import re  # noqa: PLC0415
+
+    root = DOCS.parent.parent
+    text = (root / "SECURITY.md").read_text(encoding="utf-8")
+    cited = 0
+    current = None
+    for match in re.finditer(r"`(tests/[\w/]+\.py)?::(\w+)`", text):
+        current = match.group(1) or current
+        assert current is not None, match.group(0)
+        source = (root / current).read_text(encoding="utf-8")
+        assert f"def {match.group(2)}(" in source, f"{current}::{match.group(2)} not found"
+        cited += 1
+    assert cited >= 40

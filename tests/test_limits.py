@@ -238,3 +238,53 @@ def test_bad_limit_option_is_refused_when_validate_many_is_called() -> None:
     """A limit option that is not a positive integer raises at the call, not at the first record."""
     with pytest.raises(ValueError, match="max_depth"):
         validate_many([], options={"max_depth": 0})
+
+
+def test_customers_over_max_items_are_cut_and_findings_capped() -> None:
+    """A line of 20,000 customers without a name (within every size limit; a customer with a
+    code only would be a reference, checked by nothing) gives 4009, at most 20 findings per
+    rule and one 4013 counting the rest: 122 findings, not 120,000 (issue 19, 9)."""
+    import json  # noqa: PLC0415
+
+    from certpreflight import validate  # noqa: PLC0415
+    from tests.conftest import TODAY, cert  # noqa: PLC0415
+
+    customers = [{"customer_number": f"C{i}", "name": ""} for i in range(20_000)]
+    line = json.dumps(cert(customers=customers))
+    for payload in (line.encode(), json.loads(line)):
+        report = validate(payload, today=TODAY)
+        counts = {code: report.codes().count(code) for code in set(report.codes())}
+        assert counts[4009] == 1
+        assert counts[4013] == 1
+        assert max(counts.values()) == 20
+        [capped] = [f for f in report.findings if f.code == 4013]
+        assert capped.message.startswith("5,880 more findings of 2101 (980)")
+    some = cert(customers=[{"customer_number": f"C{i}", "name": ""} for i in range(1_500)])
+    assert validate(some, today=TODAY).codes().count(4009) == 1
+    assert validate(some, today=TODAY, options={"max_items": 2_000}).codes().count(4009) == 0
+
+
+def test_a_mapping_is_measured_as_its_json() -> None:
+    """A certificate of 1.1 MB as UTF-8 JSON (text of 360,000 characters) is 4004 as a dict as
+    it is as JSON text, and one of 367 KB passes both ways (issue 19, 13: the dict was ok)."""
+    import json  # noqa: PLC0415
+
+    from certpreflight import validate  # noqa: PLC0415
+    from tests.conftest import TODAY, cert, customer  # noqa: PLC0415
+
+    for count, expected in ((120, True), (40, False)):
+        data = cert(
+            customers=[customer(customer_number=f"C{i}", name="€" * 3000) for i in range(count)]
+        )
+        text = json.dumps(data, ensure_ascii=False).encode()
+        as_dict, as_text = validate(data, today=TODAY), validate(text, today=TODAY)
+        assert (4004 in as_dict.codes(), 4004 in as_text.codes()) == (expected, expected)
+        avatax_form = {"customers": data["customers"], "exposureZone": {"name": "Washington"}}
+        assert (4004 in validate(avatax_form, today=TODAY).codes()) is expected
+
+
+def test_a_bare_huge_number_is_not_an_object() -> None:
+    """JSON text that is one integer of 5,000 digits is 4002 not-an-object, not a TypeError
+    (found by the hostile-payload fuzz run, issue 19)."""
+    assert validate("9" * 5000).codes() == (4002,)
+    assert validate(b"-" + b"9" * 5000).codes() == (4002,)

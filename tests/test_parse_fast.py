@@ -26,6 +26,7 @@ from certpreflight import ExemptionCertificate, validate
 from certpreflight.engine import _active, _RuleSet
 from certpreflight.models import Customer
 from certpreflight.reading import read
+from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
@@ -126,6 +127,12 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
         {"effective_date": " 2026-01-15"},
         {"effective_date": "2026-02-30"},
         {"effective_date": "banana"},
+        {"effective_date": "Monday"},  # not a date, whatever the clock says
+        {"effective_date": "2026-01-15banana"},
+        {"effective_date": "2026-01-15T10:00:00.123+02:00"},
+        {"effective_date": "2026-01-15 10:00:00"},
+        {"effective_date": "3/4/2026"},
+        {"expiration_date": 0},  # a number is not a date
         {"effective_date": dt.date(2026, 1, 15)},
         {"effective_date": ""},
         {"single_use": None},
@@ -209,11 +216,14 @@ def test_dialect_forms_the_fast_validator_refuses_take_the_general_path(
 
 
 def test_non_text_keys_are_refused() -> None:
-    """A certificate key that is not text never reaches the fast validator; it is ignored."""
+    """A certificate key that is not text never reaches the fast validator; it is not read,
+    and listed as a key nobody reads (2311)."""
     payload: dict[Any, Any] = {**cert(), 1: "x", (2, 3): "y"}
     model, findings, _ = same_parse(payload)
     assert model is not None
-    assert findings == []
+    assert [(f.code, f.errors) for f in findings] == [
+        (2311, {"1": "unknown key", "(2, 3)": "unknown key"})
+    ]
 
 
 def test_a_non_empty_value_wins_over_an_empty_duplicate() -> None:
@@ -437,8 +447,9 @@ def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) 
 
 def same_read(payload: Any) -> bool:
     """What the engine's screening reader accepts, in any dialect, reads to the general
-    path's model with no finding; returns whether it accepted. The same for the payload
-    as JSON text, which the reader reads straight to the model."""
+    path's model with no finding but the keys nobody reads (2310, 2311), said on both
+    paths; returns whether it accepted. The same for the payload as JSON text, which the
+    reader reads straight to the model."""
     ruleset = _active((), (), "certcapture")
     original = copy.deepcopy(payload)
     read = _read_screened(payload, ruleset, DEFAULT_LIMITS)
@@ -451,7 +462,7 @@ def same_read(payload: Any) -> bool:
         from_text = _read_screened_json(line, ruleset, DEFAULT_LIMITS)
         if from_text is not None:
             model, findings, _ = _parse(line, GENERAL)
-            assert findings == []
+            assert findings == unknown_key_findings(json.loads(line))
             _same_model(from_text[0], model)
             as_mapping = _read_screened(json.loads(line), ruleset, DEFAULT_LIMITS)
             assert as_mapping is not None
@@ -459,7 +470,8 @@ def same_read(payload: Any) -> bool:
     if read is None:
         return False
     model, findings, _ = _parse(payload, GENERAL)
-    assert findings == []
+    assert findings == unknown_key_findings(payload)
+    assert findings == ruleset.reader.strict(payload, DEFAULT_LIMITS).findings  # type: ignore[union-attr]
     _same_model(read[0], model)
     return True
 
@@ -555,6 +567,30 @@ def test_any_mapping_read_by_the_screening_reader_gives_the_general_model(
 def test_the_benchmark_corpus_takes_the_screening_reader() -> None:
     """Every generated certificate, in all three dialects, is read by the screening reader."""
     assert all(same_read(payload) for payload in certificates(300))
+
+
+_DATE_TEXT = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.datetimes().map(dt.datetime.isoformat),
+    st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year:04d}"),
+    st.text(alphabet="0123456789-/:.TZ+ ", max_size=26),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_DATE_TEXT)
+def test_the_strict_date_schema_reads_only_what_the_general_path_reads(text: str) -> None:
+    """A date text the strict reader takes reads to the general path's date; any other is
+    the general path's (a date, or 4003 at the field)."""
+    model, findings, _ = same_parse(cert(effective_date=text))
+    assert model is not None
+    if PLAIN is not None:
+        try:
+            strict = PLAIN.python(cert(effective_date=text))
+        except ValidationError:
+            return
+        assert strict.effective_date == model.effective_date
+        assert findings == []
 
 
 def _wide(payload: dict[str, Any], customers: int, regions: int) -> dict[str, Any]:

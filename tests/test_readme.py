@@ -23,3 +23,21 @@ def test_readme_library_example_prints_its_comments() -> None:
     assert len(out) == len(expected)
     for line, comment in zip(out, expected, strict=True):
         assert line.startswith(comment.removesuffix("...").rstrip()), (line, comment)
+
+
+def _section_code(text: str, heading: str) -> str:
+    section = text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert blocks, heading
+    return "".join(blocks)
+
+
+def test_readme_kinds_and_batch_examples_print_their_comments() -> None:
+    """The record-kinds and batch examples run (in order) and print their comment lines."""
+    text = README.read_text(encoding="utf-8")
+    code = _section_code(text, "Record kinds") + _section_code(text, "Batches")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+    assert out == expected

@@ -14,9 +14,11 @@ False
 [2101, 2102, 2105, 2106, 2107, 2108]
 """
 
+from certpreflight.batch import BatchReport, validate_batch
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
 
@@ -24,16 +26,21 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATALOGUE",
+    "BatchReport",
     "CertificateValidationError",
     "Customer",
+    "CustomerRecord",
     "ExemptionCertificate",
     "ExemptionMatrix",
     "Finding",
+    "Link",
     "Report",
     "Rule",
+    "RuleOptions",
     "Severity",
     "__version__",
     "get_rule",
     "validate",
+    "validate_batch",
     "validate_many",
 ]

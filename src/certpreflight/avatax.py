@@ -27,6 +27,15 @@ original has one. One legitimate difference: a certificate without a tax id
 for an SST state *and* another state gives 6201 (error) on the original, while
 the body for the other state alone gives 6202 (warning) instead.
 
+The senders call the SDK's own method beneath its logging decorator (``ava_log``, which
+``functools.wraps`` keeps reachable as ``__wrapped__``), on a shallow copy of the client
+whose ``timeout_limit`` is the sender's ``timeout`` (default :data:`DEFAULT_TIMEOUT`
+seconds; the SDK's own default is 1,200 s). The decorator's log entry reads the
+``x-correlation-id`` header and raises ``KeyError`` when a reply lacks it (a gateway's
+error page, a proxy), losing a reply that may say 201 Created; without it every reply
+is judged by its status and body. This module logs the status and the correlation id
+instead.
+
 Nothing here logs a request or response body (customer names, addresses, tax
 ids, certificate images): log records carry counts, the company id, the HTTP
 status and exception class names only. The SDK's own logger writes URL,
@@ -41,7 +50,8 @@ method and status at INFO; it logs bodies only when the client was built with
 
 from __future__ import annotations
 
-import functools
+import copy
+import inspect
 import json
 import logging
 import string
@@ -52,9 +62,9 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from certpreflight.engine import Payload, validate_many
+from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -62,6 +72,7 @@ from certpreflight.rules import get_rule
 
 __all__ = [
     "AVATAX_ERRORS",
+    "DEFAULT_TIMEOUT",
     "REJECTED_CODE",
     "UNREACHABLE_CODE",
     "CertificateClient",
@@ -77,6 +88,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Seconds a sender waits for AvaTax (connect and each read); ``timeout=`` changes it.
+DEFAULT_TIMEOUT = 30.0
 
 
 # --- the SDK, as far as this module uses it -------------------------------------------------------
@@ -134,8 +148,19 @@ def _reason(cert: ExemptionCertificate) -> dict[str, Any] | None:
         return {"name": reason.avatax_name if reason is not None else cert.exempt_reason}
     if cert.exempt_reason_id is not None:
         ident = cert.exempt_reason_id
-        return {"id": int(ident) if ident.isdigit() else ident}
+        return {"id": _id_number(ident)}
     return None
+
+
+def _id_number(text: str) -> int | str:
+    """An id as AvaTax's integer when it is one (ASCII digits that fit an int64), else as given.
+
+    ``int()`` alone would raise for ``"²"`` (a digit to ``str.isdigit``) and for more than
+    4,300 digits (Python's int <-> str cap).
+    """
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return text
 
 
 def _customer_link(customer: Customer, company_id: int | str | None) -> dict[str, Any]:
@@ -346,8 +371,9 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        number = _id_number(value.strip())
+        return number if isinstance(number, int) else None
     return None
 
 
@@ -511,10 +537,16 @@ def _unreachable(exc: BaseException) -> Finding:
 
 @dataclass(frozen=True, slots=True)
 class HeldItem:
-    """A certificate not sent because its report has errors."""
+    """A certificate (or customer record) not sent because its report has errors."""
 
     payload: Any
     report: Report
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The customers whose problems hold it: the codes its errors name, in order."""
+        codes = (f.customer_number for f in self.report.errors if f.customer_number is not None)
+        return tuple(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,19 +598,35 @@ Bodies = Callable[[ExemptionCertificate], list[dict[str, Any]]]
 
 
 def _check(
-    payloads: Iterable[Payload], options: Mapping[str, Any], to_bodies: Bodies
+    payloads: Iterable[Payload],
+    options: Mapping[str, Any],
+    to_bodies: Bodies,
+    *,
+    customers: bool = False,
 ) -> tuple[list[tuple[Any, ExemptionCertificate, Report, list[dict[str, Any]]]], list[HeldItem]]:
-    """Validate every payload: (payload, model, report, bodies) to send, and the held ones."""
+    """Validate every payload: (payload, model, report, bodies) to send, and the held ones.
+
+    With ``customers``, a customer record (any dialect, ``kind`` detected) is sent as the one
+    customer of a certificate holding it; otherwise every payload is read as a certificate.
+    """
     if isinstance(payloads, (Mapping, str, bytes, bytearray, ExemptionCertificate)):
         raise TypeError("pass an iterable of certificates, not a single certificate")
     payloads = list(payloads)
     ready = []
     held = []
-    for payload, report in zip(payloads, validate_many(payloads, **options), strict=True):
-        try:
-            cert = _certificate(payload) if report.ok else None
-        except ValidationError:
-            cert = None
+    kind = None if customers else "certificate"
+    for payload, (report, read) in zip(
+        payloads, checked(payloads, kind=kind, **options), strict=True
+    ):
+        if report.ok and isinstance(read.record, CustomerRecord):
+            cert: ExemptionCertificate | None = ExemptionCertificate.model_construct(
+                customers=(read.record,)
+            )
+        else:
+            try:
+                cert = _certificate(payload) if report.ok and report.kind == "certificate" else None
+            except ValidationError:
+                cert = None
         if cert is None:
             held.append(HeldItem(payload, report))
         else:
@@ -633,7 +681,8 @@ def _send(
         sent = tuple(SentItem(p, c, tuple(b), r) for p, c, r, b in ready)
         return SendResult(sent=sent, held=tuple(held), dry_run=dry_run)
     try:
-        status, parsed, raw = _reply(call(bodies))
+        response = call(bodies)
+        status, parsed, raw = _reply(response)
     except Exception as exc:
         if not _sdk_failure(exc):
             raise
@@ -641,7 +690,10 @@ def _send(
         extra: tuple[Finding, ...] = (_unreachable(exc),)
         sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra)) for p, c, r, b in ready)
         return SendResult(sent=sent, held=tuple(held))
-    log.info("%s: AvaTax answered HTTP %s", what, status)
+    correlation = getattr(getattr(response, "headers", None), "get", lambda _: None)(
+        "x-correlation-id"
+    )
+    log.info("%s: AvaTax answered HTTP %s (x-correlation-id %s)", what, status, correlation)
     if status is not None and 200 <= status < 300:
         parts = _split(parsed, [len(b) for *_, b in ready])
         sent = tuple(
@@ -669,6 +721,27 @@ def _split(parsed: Any, sizes: list[int]) -> list[Any]:
     return parts
 
 
+def _sdk_call(
+    client: Any, name: str, company_id: int | str, timeout: float | None
+) -> Callable[[list[dict[str, Any]]], Any]:
+    """``client.<name>(company_id, bodies)`` as a one-argument call, past the SDK's logging.
+
+    For an ``avalara.AvataxClient`` the method beneath the ``ava_log`` decorator is called
+    on a shallow copy of the client with ``timeout_limit`` set to ``timeout`` (None: the
+    client's own), so a reply without ``x-correlation-id`` is still returned and the
+    caller's client is not changed. Any other client (a stand-in) is called as it is.
+    """
+    method = getattr(type(client), name, None)
+    inner = inspect.unwrap(method) if method is not None else None
+    if inner is None or inner is method:
+        bound = getattr(client, name)
+        return lambda bodies: bound(company_id, bodies)
+    target = copy.copy(client)
+    if timeout is not None:
+        target.timeout_limit = timeout
+    return lambda bodies: inner(target, company_id, bodies)
+
+
 def _options(validate_options: Mapping[str, Any]) -> dict[str, Any]:
     """Validation options for a send: the ``avatax`` profile unless the caller picks one."""
     return {"profile": "avatax", **validate_options}
@@ -680,6 +753,7 @@ def create_certificates_checked(
     certificates: Iterable[Payload],
     *,
     dry_run: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
     **validate_options: Any,
 ) -> SendResult:
     """Validate every certificate and create the ones without errors in ONE SDK call.
@@ -694,9 +768,13 @@ def create_certificates_checked(
     ``"avatax"``. ``dry_run=True`` sends nothing: ``result.bodies`` shows what
     would go.
 
-    An HTTP error reply becomes findings (:func:`findings_from_avatax_error`) on
-    every sent item; no answer at all (connection refused, timeout) becomes an
-    ``avatax-unreachable`` finding. Either way the call does not raise for it.
+    ``timeout`` is how many seconds to wait for AvaTax (None: the client's own
+    ``timeout_limit``, whose SDK default is 1,200 s). A reply is judged by its status and
+    body, also when it lacks the ``x-correlation-id`` header the SDK's logging needs: a
+    2xx is never reported as unreachable. An HTTP error reply becomes findings
+    (:func:`findings_from_avatax_error`) on every sent item; no answer at all (connection
+    refused, timeout) becomes an ``avatax-unreachable`` finding. Either way the call does
+    not raise for it.
     A 4xx does not prove nothing was created (docs/sources.md#sdk-behaviours): query before
     resending. Raises only for programming errors: a bad option, a single
     certificate instead of an iterable, a client that logs bodies.
@@ -707,7 +785,7 @@ def create_certificates_checked(
         _options(validate_options),
         lambda cert: to_avatax_certificates(cert, company_id=company_id),
     )
-    call = functools.partial(client.create_certificates, company_id)
+    call = _sdk_call(client, "create_certificates", company_id, timeout)
     return _send(call, ready, held, what="create_certificates", dry_run=dry_run)
 
 
@@ -717,6 +795,7 @@ def create_customers_checked(
     certificates: Iterable[Payload],
     *,
     dry_run: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
     **validate_options: Any,
 ) -> SendResult:
     """Validate every certificate and create the linked customers of the good ones in ONE call.
@@ -725,7 +804,11 @@ def create_customers_checked(
     :func:`create_certificates_checked` (so both calls hold the same
     certificates), then one ``POST /api/v2/companies/{company_id}/customers``
     with :func:`to_avatax_customers` bodies. A customer linked to several
-    certificates is sent once, with the first certificate that links it.
+    certificates is sent once, with the first certificate that links it. ``timeout`` as
+    there. ``certificates`` may hold customer records too (an AvaTax ``CustomerModel``, a
+    CertCapture customer, a native customer; the kind is detected): a clean one is sent
+    as it is, one with errors is held. A held item's ``customers`` names the customers
+    whose problems hold it.
     """
     _refuse_body_logging(client)
     seen: set[Any] = set()
@@ -739,6 +822,6 @@ def create_customers_checked(
                 out.append(body)
         return out
 
-    ready, held = _check(certificates, _options(validate_options), bodies)
-    call = functools.partial(client.create_customers, company_id)
+    ready, held = _check(certificates, _options(validate_options), bodies, customers=True)
+    call = _sdk_call(client, "create_customers", company_id, timeout)
     return _send(call, ready, held, what="create_customers", dry_run=dry_run)

@@ -1,40 +1,68 @@
-"""Command-line interface: a thin layer over the library (README "Command line").
+"""Command-line interface: a thin layer over the library.
 
-``certpreflight check FILE...`` validates the certificates in ``.json``, ``.ndjson`` /
-``.jsonl`` and ``.csv`` files and reports them as text, JSON, CSV or HTML;
-``certpreflight rules`` prints the catalogue, ``certpreflight rule CODE`` one rule,
-and ``certpreflight matrix`` the reason x region matrix. Exit codes: 0 nothing at or
-above ``--fail-on``, 1 findings at or above it, 2 usage error or unreadable input.
+``certpreflight check FILE...|-`` validates the certificates in ``.json``, ``.ndjson`` /
+``.jsonl``, ``.csv`` and ``.xlsx`` files (or standard input) and reports them as text,
+JSON, CSV or HTML; ``certpreflight rules`` prints the catalogue, ``certpreflight rule
+CODE`` one rule, and ``certpreflight matrix`` the reason x region matrix. Options also
+come from ``[tool.certpreflight]`` (:mod:`certpreflight.config`). Exit codes: 0 nothing
+at or above ``--fail-on``, 1 findings at or above it, 2 usage error, bad configuration
+or unreadable input (a file that changed while it was read included), 3 an internal error
+or a report that could not be written; never 1 for those.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
+import dataclasses
 import datetime as dt
+import io
+import json
 import os
+import shutil
 import signal
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
+
+from pydantic_core import from_json
 
 from certpreflight import __version__
+from certpreflight.batch import JoinTable, fill
+from certpreflight.config import Config, ConfigError, find_config, load_config
+from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
+from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
+    INPUT_FORMATS,
+    FileState,
     InputError,
     Record,
     Span,
+    file_state,
     read_pieces,
     read_records,
 )
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.reports import matrix as matrix_report
+from certpreflight.reports.output import (
+    OutputError,
+    OutputRefusedError,
+    is_default,
+    open_output,
+)
+from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
     CheckOptions,
@@ -44,12 +72,14 @@ from certpreflight.reports.run import (
     writer_for,
 )
 from certpreflight.reports.tally import Tally
+from certpreflight.reports.text import summary_line
+from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
-from certpreflight.rules.docs import catalogue_markdown, rule_text
+from certpreflight.rules.docs import catalogue_markdown, rule_dict, rule_text
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
@@ -80,34 +110,21 @@ def _count(text: str) -> int:
 # --- output ------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _atomic_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
-    """``default``, or a temp file beside ``path`` renamed over it only when all went well.
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
 
-    On any exception (including Ctrl-C and, via the handler in ``_check``, SIGTERM) the
-    temp file is removed and ``path`` is left as it was.
-    """
-    if path is None:
-        yield default
-        return
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"can't write {path}: it is a directory")
+
+@contextlib.contextmanager
+def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    """The report's stream (reports.output); a path that isn't a regular file is a usage error."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"can't write {path}: {exc.strerror or exc}") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        with open_output(path, default) as stream:
+            yield stream
+    except OutputRefusedError as exc:
+        raise UsageError(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -128,14 +145,30 @@ def _sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _wants_colour(stream: TextIO) -> bool:
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+def wants_colour(choice: str, stream: TextIO) -> bool:
+    """``--color``: ``always``, ``never``, or ``auto``: not if ``NO_COLOR`` is set
+    (https://no-color.org), else if ``FORCE_COLOR`` is set (https://force-color.org), else
+    if ``stream`` is a terminal. NO_COLOR wins over FORCE_COLOR, as in pytest."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _width(stream: TextIO) -> int | None:
+    """The terminal's width when ``stream`` is one (``COLUMNS`` wins), else None: no wrapping."""
+    if not stream.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 # --- check -------------------------------------------------------------------------------------
 
 
-def _load_matrix(path: str | None) -> ExemptionMatrix | None:
+def _load_matrix(path: str | Path | None) -> ExemptionMatrix | None:
     if path is None:
         return None
     try:
@@ -146,67 +179,379 @@ def _load_matrix(path: str | None) -> ExemptionMatrix | None:
         raise UsageError(f"can't read matrix {path}: {exc.strerror or exc}") from None
 
 
-def _all_records(
-    files: Iterable[str], max_line_bytes: int, err: TextIO, failed: list[str], *, spans: bool
-) -> Iterator[Record | Span]:
-    """Every file's records (an NDJSON file's as spans, if asked); a file that can't be read
-    is reported and skipped."""
-    read = read_pieces if spans else read_records
-    for name in files:
-        try:
-            yield from read(name, max_line_bytes=max_line_bytes)
-        except InputError as exc:
-            err.write(f"certpreflight: {exc}\n")
-            failed.append(name)
-        except OSError as exc:
-            err.write(f"certpreflight: can't read {name}: {exc.strerror or exc}\n")
-            failed.append(name)
+@dataclass(frozen=True)
+class Settings:
+    """The options of a check run: the configuration file's, overridden by the flags'."""
+
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    profile: str
+    fail_on: str
+    today: dt.date | None
+    matrix: str | Path | None
+    options: RuleOptions | None
+    config: Path | None
 
 
-def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _config(args: argparse.Namespace) -> Config:
+    if args.isolated:
+        if args.config is not None:
+            raise UsageError("use --config or --isolated, not both")
+        return Config()
+    path = Path(args.config) if args.config is not None else find_config()
+    if path is None:
+        return Config()
+    if not path.is_file():
+        raise UsageError(f"can't read config {path}: no such file")
+    return load_config(path)
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The run's options: each flag given on the command line, else the file's, else the
+    default. Raises :class:`~certpreflight.config.ConfigError` for a bad file."""
+    config = _config(args)
+
+    def pick(flag: object, key: object, default: object) -> object:
+        return flag if flag is not None else key if key is not None else default
+
+    return Settings(
+        select=tuple(args.select) if args.select is not None else config.select,
+        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
+        profile=str(pick(args.profile, config.profile, "certcapture")),
+        fail_on=str(pick(args.fail_on, config.fail_on, "error")),
+        today=args.today if args.today is not None else config.today,
+        matrix=args.matrix if args.matrix is not None else config.matrix,
+        options=config.options,
+        config=config.path,
+    )
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+STDIN = "<stdin>"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input to read: ``path`` on disk, ``shown`` in sources, ``kind`` if named."""
+
+    path: str
+    shown: str
+    kind: str | None
+
+
+def sniff(head: bytes) -> str:
+    """The format of standard input without ``--input-format``, from its first bytes:
+    a zip (``PK``) is a workbook, ``[`` a JSON array, ``{`` NDJSON, anything else CSV."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if text.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if text.startswith(b"["):
+        return "json"
+    if text.startswith(b"{") or not text:
+        return "ndjson"
+    return "csv"
+
+
+@contextlib.contextmanager
+def _inputs(
+    files: Sequence[str], kind: str | None, stdin: BinaryIO | None
+) -> Iterator[list[Input]]:
+    """The inputs. ``-`` (standard input) and other streams that aren't regular files
+    (``/dev/stdin``, a pipe, ``<(...)``) are copied to a temporary file first, so workbooks
+    and ``--jobs`` work on them as on a file; their format, unless named, is sniffed from
+    their first bytes. The copies are removed when done."""
+    if files.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    streams = [n for n in files if n == "-" or _is_stream(n)]
+    if not streams:
+        yield [Input(name, name, kind) for name in files]
+        return
+    with tempfile.TemporaryDirectory(prefix="certpreflight-") as folder:
+        copies: dict[str, Input] = {}
+        for number, name in enumerate(streams):
+            copy = os.path.join(folder, f"stream{number}")
+            with contextlib.ExitStack() as stack:
+                if name == "-":
+                    source = stdin if stdin is not None else sys.stdin.buffer
+                else:
+                    source = stack.enter_context(open(name, "rb"))
+                with open(copy, "wb") as handle:
+                    shutil.copyfileobj(source, handle)
+            with open(copy, "rb") as handle:
+                head = handle.read(64)
+            copies[name] = Input(copy, STDIN if name == "-" else name, kind or sniff(head))
+        yield [copies.get(n) or Input(n, n, kind) for n in files]
+
+
+def _is_stream(name: str) -> bool:
+    """Whether ``name`` is a pipe or a socket (``/dev/stdin`` from a pipe, ``<(...)``), which
+    can be read only once. Regular files, folders and character devices are read in place:
+    a device such as ``/dev/zero`` is never copied (it has no end), and its readers bound
+    what they hold (a CSV header over ``--max-line-bytes`` exits 2)."""
     try:
-        select, ignore = split_selectors(args.select, args.ignore)
-    except ValueError as exc:
+        mode = os.stat(name).st_mode  # follows /dev/stdin to what it is
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _blank(path: str) -> bool:
+    """Whether a file holds nothing but white space (and a byte order mark)."""
+    with open(path, "rb") as handle:
+        start = True
+        while block := handle.read(65536):
+            if start:
+                block, start = block.removeprefix(b"\xef\xbb\xbf"), False
+            if block.strip():
+                return False
+    return True
+
+
+def _pieces(item: Input, args: argparse.Namespace, *, spans: bool) -> Iterator[Record | Span]:
+    """An input's records (an NDJSON file's as spans, if asked), with the sources it shows."""
+    options = {
+        "kind": item.kind,
+        "sheet": args.sheet,
+        "max_line_bytes": args.max_line_bytes,
+        "encoding": _encoding(args.encoding),
+    }
+    if item.shown == item.path:
+        return (read_pieces if spans else read_records)(item.path, **options)
+    cut = len(item.path)
+    return (
+        (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
+    )
+
+
+def _encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {name!r} (try utf-8, cp1252, latin-1)") from None
+
+
+def _all_records(
+    inputs: Iterable[Input],
+    args: argparse.Namespace,
+    err: TextIO,
+    failed: list[str],
+    states: dict[str, FileState | None],
+    *,
+    spans: bool,
+) -> Iterator[Record | Span]:
+    """Every input's records; an input that can't be read is reported and skipped, and
+    one without certificates gets a note (unless ``--quiet``). ``states`` gets each
+    file's state before it is read."""
+    for item in inputs:
+        states[item.path] = file_state(item.path)
+        count = 0
+        try:
+            for piece in _pieces(item, args, spans=spans):
+                count += 1
+                yield piece
+            empty = count == 0 or (isinstance(piece, Span) and count == 1 and _blank(item.path))
+        except InputError as exc:
+            err.write(f"certpreflight: {printable(str(exc).replace(item.path, item.shown))}\n")
+            failed.append(item.shown)
+            continue
+        except OSError as exc:
+            err.write(f"certpreflight: can't read {printable(item.shown)}: {exc.strerror or exc}\n")
+            failed.append(item.shown)
+            continue
+        if empty and not args.quiet:
+            err.write(
+                f"certpreflight: note: {printable(item.shown)}: no certificates (empty input)\n"
+            )
+
+
+def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
+    """The files that changed (size, time, inode) since they were first read, each said."""
+    changed = []
+    for name, before in states.items():
+        after = file_state(name)
+        if before is not None and after != before:
+            now = "gone" if after is None else f"{after.size:,} bytes"
+            err.write(
+                f"certpreflight: warning: {printable(name)} changed while it was read "
+                f"({before.size:,} bytes, now {now}); the report may miss records: check it again\n"
+            )
+            changed.append(name)
+    return changed
+
+
+#: The keys of a certificate's id, in every dialect.
+_ID_KEYS = tuple(key for key, field in CERTIFICATE_KEYS.items() if field == "id")
+#: JSON keys only a certificate has, and most have: a line holding one is a certificate,
+#: told without decoding it (exposure_zones is a customer's too, so not here).
+_CERTIFICATE_MARKS = tuple(
+    f'"{key}"'.encode()
+    for key in (
+        "exemptionReason", "exempt_reason", "expected_tax_code", "exposureZone",
+        "exposure_zone", "regions", "signedDate", "signed_date", "effective_date",
+        "exemptionNumber", "tax_id", "tax_number",
+    )
+)  # fmt: skip
+
+
+def _surely_certificate(payload: Any) -> bool:
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8", "surrogatepass")
+    return isinstance(payload, (bytes, bytearray)) and any(m in payload for m in _CERTIFICATE_MARKS)
+
+
+def _decoded(payload: Any) -> dict[str, Any] | None:
+    """A record as a dict, or None (not JSON, not an object)."""
+    data: Any = payload
+    if isinstance(payload, (bytes, bytearray, str)):
+        try:
+            data = from_json(payload)
+        except ValueError:
+            return None  # not JSON: reported by the check, no record to join
+    return data if type(data) is dict else None
+
+
+def _certificate_id(data: Mapping[str, Any]) -> str | None:
+    ident = next((data[k] for k in _ID_KEYS if k in data), None)
+    if isinstance(ident, (str, int)) and not isinstance(ident, bool):
+        return str(ident)
+    return None
+
+
+def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check: Any) -> JoinTable:
+    """The first pass of a run, so that the check can join records by customer code as
+    :func:`certpreflight.validate_batch` does: every customer and link record is checked,
+    and certificates are told from their keys (a JSON line with an exempt reason, a zone or
+    a date is one, undecoded). Their ids are read only when some link names a certificate:
+    then the lines that hold a named id are read again."""
+    rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
+    table = JoinTable(frozenset(r.code for r in rules))
+    sources: list[str] = []
+
+    def records() -> Iterator[Record]:
+        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=False):
+            if not isinstance(record, Span):  # not asked for: records only
+                yield record
+
+    def candidates() -> Iterator[Mapping[str, Any]]:
+        for source, payload in records():
+            if _surely_certificate(payload):
+                continue
+            data = _decoded(payload)
+            if data is None:
+                continue
+            kind = detect_kind(data)
+            if kind == "certificate":
+                table.add_certificate(_certificate_id(data))
+            elif kind is not None:
+                sources.append(source)
+                yield data
+
+    reads = checked(candidates(), profile=run.profile, **check)
+    for (report, read), source in zip(reads, sources, strict=False):
+        fill(table, source, report, read)
+    named = [target.encode() for target in set(table.linked) - table.certificates]
+    if named:
+        for _, payload in records():
+            text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+            if _surely_certificate(text) and (
+                len(named) > 64 or any(target in text for target in named)
+            ):
+                data = _decoded(payload)
+                if data is not None:
+                    table.add_certificate(_certificate_id(data))
+    return table
+
+
+def _size(inputs: Iterable[Input]) -> int:
+    total = 0
+    for item in inputs:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(item.path)
+    return total
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    try:
+        run = settings(args)
+        select, ignore = split_selectors(run.select, run.ignore)
+    except (ConfigError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    if args.profile not in ("certcapture", "avatax"):
-        raise UsageError(f"unknown profile {args.profile!r}")
     jobs = args.jobs or os.cpu_count() or 1
-    matrix = _load_matrix(args.matrix)
+    matrix = _load_matrix(run.matrix)
+    _encoding(args.encoding)
+    rule_options = run.options
+    if args.max_items is not None:
+        rule_options = dataclasses.replace(rule_options or RuleOptions(), max_items=args.max_items)
     failed: list[str] = []
-    with _sigterm_as_exit(), _atomic_output(args.output, out) as stream:
-        options = CheckOptions(
-            format=args.format,
-            colour=args.output is None and _wants_colour(stream),
-            today=args.today,
+    states: dict[str, FileState | None] = {}
+    with (
+        _sigterm_as_exit(),
+        _inputs(args.files, args.input_format, stdin) as inputs,
+        _output(args.output, out) as stream,
+    ):
+        join = _scan(
+            inputs,
+            args,
+            run,
+            today=run.today,
             matrix=matrix,
             select=select,
             ignore=ignore,
-            profile=args.profile,
+            options=rule_options,
         )
-        today = args.today or dt.date.today()
-        note = f"{', '.join(args.files)}: checked on {today}, profile {args.profile}."
-        writer = writer_for(args.format, stream, colour=options.colour, note=note)
+        bar = progress_bar(err, _size(inputs))
+        colour = wants_colour(args.color, stream) if args.output is None else args.color == "always"
+        options = CheckOptions(
+            format=args.format,
+            colour=colour,
+            today=run.today,
+            matrix=matrix,
+            select=select,
+            ignore=ignore,
+            profile=run.profile,
+            options=rule_options,
+            show_ok=args.show_ok,
+            listing=not (args.quiet or args.statistics),
+            width=_width(stream) if args.output is None else None,
+            measure=bar is not None,
+            join=join,
+        )
+        today = run.today or dt.date.today()
+        shown = ", ".join(i.shown for i in inputs)
+        note = f"{shown}: checked on {today}, profile {run.profile}."
+        writer = writer_for(
+            args.format, stream, colour=colour, note=note, quiet=args.quiet, stats=args.statistics
+        )
         tally = Tally(keep=200 if args.format == "html" else 0)
-        bar = progress_bar(err)
         # with workers, each reads its own NDJSON lines: the parent only says where they are
-        records = _all_records(args.files, args.max_line_bytes, err, failed, spans=jobs > 1)
+        records = _all_records(inputs, args, err, failed, states, spans=jobs > 1)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
                 writer.write(chunk.text)
                 tally.merge(chunk.tally)
                 if bar is not None:
-                    bar.update(chunk.records)
+                    bar.update(min(chunk.size, max(0, bar.total - bar.n)) if bar.total else 0)
         except InputError as exc:  # a worker found a file changed since it was first read
             raise UsageError(str(exc)) from None
         finally:
             if bar is not None:
                 bar.close()
         writer.close(tally)
-    if failed:
+        changed = _changed(states, err)  # before the copies of streams are removed
+        to_file = not is_default(args.output, out)
+    if to_file:  # the report went to a file: the totals where a person sees them
+        err.write(summary_line(tally, colour=wants_colour(args.color, err)))
+    if changed or failed:
         return EXIT_USAGE
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if tally.worst >= Severity(args.fail_on).rank else EXIT_OK
+    return EXIT_FINDINGS if tally.worst >= Severity(run.fail_on).rank else EXIT_OK
 
 
 # --- rules, rule, matrix -----------------------------------------------------------------------
@@ -215,6 +560,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "markdown":
         out.write(catalogue_markdown(CATALOGUE))
+        return EXIT_OK
+    if args.format == "json":
+        out.write(json.dumps([rule_dict(r) for r in CATALOGUE], indent=2, ensure_ascii=False))
+        out.write("\n")
         return EXIT_OK
     out.write(f"{'code':<6}{'name':<37}{'type':<11}{'severity':<9}message\n")
     for r in CATALOGUE:
@@ -225,9 +574,13 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        out.write(rule_text(get_rule(args.key)))
+        rule = get_rule(args.key)
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
+    if args.format == "json":
+        out.write(json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(rule_text(rule))
     return EXIT_OK
 
 
@@ -248,67 +601,246 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
 
 # --- parser ------------------------------------------------------------------------------------
 
+_CHECK_EPILOG = """\
+input formats (from each FILE's suffix, or --input-format for all of them):
+  .json            one certificate object, or an array of them
+  .ndjson, .jsonl  one certificate a line
+  .csv             one row per certificate-customer link (the README lists the columns)
+  .xlsx            a workbook's first sheet (or --sheet), with the CSV's columns;
+                   needs: pip install 'certpreflight[xlsx]'
+  -                standard input; without --input-format its first bytes decide:
+                   '[' json, '{' ndjson, a zip xlsx, anything else csv
+  An input without certificates (empty, blank, [] or a header alone) checks 0
+  certificates: exit 0, with a note on stderr.
+
+configuration:
+  [tool.certpreflight] in the nearest pyproject.toml, or certpreflight.toml, from the
+  current directory up: select, ignore, profile, fail-on, today, matrix (relative to
+  the file) and an [options] table. A flag given here overrides the file's key; an
+  unknown key is an error.
+
+output:
+  text lists the certificates with findings, then a summary; --show-ok lists the
+  clean ones too, --quiet prints the summary line only, --statistics counts per code.
+  With --output, the summary line goes to stderr as well.
+
+exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, bad configuration file, or an input that can't be read (or that
+     changed while it was read)
+  3  an internal error, or a report that could not be written (never 1)
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's layout; help lines wrap as usual."""
+
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``)."""
+    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``),
+    with this parser's usage (a subcommand's own, not the top level's)."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    check = sub.add_parser(
+        "check",
+        help="check certificates in .json / .ndjson / .jsonl / .csv / .xlsx files or stdin",
+        description="Check certificates; every record is reported with its file:line.",
+        epilog=_CHECK_EPILOG,
+        formatter_class=_Formatter,
+    )
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="the files to check; '-' reads standard input",
+    )
+    read = check.add_argument_group("input")
+    read.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read every FILE as this format (default: from its suffix)",
+    )
+    read.add_argument(
+        "--sheet", metavar="NAME", help=".xlsx: the sheet, by name or number (default: the first)"
+    )
+    read.add_argument(
+        "--max-line-bytes",
+        type=_count,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help="report longer NDJSON lines, JSON array elements and CSV lines as "
+        "record-too-large (4010) (default: %(default)s)",
+    )
+    read.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the input's encoding when it has no byte order mark (default: utf-8; e.g. cp1252)",
+    )
+    read.add_argument(
+        "--max-items",
+        type=_positive,
+        metavar="N",
+        help="check at most N customers, regions, PO numbers or pages per certificate; "
+        "more is too-many-items (4009) (default: 1000)",
+    )
+    rules = check.add_argument_group("rules (each overrides the configuration file)")
+    rules.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these rules: comma list of codes, prefixes, names or types, repeatable "
+        "(default: all of the profile's)",
+    )
+    rules.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="leave out these rules, as --select (default: none)",
+    )
+    rules.add_argument(
+        "--profile",
+        choices=["certcapture", "avatax", "audit"],
+        help="which target's rules apply; audit adds the audit-readiness facts on secondary "
+        "sources (default: certcapture)",
+    )
+    rules.add_argument(
+        "--matrix", metavar="CSV", help="your own reason x region matrix (default: the built-in)"
+    )
+    rules.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="check as on this date (default: today)"
+    )
+    rules.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="exit 1 for findings of this severity or worse (default: error)",
+    )
+    rules.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (default: off)"
+    )
+    rules.add_argument(
+        "--config",
+        metavar="PATH",
+        help="read options from this file (default: the nearest pyproject.toml with "
+        "[tool.certpreflight], or certpreflight.toml)",
+    )
+    rules.add_argument(
+        "--isolated", action="store_true", help="ignore every configuration file (default: off)"
+    )
+    show = check.add_argument_group("output")
+    show.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: %(default)s)",
+    )
+    show.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write the report here, atomically (default: standard output)",
+    )
+    show.add_argument(
+        "--quiet", "-q", action="store_true", help="text: the summary line only (default: off)"
+    )
+    show.add_argument(
+        "--show-ok",
+        action="store_true",
+        help="text: list certificates without findings too (default: off)",
+    )
+    show.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text: count findings per code instead of listing them (default: off)",
+    )
+    show.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it)",
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="worker processes, 0 for one per CPU (default: %(default)s)",
+    )
+    return check
+
+
+def _command(
+    sub: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str
+) -> _Parser:
+    return sub.add_parser(name, help=summary, description=description)
+
+
+def _format(command: _Parser, choices: list[str], meaning: str) -> None:
+    command.add_argument(
+        "--format", choices=choices, default="text", help=f"{meaning} (default: %(default)s)"
+    )
+
+
+def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     parser = _Parser(
         prog="certpreflight",
         description="Check exemption certificates before they reach AvaTax / CertCapture.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = sub.add_parser(
-        "check",
-        help="check certificates in .json / .ndjson / .jsonl / .csv files",
-        description="Check certificates; every record is reported with its file:line.",
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="COMMAND"
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--output", "-o", metavar="PATH", help="write here (atomically)")
-    check.add_argument("--select", action="append", metavar="CODES", help="comma list")
-    check.add_argument("--ignore", action="append", metavar="CODES", help="comma list")
-    check.add_argument("--profile", choices=["certcapture", "avatax"], default="certcapture")
-    check.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
-    check.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
-    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument(
-        "--jobs", "-j", type=_count, default=1, metavar="N", help="worker processes (0: all CPUs)"
+    commands = {"check": _add_check(sub)}
+
+    rules = _command(
+        sub, "rules", "print the rule catalogue", "Every rule: code, name, type, severity, message."
     )
-    check.add_argument(
-        "--max-line-bytes",
-        type=_count,
-        default=DEFAULT_MAX_LINE_BYTES,
-        metavar="N",
-        help="report longer NDJSON lines / CSV fields as record-too-large (4010)",
+    _format(rules, ["text", "markdown", "json"], "a table, docs/rules.md, or a JSON list")
+    commands["rules"] = rules
+
+    one = _command(
+        sub, "rule", "explain one rule", "One rule: its message, what it means, fix and docs."
     )
+    one.add_argument("key", metavar="CODE|NAME", help="a rule's code (2101) or name")
+    _format(one, ["text", "json"], "plain text or a JSON object")
+    commands["rule"] = one
 
-    rules = sub.add_parser("rules", help="print the rule catalogue")
-    rules.add_argument("--format", choices=["text", "markdown"], default="text")
+    matrix = _command(
+        sub,
+        "matrix",
+        "show the exempt reason x region matrix",
+        "The matrix, a row, a column, a cell.",
+    )
+    matrix.add_argument(
+        "--region", metavar="R", help="one region: WA, US-WA, Washington (default: all)"
+    )
+    matrix.add_argument("--reason", metavar="X", help="one reason: G, RESALE (default: all)")
+    _format(matrix, ["text", "csv", "json", "html"], "output format; html is a heat map")
+    matrix.add_argument(
+        "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
+    )
+    commands["matrix"] = matrix
+    for command in commands.values():
+        command.add_argument("--version", action="version", version=f"certpreflight {__version__}")
+    return parser, commands
 
-    one = sub.add_parser("rule", help="explain one rule")
-    one.add_argument("key", metavar="CODE|NAME")
 
-    matrix = sub.add_parser("matrix", help="show the exempt reason x region matrix")
-    matrix.add_argument("--region", metavar="R", help="one region: WA, US-WA, Washington")
-    matrix.add_argument("--reason", metavar="X", help="one reason: G, RESALE")
-    matrix.add_argument("--format", choices=["text", "csv", "json", "html"], default="text")
-    matrix.add_argument("--matrix", metavar="CSV", help="show this matrix file instead")
-    return parser
-
-
-def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+def _run(
+    argv: Sequence[str] | None, out: TextIO, err: TextIO, stdin: BinaryIO | None = None
+) -> int:
+    parser, commands = _parser()
     with contextlib.redirect_stdout(out):  # --help and --version print to our ``out``
-        args = _parser().parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+    if extra:  # the subcommand's usage, not the top level's
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "check":
-        return _check(args, out, err)
+        return _check(args, out, err, stdin)
     if args.command == "rules":
         return _rules(args, out)
     if args.command == "matrix":
@@ -317,15 +849,20 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 
 
 def main(
-    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: BinaryIO | None = None,
 ) -> int:
-    """Run the CLI; returns the exit code."""
+    """Run the CLI; returns the exit code. ``stdin`` is what ``-`` reads (default the
+    process's standard input)."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
-        return _run(argv, out, err)
+        return _run(argv, out, err, stdin)
     except UsageError as exc:
-        err.write(f"certpreflight: {exc}\n")
+        err.write(f"certpreflight: {printable(str(exc), lines=True)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("certpreflight: interrupted\n")
@@ -334,5 +871,15 @@ def main(
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except SystemExit as exc:  # --help / --version
+    except SystemExit as exc:  # --help / --version, or a signal (128 + its number)
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except (OutputError, WorkerError) as exc:
+        err.write(f"certpreflight: {printable(str(exc))}\n")
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: say so with exit code 3, never 1 (that means findings)
+        err.write(
+            f"certpreflight: internal error ({type(exc).__name__}: {exc}); please report it "
+            "with the traceback below\n"
+        )
+        err.write("".join(traceback.format_exception(exc)))
+        return EXIT_INTERNAL

@@ -25,10 +25,13 @@ Reference objects (``{"name": "Washington"}``) are read by the keys in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeGuard
+
+from certpreflight.reference.countries import country_code
 
 __all__ = [
     "AVATAX",
@@ -41,6 +44,8 @@ __all__ = [
     "CUSTOMER_ONLY_KEYS",
     "CUSTOMER_RECORD_KEYS",
     "DIALECTS",
+    "DOCUMENTED_CERTIFICATE_KEYS",
+    "DOCUMENTED_CUSTOMER_KEYS",
     "KINDS",
     "LINK_KEYS",
     "LIST_FIELDS",
@@ -50,6 +55,7 @@ __all__ = [
     "OTHER",
     "REFERENCES",
     "Dialect",
+    "country_reference",
     "detect_kind",
     "first_text",
     "is_mapping",
@@ -63,7 +69,12 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """One dialect's keys, per record kind: input key -> native field name."""
+    """One dialect's keys, per record kind: input key -> native field name.
+
+    ``documented_*`` are the documented fields of the same records that certpreflight does
+    not read (``phoneNumber``, ``createdDate``, ``pageCount`` ...): a payload may carry them,
+    so they are never reported as unknown keys (rules 2310 and 2311).
+    """
 
     name: str
     #: Where the keys are documented: an anchor of ``docs/sources.md``.
@@ -75,6 +86,13 @@ class Dialect:
     customer_record: Mapping[str, str] = field(default_factory=dict)
     #: A link of customers to a certificate (``LinkCustomersToCertificate``).
     link: Mapping[str, str] = field(default_factory=dict)
+    documented_certificate: frozenset[str] = frozenset()
+    documented_customer: frozenset[str] = frozenset()
+    #: The native keys this dialect spells the same (AvaTax's ``filename``, ``name``,
+    #: ``city``): with its own keys, what a did-you-mean suggests for a record written in it.
+    #: Empty: every native key.
+    shared_certificate: frozenset[str] = frozenset()
+    shared_customer: frozenset[str] = frozenset()
 
 
 # --- the tables -----------------------------------------------------------------------------------
@@ -151,6 +169,64 @@ AVATAX = Dialect(
         "exposureZones": "exposure_zones",
     },
     link={"customers": "customers"},  # LinkCustomersModel; the certificate id is in the path
+    # The other fields of CertificateModel and CustomerModel, as the REST v2 reference
+    # documents them (https://developer.avalara.com/api-reference/avatax/rest/v2/models/
+    # CertificateModel/ and .../CustomerModel/; docs/sources.md#avatax-models), read-only
+    # ones included: they come back from GET and are sent again on PUT.
+    documented_certificate=frozenset(
+        {
+            "companyId",
+            "documentExists",
+            "verified",
+            "validatedExemptionReason",
+            "status",
+            "ecmStatus",
+            "createdDate",
+            "modifiedDate",
+            "pageCount",
+            "exposureZoneName",
+            "jurisdictions",
+            "attributes",
+            "histories",
+            "jobs",
+            "logs",
+            "invalidReasons",
+            "customFields",
+            "ecmsId",
+            "ecmsStatus",
+        }
+    ),
+    shared_certificate=frozenset({"id", "filename", "pdf", "pages", "valid", "customers"}),
+    shared_customer=frozenset({"name", "city", "region", "country"}),
+    documented_customer=frozenset(
+        {
+            "id",
+            "companyId",
+            "alternateId",
+            "attnName",
+            "phoneNumber",
+            "faxNumber",
+            "emailAddress",
+            "contactName",
+            "lastTransaction",
+            "createdDate",
+            "modifiedDate",
+            "isBill",
+            "isShip",
+            "taxpayerIdNumber",
+            "certificates",
+            "customFields",
+            "exposureZones",
+            "billTos",
+            "shipTos",
+            "attributes",
+            "activeCertificates",
+            "histories",
+            "jobs",
+            "logs",
+            "shipToStates",
+        }
+    ),
 )
 
 CERTCAPTURE = Dialect(
@@ -176,6 +252,72 @@ CERTCAPTURE = Dialect(
         "is_ship": "is_ship",
         "exposure_zones": "exposure_zones",
     },
+    # The other certificate and customer fields of the CertCapture v2 API
+    # (http://docs.certcapture6xrest.apiary.io/; docs/sources.md#certcapture-api).
+    documented_certificate=frozenset(
+        {
+            "client_id",
+            "never_renew",
+            "renewable",
+            "replacement",
+            "created",
+            "modified",
+            "verified",
+            "submit_to_stack",
+            "certificate_number",
+            "verification_number",
+            "unused_multi_cert",
+            "barcode_read",
+            "legacy_certificate_id",
+            "calc_id",
+            "business_number",
+            "sst_metadata",
+            "status",
+            "custom_fields",
+        }
+    ),
+    shared_certificate=frozenset(
+        {
+            "id",
+            "expiration_date",
+            "filename",
+            "pdf",
+            "pages",
+            "valid",
+            "customers",
+            "po_numbers",
+            "exempt_reason_description",
+        }
+    ),
+    shared_customer=frozenset(
+        {"customer_number", "name", "address_line1", "address_line2", "city", "country"}
+    ),
+    documented_customer=frozenset(
+        {
+            "id",
+            "client_id",
+            "alternate_id",
+            "attn_name",
+            "phone_number",
+            "fax_number",
+            "email_address",
+            "contact_name",
+            "last_transaction",
+            "created",
+            "modified",
+            "is_bill",
+            "is_ship",
+            "fein_number",
+            "location_id",
+            "welcome_letter_status",
+            "explicit",
+            "direct",
+            "exposure_zones",
+            "custom_fields",
+            "logs",
+            "certificates",
+        }
+    ),
 )
 
 OTHER = Dialect(
@@ -212,7 +354,8 @@ DIALECTS: tuple[Dialect, ...] = (NATIVE, AVATAX, CERTCAPTURE, OTHER)
 REFERENCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "exempt_reason": ("name", "code", "initials"),
-        "regions": ("name", "code", "initials"),
+        # ExposureZoneModel: by name, or its tag (EZ_US_OH); a zone by id only is kept as #id
+        "regions": ("name", "tag", "code", "initials"),
         "po_numbers": ("poNumber", "po_number", "number", "value"),
         # customer fields
         "region": ("initials", "code", "name"),
@@ -239,6 +382,9 @@ CUSTOMER_RECORD_KEYS: Mapping[str, str] = MappingProxyType(
     {**CUSTOMER_KEYS, **_merged("customer_record")}
 )
 LINK_KEYS: Mapping[str, str] = _merged("link")
+#: The documented keys that certpreflight does not read, over every dialect.
+DOCUMENTED_CERTIFICATE_KEYS = frozenset().union(*(d.documented_certificate for d in DIALECTS))
+DOCUMENTED_CUSTOMER_KEYS = frozenset().union(*(d.documented_customer for d in DIALECTS))
 #: The native keys (the models' field names, but for the date texts, which have no key).
 NATIVE_KEYS = frozenset(NATIVE.certificate)
 NATIVE_CUSTOMER_KEYS = frozenset(NATIVE.customer)
@@ -278,6 +424,30 @@ def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
+def _zone(value: Any) -> Any:
+    """An exposure zone as given: text, or a reference object's name or tag, or ``#id`` for
+    a zone given by its AvaTax id only (which names no region certpreflight can check)."""
+    if not is_mapping(value):
+        return value
+    picked = first_text(value, REFERENCES["regions"])
+    if picked is None and isinstance(value.get("id"), (int, str)) and value["id"] != "":
+        return f"#{value['id']}"[:101]
+    return picked
+
+
+def country_reference(value: Mapping[Any, Any]) -> Any:
+    """A country reference object's text: its initials or code, or its name's ISO code.
+
+    CertCapture matches ``{"name": "United States"}`` by name (docs/sources.md#certcapture-api),
+    so the name stands for the country's code; a name it can't resolve stays as given.
+    """
+    code = first_text(value, ("initials", "code"))
+    if code is not None:
+        return code
+    name = value.get("name")
+    return country_code(name) or name if isinstance(name, str) and name.strip() else None
+
+
 def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
     """Rename dialect keys to native ones; a non-empty value wins over an empty duplicate."""
     out: dict[str, Any] = {}
@@ -291,32 +461,69 @@ def _rename(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def parse_date(value: Any) -> Any:
-    """Read a date from ISO text, an ISO datetime, US ``mm/dd/yyyy`` or any dateutil format.
+#: The date forms the APIs and their files write, and only those (``docs/sources.md``):
+#: ISO ``2026-01-15`` (AvaTax ``signedDate``, CertCapture ``signed_date``); an ISO date-time
+#: with seconds, an optional fraction and an optional ``Z`` / ``+02:00`` offset (AvaTax's
+#: ``createdDate``, ``2026-01-15T10:00:00.1234567Z`` as .NET writes it); the same with a space
+#: and no offset (``2026-01-15 10:00:00``, as CertCapture v2 writes ``created``); and
+#: ``mm/dd/yyyy`` (the import templates' "mm/dd/yyyy format", anchor ``import-templates``),
+#: month and day with or without their leading zero, because a spreadsheet saving that
+#: template as CSV writes ``3/4/2026``. A date-time is the date as written, before any offset.
+_ISO_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))?"
+    r"| (\d{2}):(\d{2}):(\d{2}))?",
+    re.ASCII,
+)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_EXPECTED_DATE = "YYYY-MM-DD, an ISO date-time or MM/DD/YYYY"
 
-    Empty text is None. Text that is not a date raises ``ValueError`` (which
-    pydantic reports, and ``validate()`` turns into a Formatting finding).
-    Ambiguous numeric dates are read month first, as the AvaTax import templates
-    expect (``docs/sources.md#import-templates``: "mm/dd/yyyy").
+
+def parse_date(value: Any) -> Any:
+    """Read a date as the APIs write one: ISO, an ISO date-time, or US ``mm/dd/yyyy``.
+
+    Empty text is None. Any other text raises ``ValueError`` (which pydantic reports,
+    and ``validate()`` turns into a 4003 Formatting finding naming the field): "Monday",
+    "March", "1" and "2026-01-15banana" are not dates, and nothing is completed from the
+    machine's clock. ``03/04/2026`` is read month first, as the AvaTax import templates
+    expect (``docs/sources.md#import-templates``: "mm/dd/yyyy"); rule 5105 says so.
+    A number is not a date either (no API writes one as a number).
     """
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, (int, float)):  # pydantic would read 0 as 1970-01-01
+        kind = "true or false" if isinstance(value, bool) else "a number"
+        raise ValueError(f"{value!r} is {kind}, not a date ({_EXPECTED_DATE})")
     if not isinstance(value, str):
         return value  # let pydantic say what is wrong with it
     text = value.strip()
     if not text:
         return None
-    if len(text) >= 10 and text[4] == "-":
+    if len(text) == 10 and _ISO_DAY.fullmatch(text):  # the usual date: one C call
         try:
-            return dt.date.fromisoformat(text[:10])
+            return dt.date.fromisoformat(text)
         except ValueError:
-            pass
-    from dateutil import parser  # noqa: PLC0415 - when first needed: 20 ms ISO dates never need
+            raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})") from None
+    iso = _ISO_DATE_TIME.fullmatch(text)
+    if iso is not None:
+        time = [int(part) for part in iso.groups()[3:] if part is not None]
+        hour, minute, second = time[0:3] if len(time) >= 3 else (0, 0, 0)
+        offset = time[3:5] if len(time) == 5 else (0, 0)
+        if hour < 24 and minute < 60 and second < 60 and offset[0] < 24 and offset[1] < 60:
+            return _date(value, int(iso[1]), int(iso[2]), int(iso[3]))
+    else:
+        us = _US_DATE.fullmatch(text)
+        if us is not None:
+            return _date(value, int(us[3]), int(us[1]), int(us[2]))
+    raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})")
 
+
+def _date(value: str, year: int, month: int, day: int) -> dt.date:
     try:
-        return parser.parse(text, dayfirst=False, yearfirst=False).date()
-    except (ValueError, OverflowError):
-        raise ValueError(f"{value!r} is not a date") from None
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date ({_EXPECTED_DATE})") from None
 
 
 def _to_bool(value: Any) -> Any:
@@ -339,6 +546,10 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
 
 
 def _regions(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        value = [_zone(v) for v in value]
+    elif is_mapping(value):
+        value = [_zone(value)]
     return _to_str_list(value, REFERENCES["regions"])
 
 
@@ -380,10 +591,11 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     ):
         return data
     out = _rename(data, CUSTOMER_KEYS)
-    for key in CUSTOMER_REFERENCES:
-        value = out.get(key)
-        if is_mapping(value):
-            out[key] = first_text(value, REFERENCES[key])
+    region, country = out.get("region"), out.get("country")
+    if is_mapping(region):
+        out["region"] = first_text(region, REFERENCES["region"])
+    if is_mapping(country):
+        out["country"] = country_reference(country)
     return out
 
 

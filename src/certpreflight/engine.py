@@ -26,11 +26,13 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.reading import Limits, Reader, compile_screens
+from certpreflight.options import RuleOptions, rule_options
+from certpreflight.reading import Limits, Read, Reader, compile_screens
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
+from certpreflight.rules import formatting as fmt
 
-__all__ = ["Payload", "Selector", "active_rules", "validate", "validate_many"]
+__all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 Selector = Iterable[int | str] | int | str | None
@@ -96,9 +98,9 @@ class _RuleSet:
     #: values in which none of these rules found anything.
     learned: tuple[tuple[Rule, Check], ...] = ()
     learned_key: Callable[[Customer], Any] | None = None
-    #: Every check of the certificate rules, and those of the rules only for customer
-    #: records or only for links: a record is checked as a certificate holding it.
-    every: tuple[tuple[Rule, Check], ...] = ()
+    #: The checks of a customer record and of a link: every check of the certificate rules
+    #: and those of the rules only for records of that kind (a record is checked as a
+    #: certificate holding it); for links, not 2001 (an empty link has its own rule, 2130).
     for_customers: tuple[tuple[Rule, Check], ...] = ()
     for_links: tuple[tuple[Rule, Check], ...] = ()
 
@@ -158,9 +160,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         getter,
         learned,
         learned_key,
-        tuple(checks),
-        tuple((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
-        tuple((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
+        (*checks, *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds)),
+        (
+            *((r, c) for r, c in checks if r.code != 2001),
+            *((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
+        ),
     )
 
 
@@ -177,9 +181,12 @@ def active_rules(
 def _run(
     payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
 ) -> Report:
-    cert, findings, raw_id, failing, unreadable, kind, record = ruleset.reader.read(
-        payload, limits, kind
-    )
+    return _report(ruleset.reader.read(payload, limits, kind), ruleset, ctx)
+
+
+def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
+    """The report of what was read: the checks run on it."""
+    cert, findings, raw_id, failing, unreadable, kind, record = read
     if findings:  # what couldn't be read, said by the Formatting rules that run
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
@@ -201,6 +208,8 @@ def _run(
                 _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
+        if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
+            findings = fmt.capped(findings, count=fmt.findings_capped.code in ruleset.codes)
     return Report(tuple(findings), None if raw_id is None else str(raw_id), kind)
 
 
@@ -215,13 +224,15 @@ def _record_report(
 ) -> Report:
     findings += _record_findings(record, ruleset, ctx, unreadable)
     findings.sort(key=_by_code)
+    if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
+        findings = fmt.capped(findings, count=fmt.findings_capped.code in ruleset.codes)
     ident = None if raw_id is None else str(raw_id)
     if isinstance(record, Link):
         return Report(tuple(findings), ident, "link")
     return Report(tuple(findings), None, "customer", ident)
 
 
-_LINK_CODES = frozenset({2001})  # a link without customers has its own rule, 2130
+_HOLDER = ExemptionCertificate()
 
 
 def _record_findings(
@@ -238,15 +249,14 @@ def _record_findings(
     link = isinstance(record, Link)
     if isinstance(record, Link):
         customers = tuple(Customer(customer_number=code) for code in record.customers)
-        holder = ExemptionCertificate.model_construct(id=record.certificate_id, customers=customers)
-        checks = (*ruleset.every, *ruleset.for_links)
+        update: dict[str, Any] = {"id": record.certificate_id, "customers": customers}
+        checks = ruleset.for_links
     else:
-        holder = ExemptionCertificate.model_construct(customers=(record,))
-        checks = (*ruleset.every, *ruleset.for_customers)
+        update = {"customers": (record,)}
+        checks = ruleset.for_customers
+    holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
     found: list[Finding] = []
     for rule, check in checks:
-        if link and rule.code in _LINK_CODES:
-            continue
         for hit in check(holder, ctx):
             loc = hit.loc
             if loc[:1] != ("customers",) or (not link and len(loc) < 3):
@@ -382,7 +392,7 @@ def _setup(
     select: Selector,
     ignore: Selector,
     profile: str,
-    options: Mapping[str, Any] | None,
+    options: RuleOptions | Mapping[str, Any] | None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -402,7 +412,7 @@ def _setup(
         raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
     ruleset = _active(_as_keys(select), _as_keys(ignore), profile)
     if options:
-        ctx = Context(today, matrix, profile, MappingProxyType(dict(options)))
+        ctx = Context(today, matrix, profile, rule_options(options))
     else:
         ctx = _context(today, matrix, profile)
     return ruleset, ctx, reading.limits_from(ctx.options)
@@ -416,7 +426,7 @@ def validate(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
     kind: str | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
@@ -428,10 +438,11 @@ def validate(
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``
     (the default's checks plus the audit facts on secondary sources). ``options``
-    tunes individual rules (see each rule's docs). ``kind`` says what the payload is,
-    ``"certificate"``, ``"customer"`` (a customer sent on its own) or ``"link"`` (customers
-    linked to a certificate); None (default) detects it from the keys, and
-    :attr:`Report.kind` says what it was read as.
+    tunes individual rules: a :class:`~certpreflight.options.RuleOptions` or a
+    mapping of its names; an unknown name raises ``ValueError``, as an unknown
+    profile does. ``kind`` says what the payload is, ``"certificate"``, ``"customer"``
+    (a customer sent on its own) or ``"link"`` (customers linked to a certificate); None
+    (default) detects it from the keys, and :attr:`Report.kind` says what it was read as.
 
     >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]},
     ...                   select=["3101"])
@@ -457,7 +468,7 @@ def validate_many(
     select: Selector = None,
     ignore: Selector = None,
     profile: str = "certcapture",
-    options: Mapping[str, Any] | None = None,
+    options: RuleOptions | Mapping[str, Any] | None = None,
     kind: str | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
@@ -474,3 +485,41 @@ def validate_many(
         options=options,
     )
     return (_run(payload, ruleset, ctx, limits, kind) for payload in payloads)
+
+
+def checked(
+    payloads: Iterable[Payload],
+    *,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: RuleOptions | Mapping[str, Any] | None = None,
+    kind: str | None = None,
+) -> Iterator[tuple[Report, Read]]:
+    """:func:`validate_many`, with what was read beside each report (the model, or the
+    customer record or link): for callers that join records, like
+    :func:`certpreflight.validate_batch`."""
+    ruleset, ctx, limits = _setup(
+        today=today,
+        matrix=matrix,
+        select=select,
+        ignore=ignore,
+        profile=profile,
+        options=options,
+    )
+    return _checked(payloads, ruleset, ctx, limits, kind)  # options checked now, not lazily
+
+
+def _checked(
+    payloads: Iterable[Payload],
+    ruleset: _RuleSet,
+    ctx: Context,
+    limits: Limits,
+    kind: str | None,
+) -> Iterator[tuple[Report, Read]]:
+    read = ruleset.reader.read
+    for payload in payloads:
+        got = read(payload, limits, kind)
+        yield _report(got, ruleset, ctx), got

@@ -26,6 +26,7 @@ from certpreflight.dialects import (
     CUSTOMER_RECORD_KEYS,
     LINK_KEYS,
     REFERENCES,
+    country_reference,
     first_text,
     is_mapping,
     native_certificate,
@@ -164,7 +165,11 @@ class CustomerRecord(Customer):
             if field is None:
                 continue
             if field in ("region", "country") and is_mapping(value):
-                picked = first_text(value, REFERENCES[field])
+                picked = (
+                    country_reference(value)
+                    if field == "country"
+                    else first_text(value, REFERENCES[field])
+                )
                 if picked is None:
                     empty.append(field)
                 out[field] = picked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Reply:
     status: int
     body: Any = None
     correlation_id: bool = True
+    delay: float = 0.0  # seconds before answering
 
 
 @dataclass
@@ -44,9 +46,11 @@ class FakeAvaTax:
     received: list[Received] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
 
-    def reply(self, status: int, body: Any = None, *, correlation_id: bool = True) -> None:
+    def reply(
+        self, status: int, body: Any = None, *, correlation_id: bool = True, delay: float = 0.0
+    ) -> None:
         """Queue the answer to the next request (default: 201 echoing the bodies with ids)."""
-        self.replies.append(Reply(status, body, correlation_id))
+        self.replies.append(Reply(status, body, correlation_id, delay))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -57,6 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         fake.received.append(Received("POST", self.path, dict(self.headers.items()), raw))
         reply = fake.replies.pop(0) if fake.replies else Reply(201)
+        time.sleep(reply.delay)
         body = reply.body
         if body is None and reply.status < 300:
             body = [{"id": 1000 + i, **b} for i, b in enumerate(json.loads(raw))]

@@ -8,11 +8,13 @@ from __future__ import annotations
 import base64
 import logging
 import socket
+import time
 from typing import Any
 
 import pytest
 
 from certpreflight.avatax import (
+    DEFAULT_TIMEOUT,
     create_certificates_checked,
     create_customers_checked,
     to_avatax_certificates,
@@ -122,11 +124,63 @@ def test_gateway_error_without_envelope(avatax_server: FakeAvaTax) -> None:
     assert [f.name for f in result.sent[0].report.errors] == ["avatax-rejected"]
 
 
-def test_reply_without_correlation_id_is_a_transport_finding(avatax_server: FakeAvaTax) -> None:
-    """The SDK raises KeyError('x-correlation-id') on such replies; that becomes a finding."""
+def test_reply_without_correlation_id_is_judged_by_its_status(avatax_server: FakeAvaTax) -> None:
+    """The SDK's logging raises KeyError('x-correlation-id') on such replies; the senders call
+    the method beneath it, so a 502 page is a rejection with its status (issue 19, 10)."""
     avatax_server.reply(502, b"", correlation_id=False)
     result = create_certificates_checked(_client(avatax_server.url), COMPANY, [GOOD], today=TODAY)
-    assert [f.name for f in result.sent[0].report.errors] == ["avatax-unreachable"]
+    assert result.status_code == 502
+    assert [f.name for f in result.sent[0].report.errors] == ["avatax-rejected"]
+
+
+def test_201_without_correlation_id_is_a_success(avatax_server: FakeAvaTax) -> None:
+    """A 201 from a proxy that drops the header created the records: reported as sent, with
+    the created records, never as unreachable (which invites a duplicate resend)."""
+    avatax_server.reply(201, correlation_id=False)
+    result = create_certificates_checked(_client(avatax_server.url), COMPANY, [GOOD], today=TODAY)
+    assert result.status_code == 201
+    assert result.ok is True
+    assert [record["id"] for record in result.sent[0].response] == [1000, 1001]
+    avatax_server.reply(201, correlation_id=False)
+    client = _client(avatax_server.url)
+    with pytest.raises(KeyError, match="x-correlation-id"):  # the SDK itself still loses it
+        client.create_certificates(COMPANY, [{}])
+
+
+def test_400_without_correlation_id_keeps_its_envelope(avatax_server: FakeAvaTax) -> None:
+    """A 400 whose envelope says what is wrong is read even without the header."""
+    envelope = {"error": {"code": "x", "details": [{"number": 1211, "message": "m"}]}}
+    avatax_server.reply(400, envelope, correlation_id=False)
+    result = create_certificates_checked(_client(avatax_server.url), COMPANY, [GOOD], today=TODAY)
+    assert [f.code for f in result.sent[0].report.errors] == [2302]
+
+
+def test_senders_time_out(avatax_server: FakeAvaTax) -> None:
+    """timeout= bounds the wait (the SDK's default is 1,200 s): a reply after 3 s with
+    timeout=0.5 is avatax-unreachable (ReadTimeout) well before the reply comes."""
+    avatax_server.reply(201, delay=3.0)
+    client = _client(avatax_server.url)
+    started = time.monotonic()
+    result = create_certificates_checked(client, COMPANY, [GOOD], today=TODAY, timeout=0.5)
+    assert time.monotonic() - started < 2.5
+    [finding] = result.sent[0].report.errors
+    assert finding.message == "AvaTax could not be reached (ReadTimeout)."
+    assert client.timeout_limit == 5  # the caller's client is not changed
+
+
+def test_default_timeout_is_well_under_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without timeout=, the request goes with DEFAULT_TIMEOUT (30 s), not the SDK's 1,200 s."""
+    seen: list[Any] = []
+
+    def post(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["timeout"])
+        raise avalara.client_methods.requests.ConnectionError("refused")
+
+    monkeypatch.setattr(avalara.client_methods.requests, "post", post)
+    client = avalara.AvataxClient("t", "1", "m", "http://127.0.0.1:9").add_credentials("u", "p")
+    create_customers_checked(client, COMPANY, [GOOD], today=TODAY)
+    assert seen == [DEFAULT_TIMEOUT]
+    assert DEFAULT_TIMEOUT < 60
 
 
 def test_connection_refused_is_a_finding() -> None:
@@ -175,7 +229,7 @@ def test_no_body_content_in_logs(
     assert len(avatax_server.received) == 2
     logged = caplog.text + " ".join(repr(r.args) for r in caplog.records)
     assert "certpreflight.avatax" in {r.name for r in caplog.records}
-    assert "status_code" in logged  # the SDK's own log entry was captured too
+    assert "AvaTax answered HTTP 201" in logged  # the status, and the correlation id
     for secret in (*SECRETS, "C-HELD", "9 Held Rd"):
         assert secret not in logged
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from certpreflight.avatax import create_certificates_checked
+from certpreflight.avatax import create_certificates_checked, create_customers_checked
 from tests.conftest import TODAY, cert
 
 GOOD = cert(filename="cert.pdf")
@@ -29,6 +29,9 @@ class Client:
         if isinstance(self.outcome, BaseException):
             raise self.outcome
         return self.outcome
+
+    def create_customers(self, companyId: Any, model: Any) -> Any:  # noqa: N803
+        return self.create_certificates(companyId, model)
 
 
 def test_programming_errors_propagate() -> None:
@@ -80,3 +83,49 @@ def test_readme_example_runs_as_a_dry_run() -> None:
         'and region combination)"]',
         "would send cert-1 ['Washington', 'Texas'] []",
     ]
+
+
+@pytest.mark.parametrize("ident", ["²", "1" * 5000])
+def test_reason_id_that_int_cannot_read_is_sent_as_text(ident: str) -> None:
+    """``exemptionReason: {"id": "²"}`` or a 5000-digit id: validate() says ok and the sender
+    doesn't raise; the id goes as given (issue 19, 1)."""
+    payload = {k: v for k, v in GOOD.items() if k != "exempt_reason"}
+    payload["exemptionReason"] = {"id": ident}
+    client = Client(None)
+    result = create_certificates_checked(client, 1, [payload], today=TODAY, dry_run=True)
+    assert [body["exemptionReason"] for body in result.bodies] == [{"id": ident}]
+    assert client.calls == []
+
+
+def test_create_customers_checked_takes_customer_records() -> None:
+    """Customer records of any dialect are sent as they are, or held naming the customer;
+    a certificate held for its customer names it too (issue 14, 9)."""
+    avatax = {
+        "companyId": 1,
+        "customerCode": "RESELLER",
+        "name": "Alice Example",
+        "line1": "100 Ravine Lane",
+        "city": "Bainbridge Island",
+        "region": "WA",
+        "postalCode": "98110",
+        "country": "US",
+    }
+    certcapture = {
+        "customer_number": "C-2",
+        "name": "",
+        "address_line1": "1 Market St",
+        "city": "Columbus",
+        "zip": "43004",
+        "state": {"initials": "OH"},
+        "country": {"initials": "US"},
+    }
+    bad_customer = {**GOOD["customers"][0], "customer_number": "C-3", "city": ""}
+    certificate = {**GOOD, "customers": [bad_customer]}
+    client = Client(None)
+    result = create_customers_checked(
+        client, 1, [avatax, certcapture, certificate], today=TODAY, dry_run=True
+    )
+    assert [body["customerCode"] for body in result.bodies] == ["RESELLER"]
+    assert result.bodies[0]["line1"] == "100 Ravine Lane"
+    assert [item.customers for item in result.held] == [("C-2",), ("C-3",)]
+    assert client.calls == []

@@ -21,14 +21,17 @@ Cli = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def cli() -> Cli:
-    """Run ``certpreflight`` with these arguments (``--today`` fixed for ``check``)."""
+    """Run ``certpreflight`` with these arguments (``--today`` fixed for ``check``).
 
-    def run(*argv: str) -> tuple[int, str, str]:
+    ``stdin=b"..."`` is what ``-`` reads.
+    """
+
+    def run(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
         args = list(argv)
         if args and args[0] == "check" and "--today" not in args:
             args += ["--today", "2026-11-21"]
         out, err = io.StringIO(), io.StringIO()
-        code = main(args, out=out, err=err)
+        code = main(args, out=out, err=err, stdin=io.BytesIO(stdin))
         return code, out.getvalue(), err.getvalue()
 
     return run

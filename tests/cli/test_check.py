@@ -43,10 +43,11 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
     assert list(doc) == ["summary", "results"]
     assert doc["summary"] == {
         "certificates": 3,
-        "ok": 2,
+        "ok": 1,
         "with_errors": 1,
         "with_warnings": 1,
         "by_code": {"2101": 1, "6202": 1},
+        "kinds": {"certificate": 3},
     }
     assert [list(r) for r in doc["results"]] == [["source", "id", "kind", "ok", "findings"]] * 3
     assert [r["source"] for r in doc["results"]] == [f"{mixed}:{n}" for n in (1, 2, 3)]
@@ -71,6 +72,7 @@ def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
             "with_errors": 0,
             "with_warnings": 0,
             "by_code": {},
+            "kinds": {},
         },
         "results": [],
     }
@@ -85,7 +87,7 @@ def test_text_lists_code_message_fix_and_summary(cli: Cli, mixed: Path) -> None:
     assert "fix: Enter the legal name of customer C-1001" in out
     assert "\x1b[" not in out  # not a terminal: no colour
     assert out.rstrip().splitlines()[-4:] == [
-        "3 certificates checked: 2 ok, 1 with errors, 1 with warnings",
+        "3 certificates checked: 1 ok, 1 with errors, 1 with warnings",
         "most frequent problems:",
         "  1  2101 customer-name-missing",
         "  1  6202 tax-id-missing",
@@ -242,14 +244,15 @@ def test_output_is_written_atomically(cli: Cli, mixed: Path, tmp_path: Path) -> 
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
 
 
-def test_unwritable_output_exits_2(cli: Cli, mixed: Path, tmp_path: Path) -> None:
-    """An --output in a missing directory, or a directory itself, exits 2 with a message."""
+def test_unwritable_output_exits_3_and_a_directory_2(cli: Cli, mixed: Path, tmp_path: Path) -> None:
+    """An --output in a missing directory can't be written: exit 3 (README, exit codes), never 1; a
+    directory is not a regular file: refused, exit 2."""
     code, out, err = cli("check", str(mixed), "--output", str(tmp_path / "no" / "r.txt"))
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")
     assert f"can't write {tmp_path / 'no' / 'r.txt'}" in err
     code, _, err = cli("check", str(mixed), "--output", str(tmp_path))
     assert code == 2
-    assert "is a directory" in err
+    assert "not a regular file" in err
 
 
 def test_jobs_2_output_equals_jobs_1(cli: Cli, tmp_path: Path) -> None:
@@ -301,7 +304,7 @@ def test_examples_text_report_is_readable(cli: Cli) -> None:
     """The README's newcomer command prints a report with a summary line."""
     code, out, _ = cli("check", str(EXAMPLES / "certificates.json"))
     assert code == 1
-    assert "32 certificates checked: 14 ok, 18 with errors" in out
+    assert "32 certificates checked: 10 ok, 18 with errors, 4 with warnings" in out
 
 
 @given(
@@ -322,3 +325,52 @@ def test_a_result_without_findings_is_encoded_like_any_other(
         "ok": True,
         "findings": [],
     }
+
+
+def test_files_are_checked_as_one_batch(cli: Cli, tmp_path: Path) -> None:
+    """A customer CSV (CertCapture's template, no certificate column) and a certificate
+    NDJSON are one sync: the certificate linking C-2 by code, and the one a link record
+    links, get C-2's problems; an unknown code is 6501; each result says its kind, and the
+    summary counts each kind, with --jobs 1 and 2 alike."""
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "Customer Number,Name 1,Address 1,City,State,Zip,Country\n"
+        "C-1,Acme,1 Main St,Seattle,WA,98101,US\n"
+        "C-2,,2 Elm St,Tacoma,WA,98402,US\n",
+        encoding="utf-8",
+    )
+    certificates = tmp_path / "certificates.ndjson"
+    base = {
+        "signedDate": "2026-02-01",
+        "exemptionReason": {"name": "RESALE"},
+        "exemptionNumber": "601234567",
+        "exposureZone": {"name": "Washington"},
+    }
+    certificates.write_text(
+        json.dumps({**base, "id": "41", "customers": [{"customerCode": "C-2"}]})
+        + "\n"
+        + json.dumps({**base, "id": "42", "customers": []})
+        + "\n"
+        + json.dumps({"certificate_id": "42", "customers": ["C-1", "C-9"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ("check", str(customers), str(certificates), "--format", "json", "-j", jobs)
+        code, out, _ = cli(*args, "--today", "2026-12-01")
+        assert code == 1
+        outputs.append(out)
+        doc = json.loads(out)
+        assert doc["summary"]["kinds"] == {"certificate": 2, "customer": 2, "link": 1}
+        results = {r["source"].rsplit("/", 1)[-1]: r for r in doc["results"]}
+        assert [r["kind"] for r in doc["results"]] == [
+            "customer", "customer", "certificate", "certificate", "link"
+        ]  # fmt: skip
+        assert [f["code"] for f in results["customers.csv:3"]["findings"]] == [2101]
+        linked = results["certificates.ndjson:1"]["findings"]
+        assert [(f["code"], f["customer_number"]) for f in linked] == [(2101, "C-2")]
+        assert linked[0]["loc"] == ["customers", 0, "name"]
+        named = [f["code"] for f in results["certificates.ndjson:2"]["findings"]]
+        assert named == [6501]  # C-1 is clean, C-9 unknown; linked, so no 2001
+    assert outputs[0] == outputs[1]

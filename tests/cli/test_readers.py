@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.conftest import CLEAN_LINE, Cli, results
@@ -15,7 +16,7 @@ def _codes(out: str) -> list[tuple[str, list[int]]]:
 
 def test_ndjson_quirks_each_become_a_record(cli: Cli, tmp_path: Path) -> None:
     """BOM stripped, blank lines skipped but counted, bad JSON / bad UTF-8 / truncated last line
-    each reported as invalid-json with their line number."""
+    each reported with their line number (bad UTF-8 as text-not-utf8)."""
     path = tmp_path / "quirks.ndjson"
     path.write_bytes(
         b"\xef\xbb\xbf" + CLEAN_LINE  # 1: BOM
@@ -27,7 +28,7 @@ def test_ndjson_quirks_each_become_a_record(cli: Cli, tmp_path: Path) -> None:
     )  # fmt: skip
     code, out, err = cli("check", str(path), "--format", "json")
     assert (code, err) == (1, "")
-    assert _codes(out) == [("1", []), ("4", [4001]), ("5", [4001]), ("6", []), ("7", [4001])]
+    assert _codes(out) == [("1", []), ("4", [4001]), ("5", [4011]), ("6", []), ("7", [4001])]
 
 
 def test_oversized_line_is_a_finding_not_fatal(cli: Cli, tmp_path: Path) -> None:
@@ -88,7 +89,7 @@ def test_json_single_object_and_broken_array(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('[{"id": "a", "regions": ["WA"]},\n {"id": "b"\n', encoding="utf-8")
     out = cli("check", str(broken), "--format", "json", "--select", "4")[1]
-    assert _codes(out) == [("1", []), ("3", [4001])]
+    assert _codes(out) == [("1", []), ("2", [4001])]  # where the cut-off element starts
 
 
 CSV_HEADER = (
@@ -151,3 +152,16 @@ def test_csv_oversized_field_is_a_finding(cli: Cli, tmp_path: Path) -> None:
     )
     _, out, _ = cli("check", str(path), "--format", "json", "--max-line-bytes", "1000")
     assert _codes(out) == [("2", [4010]), ("3", [])]
+
+
+def test_csv_form_column_reaches_the_audit_rules(cli: Cli, tmp_path: Path) -> None:
+    """A `Form` column is the certificate's form: the MTC form in New York is 5201."""
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Certificate ID,Exempt Reason,Exposure Zones,Form,Customer Number,Name 1,Address 1,"
+        "City,State,Zip,Country,Tax ID,Signed Date\n"
+        "A-1,G,NY,MTC,C-1,Acme,1 Main St,Albany,NY,12207,US,12-3456789,2026-01-15\n",
+        encoding="utf-8",
+    )
+    _, out, _ = cli("check", str(path), "--format", "json", "--today", "2026-12-01")
+    assert 5201 in [f["code"] for f in json.loads(out)["results"][0]["findings"]]

@@ -1,12 +1,17 @@
-"""Date rules (5001-5105). Today is 2026-11-21 (conftest)."""
+"""Date rules (5001-5105), and which date texts are dates. Today is 2026-11-21 (conftest)."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from certpreflight import ExemptionCertificate, validate
+from certpreflight.dialects import parse_date
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert
 from tests.rules.helpers import codes, only
 
@@ -91,11 +96,9 @@ def test_ambiguous_date_is_reported_with_how_it_was_read() -> None:
     assert f.loc == ("effective_date",)
 
 
-@pytest.mark.parametrize(
-    "date", ["2026-03-04", "03/13/2026", "13/03/2026", "04/04/2026", "Mar 4 2026"]
-)
+@pytest.mark.parametrize("date", ["2026-03-04", "03/13/2026", "04/04/2026", "3/13/2026"])
 def test_unambiguous_dates_are_silent(date: str) -> None:
-    """ISO dates, a part over 12, equal parts and month names are not ambiguous."""
+    """ISO dates, a day over 12 and equal parts are not ambiguous."""
     assert 5105 not in codes(cert(effective_date=date))
 
 
@@ -120,3 +123,137 @@ def test_uninterpretable_date_still_reports_formatting() -> None:
     found = [f.code for f in validate(cert(effective_date="banana"), today=TODAY).findings]
     assert 4003 in found
     assert 5105 not in found
+
+
+# --- which texts are dates (issue 14, item 6) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01-15", dt.date(2026, 1, 15)),  # ISO: AvaTax signedDate, CertCapture signed_date
+        (" 2026-01-15 ", dt.date(2026, 1, 15)),
+        ("2026-01-15T10:00:00", dt.date(2026, 1, 15)),
+        ("2026-01-15T10:00:00Z", dt.date(2026, 1, 15)),
+        ("2026-01-15T23:30:00+02:00", dt.date(2026, 1, 15)),  # the date as written
+        ("2026-01-15T00:30:00-05:00", dt.date(2026, 1, 15)),
+        ("2026-01-15T10:00:00.123", dt.date(2026, 1, 15)),
+        ("2017-08-10T21:16:08.1234567Z", dt.date(2017, 8, 10)),  # .NET's round-trip form
+        ("2026-01-15 10:00:00", dt.date(2026, 1, 15)),  # CertCapture v2 created / modified
+        ("01/15/2026", dt.date(2026, 1, 15)),  # the import templates' mm/dd/yyyy
+        ("1/15/2026", dt.date(2026, 1, 15)),  # as a spreadsheet saves that template
+        ("03/04/2026", dt.date(2026, 3, 4)),  # month first (rule 5105 says so)
+        ("12/31/9999", dt.date(9999, 12, 31)),  # "never expires"
+        ("2024-02-29", dt.date(2024, 2, 29)),
+    ],
+)
+def test_the_documented_date_forms_are_read(text: str, expected: dt.date) -> None:
+    """Each form the APIs and import templates write reads to its date, on both paths."""
+    assert parse_date(text) == expected
+    model = ExemptionCertificate.model_validate(cert(effective_date=text))
+    assert model.effective_date == expected
+    assert 4003 not in codes(cert(effective_date=text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday",
+        "March",
+        "1",
+        "15",
+        "2026",
+        "2026-01-15banana",
+        "banana 2026-01-15",
+        "Mar 4 2026",
+        "January 15, 2026",
+        "15 Jan 2026",
+        "2026-02-30",  # no such day
+        "2025-02-29",
+        "13/01/2026",  # month 13: the templates read mm/dd/yyyy
+        "00/10/2026",
+        "03/04/26",  # a two-digit year: which century?
+        "03-04-2026",
+        "03.04.2026",
+        "2026/01/15",
+        "20260115",
+        "2026-W03-4",
+        "2026-015",
+        "2026-01-15T10",
+        "2026-01-15T10:00",
+        "2026-01-15T25:00:00",
+        "2026-01-15T10:61:00",
+        "2026-01-15T10:00:00+25:00",
+        "2026-01-15T10:00:00+0200",
+        "2026-01-15 10:00:00Z",
+        "2026-01-15T10:00:00 PST",
+        "\uff12\uff10\uff12\uff16-01-15",  # full-width digits
+        "now",
+        "today",
+    ],
+)
+def test_other_texts_are_not_dates(text: str) -> None:
+    """Anything else is 4003 naming the field, never a date completed from the clock."""
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date(text)
+    report = validate(cert(effective_date=text), today=TODAY)
+    [finding] = [f for f in report.findings if f.code == 4003]
+    assert finding.loc == ("effective_date",)
+    assert finding.message.startswith("effective_date couldn't be interpreted:")
+    assert 5001 not in [f.code for f in report.findings]  # said once, as unreadable
+
+
+@pytest.mark.parametrize("value", [0, 1, 20260115, 1.5, True])
+def test_numbers_are_not_dates(value: object) -> None:
+    """A number (pydantic would read 0 as 1970-01-01) is 4003 as well."""
+    report = validate(cert(expiration_date=value), today=TODAY)
+    assert [f.loc for f in report.findings if f.code == 4003] == [("expiration_date",)]
+
+
+def test_avatax_and_certcapture_date_fields_name_the_field() -> None:
+    """signedDate and expirationDate are reported at their native field."""
+    avatax = copy.deepcopy(AVATAX_CERTIFICATE) | {"signedDate": "Monday"}
+    [finding] = [f for f in validate(avatax, today=TODAY).findings if f.code == 4003]
+    assert finding.loc == ("effective_date",)
+    assert "'Monday' is not a date" in finding.message
+
+
+_CLOCKS = (dt.datetime(2001, 2, 3, 4, 5, 6), dt.datetime(2049, 11, 28, 23, 59, 59))
+
+
+def _parsed(text: str) -> object:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        return str(exc)
+
+
+_DATE_LIKE = st.one_of(
+    st.text(alphabet="0123456789-/:.TZ+ ", max_size=24),
+    st.sampled_from(["Monday", "March", "1", "now", "today", "noon", "Jan 5"]),
+    st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year:04d}"),
+    st.datetimes().map(dt.datetime.isoformat),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_DATE_LIKE)
+def test_parsing_never_depends_on_the_clock(text: str) -> None:
+    """The same text reads the same (or fails the same) whatever the machine's clock says."""
+    results = []
+    for clock in _CLOCKS:
+        with time_machine.travel(clock, tick=False):
+            assert dt.date.today() == clock.date()  # the clock really moved
+            results.append(_parsed(text))
+    assert results[0] == results[1]
+
+
+def test_a_report_never_depends_on_the_clock() -> None:
+    """With today= given, the report is the same under two clocks, for every date form."""
+    payloads = [cert(effective_date=t) for t in ("3/4/2026", "Monday", "2026-01-15T10:00:00Z")]
+    reports = []
+    for clock in _CLOCKS:
+        with time_machine.travel(clock, tick=False):
+            reports.append([validate(p, today=TODAY).to_dict() for p in payloads])
+    assert reports[0] == reports[1]

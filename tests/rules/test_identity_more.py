@@ -127,3 +127,13 @@ def test_business_type_number_outside_1_to_20_is_an_error(value: str) -> None:
 def test_business_type_numbers_and_descriptions_pass(value: str) -> None:
     """Numbers 1-20 and free descriptions (AvaTax businessNumberType) pass."""
     assert 6302 not in codes(cert(business_type=value))
+
+
+@pytest.mark.parametrize("value", ["1" * 4301, "²", "0" * 5000 + "10"])
+def test_business_type_never_raises(value: str) -> None:
+    """A business type past Python's 4,300-digit int cap, or a non-ASCII digit, is a finding or
+    nothing, never a ValueError (issue 19, 1)."""
+    from certpreflight import validate  # noqa: PLC0415
+
+    report = validate(cert(business_type=value), select=["6302"])
+    assert report.codes() == (() if value.endswith("10") or value == "²" else (6302,))

@@ -1,14 +1,19 @@
-"""Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl`` and ``.csv`` files.
+"""Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files.
 
 Every reader yields :data:`Record` pairs ``(source, payload)`` in file order. ``source``
-is ``file:line``, the line where the record starts. ``payload`` is what
-:func:`certpreflight.validate` takes (JSON bytes, a mapping, a parsed JSON value), or
-a ready :class:`~certpreflight.Finding` when the record can't be handed to the engine
-at all (a line over the size cap, a CSV row the csv module can't split). Nothing is
-dropped: every record, readable or not, yields exactly one pair.
+is ``file:line``, the line where the record starts (``file:sheet:row`` in a workbook).
+``payload`` is what :func:`certpreflight.validate` takes (JSON bytes, a mapping, a
+parsed JSON value), or a ready :class:`~certpreflight.Finding` when the record can't be
+handed to the engine at all (a line over the size cap, a CSV row the csv module can't
+split). Nothing is dropped: every record, readable or not, yields exactly one pair.
 
-NDJSON and CSV are streamed (memory stays flat however big the file); a ``.json``
-file is read whole, so use NDJSON for big batches. :func:`read_pieces` gives an
+A file's kind comes from its suffix unless it is named (``kind="ndjson"``, as the CLI's
+``--input-format`` does). An empty file of any kind has no records.
+
+Every reader streams (memory stays bounded by the largest record, however big the
+file; a ``.json`` array element by element) and reads the encoding the file's byte
+order mark names (UTF-8, UTF-16, UTF-32), else ``encoding`` (default UTF-8): a record
+with bytes that aren't text in it is a 4011 text-not-utf8 finding. :func:`read_pieces` gives an
 NDJSON file as :class:`Span` s instead, runs of lines that another process reads
 (:func:`read_span`): so the CLI's workers read their own lines.
 """
@@ -24,17 +29,23 @@ from certpreflight.io._common import (
     Record,
     record_too_large,
 )
+from certpreflight.io._text import FileState, file_state
 from certpreflight.io.csvfile import CSV_COLUMNS, read_csv
 from certpreflight.io.jsonfile import read_json
-from certpreflight.io.ndjson import Span, ndjson_spans, read_ndjson, read_span
+from certpreflight.io.ndjson import Span, ndjson_spans, plain_utf8, read_ndjson, read_span
+from certpreflight.io.xlsx import read_xlsx
 
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_MAX_LINE_BYTES",
+    "INPUT_FORMATS",
     "SUFFIXES",
+    "FileState",
     "InputError",
     "Record",
     "Span",
+    "file_state",
+    "kind_of",
     "ndjson_spans",
     "read_csv",
     "read_json",
@@ -42,42 +53,82 @@ __all__ = [
     "read_pieces",
     "read_records",
     "read_span",
+    "read_xlsx",
     "record_too_large",
 ]
 
 #: File suffix -> the kind of file it holds.
-SUFFIXES = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
+SUFFIXES = {
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+#: The kinds of input, as ``--input-format`` names them.
+INPUT_FORMATS = ("json", "ndjson", "csv", "xlsx")
+
+
+def kind_of(path: str | Path, kind: str | None = None) -> str:
+    """The kind of a file: ``kind`` if given, else from the suffix; InputError if unknown."""
+    if kind is not None:
+        if kind not in INPUT_FORMATS:
+            raise InputError(
+                f"unknown input format {kind!r}; use one of {', '.join(INPUT_FORMATS)}"
+            )
+        return kind
+    found = SUFFIXES.get(Path(path).suffix.lower())
+    if found is None:
+        raise InputError(
+            f"{path}: unknown file type; use .json, .ndjson, .jsonl, .csv or .xlsx, "
+            "or name it with --input-format"
+        )
+    return found
 
 
 def read_records(
-    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(source, payload)`` for every certificate in a file, chosen by its suffix.
+    """Yield ``(source, payload)`` for every certificate in a file.
 
-    Raises ``OSError`` when the file can't be opened or read, and :class:`InputError`
-    when it can't be read as certificates at all (unknown suffix, CSV without the
-    required columns).
+    ``kind`` (``json``, ``ndjson``, ``csv``, ``xlsx``) overrides the suffix; ``sheet``
+    names a workbook's sheet (default the first). Raises ``OSError`` when the file
+    can't be opened or read, and :class:`InputError` when it can't be read as
+    certificates at all (unknown suffix, a header without the required columns, no
+    such sheet, python-calamine missing for a workbook).
     """
-    path = Path(path)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind == "ndjson":
-        return read_ndjson(path, max_line_bytes=max_line_bytes)
-    if kind == "csv":
-        return read_csv(path, max_line_bytes=max_line_bytes)
-    if kind == "json":
-        return read_json(path)
-    raise InputError(f"{path}: unknown file type; use .json, .ndjson, .jsonl or .csv")
+    found = kind_of(path, kind)
+    if found == "ndjson":
+        return read_ndjson(path, max_line_bytes=max_line_bytes, encoding=encoding)
+    if found == "csv":
+        return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
+    if found == "xlsx":
+        return read_xlsx(path, sheet=sheet, max_line_bytes=max_line_bytes)
+    return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
 
 
 def read_pieces(
-    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
 ) -> Iterator[Record | Span]:
-    """:func:`read_records`, except that an NDJSON file comes as :class:`Span` s.
+    """:func:`read_records`, except that a UTF-8 NDJSON file comes as :class:`Span` s.
 
     Read each span with :func:`read_span` (in any process) and the records come out
-    as :func:`read_records` gives them. Raises as :func:`read_records` does.
+    as :func:`read_records` gives them (an NDJSON file in another encoding, or with
+    bare CR line ends, comes as records). Raises as :func:`read_records` does.
     """
-    path = Path(path)
-    if SUFFIXES.get(path.suffix.lower()) == "ndjson":
+    if kind_of(path, kind) == "ndjson" and plain_utf8(path, encoding):
         return ndjson_spans(path, max_line_bytes=max_line_bytes)
-    return read_records(path, max_line_bytes=max_line_bytes)
+    return read_records(
+        path, kind=kind, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
+    )

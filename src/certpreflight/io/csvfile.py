@@ -12,21 +12,28 @@ Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
 names (``exempt_reason``), their spaced forms (``Exempt Reason``) and the
 CertCapture customer import template names (``Billing Customer Number``, ``Name 1``,
 ``Address 1``, ``State``, ``Zip``; docs/sources.md#import-templates) all work.
-A file that isn't UTF-8 has its bad bytes read as U+FFFD.
+The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32), else ``encoding``
+(default UTF-8). A row with bytes that aren't text in it is a 4011 text-not-utf8
+finding, never checked with its characters replaced by U+FFFD. Lines are read in
+pieces of at most ``max_line_bytes`` characters, so a runaway line (``/dev/zero``) is
+a record-too-large finding, not a ``MemoryError``. A quoted field that runs over line
+breaks and swallows what look like rows (an unclosed quote) is a 4012 csv-row-runs-on
+finding naming the lines.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from certpreflight.findings import Finding
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
-from certpreflight.rules import formatting
-from certpreflight.rules._base import Hit
+from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
+from certpreflight.rules import Hit, formatting
 
 __all__ = ["CSV_COLUMNS", "read_csv"]
 
@@ -51,6 +58,7 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "tax_id_type"): ("tax id type", "tax number type", "exemption no type"),
     ("certificate", "exempt_percentage"): ("exempt percentage", "exempt percent"),
     ("certificate", "filename"): ("filename", "file name"),
+    ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): (
         "customer number",
         "billing customer number",
@@ -82,18 +90,32 @@ def _expected(key: tuple[str, str]) -> str:
     return " / ".join(repr(h) for h in CSV_COLUMNS[key])
 
 
-def _columns(header: list[str], name: str) -> list[tuple[int, tuple[str, str]]]:
-    """(index, (level, field)) for each known column; InputError when required ones are missing."""
+#: Known columns of a header: ``(index, (level, field))`` in column order.
+Columns = list[tuple[int, tuple[str, str]]]
+
+#: A row's cells, or the finding that stands for a row that can't be read.
+Row = list[str] | Finding
+
+
+def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
+    """(index, (level, field)) for each known column; InputError when required ones are missing.
+
+    A header with a customer number column and no certificate column at all is a customer
+    file (CertCapture's customer import template): its columns are all customer columns,
+    and :func:`group_rows` makes each row a customer record.
+    """
     found: dict[tuple[str, str], int] = {}
     for index, title in enumerate(header):
         key = _BY_HEADER.get(_fold(title))
         if key is not None and key not in found:
             found[key] = index
+    if ("customer", "customer_number") in found and all(level == "customer" for level, _ in found):
+        return sorted((index, key) for key, index in found.items())
     missing = [key for key in _REQUIRED if key not in found]
     if missing:
         wanted = "; ".join(_expected(key) for key in missing)
         raise InputError(
-            f"{name}: the CSV header lacks required column(s): {wanted} "
+            f"{name}: the {what} lacks required column(s): {wanted} "
             f"(found: {', '.join(repr(h) for h in header) or 'nothing'}; "
             "see the README for all columns)"
         )
@@ -124,52 +146,200 @@ def _split(
     return parts["certificate"], customer
 
 
-def read_csv(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Record]:
-    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id."""
+class _LineTooLongError(Exception):
+    """A physical line over the limit: skipped; ``size`` is its length in characters."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class _Lines:
+    """The file's lines for ``csv.reader``, each at most ``limit`` characters.
+
+    A longer line is read past in pieces and raises :class:`_LineTooLongError` (the csv
+    reader passes it on and starts afresh at the next call). When that line leaves a
+    quoted field open, the lines up to the one that closes it are read past too, so the
+    whole row is one record (the parity of the quotes seen tells whether a field is open).
+    ``count`` is the number of lines read so far, the skipped ones included.
+    """
+
+    def __init__(self, handle: TextIO, limit: int) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.count = 0
+        self.quoted = False  # inside a quoted field at the end of the last line
+        #: False for the header: a header over the limit ends the file (``/dev/zero``).
+        self.skip_long = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            if not self.skip_long:
+                raise _LineTooLongError(len(line))
+            raise _LineTooLongError(self._skip(line))
+        if '"' in line:
+            self.quoted ^= line.count('"') % 2 == 1
+        return line
+
+    def _skip(self, head: str) -> int:
+        """Read past the rest of a long line, and of the quoted field it leaves open; the size
+        skipped."""
+        size, piece = 0, head
+        while piece:
+            size += len(piece)
+            self.quoted ^= piece.count('"') % 2 == 1
+            if piece.endswith(("\n", "\r")):
+                if not self.quoted:
+                    break
+                self.count += 1
+            piece = self.handle.readline(64 * 1024)
+        return size
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _runs_on(row: list[str], header: list[str]) -> str | None:
+    """The column whose field holds line breaks followed by rows (delimiters), or None."""
+    for index, cell in enumerate(row):
+        if ("\n" in cell or "\r" in cell) and any(
+            "," in part for part in _LINE_BREAK.split(cell)[1:]
+        ):
+            return header[index] if index < len(header) else str(index + 1)
+    return None
+
+
+def read_csv(
+    path: str | Path,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
+) -> Iterator[Record]:
+    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id.
+
+    An empty file (no header row) has no records.
+    """
     name = str(path)
     # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
     # process-wide, so only ever raise it; a lower cap is enforced on each row below.
     csv.field_size_limit(max(csv.field_size_limit(), max_line_bytes))
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        columns = _columns(header, name)
-        current: dict[str, Any] | None = None
-        problem: Finding | None
-        source = ""
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                problem = _unreadable_row(str(exc), max_line_bytes)
-            else:
-                if not any(cell.strip() for cell in row):
-                    continue
-                longest = max(map(len, row))
-                problem = (
-                    record_too_large(longest, max_line_bytes) if longest > max_line_bytes else None
-                )
-            if problem is not None:
-                if current is not None:
-                    yield source, current
-                    current = None
-                yield f"{name}:{line}", problem
-                continue
-            cert, customer = _split(row, columns)
-            same = current is not None and "id" in cert and cert["id"] == current.get("id")
-            if same and current is not None:
-                if customer:
-                    current["customers"].append(customer)
-                continue
+    with open(path, "rb") as raw:
+        codec, bom = sniff(raw.read(4), encoding)
+        raw.seek(bom)
+        handle = io.TextIOWrapper(raw, encoding=codec, errors=MARK_ERRORS, newline="")
+        lines = _Lines(handle, max_line_bytes)
+        reader = csv.reader(lines)
+        header = _header(reader, name, max_line_bytes)
+        if not header:
+            return
+        lines.skip_long = True
+        columns = header_columns(header, name)
+        yield from group_rows(_csv_rows(reader, lines, header, name, codec), columns)
+
+
+def _csv_rows(
+    reader: Iterator[list[str]], lines: _Lines, header: list[str], name: str, codec: str
+) -> Iterator[tuple[str, Row]]:
+    """``(file:line, cells or Finding)`` for every row that isn't blank."""
+    limit = lines.limit
+    while True:
+        line = lines.count + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _LineTooLongError as exc:
+            lines.quoted = False  # the row is read past: the reader starts afresh
+            yield f"{name}:{line}", record_too_large(exc.size, limit)
+            continue
+        except csv.Error as exc:
+            lines.quoted = False
+            yield f"{name}:{line}", _unreadable_row(str(exc), limit)
+            continue
+        lines.quoted = False  # a row ended: no field is open, whatever the quotes said
+        problem = _row_problem(row, header, (line, lines.count), limit, codec)
+        if problem is not None:
+            yield f"{name}:{line}", problem
+        elif any(cell.strip() for cell in row):
+            yield f"{name}:{line}", row
+
+
+def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
+    """Certificates from rows of cells: consecutive rows with the same id are one certificate.
+    With customer columns only (a customer file), each row is a customer record.
+
+    Shared by the CSV and the workbook reader; a row's source is where it was read.
+    """
+    if all(level == "customer" for _, (level, _) in columns):
+        for where, row in rows:
+            yield where, row if isinstance(row, Finding) else _split(row, columns)[1]
+        return
+    current: dict[str, Any] | None = None
+    source = ""
+    for where, row in rows:
+        if isinstance(row, Finding):
             if current is not None:
                 yield source, current
-            current = {**cert, "customers": [customer] if customer else []}
-            source = f"{name}:{line}"
+                current = None
+            yield where, row
+            continue
+        cert, customer = _split(row, columns)
+        same = current is not None and "id" in cert and cert["id"] == current.get("id")
+        if same and current is not None:
+            if customer:
+                current["customers"].append(customer)
+            continue
         if current is not None:
             yield source, current
+        current = {**cert, "customers": [customer] if customer else []}
+        source = where
+    if current is not None:
+        yield source, current
+
+
+def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:
+    try:
+        return next(reader, [])
+    except _LineTooLongError as exc:
+        raise InputError(
+            f"{name}:1: the CSV header line is over {exc.size - 1:,} characters, the limit "
+            "(--max-line-bytes): is it a CSV file?"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{name}:1: the CSV header can't be read ({exc})") from None
+
+
+def _row_problem(
+    row: list[str], header: list[str], lines: tuple[int, int], limit: int, codec: str
+) -> Finding | None:
+    """The finding that replaces a row, or None for a row to check (the usual case).
+
+    ``lines``: the row's first and last line.
+    """
+    line, end = lines
+    if not row:
+        return None
+    longest = max(map(len, row))
+    if longest > limit:
+        return record_too_large(longest, limit)
+    for cell in row:
+        at = unmarked(cell)
+        if at is not None:
+            return not_utf8(at, codec)
+    if end > line:
+        column = _runs_on(row, header)
+        if column is not None:
+            params = {"line": line, "end": end, "column": repr(column)}
+            hit = Hit(loc=(), params=params, errors={column: f"lines {line}-{end}"})
+            return formatting.csv_row_runs_on.finding(hit)
+    return None
 
 
 def _unreadable_row(problem: str, limit: int) -> Finding:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, Record, record_too_large
+from certpreflight.io._text import Utf8Stream, bytes_not_utf8, open_utf8
 
-__all__ = ["SPAN_BYTES", "Span", "ndjson_spans", "read_ndjson", "read_span"]
+__all__ = ["SPAN_BYTES", "Span", "ndjson_spans", "plain_utf8", "read_ndjson", "read_span"]
 
 _SKIP_PIECE = 1024 * 1024
 
@@ -41,12 +42,26 @@ class Span(NamedTuple):
 
 
 def read_ndjson(
-    path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    path: str | Path,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, line bytes or Finding)`` for every non-blank line."""
+    """Yield ``(file:line, line bytes or Finding)`` for every non-blank line.
+
+    The encoding comes from the byte order mark, else ``encoding`` (default UTF-8);
+    lines ending in a bare CR count as lines.
+    """
     with open(path, "rb") as handle:
-        _skip_bom(handle)
-        yield from _records(handle, str(path), 1, None, max_line_bytes)
+        stream, _ = open_utf8(handle, encoding)
+        yield from _records(stream, str(path), 1, None, max_line_bytes)
+
+
+def plain_utf8(path: str | Path, encoding: str | None = None) -> bool:
+    """True when the file is UTF-8 with ``\\n`` line ends: what spans can cut."""
+    with open(path, "rb") as handle:
+        stream, _ = open_utf8(handle, encoding)
+        return stream is handle
 
 
 def ndjson_spans(
@@ -86,14 +101,14 @@ def read_span(span: Span) -> Iterator[Record]:
 
 
 def _records(
-    handle: BinaryIO, name: str, number: int, size: int | None, max_line_bytes: int
+    handle: BinaryIO | Utf8Stream, name: str, number: int, size: int | None, max_line_bytes: int
 ) -> Iterator[Record]:
     """The records of the lines from the handle's position on: ``size`` bytes, or to the end.
 
     ``number`` is the first line's number.
     """
     readline = handle.readline
-    end = None if size is None else handle.tell() + size
+    end = None if size is None else handle.tell() + size  # type: ignore[union-attr]
     limit = max_line_bytes + 1
     remaining = size
     number -= 1
@@ -107,11 +122,11 @@ def _records(
         if len(line) > max_line_bytes and not line.endswith(b"\n"):
             yield f"{name}:{number}", record_too_large(_skip(readline, line), max_line_bytes)
             if end is not None:
-                remaining = end - handle.tell()
+                remaining = end - handle.tell()  # type: ignore[union-attr]
             continue
         if line.isspace():
             continue
-        yield f"{name}:{number}", line
+        yield f"{name}:{number}", bytes_not_utf8(line) or line
 
 
 def _skip_bom(handle: BinaryIO) -> int:

@@ -19,7 +19,12 @@ option                default    finding
 ``max_value_chars``   10,000     4006 value-too-long (left out; ``pdf``/``pages`` exempt)
 (none)                           4007 number-not-finite: NaN, Infinity (left out)
 ``max_number_digits`` 255        4008 number-too-large (left out)
+``max_items``         1,000      4009 too-many-items (the items past it left out)
 ===================== ========== =====================================================
+
+A mapping is measured as the compact UTF-8 JSON it would be (``separators=(",", ":")``,
+``ensure_ascii=False``), so a certificate over ``max_payload_bytes`` is 4004 as a dict
+as it is as JSON text (where the text's own white space counts too).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ __all__ = [
     "MAX_FINDINGS_PER_RULE",
     "Limits",
     "enforce",
+    "fast_read_within",
+    "json_size",
     "limits_from",
     "load_json",
     "model_within",
@@ -56,9 +63,24 @@ __all__ = [
 FILE_KEYS = frozenset({"pdf", "pages"})
 
 #: At most this many findings per limit rule and certificate (every offender is dropped).
-MAX_FINDINGS_PER_RULE = 20
+MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 
-_OPTIONS = ("max_payload_bytes", "max_depth", "max_value_chars", "max_number_digits")
+#: A text of n characters is at most 6n bytes of JSON (``\\u001f``): a mapping whose text
+#: and keys (their characters) are under max_payload_bytes / 6 is surely within it.
+_JSON_FACTOR = 6
+
+#: The most JSON bytes a mapping ``validate_native`` accepted can take with at most
+#: ``_FEW_ITEMS`` list items (customers, regions, PO numbers, pages) in all: every native
+#: key with a text of ``NATIVE_CAPS.chars`` characters, each list item a customer of as many.
+_FEW_ITEMS = 8
+
+_OPTIONS = (
+    "max_payload_bytes",
+    "max_depth",
+    "max_value_chars",
+    "max_number_digits",
+    "max_items",
+)
 _JSON_DEPTH_ERROR = "recursion limit exceeded"
 _JSON_BIG_NUMBER_ERROR = "number out of range"
 
@@ -71,6 +93,7 @@ class Limits:
     max_depth: int = fmt.MAX_DEPTH
     max_value_chars: int = fmt.MAX_VALUE_CHARS
     max_number_digits: int = fmt.MAX_NUMBER_DIGITS
+    max_items: int = fmt.MAX_ITEMS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
     #: True when input the strict reader (:mod:`certpreflight.reading.strict`) accepts is
@@ -109,6 +132,7 @@ def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
     )
     return (
         limits.max_depth >= 4
+        and max(caps.items, caps.pages, caps.customers) <= limits.max_items
         and max(caps.chars, caps.ref_chars) <= limits.max_value_chars
         and caps.number < limits.number_bound
         and size <= limits.max_payload_bytes
@@ -181,7 +205,9 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
         return None, fmt.nesting_too_deep.finding(_with_errors(hit, "", detail))
     if detail.startswith(_JSON_BIG_NUMBER_ERROR):
         try:  # reread with a parser that reports huge integers instead of refusing them
-            return json.loads(payload, parse_int=_read_int), None
+            data = json.loads(payload, parse_int=_read_int)
+            # a bare huge number is no object either: say so as for any number (4002)
+            return (0 if isinstance(data, _BigInt) else data), None
         except (ValueError, RecursionError):
             pass  # something else is wrong too: say what the first parser said
     hit = Hit(loc=(), params={"detail": detail}, errors={"": detail})
@@ -213,13 +239,16 @@ def within(data: Mapping[str, Any], limits: Limits) -> bool:
     :func:`enforce` then decides.
     """
     max_chars = limits.max_value_chars
-    max_size = limits.max_payload_bytes
+    max_size = limits.max_payload_bytes // _JSON_FACTOR  # characters: surely within in bytes
+    max_items = limits.max_items
     bound = limits.number_bound
     level: list[Any] = [data]
-    size = len(data)
+    size = len(data) + _key_chars(data)
     depth = 1
     while level:
-        if depth > limits.max_depth or size > max_size:
+        # a container with over max_items entries: a list is cut by enforce(), a mapping
+        # is merely measured there (within() may say False for anything unusual)
+        if depth > limits.max_depth or size > max_size or max(map(len, level)) > max_items:
             return False
         below: list[Any] = []
         for container in level:
@@ -231,7 +260,7 @@ def within(data: Mapping[str, Any], limits: Limits) -> bool:
                     if chars > max_chars:
                         return False
                 elif kind is dict or kind is list:
-                    size += len(value)
+                    size += len(value) + (_key_chars(value) if kind is dict else 0)
                     below.append(value)
                 elif kind is int:
                     if not -bound < value < bound:
@@ -244,6 +273,46 @@ def within(data: Mapping[str, Any], limits: Limits) -> bool:
         level = below
         depth += 1
     return size <= max_size and type(data) is dict
+
+
+def _key_chars(mapping: Mapping[Any, Any]) -> int:
+    """The characters of a mapping's text keys (other keys: their count is enough)."""
+    return sum(len(key) for key in mapping if type(key) is str)
+
+
+def json_size(data: Any) -> int | None:
+    """The size of ``data`` as compact UTF-8 JSON, or None if it has no JSON form.
+
+    The measure of a mapping for ``max_payload_bytes``; only called for mappings that
+    may be near the limit.
+    """
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def fast_read_within(data: Mapping[str, Any], cert: ExemptionCertificate, limits: Limits) -> bool:
+    """True when a mapping a strict (fast) validator accepted as ``cert`` is within
+    ``max_payload_bytes`` measured as JSON; False sends it down the general path.
+
+    Cheap for a real certificate: with few list items the accepted text can't reach the
+    limit (see ``_FEW_ITEMS``); otherwise the mapping is measured.
+    """
+    items = len(cert.customers) + len(cert.regions) + len(cert.po_numbers)
+    items += len(cert.pages) if cert.pages is not None else 0
+    if items <= _FEW_ITEMS and limits.max_payload_bytes >= _few_items_bytes():
+        return True
+    size = json_size(data)
+    return size is not None and size <= limits.max_payload_bytes
+
+
+def _few_items_bytes() -> int:
+    text = _JSON_FACTOR * NATIVE_CAPS.chars + 3  # quotes and a comma or colon
+    keys = 2 * _JSON_FACTOR * 32  # a key of at most 32 characters, and its separators
+    customer = len(Customer.model_fields) * (keys + text)
+    return len(NATIVE_KEYS) * (keys + text) + _FEW_ITEMS * customer
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
@@ -350,6 +419,7 @@ def enforce(
     """
     walk = _Walk(limits)
     stack: list[tuple[tuple[Any, ...], Any, int]] = [((), data, 1)]
+    cut: list[tuple[tuple[Any, ...], int]] = []
     while stack:
         raw, value, depth = stack.pop()
         children = _children(value)
@@ -357,6 +427,12 @@ def enforce(
             _leaf(walk, raw, value)
             continue
         walk.size += len(children)
+        if isinstance(value, Mapping):
+            walk.size += _key_chars(value)
+        elif len(children) > limits.max_items:
+            _too_many(walk, raw, len(children))
+            cut.append((raw, limits.max_items))
+            children = children[: limits.max_items]
         if walk.size > limits.max_payload_bytes:
             return None, [_too_large(walk.size, limits, exact=False)], frozenset()
         if depth > limits.max_depth:
@@ -366,11 +442,46 @@ def enforce(
         stack.extend(((*raw, key), child, depth + 1) for key, child in reversed(children))
     if walk.size > limits.max_payload_bytes:  # long text, counted at the leaves
         return None, [_too_large(walk.size, limits, exact=False)], frozenset()
-    if walk.drop is None or walk.findings is None:
+    kept = _cut(data, cut) if cut else data
+    if walk.drop is not None:
+        kept = _without(kept, walk.drop)
+    if walk.size * _JSON_FACTOR > limits.max_payload_bytes:  # maybe over as JSON: measure
+        size = json_size(kept)
+        if size is not None and size > limits.max_payload_bytes:
+            return None, [_too_large(size, limits, exact=True)], frozenset()
+    if walk.findings is None:
         return data, [], frozenset()
     findings = [f for code in sorted(walk.findings) for f in walk.findings[code]]
-    dropped = frozenset(native_loc(raw) for raw in walk.drop)
-    return _without(data, walk.drop), findings, dropped
+    dropped = frozenset(native_loc(raw) for raw in walk.drop or ())
+    return kept, findings, dropped
+
+
+def _too_many(walk: _Walk, raw: tuple[Any, ...], count: int) -> None:
+    """A 4009 finding for the list at ``raw`` (its items past the limit are cut, not dropped)."""
+    if walk.findings is None:
+        walk.findings = {}
+    found = walk.findings.setdefault(fmt.too_many_items.code, [])
+    if len(found) < MAX_FINDINGS_PER_RULE:
+        loc = native_loc(raw)
+        field = path(loc) or "the certificate"
+        limit = f"{walk.limits.max_items:,}"
+        params = {"field": field, "count": f"{count:,}", "limit": limit}
+        hit = Hit(loc=loc, params=params, errors={field: f"{count:,} items"})
+        found.append(fmt.too_many_items.finding(hit))
+
+
+def _cut(data: Mapping[str, Any], cut: list[tuple[tuple[Any, ...], int]]) -> dict[Any, Any]:
+    """A copy of ``data`` whose lists at the raw paths in ``cut`` keep their first items only."""
+    root: dict[Any, Any] = dict(data)
+    for raw, limit in cut:
+        parent: Any = root
+        for key in raw[:-1]:
+            child = parent[key]
+            child = dict(child) if isinstance(child, Mapping) else list(child)
+            parent[key] = child
+            parent = child
+        parent[raw[-1]] = list(parent[raw[-1]])[:limit]
+    return root
 
 
 def _key(key: Any) -> str | int:

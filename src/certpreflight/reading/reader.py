@@ -13,12 +13,20 @@ from certpreflight.dialects import (
     NATIVE_KEYS,
     detect_kind,
     is_mapping,
-    native_form,
 )
+from certpreflight.dialects import native_form as to_native
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
 from certpreflight.reading.lenient import read_customer, read_lenient, read_link
-from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, enforce, load_json, within
+from certpreflight.reading.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    enforce,
+    fast_read_within,
+    load_json,
+    within,
+)
 from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import (
     NATIVE_CAPS,
@@ -93,27 +101,28 @@ class Reader:
             data, failure = load_json(payload, limits)
             if failure is not None:
                 return Read(None, [failure], None, _NONE, _NONE, None)
-            if done is None:
-                done = self.strict(data, limits, json_refused=True)
             payload = data
         else:
-            done = self.strict(payload, limits)
+            done = self.strict(payload, limits, native_form=False)
             if done is not None and (kind is not None or _surely_certificate(done)):
                 return done
-        if kind is None:
-            if isinstance(payload, (Customer, Link)):
-                return self._other(
-                    payload, limits, "link" if isinstance(payload, Link) else "customer"
-                )
-            if is_mapping(payload):
-                detected = detect_kind(payload)
-                if detected != "certificate":
-                    return self._other(payload, limits, detected)
+        if kind is None:  # not surely a certificate: its keys say what it is
+            detected = _detected(payload)
+            if detected != "certificate":
+                return self._other(payload, limits, detected)
+        if done is None:  # refused as given: perhaps in its native form
+            done = self.strict(payload, limits, as_given=False)
         if done is not None:
             return done
+        return self._lenient(payload, limits)
+
+    def _lenient(self, payload: Any, limits: Limits) -> Read:
+        """A certificate on the general path (the strict reader refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         failing = self._failing(cert) if cert is not None and self.screens else _NONE
+        if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
+            findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
         return Read(cert, findings, raw_id, failing, unreadable, kind)
 
@@ -127,10 +136,13 @@ class Reader:
         if kind == "customer":
             record, findings = read_customer(payload, limits)
             raw_id = None if record is None else record.customer_number
+            if record is not None:
+                findings += customer_key_findings(payload)
         elif kind == "link":
             record, findings = read_link(payload, limits)
             raw_id = None if record is None else record.certificate_id
         else:
+            findings = []
             if is_mapping(payload) and not within(payload, limits):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
@@ -138,7 +150,8 @@ class Reader:
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
             hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
-            return Read(None, [fmt.record_kind_unknown.finding(hit)], None, _NONE, _NONE, None)
+            findings = [fmt.record_kind_unknown.finding(hit), *findings]
+            return Read(None, findings, None, _NONE, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
 
@@ -159,42 +172,67 @@ class Reader:
             return None
         return self._done(cert, failing)
 
-    def strict(self, payload: Any, limits: Limits, *, json_refused: bool = False) -> Read | None:
+    def strict(
+        self, payload: Any, limits: Limits, *, as_given: bool = True, native_form: bool = True
+    ) -> Read | None:
         """A dict read by the strict reader alone; None for anything it refuses (the first
-        step of :meth:`read` for a mapping).
+        steps of :meth:`read` for a mapping): as it is given, then in its native form.
 
-        ``json_refused``: it refused this mapping already, as JSON text.
-        ``limits.native_fast`` proves that what it accepts is within the limits.
+        ``as_given=False`` skips the first (it was refused already, as JSON text, say),
+        ``native_form=False`` the second. ``limits.native_fast`` proves that what the
+        strict reader accepts is within the limits. A payload with a list longer than the
+        caps (more than 64 customers) goes to the wide reader instead (:meth:`_wide_read_of`).
         """
         strict = self._strict
         if strict is None or not limits.native_fast or type(payload) is not dict:
             return None
         native = payload.keys() <= NATIVE_KEYS
-        long_lists = _has_long_list(payload)  # the capped readers would refuse it: skip them
-        if not json_refused and not long_lists:
+        if _has_long_list(payload):  # the capped readers would refuse it: skip them
+            if (native or native_form) and within(payload, limits):
+                return self._wide_read_of(payload, limits, native)
+            return None
+        if as_given:
             # native keys, the usual mapping: the cheaper native-only reader first
             for read in (strict.native, strict.python) if native else (strict.python,):
                 failing: set[str] = set()
                 try:
-                    return self._done(read(payload, context=failing), failing)
+                    cert = read(payload, context=failing)
                 except ValidationError:
-                    pass
-        if (native and not long_lists) or not within(payload, limits):
+                    continue
+                if not fast_read_within(payload, cert, limits):
+                    return None  # maybe over max_payload_bytes as JSON: the general path measures
+                return self._done(cert, failing)
+        if native or not native_form or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
         # reference object with more keys, ...): its native form, once nothing in it is near a
         # limit (as the general path would find), reads to the same model (dialects.native_form).
-        # A list longer than the caps (65 customers): the wide reader, once that walk found
-        # nothing near a limit, so the cost grows with the customers, without a step.
         failing = set()
-        reader = self._wide() if long_lists else strict.python
-        if reader is None:
-            return None
         try:
-            data = payload if native else native_form(payload)
-            return self._done(reader(data, context=failing), failing)
+            done = self._done(strict.python(to_native(payload), context=failing), failing)
         except ValidationError:
             return None
+        done.findings.extend(unknown_key_findings(payload))  # native_form left them out
+        return done
+
+    def _wide_read_of(self, payload: dict[Any, Any], limits: Limits, native: bool) -> Read | None:
+        """A payload with a list longer than the caps, which the limit walk found within the
+        limits, read by the wide reader (its native form, for another dialect): so the cost
+        grows with the customers, without a step at the caps."""
+        reader = self._wide()
+        if reader is None:
+            return None
+        failing: set[str] = set()
+        try:
+            cert = reader(payload if native else to_native(payload), context=failing)
+        except ValidationError:
+            return None
+        if not fast_read_within(payload, cert, limits):
+            return None  # over max_payload_bytes as JSON, perhaps: the general path measures
+        done = self._done(cert, failing)
+        if not native:
+            done.findings.extend(unknown_key_findings(payload))  # native_form left them out
+        return done
 
     def _wide(self) -> Callable[..., ExemptionCertificate] | None:
         """The wide reader with this reader's screens, built when first needed."""

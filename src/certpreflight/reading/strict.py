@@ -71,6 +71,9 @@ NATIVE_CAPS = NativeCaps()
 #: says so, so it reads only payloads that walk has measured.
 WIDE_CAPS = NativeCaps(items=2**31 - 1, pages=2**31 - 1, customers=2**31 - 1)
 
+#: The keys of a customer's country object that the strict reader picks (not its name).
+_COUNTRY_KEYS = ("initials", "code")
+
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
 
 
@@ -140,7 +143,10 @@ def _strict_schemas(
         # {"name": "Washington"} -> "Washington": the first of ``keys`` with a value, as
         # dialects.first_text picks it; a reference object with nothing to pick is refused
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
-        fields = {key: cs.typed_dict_field(short, required=False) for key in keys}
+        # a country's name is read as its ISO code (dialects.country_reference) in Python: an
+        # object picked by its name takes the general path, one with initials or a code not
+        allowed = (*keys, "name") if keys == _COUNTRY_KEYS else keys
+        fields = {key: cs.typed_dict_field(short, required=False) for key in allowed}
         fields["id"] = cs.typed_dict_field(
             cs.nullable_schema(cs.union_schema([whole, short])), required=False
         )
@@ -195,7 +201,7 @@ def _strict_schemas(
     date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
 
     def customer_field(name: str) -> cs.CoreSchema:
-        keys = REFERENCES.get(name)
+        keys = _COUNTRY_KEYS if name == "country" else REFERENCES.get(name)
         test = (tests or {}).get(name)
         if test is None:
             return cs.with_default_schema(optional_text(Customer, name, keys), default=None)

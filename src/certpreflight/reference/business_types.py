@@ -42,5 +42,7 @@ def _index() -> dict[str, str]:
 def business_type(value: str) -> str | None:
     """The SST name for a business type number ("10", "010") or name, or None if it is neither."""
     text = value.strip()
-    key = str(int(text)) if text.isdigit() else text.casefold()
+    # ASCII digits only, leading zeros dropped as text: int() would raise for "²" and for
+    # more than 4,300 digits (Python's int <-> str cap), and neither is a business type.
+    key = (text.lstrip("0") or "0") if text.isascii() and text.isdigit() else text.casefold()
     return _index().get(key)

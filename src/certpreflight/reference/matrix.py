@@ -388,6 +388,9 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     line ends inside quoted fields are kept.
     """
     lines = io.StringIO(text, newline="").readlines()
+    for number, line in enumerate(lines, 1):  # Python 3.10's csv refuses NUL, 3.11+ reads it
+        if "\x00" in line:
+            raise MatrixFormatError(name, number, "a NUL character: binary data, not CSV text")
     state = {"between": True, "index": 0, "start": 1}
 
     def feed() -> Iterator[str]:

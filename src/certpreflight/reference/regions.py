@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -87,8 +88,16 @@ def _catalogue() -> tuple[tuple[Region, ...], dict[str, tuple[Region, ...]]]:
     return tuple(regions), {key: tuple(found) for key, found in index.items()}
 
 
+#: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
+#: written EZ_<country>_<region>: ``EZ_US_OH`` is Ohio.
+_TAG = re.compile(r"\s*EZ_([A-Za-z]{2})_([A-Za-z0-9]{1,3})\s*")
+
+
 @functools.lru_cache(maxsize=4096)
 def _lookup(value: str, country: str | None) -> Region | None:
+    tag = _TAG.fullmatch(value)
+    if tag is not None:
+        value = f"{tag[1]}-{tag[2]}"
     if country is not None and country.strip():
         country = _COUNTRIES.get(_fold(country))
         if country is None:

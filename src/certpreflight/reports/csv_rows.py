@@ -1,17 +1,16 @@
 """CSV report: one row per finding, spreadsheet-safe.
 
 A certificate without findings gets one row with severity ``ok`` and no code, so every
-record appears. Cells that a spreadsheet would run as a formula (starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return; OWASP "CSV injection") get a leading
-``'``.
+record appears. Every cell goes through :mod:`certpreflight.reports.csv_cells`: quoted
+when it holds a comma, quote, LF or CR, and a leading ``'`` when a spreadsheet would run
+it as a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return first).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from certpreflight.reports.csv_cells import row, safe_cell
 from certpreflight.reports.tally import Result
 
 __all__ = ["HEADER", "header", "render", "safe_cell"]
@@ -27,41 +26,33 @@ HEADER = (
     "fix",
 )
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """The cell text, with a leading ``'`` if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def header() -> str:
     """The header row."""
-    return ",".join(HEADER) + "\n"
+    return row(HEADER)
 
 
 def render(results: Iterable[Result]) -> str:
     """The rows for these results."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    lines: list[str] = []
     for source, report in results:
-        cid = safe_cell(report.certificate_id)
-        src = safe_cell(source)
+        cid = report.certificate_id
         if not report.findings:
-            writer.writerow((src, cid, "", "", "", "ok", "", ""))
+            lines.append(row((source, cid, "", "", "", "ok", "", "")))
             continue
         for f in report.findings:
-            writer.writerow(
-                (
-                    src,
-                    cid,
-                    safe_cell(f.customer_number),
-                    f.code,
-                    f.name,
-                    f.severity.value,
-                    safe_cell(f.message),
-                    safe_cell(f.fix),
+            lines.append(
+                row(
+                    (
+                        source,
+                        cid,
+                        f.customer_number,
+                        f.code,
+                        f.name,
+                        f.severity.value,
+                        f.message,
+                        f.fix,
+                    )
                 )
             )
-    return buffer.getvalue()
+    return "".join(lines)

@@ -9,7 +9,7 @@ error, the certificates it hit below it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from certpreflight.reports.tally import Example, Tally
@@ -31,6 +31,8 @@ tr.group th{background:#eef1f5;border-top:2px solid #9aa5b1}
 td{border-top:1px solid #e3e7ec}td.fix{color:#4a5563;font-size:.92em}
 .error{color:#b42318}.warning{color:#a15c07}.info{color:#175cd3}
 svg text{font:12px system-ui,sans-serif;fill:#1d2430}
+dl.legend{display:grid;grid-template-columns:auto 1fr;gap:.1rem 1rem;font-size:.9em}
+dl.legend dt{font-weight:bold}dl.legend dd{margin:0}
 .heat td,.heat th{text-align:center;padding:.15rem .3rem;font-size:.85em;border:1px solid #fff}
 .s-exempt{background:#b7e4c7}.s-not_exempt{background:#f4a6a6}.s-partial{background:#fde68a}
 .s-unknown{background:#eceff3;color:#8a94a3}.inferred{opacity:.6}
@@ -49,15 +51,24 @@ def page(title: str, body: str) -> str:
     )
 
 
-def bar_chart(label: str, bars: Sequence[tuple[str, int]], *, css_id: str) -> str:
-    """A horizontal bar chart as inline SVG; ``bars`` are ``(label, count)``."""
+def bar_chart(
+    label: str,
+    bars: Sequence[tuple[str, int]],
+    *,
+    css_id: str,
+    of: Mapping[str, int] | None = None,
+) -> str:
+    """A horizontal bar chart as inline SVG; ``bars`` are ``(label, count)``.
+
+    With ``of`` (label -> a total), each count reads ``3 of 10`` beside its bar.
+    """
     if not bars:
         return f'<p id="{css_id}">Nothing to chart.</p>\n'
     row, text_w, bar_w = 22, 300, 380
     top = max(count for _, count in bars)
     parts = [
         f'<svg id="{css_id}" class="chart" role="img" aria-label="{escape(label)}" '
-        f'width="{text_w + bar_w + 60}" height="{row * len(bars) + 4}" '
+        f'width="{text_w + bar_w + (150 if of else 60)}" height="{row * len(bars) + 4}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(label)}</title>",
     ]
@@ -67,18 +78,24 @@ def bar_chart(label: str, bars: Sequence[tuple[str, int]], *, css_id: str) -> st
         parts.append(
             f'<g class="bar"><text x="0" y="{y + 15}">{escape(name)}</text>'
             f'<rect x="{text_w}" y="{y + 3}" width="{width}" height="{row - 6}" fill="#d9534f"/>'
-            f'<text x="{text_w + width + 6}" y="{y + 15}">{count}</text></g>'
+            f'<text x="{text_w + width + 6}" y="{y + 15}">{_count(count, name, of)}</text></g>'
         )
     parts.append("</svg>\n")
     return "".join(parts)
 
 
+def _count(count: int, name: str, of: Mapping[str, int] | None) -> str:
+    if of is None or name not in of:
+        return str(count)
+    return f"{count} of {of[name]} checked"
+
+
 def _totals(tally: Tally) -> str:
     items = [
         ("certificates", tally.certificates),
-        ("ok", tally.ok),
+        ("ok (no errors or warnings)", tally.ok),
         ("with errors", tally.with_errors),
-        ("with warnings", tally.with_warnings),
+        ("with warnings (no errors)", tally.with_warnings),
         ("findings", tally.findings),
     ]
     cells = "".join(f'<li class="total">{escape(k)}<b>{v}</b></li>' for k, v in items)
@@ -130,7 +147,15 @@ def render_report(tally: Tally, *, title: str = "certpreflight report", note: st
         "<h2>Most frequent problems</h2>\n",
         bar_chart("Most frequent problems", problems, css_id="chart-problems"),
         "<h2>Certificates with errors by region</h2>\n",
-        bar_chart("Certificates with errors by region", regions, css_id="chart-regions"),
+        "<p>A certificate counts in a region when it fails there: a reason that is not exempt "
+        "in one of its regions counts in that region only; a missing field counts in all its "
+        "regions. Beside each bar: the certificates checked with that region.</p>\n",
+        bar_chart(
+            "Certificates with errors by region",
+            regions,
+            css_id="chart-regions",
+            of=tally.checked_by_region,
+        ),
         "<h2>Problems by error, as in CertCapture's Failed API Calls report</h2>\n",
         _groups(tally),
     ]

@@ -9,15 +9,13 @@ would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_row
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
-from certpreflight.reports.csv_rows import safe_cell
+from certpreflight.reports.csv_cells import row
 from certpreflight.reports.html_page import page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
@@ -159,21 +157,27 @@ def _html(selection: Selection) -> str:
     head = (
         f"<style>{_PROVENANCE_STYLE}</style>\n<p>{escape(_LEGEND)}</p>\n"
         f'<table class="key heat"><tbody>{key}</tbody></table>\n'
+        f"{_reason_legend(reasons, names)}"
     )
     return page("Exempt reason x region matrix", head + "".join(rows))
+
+
+def _reason_legend(reasons: Sequence[str], names: Mapping[str, str]) -> str:
+    """The column heads' reasons by name: ``G  RESALE``, one per column."""
+    items = "".join(f"<dt>{escape(r)}</dt><dd>{escape(names.get(r, r))}</dd>" for r in reasons)
+    return (
+        '<h2 id="reasons">Reasons (column heads)</h2>\n'
+        f'<dl id="reason-legend" class="legend">{items}</dl>\n'
+    )
 
 
 def render(selection: Sequence[tuple[str, str, Cell | None]], fmt: str) -> str:
     """The selection as ``text``, ``csv`` (long format), ``json`` or ``html`` (heat map)."""
     items = list(selection)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for item in items:
-            row = _row(*item)
-            writer.writerow([safe_cell(row[column]) for column in COLUMNS])
-        return buffer.getvalue()
+    if fmt == "csv":  # the one cell writer (reports/csv_cells): quoted, formulas neutralised
+        lines = [row(COLUMNS)]
+        lines += [row(_row(*item).get(c, "") for c in COLUMNS) for item in items]
+        return "".join(lines)
     if fmt == "json":
         rows = [_row(*item) for item in items]
         return json.dumps(rows[0] if len(rows) == 1 else rows, indent=2, ensure_ascii=False) + "\n"

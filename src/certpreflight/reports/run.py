@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import multiprocessing
-import signal
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
 
 from pydantic import ValidationError
 
-from certpreflight.engine import Payload, active_rules, validate_many
+from certpreflight.batch import JoinTable
+from certpreflight.engine import Payload, active_rules, checked
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
+from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_rows, html_page, json_doc, text
 from certpreflight.reports.tally import Result, Tally
+from certpreflight.reports.workers import ordered_map
 
 __all__ = [
     "CHUNK_SIZE",
@@ -58,14 +58,28 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     profile: str = "certcapture"
+    #: the rule options; None: each rule's default (the engine's cached, fastest setup)
+    options: RuleOptions | None = None
+    #: text: list clean certificates too (``--show-ok``)
+    show_ok: bool = False
+    #: text: list no certificates, only the closing summary (``--quiet``, ``--statistics``)
+    listing: bool = True
+    #: text: wrap fixes to this width (a terminal's); None: don't wrap
+    width: int | None = None
+    #: measure each chunk's input size (``Chunk.size``) for a progress bar
+    measure: bool = False
+    #: the run's records joined by customer code (certpreflight.batch), made by a first pass
+    join: JoinTable | None = None
 
 
 class Chunk(NamedTuple):
-    """A worker's answer: the rendered text of its records, their tally and how many."""
+    """A worker's answer: the rendered text of its records, their tally, how many, and
+    (when measured) about how many bytes of input they were."""
 
     text: str
     tally: Tally
     records: int
+    size: int = 0
 
 
 # --- selection -----------------------------------------------------------------------------------
@@ -90,63 +104,88 @@ def split_selectors(
 
 
 def _parsed(payload: Any) -> ExemptionCertificate | None:
+    """The model, for the HTML report's regions and customer names only (never a verdict)."""
     try:
         if isinstance(payload, (str, bytes, bytearray)):
             return ExemptionCertificate.model_validate_json(payload)
         if isinstance(payload, Mapping):
             return ExemptionCertificate.model_validate(payload)
-    except ValidationError:
+    except (ValidationError, ValueError, RecursionError):
         return None
     return None
 
 
 def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
+    """The certificate's regions as short codes, in its order (``regions[i]`` is the i-th)."""
     if cert is None:
         return ()
     found = (lookup_region(r) for r in cert.regions)
-    return tuple(sorted({r.short if r is not None else "?" for r in found}))
+    return tuple(r.short if r is not None else "?" for r in found)
+
+
+def _display(payload: Any, report: Report) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
+    """The regions and customer names the HTML report shows for a failing certificate.
+
+    Read after validation, from the same payload, and only for a report with findings
+    but no Formatting one (a payload that couldn't be read whole is shown without them).
+    """
+    if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
+        return (), {}
+    cert = _parsed(payload)
+    names = {c.customer_number: c.name for c in cert.customers} if cert else {}
+    return _short_regions(cert), names
 
 
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
-    """Validate and render one chunk of records, in order."""
+    """Validate and render one chunk of records, in order.
+
+    Every format is built from the same reports of the same payloads: the HTML report
+    only adds, for failing certificates, their regions and customer names.
+    """
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
-    payloads: list[Payload] = []
-    extras: list[tuple[tuple[str, ...], dict[str | None, str | None]]] = []
-    for _, payload in records:
-        if isinstance(payload, Finding):
-            continue
-        if html:  # parse once here to learn the regions; the engine takes the model
-            cert = _parsed(payload)
-            names = {c.customer_number: c.name for c in cert.customers} if cert else {}
-            extras.append((_short_regions(cert), names))
-            payloads.append(cert if cert is not None else payload)
-        else:
-            payloads.append(payload)
-    reports = validate_many(
+    payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
+    reports = checked(
         payloads,
         today=options.today,
         matrix=options.matrix,
         select=options.select,
         ignore=options.ignore,
         profile=options.profile,
+        options=options.options,
     )
     selected = {
         r.code
         for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
     }
-    extra = iter(extras)
     results: list[Result] = []
     for source, payload in records:
         if isinstance(payload, Finding):
             report = Report(findings=(payload,) if payload.code in selected else ())
             tally.add(source, report)
         else:
-            report = next(reports)
-            regions, names = next(extra, ((), {}))
-            tally.add(source, report, regions, names)
+            report, read = next(reports)
+            if options.join is not None:
+                report = options.join.apply(report, source, read)
+            if html:
+                tally.add(source, report, *_display(payload, report))
+            else:
+                tally.add(source, report)
         results.append((source, report))
-    return Chunk(_render(results, options), tally, len(records))
+    size = sum(_size(payload) for _, payload in records) if options.measure else 0
+    return Chunk(_render(results, options), tally, len(records), size)
+
+
+def _size(value: Any) -> int:
+    """About how many bytes of input ``value`` was read from: exact for an NDJSON line,
+    close for a CSV row (its cells and commas), low for a JSON element (no keys)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(_size(item) + 1 for item in value.values())  # a CSV row: cells, commas
+    if isinstance(value, (list, tuple)):
+        return sum(_size(item) + 1 for item in value)
+    return len(str(value)) if value is not None else 0
 
 
 def _render(results: list[Result], options: CheckOptions) -> str:
@@ -156,7 +195,9 @@ def _render(results: list[Result], options: CheckOptions) -> str:
         return csv_rows.render(results)
     if options.format == "html":
         return ""  # the page is built from the tally at the end
-    return text.render(results, colour=options.colour)
+    if not options.listing:
+        return ""
+    return text.render(results, colour=options.colour, show_ok=options.show_ok, width=options.width)
 
 
 # --- running chunks, in order ---------------------------------------------------------------
@@ -165,10 +206,8 @@ _worker_options: CheckOptions | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    global _worker_options  # noqa: PLW0603 - per-process state set once by the pool
+    global _worker_options  # noqa: PLW0603 - per-process state set once per worker
     _worker_options = options
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate() must work
 
 
 def _records(unit: list[Record] | Span) -> list[Record]:
@@ -221,16 +260,9 @@ def run_chunks(
         for unit in units:
             yield check_chunk(_records(unit), options)
         return
-    # apply_async with a bounded queue rather than Pool.imap: imap's feeder thread would
-    # read the whole input ahead into memory.
-    with multiprocessing.get_context().Pool(jobs, _init_worker, (options,)) as pool:
-        pending: deque[Any] = deque()
-        for unit in units:
-            pending.append(pool.apply_async(_work, (unit,)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
+    # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
+    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(options,))
 
 
 # --- writers (parent side) -----------------------------------------------------------------------
@@ -250,12 +282,13 @@ class _Writer:
 
 
 class _TextWriter(_Writer):
-    def __init__(self, out: TextIO, colour: bool) -> None:
+    def __init__(self, out: TextIO, colour: bool, quiet: bool, stats: bool) -> None:
         super().__init__(out)
-        self.colour = colour
+        self.colour, self.quiet, self.stats = colour, quiet, stats
 
     def close(self, tally: Tally) -> None:
-        self.out.write(text.summary(tally, colour=self.colour))
+        closing = text.closing(tally, colour=self.colour, quiet=self.quiet, stats=self.stats)
+        self.out.write(closing)
 
 
 class _CsvWriter(_Writer):
@@ -290,23 +323,48 @@ class _HtmlWriter(_Writer):
         self.out.write(html_page.render_report(tally, note=self.note))
 
 
-def writer_for(fmt: str, out: TextIO, *, colour: bool = False, note: str = "") -> _Writer:
-    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``."""
+def writer_for(
+    fmt: str,
+    out: TextIO,
+    *,
+    colour: bool = False,
+    note: str = "",
+    quiet: bool = False,
+    stats: bool = False,
+) -> _Writer:
+    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``.
+
+    A text report closes with the statistics (``stats``) or the summary, one line if
+    ``quiet``.
+    """
     if fmt == "json":
         return _JsonWriter(out)
     if fmt == "csv":
         return _CsvWriter(out)
     if fmt == "html":
         return _HtmlWriter(out, note)
-    return _TextWriter(out, colour)
+    return _TextWriter(out, colour, quiet, stats)
 
 
-def progress_bar(err: TextIO) -> Any:
-    """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed."""
+def progress_bar(err: TextIO, total: int | None = None) -> Any:
+    """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed.
+
+    It counts bytes of input out of ``total`` (the files' sizes), so it shows the rate
+    and the time left; update it with each chunk's :attr:`Chunk.size`.
+    """
     if not err.isatty():
         return None
     try:
         tqdm = importlib.import_module("tqdm").tqdm
     except ImportError:  # the optional ``cli`` extra is not installed
         return None
-    return tqdm(file=err, unit=" certificates", unit_scale=True, delay=1.0, leave=False)
+    return tqdm(
+        file=err,
+        total=total or None,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        delay=1.0,
+        leave=False,
+        desc="checking",
+    )

@@ -2,22 +2,47 @@
 
 A :class:`Tally` is what a worker sends back besides its rendered text: counts for
 the JSON report's summary, the worst severity seen (for the exit code), and for the HTML
-report the failures per region and the first few findings of each code.
+report the certificates checked and failing per region and the first few findings of
+each code.
+
+The certificate counts add up: ``ok`` (no errors and no warnings; notes may be there),
+``with_errors``, and ``with_warnings`` (warnings but no errors). A certificate with
+errors counts as failing in a region when its errors concern that region alone (the
+reason x region rules name ``regions[i]``), and in all its regions otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from certpreflight.findings import Report
 
-__all__ = ["Example", "Result", "Tally"]
+__all__ = ["Example", "Result", "Tally", "failing_regions"]
 
 #: ``(source, report)``: one checked record.
 Result = tuple[str, Report]
+
+
+_REGION_KEY = re.compile(r"regions\[(\d+)\]")
+
+
+def failing_regions(report: Report, regions: Sequence[str]) -> set[str]:
+    """The regions (of ``regions``, the certificate's) in which its errors make it fail.
+
+    An error whose ``errors`` all name ``regions[i]`` fails those regions only; any other
+    error (a missing customer name, no regions at all) fails the certificate everywhere.
+    """
+    failing: set[str] = set()
+    for finding in report.errors:
+        found = [_REGION_KEY.fullmatch(key) for key in finding.errors]
+        if not found or not all(found):
+            return set(regions)
+        failing.update(regions[int(m[1])] for m in found if m and int(m[1]) < len(regions))
+    return failing
 
 
 class Example(NamedTuple):
@@ -44,21 +69,26 @@ class Tally:
     worst: int = -1  # the highest Severity.rank seen, -1 for none
     by_code: Counter[int] = field(default_factory=Counter)
     rules: dict[int, tuple[str, str]] = field(default_factory=dict)  # code -> (name, severity)
-    by_region: Counter[str] = field(default_factory=Counter)
+    by_region: Counter[str] = field(default_factory=Counter)  # failing certificates
+    checked_by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
+    #: records per kind (certificate, customer, link; "none" for a record of no kind)
+    kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
         source: str,
         report: Report,
-        regions: Iterable[str] = (),
+        regions: Sequence[str] = (),
         names: Mapping[str | None, str | None] | None = None,
     ) -> None:
-        """Count one report; ``regions`` (short codes) count when it has errors.
+        """Count one report; ``regions`` are the certificate's (short codes, in its order).
 
         ``names`` maps customer numbers to names, for the examples.
         """
         self.certificates += 1
+        self.kinds[report.kind or "none"] += 1
+        self.checked_by_region.update(set(regions))
         findings = report.findings
         if not findings:
             self.ok += 1
@@ -82,15 +112,16 @@ class Tally:
                             source, report.certificate_id, f.customer_number, name, f.message, f.fix
                         )
                     )
-        self.ok += not has_error
+        self.ok += not has_error and not has_warning
         self.with_errors += has_error
-        self.with_warnings += has_warning
+        self.with_warnings += has_warning and not has_error
         if has_error:
-            self.by_region.update(regions)
+            self.by_region.update(failing_regions(report, regions))
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (of later records) to this one."""
         self.certificates += other.certificates
+        self.kinds.update(other.kinds)
         self.ok += other.ok
         self.with_errors += other.with_errors
         self.with_warnings += other.with_warnings
@@ -100,6 +131,7 @@ class Tally:
         for code, rule in other.rules.items():
             self.rules.setdefault(code, rule)
         self.by_region.update(other.by_region)
+        self.checked_by_region.update(other.checked_by_region)
         for code, examples in other.examples.items():
             kept = self.examples.setdefault(code, [])
             kept.extend(examples[: max(0, self.keep - len(kept))])
@@ -112,6 +144,7 @@ class Tally:
             "with_errors": self.with_errors,
             "with_warnings": self.with_warnings,
             "by_code": {str(code): n for code, n in sorted(self.by_code.items())},
+            "kinds": dict(sorted(self.kinds.items())),
         }
 
     def most_common(self, n: int | None = None) -> list[tuple[int, str, int]]:

@@ -1,18 +1,32 @@
-"""Plain-text report: each certificate with its findings (code, message, fix), then a summary.
+"""Plain-text report, as a linter prints one: the certificates with findings, then a summary.
 
-Colour (ANSI) only when asked for; the CLI asks when the stream is a terminal and
-``NO_COLOR`` is unset (https://no-color.org).
+Each certificate with findings gets a header line (``FAIL`` with errors, ``WARN`` with
+warnings only, ``INFO`` with notes only) and two lines per finding: code, severity and
+message, then the fix, wrapped to ``width`` when one is given (a terminal's). Clean
+certificates are listed only when asked (``show_ok``). The summary counts certificates
+``ok`` (no errors, no warnings), ``with errors`` and ``with warnings`` (and no errors),
+which add up to the certificates checked; :func:`statistics` counts findings per code,
+as ``ruff --statistics`` does.
+
+Colour (ANSI) only when asked for; the CLI decides (``--color``, ``NO_COLOR``,
+``FORCE_COLOR``). Text that comes from the input (sources, ids, messages and fixes quoting
+values) passes through :func:`~certpreflight.reports.printable.printable`: control
+characters in it are shown as escapes, never sent to the terminal.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
+from certpreflight.findings import Report
+from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result, Tally
 
-__all__ = ["render", "summary"]
+__all__ = ["closing", "render", "statistics", "summary", "summary_line"]
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2", "bold": "1"}
+_FIX_INDENT = " " * 15
 
 
 def _paint(text: str, style: str, colour: bool) -> str:
@@ -23,41 +37,105 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def render(results: Iterable[Result], *, colour: bool = False) -> str:
-    """The lines for these results: a header line per certificate, two lines per finding."""
+def _verdict(report: Report, colour: bool) -> str:
+    """``FAIL (2 errors, 1 warning)``, ``WARN (1 warning)``, ``INFO (1 info)``: non-zero counts."""
+    n_err, n_warn = len(report.errors), len(report.warnings)
+    n_info = len(report.findings) - n_err - n_warn
+    counts = [_plural(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n]
+    if n_info:
+        counts.append(f"{n_info} info")
+    if n_err:
+        word = _paint("FAIL", "error", colour)
+    elif n_warn:
+        word = _paint("WARN", "warning", colour)
+    else:
+        word = _paint("INFO", "info", colour)
+    return f"{word} ({', '.join(counts)})"
+
+
+def _fix(text: str, width: int | None) -> str:
+    line = "fix: " + text
+    if width is None or width <= len(_FIX_INDENT) + 20:
+        return line
+    return textwrap.fill(
+        line, width - len(_FIX_INDENT), subsequent_indent="     ", break_on_hyphens=False
+    )
+
+
+def render(
+    results: Iterable[Result],
+    *,
+    colour: bool = False,
+    show_ok: bool = False,
+    width: int | None = None,
+) -> str:
+    """The lines for these results: a header line per certificate, two or more per finding.
+
+    Clean certificates only with ``show_ok``; fixes wrapped to ``width`` if given.
+    """
     lines: list[str] = []
-    for source, report in results:
-        cid = report.certificate_id or "(no id)"
+    for raw_source, report in results:
+        source = printable(raw_source)
+        what = f"{report.kind or 'record'} {printable(report.record_id or '(no id)')}"
         findings = report.findings
         if not findings:
-            lines.append(f"{source}  certificate {cid}  {_paint('ok', 'ok', colour)}\n")
+            if show_ok:
+                lines.append(f"{source}  {what}  {_paint('ok', 'ok', colour)}\n")
             continue
-        n_err, n_warn = len(report.errors), len(report.warnings)
-        verdict = _paint("FAIL", "error", colour) if n_err else _paint("ok", "ok", colour)
-        counts = f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}"
-        lines.append(f"{_paint(source, 'bold', colour)}  certificate {cid}  {verdict} ({counts})\n")
+        head = _paint(source, "bold", colour)
+        lines.append(f"{head}  {what}  {_verdict(report, colour)}\n")
         for f in findings:
             severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-            lines.append(f"  {f.code} {severity} {f.message}\n")
-            lines.append(f"               {_paint('fix: ' + f.fix, 'dim', colour)}\n")
+            lines.append(f"  {f.code} {severity} {printable(f.message)}\n")
+            fix = _fix(printable(f.fix), width).replace("\n", "\n" + _FIX_INDENT)
+            lines.append(f"{_FIX_INDENT}{_paint(fix, 'dim', colour)}\n")
     return "".join(lines)
+
+
+def summary_line(tally: Tally, *, colour: bool = False) -> str:
+    """``N certificates checked: A ok, B with errors, C with warnings`` (A + B + C = N); with
+    records of other kinds ``N records checked (C certificates, D customers, E links): ...``."""
+    kinds = tally.kinds
+    if set(kinds) <= {"certificate"}:
+        what = _plural(tally.certificates, "certificate")
+    else:
+        names = {"certificate": "certificate", "customer": "customer", "link": "link"}
+        parts = [_plural(kinds[k], names.get(k, "unreadable record")) for k in sorted(kinds)]
+        what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
+    text = (
+        f"{what} checked: {tally.ok} ok, "
+        f"{tally.with_errors} with errors, {tally.with_warnings} with warnings"
+    )
+    return _paint(text, "bold", colour) + "\n"
+
+
+def statistics(tally: Tally) -> str:
+    """Findings per code, most first, as ``ruff --statistics``: count, code, name, severity."""
+    common = tally.most_common()
+    if not common:
+        return ""
+    width = len(str(common[0][2]))
+    return "".join(
+        f"{count:>{width}}\t{code}\t{tally.rules[code][1]:<7}\t{name}\n"
+        for code, name, count in common
+    )
 
 
 def summary(tally: Tally, *, colour: bool = False, top: int = 10) -> str:
     """The closing summary: totals, then the most frequent problems."""
-    lines = [
-        "\n",
-        _paint(
-            f"{_plural(tally.certificates, 'certificate')} checked: {tally.ok} ok, "
-            f"{tally.with_errors} with errors, {tally.with_warnings} with warnings",
-            "bold",
-            colour,
-        )
-        + "\n",
-    ]
+    lines = ["\n", summary_line(tally, colour=colour)]
     common = tally.most_common(top)
     if common:
         lines.append("most frequent problems:\n")
         width = len(str(common[0][2]))
         lines += [f"  {count:>{width}}  {code} {name}\n" for code, name, count in common]
     return "".join(lines)
+
+
+def closing(tally: Tally, *, colour: bool = False, quiet: bool = False, stats: bool = False) -> str:
+    """What ends a text report: the statistics if asked, then the summary (one line if quiet)."""
+    if stats:
+        return statistics(tally) + summary_line(tally, colour=colour)
+    if quiet:
+        return summary_line(tally, colour=colour)
+    return summary(tally, colour=colour)

@@ -20,6 +20,7 @@ from certpreflight.rules import (
     formatting,
     identity,
     input,
+    keys,
     records,
     situs,
     status,
@@ -72,6 +73,8 @@ CATALOGUE: tuple[Rule, ...] = (
     input.reason_unknown,  # 2302
     input.reason_placeholder,  # 2303
     input.reason_description_missing,  # 2304
+    keys.key_misspelled,  # 2310
+    keys.keys_unknown,  # 2311
     attachment.attachment_missing,  # 2401
     attachment.attachment_conflicting,  # 2402
     attachment.attachment_empty,  # 2403
@@ -98,7 +101,11 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.value_too_long,  # 4006
     formatting.number_not_finite,  # 4007
     formatting.number_too_large,  # 4008
+    formatting.too_many_items,  # 4009
     formatting.record_too_large,  # 4010
+    formatting.text_not_utf8,  # 4011
+    formatting.csv_row_runs_on,  # 4012
+    formatting.findings_capped,  # 4013
     formatting.record_kind_unknown,  # 4030
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
@@ -110,6 +117,7 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.form_not_accepted_in_region,  # 5201
     audit.expiration_beyond_state_term,  # 5202
     audit.expiration_missing_state_term,  # 5203
+    status.certificate_invalid,  # 5301
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
     identity.customer_number_untrimmed,  # 6103
@@ -119,9 +127,14 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.tax_id_missing,  # 6202
     identity.tax_id_too_long,  # 6203
     identity.tax_id_malformed,  # 6204
+    identity.tax_id_missing_sst_avatax,  # 6205
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
+    records.customer_unknown,  # 6501
+    records.customer_not_checked,  # 6502
+    records.customer_duplicate,  # 6503
+    records.customer_code_variant,  # 6504
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(

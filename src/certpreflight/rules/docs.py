@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from certpreflight.rules._base import ALL_PROFILES, Rule
 
@@ -20,6 +21,7 @@ __all__ = [
     "catalogue_markdown",
     "markdown_from_rst",
     "plain_from_rst",
+    "rule_dict",
     "rule_markdown",
     "rule_text",
 ]
@@ -128,3 +130,18 @@ def rule_text(rule: Rule) -> str:
         f"Fix:     {_shown(rule.fix)}\n\n"
         f"{plain_from_rst(rule.doc)}\n"
     )
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    """One rule as JSON-ready data (``certpreflight rule CODE --format json``)."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "type": rule.type,
+        "severity": rule.severity.value,
+        "profiles": sorted(rule.profiles),
+        "message": rule.message,
+        "summary": rule.summary,
+        "fix": rule.fix,
+        "doc": rule.doc,
+    }

@@ -8,8 +8,11 @@ ignorable like every other rule.
 
 from __future__ import annotations
 
-from certpreflight.findings import Severity
-from certpreflight.rules._base import declare
+from collections import Counter
+from collections.abc import Sequence
+
+from certpreflight.findings import Finding, Severity
+from certpreflight.rules._base import Hit, declare
 
 #: Default limits for hostile input (4004-4008); ``validate(options={...})`` changes them.
 #: The longest certificate text field AvaTax / ECMS accepts is 255 characters
@@ -19,8 +22,17 @@ MAX_PAYLOAD_BYTES = 1_048_576
 MAX_DEPTH = 32
 MAX_VALUE_CHARS = 10_000
 MAX_NUMBER_DIGITS = 255
+#: Items in one list (customers, regions, PO numbers, pages): a certificate past this was
+#: built by a runaway export, and its customers alone would give thousands of findings.
+MAX_ITEMS = 1_000
+#: At most this many findings of one rule per certificate; the rest are counted in one
+#: 4013 findings-capped finding.
+MAX_FINDINGS_PER_RULE = 20
 
 __all__ = [
+    "capped",
+    "csv_row_runs_on",
+    "findings_capped",
     "invalid_json",
     "nesting_too_deep",
     "not_an_object",
@@ -29,6 +41,8 @@ __all__ = [
     "payload_too_large",
     "record_kind_unknown",
     "record_too_large",
+    "text_not_utf8",
+    "too_many_items",
     "uninterpretable_value",
     "value_too_long",
 ]
@@ -249,6 +263,141 @@ record_too_large = declare(
     "runaway field), or raise --max-line-bytes if it really is one certificate (one "
     "with an embedded PDF, say).",
 )
+
+too_many_items = declare(
+    None,
+    doc="""
+    What it does: reports a list (``customers``, ``regions``, ``po_numbers``,
+    ``pages``) with more items than the limit (``max_items``, default 1,000); only
+    the first ones are checked.
+
+    Why is this bad? No certificate is linked to thousands of customers or claims
+    thousands of regions: such a record comes from a runaway export, and checking
+    every item would turn one record into hundreds of thousands of findings.
+
+    Example: a certificate with 36,000 entries in ``customers``.
+
+    Use instead: link the customers in batches (LinkCustomersToCertificate), or
+    raise ``max_items`` (``validate(options={"max_items": ...})``).
+    """,
+    code=4009,
+    name="too-many-items",
+    severity=Severity.ERROR,
+    message="{field} has {count} items, over the limit of {limit}; only the first {limit} "
+    "were checked.",
+    summary="The list is longer than any real certificate's, so the items past the limit "
+    "were left out.",
+    fix="Check where {field} came from; split the links into several calls, or raise "
+    "max_items if the certificate really has that many.",
+)
+
+text_not_utf8 = declare(
+    None,
+    doc="""
+    What it does: reports a record whose bytes aren't text in the file's encoding
+    (UTF-8 unless the file starts with a byte order mark or ``--encoding`` names
+    another). It is emitted by the CLI's file readers, which never replace such
+    bytes with U+FFFD: a name or a tax id checked with characters silently
+    replaced would pass here and fail, or be stored wrong, in AvaTax.
+
+    Why is this bad? AvaTax takes UTF-8. A file exported as Windows-1252 (``é`` as
+    the byte 0xE9) reaches it garbled or is refused.
+
+    Example: a CSV saved by Excel as "CSV (Comma delimited)" with ``Café`` in a name.
+
+    Use instead: save the file as UTF-8 (or UTF-16 with a byte order mark), or name
+    its encoding: ``certpreflight check --encoding cp1252 FILE``.
+    """,
+    code=4011,
+    name="text-not-utf8",
+    severity=Severity.ERROR,
+    message="The record holds {detail}, so it was not checked.",
+    summary="Part of the record isn't text in the file's encoding ({encoding}); checking it "
+    "with the characters replaced could call a garbled value ok.",
+    fix="Save the file as UTF-8, or name its encoding (certpreflight check --encoding cp1252) "
+    "and check it again.",
+)
+
+csv_row_runs_on = declare(
+    None,
+    doc="""
+    What it does: reports a CSV row in which a quoted field runs over line breaks
+    and takes in lines that look like rows of their own (they hold the delimiter).
+    It is emitted by the CLI's CSV reader.
+
+    Why is this bad? That is what an unclosed quote does: every row up to the next
+    quote character becomes part of one field (a customer's name, say), so those
+    certificates would silently vanish from the check and the sync.
+
+    Example: ``1,C-1,"Acme`` followed by the rows ``2,C-2,Bob`` and ``3,C-3,Carl``.
+
+    Use instead: close the quote (``1,C-1,"Acme"``).
+    """,
+    code=4012,
+    name="csv-row-runs-on",
+    severity=Severity.ERROR,
+    message="The CSV row starting on line {line} runs on to line {end}: column {column} "
+    "holds line breaks and rows of its own.",
+    summary="A quote in column {column} is probably not closed, so lines {line}-{end} were "
+    "read as one row and not checked.",
+    fix="Close the quote in column {column} on line {line} (or remove the line breaks in that "
+    "field) and check the file again.",
+)
+
+findings_capped = declare(
+    None,
+    doc="""
+    What it does: counts the findings left out of a certificate's report because
+    one rule found more than 20 problems in it (the first 20 of each rule are
+    listed).
+
+    Why is this bad? It is not a problem of its own: it says the list is not
+    complete, so a report of a runaway record stays readable and small.
+
+    Example: a certificate with 1,000 customers without a name.
+
+    Use instead: fix the listed problems and check again to see the rest.
+    """,
+    code=4013,
+    name="findings-capped",
+    severity=Severity.INFO,
+    message="{count} more findings of {rules} were left out (at most {limit} per rule are listed).",
+    summary="One or more rules found more problems in this certificate than a report lists.",
+    fix="Fix the listed problems and check the certificate again to see the rest.",
+)
+
+
+def capped(
+    findings: Sequence[Finding], *, limit: int = MAX_FINDINGS_PER_RULE, count: bool = True
+) -> list[Finding]:
+    """At most ``limit`` findings per rule, in order, and (``count``) one 4013 finding
+    counting the ones left out, in its place by code. ``findings`` sorted by code."""
+    per_rule: Counter[int] = Counter()
+    kept: list[Finding] = []
+    left_out: Counter[int] = Counter()
+    for finding in findings:
+        per_rule[finding.code] += 1
+        if per_rule[finding.code] <= limit:
+            kept.append(finding)
+        else:
+            left_out[finding.code] += 1
+    if not left_out or not count:
+        return kept
+    rules = ", ".join(f"{code} ({n:,})" for code, n in sorted(left_out.items()))
+    total = sum(left_out.values())
+    hit = Hit(
+        loc=(),
+        params={"count": f"{total:,}", "rules": rules, "limit": limit},
+        errors={str(code): f"{n:,} more" for code, n in sorted(left_out.items())},
+    )
+    kept.append(findings_capped.finding(hit))
+    kept.sort(key=_code)
+    return kept
+
+
+def _code(finding: Finding) -> int:
+    return finding.code
+
 
 record_kind_unknown = declare(
     None,

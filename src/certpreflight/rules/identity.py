@@ -19,7 +19,12 @@ from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, declare, rule
-from certpreflight.rules.input import certificate_too_long, customer_hit, customer_too_long
+from certpreflight.rules.input import (
+    certificate_too_long,
+    customer_hit,
+    customer_too_long,
+    is_placeholder_reason,
+)
 from certpreflight.rules.situs import resolved_regions
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "tax_id_malformed",
     "tax_id_missing",
     "tax_id_missing_sst",
+    "tax_id_missing_sst_avatax",
     "tax_id_too_long",
 ]
 
@@ -68,6 +74,12 @@ def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     return hits
 
 
+def _placeholder(cert: ExemptionCertificate) -> bool:
+    """True for CertCapture's EXPOSURE / NON-NEXUS reasons (rule 2303): no document."""
+    reason = cert.exempt_reason
+    return reason is not None and is_placeholder_reason(reason)
+
+
 def _sst_split(cert: ExemptionCertificate) -> tuple[list[str], list[str]]:
     """The short codes of the certificate's SST full-member regions, and of the others."""
     sst: list[str] = []
@@ -86,22 +98,25 @@ def _sst_split(cert: ExemptionCertificate) -> tuple[list[str], list[str]]:
     "number; SST certificates must carry the purchaser's ID.",
     fix="Enter the purchaser's ID on the certificate: the tax ID issued by {regions}, or else "
     "their FEIN, a driver's licence number with its state, or a foreign diplomat number.",
+    profiles=("certcapture", "audit"),
 )
 def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
-    What it does: finds certificates for an SST full-member state without a tax id.
+    What it does: finds certificates for an SST full-member state without a tax id
+    (profile certcapture; profile avatax has rule 6205, a warning, instead).
 
     Why is this bad? Each region syncs as an ECMS detail row whose ``idNo`` is
-    required (docs/sources.md#certcapture-sync-errors, #ecms-record); the SST
-    certificate (F0003) requires the purchaser's tax ID, or FEIN, driver's licence
-    or diplomat number (docs/sources.md#streamlined-sales-tax). Membership:
-    ``reference/data/regions.csv``.
+    required (docs/sources.md#certcapture-sync-errors, #ecms-record): this is CertCapture's
+    sync error. The SST certificate (F0003) requires the purchaser's tax ID, or FEIN, driver's
+    licence or diplomat number (docs/sources.md#streamlined-sales-tax). Membership:
+    ``reference/data/regions.csv``. A placeholder reason (EXPOSURE, NON-NEXUS:
+    rule 2303) carries no document, so no tax id is asked of it.
 
     Example: ``{"regions": ["WA"], "tax_id": ""}``
 
     Use instead: ``{"regions": ["WA"], "tax_id": "601234567"}``
     """
-    if not blank(cert.tax_id):
+    if not blank(cert.tax_id) or _placeholder(cert):
         return NO_HITS
     sst, _ = _sst_split(cert)
     if sst:
@@ -129,14 +144,15 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? The ECMS detail row for each region has an ``idNo`` that
     the sync requires (docs/sources.md#certcapture-sync-errors, #ecms-record).
-    Outside SST states whether a number is mandatory depends on the state and
-    form, so this is a warning; SST states are rule 6201.
+    Outside SST states whether a number is mandatory depends on the state and form, so
+    this is a warning; SST states are rule 6201 (6205 with profile avatax). Not for a
+    placeholder reason (EXPOSURE, NON-NEXUS: rule 2303), which carries no document.
 
     Example: ``{"regions": ["CA"], "tax_id": null}``
 
     Use instead: ``{"regions": ["CA"], "tax_id": "SR-123-456789"}``
     """
-    if not blank(cert.tax_id):
+    if not blank(cert.tax_id) or _placeholder(cert):
         return NO_HITS
     sst, other = _sst_split(cert)
     if other and not sst:
@@ -388,7 +404,7 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
             try:
                 bn.validate(number)
             except ValidationError as exc:
-                return "Canadian Business Number (BN or BN15 such as 123456789RT0001)", str(exc)
+                return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
     if "US" in countries and _EIN_TYPES.search(kind):
         problem = _ein_problem(number)
@@ -416,7 +432,7 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
       Number: a US EIN, 9 digits with a valid IRS prefix (``stdnum.us.ein``;
       docs/sources.md#tax-id-formats).
     * Canadian region and an id containing ``RT`` or typed BN / GST / HST: a
-      Business Number, 9 digits with a check digit, or BN15 ``123456789RT0001``
+      Business Number, 9 digits with a check digit, or BN15 ``123456782RT0001``
       (``stdnum.ca.bn``; docs/sources.md#tax-id-formats, CRA).
     * Canadian region and an id containing ``TQ`` or typed QST / TVQ: a Quebec
       QST number, 10 digits + ``TQ`` + 4 digits (docs/sources.md#tax-id-formats, secondary).
@@ -548,3 +564,44 @@ def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
         ),
     )
     return NO_HITS
+
+
+tax_id_missing_sst_avatax = declare(
+    tax_id_missing_sst.check,
+    doc="""
+    What it does: with profile avatax, finds certificates for an SST full-member
+    state without a tax id: the same check as rule 6201, as a warning.
+
+    Why is this bad? The SST certificate (F0003) requires the purchaser's tax ID,
+    or FEIN, driver's licence or diplomat number (``docs/sources.md#streamlined-sales-tax``),
+    so the certificate may not hold up in an audit, and CertCapture's sync to AvaTax
+    fails it with "ExemptCertDetail.IdNo is required." (rule 6201,
+    ``docs/sources.md#certcapture-sync-errors``). But AvaTax's own
+    ``CreateCertificates`` does not refuse it: ``exemptionNumber`` is optional in
+    ``CertificateModel`` (``docs/sources.md#avatax-models``), and Avalara's developer
+    guide creates a Washington certificate without one
+    (https://developer.avalara.com/avatax/dev-guide/exemptions/exemption-certificate/).
+    The research notes read the ECMS ``idNo`` requirement as applying to every
+    certificate; the real payloads show that it applies to CertCapture's sync. So
+    it is an error for profile certcapture (6201) and a warning here.
+
+    Why two codes and not one rule with a severity per profile? A code has one
+    severity everywhere else: in the catalogue, in reports, in ``select`` /
+    ``ignore`` and in ``--fail-on``. Two codes keep that true and keep the
+    ``Rule`` model as it is; they share the check, the message and the fix.
+
+    Example: ``{"exposureZone": {"name": "Washington"}, "exemptionReason": {"name": "RESALE"}}``
+    (no ``exemptionNumber``)
+
+    Use instead: the same with ``"exemptionNumber": "601234567"``
+    """,
+    code=6205,
+    name="tax-id-missing-sst-avatax",
+    severity=Severity.WARNING,
+    message=tax_id_missing_sst.message,
+    summary="The certificate covers Streamlined Sales Tax state(s) {regions} but has no tax ID "
+    "number; AvaTax creates it, but SST certificates must carry the purchaser's ID, and "
+    "CertCapture's sync refuses it without one.",
+    fix=tax_id_missing_sst.fix,
+    profiles=("avatax",),
+)

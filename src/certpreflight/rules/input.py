@@ -642,13 +642,13 @@ def is_placeholder_reason(reason: str) -> bool:
 @rule(
     code=2303,
     name="reason-placeholder",
-    severity=E,
+    severity=Severity.WARNING,
     message="Certificate exempt reason {reason!r} isn't an exemption.",
     summary="{reason!r} is CertCapture's marker for a missing, invalid or expired document "
-    "(EXPOSURE) or a region without nexus (NON-NEXUS), not an exempt reason, so the customer "
-    "is not exempt.",
-    fix="Replace {reason!r} with the reason the purchaser claims on the signed certificate "
-    "(for example G / RESALE), or don't send a certificate until the customer provides one.",
+    "(EXPOSURE) or a region without nexus (NON-NEXUS), not an exempt reason: AvaTax accepts "
+    "the record, but it exempts nothing and the customer stays taxed.",
+    fix="Send {reason!r} only to record exposure; to exempt the customer, replace it with the "
+    "reason the purchaser claims on the signed certificate (for example G / RESALE).",
     inputs=("exempt_reason",),
 )
 def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -659,9 +659,19 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Why is this bad? In CertCapture, reasons starting with EXPOSURE or NON-NEXUS
     mark missing, invalid or expired documentation (NON-NEXUS: a region without
     nexus); they are not exemptions and have no AvaTax entity use code
-    (docs/sources.md#certcapture-sync-errors, #certificate-rules,
+    (docs/sources.md#certcapture-sync-errors, #exempt-reasons,
     https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Understanding_the_Exposure_and_Non-Nexus_exempt_reasons_in_CertCapture).
     Rule 2302 (reason-unknown) stays silent for them, so there is one finding.
+
+    A warning, not an error: AvaTax accepts them. Avalara's developer guide creates
+    its example certificate with ``"exemptionReason": {"name": "EXPOSURE"}`` through
+    ``CreateCertificates``
+    (https://developer.avalara.com/avatax/dev-guide/exemptions/exemption-certificate/),
+    so a placeholder is a record of exposure that syncs, not a rejected certificate.
+    The research notes (which call it "no certificate") and the real payloads agree
+    that it exempts nothing; they disagree only on whether it is refused, and the
+    developer guide shows it is not. A placeholder carries no document, so the
+    tax-id rules (6201, 6202, 6205) stay silent for it.
 
     Example: ``{"exempt_reason": "EXPOSURE"}``
 

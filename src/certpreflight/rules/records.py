@@ -15,13 +15,17 @@ from __future__ import annotations
 from certpreflight.findings import Severity
 from certpreflight.models import CustomerRecord, ExemptionCertificate
 from certpreflight.reference.regions import lookup_region
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, declare, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
     "customer_bill_and_ship",
+    "customer_code_variant",
+    "customer_duplicate",
+    "customer_not_checked",
     "customer_reference_empty",
     "customer_region_too_long",
+    "customer_unknown",
     "exposure_zones_empty",
     "link_customers_missing",
 ]
@@ -207,3 +211,112 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
             errors={"customers": "no customer"},
         ),
     )
+
+
+# --- across the records of one sync (validate_batch) ----------------------------------------------
+#
+# These findings join records, so no check of one record makes them: validate_batch() emits
+# them (check None, like the Formatting rules), and they are declared here to be documented,
+# selectable and ignorable.
+
+customer_unknown = declare(
+    None,
+    doc="""
+    What it does: in a batch, finds certificates and links that name a customer code that no
+    customer record of the batch has (nor any of ``known_customers``).
+
+    Why is this bad? AvaTax links a certificate to customers by their exact code; a code no
+    customer has links nothing, or creates an empty customer (``CreateCertificates`` creates
+    the customers it doesn't find; docs/sources.md#avatax-models), and the exempt customer
+    keeps being taxed.
+
+    Example: a certificate with ``customers: [{"customerCode": "RESELER"}]`` in a batch whose
+    customer is ``RESELLER``.
+
+    Use instead: the code exactly as the customer record has it, or the customer record in
+    the batch (or ``known_customers=["RESELER"]`` if it exists in AvaTax already).
+    """,
+    code=6501,
+    name="customer-unknown",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) isn't a customer of this sync.",
+    summary="Customer code {customer_number} is linked here, but no customer record of the "
+    "batch (nor any known customer) has it, so it may not link.",
+    fix="Send customer {customer_number} in the same sync, correct the code to the customer's "
+    "exact code, or pass it in known_customers if it already exists in AvaTax.",
+    kinds=("certificate", "link"),
+)
+
+customer_not_checked = declare(
+    None,
+    doc="""
+    What it does: in a batch without any customer record, says that the customers that
+    certificates and links name by code were not checked.
+
+    Why is this bad? It isn't: creating customers in another call is normal. But their
+    problems (a missing address, say) will show on the certificate's History tab, and this
+    batch couldn't predict them.
+
+    Example: ``validate_batch([{"customers": ["RESELLER"]}])``
+
+    Use instead: the customer records in the same batch, or ``known_customers``.
+    """,
+    code=6502,
+    name="customer-not-checked",
+    severity=Severity.INFO,
+    message="The certificate customer({customer_number}) wasn't checked: the batch has no "
+    "customer records.",
+    summary="Customer {customer_number} is named by its code only, and no customer record was "
+    "given to check it against.",
+    fix="Check the customer records in the same batch (certpreflight check customers.csv "
+    "certificates.ndjson) to see their problems here too.",
+    kinds=("certificate", "link"),
+)
+
+customer_duplicate = declare(
+    None,
+    doc="""
+    What it does: in a batch, finds customer records with the same customer code as an
+    earlier one.
+
+    Why is this bad? Customer codes are unique within a company; AvaTax refuses the second
+    with error 193 DuplicateEntry (docs/sources.md#avatax-error-codes), or one silently
+    replaces the other.
+
+    Example: two ``CreateCustomers`` items with ``"customerCode": "C-1"``.
+
+    Use instead: one record per customer code.
+    """,
+    code=6503,
+    name="customer-duplicate",
+    severity=Severity.ERROR,
+    message="The customer code {customer_number} already exists. (DuplicateEntry)",
+    summary="Customer code {customer_number} is also the code of an earlier record ({first}).",
+    fix="Merge the two records of customer {customer_number}, or give this one its own code.",
+    kinds=("customer",),
+)
+
+customer_code_variant = declare(
+    None,
+    doc="""
+    What it does: in a batch, finds customer codes that differ from another record's only
+    in letter case or surrounding whitespace.
+
+    Why is this bad? AvaTax matches customer codes exactly (case and spaces count;
+    docs/sources.md#avatax-models): a certificate linked to ``c-1 `` doesn't exempt the sales
+    of ``C-1``, and the exempt customer gets taxed.
+
+    Example: a customer ``"C-1001"`` and a certificate linked to ``"c-1001"``.
+
+    Use instead: the same code, character for character, everywhere.
+    """,
+    code=6504,
+    name="customer-code-variant",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) matches customer {other!r} only when "
+    "case and spaces are ignored.",
+    summary="Customer code {customer_number!r} and {other!r} differ only in case or spaces; "
+    "AvaTax treats them as two customers.",
+    fix="Use the code exactly as {other!r} everywhere, or rename one of them.",
+    kinds=("certificate", "customer", "link"),
+)

@@ -216,12 +216,17 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     CertCapture-only zone, or a spelling AvaTax knows and we don't; zones that
     clearly name a county, parish or city are rule 3003 instead.
 
+    A zone given by its AvaTax id only (``{"id": 138}``, read as ``#138``) is not
+    reported: its name is in AvaTax's list of zones, not in the certificate.
+
     Example: ``{"regions": ["Washingotn"]}``
 
     Use instead: ``{"regions": ["WA"]}``
     """
     hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
+        if value.startswith("#"):
+            continue  # a zone given by its AvaTax id only: nothing here says which it is
         if lookup_region(value) is None and not is_local_zone(value):
             hit = Hit(
                 loc=("regions", i),

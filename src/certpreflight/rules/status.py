@@ -16,6 +16,7 @@ from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, rule
 __all__ = [
     "certificate_expired",
     "certificate_expiring_soon",
+    "certificate_invalid",
     "date_ambiguous",
     "effective_date_in_future",
     "effective_date_missing",
@@ -224,7 +225,7 @@ def _ago(days: int) -> str:
     return f"{days // 365} years"
 
 
-_EXPIRING_WITHIN_DAYS = 30
+EXPIRING_WITHIN_DAYS = 30
 
 
 @rule(
@@ -254,7 +255,7 @@ def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Hits:
     expiration = cert.expiration_date
     if expiration is None or expiration < ctx.today:
         return NO_HITS
-    window = ctx.options.get("expiring_within_days", _EXPIRING_WITHIN_DAYS)
+    window = ctx.options.get("expiring_within_days", EXPIRING_WITHIN_DAYS)
     days = (expiration - ctx.today).days
     if days <= window:
         return (
@@ -340,3 +341,37 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
             ),
         ]
     return hits
+
+
+@rule(
+    code=5301,
+    name="certificate-invalid",
+    severity=Severity.WARNING,
+    message="The certificate is marked invalid (valid: false), so it is never applied.",
+    summary="Only valid certificates are used for exemption: the record is stored, but every "
+    "sale to its customers stays taxed.",
+    fix="If the document is good, send it with valid: true (or leave valid out); if it was "
+    "invalidated on purpose, nothing to change: ask the customer for a new certificate.",
+    inputs=("valid",),
+)
+def certificate_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds certificates sent with ``valid: false`` (AvaTax
+    ``CertificateModel.valid``, CertCapture ``valid``).
+
+    Why is this bad? "Only valid certificates are used for exemption" (AvaTax
+    ``CertificateModel``, ``docs/sources.md#avatax-models``); the certificate's own
+    ``valid`` flag decides, whatever ``$preValidatedExemptionReason`` says
+    (https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/issues/216), and an invalid
+    certificate leaves the customer taxed (``docs/sources.md#certcapture-sync-errors``).
+    A warning, not an error: the record is accepted, and storing an invalidated
+    certificate can be intended (the import templates invalidate certificates on
+    purpose, ``docs/sources.md#import-templates``). A missing ``valid`` is not reported.
+
+    Example: ``{"valid": false}``
+
+    Use instead: ``{"valid": true}``
+    """
+    if cert.valid is False:
+        return (Hit(loc=("valid",), errors={"valid": "false: never applied"}),)
+    return NO_HITS

@@ -1,0 +1,193 @@
+"""Configuration files: ``[tool.certpreflight]`` in ``pyproject.toml``, or ``certpreflight.toml``.
+
+As ruff and pytest do, the CLI looks in the current directory and then each parent for
+the nearest ``certpreflight.toml`` (its top-level keys) or ``pyproject.toml`` with a
+``[tool.certpreflight]`` table (a ``pyproject.toml`` without one is passed over). In
+one directory ``certpreflight.toml`` wins. ``--config PATH`` names the file instead,
+``--isolated`` ignores every file. Flags on the command line override the file's keys.
+
+.. code-block:: toml
+
+    [tool.certpreflight]
+    select = ["2", "3101"]          # codes, code prefixes, names or types
+    ignore = ["5104"]
+    profile = "avatax"              # certcapture (default), avatax or audit
+    fail-on = "warning"             # error (default), warning or info
+    today = 2026-11-21              # a TOML date, or "YYYY-MM-DD"
+    matrix = "tax/our-matrix.csv"   # relative to the file's directory
+
+    [tool.certpreflight.options]    # certpreflight.options.RuleOptions
+    expiring_within_days = 60
+
+An unknown key, or a value of the wrong type, is a :class:`ConfigError` naming the
+file and the key (the CLI's exit code 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from certpreflight.options import RuleOptions
+from certpreflight.reference.matrix import ExemptionMatrix
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["KEYS", "Config", "ConfigError", "find_config", "load_config"]
+
+#: The keys of the table, each with what it holds.
+KEYS: Mapping[str, str] = {
+    "select": "a list of codes, code prefixes, rule names or types",
+    "ignore": "a list of codes, code prefixes, rule names or types",
+    "profile": "certcapture, avatax or audit",
+    "fail-on": "error, warning or info",
+    "today": "a date, YYYY-MM-DD",
+    "matrix": "the path of a matrix CSV",
+    "options": "a table of rule options",
+}
+_FAIL_ON = ("error", "warning", "info")
+_PROFILES = ("certcapture", "avatax", "audit")
+
+
+class ConfigError(ValueError):
+    """A configuration file that can't be read, or holds an unknown key or a bad value."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a configuration file sets; None (or empty) where it sets nothing."""
+
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    profile: str | None = None
+    fail_on: str | None = None
+    today: dt.date | None = None
+    matrix: Path | None = None
+    options: RuleOptions | None = None
+
+    def validate_options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`~certpreflight.validate` this file sets (its
+        matrix loaded), so library code checks as ``certpreflight check`` does:
+        ``validate(payload, **config.validate_options())``. ``fail-on`` is the CLI's only."""
+        found: dict[str, Any] = {
+            "select": self.select,
+            "ignore": self.ignore,
+            "profile": self.profile,
+            "today": self.today,
+            "options": self.options,
+        }
+        if self.matrix is not None:
+            found["matrix"] = ExemptionMatrix.from_csv(self.matrix)
+        return {key: value for key, value in found.items() if value is not None}
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest configuration file from ``start`` (default: the current directory) up."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / "certpreflight.toml"
+        if own.is_file():
+            return own
+        project = folder / "pyproject.toml"
+        if project.is_file() and "certpreflight" in _read(project).get("tool", {}):
+            return project
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"can't read {path}: {exc.strerror or exc}") from None
+
+
+def load_config(path: Path) -> Config:
+    """Read a configuration file: ``[tool.certpreflight]`` of a ``pyproject.toml``, else
+    the whole file. Raises :class:`ConfigError` naming the file and the bad key."""
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("certpreflight", {})
+        where = f"{path}: [tool.certpreflight]"
+    else:
+        table, where = data, str(path)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} is not a table")
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+    try:
+        return Config(
+            path=path,
+            select=_selectors(table, "select"),
+            ignore=_selectors(table, "ignore"),
+            profile=_choice(table, "profile", _PROFILES),
+            fail_on=_choice(table, "fail-on", _FAIL_ON),
+            today=_today(table),
+            matrix=_matrix(table, path.parent),
+            options=_options(table),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(
+        isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+    ):
+        raise ValueError(f"{key} must be {KEYS[key]}, not {value!r}")
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if value not in choices:
+        raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
+    return str(value)
+
+
+def _today(table: Mapping[str, Any]) -> dt.date | None:
+    value = table.get("today")
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"today must be a date, YYYY-MM-DD, not {value!r}")
+
+
+def _matrix(table: Mapping[str, Any], base: Path) -> Path | None:
+    value = table.get("matrix")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"matrix must be {KEYS['matrix']}, not {value!r}")
+    return base / value
+
+
+def _options(table: Mapping[str, Any]) -> RuleOptions | None:
+    value = table.get("options")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
+    return RuleOptions.from_mapping(value)

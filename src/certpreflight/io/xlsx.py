@@ -1,0 +1,102 @@
+"""Excel workbooks (``.xlsx``): one sheet read as a CSV file is, with the same header rules.
+
+CertCapture's import templates are workbooks, so a sheet is read like
+:mod:`certpreflight.io.csvfile`: the first non-blank row is the header, one row per
+certificate-customer link, consecutive rows with the same certificate id one
+certificate. A record's source is ``file:sheet:row`` (the row number Excel shows).
+The first sheet is read unless one is named (by name, or by its 1-based number).
+
+Cells keep what a person typed: a whole number stored as a number (a zip code, a
+customer number) reads as ``98101``, not ``98101.0``; a date cell as ``YYYY-MM-DD``.
+Reading needs python-calamine (https://pypi.org/project/python-calamine/), the
+optional ``xlsx`` extra: ``pip install 'certpreflight[xlsx]'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
+from certpreflight.io.csvfile import Row, group_rows, header_columns
+
+__all__ = ["cell_text", "read_xlsx"]
+
+MISSING = "reading .xlsx needs python-calamine: pip install 'certpreflight[xlsx]'"
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a person sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _workbook(path: str | Path) -> Any:
+    try:
+        calamine = importlib.import_module("python_calamine")
+    except ImportError:
+        raise InputError(f"{path}: {MISSING}") from None
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except OSError:
+        raise
+    except Exception as exc:  # calamine's own errors: not a workbook, a broken zip, ...
+        raise InputError(f"{path}: can't be read as an .xlsx workbook ({exc})") from None
+
+
+def _sheet_name(names: list[str], sheet: str | None, path: str | Path) -> str | None:
+    if sheet is None:
+        return names[0] if names else None
+    if sheet in names:
+        return sheet
+    if sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        return names[int(sheet) - 1]
+    listed = ", ".join(repr(n) for n in names) or "none"
+    raise InputError(f"{path}: no sheet {sheet!r} (sheets: {listed})")
+
+
+def read_xlsx(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    name: str | None = None,
+) -> Iterator[Record]:
+    """Yield ``(file:sheet:row, certificate mapping or Finding)`` for one sheet.
+
+    ``name`` is the file name shown in sources (default ``path``). An empty sheet has
+    no records. Raises :class:`InputError` when python-calamine is missing, the file
+    is not a workbook, the sheet doesn't exist or the header lacks required columns.
+    """
+    shown = str(path) if name is None else name
+    book = _workbook(path)
+    chosen = _sheet_name(list(book.sheet_names), sheet, shown)
+    if chosen is None:
+        return
+    rows = ([cell_text(v) for v in values] for values in book.get_sheet_by_name(chosen).iter_rows())
+    numbered = ((n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row))
+    first = next(numbered, None)
+    if first is None:
+        return
+    prefix = f"{shown}:{chosen}"
+    columns = header_columns(first[1], prefix, what="header row")
+
+    def cells() -> Iterator[tuple[str, Row]]:
+        for n, row in numbered:
+            longest = max(map(len, row))
+            too_large = longest > max_line_bytes
+            yield f"{prefix}:{n}", record_too_large(longest, max_line_bytes) if too_large else row
+
+    yield from group_rows(cells(), columns)

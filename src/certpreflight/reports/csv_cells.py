@@ -1,0 +1,37 @@
+"""The one CSV cell writer: every CSV the CLI writes goes through :func:`row`.
+
+A cell holding a comma, a quote, a line feed *or a bare carriage return* is quoted (the
+csv module quotes only the characters of its ``lineterminator``, so ``"C-1\\r=1+1"`` went
+out unquoted and a spreadsheet started a new row at the CR). A cell that a spreadsheet
+would run as a formula, starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return (OWASP, https://owasp.org/www-community/attacks/CSV_Injection), gets a leading
+``'``. Rows end in ``\\n``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["FORMULA_START", "cell", "row", "safe_cell"]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE_IF = frozenset(',"\r\n')
+
+
+def safe_cell(value: object) -> str:
+    """The cell text, with a leading ``'`` if a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def cell(value: object) -> str:
+    """One cell as it goes in the file: neutralised (:func:`safe_cell`), quoted if needed."""
+    text = safe_cell(value)
+    if _QUOTE_IF.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def row(values: Iterable[object]) -> str:
+    """One CSV line, ``\\n`` included."""
+    return ",".join(map(cell, values)) + "\n"

@@ -1,0 +1,142 @@
+"""Where a report goes: standard output, or a regular file replaced atomically.
+
+:func:`open_output` is the one way the CLI opens its output. ``None``, ``-`` and a path
+naming the standard output itself (``/dev/stdout``) write to the given stream. Any
+other path must be a regular file or not exist yet: a device (``/dev/null``), a pipe,
+a socket or a directory is refused (:class:`OutputRefusedError`), never replaced by a
+regular file. The report is written to a temp file beside the target and renamed over
+it only when everything was written, so a run that fails (a full disk, ``ulimit -f``)
+or is stopped (Ctrl-C, SIGTERM) leaves the previous report as it was and no temp file.
+A write that fails raises :class:`OutputError` naming the target (exit code 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_output"]
+
+
+class OutputError(Exception):
+    """The report could not be written (exit code 3)."""
+
+
+class OutputRefusedError(Exception):
+    """The output path is not a regular file (exit code 2): it is never replaced."""
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class _Guarded:
+    """A text stream whose write errors name the target (broken pipes pass as they are)."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"can't write {self._name}: {_why(exc)}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"can't write {self._name}: {_why(exc)}") from None
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+def _same_file(path: str, stream: TextIO) -> bool:
+    """True when ``path`` is the file ``stream`` writes to (``/dev/stdout``, say)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        fd = 1
+    try:
+        here, there = os.stat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def is_default(path: str | None, default: TextIO) -> bool:
+    """True when :func:`open_output` of ``path`` writes to ``default`` itself (no path, ``-``,
+    or a path naming the same file, such as ``/dev/stdout``)."""
+    return path is None or path == "-" or _same_file(path, default)
+
+
+@contextlib.contextmanager
+def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    """The stream to write the report to (see the module docs); committed on a clean exit."""
+    if path is None or is_default(path, default):
+        guarded = _Guarded(default, "the standard output")
+        yield guarded  # type: ignore[misc]
+        guarded.flush()
+        return
+    target = Path(os.path.realpath(path))  # a link to the report: the file it names is replaced
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"can't write {path}: {_why(exc)}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputRefusedError(
+            f"can't write {path}: it is not a regular file (a directory, device or pipe); "
+            "name a file, or use - for the standard output"
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"can't write {path}: {_why(exc)}") from None
+    try:
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with _committed(handle, tmp, path):
+            yield _Guarded(handle, path)  # type: ignore[misc]
+        os.replace(tmp, target)
+    except OSError as exc:  # the last flush, or the rename, failed
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"can't write {path}: {_why(exc)}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _committed(handle: TextIO, tmp: str, path: str) -> Iterator[None]:
+    """Close ``handle`` after the body; an OSError of the body itself (not of writing the
+    report: those are OutputError already) passes through as it is, the temp file removed."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    handle.close()  # an OSError here (the last flush) is the caller's OutputError
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -1,0 +1,83 @@
+"""The HTML pages don't mislead: failures count only in the regions where they fail, beside
+the certificates checked there; the matrix page names the reasons its columns stand for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from certpreflight import Report, validate
+from certpreflight.reference.reasons import all_reasons
+from certpreflight.reports.html_page import CSP
+from certpreflight.reports.tally import Tally, failing_regions
+from tests.cli.conftest import Cli, ndjson_line
+from tests.conftest import cert, customer
+
+#: resale (G) in TX, OR and MT: OR and MT have no sales tax, so it fails there only
+TRI_STATE = {"exempt_reason": "G", "regions": ["TX", "OR", "MT"]}
+TX_CUSTOMER = {"region": "TX", "city": "Austin", "postal_code": "78701"}
+
+
+def _report(**changes: object) -> Report:
+    return validate(cert(**changes), today=dt.date(2026, 11, 21))
+
+
+def test_a_reason_failing_in_some_regions_counts_in_those_only() -> None:
+    """The TX+OR+MT resale certificate fails in OR and MT, not in TX."""
+    report = _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)])
+    assert 3101 in {f.code for f in report.errors}
+    assert failing_regions(report, ("TX", "OR", "MT")) == {"OR", "MT"}
+
+
+def test_an_error_of_the_whole_certificate_counts_in_all_its_regions() -> None:
+    """A missing customer name fails the certificate wherever it is sent."""
+    report = _report(regions=["WA", "TX"], customers=[customer(name="")])
+    assert failing_regions(report, ("WA", "TX")) == {"WA", "TX"}
+
+
+def test_tally_counts_checked_and_failing_per_region() -> None:
+    """Every certificate counts as checked in each of its regions; failing only where it fails."""
+    tally = Tally()
+    tally.add("a:1", _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)]), ("TX", "OR", "MT"))
+    tally.add("a:2", _report(regions=["TX"], customers=[customer(**TX_CUSTOMER)]), ("TX",))
+    assert dict(tally.by_region) == {"OR": 1, "MT": 1}
+    assert dict(tally.checked_by_region) == {"TX": 2, "OR": 1, "MT": 1}
+
+
+def _chart(html: str) -> dict[str, str]:
+    svg = re.search(r'<svg id="chart-regions".*?</svg>', html, re.S)
+    assert svg is not None
+    bars = re.findall(
+        r'<g class="bar"><text[^>]*>([^<]*)</text>.*?<text[^>]*>([^<]*)</text>', svg[0]
+    )
+    return dict(bars)
+
+
+def test_html_region_chart_shows_failing_of_checked(cli: Cli, tmp_path: Path) -> None:
+    """The chart has OR and MT (1 of 1 checked each), and no TX bar for the OR/MT failure."""
+    path = tmp_path / "c.ndjson"
+    path.write_bytes(
+        ndjson_line(id="tri", **TRI_STATE, customers=[customer(**TX_CUSTOMER)])
+        + ndjson_line(id="tx", regions=["TX"], customers=[customer(**TX_CUSTOMER)])
+    )
+    code, out, _ = cli("check", str(path), "--format", "html")
+    assert code == 1
+    assert _chart(out) == {"OR": "1 of 1 checked", "MT": "1 of 1 checked"}
+    assert f'content="{CSP}"' in out
+    assert "<script" not in out.lower()
+
+
+def test_matrix_page_has_a_legend_of_reason_names(cli: Cli) -> None:
+    """Each column head letter is listed with its AvaTax reason name, in column order."""
+    code, out, _ = cli("matrix", "--format", "html")
+    assert code == 0
+    legend = re.search(r'<dl id="reason-legend" class="legend">(.*?)</dl>', out, re.S)
+    assert legend is not None
+    pairs = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", legend[1])
+    heads = re.findall(r'<th title="[^"]*">([^<]*)</th>', out)
+    assert [code for code, _ in pairs] == heads
+    names = {r.code: r.avatax_name for r in all_reasons()}
+    assert ("G", names["G"]) in pairs
+    assert all(name == names.get(code, code) for code, name in pairs)
+    assert "<script" not in out.lower()

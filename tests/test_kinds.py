@@ -1,0 +1,247 @@
+"""Record kinds: customers, certificates and links as integrations send them, and batches.
+
+The payloads are written after the public AvaTax developer guide (chapter 8.2, exemption
+certificates), the AvaTax REST v2 API reference (CustomerModel, CertificateModel,
+LinkCustomersModel) and the CertCapture v2 API (customers and certificates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from certpreflight import Customer, CustomerRecord, Link, validate, validate_batch, validate_many
+from certpreflight.dialects import detect_kind
+
+TODAY = dt.date(2026, 12, 1)
+
+#: AvaTax CreateCustomers item, as in the developer guide's example body.
+AVATAX_CUSTOMER = {
+    "companyId": 12345,
+    "customerCode": "RESELLER",
+    "name": "Alice Example",
+    "line1": "100 Ravine Lane",
+    "city": "Bainbridge Island",
+    "region": "WA",
+    "postalCode": "98110",
+    "country": "US",
+    "phoneNumber": "(206) 555-1212",
+    "emailAddress": "alice@example.org",
+}
+#: AvaTax CreateCertificates item linking its customer by code only (developer guide).
+AVATAX_CERTIFICATE = {
+    "signedDate": "2026-02-01",
+    "expirationDate": "2029-12-31",
+    "filename": "exemptCert.pdf",
+    "valid": True,
+    "exemptPercentage": 100,
+    "isSingleCertificate": False,
+    "exemptionReason": {"name": "RESALE"},
+    "exemptionNumber": "601234567",
+    "customers": [{"companyId": 12345, "customerCode": "RESELLER"}],
+    "exposureZone": {"name": "Washington"},
+}
+#: LinkCustomersToCertificate body (LinkCustomersModel).
+AVATAX_LINK = {"customers": ["RESELLER"]}
+#: CertCapture v2 POST /v2/customers (state and country as reference objects).
+CERTCAPTURE_CUSTOMER = {
+    "customer_number": "C-2001",
+    "name": "Beta Wholesale",
+    "address_line1": "1 Market St",
+    "city": "Columbus",
+    "zip": "43004",
+    "state": {"initials": "OH"},
+    "country": {"initials": "US"},
+    "email_address": "ap@beta.example",
+}
+NATIVE_LINK = {"certificate_id": "42", "customers": ["RESELLER", "C-2001"]}
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        (AVATAX_CUSTOMER, "customer"),
+        (AVATAX_CERTIFICATE, "certificate"),
+        (AVATAX_LINK, "link"),
+        (CERTCAPTURE_CUSTOMER, "customer"),
+        (NATIVE_LINK, "link"),
+        ({"exempt_reason": "G", "customers": [{"customer_number": "C1"}]}, "certificate"),
+        ({"customers": [{"customer_number": "C1", "name": "Acme"}]}, "certificate"),
+        ({"customers": [{"customerCode": "X"}, "Y"]}, "link"),
+        ({}, None),
+        ({"id": "42"}, None),
+        ({"notes": "resale"}, None),
+        ({"customers": [1.5]}, None),
+    ],
+)
+def test_the_kind_is_detected_from_the_keys(payload: dict[str, Any], kind: str | None) -> None:
+    """Each kind, in each dialect, is told by its keys; a record of no kind is 4030."""
+    assert detect_kind(payload) == kind
+    for given in (payload, json.dumps(payload), json.dumps(payload).encode()):
+        report = validate(given, today=TODAY)
+        assert report.kind == kind
+        assert (4030 in report.codes()) == (kind is None)
+
+
+@pytest.mark.parametrize(
+    "payload", [AVATAX_CUSTOMER, CERTCAPTURE_CUSTOMER, AVATAX_LINK, NATIVE_LINK]
+)
+@pytest.mark.parametrize("profile", ["certcapture", "avatax"])
+def test_clean_records_of_every_kind_are_clean(payload: dict[str, Any], profile: str) -> None:
+    """The public examples of customers and links give no finding."""
+    report = validate(payload, today=TODAY, profile=profile)
+    assert report.findings == ()
+    assert report.ok
+
+
+def test_a_certificate_linking_its_customer_by_code_has_no_customer_findings() -> None:
+    """A customer referenced by code is a link, not an empty record (developer guide 8.2.5)."""
+    report = validate(AVATAX_CERTIFICATE, today=TODAY)
+    assert not {2101, 2102, 2105, 2106, 2107, 2108} & set(report.codes())
+    assert report.ok
+    half = {**AVATAX_CERTIFICATE, "customers": [{"customerCode": "RESELLER", "name": ""}]}
+    assert 2101 in validate(half, today=TODAY).codes()  # more than a code: a record
+
+
+def test_a_certificate_without_customers_is_a_warning() -> None:
+    """Created first and linked later: 2001 warns, the certificate is ok."""
+    report = validate({**AVATAX_CERTIFICATE, "customers": []}, today=TODAY)
+    assert 2001 in report.codes()
+    assert report.ok
+
+
+def test_a_customer_record_gets_the_customer_rules_with_its_own_locs() -> None:
+    """Same codes and messages as an embedded customer; loc without ("customers", i)."""
+    empty = {**AVATAX_CUSTOMER, "name": "", "line1": "", "city": " ", "postalCode": ""}
+    report = validate(empty, today=TODAY)
+    assert report.kind == "customer"
+    assert report.customer_number == "RESELLER"
+    assert report.record_id == "RESELLER"
+    assert report.codes() == (2101, 2102, 2105, 2107)
+    by_code = {f.code: f for f in report.findings}
+    assert by_code[2102].loc == ("address_line1",)
+    assert by_code[2102].errors == {"address_line1": "empty value"}
+    assert by_code[2102].message == "The certificate customer(RESELLER) doesn't contain an address."
+    assert by_code[2102].customer_number == "RESELLER"
+    embedded = validate(
+        {"exempt_reason": "G", "regions": ["WA"], "customers": [empty]}, today=TODAY
+    )
+    assert {f.message for f in embedded.findings if f.code == 2102} == {by_code[2102].message}
+
+
+def test_avatax_customer_limits() -> None:
+    """With profile avatax, a region that is not a code is 2120; bill-to and ship-to 2121."""
+    named = {**AVATAX_CUSTOMER, "region": "California", "postalCode": "90001"}
+    assert 2120 not in validate(named, today=TODAY).codes()
+    found = validate(named, today=TODAY, profile="avatax")
+    assert 2120 in found.codes()
+    assert "as its code CA" in next(f.fix for f in found.findings if f.code == 2120)
+    both = {**AVATAX_CUSTOMER, "isBill": True, "isShip": True}
+    assert validate(both, today=TODAY).codes() == (2121,)
+    assert validate({**AVATAX_CUSTOMER, "isBill": True}, today=TODAY).codes() == ()
+
+
+def test_certcapture_empty_objects() -> None:
+    """An empty exposure zone is CertCapture's 20009 (2122); an empty state object 2123."""
+    zones = {**CERTCAPTURE_CUSTOMER, "exposure_zones": [{"name": "Ohio"}, {}]}
+    report = validate(zones, today=TODAY)
+    assert report.codes() == (2122,)
+    assert report.findings[0].loc == ("exposure_zones", 1)
+    state = {**CERTCAPTURE_CUSTOMER, "state": {}}
+    assert validate(state, today=TODAY).codes() == (2106, 2123)
+
+
+def test_a_link_is_checked_for_its_codes() -> None:
+    """A link's codes get the customer-code rules; an empty link is 2130."""
+    assert validate({"customers": []}, kind="link", today=TODAY).codes() == (2130,)
+    report = validate({"customers": [" RESELLER", {"customerCode": "X"}]}, today=TODAY)
+    assert report.kind == "link"
+    assert report.codes() == (6103,)
+    assert report.findings[0].loc == ("customers", 0)
+
+
+def test_the_kind_can_be_given() -> None:
+    """kind= skips detection; an unknown kind is a programming error."""
+    report = validate({"id": "42"}, kind="certificate", today=TODAY)
+    assert report.kind == "certificate"
+    assert 4030 not in report.codes()
+    assert validate(AVATAX_CUSTOMER, kind="customer", today=TODAY).kind == "customer"
+    with pytest.raises(ValueError, match="unknown record kind"):
+        validate({}, kind="invoice")
+    reports = validate_many([AVATAX_CUSTOMER, AVATAX_CERTIFICATE, AVATAX_LINK], today=TODAY)
+    assert [r.kind for r in reports] == ["customer", "certificate", "link"]
+
+
+def test_models_are_their_kind() -> None:
+    """A Customer or Link model is read as its kind; bad records never raise."""
+    assert validate(Customer(customer_number="C1", name="A"), today=TODAY).kind == "customer"
+    assert validate(Link(customers=("A",)), today=TODAY).kind == "link"
+    assert validate(CustomerRecord(customer_number="C1"), today=TODAY).kind == "customer"
+    bad = validate({"customerCode": ["not", "text"], "name": 5}, today=TODAY)
+    assert bad.kind == "customer"
+    assert 4003 in bad.codes()
+    assert validate([1, 2], kind="customer", today=TODAY).codes() == (4002,)
+
+
+# --- batches --------------------------------------------------------------------------------------
+
+
+def test_a_batch_carries_customer_findings_to_the_certificates_linking_them() -> None:
+    """In any order: the certificate linking RESELLER by code shows RESELLER's problems."""
+    broken = {**AVATAX_CUSTOMER, "line1": ""}
+    for records in ([AVATAX_CERTIFICATE, broken], [broken, AVATAX_CERTIFICATE]):
+        batch = validate_batch(records, today=TODAY)
+        cert = next(r for r in batch.reports if r.kind == "certificate")
+        carried = [f for f in cert.findings if f.code == 2102]
+        assert len(carried) == 1
+        assert carried[0].customer_number == "RESELLER"
+        assert carried[0].loc == ("customers", 0, "address_line1")
+        assert carried[0] in batch.findings
+        assert batch.counts() == {"certificate": 1, "customer": 1}
+
+
+def test_a_link_record_carries_findings_to_its_certificate() -> None:
+    """A link naming certificate 42 puts its customers' problems on certificate 42."""
+    cert = {**AVATAX_CERTIFICATE, "id": 42, "customers": []}
+    broken = {**CERTCAPTURE_CUSTOMER, "city": ""}
+    batch = validate_batch([NATIVE_LINK, broken, cert, AVATAX_CUSTOMER], today=TODAY)
+    link, _, certificate, _ = batch.reports
+    assert [f.code for f in certificate.findings if f.code == 2105] == [2105]
+    moved = next(f for f in certificate.findings if f.code == 2105)
+    assert moved.loc == ("linked_customers", "C-2001", "city")
+    assert link.codes() == ()
+
+
+def test_unknown_links_warn_or_say_not_checked() -> None:
+    """A code no record has is 6501; with no customer records at all, 6502 (info)."""
+    alone = validate_batch([AVATAX_CERTIFICATE], today=TODAY)
+    assert 6502 in alone.reports[0].codes()
+    assert alone.ok
+    other = {**AVATAX_CUSTOMER, "customerCode": "SOMEONE"}
+    batch = validate_batch([AVATAX_CERTIFICATE, other], today=TODAY)
+    assert 6501 in batch.reports[0].codes()
+    known = validate_batch([AVATAX_CERTIFICATE], known_customers=["RESELLER"], today=TODAY)
+    assert known.reports[0].codes() == validate(AVATAX_CERTIFICATE, today=TODAY).codes()
+
+
+def test_duplicate_and_variant_codes() -> None:
+    """Two records with one code are 6503; codes equal but for case or spaces 6504."""
+    batch = validate_batch([AVATAX_CUSTOMER, AVATAX_CUSTOMER], today=TODAY)
+    assert batch.reports[1].codes() == (6503,)
+    assert not batch.ok
+    variant = {**AVATAX_CUSTOMER, "customerCode": "reseller "}
+    batch = validate_batch([AVATAX_CUSTOMER, variant, AVATAX_LINK], today=TODAY)
+    assert 6504 in batch.reports[1].codes()
+    lower = validate_batch([AVATAX_CUSTOMER, {"customers": ["reseller"]}], today=TODAY)
+    assert lower.reports[1].codes() == (6504,)
+    assert lower.reports[1].findings[0].loc == ("customers", 0)
+
+
+def test_batch_findings_follow_select_and_ignore() -> None:
+    """The join findings are rules like any other: ignored, they are not made."""
+    batch = validate_batch([AVATAX_CUSTOMER, AVATAX_CUSTOMER], ignore=["6503"], today=TODAY)
+    assert batch.findings == ()
+    assert batch.reports[1].codes() == ()
