@@ -591,3 +591,40 @@ def test_the_strict_date_schema_reads_only_what_the_general_path_reads(text: str
             return
         assert strict.effective_date == model.effective_date
         assert findings == []
+
+
+def _wide(payload: dict[str, Any], customers: int, regions: int) -> dict[str, Any]:
+    """``payload`` with ``customers`` copies of its first customer and ``regions`` regions."""
+    first = payload["customers"][0]
+    key = "exposureZones" if "exposureZones" in payload else "regions"
+    zones = [r for r in ("WA", "TX", "OR", "ON", "NY", "CA") for _ in range(20)][:regions]
+    values = [{"name": z} for z in zones] if key == "exposureZones" else zones
+    customers_list = [{**first, "customerCode" if "customerCode" in first else
+                       "customer_number": f"C-{i}"} for i in range(customers)]  # fmt: skip
+    return {**payload, key: values, "customers": customers_list}
+
+
+@pytest.mark.parametrize(("customers", "regions"), [(65, 1), (200, 3), (1, 65), (70, 100)])
+@pytest.mark.parametrize("dialect", ["native", "avatax"])
+def test_lists_longer_than_the_caps_take_the_wide_reader(
+    customers: int, regions: int, dialect: str
+) -> None:
+    """A certificate with more customers or regions than the strict reader's caps is read
+    strictly all the same (no step in cost at the caps), as dicts and as JSON text, to the
+    general path's model."""
+    base = cert() if dialect == "native" else copy.deepcopy(AVATAX_CERTIFICATE)
+    payload = _wide(base, customers, regions)
+    assert same_read(payload)
+    same_parse(payload)
+    same_parse(json.dumps(payload))
+
+
+def test_a_wide_payload_near_a_limit_takes_the_general_path() -> None:
+    """With many customers, a value over a limit is still found by the general path."""
+    payload = _wide(cert(), 80, 1)
+    payload["customers"][70]["name"] = "N" * (DEFAULT_LIMITS.max_value_chars + 1)
+    assert not within(payload, DEFAULT_LIMITS)
+    assert _read_screened(payload, _active((), (), "certcapture"), DEFAULT_LIMITS) is None
+    model, findings, _ = same_parse(payload)
+    assert findings
+    assert model is not None

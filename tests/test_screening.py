@@ -118,7 +118,8 @@ def test_a_missing_value_is_none() -> None:
 
 
 def test_whitespace_is_what_str_isspace_says() -> None:
-    """The class of whitespace is computed from this Python, not from a regex engine."""
+    """The class of whitespace is computed from this Python, not from a regex engine, and
+    testing only the blocks that hold whitespace finds what testing every code point finds."""
     assert screening._whitespace() == frozenset(_SPACES)
     assert "\x1c" in screening._whitespace()  # isspace(), yet not Unicode White_Space
 

@@ -348,13 +348,17 @@ def _learned(
     clean: set[Any] | None = ctx.memo.get(ruleset)
     if clean is None:
         clean = ctx.memo[ruleset] = set()
-    if clean.issuperset(map(key, customers)):
+    values = list(map(key, customers))  # read once: new values are the usual case
+    if clean.issuperset(values):
         return []
     found = [(rule, list(check(cert, ctx))) for rule, check in ruleset.learned]
     found_at = {h.loc[1] for _, hits in found for h in hits if h.loc[:1] == ("customers",)}
     if len(clean) >= _MEMO_LIMIT:
         clean.clear()
-    clean.update(key(c) for i, c in enumerate(customers) if i not in found_at)
+    if found_at:
+        clean.update(v for i, v in enumerate(values) if i not in found_at)
+    else:
+        clean.update(values)
     return found
 
 

@@ -9,15 +9,24 @@ hostile values, and test each declaration on its own.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.exceptions import ValidationError
+from stdnum.us import ein
 
 from certpreflight import Customer, ExemptionCertificate, ExemptionMatrix, Finding, validate
 from certpreflight.engine import active_rules
+from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
+from certpreflight.reference.reasons import all_reasons
+from certpreflight.reference.regions import Region, all_regions, lookup_region
 from certpreflight.rules import CATALOGUE, Context
+from certpreflight.rules.address import _country_of, _mismatch
+from certpreflight.rules.identity import _ein_prefixes, _ein_problem
+from certpreflight.rules.situs import _alternatives, _cells, _cells_of
 from tests.conftest import TODAY
 
 # Values seen in real data, values next to every screen's edges, and anything at all.
@@ -226,3 +235,154 @@ def test_a_rule_with_customer_inputs_reads_nothing_else(
         values = {field: getattr(customer, field) for field in rule.customer_inputs}
         alone = other.model_copy(update={"customers": (donor.model_copy(update=values),)})
         assert bool(list(rule.check(alone, ctx))) == (i in found_at)
+
+
+# --- fast paths inside rules: each equal to the general computation it replaces ------------------
+
+
+def _alternatives_general(matrix: ExemptionMatrix, regions: list[Region], current: str) -> str:
+    """Rule 3101's alternatives as first written: every reason tested in every region."""
+    return ", ".join(
+        reason.code
+        for reason in all_reasons()
+        if reason.code not in (current, "TAXABLE")
+        and all(
+            (cell := matrix.cell_by_code(reason.code, r.code)) is not None
+            and cell.status in ("exempt", "partial")
+            for r in regions
+        )
+    )
+
+
+_MATRICES = [
+    ExemptionMatrix.default(),
+    ExemptionMatrix.default().with_overrides({("G", "WA"): "not_exempt", ("E", "NH"): "exempt"}),
+    ExemptionMatrix({("G", "WA"): "partial"}),
+]
+
+
+@settings(max_examples=300)
+@given(
+    matrix=st.sampled_from(_MATRICES),
+    regions=st.lists(st.sampled_from(all_regions()), max_size=8),
+    current=st.sampled_from([r.code for r in all_reasons()]),
+)
+def test_alternatives_equal_every_cell_tested(
+    matrix: ExemptionMatrix, regions: list[Region], current: str
+) -> None:
+    """The fix text's alternatives, from each region's valid reasons, are those found by
+    testing every reason's cell in every region."""
+    assert _alternatives(matrix, regions, current) == _alternatives_general(
+        matrix, regions, current
+    )
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        st.from_regex(r"[0-9]{9}", fullmatch=True),
+        st.from_regex(r"[0-9\u0660-\u0669 -]{7,11}", fullmatch=True),
+        st.text(max_size=12),
+    )
+)
+def test_ein_fast_path_equals_stdnum(number: str) -> None:
+    """An EIN the prefix set accepts is one python-stdnum accepts, and the problem of any
+    other is python-stdnum's own message."""
+    try:
+        ein.validate(number)
+        expected = None
+    except ValidationError as exc:
+        expected = str(exc)
+    assert _ein_problem(number) == expected
+
+
+def test_ein_prefixes_are_stdnums() -> None:
+    """Every 2-digit prefix is in the set exactly when python-stdnum accepts an EIN with it."""
+    for i in range(100):
+        number = f"{i:02d}1234567"
+        assert (number[:2] in _ein_prefixes()) == ein.is_valid(number)
+
+
+def _mismatch_general(country_text: str | None, region_text: str, postal: str) -> Any:
+    """Rule 3302's values as first written, from the whole postal code."""
+    text = postal.strip()
+    country = _country_of(country_text)
+    if country == "US" and US_ZIP.fullmatch(text):
+        expected = zip_regions(text)
+    elif country == "CA" and CA_POSTAL.fullmatch(text):
+        expected = postal_regions(text)
+    else:
+        return None
+    region = lookup_region(region_text, country)
+    if expected is None or region is None or region.code in expected:
+        return None
+    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
+    if not belongs:
+        belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
+    return {
+        "issue": f"belongs to {belongs}, not {region.short}",
+        "postal_code": text,
+        "region": region.short,
+        "belongs": belongs,
+    }
+
+
+_POSTAL = st.one_of(
+    st.from_regex(r" ?[0-9]{5}([- ]?[0-9]{4})? ?", fullmatch=True),
+    st.from_regex(r" ?[A-Za-z][0-9][A-Za-z] ?[0-9][A-Za-z][0-9] ?", fullmatch=True),
+    st.sampled_from(["٩٨١٠١", "0210", "K1A0B", "w1a 1a1", "D0A 1A1", "96910", "00501"]),
+    st.text(max_size=11),
+)
+
+
+@settings(max_examples=1000)
+@given(
+    country=st.sampled_from([None, "", "US", "us", "USA", "United States", "CA", "Canada", "MX"]),
+    region=st.one_of(st.sampled_from([r.short for r in all_regions()] + ["Ontario", "xx"])),
+    postal=_POSTAL,
+)
+def test_postal_mismatch_keyed_on_prefix_equals_whole_code(
+    country: str | None, region: str, postal: str
+) -> None:
+    """Rule 3302's values, cached on the ZIP prefix or the first letter, are those computed
+    from the whole postal code."""
+    assert _mismatch(country, region, postal) == _mismatch_general(country, region, postal)
+
+
+@settings(max_examples=100)
+@given(certs=st.lists(_certificates, min_size=1, max_size=4), order=st.randoms())
+def test_cells_shared_by_3101_to_3103_are_the_certificates_own(
+    certs: list[ExemptionCertificate], order: Any
+) -> None:
+    """The matrix cells kept for the last certificate are given only for that certificate
+    and matrix: in any order of certificates and matrices, each gets its own."""
+    calls = [(c, m) for c in certs for m in _MATRICES] * 2
+    order.shuffle(calls)
+    for cert, matrix in calls:
+        assert _cells(cert, matrix) == _cells_of(cert, matrix)
+
+
+@pytest.mark.parametrize(
+    ("code", "payload"),
+    [
+        (3101, {"exempt_reason": "G", "regions": ["WA", "NH", "TX"]}),
+        (3102, {"exempt_reason": "E", "regions": ["WA", "TX"]}),
+        (3103, {"exempt_reason": "B", "regions": ["NY", "TX"]}),
+    ],
+)
+def test_matrix_rules_compute_the_params_their_templates_use(
+    code: int, payload: dict[str, Any]
+) -> None:
+    """Rules 3101-3103 compute only some params (3103 no fix-text remedy): exactly every
+    field their message, summary and fix name."""
+    [rule] = [r for r in CATALOGUE if r.code == code]
+    ctx = Context(TODAY, ExemptionMatrix.default(), "certcapture", {})
+    [hit] = rule.check(ExemptionCertificate.model_validate(payload), ctx)
+    named = {
+        name
+        for template in (rule.message, rule.summary, rule.fix)
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+    assert named <= set(hit.params)
+    assert set(hit.params) - named <= {"secondary", "regions", "reason"}

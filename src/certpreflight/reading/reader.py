@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -28,7 +28,13 @@ from certpreflight.reading.limits import (
     within,
 )
 from certpreflight.reading.screens import FieldScreen, text_tests
-from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
+from certpreflight.reading.strict import (
+    NATIVE_CAPS,
+    PLAIN,
+    StrictReader,
+    strict_reader,
+    wide_reader,
+)
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
 
@@ -64,7 +70,7 @@ class Reader:
     holds only immutable compiled validators, so one is shared by every thread.
     """
 
-    __slots__ = ("_strict", "rust_screens", "screens")
+    __slots__ = ("_strict", "_wide_read", "rust_screens", "screens")
 
     def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
         self.screens = tuple(screens)
@@ -73,6 +79,7 @@ class Reader:
         if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
             strict = strict_reader(tests)
         self._strict = strict
+        self._wide_read: Callable[..., ExemptionCertificate] | None = None
         #: True when the strict reader applies every screen itself (a model it reads needs
         #: no Python screening); False when some screen can't be written for Rust.
         self.rust_screens = strict is not PLAIN or not self.screens
@@ -173,12 +180,17 @@ class Reader:
 
         ``as_given=False`` skips the first (it was refused already, as JSON text, say),
         ``native_form=False`` the second. ``limits.native_fast`` proves that what the
-        strict reader accepts is within the limits.
+        strict reader accepts is within the limits. A payload with a list longer than the
+        caps (more than 64 customers) goes to the wide reader instead (:meth:`_wide_read_of`).
         """
         strict = self._strict
         if strict is None or not limits.native_fast or type(payload) is not dict:
             return None
         native = payload.keys() <= NATIVE_KEYS
+        if _has_long_list(payload):  # the capped readers would refuse it: skip them
+            if (native or native_form) and within(payload, limits):
+                return self._wide_read_of(payload, limits, native)
+            return None
         if as_given:
             # native keys, the usual mapping: the cheaper native-only reader first
             for read in (strict.native, strict.python) if native else (strict.python,):
@@ -203,6 +215,32 @@ class Reader:
         done.findings.extend(unknown_key_findings(payload))  # native_form left them out
         return done
 
+    def _wide_read_of(self, payload: dict[Any, Any], limits: Limits, native: bool) -> Read | None:
+        """A payload with a list longer than the caps, which the limit walk found within the
+        limits, read by the wide reader (its native form, for another dialect): so the cost
+        grows with the customers, without a step at the caps."""
+        reader = self._wide()
+        if reader is None:
+            return None
+        failing: set[str] = set()
+        try:
+            cert = reader(payload if native else to_native(payload), context=failing)
+        except ValidationError:
+            return None
+        if not fast_read_within(payload, cert, limits):
+            return None  # over max_payload_bytes as JSON, perhaps: the general path measures
+        done = self._done(cert, failing)
+        if not native:
+            done.findings.extend(unknown_key_findings(payload))  # native_form left them out
+        return done
+
+    def _wide(self) -> Callable[..., ExemptionCertificate] | None:
+        """The wide reader with this reader's screens, built when first needed."""
+        if self._wide_read is None:
+            tests = text_tests(self.screens) if self._strict is not PLAIN else None
+            self._wide_read = wide_reader(tests)
+        return self._wide_read
+
     def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
         if not self.rust_screens:
             failing = self._failing(cert)
@@ -218,6 +256,19 @@ class Reader:
                 if (match(value) is None) if value is not None else present:
                     failing.add(field)
         return failing
+
+
+#: A list longer than this (customers, regions, PO numbers) is more than the capped readers
+#: take, so the wide reader reads the payload; more ``pages`` than their cap of 8, which
+#: only images of a certificate have, still take the general path.
+_LONG_LIST = min(NATIVE_CAPS.items, NATIVE_CAPS.customers)
+
+
+def _has_long_list(payload: dict[Any, Any]) -> bool:
+    for value in payload.values():  # noqa: SIM110 - a loop, not any(): it runs for every payload
+        if type(value) is list and len(value) > _LONG_LIST:
+            return True
+    return False
 
 
 def _known(kind: str) -> str:

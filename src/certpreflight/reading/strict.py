@@ -34,7 +34,16 @@ from pydantic_core import core_schema as cs
 from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS, REFERENCES, first_text
 from certpreflight.models import Customer, ExemptionCertificate
 
-__all__ = ["NATIVE_CAPS", "PLAIN", "NativeCaps", "StrictReader", "TextTest", "strict_reader"]
+__all__ = [
+    "NATIVE_CAPS",
+    "PLAIN",
+    "WIDE_CAPS",
+    "NativeCaps",
+    "StrictReader",
+    "TextTest",
+    "strict_reader",
+    "wide_reader",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,11 @@ class NativeCaps:
 
 
 NATIVE_CAPS = NativeCaps()
+
+#: The caps of the wide reader (:func:`wide_reader`): any number of customers and list items.
+#: What it accepts is within the limits only when :func:`~certpreflight.reading.limits.within`
+#: says so, so it reads only payloads that walk has measured.
+WIDE_CAPS = NativeCaps(items=2**31 - 1, pages=2**31 - 1, customers=2**31 - 1)
 
 #: The keys of a customer's country object that the strict reader picks (not its name).
 _COUNTRY_KEYS = ("initials", "code")
@@ -317,6 +331,16 @@ def strict_reader(tests: Mapping[str, TextTest] | None = None) -> StrictReader |
     if validator is None or native is None:
         return None
     return StrictReader(validator.validate_python, native.validate_python, validator.validate_json)
+
+
+def wide_reader(tests: Mapping[str, TextTest] | None = None) -> Callable[..., Any] | None:
+    """``python(mapping, context=failed)`` of a strict reader without caps on the number of
+    customers and list items (``WIDE_CAPS``), applying ``tests`` like :func:`strict_reader`;
+    None when this pydantic can't build it. Only for payloads :func:`within` the limits:
+    so a certificate with more customers than ``NATIVE_CAPS`` allows costs what the number
+    of its customers says, not the general path's price."""
+    validator = _native_validator(WIDE_CAPS, tests)
+    return None if validator is None else validator.validate_python
 
 
 #: The strict reader without screens, or None when this pydantic can't build one.

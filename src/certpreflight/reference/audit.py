@@ -227,6 +227,7 @@ def accepted_forms(region: str, reason: str) -> tuple[FormRow, ...]:
     return tuple(row for row in _accepted().get(region, ()) if row.covers(reason))
 
 
+@functools.cache  # at most one entry per region and reason
 def term_rows(region: str, reason: str) -> tuple[TermRow, ...]:
     """The validity terms of ``region`` for ``reason``."""
     return tuple(row for row in _terms().get(region, ()) if reason in row.reasons)

@@ -188,21 +188,24 @@ def _rebuild(cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
 class ExemptionMatrix:
     """An immutable map from (reason code, region code) to the Cell known for it."""
 
-    __slots__ = ("_cells", "_ordered")
+    __slots__ = ("_cells", "_ordered", "_valid")
 
     _cells: dict[tuple[str, str], Cell]
     _ordered: tuple[tuple[str, str, Cell], ...] | None
+    _valid: dict[str, frozenset[str]] | None
 
     def __init__(self, cells: Mapping[tuple[str, str], Status | str | Cell] | None = None) -> None:
         """Build a matrix from ``{(reason, region): status or Cell}``, resolving aliases."""
         object.__setattr__(self, "_cells", _resolve(cells or {}, {}))
         object.__setattr__(self, "_ordered", None)
+        object.__setattr__(self, "_valid", None)
 
     @classmethod
     def _of(cls, cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
         matrix = object.__new__(cls)
         object.__setattr__(matrix, "_cells", cells)
         object.__setattr__(matrix, "_ordered", None)
+        object.__setattr__(matrix, "_valid", None)
         return matrix
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -290,6 +293,19 @@ class ExemptionMatrix:
     def cell_by_code(self, reason_code: str, region_code: str) -> Cell | None:
         """Return the Cell for already-normalised codes ("G", "US-TX"), or None: the fast path."""
         return self._cells.get((reason_code, region_code))
+
+    def valid_reasons(self, region_code: str) -> frozenset[str]:
+        """Return the codes of the reasons exempt or partly exempt (``exempt`` or ``partial``
+        cells) in a region given by its code ("US-TX"); computed once for every region."""
+        valid = self._valid
+        if valid is None:
+            found: dict[str, set[str]] = {}
+            for (reason, region), cell in self._cells.items():
+                if cell.status in ("exempt", "partial"):
+                    found.setdefault(region, set()).add(reason)
+            valid = {region: frozenset(reasons) for region, reasons in found.items()}
+            object.__setattr__(self, "_valid", valid)
+        return valid.get(region_code, frozenset())
 
     def reasons(self) -> tuple[str, ...]:
         """Return the reason codes that have at least one cell, in catalogue order."""

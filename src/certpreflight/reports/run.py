@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
 
-from pydantic import ValidationError
-
 from certpreflight.batch import JoinTable
 from certpreflight.engine import Payload, active_rules, checked
 from certpreflight.findings import Finding, Report
@@ -103,18 +101,6 @@ def split_selectors(
     return sel, ign
 
 
-def _parsed(payload: Any) -> ExemptionCertificate | None:
-    """The model, for the HTML report's regions and customer names only (never a verdict)."""
-    try:
-        if isinstance(payload, (str, bytes, bytearray)):
-            return ExemptionCertificate.model_validate_json(payload)
-        if isinstance(payload, Mapping):
-            return ExemptionCertificate.model_validate(payload)
-    except (ValidationError, ValueError, RecursionError):
-        return None
-    return None
-
-
 def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
     """The certificate's regions as short codes, in its order (``regions[i]`` is the i-th)."""
     if cert is None:
@@ -123,15 +109,17 @@ def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
     return tuple(r.short if r is not None else "?" for r in found)
 
 
-def _display(payload: Any, report: Report) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
+def _display(
+    cert: ExemptionCertificate | None, report: Report
+) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
     """The regions and customer names the HTML report shows for a failing certificate.
 
-    Read after validation, from the same payload, and only for a report with findings
-    but no Formatting one (a payload that couldn't be read whole is shown without them).
+    From the model the engine read (the payload is not read again), and only for a
+    report with findings but no Formatting one (a payload that couldn't be read whole is
+    shown without them).
     """
     if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
         return (), {}
-    cert = _parsed(payload)
     names = {c.customer_number: c.name for c in cert.customers} if cert else {}
     return _short_regions(cert), names
 
@@ -168,7 +156,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             if options.join is not None:
                 report = options.join.apply(report, source, read)
             if html:
-                tally.add(source, report, *_display(payload, report))
+                tally.add(source, report, *_display(read.certificate, report))
             else:
                 tally.add(source, report)
         results.append((source, report))

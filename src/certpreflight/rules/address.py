@@ -174,10 +174,11 @@ def _country_of(value: str | None) -> str | None:
     return "US" if blank(value) else country_code(value)
 
 
-# The postal checks are pure functions of a few strings, cached: batches repeat addresses.
-@lru_cache(maxsize=8192)
 def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
-    """Template values when ``postal`` is clearly not a US ZIP / Canadian postal code."""
+    """Template values when ``postal`` is clearly not a US ZIP / Canadian postal code.
+
+    Not cached: postal codes hardly repeat, and a format check is a regular expression.
+    """
     text = postal.strip()
     if not text:
         return None
@@ -200,30 +201,44 @@ def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
     }
 
 
-@lru_cache(maxsize=8192)
 def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[str, str] | None:
     """Template values when a well-formed postal code belongs to another state or province."""
     text = postal.strip()
-    country = _country_of(country_text)
-    expected: frozenset[str] | None
-    if country == "US" and US_ZIP.fullmatch(text):
-        expected = zip_regions(text)
-    elif country == "CA" and CA_POSTAL.fullmatch(text):
-        expected = postal_regions(text)
+    if US_ZIP.fullmatch(text):
+        found = _belongs_elsewhere(country_text, region_text, "US", text[:3])
+    elif CA_POSTAL.fullmatch(text):
+        found = _belongs_elsewhere(country_text, region_text, "CA", text[:1].upper())
     else:
         return None
-    region = lookup_region(region_text, country)
-    if expected is None or region is None or region.code in expected:
+    if found is None:
         return None
-    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
+    region, belongs = found
     if not belongs:
         belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
     return {
-        "issue": f"belongs to {belongs}, not {region.short}",
+        "issue": f"belongs to {belongs}, not {region}",
         "postal_code": text,
-        "region": region.short,
+        "region": region,
         "belongs": belongs,
     }
+
+
+@lru_cache(maxsize=4096)
+def _belongs_elsewhere(
+    country_text: str | None, region_text: str, form: str, key: str
+) -> tuple[str, str] | None:
+    """(the customer's region, the regions the code belongs to) when a well-formed postal
+    code of ``form`` ("US" or "CA") belongs elsewhere; ``key`` is what that depends on, a
+    ZIP's 3-digit prefix or a Canadian code's first letter. Cached: countries, regions
+    and keys repeat (a few thousand in all), whole postal codes don't."""
+    country = _country_of(country_text)
+    if country != form:
+        return None
+    expected = zip_regions(key) if form == "US" else postal_regions(key)
+    region = lookup_region(region_text, country)
+    if expected is None or region is None or region.code in expected:
+        return None
+    return region.short, " or ".join(sorted(code.partition("-")[2] for code in expected))
 
 
 @rule(
@@ -301,10 +316,10 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
-        postal = customer.postal_code
-        if postal is None or blank(customer.region):
+        postal, region = customer.postal_code, customer.region
+        if postal is None or region is None or blank(region):
             continue
-        params = _mismatch(customer.country, customer.region, postal)
+        params = _mismatch(customer.country, region, postal)
         if params is not None:
             hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
     return hits

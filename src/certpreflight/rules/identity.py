@@ -7,6 +7,7 @@ ID requirements), docs/sources.md#certcapture-sync-errors.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 
@@ -369,9 +370,29 @@ tax_id_too_long = declare(
 
 _SEPARATORS = re.compile(r"[\s.-]")
 _QST = re.compile(r"\d{10}TQ\d{4}")
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
 _EIN_TYPES = re.compile(r"\b(f?ein|employer identification)", re.IGNORECASE)
 _BN_TYPES = re.compile(r"\b(bn|business number|gst|hst)\b", re.IGNORECASE)
 _QST_TYPES = re.compile(r"\b(qst|tvq)\b", re.IGNORECASE)
+
+
+@functools.cache
+def _ein_prefixes() -> frozenset[str]:
+    """The EIN prefixes python-stdnum's IRS table knows (its table has only 2-digit keys)."""
+    return frozenset(p for p in (f"{i:02d}" for i in range(100)) if ein.is_valid(f"{p}0000000"))
+
+
+def _ein_problem(number: str) -> str | None:
+    """What python-stdnum says is wrong with an EIN, or None; a usual EIN never reaches it:
+    9 digits with a known prefix is exactly what ``ein.validate`` accepts (without its lookup
+    in the number database, the cost of this rule; tests/rules/test_fast_paths.py)."""
+    if _NINE_DIGITS.fullmatch(number) and number[:2] in _ein_prefixes():
+        return None
+    try:
+        ein.validate(number)
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str] | None:
@@ -388,10 +409,9 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
                 return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
     if "US" in countries and _EIN_TYPES.search(kind):
-        try:
-            ein.validate(number)
-        except ValidationError as exc:
-            return "US EIN (NN-NNNNNNN)", str(exc)
+        problem = _ein_problem(number)
+        if problem is not None:
+            return "US EIN (NN-NNNNNNN)", problem
     return None
 
 

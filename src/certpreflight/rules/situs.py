@@ -34,8 +34,6 @@ __all__ = [
     "resolved_regions",
 ]
 
-_VALID = ("exempt", "partial")
-
 
 def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
     """The certificate's regions that resolve, with their index in ``regions``."""
@@ -63,16 +61,17 @@ def _join(regions: Sequence[Region]) -> str:
 
 def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
     """Reasons known to be exempt (at least partly) in every one of ``regions``."""
-    codes = [
+    common: frozenset[str] | None = None
+    for region in regions:
+        valid = matrix.valid_reasons(region.code)
+        common = valid if common is None else common & valid
+        if not common:
+            return ""
+    return ", ".join(
         reason.code
         for reason in all_reasons()
-        if reason.code not in (current, "TAXABLE")
-        and all(
-            (cell := matrix.cell_by_code(reason.code, r.code)) is not None and cell.status in _VALID
-            for r in regions
-        )
-    ]
-    return ", ".join(codes)
+        if reason.code not in (current, "TAXABLE") and (common is None or reason.code in common)
+    )
 
 
 def _remedy(
@@ -105,7 +104,25 @@ _Cells = tuple["Reason | None", tuple[tuple[int, Region, Cell], ...], tuple[Regi
 
 
 def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
-    """The certificate's reason, its (index, region, cell) for every known cell, and its regions."""
+    """The certificate's reason, its (index, region, cell) for every known cell, and its regions.
+
+    Computed once per certificate and matrix for the three rules that read them (3101-3103,
+    which run one after the other): the last answer is kept with the certificate and matrix
+    it is for, compared by identity (a kept object can't be freed, so its id can't be reused;
+    models are immutable). A tuple read or written whole, so threads never see half of one.
+    """
+    last = _LAST_CELLS[0]
+    if last is not None and last[0] is cert and last[1] is matrix:
+        return last[2]
+    found = _cells_of(cert, matrix)
+    _LAST_CELLS[0] = (cert, matrix, found)
+    return found
+
+
+_LAST_CELLS: list[tuple[ExemptionCertificate, ExemptionMatrix, _Cells] | None] = [None]
+
+
+def _cells_of(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
     reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
     if reason is None or reason.code == "TAXABLE":
         return None, (), ()
@@ -140,8 +157,14 @@ def _matrix_hits(
     status: str,
     rejects: bool | None,
     problem: str,
+    *,
+    remedy: bool = True,
 ) -> Hits:
-    """One hit naming every region whose cell has ``status`` (and ``rejects``, if given)."""
+    """One hit naming every region whose cell has ``status`` (and ``rejects``, if given).
+
+    Its params are those the rule's templates use: the fix text's ``remedy`` (the costly
+    one: which regions pass, which reasons would) with ``remedy``, else ``conditions``.
+    """
     reason, known, everywhere = _cells(cert, ctx.matrix)
     picked = [
         k for k in known if k[2].status == status and (rejects is None or k[2].rejects == rejects)
@@ -151,16 +174,21 @@ def _matrix_hits(
     regions = [r for _, r, _ in picked]
     secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
     uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
+    params = {
+        "reason": reason.code,
+        "regions": _join(regions),
+        "secondary": _caveat(secondary, "is secondary (not an official publication)")
+        + _caveat(uncertain, "is of low certainty"),
+    }
+    if remedy:
+        params["remedy"] = _remedy(ctx.matrix, reason, regions, everywhere)
+    else:
+        params["conditions"] = "; ".join(
+            f"{r.short}: {c.condition or c.source}" for _, r, c in picked
+        )
     hit = Hit(
         loc=("regions", picked[0][0]),
-        params={
-            "reason": reason.code,
-            "regions": _join(regions),
-            "remedy": _remedy(ctx.matrix, reason, regions, everywhere),
-            "conditions": "; ".join(f"{r.short}: {c.condition or c.source}" for _, r, c in picked),
-            "secondary": _caveat(secondary, "is secondary (not an official publication)")
-            + _caveat(uncertain, "is of low certainty"),
-        },
+        params=params,
         errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
     return (hit,)
@@ -303,7 +331,7 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
 
     Use instead: nothing to change when the condition holds.
     """
-    return _matrix_hits(cert, ctx, "partial", None, "partial or conditional")
+    return _matrix_hits(cert, ctx, "partial", None, "partial or conditional", remedy=False)
 
 
 @rule(
