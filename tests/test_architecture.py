@@ -23,6 +23,7 @@ LAYERS = [
     "certpreflight.reading.limits",
     "certpreflight.reading.lenient",
     "certpreflight.reading.keys",
+    "certpreflight.reading.zones",
     "certpreflight.reading.reader",
     "certpreflight.reading",
     "certpreflight.engine",

@@ -245,3 +245,20 @@ def test_batch_findings_follow_select_and_ignore() -> None:
     batch = validate_batch([AVATAX_CUSTOMER, AVATAX_CUSTOMER], ignore=["6503"], today=TODAY)
     assert batch.findings == ()
     assert batch.reports[1].codes() == ()
+
+
+def test_an_avatax_zone_named_by_its_code_warns_with_the_zones_name() -> None:
+    """AvaTax matches exposure zones by name: {"name": "WA"} is 3005, whose fix names
+    Washington, as a dict and as JSON text; a full name, and ignore=3005, are silent."""
+    coded = {**AVATAX_CERTIFICATE, "exposureZone": {"name": "WA"}}
+    for payload in (coded, json.dumps(coded), json.dumps(coded).encode()):
+        [finding] = [f for f in validate(payload, today=TODAY).findings if f.code == 3005]
+        assert finding.severity.value == "warning"
+        assert finding.loc == ("regions", 0)
+        assert '"Washington"' in finding.fix
+    assert 3005 not in validate(AVATAX_CERTIFICATE, today=TODAY).codes()
+    assert 3005 not in validate(coded, today=TODAY, ignore=["3005"]).codes()
+    several = {**AVATAX_CERTIFICATE, "exposureZone": None}
+    several["exposureZones"] = [{"name": "Ohio"}, {"name": "TX"}]
+    [finding] = [f for f in validate(several, today=TODAY).findings if f.code == 3005]
+    assert finding.loc == ("regions", 1)

@@ -214,8 +214,9 @@ def _region_pairs(report: Report, regions: tuple[str, ...]) -> set[tuple[int, st
 
 
 #: What the conversion repairs: ISO alpha-2 countries (3203) and, where the region
-#: resolves, region codes (2120; a region that doesn't resolve is sent as given).
-FIXED_BY_CONVERSION = frozenset({2120, 3203})
+#: resolves, region codes (2120; a region that doesn't resolve is sent as given), and zones
+#: named by their full names (3005).
+FIXED_BY_CONVERSION = frozenset({2120, 3005, 3203})
 
 
 def assert_round_trip(payload: Any, **options: Any) -> None:

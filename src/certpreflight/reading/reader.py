@@ -35,6 +35,7 @@ from certpreflight.reading.strict import (
     strict_reader,
     wide_reader,
 )
+from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
 
@@ -92,6 +93,15 @@ class Reader:
         for bad data (what can't be read is a finding); a payload of a type no JSON or
         mapping can have, or an unknown kind, is a programming error.
         """
+        got = self._read(payload, limits, kind)
+        cert = got.certificate
+        if cert is not None and cert.regions:  # AvaTax zones named by a code (3005)
+            zones = zone_name_findings(payload, cert.regions)
+            if zones:
+                return got._replace(findings=[*got.findings, *zones])
+        return got
+
+    def _read(self, payload: Any, limits: Limits, kind: str | None) -> Read:
         if kind is not None and kind != "certificate":
             return self._other(payload, limits, _known(kind))
         if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here

@@ -20,7 +20,7 @@ from certpreflight.reference.matrix import Cell, ExemptionMatrix
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, declare, rule
 
 __all__ = [
     "is_local_zone",
@@ -32,6 +32,7 @@ __all__ = [
     "regions_missing",
     "regions_too_long",
     "resolved_regions",
+    "zone_name_is_code",
 ]
 
 
@@ -460,3 +461,30 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
         errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
     )
     return (hit,)
+
+
+zone_name_is_code = declare(
+    None,
+    doc="""
+    What it does: finds AvaTax exposure zones given by name (``exposureZone: {"name":
+    ...}``) whose name is a region's code, such as ``{"name": "WA"}``, and names the zone
+    AvaTax knows. It is emitted while the payload is read (the model keeps the region, not
+    how it was written), so its ``check`` is None.
+
+    Why is this bad? AvaTax matches a certificate's exposure zone by its name, and US zones
+    are named after the state in full ("Washington"; docs/sources.md#avatax-models,
+    ExposureZoneModel, and #certificate-rules); a code there may match no zone. A warning:
+    an account may have zones of its own with such names.
+
+    Example: ``{"exposureZone": {"name": "WA"}}``
+
+    Use instead: ``{"exposureZone": {"name": "Washington"}}``
+    """,
+    code=3005,
+    name="zone-name-is-code",
+    severity=Severity.WARNING,
+    message="Exposure zone {name!r} is given by its name, and AvaTax names that zone {full!r}.",
+    summary="AvaTax matches exposure zones by name; {name!r} is the region's code, so it may "
+    "match no zone.",
+    fix='Send the zone as {{"name": "{full}"}} (or by its id from ListCertificateExposureZones).',
+)
