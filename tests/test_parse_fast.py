@@ -29,6 +29,7 @@ from certpreflight.reading import read
 from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
+from certpreflight.reading.zones import zone_name_findings
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
 from tests.test_fuzz import certificates as fuzz_certificates
 
@@ -447,9 +448,10 @@ def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) 
 
 def same_read(payload: Any) -> bool:
     """What the engine's screening reader accepts, in any dialect, reads to the general
-    path's model with no finding but the keys nobody reads (2310, 2311), said on both
-    paths; returns whether it accepted. The same for the payload as JSON text, which the
-    reader reads straight to the model."""
+    path's model with no finding but those said from the payload itself on both paths (keys
+    nobody reads, 2310 and 2311; AvaTax zones named by a code, 3005); returns whether it
+    accepted. The same for the payload as JSON text, which the reader reads straight to
+    the model."""
     ruleset = _active((), (), "certcapture")
     original = copy.deepcopy(payload)
     read = _read_screened(payload, ruleset, DEFAULT_LIMITS)
@@ -462,7 +464,8 @@ def same_read(payload: Any) -> bool:
         from_text = _read_screened_json(line, ruleset, DEFAULT_LIMITS)
         if from_text is not None:
             model, findings, _ = _parse(line, GENERAL)
-            assert findings == unknown_key_findings(json.loads(line))
+            zones = zone_name_findings(line, model.regions) if model is not None else []
+            assert findings == unknown_key_findings(json.loads(line)) + zones
             _same_model(from_text[0], model)
             as_mapping = _read_screened(json.loads(line), ruleset, DEFAULT_LIMITS)
             assert as_mapping is not None
@@ -470,8 +473,11 @@ def same_read(payload: Any) -> bool:
     if read is None:
         return False
     model, findings, _ = _parse(payload, GENERAL)
-    assert findings == unknown_key_findings(payload)
-    assert findings == ruleset.reader.strict(payload, DEFAULT_LIMITS).findings  # type: ignore[union-attr]
+    zones = zone_name_findings(payload, model.regions) if model is not None else []
+    assert findings == unknown_key_findings(payload) + zones
+    strict = ruleset.reader.strict(payload, DEFAULT_LIMITS)
+    assert strict is not None
+    assert findings == strict.findings + zones
     _same_model(read[0], model)
     return True
 
