@@ -130,9 +130,12 @@ _customer = st.fixed_dictionaries(
     },
 )
 _native = st.fixed_dictionaries(
-    {"id": _text},
-    optional={
+    # an exempt reason always: an id and customers by code alone are a link, not a certificate
+    {
+        "id": _text,
         "exempt_reason": st.sampled_from(["RESALE", "CHARITABLE/EXEMPT ORG", "AGRICULTURE"]),
+    },
+    optional={
         "regions": st.lists(
             st.sampled_from(["WA", "OR", "TX", "ON"]), min_size=1, max_size=3, unique=True
         ),
