@@ -476,15 +476,17 @@ def validate_many(
     Same options as :func:`validate`; they are resolved (and checked) once,
     when this is called, for the whole run.
     """
-    ruleset, ctx, limits = _setup(
+    run = checked(
+        payloads,
         today=today,
         matrix=matrix,
         select=select,
         ignore=ignore,
         profile=profile,
         options=options,
+        kind=kind,
     )
-    return (_run(payload, ruleset, ctx, limits, kind) for payload in payloads)
+    return (report for report, _ in run)
 
 
 def checked(
