@@ -139,14 +139,11 @@ class JoinTable:
         if certificate_id is not None:
             self.certificates.add(certificate_id)
 
-    def findings(self, source: str, read: Read) -> list[Finding]:
-        """The cross-record findings of the record at ``source`` (what was read there)."""
-        return self.joined(source, isinstance(read.record, Link), *references(read))
-
     def apply(self, report: Report, source: str, read: Read) -> Report:
         """``report`` of the record at ``source`` with its cross-record findings; a
         certificate that link records link has no 2001 (no customer linked)."""
-        return self.applied(report, source, isinstance(read.record, Link), *references(read))
+        link = isinstance(read.record, Link)
+        return self.applied(report, source, link, *references(read))[0]
 
     def applied(
         self,
@@ -155,14 +152,14 @@ class JoinTable:
         link: bool,
         certificate_id: str | None,
         pairs: list[tuple[Loc, str]],
-    ) -> Report:
-        """:meth:`apply`, from the record's :func:`references`."""
+    ) -> tuple[Report, list[Finding]]:
+        """:meth:`apply`, from the record's :func:`references`; also the findings added."""
         extra = self.joined(source, link, certificate_id, pairs)
         linked = not link and certificate_id is not None and certificate_id in self.linked
         if linked and 2001 in report.codes():
             kept = tuple(f for f in report.findings if f.code != 2001)
             report = dataclasses.replace(report, findings=kept)
-        return with_findings(report, extra) if extra else report
+        return (with_findings(report, extra) if extra else report), extra
 
     def joined(
         self,
@@ -242,26 +239,22 @@ def validate_batch(
     codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
     table = JoinTable(codes, frozenset(known_customers))
     reports: list[Report] = []
-    # what joins, by record: only for the records that link a customer or may be linked (a
-    # certificate with an id); every other record is held as its report alone
+    # what joins, by record: only for the records that link a customer, may be linked (a
+    # certificate with an id) or repeat a customer code; every other record is held as its
+    # report alone
     held: dict[int, tuple[bool, str | None, list[tuple[Loc, str]]]] = {}
     for report, read in run:
         index = len(reports)
         reports.append(report)
-        fill(table, _label(index), report, read)
+        label = _label(index)
+        fill(table, label, report, read)
         certificate_id, pairs = references(read)
-        if pairs or certificate_id is not None:
+        if pairs or certificate_id is not None or label in table.own:
             held[index] = (isinstance(read.record, Link), certificate_id, pairs)
     joins: list[Finding] = []
     for index, refs in held.items():
-        source = _label(index)
-        joins += table.joined(source, *refs)
-        reports[index] = table.applied(reports[index], source, *refs)
-    for source, own in table.own.items():  # duplicate or variant customer codes
-        index = int(source.removeprefix("record ")) - 1
-        if index not in held:
-            joins += [f for f in own if f.code in codes]
-            reports[index] = table.applied(reports[index], source, False, None, [])
+        reports[index], extra = table.applied(reports[index], _label(index), *refs)
+        joins += extra
     return BatchReport(tuple(reports), tuple(joins))
 
 
