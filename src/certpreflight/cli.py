@@ -398,7 +398,8 @@ _CERTIFICATE_MARKS = tuple(
 )  # fmt: skip
 
 
-def _surely_certificate(payload: Any) -> bool:
+def _certificate_text(payload: Any) -> bool:
+    """True for JSON text holding a key only a certificate has (:data:`_CERTIFICATE_MARKS`)."""
     if isinstance(payload, str):
         payload = payload.encode("utf-8", "surrogatepass")
     return isinstance(payload, (bytes, bytearray)) and any(m in payload for m in _CERTIFICATE_MARKS)
@@ -439,7 +440,7 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
 
     def candidates() -> Iterator[Mapping[str, Any]]:
         for source, payload in records():
-            if _surely_certificate(payload):
+            if _certificate_text(payload):
                 continue
             data = _decoded(payload)
             if data is None:
@@ -458,7 +459,7 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
     if named:
         for _, payload in records():
             text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-            if _surely_certificate(text) and (
+            if _certificate_text(text) and (
                 len(named) > 64 or any(target in text for target in named)
             ):
                 data = _decoded(payload)

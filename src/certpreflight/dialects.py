@@ -391,8 +391,6 @@ NATIVE_CUSTOMER_KEYS = frozenset(NATIVE.customer)
 
 #: Certificate date fields whose text as given is kept (as ``<field>_text``) for rule 5105.
 DATE_FIELDS = ("effective_date", "expiration_date")
-#: Customer fields whose reference objects are unwrapped (``"state": {"initials": "WA"}``).
-CUSTOMER_REFERENCES = ("region", "country")
 
 
 # --- reading values as the dialects write them ----------------------------------------------------
@@ -431,7 +429,7 @@ def _zone(value: Any) -> Any:
         return value
     picked = first_text(value, REFERENCES["regions"])
     if picked is None and isinstance(value.get("id"), (int, str)) and value["id"] != "":
-        return f"#{value['id']}"[:101]
+        return f"#{value['id']}"
     return picked
 
 

@@ -22,6 +22,7 @@ __all__ = ["zone_name_findings"]
 
 _KEYS = ("exposureZone", "exposureZones")
 _MARK = b'"exposureZone'
+_TEXT_MARK = _MARK.decode()
 _ZONES = re.compile(rb'"exposureZones?"\s*:\s*(\{[^{}]*\}|\[[^\[\]]*\])')
 _NAME = re.compile(rb'"name"\s*:\s*"([A-Za-z]{2,3})"')
 
@@ -49,11 +50,14 @@ def zone_name_findings(payload: Any, regions: tuple[str, ...]) -> list[Finding]:
         if "exposureZone" not in payload and "exposureZones" not in payload:
             return []
         names = list(_names_in_mapping(payload))
-    elif isinstance(payload, (bytes, bytearray, str)):
-        text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-        if _MARK not in text:
+    elif isinstance(payload, str):  # the usual text has no AvaTax zone: nothing encoded
+        if _TEXT_MARK not in payload:
             return []
-        names = list(_names_in_text(bytes(text)))
+        names = list(_names_in_text(payload.encode("utf-8", "surrogatepass")))
+    elif isinstance(payload, (bytes, bytearray)):
+        if _MARK not in payload:
+            return []
+        names = list(_names_in_text(bytes(payload)))
     else:
         return []
     found = []
