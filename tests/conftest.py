@@ -118,3 +118,18 @@ def small_matrix(tmp_path_factory: pytest.TempPathFactory) -> ExemptionMatrix:
     path: Path = tmp_path_factory.mktemp("matrix") / "matrix.csv"
     path.write_text(TEST_MATRIX_CSV, encoding="utf-8")
     return ExemptionMatrix.from_csv(path)
+
+
+#: The AvaTax developer guide's CreateCustomers body (docs/sources.md#avatax-models).
+DEV_GUIDE_CUSTOMER = {
+    "companyId": 12345,
+    "customerCode": "RESELLER",
+    "name": "Alice Example",
+    "line1": "100 Ravine Lane",
+    "city": "Bainbridge Island",
+    "region": "WA",
+    "postalCode": "98110",
+    "country": "US",
+    "phoneNumber": "(206) 555-1212",
+    "emailAddress": "alice@example.org",
+}

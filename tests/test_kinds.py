@@ -15,22 +15,12 @@ import pytest
 
 from certpreflight import Customer, CustomerRecord, Link, validate, validate_batch, validate_many
 from certpreflight.dialects import detect_kind
+from tests.conftest import DEV_GUIDE_CUSTOMER
 
 TODAY = dt.date(2026, 12, 1)
 
 #: AvaTax CreateCustomers item, as in the developer guide's example body.
-AVATAX_CUSTOMER = {
-    "companyId": 12345,
-    "customerCode": "RESELLER",
-    "name": "Alice Example",
-    "line1": "100 Ravine Lane",
-    "city": "Bainbridge Island",
-    "region": "WA",
-    "postalCode": "98110",
-    "country": "US",
-    "phoneNumber": "(206) 555-1212",
-    "emailAddress": "alice@example.org",
-}
+AVATAX_CUSTOMER = DEV_GUIDE_CUSTOMER
 #: AvaTax CreateCertificates item linking its customer by code only (developer guide).
 AVATAX_CERTIFICATE = {
     "signedDate": "2026-02-01",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from certpreflight.avatax import create_certificates_checked, create_customers_checked
-from tests.conftest import TODAY, cert
+from tests.conftest import DEV_GUIDE_CUSTOMER, TODAY, cert
 
 GOOD = cert(filename="cert.pdf")
 
@@ -100,16 +100,7 @@ def test_reason_id_that_int_cannot_read_is_sent_as_text(ident: str) -> None:
 def test_create_customers_checked_takes_customer_records() -> None:
     """Customer records of any dialect are sent as they are, or held naming the customer;
     a certificate held for its customer names it too (issue 14, 9)."""
-    avatax = {
-        "companyId": 1,
-        "customerCode": "RESELLER",
-        "name": "Alice Example",
-        "line1": "100 Ravine Lane",
-        "city": "Bainbridge Island",
-        "region": "WA",
-        "postalCode": "98110",
-        "country": "US",
-    }
+    avatax = DEV_GUIDE_CUSTOMER
     certcapture = {
         "customer_number": "C-2",
         "name": "",

@@ -15,6 +15,7 @@ from certpreflight.reading.keys import CERTIFICATE, CUSTOMER, unknown_key_findin
 from tests.conftest import (
     AVATAX_CERTIFICATE,
     CERTCAPTURE_CERTIFICATE,
+    DEV_GUIDE_CUSTOMER,
     TODAY,
     cert,
     customer,
@@ -120,18 +121,6 @@ def test_documented_keys_are_not_keys_that_are_read() -> None:
 
 # Verbatim from the AvaTax developer guide (docs/sources.md#avatax-models): CreateCustomers
 # and CreateCertificates bodies, the customer linked by code only.
-DEV_GUIDE_CUSTOMER = {
-    "companyId": 12345,
-    "customerCode": "RESELLER",
-    "name": "Alice Example",
-    "line1": "100 Ravine Lane",
-    "city": "Bainbridge Island",
-    "region": "WA",
-    "postalCode": "98110",
-    "country": "US",
-    "phoneNumber": "(206) 555-1212",
-    "emailAddress": "alice@example.org",
-}
 DEV_GUIDE_CERTIFICATE = {
     "signedDate": "2016-02-01",
     "expirationDate": "2020-12-31",
