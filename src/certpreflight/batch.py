@@ -41,7 +41,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import Hit, Loc, Rule, path
 from certpreflight.rules import records as rules
 
-__all__ = ["BatchReport", "JoinTable", "references", "validate_batch"]
+__all__ = ["BatchReport", "JoinTable", "join_all", "references", "validate_batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,24 +238,34 @@ def validate_batch(
     )
     codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
     table = JoinTable(codes, frozenset(known_customers))
+    labelled = ((_label(index), report, read) for index, (report, read) in enumerate(run))
+    reports, joins = join_all(labelled, table)
+    return BatchReport(tuple(reports), tuple(joins))
+
+
+def join_all(
+    checked_records: Iterable[tuple[str, Report, Read]], table: JoinTable
+) -> tuple[list[Report], list[Finding]]:
+    """Join ``(source, report, read)`` of every record of one sync, in input order, through
+    ``table``: each report with its cross-record findings, and those findings. What
+    :func:`validate_batch` and ``check --fix`` do with the records they checked."""
     reports: list[Report] = []
     # what joins, by record: only for the records that link a customer, may be linked (a
     # certificate with an id) or repeat a customer code; every other record is held as its
     # report alone
-    held: dict[int, tuple[bool, str | None, list[tuple[Loc, str]]]] = {}
-    for report, read in run:
+    held: dict[int, tuple[str, bool, str | None, list[tuple[Loc, str]]]] = {}
+    for source, report, read in checked_records:
         index = len(reports)
         reports.append(report)
-        label = _label(index)
-        fill(table, label, report, read)
+        fill(table, source, report, read)
         certificate_id, pairs = references(read)
-        if pairs or certificate_id is not None or label in table.own:
-            held[index] = (isinstance(read.record, Link), certificate_id, pairs)
+        if pairs or certificate_id is not None or source in table.own:
+            held[index] = (source, isinstance(read.record, Link), certificate_id, pairs)
     joins: list[Finding] = []
-    for index, refs in held.items():
-        reports[index], extra = table.applied(reports[index], _label(index), *refs)
+    for index, (source, link, certificate_id, pairs) in held.items():
+        reports[index], extra = table.applied(reports[index], source, link, certificate_id, pairs)
         joins += extra
-    return BatchReport(tuple(reports), tuple(joins))
+    return reports, joins
 
 
 def _label(index: int) -> str:
