@@ -18,12 +18,12 @@ import datetime as dt
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
 from certpreflight.io.csvfile import Row, group_rows, header_columns
 
-__all__ = ["cell_text", "read_xlsx"]
+__all__ = ["Sheet", "cell_text", "read_sheet", "read_xlsx"]
 
 MISSING = "reading .xlsx needs python-calamine: pip install 'certpreflight[xlsx]'"
 
@@ -65,6 +65,34 @@ def _sheet_name(names: list[str], sheet: str | None, path: str | Path) -> str | 
         return names[int(sheet) - 1]
     listed = ", ".join(repr(n) for n in names) or "none"
     raise InputError(f"{path}: no sheet {sheet!r} (sheets: {listed})")
+
+
+class Sheet(NamedTuple):
+    """One sheet's cells as :func:`read_xlsx` reads them, for writing fixes back."""
+
+    #: the sheet's name
+    name: str
+    #: each row's cells as text, from the sheet's first row (blank rows kept)
+    rows: list[list[str]]
+    #: the 0-based sheet row and column of ``rows[0][0]`` (a sheet whose cells start in
+    #: column C is read from C)
+    origin: tuple[int, int]
+
+
+def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None = None) -> Sheet:
+    """The chosen sheet's cells, as :func:`read_xlsx` reads them; raises as it does."""
+    shown = str(path) if name is None else name
+    book = _workbook(path)
+    chosen = _sheet_name(list(book.sheet_names), sheet, shown)
+    if chosen is None:
+        raise InputError(f"{shown}: the workbook has no sheets")
+    found = book.get_sheet_by_name(chosen)
+    rows = [[cell_text(v) for v in values] for values in found.iter_rows()]
+    end = found.end  # the last used cell, (row, column), 0-based; None when empty
+    if not rows or end is None:
+        return Sheet(chosen, rows, (0, 0))
+    width = max(map(len, rows))
+    return Sheet(chosen, rows, (end[0] + 1 - len(rows), end[1] + 1 - width))
 
 
 def read_xlsx(

@@ -18,9 +18,9 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
-__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_output"]
+__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_binary_output", "open_output"]
 
 
 class OutputError(Exception):
@@ -82,13 +82,32 @@ def is_default(path: str | None, default: TextIO) -> bool:
 
 
 @contextlib.contextmanager
-def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
-    """The stream to write the report to (see the module docs); committed on a clean exit."""
+def open_output(path: str | None, default: TextIO, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """The stream to write the report to (see the module docs); committed on a clean exit.
+    A file is written in ``encoding`` (the standard output in its own)."""
     if path is None or is_default(path, default):
         guarded = _Guarded(default, "the standard output")
         yield guarded  # type: ignore[misc]
         guarded.flush()
         return
+    with _replacing(path) as fd:
+        handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+        with _committed(handle):
+            yield _Guarded(handle, path)  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def open_binary_output(path: str) -> Iterator[BinaryIO]:
+    """:func:`open_output` of a file for bytes (a workbook): never the standard output."""
+    with _replacing(path) as fd:
+        handle = os.fdopen(fd, "wb")
+        with _committed(handle):
+            yield handle
+
+
+@contextlib.contextmanager
+def _replacing(path: str) -> Iterator[int]:
+    """A temp file beside ``path``, renamed over it when the body ends cleanly."""
     target = Path(os.path.realpath(path))  # a link to the report: the file it names is replaced
     try:
         mode = target.stat().st_mode
@@ -107,9 +126,7 @@ def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
         raise OutputError(f"can't write {path}: {_why(exc)}") from None
     try:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
-        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with _committed(handle, tmp, path):
-            yield _Guarded(handle, path)  # type: ignore[misc]
+        yield fd
         os.replace(tmp, target)
     except OSError as exc:  # the last flush, or the rename, failed
         with contextlib.suppress(OSError):
@@ -122,16 +139,15 @@ def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
 
 
 @contextlib.contextmanager
-def _committed(handle: TextIO, tmp: str, path: str) -> Iterator[None]:
+def _committed(handle: IO[Any]) -> Iterator[None]:
     """Close ``handle`` after the body; an OSError of the body itself (not of writing the
-    report: those are OutputError already) passes through as it is, the temp file removed."""
+    report: those are OutputError already) passes through to :func:`_replacing`, which
+    removes the temp file."""
     try:
         yield
     except BaseException:
         with contextlib.suppress(OSError):
             handle.close()
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise
     handle.close()  # an OSError here (the last flush) is the caller's OutputError
 
