@@ -604,6 +604,7 @@ def _fix(
             encoding=_encoding(args.encoding),
             out=out,
             err=err,
+            sheet=args.sheet,
         )
     if not args.quiet:
         err.write(tally.summary())

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from certpreflight import validate
+from certpreflight.convert import CSV_HEADERS
 from certpreflight.reports import output as output_module
 from tests.cli.conftest import EXAMPLES, Cli
 
@@ -221,3 +225,233 @@ def test_fix_respects_select_and_refuses_devices(cli: Cli, ndjson: Path, tmp_pat
     code, _, err = cli("check", "--fix", "--input-format", "ndjson", "/dev/zero", "-o", str(out))
     assert code == 2
     assert "regular files" in err
+
+
+# --- workbooks, encodings, batches ---------------------------------------------------------------
+
+
+def _findings(cli: Cli, *files: str, extra: tuple[str, ...] = ()) -> int:
+    """How many findings ``check`` reports on ``files``."""
+    _, stdout, _ = cli("check", "--format", "json", "--today", "2026-06-01", *extra, *files)
+    return sum(len(r["findings"]) for r in json.loads(stdout)["results"])
+
+
+def _remaining(err: str) -> int:
+    return int(err.rsplit(" remaining", 1)[0].rsplit(" ", 1)[1])
+
+
+def _template(path: Path) -> Path:
+    """A workbook shaped like CertCapture's import template: a notes sheet first, then the
+    certificates with convert.CSV_HEADERS' columns, ZIPs and customer numbers typed as numbers."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes["A1"] = "import template v2"
+    sheet = book.create_sheet("Certificates")
+    sheet.append(list(CSV_HEADERS.values()))
+    sheet["A1"].font = openpyxl.styles.Font(bold=True)
+    base = {
+        "exempt_reason": "RESALE",
+        "regions": "MA",
+        "effective_date": "2026-01-15",
+        "tax_id": "123",
+        "filename": "c.pdf",
+        "name": "Acme",
+        "address_line1": "1 Main St",
+        "city": "Boston",
+        "region": "MA",
+        "postal_code": 2134,
+        "country": "USA",
+    }
+    rows = [
+        {**base, "id": "CERT-1", "customer_number": 1001},
+        {**base, "id": "CERT-2", "customer_number": 1002, "postal_code": "02134", "country": "US"},
+        {**base, "id": "CERT-3", "customer_number": 1003, "regions": "MA; NH", "country": "US"},
+    ]
+    for row in rows:
+        sheet.append([row.get(key) for key in CSV_HEADERS])
+    book.save(path)
+    return path
+
+
+def test_fix_writes_a_workbook_changing_only_the_fixed_cells(cli: Cli, tmp_path: Path) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    out = tmp_path / "fixed.xlsx"
+    args = ("--sheet", "Certificates", "--today", "2026-06-01")
+    code, stdout, err = cli("check", "--fix", *args, str(book), "-o", str(out))
+    assert code == 1  # CERT-3's NH remains: its fix is unsafe
+    assert (
+        f"{book}:Certificates:2: fixed 3301 customers[0].postal_code: '2134' -> '02134'" in stdout
+    )
+    before, after = openpyxl.load_workbook(book), openpyxl.load_workbook(out)
+    assert after.sheetnames == ["Notes", "Certificates"]
+    assert after["Notes"]["A1"].value == "import template v2"
+    assert after["Certificates"]["A1"].font.b  # the header's style kept
+    zip_cell, country = after["Certificates"]["S2"], after["Certificates"]["T2"]
+    assert (zip_cell.value, zip_cell.data_type, zip_cell.number_format) == ("02134", "s", "@")
+    assert country.value == "US"
+    assert after["Certificates"]["M2"].value == 1001  # a cell no fix touched keeps its type
+    changed = {
+        (cell.coordinate, cell.value)
+        for row_before, row_after in zip(
+            before["Certificates"].iter_rows(), after["Certificates"].iter_rows(), strict=True
+        )
+        for old, cell in zip(row_before, row_after, strict=True)
+        if old.value != cell.value
+    }
+    assert changed == {("S2", "02134"), ("T2", "US"), ("S4", "02134")}
+    # what remains is what check reports on the workbook written
+    assert _remaining(err) == _findings(cli, str(out), extra=("--sheet", "Certificates")) == 1
+    assert cli("check", "--diff", *args, str(out))[0] == 0  # fixing it again changes nothing
+
+
+def test_diff_of_a_workbook_shows_its_rows_as_csv(cli: Cli, tmp_path: Path) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    code, stdout, _ = cli("check", "--diff", "--unsafe-fixes", "--sheet", "2", str(book))
+    assert code == 1
+    assert stdout.startswith(f"--- {book}:Certificates\n+++ {book}:Certificates (fixed)\n")
+    assert "-CERT-3,RESALE,,MA; NH,2026-01-15," in stdout
+    assert "+CERT-3,RESALE,,MA,2026-01-15," in stdout
+    assert stdout.rstrip().endswith("Boston,MA,02134,US")
+    assert sorted(os.listdir(tmp_path)) == ["template.xlsx"]  # --diff writes nothing
+
+
+def test_in_place_on_a_workbook_keeps_a_backup(cli: Cli, tmp_path: Path) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    original = book.read_bytes()
+    code, _, _ = cli("check", "--fix", "--in-place", "--sheet", "Certificates", str(book))
+    assert code == 1
+    assert (tmp_path / "template.xlsx.orig").read_bytes() == original
+    assert _findings(cli, str(book), extra=("--sheet", "Certificates")) == 1  # 3101: unsafe
+    assert sorted(os.listdir(tmp_path)) == ["template.xlsx", "template.xlsx.orig"]
+
+
+def test_a_workbook_is_not_written_to_standard_output(cli: Cli, tmp_path: Path) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    code, _, err = cli("check", "--fix", "--sheet", "Certificates", str(book), "-o", "-")
+    assert code == 2
+    assert "a workbook is written to a file" in err
+
+
+def test_fix_on_a_workbook_without_openpyxl_says_how_to_install(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import fails
+    code, _, err = cli("check", "--fix", str(book), "-o", str(tmp_path / "out.xlsx"))
+    assert code == 2
+    assert "writing a fixed .xlsx needs openpyxl: pip install 'certpreflight[xlsx]'" in err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_an_encoded_input_is_written_back_in_its_encoding(cli: Cli, tmp_path: Path) -> None:
+    """cp1252 in, cp1252 out (not UTF-8); the names' accents kept byte for byte."""
+    src = tmp_path / "in.ndjson"
+    record = _cert("bad", name="Café Zürich", country="USA")
+    src.write_bytes(json.dumps(record, ensure_ascii=False).encode("cp1252") + b"\n")
+    out = tmp_path / "out.ndjson"
+    code, _, _ = cli("check", "--fix", "--encoding", "cp1252", str(src), "-o", str(out))
+    assert code == 0
+    data = out.read_bytes()
+    assert "Café Zürich".encode("cp1252") in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert json.loads(data.decode("cp1252"))["customers"][0]["country"] == "US"
+    csv_src = tmp_path / "in.csv"
+    csv_src.write_bytes(
+        "Certificate ID,Expected Tax Code,Exposure Zones,Billing Customer Number,Name 1,Country\n"
+        "1,G,MA,C1,Crème,USA\n".encode("latin-1")
+    )
+    cli("check", "--fix", "--encoding", "latin-1", str(csv_src), "-o", str(tmp_path / "o.csv"))
+    assert (tmp_path / "o.csv").read_bytes() == b"Certificate ID,Expected Tax Code,Exposure " + (
+        b"Zones,Billing Customer Number,Name 1,Country\n1,G,MA,C1,Cr\xe8me,US\n"
+    )
+
+
+def test_a_utf8_input_with_a_bom_keeps_it(cli: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(
+        b"\xef\xbb\xbfCertificate ID,Expected Tax Code,Exposure Zones,Billing Customer Number,"
+        b"Country\n1,G,MA,C1,USA\n"
+    )
+    out = tmp_path / "out.csv"
+    cli("check", "--fix", str(src), "-o", str(out))
+    assert out.read_bytes() == src.read_bytes().replace(b"USA", b"US")
+    cli("check", "--fix", "--in-place", str(src))
+    assert src.read_bytes().startswith(b"\xef\xbb\xbfCertificate ID,")
+    assert src.read_bytes().endswith(b"C1,US\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(src.read_bytes()[3:].replace(b"US\n", b"USA\n"))
+    cli("check", "--fix", "--in-place", str(plain))
+    assert plain.read_bytes().startswith(b"Certificate ID,")  # none added where none was
+
+
+def _sync(tmp_path: Path) -> list[str]:
+    """One sync in two files: customer records (one fixable, one not), and certificates that
+    link them by code, one a code no customer record has, and a link record."""
+    customers = tmp_path / "customers.ndjson"
+    good = {
+        "customerCode": "C1",
+        "name": "Acme",
+        "line1": "1 Main St",
+        "city": "Boston",
+        "region": "MA",
+        "postalCode": "2134",
+        "country": "USA",
+    }
+    customers.write_text(
+        json.dumps(good) + "\n" + json.dumps({**good, "customerCode": "C2", "line1": ""}) + "\n",
+        encoding="utf-8",
+    )
+    certificates = tmp_path / "certificates.ndjson"
+    cert = {**_cert("1"), "customers": [{"customerCode": "C1"}]}
+    lines = [
+        cert,
+        {**cert, "id": "2", "customers": [{"customerCode": "C2"}]},
+        {**cert, "id": "3", "customers": [{"customerCode": "NOBODY"}]},
+        {**cert, "id": "4", "customers": []},
+        {"certificate_id": "4", "customers": ["C2"]},
+    ]
+    certificates.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return [str(customers), str(certificates)]
+
+
+@pytest.mark.parametrize("unsafe", [(), ("--unsafe-fixes",)])
+def test_fix_counts_what_check_reports_on_the_fixed_files(
+    cli: Cli, tmp_path: Path, unsafe: tuple[str, ...]
+) -> None:
+    """The records of all the inputs joined by customer code, as check joins them: what
+    --fix says remains is what check finds in the files it wrote, carried findings included."""
+    files = _sync(tmp_path)
+    out = tmp_path / "fixed"
+    _, _, err = cli("check", "--fix", *unsafe, "--today", "2026-06-01", *files, "-o", str(out))
+    fixed = [str(out / Path(f).name) for f in files]
+    remaining = _remaining(err)
+    assert remaining == _findings(cli, *fixed)
+    alone = sum(
+        len(validate(json.loads(line), today=dt.date(2026, 6, 1)).findings)
+        for name in fixed
+        for line in Path(name).read_text(encoding="utf-8").splitlines()
+    )
+    assert remaining > alone  # each record fixed and counted alone would say fewer
+    doc = json.loads(cli("check", "--format", "json", "--today", "2026-06-01", *fixed)[1])
+    codes = [f["code"] for r in doc["results"] for f in r["findings"]]
+    assert 6501 in codes  # NOBODY: found by the join only
+    assert codes.count(2102) == 3  # C2's empty line 1, on C2 and both certificates linking it
+    assert 3203 not in codes  # C1's country fixed in the customer record, so nowhere carried
+
+
+@pytest.mark.parametrize("name", ["certificates.ndjson", "certificates.json", "certificates.csv"])
+def test_fix_remaining_equals_check_on_the_examples(cli: Cli, tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    _, _, err = cli(
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--today",
+        "2026-06-01",
+        str(EXAMPLES / name),
+        "-o",
+        str(out),
+    )
+    assert _remaining(err) == _findings(cli, str(out))

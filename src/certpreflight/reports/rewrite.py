@@ -4,10 +4,18 @@
 and writes the records back in the input's own format: JSON (an object or an array, indented
 by two spaces), NDJSON (a line per record; lines that weren't changed are written as they
 were, unreadable ones too) or CSV (the same columns in the same order, only the cells whose
-value a fix changed rewritten). They go to ``--output`` (a file for one input, a directory
-for several), or with ``--in-place`` over the input itself, atomically
-(:func:`certpreflight.reports.output.open_output`) after the original is copied to
-``FILE.orig``. ``--diff`` writes nothing and prints a unified diff instead.
+value a fix changed rewritten) or a workbook (``.xlsx``: the same workbook, loaded with
+openpyxl, with only those cells rewritten, as text). A text file is written back in its own
+encoding (``--encoding``), with its byte order mark if it had one. They go to ``--output``
+(a file for one input, a directory for several), or with ``--in-place`` over the input
+itself, atomically (:func:`certpreflight.reports.output.open_output`) after the original is
+copied to ``FILE.orig``. ``--diff`` writes nothing and prints a unified diff instead (a
+sheet's rows as CSV lines).
+
+The records are checked as ``check`` checks them: once every input is fixed, the repaired
+records are joined by customer code (:func:`certpreflight.batch.join_all`, rules 6501-6504
+and the customer findings carried to linked certificates), so the findings a run counts as
+remaining are those ``check`` reports on the files it wrote.
 
 :func:`convert_files` writes the records of each input in another dialect
 (:func:`certpreflight.convert.convert`): NDJSON or a JSON array (for an output ending in
@@ -18,22 +26,27 @@ from __future__ import annotations
 
 import csv
 import difflib
+import importlib
 import io
 import json
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from certpreflight.batch import JoinTable, join_all
 from certpreflight.convert import CSV_HEADERS, convert
-from certpreflight.findings import Finding, Severity
+from certpreflight.engine import active_rules, checked
+from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
 from certpreflight.io import kind_of, read_records
-from certpreflight.io.csvfile import group_rows, header_columns
-from certpreflight.reports.output import open_output
+from certpreflight.io._text import sniff
+from certpreflight.io.csvfile import Columns, group_rows, header_columns
+from certpreflight.io.xlsx import read_sheet
+from certpreflight.reports.output import is_default, open_binary_output, open_output
 from certpreflight.reports.printable import printable
 from certpreflight.rules import path as loc_path
 
@@ -54,14 +67,14 @@ class FixTally:
     changed_files: list[str] = field(default_factory=list)
     worst: int = 0
 
-    def add(self, result: FixResult, *, unsafe: bool) -> None:
+    def add(self, report: Report, *, unsafe: bool) -> None:
+        """One record's findings that remain (joined with the rest of the run)."""
         self.records += 1
-        self.fixed += max(0, result.fixed)
-        self.remaining += len(result.report.findings)
+        self.remaining += len(report.findings)
         self.unsafe_available += sum(
-            1 for f in result.report.findings if fixable(f, unsafe=True) and not fixable(f)
+            1 for f in report.findings if fixable(f, unsafe=True) and not fixable(f)
         ) * (not unsafe)
-        for finding in result.report.findings:
+        for finding in report.findings:
             self.worst = max(self.worst, finding.severity.rank)
 
     def summary(self) -> str:
@@ -138,28 +151,42 @@ def _fix_csv(text: str, run: _Run, source: str) -> str:
     if not rows:
         return text
     columns = header_columns(rows[0], source)
+    if not _fix_rows(rows, columns, 1, run, lambda at: f"{source}:{at + 1}"):
+        return text
+    terminator = "\r\n" if "\r\n" in text else "\n"
+    return _csv_text(rows, terminator)
+
+
+def _csv_text(rows: list[list[str]], terminator: str = "\n") -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator=terminator).writerows(rows)
+    return out.getvalue()
+
+
+def _fix_rows(
+    rows: list[list[str]], columns: Columns, first: int, run: _Run, where: Callable[[int], str]
+) -> bool:
+    """Fix the certificates of ``rows`` (a CSV file's or a sheet's, the header's ``columns``,
+    the records from row ``first`` on), rewriting the cells fixes changed; True if any.
+    ``where`` names a row (by its index) in sources."""
     numbered = [
-        (str(i), row) for i, row in enumerate(rows[1:], start=1) if any(map(str.strip, row))
+        (str(i), row) for i, row in enumerate(rows[first:], start=first) if any(map(str.strip, row))
     ]
-    starts = [(int(where), record) for where, record in group_rows(numbered, columns)]
-    positions = [int(w) for w, _ in numbered]
+    starts = [(int(at), record) for at, record in group_rows(numbered, columns)]
+    positions = [int(at) for at, _ in numbered]
     changed = False
     for g, (start, record) in enumerate(starts):
         end = starts[g + 1][0] if g + 1 < len(starts) else len(rows)
         if not isinstance(record, Mapping):
+            run.keep(where(start), record)
             continue
-        result = run.fix(record, f"{source}:{start + 1}")
+        result = run.fix(record, where(start))
         if result.changed:
             group = [p for p in positions if start <= p < end]
             changed |= _write_group(
-                rows, group, columns, record=record, fixed=result.record, run=run, source=source
+                rows, group, columns, record=record, fixed=result.record, run=run, where=where
             )
-    if not changed:
-        return text
-    out = io.StringIO(newline="")
-    terminator = "\r\n" if "\r\n" in text else "\n"
-    csv.writer(out, lineterminator=terminator).writerows(rows)
-    return out.getvalue()
+    return changed
 
 
 def _write_group(
@@ -170,7 +197,7 @@ def _write_group(
     record: Mapping[str, Any],
     fixed: Mapping[str, Any],
     run: _Run,
-    source: str,
+    where: Callable[[int], str],
 ) -> bool:
     """Rewrite the cells of one certificate's rows whose values its fixes changed."""
     by_field = {key: index for index, key in columns}
@@ -195,7 +222,7 @@ def _write_group(
     for at, level, name, value in changes:
         index = by_field.get((level, name))
         if index is None:
-            run.err.write(f"{source}:{at + 1}: no column for {name}: its fix isn't written\n")
+            run.err.write(f"{where(at)}: no column for {name}: its fix isn't written\n")
             continue
         row = rows[at]
         changed |= _set(row, index, _cell(value, row[index] if index < len(row) else ""))
@@ -223,12 +250,42 @@ class _Run:
     err: TextIO
     show: bool
 
+    #: every record, ``(source, payload as written)``, for :meth:`join`
+    held: list[tuple[str, Any]] = field(default_factory=list)
+
     def fix(self, payload: Any, source: str) -> FixResult:
         result = fix(payload, unsafe=self.unsafe, **self.options)
-        self.tally.add(result, unsafe=self.unsafe)
+        self.tally.fixed += max(0, result.fixed)
+        self.held.append((source, result.record if result.changed else payload))
         if self.show and result.changed:
             self.out.write(_describe(source, result))
         return result
+
+    def keep(self, source: str, finding: Finding) -> None:
+        """A record that can't be read (nor fixed): its finding remains."""
+        self.held.append((source, finding))
+
+    def join(self) -> None:
+        """Count what remains as ``check`` reports the files written: the records joined by
+        customer code, through the batch's :class:`~certpreflight.batch.JoinTable`."""
+        rules = active_rules(
+            select=self.options.get("select"),
+            ignore=self.options.get("ignore"),
+            profile=self.options.get("profile", "certcapture"),
+        )
+        codes = frozenset(r.code for r in rules)
+        readable = [(s, p) for s, p in self.held if not isinstance(p, Finding)]
+        reads = checked([p for _, p in readable], **self.options)
+        pairs = zip(readable, reads, strict=True)
+        labelled = ((source, report, read) for (source, _), (report, read) in pairs)
+        reports, _ = join_all(labelled, JoinTable(codes))
+        for report in reports:
+            self.tally.add(report, unsafe=self.unsafe)
+        for _, payload in self.held:
+            if isinstance(payload, Finding):
+                kept = (payload,) if payload.code in codes else ()
+                self.tally.add(Report(findings=kept), unsafe=self.unsafe)
+        self.held.clear()
 
 
 def _target(path: str, output: str | None, many: bool) -> str | None:
@@ -239,22 +296,91 @@ def _target(path: str, output: str | None, many: bool) -> str | None:
     return output
 
 
+@dataclass
+class _Fixed:
+    """One input fixed: its text and repaired text as the diff shows them, and the writer."""
+
+    label: str
+    text: str
+    new: str
+    write: Callable[[str | None, TextIO], None]
+
+
 def _fixed(
-    path: str, shown: str, given: str | None, encoding: str | None, run: _Run
-) -> tuple[str, str]:
-    """A file's text and its repaired text."""
+    path: str, shown: str, given: str | None, run: _Run, *, encoding: str | None, sheet: str | None
+) -> _Fixed:
+    """A file fixed."""
     kind = kind_of(path, given)
-    fixer = _FIXERS.get(kind)
-    if fixer is None:
-        raise ValueError(
-            f"{shown}: --fix writes JSON, NDJSON and CSV, not {kind}; convert the sheet "
-            "first: certpreflight convert FILE --to certcapture-csv -o FILE.csv"
-        )
     if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
         raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
-    with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
-        text = handle.read()
-    return text, fixer(text, run, shown)
+    if kind == "xlsx":
+        return _fixed_sheet(path, shown, sheet, run)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    codec, mark = sniff(data[:4], encoding)
+    text = data[mark:].decode(codec)
+    new = _FIXERS[kind](text, run, shown)
+
+    def write(target: str | None, out: TextIO) -> None:
+        to_file = target is not None and not is_default(target, out)
+        if to_file:
+            try:
+                new.encode(codec)
+            except UnicodeEncodeError as exc:
+                why = f"{shown}: a fixed value can't be written in {codec}: {exc}"
+                raise ValueError(why) from None
+        with open_output(target, out, encoding=codec) as stream:
+            if mark and to_file:
+                stream.write("\ufeff")  # the byte order mark it had, in its encoding
+            stream.write(new)
+
+    return _Fixed(shown, text, new, write)
+
+
+#: What --fix on a workbook needs beside python-calamine, which reads it.
+NEEDS_OPENPYXL = "writing a fixed .xlsx needs openpyxl: pip install 'certpreflight[xlsx]'"
+
+
+def _fixed_sheet(path: str, shown: str, sheet: str | None, run: _Run) -> _Fixed:
+    """A workbook's sheet fixed: its rows read as ``check`` reads them, the changed cells
+    written into the workbook itself (openpyxl keeps the other sheets, cells and styles)."""
+    try:
+        openpyxl = importlib.import_module("openpyxl")
+    except ImportError:
+        raise ValueError(f"{shown}: {NEEDS_OPENPYXL}") from None
+    found = read_sheet(path, sheet=sheet, name=shown)
+    label = f"{shown}:{found.name}"
+    top, left = found.origin
+    rows = [list(row) for row in found.rows]
+    header = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
+    if header is not None:
+        columns = header_columns(rows[header], label, what="header row")
+        _fix_rows(rows, columns, header + 1, run, lambda at: f"{label}:{at + top + 1}")
+    cells = [
+        (i, j, value)
+        for i, (before, after) in enumerate(zip(found.rows, rows, strict=True))
+        for j, value in enumerate(after)
+        if j >= len(before) or before[j] != value
+    ]
+
+    def write(target: str | None, out: TextIO) -> None:
+        if target is None or is_default(target, out):
+            raise ValueError(f"{shown}: a workbook is written to a file: --output FILE.xlsx")
+        with open_binary_output(target) as stream:
+            if not cells:  # nothing fixed: the workbook as it was, byte for byte
+                with open(path, "rb") as original:
+                    shutil.copyfileobj(original, stream)
+                return
+            book = openpyxl.load_workbook(path)
+            written = book[found.name]
+            for i, j, value in cells:
+                cell = written.cell(row=i + top + 1, column=j + left + 1)
+                if cell.data_type == "n":  # 2134 stored as a number: 02134 is text from now on
+                    cell.number_format = "@"
+                cell.value = value  # text, as a person typed it: 02134 is never turned into 2134
+            book.save(stream)
+
+    return _Fixed(label, _csv_text(found.rows), _csv_text(rows), write)
 
 
 def _diff(out: TextIO, text: str, new: str, shown: str) -> None:
@@ -278,8 +404,11 @@ def fix_files(
     encoding: str | None,
     out: TextIO,
     err: TextIO,
+    sheet: str | None = None,
 ) -> FixTally:
-    """Repair each ``(path, shown name, format or None)`` input; ValueError for a usage mistake."""
+    """Repair each ``(path, shown name, format or None)`` input; ValueError for a usage mistake.
+
+    ``sheet`` names a workbook's sheet (default the first), as ``check --sheet`` does."""
     files = list(files)
     if not (output or in_place or diff):
         raise ValueError(
@@ -292,14 +421,14 @@ def fix_files(
     tally = FixTally()
     run = _Run(options, unsafe, tally, out, err, show=not diff)
     for path, shown, given in files:
-        text, new = _fixed(path, shown, given, encoding, run)
-        if new != text:
+        fixed = _fixed(path, shown, given, run, encoding=encoding, sheet=sheet)
+        if fixed.new != fixed.text:
             tally.changed_files.append(shown)
         if diff:
-            _diff(out, text, new, shown)
+            _diff(out, fixed.text, fixed.new, fixed.label)
             continue
         if in_place:
-            if new == text:
+            if fixed.new == fixed.text:
                 continue
             shutil.copy2(path, path + BACKUP_SUFFIX)
             target: str | None = path
@@ -307,8 +436,8 @@ def fix_files(
             target = _target(path, output, len(files) > 1)
         if target is not None and Path(target).resolve() == Path(path).resolve() and not in_place:
             raise ValueError(f"{shown}: --output names the input; use --in-place to replace it")
-        with open_output(target, out) as stream:
-            stream.write(new)
+        fixed.write(target, out)
+    run.join()
     return tally
 
 
