@@ -455,3 +455,42 @@ def test_fix_remaining_equals_check_on_the_examples(cli: Cli, tmp_path: Path, na
         str(out),
     )
     assert _remaining(err) == _findings(cli, str(out))
+
+
+def test_a_fix_into_merged_cells_is_refused_not_halved(cli: Cli, tmp_path: Path) -> None:
+    """2103 moves line 1's overflow into line 2: merged into line 1's cell, line 2 can't be
+    written, so nothing is (line 1 cut and its end lost would be worse)."""
+    book = _template(tmp_path / "template.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    workbook["Certificates"]["O2"] = "1200 North Commerce Industrial Park Boulevard, Building 7"
+    workbook["Certificates"].merge_cells("O2:P2")
+    workbook.save(book)
+    out = tmp_path / "out.xlsx"
+    code, _, err = cli(
+        "check", "--fix", "--unsafe-fixes", "--sheet", "2", str(book), "-o", str(out)
+    )
+    assert code == 2
+    assert "Certificates: P2 is inside merged cells" in err
+    assert sorted(os.listdir(tmp_path)) == ["template.xlsx"]  # no output, no temp file
+
+
+def test_bytes_not_in_the_encoding_say_so(cli: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "in.ndjson"
+    src.write_bytes(json.dumps(BAD).encode().replace(b"Acme", b"Acm\xe9"))
+    code, _, err = cli("check", "--fix", str(src), "-o", str(tmp_path / "out.ndjson"))
+    assert code == 2
+    assert "is not utf-8 text; name the file's encoding with --encoding" in err
+    code, _, _ = cli("check", "--fix", "--encoding", "cp1252", str(src), "-o", str(tmp_path / "o"))
+    assert code == 0
+    assert (tmp_path / "o").read_bytes().count(b"Acm\xe9") == 1
+
+
+def test_a_workbook_on_standard_input_is_fixed_to_a_file(cli: Cli, tmp_path: Path) -> None:
+    book = _template(tmp_path / "template.xlsx")
+    out = tmp_path / "out.xlsx"
+    code, stdout, _ = cli(
+        "check", "--fix", "--sheet", "Certificates", "-", "-o", str(out), stdin=book.read_bytes()
+    )
+    assert code == 1
+    assert "<stdin>:Certificates:2: fixed 3203 customers[0].country: 'USA' -> 'US'" in stdout
+    assert openpyxl.load_workbook(out)["Certificates"]["T2"].value == "US"

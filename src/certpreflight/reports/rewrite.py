@@ -318,7 +318,13 @@ def _fixed(
     with open(path, "rb") as handle:
         data = handle.read()
     codec, mark = sniff(data[:4], encoding)
-    text = data[mark:].decode(codec)
+    try:
+        text = data[mark:].decode(codec)
+    except UnicodeDecodeError as exc:  # check reports the records holding it (4011)
+        raise ValueError(
+            f"{shown}: byte {mark + exc.start + 1} is not {codec} text; name the file's "
+            "encoding with --encoding (e.g. cp1252), or see which records hold it with check"
+        ) from None
     new = _FIXERS[kind](text, run, shown)
 
     def write(target: str | None, out: TextIO) -> None:
@@ -371,16 +377,30 @@ def _fixed_sheet(path: str, shown: str, sheet: str | None, run: _Run) -> _Fixed:
                 with open(path, "rb") as original:
                     shutil.copyfileobj(original, stream)
                 return
-            book = openpyxl.load_workbook(path)
+            book = _load(openpyxl, path, label)
             written = book[found.name]
             for i, j, value in cells:
                 cell = written.cell(row=i + top + 1, column=j + left + 1)
+                if isinstance(cell, openpyxl.cell.cell.MergedCell):  # half a fix would lose data
+                    raise ValueError(
+                        f"{label}: {cell.coordinate} is inside merged cells, where a fix can't "
+                        "be written: unmerge them, or fix that row by hand"
+                    )
                 if cell.data_type == "n":  # 2134 stored as a number: 02134 is text from now on
                     cell.number_format = "@"
                 cell.value = value  # text, as a person typed it: 02134 is never turned into 2134
             book.save(stream)
 
     return _Fixed(label, _csv_text(found.rows), _csv_text(rows), write)
+
+
+def _load(openpyxl: Any, path: str, label: str) -> Any:
+    """The workbook, for writing (from a handle: standard input's copy has no suffix)."""
+    with open(path, "rb") as handle:
+        try:
+            return openpyxl.load_workbook(handle)
+        except Exception as exc:  # openpyxl's own errors: a workbook calamine reads, it doesn't
+            raise ValueError(f"{label}: openpyxl can't write this workbook ({exc})") from None
 
 
 def _diff(out: TextIO, text: str, new: str, shown: str) -> None:
