@@ -494,3 +494,18 @@ def test_a_workbook_on_standard_input_is_fixed_to_a_file(cli: Cli, tmp_path: Pat
     assert code == 1
     assert "<stdin>:Certificates:2: fixed 3203 customers[0].country: 'USA' -> 'US'" in stdout
     assert openpyxl.load_workbook(out)["Certificates"]["T2"].value == "US"
+
+
+def test_fix_and_check_agree_on_a_record_over_the_size_limit(cli: Cli, tmp_path: Path) -> None:
+    """One CSV certificate of 120 customer rows, 1.1 MB as JSON: 4004 for check and --fix."""
+    src = tmp_path / "big.csv"
+    rows = [f"1,G,MA,C{i},{'é' * 4500},USA\n" for i in range(120)]
+    header = (
+        "Certificate ID,Expected Tax Code,Exposure Zones,Billing Customer Number,Name 1,Country"
+    )
+    src.write_text(header + "\n" + "".join(rows), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    _, _, err = cli("check", "--fix", str(src), "-o", str(out))
+    doc = json.loads(cli("check", "--format", "json", str(out))[1])
+    assert [f["code"] for f in doc["results"][0]["findings"]] == [4004]
+    assert _remaining(err) == 1

@@ -290,12 +290,14 @@ class _Run:
 
 def _compact(payload: Any) -> Any:
     """A record held for the join as JSON bytes (a few times smaller than the dict, and read
-    to the same report), or as it is when it isn't plain JSON."""
+    to the same report: the limits measure a dict as this compact UTF-8 JSON), or as it is
+    when it isn't plain JSON (NaN, a lone surrogate, a key that isn't text)."""
     if not isinstance(payload, dict):
         return payload
     try:
-        return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
-    except (TypeError, ValueError, RecursionError):
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return payload
 
 
