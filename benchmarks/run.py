@@ -10,6 +10,8 @@ Measured in the same run, rounds interleaved, so ratios hold on a noisy machine:
     (the default of ``benchmarks.generate``), native and the three-dialect mix, and on
     the old ``repeats`` corpus;
 (c) ``validate_many()`` over the mix, cold;
+(g) the floor: ``validate()`` with one rule selected (reading, screens and the report:
+    what the pipeline costs before any rule runs, the least any rule work can leave);
 (e) growth: per-certificate cost for 1, 10, 50, 200 customers and 1, 5, 20, 60 regions;
 (f) startup: import, the first ``validate()`` in a process, ``certpreflight check`` on
     one certificate;
@@ -42,6 +44,11 @@ from benchmarks.generate import main as generate_main
 from certpreflight import validate, validate_many
 
 TODAY = dt.date(2026, 11, 21)
+
+#: The one rule of the floor figure: ``validate()`` reading, screening and reporting with a
+#: single cheap rule, so what the pipeline costs before the rules (the part no faster rule
+#: can remove).
+FLOOR_RULE = ["2001"]
 
 
 class PlainCustomer(BaseModel):
@@ -98,6 +105,11 @@ def _check_many(items: list[Any], today: dt.date) -> None:
         pass
 
 
+def _floor(items: list[Any], today: dt.date) -> None:
+    for p in items:
+        validate(p, today=today, select=FLOOR_RULE)
+
+
 def _bare(items: list[Any]) -> None:
     for p in items:
         PlainCertificate.model_validate(p)
@@ -124,6 +136,7 @@ def library(n: int, repeat: int) -> dict[str, float]:
         one = dt.timedelta(days=1)
         keep("bare", _seconds(_bare, native))
         keep("cold_native", _seconds(_check_all, native, day))
+        keep("floor_native", _seconds(_floor, native, day + 400 * one))
         keep("warm_native", _seconds(_check_all, native, day))
         keep("cold_mixed", _seconds(_check_all, mixed, day + one))
         keep("warm_mixed", _seconds(_check_all, mixed, day + one))
@@ -266,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [
         ("(a) bare pydantic model, realistic, native", "bare", None),
         ("(b) validate(), realistic, native, cold", "cold_native", "warm_native"),
+        ("(g) floor: validate(select=[2001]), native", "floor_native", None),
         ("(b) validate(), realistic, 3-dialect mix, cold", "cold_mixed", "warm_mixed"),
         ("(c) validate_many(), realistic, mix, cold", "many_mixed", None),
         ("(a) bare pydantic model, repeats, native", "bare_repeats", None),
@@ -280,6 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{t['cold_native'] / t['bare']:.2f}x (target <= 4x), warm "
           f"{t['warm_native'] / t['bare']:.2f}x")  # fmt: skip
     print(f"  validate() vs bare model, realistic mix, cold:    {t['cold_mixed'] / t['bare']:.2f}x")
+    print(f"  floor (reading and reporting, one rule) vs bare:  {t['floor_native'] / t['bare']:.2f}x; "
+          f"the rules' share of cold validate(): "
+          f"{1 - t['floor_native'] / t['cold_native']:.0%}")  # fmt: skip
     print(f"  validate() vs bare model, repeats, cold:          "
           f"{t['cold_repeats'] / t['bare_repeats']:.2f}x, warm "
           f"{t['warm_repeats'] / t['bare_repeats']:.2f}x")  # fmt: skip

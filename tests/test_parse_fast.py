@@ -634,3 +634,28 @@ def test_a_wide_payload_near_a_limit_takes_the_general_path() -> None:
     model, findings, _ = same_parse(payload)
     assert findings
     assert model is not None
+
+
+@pytest.mark.parametrize("max_bytes", [DEFAULT_LIMITS.max_payload_bytes, 700_000, 300_000])
+def test_items_surely_within_bounds_the_largest_accepted_mapping(max_bytes: int) -> None:
+    """fast_read_within skips measuring a certificate with at most items_surely_within()
+    list items: the largest mapping of that many items is within the limit as JSON.
+
+    The largest: every native key, and every field of each customer, holding a text of
+    NATIVE_CAPS.chars characters that each encode to 6 bytes (a control character), and
+    keys of 32 characters' worth; one item more than the bound may be over."""
+    from certpreflight.dialects import NATIVE_KEYS
+    from certpreflight.reading.limits import items_surely_within, json_size
+
+    items = items_surely_within(max_bytes)
+    assert items >= 0
+    worst = "\x1f" * NATIVE_CAPS.chars
+    key = "\x1f" * 32
+    customer = {f"{key}{i}": worst for i in range(len(Customer.model_fields))}
+    mapping: dict[str, Any] = {f"{key}{i}": worst for i in range(len(NATIVE_KEYS) - 1)}
+    mapping["customers"] = [customer] * items
+    size = json_size(mapping)
+    assert size is not None and size <= max_bytes
+    mapping["customers"] = [customer] * (items + 2)
+    size = json_size(mapping)
+    assert size is not None and size > max_bytes  # the bound is not far from tight

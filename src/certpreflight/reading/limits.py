@@ -29,6 +29,7 @@ as it is as JSON text (where the text's own white space counts too).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping
@@ -68,11 +69,6 @@ MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 #: A text of n characters is at most 6n bytes of JSON (``\\u001f``): a mapping whose text
 #: and keys (their characters) are under max_payload_bytes / 6 is surely within it.
 _JSON_FACTOR = 6
-
-#: The most JSON bytes a mapping ``validate_native`` accepted can take with at most
-#: ``_FEW_ITEMS`` list items (customers, regions, PO numbers, pages) in all: every native
-#: key with a text of ``NATIVE_CAPS.chars`` characters, each list item a customer of as many.
-_FEW_ITEMS = 8
 
 _OPTIONS = (
     "max_payload_bytes",
@@ -298,21 +294,31 @@ def fast_read_within(data: Mapping[str, Any], cert: ExemptionCertificate, limits
     ``max_payload_bytes`` measured as JSON; False sends it down the general path.
 
     Cheap for a real certificate: with few list items the accepted text can't reach the
-    limit (see ``_FEW_ITEMS``); otherwise the mapping is measured.
+    limit (:func:`items_surely_within`); otherwise the mapping is measured.
     """
     items = len(cert.customers) + len(cert.regions) + len(cert.po_numbers)
     items += len(cert.pages) if cert.pages is not None else 0
-    if items <= _FEW_ITEMS and limits.max_payload_bytes >= _few_items_bytes():
+    if items <= items_surely_within(limits.max_payload_bytes):
         return True
     size = json_size(data)
     return size is not None and size <= limits.max_payload_bytes
 
 
-def _few_items_bytes() -> int:
+@functools.lru_cache(maxsize=16)  # one limit in a run, asked for every certificate read
+def items_surely_within(max_bytes: int) -> int:
+    """The most list items (customers, regions, PO numbers, pages, in all) with which any
+    mapping the strict reader accepts is surely within ``max_bytes`` as JSON; -1 if none is.
+
+    The bound: every native key holding a text of ``NATIVE_CAPS.chars`` characters, each
+    list item a customer of as many (a region, PO number or page, or a reference object,
+    is never larger), a character at most ``_JSON_FACTOR`` bytes. 16 items under the
+    default 1 MiB, so only a certificate with more items is measured (``json.dumps``).
+    """
     text = _JSON_FACTOR * NATIVE_CAPS.chars + 3  # quotes and a comma or colon
     keys = 2 * _JSON_FACTOR * 32  # a key of at most 32 characters, and its separators
+    base = len(NATIVE_KEYS) * (keys + text)
     customer = len(Customer.model_fields) * (keys + text)
-    return len(NATIVE_KEYS) * (keys + text) + _FEW_ITEMS * customer
+    return -1 if max_bytes < base else (max_bytes - base) // customer
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
