@@ -93,6 +93,11 @@ class _RuleSet:
     #: keyed by this rule set, by identity, and the values of ``memo_fields``.
     memoized: tuple[tuple[Rule, Check], ...] = ()
     memo_fields: Callable[[ExemptionCertificate], Any] | None = None
+    #: The memoized rules not declared ``each_region``; ``region_key`` reads the other
+    #: inputs of those that are, and the context's memo keeps, under (this rule set,
+    #: ``_EACH_REGION``), the (other inputs, region) values in which they found nothing.
+    not_each_region: tuple[tuple[Rule, Check], ...] = ()
+    region_key: Callable[[ExemptionCertificate], Any] | None = None
     #: The rules with declared ``customer_inputs``; ``learned_key`` reads all of those
     #: fields of a customer, and the context's memo keeps, under this rule set, the
     #: values in which none of these rules found anything.
@@ -149,6 +154,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
     fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
     getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
+    each_region = [r for r, _ in memoized if r.each_region]
+    other_fields = sorted({f for r in each_region for f in r.inputs or ()} - {"regions"})
+    region_key = None
+    if each_region:
+        region_key = operator.attrgetter(*other_fields) if other_fields else _no_other_inputs
     codes = frozenset(r.code for r in rules)
     return _RuleSet(
         rules,
@@ -156,16 +166,25 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         MappingProxyType(screened),
         codes,
         reader,
-        memoized,
-        getter,
-        learned,
-        learned_key,
-        (*checks, *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds)),
-        (
+        memoized=memoized,
+        memo_fields=getter,
+        learned=learned,
+        learned_key=learned_key,
+        not_each_region=tuple((r, c) for r, c in memoized if not r.each_region),
+        region_key=region_key,
+        for_customers=(
+            *checks,
+            *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
+        ),
+        for_links=(
             *((r, c) for r, c in checks if r.code != 2001),
             *((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
         ),
     )
+
+
+def _no_other_inputs(cert: ExemptionCertificate) -> None:
+    return None
 
 
 def active_rules(
@@ -298,13 +317,42 @@ def _memoized(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tu
     memo = ctx.memo
     found: tuple[Finding, ...] | None = memo.get(key)
     if found is None:
-        found = tuple(
-            _shared(rule.finding(hit))
-            for rule, check in ruleset.memoized
-            for hit in check(cert, ctx)
-        )
-        _keep(memo, key, found, _MEMO_LIMIT)
+        found = _keep(memo, key, _computed(cert, ruleset, ctx), _MEMO_LIMIT)
     return found
+
+
+#: The key, beside a rule set, of the memo's (other inputs, region) values in which that
+#: rule set's ``each_region`` rules found nothing.
+_EACH_REGION = object()
+
+
+def _computed(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tuple[Finding, ...]:
+    """The findings of the memoized rules; the ``each_region`` rules skipped when each of
+    the certificate's regions, with their other inputs, is one they found nothing in
+    before (``Rule.each_region``): the reasons and regions of real certificates repeat as
+    pairs far more than as whole lists."""
+    checks = ruleset.memoized
+    pairs: list[tuple[Any, str]] | None = None
+    clean: set[tuple[Any, str]] | None = None
+    if ruleset.region_key is not None:
+        clean = ctx.memo.get((ruleset, _EACH_REGION))
+        if clean is None:
+            clean = ctx.memo[(ruleset, _EACH_REGION)] = set()
+        other = ruleset.region_key(cert)
+        pairs = [(other, region) for region in cert.regions]
+        if clean.issuperset(pairs):
+            checks, pairs = ruleset.not_each_region, None
+    found = []
+    regional = False
+    for rule, check in checks:
+        for hit in check(cert, ctx):
+            found.append(_shared(rule.finding(hit)))
+            regional = regional or rule.each_region
+    if pairs and clean is not None and not regional:
+        if len(clean) >= _MEMO_LIMIT:
+            clean.clear()
+        clean.update(pairs)
+    return tuple(found)
 
 
 def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:

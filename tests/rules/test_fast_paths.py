@@ -9,6 +9,7 @@ hostile values, and test each declaration on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from typing import Any
 
@@ -18,12 +19,14 @@ from hypothesis import strategies as st
 from stdnum.exceptions import ValidationError
 from stdnum.us import ein
 
-from certpreflight import Customer, ExemptionCertificate, ExemptionMatrix, Finding, validate
+from certpreflight import Customer, ExemptionCertificate, ExemptionMatrix, Finding, engine, validate
 from certpreflight.engine import active_rules
+from certpreflight.findings import Severity
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reference.regions import Region, all_regions, lookup_region
 from certpreflight.rules import CATALOGUE, Context
+from certpreflight.rules._base import declare
 from certpreflight.rules.address import _country_of, _mismatch
 from certpreflight.rules.identity import _ein_prefixes, _ein_problem
 from certpreflight.rules.situs import _alternatives, _cells, _cells_of
@@ -235,6 +238,59 @@ def test_a_rule_with_customer_inputs_reads_nothing_else(
         values = {field: getattr(customer, field) for field in rule.customer_inputs}
         alone = other.model_copy(update={"customers": (donor.model_copy(update=values),)})
         assert bool(list(rule.check(alone, ctx))) == (i in found_at)
+
+
+def _each_region() -> list[Any]:
+    return [r for r in CATALOGUE if r.each_region]
+
+
+_WITH_FORMS = st.tuples(
+    _certificates, st.sampled_from([None, "", "mtc", "sst", "state", "MTC", " sst ", "F0003"])
+).map(lambda pair: pair[0].model_copy(update={"form": pair[1]}))
+
+
+@pytest.mark.parametrize("rule", _each_region(), ids=lambda r: str(r.code))
+@settings(max_examples=60)
+@given(cert=_WITH_FORMS, profile=st.sampled_from(["certcapture", "avatax", "audit"]))
+def test_a_rule_checked_region_by_region_finds_what_each_region_alone_does(
+    cert: ExemptionCertificate, profile: str, rule: Any
+) -> None:
+    """A rule declared ``each_region`` finds something in a certificate exactly when it
+    finds something with one of the certificate's regions alone (so nothing without
+    regions): what lets the engine skip it for regions it found nothing in before."""
+    ctx = Context(TODAY, ExemptionMatrix.default(), profile, {"sst_seller": True})
+    whole = bool(list(rule.check(cert, ctx)))
+    alone = [bool(list(rule.check(cert.model_copy(update={"regions": (r,)}), ctx)))
+             for r in cert.regions]  # fmt: skip
+    assert whole == any(alone)
+
+
+def test_each_region_rules_are_skipped_only_for_regions_found_clean() -> None:
+    """The engine keeps the (reason and form, region) pairs its each_region rules found
+    nothing in (WA and TX for G), and runs them for a certificate with a new pair (NH)."""
+    day = dt.date(2031, 1, 2)  # a context of its own: an empty memo
+    ruleset, ctx, _ = engine._setup(
+        today=day, matrix=None, select=None, ignore=None, profile="certcapture", options=None
+    )
+    clean = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "TX"]}, today=day)
+    assert not {3101, 3102, 3103, 5201} & set(clean.codes())
+    assert ctx.memo[(ruleset, engine._EACH_REGION)] == {(("G", None), "WA"), (("G", None), "TX")}
+    again = validate({"id": "2", "exempt_reason": "G", "regions": ["TX", "WA"]}, today=day)
+    assert again.findings == clean.findings  # the pairs were known: the rules were skipped
+    new = validate({"id": "3", "exempt_reason": "G", "regions": ["TX", "NH"]}, today=day)
+    assert 3101 in new.codes()
+    assert (("G", None), "NH") not in ctx.memo[(ruleset, engine._EACH_REGION)]
+
+
+@pytest.mark.parametrize("rule", _each_region(), ids=lambda r: str(r.code))
+def test_each_region_is_declared_with_regions_among_the_inputs(rule: Any) -> None:
+    assert "regions" in rule.inputs
+
+
+def test_each_region_needs_regions_among_the_inputs() -> None:
+    with pytest.raises(ValueError, match="each_region"):
+        declare(None, doc="", code=9999, name="x", severity=Severity.INFO, message="",
+                summary="", fix="", inputs=("exempt_reason",), each_region=True)  # fmt: skip
 
 
 # --- fast paths inside rules: each equal to the general computation it replaces ------------------

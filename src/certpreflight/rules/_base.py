@@ -183,6 +183,12 @@ class Rule:
     #: fields of that customer (and the context): the engine remembers the values it
     #: found nothing in and calls the check only for certificates with a new combination.
     customer_inputs: tuple[str, ...] | None = None
+    #: With ``inputs`` that hold ``regions``: the check judges each region on its own, so it
+    #: finds nothing in a certificate exactly when it would find nothing with each of the
+    #: certificate's regions alone (and nothing without regions). The engine remembers the
+    #: (other inputs, region) values it found nothing in, and skips the check when every
+    #: region of a certificate is among them; ``tests/rules/test_fast_paths.py`` checks it.
+    each_region: bool = False
     #: The record kinds whose check this is (``certificate``, ``customer``, ``link``). A
     #: certificate rule's findings in a certificate's customer are also those of a customer
     #: record, and in its customer codes those of a link (the engine checks a record as
@@ -227,10 +233,13 @@ def declare(
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
+    each_region: bool = False,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
+    if each_region and "regions" not in (inputs or ()):
+        raise ValueError(f"rule {code}: each_region needs inputs that hold regions")
     return Rule(
         code=code,
         name=name,
@@ -244,6 +253,7 @@ def declare(
         screen=screen,
         inputs=None if inputs is None else tuple(inputs),
         customer_inputs=None if customer_inputs is None else tuple(customer_inputs),
+        each_region=each_region,
         kinds=frozenset(kinds),
         autofix=autofix,
     )
@@ -261,6 +271,7 @@ def rule(
     screen: Screen | None = None,
     inputs: Iterable[str] | None = None,
     customer_inputs: Iterable[str] | None = None,
+    each_region: bool = False,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
 ) -> Callable[[Check], Rule]:
@@ -280,6 +291,7 @@ def rule(
             screen=screen,
             inputs=inputs,
             customer_inputs=customer_inputs,
+            each_region=each_region,
             kinds=kinds,
             autofix=autofix,
         )

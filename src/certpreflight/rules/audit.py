@@ -75,6 +75,7 @@ def _alternatives(region: Region, reason: str) -> str:
     "may not hold up in an audit there: {evidence}",
     fix="{remedy}",
     inputs=("form", "exempt_reason", "regions"),
+    each_region=True,
 )
 def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

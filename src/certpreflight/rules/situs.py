@@ -249,6 +249,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
     inputs=("exempt_reason", "regions"),
+    each_region=True,
     autofix=repairs.REGIONS_NOT_EXEMPT,
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -283,6 +284,7 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
     inputs=("exempt_reason", "regions"),
+    each_region=True,
 )
 def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -314,6 +316,7 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     "rate.{secondary}",
     fix="Make sure the purchaser meets the condition: {conditions}",
     inputs=("exempt_reason", "regions"),
+    each_region=True,
 )
 def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
