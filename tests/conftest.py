@@ -1,17 +1,49 @@
-"""Shared fixtures: a clean certificate in each dialect, a fixed today, a small test matrix."""
+"""Shared fixtures: a clean certificate in each dialect, a fixed today, a small test matrix,
+and the hypothesis profiles."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from certpreflight import ExemptionMatrix
 
 TODAY = dt.date(2026, 11, 21)
+
+# --- hypothesis: how many examples each property runs -------------------------------------------
+# HYPOTHESIS_PROFILE picks the profile: "ci" (the default: `pytest` and .ci/run), "thorough"
+# (HYPOTHESIS_PROFILE=thorough pytest: four times ci's examples, the counts the suite ran before
+# the ci profile), or "long" (a million examples for the properties without their own count).
+# A property that wants more examples than most says so with max_examples=examples(n): n in the
+# thorough and long profiles, a quarter of n (at least 25) in ci. The others run the profile's
+# max_examples. Each run draws new examples (not derandomized), and a failure found once is
+# replayed from .hypothesis/ until it passes.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+_COMMON: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=50, **_COMMON)
+settings.register_profile("thorough", max_examples=200, **_COMMON)
+settings.register_profile(
+    "long",
+    max_examples=1_000_000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int) -> int:
+    """``max_examples`` for a property that runs ``thorough`` examples in the thorough profile."""
+    if PROFILE in ("thorough", "long"):
+        return thorough
+    return max(25, thorough // 4)
+
 
 CUSTOMER: dict[str, Any] = {
     "customer_number": "C-1001",
