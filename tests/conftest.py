@@ -3,8 +3,10 @@ and the hypothesis profiles."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -165,3 +167,13 @@ DEV_GUIDE_CUSTOMER = {
     "phoneNumber": "(206) 555-1212",
     "emailAddress": "alice@example.org",
 }
+
+
+def printed_by(code: str) -> list[str]:
+    """The lines a documented example prints: ``code`` run as ``python -c code`` runs it (a
+    fresh namespace named ``__main__``), in this process, without an interpreter's start-up.
+    An exception it raises fails the test that runs it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<example>", "exec"), {"__name__": "__main__"})
+    return out.getvalue().splitlines()
