@@ -20,8 +20,8 @@ TODAY = dt.date(2026, 11, 21)
 
 # --- hypothesis: how many examples each property runs -------------------------------------------
 # HYPOTHESIS_PROFILE picks the profile: "ci" (the default: `pytest` and .ci/run), "thorough"
-# (HYPOTHESIS_PROFILE=thorough pytest: four times ci's examples, the counts the suite ran before
-# the ci profile), or "long" (a million examples for the properties without their own count).
+# (HYPOTHESIS_PROFILE=thorough pytest: the counts the suite ran before the ci profile, up to four
+# times ci's), or "long" (a million examples for the properties without their own count).
 # A property that wants more examples than most says so with max_examples=examples(n): n in the
 # thorough and long profiles, a quarter of n (at least 25) in ci. The others run the profile's
 # max_examples. Each run draws new examples (not derandomized), and a failure found once is
