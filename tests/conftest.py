@@ -1,17 +1,51 @@
-"""Shared fixtures: a clean certificate in each dialect, a fixed today, a small test matrix."""
+"""Shared fixtures: a clean certificate in each dialect, a fixed today, a small test matrix,
+and the hypothesis profiles."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import io
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from certpreflight import ExemptionMatrix
 
 TODAY = dt.date(2026, 11, 21)
+
+# --- hypothesis: how many examples each property runs -------------------------------------------
+# HYPOTHESIS_PROFILE picks the profile: "ci" (the default: `pytest` and .ci/run), "thorough"
+# (HYPOTHESIS_PROFILE=thorough pytest: the counts the suite ran before the ci profile, up to four
+# times ci's), or "long" (a million examples for the properties without their own count).
+# A property that wants more examples than most says so with max_examples=examples(n): n in the
+# thorough and long profiles, a quarter of n (at least 25) in ci. The others run the profile's
+# max_examples. Each run draws new examples (not derandomized), and a failure found once is
+# replayed from .hypothesis/ until it passes.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+_COMMON: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=50, **_COMMON)
+settings.register_profile("thorough", max_examples=200, **_COMMON)
+settings.register_profile(
+    "long",
+    max_examples=1_000_000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int) -> int:
+    """``max_examples`` for a property that runs ``thorough`` examples in the thorough profile."""
+    if PROFILE in ("thorough", "long"):
+        return thorough
+    return max(25, thorough // 4)
+
 
 CUSTOMER: dict[str, Any] = {
     "customer_number": "C-1001",
@@ -133,3 +167,13 @@ DEV_GUIDE_CUSTOMER = {
     "phoneNumber": "(206) 555-1212",
     "emailAddress": "alice@example.org",
 }
+
+
+def printed_by(code: str) -> list[str]:
+    """The lines a documented example prints: ``code`` run as ``python -c code`` runs it (a
+    fresh namespace named ``__main__``), in this process, without an interpreter's start-up.
+    An exception it raises fails the test that runs it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<example>", "exec"), {"__name__": "__main__"})
+    return out.getvalue().splitlines()

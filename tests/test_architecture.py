@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,9 @@ LAYERS = [
 _BELOW = ("certpreflight.rules", "certpreflight.findings", "certpreflight.reference")
 
 
+@functools.cache
 def _modules() -> dict[str, ast.Module]:
+    """Every module of src/ by name, parsed once for the tests here (which only read it)."""
     found = {}
     for file in SRC.rglob("*.py"):
         parts = file.relative_to(SRC).with_suffix("").parts

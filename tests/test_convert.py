@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from certpreflight import validate
 from certpreflight.convert import CSV_HEADERS, TARGETS, convert, native_record
 from certpreflight.io.csvfile import group_rows, header_columns
+from tests.conftest import examples
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -151,7 +152,7 @@ _native = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(_native, st.sampled_from(TARGETS))
 def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str) -> None:
     """native -> target -> native gives the record back, but for what ``lost`` names."""
@@ -183,7 +184,7 @@ def _from_rows(rows: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     return next(rec for _, rec in group_rows(cells, header_columns(header, "t")))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(_customer, st.sampled_from(["native", "avatax", "certcapture"]), st.booleans())
 def test_customer_records_round_trip(customer: dict[str, Any], to: str, bill: bool) -> None:
     """A customer record (with a record-only field) comes back but for what ``lost`` names."""

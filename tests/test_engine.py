@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from certpreflight import CATALOGUE, ExemptionCertificate, Report, validate, validate_many
 from certpreflight.engine import active_rules
 from certpreflight.rules import RESERVED_CODES
-from tests.conftest import TODAY, cert, customer
+from tests.conftest import TODAY, cert, customer, examples
 
 BROKEN = cert(
     tax_id=None,
@@ -213,7 +213,7 @@ certificate_like = st.dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(payload=json_values | certificate_like)
 def test_validate_never_raises_and_is_deterministic(payload: Any) -> None:
     """Arbitrary JSON-like input gives a Report, the same one twice, never an exception."""

@@ -16,6 +16,7 @@ from certpreflight.rules import get_rule
 from certpreflight.rules._base import Autofix
 from certpreflight.rules.docs import rule_text
 from certpreflight.rules.repairs import locate
+from tests.conftest import examples
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -277,7 +278,7 @@ def _records(draw: st.DrawFn) -> dict[str, Any]:
     return _cert(*customers, regions=regions, exempt_reason=draw(st.sampled_from(["G", "A", "E"])))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_records(), st.booleans(), st.sampled_from(["certcapture", "avatax"]))
 def test_fixing_is_idempotent_and_never_adds_findings(
     record: dict[str, Any], unsafe: bool, profile: str
@@ -292,7 +293,7 @@ def test_fixing_is_idempotent_and_never_adds_findings(
     json.dumps(once.record)  # still JSON
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(max_size=8),

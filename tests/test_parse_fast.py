@@ -30,7 +30,7 @@ from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from certpreflight.reading.zones import zone_name_findings
-from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
+from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
 from tests.test_fuzz import certificates as fuzz_certificates
 
 GENERAL = Limits()
@@ -318,7 +318,7 @@ native_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(payload=native_like)
 def test_fast_and_general_paths_agree(payload: dict[str, Any]) -> None:
     """Whatever the fast validator accepts, the general path reads to the same model."""
@@ -424,7 +424,7 @@ clean_native = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(native=clean_native)
 def test_dialect_spellings_give_the_fast_paths_model(native: dict[str, Any]) -> None:
     """A clean native certificate (fast path) and its AvaTax / CertCapture forms agree."""
@@ -522,7 +522,7 @@ def test_json_text_twice_a_key_reads_the_last() -> None:
 whole = st.integers(-(10**15), 10**15)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(native=clean_native, ident=st.one_of(word, whole), tax_id=st.one_of(word, whole))
 def test_dialects_read_by_the_screening_reader_give_the_general_model(
     native: dict[str, Any], ident: Any, tax_id: Any
@@ -561,7 +561,7 @@ def test_odd_dialect_input_is_read_as_the_general_path_reads_it(changes: dict[st
     same_read({**AVATAX_CERTIFICATE, **changes})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(payload=fuzz_certificates)
 def test_any_mapping_read_by_the_screening_reader_gives_the_general_model(
     payload: dict[str, Any],
@@ -583,7 +583,7 @@ _DATE_TEXT = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=_DATE_TEXT)
 def test_the_strict_date_schema_reads_only_what_the_general_path_reads(text: str) -> None:
     """A date text the strict reader takes reads to the general path's date; any other is

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.conftest import printed_by
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -16,9 +16,7 @@ def test_readme_library_example_prints_its_comments() -> None:
     block = re.search(r"```python\n(from certpreflight import validate\n.*?)```", text, re.S)
     assert block is not None
     code = block.group(1).replace("report.raise_for_errors()", "pass")
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    out = printed_by(code)
     expected = [line[2:] for line in code.splitlines() if re.match(r"# \d{4} ", line)]
     assert len(out) == len(expected)
     for line, comment in zip(out, expected, strict=True):
@@ -36,9 +34,7 @@ def test_readme_kinds_and_batch_examples_print_their_comments() -> None:
     """The record-kinds and batch examples run (in order) and print their comment lines."""
     text = README.read_text(encoding="utf-8")
     code = _section_code(text, "Record kinds") + _section_code(text, "Batches")
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    out = printed_by(code)
     expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
     assert out == expected
 
@@ -48,8 +44,6 @@ def test_readme_fixing_and_converting_examples_print_their_comments() -> None:
     text = README.read_text(encoding="utf-8")
     for heading in ("Fixing", "Converting"):
         code = _section_code(text, heading)
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout.splitlines()
+        out = printed_by(code)
         expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
         assert out == expected, heading

@@ -23,7 +23,7 @@ from certpreflight.reading import screens as screening
 from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reading.strict import PLAIN, TextTest, strict_reader
 from certpreflight.rules import Screen
-from tests.conftest import CERTIFICATE, CUSTOMER, TODAY
+from tests.conftest import CERTIFICATE, CUSTOMER, TODAY, examples
 from tests.test_parse_fast import _read_screened
 
 pytestmark = pytest.mark.skipif(PLAIN is None, reason="no strict reader on this pydantic")
@@ -89,7 +89,7 @@ def _reads_failing(test: TextTest, field: str, customer: dict[str, Any]) -> bool
 
 
 @pytest.mark.parametrize("group", _GROUPS, ids=lambda g: "+".join(map(repr, g))[:60])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(value=_VALUES)
 def test_python_and_rust_screens_say_what_passes_says(group: list[Screen], value: Any) -> None:
     """The compiled screens of a field pass a value exactly when every screen passes it."""
@@ -125,7 +125,7 @@ def test_whitespace_is_what_str_isspace_says() -> None:
 
 
 @pytest.mark.parametrize("profile", ["certcapture", "avatax"])
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(value=_VALUES, field=st.sampled_from(sorted(CUSTOMER)))
 def test_the_reader_notes_exactly_the_fields_python_would(
     profile: str, value: Any, field: str

@@ -43,6 +43,7 @@ from tests.conftest import (
     TODAY,
     cert,
     customer,
+    examples,
 )
 
 CLEAN_CUSTOMER_BODY = {
@@ -354,7 +355,7 @@ def varied_certificates(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(payload=varied_certificates(), profile=st.sampled_from(["certcapture", "avatax"]))
 def test_round_trip_property(payload: dict[str, Any], profile: str) -> None:
     """For varied certificates of every dialect, the split bodies keep the findings (docs)."""

@@ -20,6 +20,7 @@ from certpreflight.io import (
 )
 from certpreflight.io.ndjson import plain_utf8
 from certpreflight.reports.run import CheckOptions, run_chunks
+from tests.conftest import examples
 
 MAX = 40  # a small line limit, so that oversized lines are common
 
@@ -37,7 +38,7 @@ def _by_spans(path: Path, span_bytes: int) -> list[object]:
     return [record for span in spans for record in read_span(span)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     body=st.lists(lines, max_size=30),
     newline_at_end=st.booleans(),

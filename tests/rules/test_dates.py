@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from certpreflight import ExemptionCertificate, validate
 from certpreflight.dialects import parse_date
-from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert
+from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, examples
 from tests.rules.helpers import codes, only
 
 
@@ -237,7 +237,7 @@ _DATE_LIKE = st.one_of(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_DATE_LIKE)
 def test_parsing_never_depends_on_the_clock(text: str) -> None:
     """The same text reads the same (or fails the same) whatever the machine's clock says."""

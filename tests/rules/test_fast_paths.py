@@ -30,7 +30,7 @@ from certpreflight.rules._base import declare
 from certpreflight.rules.address import _country_of, _mismatch
 from certpreflight.rules.identity import _ein_prefixes, _ein_problem
 from certpreflight.rules.situs import _alternatives, _cells, _cells_of
-from tests.conftest import TODAY
+from tests.conftest import TODAY, examples
 
 # Values seen in real data, values next to every screen's edges, and anything at all.
 _TEXT = st.one_of(
@@ -175,7 +175,7 @@ def test_validate_reports_what_every_check_finds(
 
 
 @pytest.mark.parametrize("rule", _screened(), ids=lambda r: str(r.code))
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(cert=_certificates)
 def test_a_customer_passing_a_screen_gives_its_rule_nothing(
     cert: ExemptionCertificate, rule: Any
@@ -188,7 +188,7 @@ def test_a_customer_passing_a_screen_gives_its_rule_nothing(
 
 
 @pytest.mark.parametrize("rule", _with_inputs(), ids=lambda r: str(r.code))
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(cert=_certificates, other=_certificates)
 def test_a_rule_with_inputs_reads_nothing_else(
     cert: ExemptionCertificate, other: ExemptionCertificate, rule: Any
@@ -224,7 +224,7 @@ def _with_customer_inputs() -> list[Any]:
 
 
 @pytest.mark.parametrize("rule", _with_customer_inputs(), ids=lambda r: str(r.code))
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(cert=_certificates, other=_certificates)
 def test_a_rule_with_customer_inputs_reads_nothing_else(
     cert: ExemptionCertificate, other: ExemptionCertificate, rule: Any
@@ -317,7 +317,7 @@ _MATRICES = [
 ]
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     matrix=st.sampled_from(_MATRICES),
     regions=st.lists(st.sampled_from(all_regions()), max_size=8),
@@ -333,7 +333,7 @@ def test_alternatives_equal_every_cell_tested(
     )
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(
     st.one_of(
         st.from_regex(r"[0-9]{9}", fullmatch=True),
@@ -391,7 +391,7 @@ _POSTAL = st.one_of(
 )
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(
     country=st.sampled_from([None, "", "US", "us", "USA", "United States", "CA", "Canada", "MX"]),
     region=st.one_of(st.sampled_from([r.short for r in all_regions()] + ["Ontario", "xx"])),
@@ -405,7 +405,7 @@ def test_postal_mismatch_keyed_on_prefix_equals_whole_code(
     assert _mismatch(country, region, postal) == _mismatch_general(country, region, postal)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(certs=st.lists(_certificates, min_size=1, max_size=4), order=st.randoms())
 def test_cells_shared_by_3101_to_3103_are_the_certificates_own(
     certs: list[ExemptionCertificate], order: Any
