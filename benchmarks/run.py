@@ -294,8 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{t['cold_native'] / t['bare']:.2f}x (target <= 4x), warm "
           f"{t['warm_native'] / t['bare']:.2f}x")  # fmt: skip
     print(f"  validate() vs bare model, realistic mix, cold:    {t['cold_mixed'] / t['bare']:.2f}x")
-    print(f"  floor (reading and reporting, one rule) vs bare:  {t['floor_native'] / t['bare']:.2f}x; "
-          f"the rules' share of cold validate(): "
+    print(f"  floor (reading and reporting, one rule) vs bare:  "
+          f"{t['floor_native'] / t['bare']:.2f}x; the rules' share of cold validate(): "
           f"{1 - t['floor_native'] / t['cold_native']:.0%}")  # fmt: skip
     print(f"  validate() vs bare model, repeats, cold:          "
           f"{t['cold_repeats'] / t['bare_repeats']:.2f}x, warm "

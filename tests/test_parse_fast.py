@@ -23,11 +23,18 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
+from certpreflight.dialects import NATIVE_KEYS
 from certpreflight.engine import _active, _RuleSet
 from certpreflight.models import Customer
 from certpreflight.reading import read
 from certpreflight.reading.keys import unknown_key_findings
-from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
+from certpreflight.reading.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    items_surely_within,
+    json_size,
+    within,
+)
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from certpreflight.reading.zones import zone_name_findings
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
@@ -644,9 +651,6 @@ def test_items_surely_within_bounds_the_largest_accepted_mapping(max_bytes: int)
     The largest: every native key, and every field of each customer, holding a text of
     NATIVE_CAPS.chars characters that each encode to 6 bytes (a control character), and
     keys of 32 characters' worth; one item more than the bound may be over."""
-    from certpreflight.dialects import NATIVE_KEYS
-    from certpreflight.reading.limits import items_surely_within, json_size
-
     items = items_surely_within(max_bytes)
     assert items >= 0
     worst = "\x1f" * NATIVE_CAPS.chars
@@ -655,7 +659,9 @@ def test_items_surely_within_bounds_the_largest_accepted_mapping(max_bytes: int)
     mapping: dict[str, Any] = {f"{key}{i}": worst for i in range(len(NATIVE_KEYS) - 1)}
     mapping["customers"] = [customer] * items
     size = json_size(mapping)
-    assert size is not None and size <= max_bytes
+    assert size is not None
+    assert size <= max_bytes
     mapping["customers"] = [customer] * (items + 2)
     size = json_size(mapping)
-    assert size is not None and size > max_bytes  # the bound is not far from tight
+    assert size is not None
+    assert size > max_bytes  # the bound is not far from tight

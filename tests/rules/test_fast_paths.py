@@ -250,7 +250,7 @@ _WITH_FORMS = st.tuples(
 
 
 @pytest.mark.parametrize("rule", _each_region(), ids=lambda r: str(r.code))
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(cert=_WITH_FORMS, profile=st.sampled_from(["certcapture", "avatax", "audit"]))
 def test_a_rule_checked_region_by_region_finds_what_each_region_alone_does(
     cert: ExemptionCertificate, profile: str, rule: Any
