@@ -27,8 +27,14 @@ from certpreflight.reference.reasons import all_reasons
 from certpreflight.reference.regions import Region, all_regions, lookup_region
 from certpreflight.rules import CATALOGUE, Context
 from certpreflight.rules._base import declare
-from certpreflight.rules.address import _country_of, _mismatch
+from certpreflight.rules.address import (
+    _country_of,
+    postal_code_invalid,
+    postal_code_region_mismatch,
+    region_not_in_country,
+)
 from certpreflight.rules.identity import _ein_prefixes, _ein_problem
+from certpreflight.rules.input import customer_hit
 from certpreflight.rules.situs import _alternatives, _cells, _cells_of
 from tests.conftest import TODAY, examples
 
@@ -391,18 +397,93 @@ _POSTAL = st.one_of(
 )
 
 
+def _malformed_general(country_text: str | None, postal: str) -> Any:
+    """Rule 3301's values as first written, one customer at a time."""
+    text = postal.strip()
+    country = _country_of(country_text)
+    if not text or country not in ("US", "CA"):
+        return None
+    if country == "US" and not US_ZIP.fullmatch(text):
+        form, pattern = "ZIP code", "98101 or 98101-2450"
+        zero = text.isdigit() and len(text) == 4
+        hint = f" (a lost leading zero? {text.zfill(5)})" if zero else ""
+    elif country == "CA" and not CA_POSTAL.fullmatch(text):
+        form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
+    else:
+        return None
+    return {"issue": f"not a {country} {form}", "postal_code": text, "country": country,
+            "form": form, "pattern": pattern, "hint": hint}  # fmt: skip
+
+
+def _address_general(cert: ExemptionCertificate) -> tuple[list[Any], ...]:
+    """Rules 3202, 3301 and 3302 as first written: three passes, each customer on its own."""
+    not_in_country, malformed, elsewhere = [], [], []
+    for i, c in enumerate(cert.customers):
+        country = _country_of(c.country)
+        region = c.region
+        if (
+            region is not None
+            and region.strip()
+            and country in ("US", "CA")
+            and (lookup_region(region, country) is None)
+        ):
+            us = country == "US"
+            not_in_country.append(customer_hit(
+                c, i, "region", f"not a region of {country}", region=region.strip(),
+                country=country, kind="state" if us else "province",
+                example="WA" if us else "ON"))  # fmt: skip
+        if c.postal_code is not None:
+            params = _malformed_general(c.country, c.postal_code)
+            if params is not None:
+                malformed.append(customer_hit(c, i, "postal_code", params["issue"], **params))
+        if c.postal_code is not None and c.region is not None and c.region.strip():
+            params = _mismatch_general(c.country, c.region, c.postal_code)
+            if params is not None:
+                elsewhere.append(customer_hit(c, i, "postal_code", params["issue"], **params))
+    return not_in_country, malformed, elsewhere
+
+
+_COUNTRIES = [None, "", " ", "US", "us", "USA", "United States", "CA", "Canada", "MX", "ZZ"]
+_ADDRESSES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "customer_number": st.sampled_from(["C1", "C2", None]),
+            "country": st.one_of(st.sampled_from(_COUNTRIES), _TEXT),
+            "region": st.one_of(
+                st.sampled_from([None, "", " ", "Ontario", "xx", " wa"]),
+                st.sampled_from([r.short for r in all_regions()]),
+                _TEXT,
+            ),
+            "postal_code": st.one_of(st.none(), _POSTAL),
+        }
+    ),
+    max_size=4,
+).map(lambda customers: ExemptionCertificate.model_validate({"customers": customers}))
+
+
 @settings(max_examples=examples(1000))
-@given(
-    country=st.sampled_from([None, "", "US", "us", "USA", "United States", "CA", "Canada", "MX"]),
-    region=st.one_of(st.sampled_from([r.short for r in all_regions()] + ["Ontario", "xx"])),
-    postal=_POSTAL,
-)
-def test_postal_mismatch_keyed_on_prefix_equals_whole_code(
-    country: str | None, region: str, postal: str
-) -> None:
-    """Rule 3302's values, cached on the ZIP prefix or the first letter, are those computed
-    from the whole postal code."""
-    assert _mismatch(country, region, postal) == _mismatch_general(country, region, postal)
+@given(cert=_ADDRESSES)
+def test_address_rules_in_one_pass_equal_each_rule_on_its_own(cert: ExemptionCertificate) -> None:
+    """Rules 3202, 3301 and 3302 share one pass over the customers (3302 cached on the ZIP
+    prefix or the first letter): their hits are those of the rules as first written, each
+    computed from the whole postal code, customer by customer."""
+    ctx = Context(TODAY, ExemptionMatrix.default(), "certcapture", {})
+    general = _address_general(cert)
+    assert list(region_not_in_country.check(cert, ctx)) == general[0]
+    assert list(postal_code_invalid.check(cert, ctx)) == general[1]
+    assert list(postal_code_region_mismatch.check(cert, ctx)) == general[2]
+
+
+def test_address_pass_is_kept_for_its_own_certificate_only() -> None:
+    """The one pass is given to the certificate it was made for, not to an equal other."""
+    first = ExemptionCertificate.model_validate(
+        {"customers": [{"country": "US", "region": "WA", "postal_code": "2134"}]}
+    )
+    second = first.model_copy(update={"customers": ()})
+    ctx = Context(TODAY, ExemptionMatrix.default(), "certcapture", {})
+    assert [h.params["postal_code"] for h in postal_code_invalid.check(first, ctx)] == ["2134"]
+    assert list(postal_code_invalid.check(second, ctx)) == []
+    assert len(list(postal_code_invalid.check(first, ctx))) == 1
 
 
 @settings(max_examples=examples(100))

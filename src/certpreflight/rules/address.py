@@ -17,7 +17,7 @@ from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hits, Screen, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -143,30 +143,7 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "region": "WA"}``
     """
-    hits: Hits = NO_HITS
-    for i, customer in enumerate(cert.customers):
-        region = customer.region
-        if blank(region):
-            continue
-        country = _country_of(customer.country)
-        if country not in ("US", "CA") or lookup_region(region, country) is not None:
-            continue
-        assert region is not None
-        us = country == "US"
-        hits = [
-            *hits,
-            customer_hit(
-                customer,
-                i,
-                "region",
-                f"not a region of {country}",
-                region=region.strip(),
-                country=country,
-                kind="state" if us else "province",
-                example="WA" if us else "ON",
-            ),
-        ]
-    return hits
+    return _address(cert)[0]
 
 
 def _country_of(value: str | None) -> str | None:
@@ -174,23 +151,14 @@ def _country_of(value: str | None) -> str | None:
     return "US" if blank(value) else country_code(value)
 
 
-def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
-    """Template values when ``postal`` is clearly not a US ZIP / Canadian postal code.
-
-    Not cached: postal codes hardly repeat, and a format check is a regular expression.
-    """
-    text = postal.strip()
-    if not text:
-        return None
-    country = _country_of(country_text)
-    if country == "US" and not US_ZIP.fullmatch(text):
+def _malformed(country: str, text: str) -> dict[str, str]:
+    """Template values of rule 3301: ``text`` is not a postal code of ``country`` (US/CA)."""
+    if country == "US":
         form, pattern = "ZIP code", "98101 or 98101-2450"
         zero = text.isdigit() and len(text) == 4
         hint = f" (a lost leading zero? {text.zfill(5)})" if zero else ""
-    elif country == "CA" and not CA_POSTAL.fullmatch(text):
-        form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
     else:
-        return None
+        form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
     return {
         "issue": f"not a {country} {form}",
         "postal_code": text,
@@ -201,15 +169,10 @@ def _malformed(country_text: str | None, postal: str) -> dict[str, str] | None:
     }
 
 
-def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[str, str] | None:
-    """Template values when a well-formed postal code belongs to another state or province."""
-    text = postal.strip()
-    if US_ZIP.fullmatch(text):
-        found = _belongs_elsewhere(country_text, region_text, "US", text[:3])
-    elif CA_POSTAL.fullmatch(text):
-        found = _belongs_elsewhere(country_text, region_text, "CA", text[:1].upper())
-    else:
-        return None
+def _mismatch(region_text: str, form: str, key: str, text: str) -> dict[str, str] | None:
+    """Template values of rule 3302 when a well-formed postal code (``text``, of ``form``,
+    the customer's country) belongs to another state or province."""
+    found = _belongs_elsewhere(region_text, form, key)
     if found is None:
         return None
     region, belongs = found
@@ -224,21 +187,86 @@ def _mismatch(country_text: str | None, region_text: str, postal: str) -> dict[s
 
 
 @lru_cache(maxsize=4096)
-def _belongs_elsewhere(
-    country_text: str | None, region_text: str, form: str, key: str
-) -> tuple[str, str] | None:
+def _belongs_elsewhere(region_text: str, form: str, key: str) -> tuple[str, str] | None:
     """(the customer's region, the regions the code belongs to) when a well-formed postal
-    code of ``form`` ("US" or "CA") belongs elsewhere; ``key`` is what that depends on, a
-    ZIP's 3-digit prefix or a Canadian code's first letter. Cached: countries, regions
-    and keys repeat (a few thousand in all), whole postal codes don't."""
-    country = _country_of(country_text)
-    if country != form:
-        return None
+    code of ``form`` ("US" or "CA", the customer's country) belongs elsewhere; ``key`` is
+    what that depends on, a ZIP's 3-digit prefix or a Canadian code's first letter. Cached:
+    regions and keys repeat (a few thousand in all), whole postal codes don't."""
     expected = zip_regions(key) if form == "US" else postal_regions(key)
-    region = lookup_region(region_text, country)
+    region = lookup_region(region_text, form)
     if expected is None or region is None or region.code in expected:
         return None
     return region.short, " or ".join(sorted(code.partition("-")[2] for code in expected))
+
+
+def _postal_form(text: str) -> tuple[str | None, str]:
+    """("US", its 3-digit prefix) for a well-formed ZIP, ("CA", its first letter) for a
+    well-formed Canadian postal code, else (None, "")."""
+    if US_ZIP.fullmatch(text):
+        return "US", text[:3]
+    if CA_POSTAL.fullmatch(text):
+        return "CA", text[:1].upper()
+    return None, ""
+
+
+_AddressHits = tuple[list[Hit], list[Hit], list[Hit]]
+
+
+def _address(cert: ExemptionCertificate) -> _AddressHits:
+    """The hits of rules 3202, 3301 and 3302, found in one pass over the customers.
+
+    The three read the same country, region and postal code, and run one after the other
+    (the engine's rules with ``customer_inputs``): the last answer is kept with the
+    certificate it is for, compared by identity (as :func:`certpreflight.rules.situs._cells`
+    keeps its cells), so each customer's country is resolved and its postal code matched
+    once. A tuple read or written whole, so threads never see half of one.
+    """
+    last = _LAST_ADDRESS[0]
+    if last is not None and last[0] is cert:
+        return last[1]
+    found = _address_of(cert)
+    _LAST_ADDRESS[0] = (cert, found)
+    return found
+
+
+_LAST_ADDRESS: list[tuple[ExemptionCertificate, _AddressHits] | None] = [None]
+
+
+def _address_of(cert: ExemptionCertificate) -> _AddressHits:
+    not_in_country: list[Hit] = []
+    malformed: list[Hit] = []
+    elsewhere: list[Hit] = []
+    for i, customer in enumerate(cert.customers):
+        region, postal = customer.region, customer.postal_code
+        has_region = not blank(region)
+        text = "" if postal is None else postal.strip()
+        if not (has_region or text):
+            continue
+        country = _country_of(customer.country)
+        if country not in _US_CA:
+            continue  # neither rule looks at other countries
+        assert country is not None
+        if has_region:
+            assert region is not None
+            if lookup_region(region, country) is None:
+                us = country == "US"
+                hit = customer_hit(customer, i, "region", f"not a region of {country}",
+                                   region=region.strip(), country=country,
+                                   kind="state" if us else "province",
+                                   example="WA" if us else "ON")  # fmt: skip
+                not_in_country.append(hit)
+        if not text:
+            continue
+        form, key = _postal_form(text)
+        if form != country:  # the patterns are disjoint: a ZIP starts with a digit
+            params = _malformed(country, text)
+            malformed.append(customer_hit(customer, i, "postal_code", params["issue"], **params))
+        elif has_region:
+            assert region is not None
+            found = _mismatch(region, form, key, text)
+            if found is not None:
+                elsewhere.append(customer_hit(customer, i, "postal_code", found["issue"], **found))
+    return not_in_country, malformed, elsewhere
 
 
 @rule(
@@ -269,15 +297,7 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
-    hits: Hits = NO_HITS
-    for i, customer in enumerate(cert.customers):
-        postal = customer.postal_code
-        if postal is None:
-            continue
-        params = _malformed(customer.country, postal)
-        if params is not None:
-            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
-    return hits
+    return _address(cert)[1]
 
 
 @rule(
@@ -314,12 +334,4 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
 
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
-    hits: Hits = NO_HITS
-    for i, customer in enumerate(cert.customers):
-        postal, region = customer.postal_code, customer.region
-        if postal is None or region is None or blank(region):
-            continue
-        params = _mismatch(customer.country, region, postal)
-        if params is not None:
-            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
-    return hits
+    return _address(cert)[2]
