@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certpreflight import CATALOGUE, ExemptionCertificate, Report, validate, validate_many
+from certpreflight import (
+    CATALOGUE,
+    ExemptionCertificate,
+    ExemptionMatrix,
+    Report,
+    validate,
+    validate_many,
+)
 from certpreflight.engine import active_rules
 from certpreflight.rules import RESERVED_CODES
 from tests.conftest import TODAY, cert, customer, examples
@@ -71,6 +78,36 @@ def test_unknown_selector_and_profile_raise() -> None:
         validate(cert(), today="2026-01-01")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not object"):
         validate(object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("selector", [[True], [1.5], [None], True])
+def test_a_selector_of_another_type_raises_every_time(selector: Any) -> None:
+    """A bool is not a code (True == 1), even after the code 1 was used and its keys kept."""
+    with pytest.raises(ValueError, match="unknown rule selector"):
+        validate(cert(), today=TODAY, select=[1])
+    for _ in range(2):
+        with pytest.raises(TypeError, match="rule selectors are codes"):
+            validate(cert(), today=TODAY, select=selector)
+
+
+def test_kept_setups_are_those_of_their_arguments() -> None:
+    """The setups kept for calls without options answer each call with its own selectors,
+    profile and matrix, in any order, and a matrix made later gets its own."""
+    calls = [
+        {"select": ["2101"]},
+        {"select": [2101, "5101"]},
+        {"ignore": "21"},
+        {"profile": "avatax"},
+        {},
+    ]
+    expected = [set(validate(BROKEN, today=TODAY, **kw).codes()) for kw in calls]
+    for _ in range(2):
+        for kw, codes in reversed(list(zip(calls, expected, strict=True))):
+            assert set(validate(BROKEN, today=TODAY, **kw).codes()) == codes
+    payload = {"id": "1", "exempt_reason": "G", "regions": ["WA"]}
+    for status, found in (("not_exempt", True), ("exempt", False), ("not_exempt", True)):
+        matrix = ExemptionMatrix.default().with_overrides({("G", "WA"): status})
+        assert (3101 in validate(payload, today=TODAY, matrix=matrix).codes()) is found
 
 
 def test_json_like_python_values_are_data_not_programming_errors() -> None:

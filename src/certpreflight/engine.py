@@ -48,10 +48,21 @@ _V = TypeVar("_V")
 def _as_keys(selector: Selector) -> tuple[str, ...]:
     if selector is None:
         return ()
-    if isinstance(selector, (str, int)):
-        selector = [selector]
+    items = (selector,) if isinstance(selector, (str, int)) else tuple(selector)
+    if all(type(item) is str or type(item) is int for item in items):  # not bool
+        return _keys_of(items)
+    return _parsed_keys(items)  # says what isn't a selector
+
+
+@lru_cache(maxsize=256)
+def _keys_of(items: tuple[str | int, ...]) -> tuple[str, ...]:
+    """:func:`_parsed_keys` of codes and texts, kept: a program passes the same few."""
+    return _parsed_keys(items)
+
+
+def _parsed_keys(items: tuple[object, ...]) -> tuple[str, ...]:
     keys = []
-    for item in selector:
+    for item in items:
         if not isinstance(item, (str, int)) or isinstance(item, bool):
             raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
         for part in str(item).split(","):
@@ -430,7 +441,10 @@ def _context(today: dt.date, matrix: ExemptionMatrix, profile: str) -> Context:
     return ctx
 
 
-_PLAIN_SETUPS: dict[tuple[dt.date, str], tuple[_RuleSet, Context, Limits]] = {}
+#: The setups of calls without options, by (today, profile, select, ignore, matrix identity):
+#: a program checks many certificates with the same arguments. A kept setup's context keeps
+#: its matrix alive, so the identity can't be reused while the entry is here.
+_SETUPS: dict[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = {}
 
 
 def _setup(
@@ -444,14 +458,35 @@ def _setup(
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
-    plain = select is None and ignore is None and not options and matrix is None
-    if plain and type(today) is dt.date:  # the usual call: resolved once per (today, profile)
-        found = _PLAIN_SETUPS.get((today, profile))
-        if found is None:
-            found = _setup(today=today, matrix=ExemptionMatrix.default(), select=(), ignore=(),
-                           profile=profile, options=None)  # fmt: skip
-            _keep(_PLAIN_SETUPS, (today, profile), found, 64)
-        return found
+    if options or type(today) is not dt.date:  # options are checked and built for each call
+        return _resolved(
+            today, matrix, select=select, ignore=ignore, profile=profile, options=options
+        )
+    key = (
+        today,
+        profile,
+        _as_keys(select),
+        _as_keys(ignore),
+        None if matrix is None else id(matrix),
+    )
+    found = _SETUPS.get(key)
+    if found is None:
+        found = _resolved(
+            today, matrix, select=select, ignore=ignore, profile=profile, options=None
+        )
+        _keep(_SETUPS, key, found, 64)
+    return found
+
+
+def _resolved(
+    today: dt.date,
+    matrix: ExemptionMatrix | None,
+    *,
+    select: Selector,
+    ignore: Selector,
+    profile: str,
+    options: RuleOptions | Mapping[str, Any] | None,
+) -> tuple[_RuleSet, Context, Limits]:
     if not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
     if matrix is None:
