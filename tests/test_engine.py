@@ -108,6 +108,9 @@ def test_kept_setups_are_those_of_their_arguments() -> None:
     for status, found in (("not_exempt", True), ("exempt", False), ("not_exempt", True)):
         matrix = ExemptionMatrix.default().with_overrides({("G", "WA"): status})
         assert (3101 in validate(payload, today=TODAY, matrix=matrix).codes()) is found
+    empty = ExemptionMatrix({})  # no cell: nothing to say, not the default's answer
+    assert 3101 in validate({**payload, "regions": ["NH"]}, today=TODAY).codes()
+    assert 3101 not in validate({**payload, "regions": ["NH"]}, today=TODAY, matrix=empty).codes()
 
 
 def test_json_like_python_values_are_data_not_programming_errors() -> None:

@@ -458,35 +458,13 @@ def _setup(
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
-    if options or type(today) is not dt.date:  # options are checked and built for each call
-        return _resolved(
-            today, matrix, select=select, ignore=ignore, profile=profile, options=options
-        )
-    key = (
-        today,
-        profile,
-        _as_keys(select),
-        _as_keys(ignore),
-        None if matrix is None else id(matrix),
-    )
-    found = _SETUPS.get(key)
-    if found is None:
-        found = _resolved(
-            today, matrix, select=select, ignore=ignore, profile=profile, options=None
-        )
-        _keep(_SETUPS, key, found, 64)
-    return found
-
-
-def _resolved(
-    today: dt.date,
-    matrix: ExemptionMatrix | None,
-    *,
-    select: Selector,
-    ignore: Selector,
-    profile: str,
-    options: RuleOptions | Mapping[str, Any] | None,
-) -> tuple[_RuleSet, Context, Limits]:
+    key = None
+    if not options and type(today) is dt.date:  # options are checked and built for each call
+        known = None if matrix is None else id(matrix)
+        key = (today, profile, _as_keys(select), _as_keys(ignore), known)
+        found = _SETUPS.get(key)
+        if found is not None:
+            return found
     if not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
     if matrix is None:
@@ -498,7 +476,10 @@ def _resolved(
         ctx = Context(today, matrix, profile, rule_options(options))
     else:
         ctx = _context(today, matrix, profile)
-    return ruleset, ctx, reading.limits_from(ctx.options)
+    found = ruleset, ctx, reading.limits_from(ctx.options)
+    if key is not None:
+        _keep(_SETUPS, key, found, 64)
+    return found
 
 
 def validate(
