@@ -357,7 +357,7 @@ def _computed(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tu
     regional = False
     for rule, check in checks:
         for hit in check(cert, ctx):
-            found.append(_shared(rule.finding(hit)))
+            found.append(rule.finding(hit, shared=True))
             regional = regional or rule.each_region
     if pairs and clean is not None and not regional:
         if len(clean) >= _MEMO_LIMIT:
@@ -375,10 +375,6 @@ def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
         cache.clear()
     cache[key] = value
     return value
-
-
-def _shared(finding: Finding) -> Finding:
-    return dataclasses.replace(finding, errors=MappingProxyType(dict(finding.errors)))
 
 
 def _add(

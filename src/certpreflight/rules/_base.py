@@ -202,8 +202,9 @@ class Rule:
         """The family word, from the code's first digit (2 Input ... 6 Identity)."""
         return FAMILIES[self.code // 1000]
 
-    def finding(self, hit: Hit) -> Finding:
-        """Render one hit into a Finding."""
+    def finding(self, hit: Hit, *, shared: bool = False) -> Finding:
+        """Render one hit into a Finding; ``shared`` (a finding several reports will hold,
+        from the engine's memo) makes its ``errors`` a read-only copy."""
         params = hit.params
         return Finding(
             code=self.code,
@@ -213,7 +214,7 @@ class Rule:
             message=self.message.format_map(params),
             summary=self.summary.format_map(params),
             fix=self.fix.format_map(params),
-            errors=hit.errors,
+            errors=MappingProxyType(dict(hit.errors)) if shared else hit.errors,
             loc=hit.loc,
             customer_number=hit.customer_number,
         )
