@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from certpreflight import CATALOGUE, Finding, Severity, validate
-from certpreflight.reference.audit import form_key, form_rows, term_rows
+from certpreflight.reference.audit import form_key, form_rows, term_regions, term_rows
+from certpreflight.reference.reasons import all_reasons
+from certpreflight.reference.regions import all_regions
 from tests.conftest import TODAY, cert
 
 REPO = Path(__file__).resolve().parents[2]
@@ -307,3 +309,12 @@ def test_terms_past_the_last_date_never_raise(expiration: str | None) -> None:
     assert found(payload, 5202) == []
     for finding in found(payload, 5203):
         assert finding.fix.startswith("Set expiration_date to the effective date plus the term")
+
+
+def test_term_regions_are_the_regions_with_term_rows() -> None:
+    """Rules 5202/5203 skip a certificate none of whose regions is in term_regions(reason):
+    exactly the regions where term_rows gives a row."""
+    for reason in [r.code for r in all_reasons()] + ["ZZ"]:
+        expected = {r.code for r in all_regions() if term_rows(r.code, reason)}
+        assert term_regions(reason) == expected
+    assert "US-FL" in term_regions("G")

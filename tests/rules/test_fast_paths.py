@@ -29,6 +29,7 @@ from certpreflight.rules import CATALOGUE, Context
 from certpreflight.rules._base import declare
 from certpreflight.rules.address import (
     _country_of,
+    _postal_form,
     postal_code_invalid,
     postal_code_region_mismatch,
     region_not_in_country,
@@ -523,3 +524,33 @@ def test_matrix_rules_compute_the_params_their_templates_use(
     }
     assert named <= set(hit.params)
     assert set(hit.params) - named <= {"secondary", "regions", "reason"}
+
+
+_DIGITS = [
+    "0",
+    "9",
+    "\u0663",
+    "\u06f7",
+    "\u096f",
+    "\uff10",
+    "\u00b2",
+    "\u2177",
+    "\u00bd",
+    "\U0001d7d7",
+    "a",
+]
+
+
+@pytest.mark.parametrize("digit", _DIGITS)
+def test_usual_zip_shortcut_is_the_zip_pattern(digit: str) -> None:
+    """A 5-character text is a ZIP by str.isdecimal exactly when US_ZIP matches it (re's
+    Unicode \\d is the decimal digits): the shortcut for the usual ZIP changes nothing."""
+    for text in (digit * 5, "1234" + digit, digit + "1234"):
+        expected = ("US", text[:3]) if US_ZIP.fullmatch(text) else _postal_form_general(text)
+        assert _postal_form(text) == expected
+
+
+def _postal_form_general(text: str) -> tuple[str | None, str]:
+    if CA_POSTAL.fullmatch(text):
+        return "CA", text[:1].upper()
+    return None, ""

@@ -39,6 +39,7 @@ __all__ = [
     "form_key",
     "form_rows",
     "state_number_rows",
+    "term_regions",
     "term_rows",
 ]
 
@@ -225,6 +226,14 @@ def form_rows(region: str, form: str) -> tuple[FormRow, ...]:
 def accepted_forms(region: str, reason: str) -> tuple[FormRow, ...]:
     """The forms ``region`` accepts without a condition for ``reason``."""
     return tuple(row for row in _accepted().get(region, ()) if row.covers(reason))
+
+
+@functools.cache  # at most one entry per reason
+def term_regions(reason: str) -> frozenset[str]:
+    """The regions with a validity term for ``reason`` (most reasons have none anywhere)."""
+    return frozenset(
+        region for region, rows in _terms().items() if any(reason in r.reasons for r in rows)
+    )
 
 
 @functools.cache  # at most one entry per region and reason

@@ -202,7 +202,9 @@ def _belongs_elsewhere(region_text: str, form: str, key: str) -> tuple[str, str]
 def _postal_form(text: str) -> tuple[str | None, str]:
     """("US", its 3-digit prefix) for a well-formed ZIP, ("CA", its first letter) for a
     well-formed Canadian postal code, else (None, "")."""
-    if US_ZIP.fullmatch(text):
+    # five decimal digits, the usual ZIP, are what US_ZIP's \d{5} matches (re's \d is
+    # Unicode's decimal digits, as str.isdecimal): known without the regular expression
+    if (len(text) == 5 and text.isdecimal()) or US_ZIP.fullmatch(text):
         return "US", text[:3]
     if CA_POSTAL.fullmatch(text):
         return "CA", text[:1].upper()

@@ -26,6 +26,7 @@ from certpreflight.reference.audit import (
     form_key,
     form_rows,
     state_number_rows,
+    term_regions,
     term_rows,
 )
 from certpreflight.reference.reasons import lookup_reason
@@ -147,9 +148,13 @@ def _terms(cert: ExemptionCertificate, ctx: Context) -> Sequence[tuple[int, Regi
     reason = _reason(cert)
     if reason is None or cert.single_use:
         return ()
+    with_terms = term_regions(reason)
+    if not with_terms:
+        return ()
     return [
         (i, region, term)
         for i, region in resolved_regions(cert)
+        if region.code in with_terms
         for term in term_rows(region.code, reason)
         if _counts(term.source_kind, ctx)
     ]
