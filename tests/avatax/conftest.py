@@ -80,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     fake: FakeAvaTax
+    # request threads joined by server_close(), so none outlives its test (a later test's
+    # --jobs would fork a process with it still running)
+    daemon_threads = False
 
 
 @pytest.fixture
