@@ -26,7 +26,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -68,6 +68,7 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
     CheckOptions,
+    map_chunks,
     progress_bar,
     run_chunks,
     split_selectors,
@@ -423,12 +424,16 @@ def _certificate_id(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check: Any) -> JoinTable:
+def _scan(
+    inputs: list[Input], args: argparse.Namespace, run: Settings, jobs: int, **check: Any
+) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
     and certificates are told from their keys (a JSON line with an exempt reason, a zone or
     a date is one, undecoded). Their ids are read only when some link names a certificate:
-    then the lines that hold a named id are read again."""
+    then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
+    read the spans and tell the records apart (:func:`_sorted`), the parent checks what
+    they found."""
     rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
     table = JoinTable(frozenset(r.code for r in rules))
     sources: list[str] = []
@@ -438,19 +443,23 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
             if not isinstance(record, Span):  # not asked for: records only
                 yield record
 
+    def others() -> Iterator[tuple[str, dict[str, Any]]]:
+        if jobs <= 1:
+            yield from _sorted(records(), table.add_certificate)
+            return
+        pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=True)
+        try:
+            for ids, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
+                for ident in ids:
+                    table.add_certificate(ident)
+                yield from found
+        except InputError as exc:  # a file changed since it was cut into spans
+            raise UsageError(str(exc)) from None
+
     def candidates() -> Iterator[Mapping[str, Any]]:
-        for source, payload in records():
-            if _certificate_text(payload):
-                continue
-            data = _decoded(payload)
-            if data is None:
-                continue
-            kind = detect_kind(data)
-            if kind == "certificate":
-                table.add_certificate(_certificate_id(data))
-            elif kind is not None:
-                sources.append(source)
-                yield data
+        for source, data in others():
+            sources.append(source)
+            yield data
 
     reads = checked(candidates(), profile=run.profile, **check)
     for (report, read), source in zip(reads, sources, strict=False):
@@ -466,6 +475,33 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
                 if data is not None:
                     table.add_certificate(_certificate_id(data))
     return table
+
+
+def _sorted(
+    records: Iterable[Record], certificate: Callable[[str | None], None]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The customer and link records among ``records``, decoded; the id of each certificate
+    read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
+    are read only when a link names one), and so is what isn't a record."""
+    for source, payload in records:
+        if _certificate_text(payload):
+            continue
+        data = _decoded(payload)
+        if data is None:
+            continue
+        kind = detect_kind(data)
+        if kind == "certificate":
+            certificate(_certificate_id(data))
+        elif kind is not None:
+            yield source, data
+
+
+def _sorted_chunk(
+    records: list[Record],
+) -> tuple[list[str | None], list[tuple[str, dict[str, Any]]]]:
+    """:func:`_sorted` of a chunk, in a worker: the certificates' ids, the other records."""
+    ids: list[str | None] = []
+    return ids, list(_sorted(records, ids.append))
 
 
 def _size(inputs: Iterable[Input]) -> int:
@@ -512,6 +548,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             inputs,
             args,
             run,
+            jobs,
             today=run.today,
             matrix=matrix,
             select=select,
@@ -542,7 +579,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             args.format, stream, colour=colour, note=note, quiet=args.quiet, stats=args.statistics
         )
         tally = Tally(keep=200 if args.format == "html" else 0)
-        # with workers, each reads its own NDJSON lines: the parent only says where they are
+        # with workers, each reads its own NDJSON lines and CSV rows: the parent only says
+        # where they are
         records = _all_records(inputs, args, err, failed, states, spans=jobs > 1)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
