@@ -37,7 +37,6 @@ from pydantic_core import from_json
 from certpreflight import __version__
 from certpreflight.batch import JoinTable, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
-from certpreflight.convert import TARGETS as CONVERT_TARGETS
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Severity
@@ -56,8 +55,6 @@ from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
-from certpreflight.reports import matrix as matrix_report
-from certpreflight.reports import rewrite
 from certpreflight.reports.output import (
     OutputError,
     OutputRefusedError,
@@ -78,7 +75,6 @@ from certpreflight.reports.tally import Tally
 from certpreflight.reports.text import summary_line
 from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
-from certpreflight.rules.docs import catalogue_markdown, rule_dict, rule_text
 
 __all__ = ["main"]
 
@@ -629,6 +625,8 @@ def _fix(
     stdin: BinaryIO | None,
 ) -> int:
     """``check --fix``: repair the records and write them (reports/rewrite.py)."""
+    from certpreflight.reports import rewrite  # noqa: PLC0415 - a check without --fix needs none
+
     if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
         raise UsageError("--in-place needs files: standard input can't be replaced")
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
@@ -653,6 +651,8 @@ def _fix(
 
 
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    from certpreflight.reports import rewrite  # noqa: PLC0415 - imported for convert only
+
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         short = rewrite.convert_files(
             [(i.path, i.shown, i.kind) for i in inputs],
@@ -669,6 +669,8 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.rules.docs import catalogue_markdown, rule_dict  # noqa: PLC0415 - as _rule
+
     if args.format == "markdown":
         out.write(catalogue_markdown(CATALOGUE))
         return EXIT_OK
@@ -684,6 +686,8 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.rules.docs import rule_dict, rule_text  # noqa: PLC0415 - not for a check
+
     try:
         rule = get_rule(args.key)
     except KeyError as exc:
@@ -696,6 +700,8 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _matrix(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.reports import matrix as matrix_report  # noqa: PLC0415 - not for a check
+
     matrix = _load_matrix(args.matrix) or ExemptionMatrix.default()
     reason = region = None
     if args.reason is not None:
@@ -742,6 +748,19 @@ exit codes:
      changed while it was read)
   3  an internal error, or a report that could not be written (never 1)
 """
+
+
+class _ConvertTargets:
+    """``convert --to``'s choices, :data:`certpreflight.convert.TARGETS`: imported when
+    argparse first looks at them (a convert run, or its help), not for every command."""
+
+    def __iter__(self) -> Iterator[str]:
+        from certpreflight.convert import TARGETS  # noqa: PLC0415 - the point of this class
+
+        return iter(TARGETS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -959,8 +978,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     convert.add_argument(
         "--to",
         required=True,
-        choices=list(CONVERT_TARGETS),
-        help="the dialect to write",
+        choices=_ConvertTargets(),
+        metavar="TARGET",
+        help="the dialect to write: %(choices)s",
     )
     convert.add_argument(
         "--output",

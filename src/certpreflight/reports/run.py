@@ -25,7 +25,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
-from certpreflight.reports import csv_rows, html_page, json_doc, text
+from certpreflight.reports import csv_rows, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
 
@@ -325,6 +325,8 @@ class _HtmlWriter(_Writer):
         self.note = note
 
     def close(self, tally: Tally) -> None:
+        from certpreflight.reports import html_page  # noqa: PLC0415 - for an HTML report only
+
         self.out.write(html_page.render_report(tally, note=self.note))
 
 
