@@ -307,20 +307,50 @@ def _blank(path: str) -> bool:
     return True
 
 
-def _pieces(item: Input, args: argparse.Namespace, *, spans: bool) -> Iterator[Record | Span]:
-    """An input's records (an NDJSON file's as spans, if asked), with the sources it shows."""
+#: The spans each file was cut into, and the file's state then: the first pass of a run
+#: cuts them, the check takes them again while the file is unchanged (cutting a CSV file
+#: reads all of it).
+Cuts = dict[str, tuple[FileState, list[Span]]]
+
+
+def _pieces(
+    item: Input, args: argparse.Namespace, *, spans: Cuts | None
+) -> Iterator[Record | Span]:
+    """An input's records (an NDJSON or CSV file's as spans, if asked: kept in ``spans``),
+    with the sources it shows."""
     options = {
         "kind": item.kind,
         "sheet": args.sheet,
         "max_line_bytes": args.max_line_bytes,
         "encoding": _encoding(args.encoding),
     }
-    if item.shown == item.path:
-        return (read_pieces if spans else read_records)(item.path, **options)
-    cut = len(item.path)
-    return (
-        (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
-    )
+    if item.shown != item.path:
+        cut = len(item.path)
+        return (
+            (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
+        )
+    if spans is None:
+        return read_records(item.path, **options)
+    state, kept = file_state(item.path), spans.get(item.path)
+    if state is not None and kept is not None and kept[0] == state:
+        return iter(kept[1])
+    return _kept(read_pieces(item.path, **options), spans, item.path, state)
+
+
+def _kept(
+    pieces: Iterable[Record | Span], cuts: Cuts, path: str, state: FileState | None
+) -> Iterator[Record | Span]:
+    """``pieces``, kept in ``cuts`` once read to the end when they are all spans (records
+    are read again, never held)."""
+    held: list[Span] | None = []
+    for piece in pieces:
+        if held is not None and isinstance(piece, Span):
+            held.append(piece)
+        else:
+            held = None
+        yield piece
+    if held is not None and state is not None:
+        cuts[path] = (state, held)
 
 
 def _encoding(name: str | None) -> str | None:
@@ -339,7 +369,7 @@ def _all_records(
     failed: list[str],
     states: dict[str, FileState | None],
     *,
-    spans: bool,
+    spans: Cuts | None,
 ) -> Iterator[Record | Span]:
     """Every input's records; an input that can't be read is reported and skipped, and
     one without certificates gets a note (unless ``--quiet``). ``states`` gets each
@@ -421,7 +451,12 @@ def _certificate_id(data: Mapping[str, Any]) -> str | None:
 
 
 def _scan(
-    inputs: list[Input], args: argparse.Namespace, run: Settings, jobs: int, **check: Any
+    inputs: list[Input],
+    args: argparse.Namespace,
+    run: Settings,
+    jobs: int,
+    cuts: Cuts,
+    **check: Any,
 ) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
@@ -429,13 +464,13 @@ def _scan(
     a date is one, undecoded). Their ids are read only when some link names a certificate:
     then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
-    they found."""
+    they found; the spans are kept in ``cuts`` for the check."""
     rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
     table = JoinTable(frozenset(r.code for r in rules))
     sources: list[str] = []
 
     def records() -> Iterator[Record]:
-        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=False):
+        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=None):
             if not isinstance(record, Span):  # not asked for: records only
                 yield record
 
@@ -443,7 +478,7 @@ def _scan(
         if jobs <= 1:
             yield from _sorted(records(), table.add_certificate)
             return
-        pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=True)
+        pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=cuts)
         try:
             for ids, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
                 for ident in ids:
@@ -535,6 +570,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         return _fix(args, validate_options, run.fail_on, out, err, stdin=stdin)
     failed: list[str] = []
     states: dict[str, FileState | None] = {}
+    cuts: Cuts = {}
     with (
         _sigterm_as_exit(),
         _inputs(args.files, args.input_format, stdin) as inputs,
@@ -545,6 +581,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             args,
             run,
             jobs,
+            cuts,
             today=run.today,
             matrix=matrix,
             select=select,
@@ -577,7 +614,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         tally = Tally(keep=200 if args.format == "html" else 0)
         # with workers, each reads its own NDJSON lines and CSV rows: the parent only says
         # where they are
-        records = _all_records(inputs, args, err, failed, states, spans=jobs > 1)
+        records = _all_records(inputs, args, err, failed, states, spans=cuts if jobs > 1 else None)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
                 writer.write(chunk.text)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import certpreflight.io
 from certpreflight import Report
 from certpreflight.io import csvfile, read_csv
 from certpreflight.reports import json_doc
@@ -325,6 +326,23 @@ def test_jobs_2_output_equals_jobs_1_on_csv(
         assert [f["code"] for f in by_source[f"{path}:{line}"]["findings"]] == [4010]
         assert f"{path}:{line - 5}" in by_source  # EX-900, its three rows one certificate
         assert f"{path}:{line - 3}" not in by_source
+
+
+def test_jobs_2_cuts_each_file_once(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first pass cuts a CSV file into spans; the check reads the same spans (the file
+    unchanged), so the parent reads the file once."""
+    cut = []
+
+    def counted(path: Path, **options: object) -> object:
+        cut.append(path)
+        return csvfile.csv_spans(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(certpreflight.io, "csv_spans", counted)
+    path = EXAMPLES / "certificates.csv"
+    assert cli("check", str(path), "-j", "2") == cli("check", str(path), "-j", "1")
+    assert cut == [str(path)]
 
 
 def test_examples_give_the_same_findings_in_every_format(cli: Cli) -> None:
