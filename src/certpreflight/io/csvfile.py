@@ -284,12 +284,10 @@ class _Counted:
     def readline(self, size: int = -1, /) -> str:
         line = self.handle.readline(size)
         if line:
-            self.position += len(line) if line.isascii() else len(self._bytes(line))
+            ascii_only = line.isascii()
+            self.position += len(line if ascii_only else line.encode(self.codec, "surrogateescape"))
             self.ended = line.endswith("\n")
         return line
-
-    def _bytes(self, text: str) -> bytes:
-        return text.encode(self.codec, "surrogateescape")
 
 
 def _cuttable(codec: str) -> bool:
