@@ -293,7 +293,7 @@ def test_jobs_2_output_equals_jobs_1_on_csv(
     """Workers read CSV rows themselves, in spans cut at certificates: with a BOM, CRLF,
     quoted line breaks, certificates of several rows, link rows, an unclosed quote, bad
     bytes and oversized lines, --jobs 2 prints exactly what --jobs 1 prints."""
-    monkeypatch.setattr(csvfile, "SPAN_BYTES", 700)  # many spans, some inside a group
+    monkeypatch.setattr(csvfile, "CSV_SPAN_BYTES", 700)  # many spans, some inside a group
     header, *rows = (EXAMPLES / "certificates.csv").read_bytes().splitlines()
     odd = [
         b'EX-900,G,WA,2026-02-01,2029-12-31,BLANKET,,601234567,C-9,"Two\r\nLines",1 Main St'

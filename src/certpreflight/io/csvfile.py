@@ -304,6 +304,10 @@ def _cuttable(codec: str) -> bool:
 
 _FRESH = object()  # the id of a row after which any row starts a certificate
 
+#: A CSV span's size: a row is about a third of an NDJSON line, so about as many records
+#: as an NDJSON span holds (a worker checked 10% more CPU seconds with spans of 1 MiB).
+CSV_SPAN_BYTES = SPAN_BYTES // 4
+
 
 def csv_spans(
     path: str | Path,
@@ -312,7 +316,7 @@ def csv_spans(
     encoding: str | None = None,
     span_bytes: int | None = None,
 ) -> Iterator[Record | Span]:
-    """Cut a CSV file into spans of about ``span_bytes`` (default :data:`SPAN_BYTES`),
+    """Cut a CSV file into spans of about ``span_bytes`` (default :data:`CSV_SPAN_BYTES`),
     each starting at a row that starts a certificate, after a ``\\n``; a span holds at
     least one record. Raises as :func:`read_csv` does, for the header, at once.
 
@@ -322,7 +326,7 @@ def csv_spans(
     (:func:`_cuttable`) is read as :func:`read_csv`'s records.
     """
     name = str(path)
-    size = span_bytes or SPAN_BYTES
+    size = span_bytes or CSV_SPAN_BYTES
     with open(path, "rb") as raw:
         codec, bom = sniff(raw.read(4), encoding)
         if not _cuttable(codec):
