@@ -14,17 +14,72 @@ False
 [2101, 2102, 2105, 2106, 2107, 2108]
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from certpreflight.batch import BatchReport, validate_batch
-from certpreflight.convert import Conversion, convert
 from certpreflight.engine import validate, validate_many
 from certpreflight.findings import CertificateValidationError, Finding, Report, Severity
-from certpreflight.fixes import AppliedFix, FixResult, fix
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
 
+if TYPE_CHECKING:
+    from certpreflight.convert import Conversion, convert
+    from certpreflight.fixes import AppliedFix, FixResult, fix
+
 __version__ = "0.1.0"
+
+#: Names imported when first used (a check needs neither fixes nor conversion; both
+#: import the AvaTax module): name -> the module that defines it.
+_LAZY = {
+    "AppliedFix": "certpreflight.fixes",
+    "FixResult": "certpreflight.fixes",
+    "fix": "certpreflight.fixes",
+    "Conversion": "certpreflight.convert",
+    "convert": "certpreflight.convert",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``certpreflight.fix`` and the others of :data:`_LAZY`, imported on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    if name != "convert":  # see _Package
+        globals()[name] = value  # once: later lookups don't come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """This package, whose ``convert`` is the function, also the name of a submodule.
+
+    Importing a submodule sets the package's attribute of its name to the module: here
+    that is ignored, so ``certpreflight.convert`` stays the function, as when the package
+    imported it at once (it bound the function after the submodule was imported).
+    """
+
+    @property
+    def convert(self) -> Any:
+        return __getattr__("convert")
+
+    @convert.setter
+    def convert(self, value: object) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "CATALOGUE",

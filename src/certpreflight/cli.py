@@ -26,7 +26,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -37,7 +37,6 @@ from pydantic_core import from_json
 from certpreflight import __version__
 from certpreflight.batch import JoinTable, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
-from certpreflight.convert import TARGETS as CONVERT_TARGETS
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Severity
@@ -56,8 +55,6 @@ from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
-from certpreflight.reports import matrix as matrix_report
-from certpreflight.reports import rewrite
 from certpreflight.reports.output import (
     OutputError,
     OutputRefusedError,
@@ -68,6 +65,7 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
     CheckOptions,
+    map_chunks,
     progress_bar,
     run_chunks,
     split_selectors,
@@ -77,7 +75,6 @@ from certpreflight.reports.tally import Tally
 from certpreflight.reports.text import summary_line
 from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
-from certpreflight.rules.docs import catalogue_markdown, rule_dict, rule_text
 
 __all__ = ["main"]
 
@@ -310,20 +307,50 @@ def _blank(path: str) -> bool:
     return True
 
 
-def _pieces(item: Input, args: argparse.Namespace, *, spans: bool) -> Iterator[Record | Span]:
-    """An input's records (an NDJSON file's as spans, if asked), with the sources it shows."""
+#: The spans each file was cut into, and the file's state then: the first pass of a run
+#: cuts them, the check takes them again while the file is unchanged (cutting a CSV file
+#: reads all of it).
+Cuts = dict[str, tuple[FileState, list[Span]]]
+
+
+def _pieces(
+    item: Input, args: argparse.Namespace, *, spans: Cuts | None
+) -> Iterator[Record | Span]:
+    """An input's records (an NDJSON or CSV file's as spans, if asked: kept in ``spans``),
+    with the sources it shows."""
     options = {
         "kind": item.kind,
         "sheet": args.sheet,
         "max_line_bytes": args.max_line_bytes,
         "encoding": _encoding(args.encoding),
     }
-    if item.shown == item.path:
-        return (read_pieces if spans else read_records)(item.path, **options)
-    cut = len(item.path)
-    return (
-        (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
-    )
+    if item.shown != item.path:
+        cut = len(item.path)
+        return (
+            (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
+        )
+    if spans is None:
+        return read_records(item.path, **options)
+    state, kept = file_state(item.path), spans.get(item.path)
+    if state is not None and kept is not None and kept[0] == state:
+        return iter(kept[1])
+    return _kept(read_pieces(item.path, **options), spans, item.path, state)
+
+
+def _kept(
+    pieces: Iterable[Record | Span], cuts: Cuts, path: str, state: FileState | None
+) -> Iterator[Record | Span]:
+    """``pieces``, kept in ``cuts`` once read to the end when they are all spans (records
+    are read again, never held)."""
+    held: list[Span] | None = []
+    for piece in pieces:
+        if held is not None and isinstance(piece, Span):
+            held.append(piece)
+        else:
+            held = None
+        yield piece
+    if held is not None and state is not None:
+        cuts[path] = (state, held)
 
 
 def _encoding(name: str | None) -> str | None:
@@ -342,7 +369,7 @@ def _all_records(
     failed: list[str],
     states: dict[str, FileState | None],
     *,
-    spans: bool,
+    spans: Cuts | None,
 ) -> Iterator[Record | Span]:
     """Every input's records; an input that can't be read is reported and skipped, and
     one without certificates gets a note (unless ``--quiet``). ``states`` gets each
@@ -423,34 +450,47 @@ def _certificate_id(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check: Any) -> JoinTable:
+def _scan(
+    inputs: list[Input],
+    args: argparse.Namespace,
+    run: Settings,
+    jobs: int,
+    cuts: Cuts,
+    **check: Any,
+) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
     and certificates are told from their keys (a JSON line with an exempt reason, a zone or
     a date is one, undecoded). Their ids are read only when some link names a certificate:
-    then the lines that hold a named id are read again."""
+    then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
+    read the spans and tell the records apart (:func:`_sorted`), the parent checks what
+    they found; the spans are kept in ``cuts`` for the check."""
     rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
     table = JoinTable(frozenset(r.code for r in rules))
     sources: list[str] = []
 
     def records() -> Iterator[Record]:
-        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=False):
+        for record in _all_records(inputs, args, io.StringIO(), [], {}, spans=None):
             if not isinstance(record, Span):  # not asked for: records only
                 yield record
 
+    def others() -> Iterator[tuple[str, dict[str, Any]]]:
+        if jobs <= 1:
+            yield from _sorted(records(), table.add_certificate)
+            return
+        pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=cuts)
+        try:
+            for ids, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
+                for ident in ids:
+                    table.add_certificate(ident)
+                yield from found
+        except InputError as exc:  # a file changed since it was cut into spans
+            raise UsageError(str(exc)) from None
+
     def candidates() -> Iterator[Mapping[str, Any]]:
-        for source, payload in records():
-            if _certificate_text(payload):
-                continue
-            data = _decoded(payload)
-            if data is None:
-                continue
-            kind = detect_kind(data)
-            if kind == "certificate":
-                table.add_certificate(_certificate_id(data))
-            elif kind is not None:
-                sources.append(source)
-                yield data
+        for source, data in others():
+            sources.append(source)
+            yield data
 
     reads = checked(candidates(), profile=run.profile, **check)
     for (report, read), source in zip(reads, sources, strict=False):
@@ -466,6 +506,33 @@ def _scan(inputs: list[Input], args: argparse.Namespace, run: Settings, **check:
                 if data is not None:
                     table.add_certificate(_certificate_id(data))
     return table
+
+
+def _sorted(
+    records: Iterable[Record], certificate: Callable[[str | None], None]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The customer and link records among ``records``, decoded; the id of each certificate
+    read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
+    are read only when a link names one), and so is what isn't a record."""
+    for source, payload in records:
+        if _certificate_text(payload):
+            continue
+        data = _decoded(payload)
+        if data is None:
+            continue
+        kind = detect_kind(data)
+        if kind == "certificate":
+            certificate(_certificate_id(data))
+        elif kind is not None:
+            yield source, data
+
+
+def _sorted_chunk(
+    records: list[Record],
+) -> tuple[list[str | None], list[tuple[str, dict[str, Any]]]]:
+    """:func:`_sorted` of a chunk, in a worker: the certificates' ids, the other records."""
+    ids: list[str | None] = []
+    return ids, list(_sorted(records, ids.append))
 
 
 def _size(inputs: Iterable[Input]) -> int:
@@ -503,6 +570,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         return _fix(args, validate_options, run.fail_on, out, err, stdin=stdin)
     failed: list[str] = []
     states: dict[str, FileState | None] = {}
+    cuts: Cuts = {}
     with (
         _sigterm_as_exit(),
         _inputs(args.files, args.input_format, stdin) as inputs,
@@ -512,6 +580,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             inputs,
             args,
             run,
+            jobs,
+            cuts,
             today=run.today,
             matrix=matrix,
             select=select,
@@ -542,8 +612,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             args.format, stream, colour=colour, note=note, quiet=args.quiet, stats=args.statistics
         )
         tally = Tally(keep=200 if args.format == "html" else 0)
-        # with workers, each reads its own NDJSON lines: the parent only says where they are
-        records = _all_records(inputs, args, err, failed, states, spans=jobs > 1)
+        # with workers, each reads its own NDJSON lines and CSV rows: the parent only says
+        # where they are
+        records = _all_records(inputs, args, err, failed, states, spans=cuts if jobs > 1 else None)
         try:
             for chunk in run_chunks(records, options, jobs=jobs):
                 writer.write(chunk.text)
@@ -591,6 +662,8 @@ def _fix(
     stdin: BinaryIO | None,
 ) -> int:
     """``check --fix``: repair the records and write them (reports/rewrite.py)."""
+    from certpreflight.reports import rewrite  # noqa: PLC0415 - a check without --fix needs none
+
     if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
         raise UsageError("--in-place needs files: standard input can't be replaced")
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
@@ -616,6 +689,8 @@ def _fix(
 
 
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    from certpreflight.reports import rewrite  # noqa: PLC0415 - imported for convert only
+
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         short = rewrite.convert_files(
             [(i.path, i.shown, i.kind) for i in inputs],
@@ -632,6 +707,8 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.rules.docs import catalogue_markdown, rule_dict  # noqa: PLC0415 - as _rule
+
     if args.format == "markdown":
         out.write(catalogue_markdown(CATALOGUE))
         return EXIT_OK
@@ -647,6 +724,8 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.rules.docs import rule_dict, rule_text  # noqa: PLC0415 - not for a check
+
     try:
         rule = get_rule(args.key)
     except KeyError as exc:
@@ -659,6 +738,8 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _matrix(args: argparse.Namespace, out: TextIO) -> int:
+    from certpreflight.reports import matrix as matrix_report  # noqa: PLC0415 - not for a check
+
     matrix = _load_matrix(args.matrix) or ExemptionMatrix.default()
     reason = region = None
     if args.reason is not None:
@@ -705,6 +786,19 @@ exit codes:
      changed while it was read)
   3  an internal error, or a report that could not be written (never 1)
 """
+
+
+class _ConvertTargets:
+    """``convert --to``'s choices, :data:`certpreflight.convert.TARGETS`: imported when
+    argparse first looks at them (a convert run, or its help), not for every command."""
+
+    def __iter__(self) -> Iterator[str]:
+        from certpreflight.convert import TARGETS  # noqa: PLC0415 - the point of this class
+
+        return iter(TARGETS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -922,8 +1016,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     convert.add_argument(
         "--to",
         required=True,
-        choices=list(CONVERT_TARGETS),
-        help="the dialect to write",
+        choices=_ConvertTargets(),
+        metavar="TARGET",
+        help="the dialect to write: %(choices)s",
     )
     convert.add_argument(
         "--output",

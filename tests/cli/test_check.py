@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import certpreflight.io
 from certpreflight import Report
+from certpreflight.io import csvfile, read_csv
 from certpreflight.reports import json_doc
 from tests.cli.conftest import CLEAN_LINE, EXAMPLES, Cli, ndjson_line, results
 from tests.conftest import customer
@@ -283,6 +285,64 @@ def test_jobs_2_output_equals_jobs_1_over_mixed_files(cli: Cli, tmp_path: Path) 
     assert [f["code"] for f in found[33]["findings"]] == [4010]
     assert found[33]["source"] == f"{path}:2"
     assert found[-33]["source"] == f"{path}:{5 * 700}"
+
+
+def test_jobs_2_output_equals_jobs_1_on_csv(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read CSV rows themselves, in spans cut at certificates: with a BOM, CRLF,
+    quoted line breaks, certificates of several rows, link rows, an unclosed quote, bad
+    bytes and oversized lines, --jobs 2 prints exactly what --jobs 1 prints."""
+    monkeypatch.setattr(csvfile, "CSV_SPAN_BYTES", 700)  # many spans, some inside a group
+    header, *rows = (EXAMPLES / "certificates.csv").read_bytes().splitlines()
+    odd = [
+        b'EX-900,G,WA,2026-02-01,2029-12-31,BLANKET,,601234567,C-9,"Two\r\nLines",1 Main St'
+        b",,Tacoma,WA,98402,US",
+        b"EX-900,,,,,,,,C-10,Second Customer,2 Main St,,Tacoma,WA,98402,US",
+        b"EX-900,,,,,,,,C-11,Third Customer,3 Main St,,Tacoma,WA,98402,US",
+        b"EX-901,,,,,,,,C-1001",  # a link row: a customer record checked first
+        b"EX-902,G,WA,2026-02-01,2029-12-31,BLANKET,,601234567,C-12," + b"N" * 3000,
+        b"EX-903,G,WA,2026-02-01,2029-12-31,BLANKET,,601234567,C-13,\xff\xfe",
+        b"",
+        b'EX-904,G,WA,2026-02-01,2029-12-31,BLANKET,,601234567,C-14,"unclosed',
+        b"EX-905,G,WA,,,,,,C-15,after the quote",
+    ]
+    body = b"\r\n".join([header, *((rows + odd) * 40)])
+    path = tmp_path / "odd.csv"
+    path.write_bytes(codecs.BOM_UTF8 + body + b"\r\n")
+    options = ["--format", "json", "--max-line-bytes", "2000"]
+    one = cli("check", str(path), *options, "--jobs", "1")
+    assert one == cli("check", str(path), *options, "--jobs", "2")
+    found = results(one[1])
+    assert len(found) == len(list(read_csv(path, max_line_bytes=2000)))
+    assert len(list(csvfile.csv_spans(path, max_line_bytes=2000))) > 20
+    sources = [f["source"] for f in found]
+    assert f"{path}:2" in sources
+    assert sources == sorted(sources, key=lambda s: int(s.split(":")[-1]))
+    by_source = {f["source"]: f for f in found}
+    long = len(rows) + 7  # after the header, the rows, EX-900 (4 lines) and EX-901
+    for copy in (0, 39):  # the first copy and the last, in another span
+        line = long + copy * (len(rows) + len(odd) + 1)
+        assert [f["code"] for f in by_source[f"{path}:{line}"]["findings"]] == [4010]
+        assert f"{path}:{line - 5}" in by_source  # EX-900, its three rows one certificate
+        assert f"{path}:{line - 3}" not in by_source
+
+
+def test_jobs_2_cuts_each_file_once(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first pass cuts a CSV file into spans; the check reads the same spans (the file
+    unchanged), so the parent reads the file once."""
+    cut = []
+
+    def counted(path: Path, **options: object) -> object:
+        cut.append(path)
+        return csvfile.csv_spans(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(certpreflight.io, "csv_spans", counted)
+    path = EXAMPLES / "certificates.csv"
+    assert cli("check", str(path), "-j", "2") == cli("check", str(path), "-j", "1")
+    assert cut == [str(path)]
 
 
 def test_examples_give_the_same_findings_in_every_format(cli: Cli) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from certpreflight.reference import matrix as matrix_module
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import all_reasons, lookup_reason
 from certpreflight.reference.regions import all_regions, lookup_region
@@ -242,6 +243,19 @@ def test_shipped_matrix_matches_the_build_script() -> None:
     script = _build_script()
     shipped = (REPO / "src/certpreflight/reference/data/matrix.csv").read_text(encoding="utf-8")
     assert script.render(script.build(RESEARCH)) == shipped
+
+
+def test_the_shipped_matrix_is_read_as_the_general_reader_reads_it() -> None:
+    """The default matrix's fast reader gives the general reader's cells, in its order;
+    a file of another layout (columns in another order) goes to the general reader."""
+    shipped = (REPO / "src/certpreflight/reference/data/matrix.csv").read_text(encoding="utf-8")
+    general = matrix_module._parse(shipped, matrix_module._DATA_NAME, complete=True)
+    fast = matrix_module._shipped(shipped)
+    assert list(fast.items()) == list(general.items())
+    assert ExemptionMatrix.default() == ExemptionMatrix._of(general)
+    swapped = "reason,region,status\nG,US-WA,exempt\n"
+    with pytest.raises(MatrixFormatError, match="are required"):
+        matrix_module._shipped(swapped)
 
 
 # -- lookups --------------------------------------------------------------------------------

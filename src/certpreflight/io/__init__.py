@@ -14,8 +14,8 @@ Every reader streams (memory stays bounded by the largest record, however big th
 file; a ``.json`` array element by element) and reads the encoding the file's byte
 order mark names (UTF-8, UTF-16, UTF-32), else ``encoding`` (default UTF-8): a record
 with bytes that aren't text in it is a 4011 text-not-utf8 finding. :func:`read_pieces` gives an
-NDJSON file as :class:`Span` s instead, runs of lines that another process reads
-(:func:`read_span`): so the CLI's workers read their own lines.
+NDJSON or CSV file as :class:`Span` s instead, runs of whole records that another process
+reads (:func:`read_span`): so the CLI's workers read their own lines and rows.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     InputError,
     Record,
+    Span,
     record_too_large,
 )
 from certpreflight.io._text import FileState, file_state
-from certpreflight.io.csvfile import CSV_COLUMNS, read_csv
+from certpreflight.io.csvfile import CSV_COLUMNS, csv_spans, read_csv, read_csv_span
 from certpreflight.io.jsonfile import read_json
-from certpreflight.io.ndjson import Span, ndjson_spans, plain_utf8, read_ndjson, read_span
+from certpreflight.io.ndjson import ndjson_spans, plain_utf8, read_ndjson, read_ndjson_span
 from certpreflight.io.xlsx import read_xlsx
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "InputError",
     "Record",
     "Span",
+    "csv_spans",
     "file_state",
     "kind_of",
     "ndjson_spans",
@@ -121,14 +123,24 @@ def read_pieces(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record | Span]:
-    """:func:`read_records`, except that a UTF-8 NDJSON file comes as :class:`Span` s.
+    """:func:`read_records`, except that a UTF-8 NDJSON file and a CSV file come as
+    :class:`Span` s.
 
     Read each span with :func:`read_span` (in any process) and the records come out
     as :func:`read_records` gives them (an NDJSON file in another encoding, or with
-    bare CR line ends, comes as records). Raises as :func:`read_records` does.
+    bare CR line ends, and a CSV file in UTF-16 or another encoding of several bytes a
+    character, come as records). Raises as :func:`read_records` does.
     """
-    if kind_of(path, kind) == "ndjson" and plain_utf8(path, encoding):
+    found = kind_of(path, kind)
+    if found == "ndjson" and plain_utf8(path, encoding):
         return ndjson_spans(path, max_line_bytes=max_line_bytes)
+    if found == "csv":
+        return csv_spans(path, max_line_bytes=max_line_bytes, encoding=encoding)
     return read_records(
         path, kind=kind, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
     )
+
+
+def read_span(span: Span) -> Iterator[Record]:
+    """The records of a span of :func:`read_pieces`, as :func:`read_records` gives them."""
+    return read_csv_span(span) if span.header is not None else read_ndjson_span(span)

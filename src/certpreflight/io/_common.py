@@ -1,20 +1,46 @@
-"""What the readers share: the record type, the input error, and the record-too-large finding."""
+"""What the readers share: the record type, spans, the input error, and the record-too-large
+finding."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from certpreflight.findings import Finding
 from certpreflight.rules import formatting as fmt
 from certpreflight.rules._base import Hit
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "InputError", "Record", "record_too_large"]
+__all__ = [
+    "DEFAULT_MAX_LINE_BYTES",
+    "SPAN_BYTES",
+    "InputError",
+    "Record",
+    "Span",
+    "record_too_large",
+]
 
 #: A line (NDJSON) or a field (CSV) longer than this is reported, not read: memory stays bounded.
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
 #: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
 Record = tuple[str, Any]
+
+
+#: About this many bytes of records make a span (more when a record is longer).
+SPAN_BYTES = 1024 * 1024
+
+
+class Span(NamedTuple):
+    """Whole records of a file, for another process to read: bytes ``start`` to ``end``,
+    the first on line ``line``. An NDJSON file's lines; a CSV file's rows when ``header``
+    is set (the file's header cells, read before the span) in ``encoding``."""
+
+    path: str
+    start: int
+    end: int
+    line: int
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    header: tuple[str, ...] | None = None
+    encoding: str = "utf-8"
 
 
 class InputError(Exception):

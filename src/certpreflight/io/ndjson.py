@@ -8,7 +8,7 @@ A line longer than ``max_line_bytes`` is never held in memory: it is skipped in 
 and reported as ``record-too-large`` (4010).
 
 A big file can also be cut into :class:`Span` s (:func:`ndjson_spans`), runs of whole
-lines that another process reads on its own (:func:`read_span`): the CLI's workers
+lines that another process reads on its own (:func:`read_ndjson_span`): the CLI's workers
 read their lines themselves, so the parent neither reads nor sends them. Reading a
 file's spans in order gives exactly the records :func:`read_ndjson` gives.
 """
@@ -18,27 +18,20 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
-from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, Record, record_too_large
+from certpreflight.io._common import (
+    DEFAULT_MAX_LINE_BYTES,
+    SPAN_BYTES,
+    Record,
+    Span,
+    record_too_large,
+)
 from certpreflight.io._text import Utf8Stream, bytes_not_utf8, open_utf8
 
-__all__ = ["SPAN_BYTES", "Span", "ndjson_spans", "plain_utf8", "read_ndjson", "read_span"]
+__all__ = ["SPAN_BYTES", "Span", "ndjson_spans", "plain_utf8", "read_ndjson", "read_ndjson_span"]
 
 _SKIP_PIECE = 1024 * 1024
-
-#: About this many bytes of lines make a span (more when a line is longer).
-SPAN_BYTES = 1024 * 1024
-
-
-class Span(NamedTuple):
-    """Whole lines of an NDJSON file: bytes ``start`` to ``end``, the first is line ``line``."""
-
-    path: str
-    start: int
-    end: int
-    line: int
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
 
 
 def read_ndjson(
@@ -92,7 +85,7 @@ def ndjson_spans(
             yield Span(name, start, position, line, max_line_bytes)
 
 
-def read_span(span: Span) -> Iterator[Record]:
+def read_ndjson_span(span: Span) -> Iterator[Record]:
     """Yield the records of a span's lines, as :func:`read_ndjson` gives them."""
     with open(span.path, "rb") as handle:
         handle.seek(span.start)

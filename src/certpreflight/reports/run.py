@@ -1,7 +1,7 @@
 """Run a check over records: validate in chunks, in worker processes if asked, render, write.
 
 Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE`` (or as
-spans of an NDJSON file, which the worker reads itself), and at most ``2 * jobs``
+spans of an NDJSON or CSV file, which the worker reads itself), and at most ``2 * jobs``
 chunks are in flight. A worker returns its chunk already rendered
 plus a :class:`Tally` (not Report objects), so the parent only writes; results come
 back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
@@ -10,11 +10,12 @@ back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from certpreflight.batch import JoinTable
 from certpreflight.engine import Payload, active_rules, checked
@@ -24,7 +25,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
-from certpreflight.reports import csv_rows, html_page, json_doc, text
+from certpreflight.reports import csv_rows, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
 
@@ -34,6 +35,7 @@ __all__ = [
     "CheckOptions",
     "Chunk",
     "check_chunk",
+    "map_chunks",
     "progress_bar",
     "run_chunks",
     "split_selectors",
@@ -190,12 +192,14 @@ def _render(results: list[Result], options: CheckOptions) -> str:
 
 # --- running chunks, in order ---------------------------------------------------------------
 
-_worker_options: CheckOptions | None = None
+_R = TypeVar("_R")
+
+_worker_func: Callable[[list[Record]], Any] | None = None
 
 
-def _init_worker(options: CheckOptions) -> None:
-    global _worker_options  # noqa: PLW0603 - per-process state set once per worker
-    _worker_options = options
+def _init_worker(func: Callable[[list[Record]], Any]) -> None:
+    global _worker_func  # noqa: PLW0603 - per-process state set once per worker
+    _worker_func = func
 
 
 def _records(unit: list[Record] | Span) -> list[Record]:
@@ -207,13 +211,13 @@ def _records(unit: list[Record] | Span) -> list[Record]:
         raise InputError(f"can't read {unit.path}: {exc.strerror or exc}") from None
 
 
-def _work(unit: list[Record] | Span) -> Chunk:
-    assert _worker_options is not None
-    return check_chunk(_records(unit), _worker_options)
+def _work(unit: list[Record] | Span) -> Any:
+    assert _worker_func is not None
+    return _worker_func(_records(unit))
 
 
 def _units(items: Iterable[Record | Span], size: int) -> Iterator[list[Record] | Span]:
-    """Records in chunks of ``size``; a span on its own (its lines are one chunk)."""
+    """Records in chunks of ``size``; a span on its own (its records are one chunk)."""
     chunk: list[Record] = []
     for item in items:
         if isinstance(item, Span):
@@ -230,6 +234,30 @@ def _units(items: Iterable[Record | Span], size: int) -> Iterator[list[Record] |
         yield chunk
 
 
+def map_chunks(
+    func: Callable[[list[Record]], _R],
+    records: Iterable[Record | Span],
+    *,
+    jobs: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[_R]:
+    """``func`` of each chunk of records, in input order; in ``jobs`` worker processes
+    when over 1 (``func`` must then be picklable: a module's function, or a partial of one).
+
+    A :class:`~certpreflight.io.Span` among the records stands for its records, which
+    are read where the chunk is: in a worker, with ``jobs`` over 1. Raises
+    :class:`~certpreflight.io.InputError` when a span's file can't be read any more.
+    """
+    units = _units(records, chunk_size)
+    if jobs <= 1:
+        for unit in units:
+            yield func(_records(unit))
+        return
+    # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
+    # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
+    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(func,))
+
+
 def run_chunks(
     records: Iterable[Record | Span],
     options: CheckOptions,
@@ -237,20 +265,9 @@ def run_chunks(
     jobs: int = 1,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Chunk]:
-    """Check records chunk by chunk and yield the chunks in input order.
-
-    A :class:`~certpreflight.io.Span` among the records stands for its lines, which
-    are read where the chunk is checked: in a worker, with ``jobs`` over 1. Raises
-    :class:`~certpreflight.io.InputError` when a span's file can't be read any more.
-    """
-    units = _units(records, chunk_size)
-    if jobs <= 1:
-        for unit in units:
-            yield check_chunk(_records(unit), options)
-        return
-    # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
-    # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
-    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(options,))
+    """Check records chunk by chunk (:func:`map_chunks`) and yield the chunks in input order."""
+    check = functools.partial(check_chunk, options=options)
+    return map_chunks(check, records, jobs=jobs, chunk_size=chunk_size)
 
 
 # --- writers (parent side) -----------------------------------------------------------------------
@@ -308,6 +325,8 @@ class _HtmlWriter(_Writer):
         self.note = note
 
     def close(self, tally: Tally) -> None:
+        from certpreflight.reports import html_page  # noqa: PLC0415 - for an HTML report only
+
         self.out.write(html_page.render_report(tally, note=self.note))
 
 

@@ -12,14 +12,16 @@ can't wait on a lock. Results come back in input order: unit ``i`` goes to worke
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import queue
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported by the first ordered_map: --jobs 1 needs none
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 __all__ = ["WorkerError", "ordered_map"]
 
@@ -116,6 +118,8 @@ def ordered_map(
     However this generator ends (exhausted, closed, an exception, a signal turned into
     ``SystemExit``), every worker is stopped before it returns.
     """
+    import multiprocessing  # noqa: PLC0415 - see the imports above
+
     context = multiprocessing.get_context()
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     done = False
