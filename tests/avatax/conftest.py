@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +44,8 @@ class FakeAvaTax:
     url: str = ""
     received: list[Received] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
+    #: Set when the test ends: a delayed reply stops waiting, so closing doesn't wait for it.
+    closing: threading.Event = field(default_factory=threading.Event)
 
     def reply(
         self, status: int, body: Any = None, *, correlation_id: bool = True, delay: float = 0.0
@@ -61,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         fake.received.append(Received("POST", self.path, dict(self.headers.items()), raw))
         reply = fake.replies.pop(0) if fake.replies else Reply(201)
-        time.sleep(reply.delay)
+        fake.closing.wait(reply.delay)
         body = reply.body
         if body is None and reply.status < 300:
             body = [{"id": 1000 + i, **b} for i, b in enumerate(json.loads(raw))]
@@ -98,6 +99,7 @@ def avatax_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAvaTax]:
     try:
         yield server.fake
     finally:
+        server.fake.closing.set()
         server.shutdown()
         server.server_close()
         thread.join(5)
