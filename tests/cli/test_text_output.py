@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,9 +156,12 @@ def test_fixes_wrap_to_the_terminal_width(run: Path, monkeypatch: pytest.MonkeyP
 
 def test_progress_bar_counts_bytes_of_input_towards_a_total(run: Path) -> None:
     """The bar's total is the input's size; measured chunks add up to it for NDJSON."""
+    threads = {t.name for t in threading.enumerate()}
     bar = progress_bar(_Terminal(), run.stat().st_size)
     assert bar is not None
     assert (bar.total, bar.unit) == (run.stat().st_size, "B")
+    # no monitor thread: --jobs forks its workers after the bar is made
+    assert {t.name for t in threading.enumerate()} == threads
     bar.close()
     assert progress_bar(io.StringIO(), 10) is None  # not a terminal: no bar
     options = CheckOptions(today=dt.date(2026, 11, 21), measure=True)

@@ -353,6 +353,15 @@ def writer_for(
     return _TextWriter(out, colour, quiet, stats)
 
 
+@functools.cache
+def _bar_class() -> Any:
+    """tqdm's bar without its monitor thread (``monitor_interval = 0``): ``--jobs`` starts its
+    workers by forking, and a process shouldn't fork with a thread running (Python 3.12+
+    warns: the child may inherit a lock the thread held). Only these bars, not tqdm's own."""
+    tqdm = importlib.import_module("tqdm").tqdm
+    return type("ProgressBar", (tqdm,), {"monitor_interval": 0})
+
+
 def progress_bar(err: TextIO, total: int | None = None) -> Any:
     """A tqdm bar on ``err`` (shown after a second) if it is a terminal and tqdm is installed.
 
@@ -362,10 +371,10 @@ def progress_bar(err: TextIO, total: int | None = None) -> Any:
     if not err.isatty():
         return None
     try:
-        tqdm = importlib.import_module("tqdm").tqdm
+        bar = _bar_class()
     except ImportError:  # the optional ``cli`` extra is not installed
         return None
-    return tqdm(
+    return bar(
         file=err,
         total=total or None,
         unit="B",
