@@ -35,6 +35,7 @@ from certpreflight.reading.limits import (
     json_size,
     within,
 )
+from certpreflight.reading.reader import _surely_refused
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from certpreflight.reading.zones import zone_name_findings
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
@@ -665,3 +666,41 @@ def test_items_surely_within_bounds_the_largest_accepted_mapping(max_bytes: int)
     size = json_size(mapping)
     assert size is not None
     assert size > max_bytes  # the bound is not far from tight
+
+
+_EXTRA_KEYS = st.sampled_from(
+    ["companyId", "phoneNumber", "emailAddress", "attnName", "status", "verified", "zzz", "id"]
+)
+
+
+@settings(max_examples=examples(200))
+@given(
+    index=st.integers(0, 59),
+    where=st.sampled_from(["top", "customer", "none"]),
+    key=_EXTRA_KEYS,
+    value=st.one_of(st.integers(0, 10**6), st.text(max_size=5), st.none()),
+)
+def test_a_payload_surely_refused_is_refused_by_the_strict_reader(
+    index: int, where: str, key: str, value: Any
+) -> None:
+    """The reader skips the strict read of a mapping as given when _surely_refused says it
+    would fail (a key no dialect map reads): for every such payload, it does fail."""
+    payload = copy.deepcopy(_MIXED[index])
+    if where == "top":
+        payload[key] = value
+    elif where == "customer" and payload.get("customers"):
+        payload["customers"][0][key] = value
+    if _surely_refused(payload):
+        assert PLAIN is not None
+        with pytest.raises(ValidationError):
+            PLAIN.python(payload, context=set())
+
+
+def test_avalaras_own_example_is_surely_refused_as_given_and_read_in_native_form() -> None:
+    """The developer guide's certificate (a customer with companyId) skips the failing read
+    and gives the general path's model."""
+    assert _surely_refused(AVATAX_CERTIFICATE)
+    assert read(AVATAX_CERTIFICATE).certificate == read(AVATAX_CERTIFICATE, GENERAL).certificate
+
+
+_MIXED = list(certificates(60, seed=5))
