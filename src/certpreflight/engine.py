@@ -114,9 +114,10 @@ class _RuleSet:
     #: values in which none of these rules found anything.
     learned: tuple[tuple[Rule, Check], ...] = ()
     learned_key: Callable[[Customer], Any] | None = None
-    #: The checks of a customer record and of a link: every check of the certificate rules
-    #: and those of the rules only for records of that kind (a record is checked as a
-    #: certificate holding it); for links, not 2001 (an empty link has its own rule, 2130).
+    #: The checks of a customer record and of a link: the certificate rules' checks but those
+    #: with declared ``inputs`` (certificate fields only: nothing in a customer), and those of
+    #: the rules only for records of that kind (a record is checked as a certificate holding
+    #: it); for links, not 2001 (an empty link has its own rule, 2130).
     for_customers: tuple[tuple[Rule, Check], ...] = ()
     for_links: tuple[tuple[Rule, Check], ...] = ()
 
@@ -171,6 +172,9 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
     if each_region:
         region_key = operator.attrgetter(*other_fields) if other_fields else _no_other_inputs
     codes = frozenset(r.code for r in rules)
+    # a record is checked as a certificate holding it, and only its customers' findings are
+    # kept: the rules with declared inputs read certificate fields alone, never customers
+    record_checks = [(r, c) for r, c in checks if r.inputs is None]
     return _RuleSet(
         rules,
         always,
@@ -184,11 +188,11 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         not_each_region=tuple((r, c) for r, c in memoized if not r.each_region),
         region_key=region_key,
         for_customers=(
-            *checks,
+            *record_checks,
             *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
         ),
         for_links=(
-            *((r, c) for r, c in checks if r.code != 2001),
+            *((r, c) for r, c in record_checks if r.code != 2001),
             *((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
         ),
     )

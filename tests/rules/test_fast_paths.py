@@ -206,6 +206,18 @@ def test_a_rule_with_inputs_reads_nothing_else(
     assert list(rule.check(same, ctx)) == list(rule.check(cert, ctx))
 
 
+@pytest.mark.parametrize("rule", _with_inputs(), ids=lambda r: str(r.code))
+@settings(max_examples=examples(50))
+@given(cert=_certificates)
+def test_a_rule_with_inputs_finds_nothing_in_customers(
+    cert: ExemptionCertificate, rule: Any
+) -> None:
+    """A rule with declared inputs (certificate fields) never points into the customers: so
+    a customer record or a link, checked as a certificate holding it, skips it."""
+    ctx = Context(TODAY, ExemptionMatrix.default(), "audit", {"sst_seller": True})
+    assert all(hit.loc[:1] != ("customers",) for hit in rule.check(cert, ctx))
+
+
 def test_fast_paths_are_declared() -> None:
     """The customer rules worth screening are screened and the situs rules have inputs."""
     screened = {r.code for r in _screened()}
