@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -88,6 +89,17 @@ def test_a_selector_of_another_type_raises_every_time(selector: Any) -> None:
     for _ in range(2):
         with pytest.raises(TypeError, match="rule selectors are codes"):
             validate(cert(), today=TODAY, select=selector)
+
+
+def test_selectors_given_as_iterators_are_read_once() -> None:
+    """A generator as select or ignore selects what a list does, and leaves no wrong setup
+    behind for the list (the selectors are read once, for the key and the rules alike)."""
+    payload = {"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]}
+    day = dt.date(2031, 3, 4)
+    assert validate(payload, today=day, select=(c for c in ["3101"])).codes() == (3101,)
+    assert validate(payload, today=day, select=["3101"]).codes() == (3101,)
+    assert 3101 not in validate(payload, today=day, ignore=iter(["3101"])).codes()
+    assert 3101 not in validate(payload, today=day, ignore=["3101"]).codes()
 
 
 def test_kept_setups_are_those_of_their_arguments() -> None:

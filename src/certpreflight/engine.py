@@ -459,9 +459,10 @@ def _setup(
     if today is None:
         today = dt.date.today()
     key = None
+    chosen, ignored = _as_keys(select), _as_keys(ignore)  # once: an iterator is read once
     if not options and type(today) is dt.date:  # options are checked and built for each call
         known = None if matrix is None else id(matrix)
-        key = (today, profile, _as_keys(select), _as_keys(ignore), known)
+        key = (today, profile, chosen, ignored, known)
         found = _SETUPS.get(key)
         if found is not None:
             return found
@@ -471,7 +472,7 @@ def _setup(
         matrix = ExemptionMatrix.default()
     elif not isinstance(matrix, ExemptionMatrix):
         raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-    ruleset = _active(_as_keys(select), _as_keys(ignore), profile)
+    ruleset = _active(chosen, ignored, profile)
     if options:
         ctx = Context(today, matrix, profile, rule_options(options))
     else:
