@@ -6,7 +6,9 @@ import importlib
 import json
 import subprocess
 import sys
+import types
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -100,3 +102,23 @@ def test_convert_choices_are_the_targets() -> None:
     )
     assert done.returncode == 2
     assert ", ".join(repr(t) for t in convert.TARGETS) in done.stderr
+
+
+def test_convert_can_be_patched_and_set_like_any_attribute() -> None:
+    """mock.patch("certpreflight.convert") replaces it inside the block and restores the
+    function after; importing the submodule again still leaves the function."""
+    importlib.import_module("certpreflight.convert")  # binds the package's attribute
+    original = certpreflight.convert
+    assert callable(original)
+    assert not isinstance(original, types.ModuleType)
+    with mock.patch("certpreflight.convert") as patched:
+        assert certpreflight.convert is patched
+    assert certpreflight.convert is original
+    certpreflight.convert = "replaced"  # type: ignore[assignment]
+    try:
+        assert certpreflight.convert == "replaced"
+    finally:
+        del certpreflight.convert
+    assert certpreflight.convert is original
+    importlib.import_module("certpreflight.convert")
+    assert certpreflight.convert is original

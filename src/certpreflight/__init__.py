@@ -66,16 +66,30 @@ class _Package(types.ModuleType):
 
     Importing a submodule sets the package's attribute of its name to the module: here
     that is ignored, so ``certpreflight.convert`` stays the function, as when the package
-    imported it at once (it bound the function after the submodule was imported).
+    imported it at once (it bound the function after the submodule was imported). Any
+    other value set (``unittest.mock.patch("certpreflight.convert")``, say) is kept until
+    it is deleted.
     """
 
     @property
     def convert(self) -> Any:
+        if "convert" in _SET:
+            return _SET["convert"]
         return __getattr__("convert")
 
     @convert.setter
     def convert(self, value: object) -> None:
-        pass
+        if isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.convert":
+            return  # the submodule, bound by its import
+        _SET["convert"] = value
+
+    @convert.deleter
+    def convert(self) -> None:
+        _SET.pop("convert", None)
+
+
+#: Values set on the package for names :class:`_Package` serves.
+_SET: dict[str, object] = {}
 
 
 sys.modules[__name__].__class__ = _Package
