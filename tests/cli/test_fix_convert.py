@@ -17,6 +17,7 @@ import pytest
 from certpreflight import validate
 from certpreflight.convert import CSV_HEADERS
 from certpreflight.reports import output as output_module
+from certpreflight.reports import rewrite
 from tests.cli.conftest import EXAMPLES, Cli
 
 
@@ -366,6 +367,46 @@ def test_an_encoded_input_is_written_back_in_its_encoding(cli: Cli, tmp_path: Pa
     assert (tmp_path / "o.csv").read_bytes() == b"Certificate ID,Expected Tax Code,Exposure " + (
         b"Zones,Billing Customer Number,Name 1,Country\n1,G,MA,C1,Cr\xe8me,US\n"
     )
+
+
+@pytest.mark.parametrize("suffix", [".json", ".ndjson"])
+def test_an_escape_the_encoding_cant_hold_stays_an_escape(
+    cli: Cli, tmp_path: Path, suffix: str
+) -> None:
+    """A JSON escape of a character cp1252 has no byte for (\\u4e2d, and one beyond the BMP)
+    in a record that is fixed is written as an escape again: the same value, in cp1252."""
+    src = tmp_path / f"in{suffix}"
+    record = _cert("bad", name="Acme \u4e2d \U0001f600 Café", country="USA")
+    src.write_bytes(json.dumps(record, ensure_ascii=True).encode("cp1252") + b"\n")
+    out = tmp_path / f"out{suffix}"
+    code, _, err = cli("check", "--fix", "--encoding", "cp1252", str(src), "-o", str(out))
+    assert code == 0, err
+    fixed = json.loads(out.read_bytes().decode("cp1252"))
+    assert fixed["customers"][0]["name"] == "Acme \u4e2d \U0001f600 Café"
+    assert fixed["customers"][0]["country"] == "US"
+    assert b"Caf\xe9" in out.read_bytes()  # what cp1252 holds is written as itself
+
+
+def test_a_fix_that_cant_be_written_leaves_the_backup_alone(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV whose repaired text its encoding can't hold is refused before --in-place copies
+    it, so an existing FILE.orig is not replaced by the current file. (No shipped fix makes
+    such a cell today: a fix that did is stood in for.)"""
+    fixers = dict(rewrite._FIXERS)
+    monkeypatch.setitem(rewrite._FIXERS, "csv", lambda *a: fixers["csv"](*a) + "\u4e2d")
+    src = tmp_path / "in.csv"
+    src.write_bytes(
+        b"Certificate ID,Expected Tax Code,Exposure Zones,Billing Customer Number,Country\n"
+        b"1,G,MA,C1,USA\n"
+    )
+    backup = tmp_path / "in.csv.orig"
+    backup.write_bytes(b"the first original")
+    code, _, err = cli("check", "--fix", "--in-place", "--encoding", "cp1252", str(src))
+    assert code == 2
+    assert "can't be written in cp1252" in err
+    assert backup.read_bytes() == b"the first original"
+    assert b"USA" in src.read_bytes()
 
 
 def test_a_utf8_input_with_a_bom_keeps_it(cli: Cli, tmp_path: Path) -> None:

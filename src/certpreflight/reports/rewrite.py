@@ -317,6 +317,8 @@ class _Fixed:
     text: str
     new: str
     write: Callable[[str | None, TextIO], None]
+    #: Why the repaired text can't be written to a file in the input's encoding, or None.
+    unwritable: str | None = None
 
 
 def _fixed(
@@ -339,21 +341,53 @@ def _fixed(
             "encoding with --encoding (e.g. cp1252), or see which records hold it with check"
         ) from None
     new = _FIXERS[kind](text, run, shown)
+    unwritable = None
+    if kind in ("json", "ndjson"):
+        new = _json_escaped(new, codec)  # JSON can say any character in any encoding
+    else:
+        try:
+            new.encode(codec)
+        except UnicodeEncodeError as exc:
+            unwritable = f"{shown}: a fixed value can't be written in {codec}: {exc}"
 
     def write(target: str | None, out: TextIO) -> None:
         to_file = target is not None and not is_default(target, out)
-        if to_file:
-            try:
-                new.encode(codec)
-            except UnicodeEncodeError as exc:
-                why = f"{shown}: a fixed value can't be written in {codec}: {exc}"
-                raise ValueError(why) from None
+        if to_file and unwritable is not None:
+            raise ValueError(unwritable)
         with open_output(target, out, encoding=codec) as stream:
             if mark and to_file:
                 stream.write("\ufeff")  # the byte order mark it had, in its encoding
             stream.write(new)
 
-    return _Fixed(shown, text, new, write)
+    return _Fixed(shown, text, new, write, unwritable)
+
+
+def _json_escaped(text: str, codec: str) -> str:
+    """JSON text with each character ``codec`` can't encode written as its ``\\u`` escape
+    (a pair of them beyond the BMP): the same JSON value, writable in ``codec``. Outside
+    strings JSON is ASCII, so only characters in strings are escaped; re-dumping a record
+    with ``ensure_ascii=False`` turns an escape the file had back into the character."""
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return "".join(ch if _encodes(ch, codec) else _escape(ch) for ch in text)
+    return text
+
+
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 #: What --fix on a workbook needs beside python-calamine, which reads it.
@@ -463,6 +497,8 @@ def fix_files(
         if in_place:
             if fixed.new == fixed.text:
                 continue
+            if fixed.unwritable is not None:  # before the backup: the original stays as it was
+                raise ValueError(fixed.unwritable)
             shutil.copy2(path, path + BACKUP_SUFFIX)
             target: str | None = path
         else:
