@@ -12,10 +12,21 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import assume, settings
+from hypothesis import given as given_examples
 
-from certpreflight import Customer, CustomerRecord, Link, validate, validate_batch, validate_many
+from certpreflight import (
+    CATALOGUE,
+    Customer,
+    CustomerRecord,
+    Link,
+    validate,
+    validate_batch,
+    validate_many,
+)
 from certpreflight.dialects import detect_kind
-from tests.conftest import DEV_GUIDE_CUSTOMER
+from tests.conftest import DEV_GUIDE_CUSTOMER, examples
+from tests.rules.test_fast_paths import _customers
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -252,3 +263,26 @@ def test_an_avatax_zone_named_by_its_code_warns_with_the_zones_name() -> None:
     several["exposureZones"] = [{"name": "Ohio"}, {"name": "TX"}]
     [finding] = [f for f in validate(several, today=TODAY).findings if f.code == 3005]
     assert finding.loc == ("regions", 1)
+
+
+_RECORD_ONLY = {r.code for r in CATALOGUE if "certificate" not in r.kinds}
+
+
+@settings(max_examples=examples(200))
+@given_examples(customer=_customers)
+def test_a_customer_record_reports_what_a_certificate_holding_it_reports_in_it(
+    customer: dict[str, Any],
+) -> None:
+    """A customer record's findings (its screened rules run only where it fails their
+    screens, no rule with declared inputs) are those a certificate holding it reports in
+    its customer, with the record's own locs; the rules only for records aside."""
+    assume(not Customer.model_validate(customer).is_reference)  # a code only: a link there
+    record = validate(customer, today=TODAY, kind="customer")
+    holder = validate({"id": "H", "customers": [customer]}, today=TODAY, kind="certificate")
+    expected = sorted(
+        (f.code, f.loc[2:])
+        for f in holder.findings
+        if f.loc[:2] == ("customers", 0) and len(f.loc) > 2
+    )
+    found = sorted((f.code, f.loc) for f in record.findings if f.code not in _RECORD_ONLY)
+    assert found == expected

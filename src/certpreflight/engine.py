@@ -117,15 +117,20 @@ class _RuleSet:
     #: The checks of a customer record and of a link: the certificate rules' checks but those
     #: with declared ``inputs`` (certificate fields only: nothing in a customer), and those of
     #: the rules only for records of that kind (a record is checked as a certificate holding
-    #: it); for links, not 2001 (an empty link has its own rule, 2130).
+    #: it); for links, not 2001 (an empty link has its own rule, 2130). A customer record's
+    #: screened checks are added where it fails their screens (``screened``).
     for_customers: tuple[tuple[Rule, Check], ...] = ()
     for_links: tuple[tuple[Rule, Check], ...] = ()
 
-    def checks_for(self, failing: Set[str]) -> Sequence[tuple[Rule, Check]]:
-        """The unscreened checks and those screened on the ``failing`` fields."""
+    def checks_for(
+        self, failing: Set[str], unscreened: Sequence[tuple[Rule, Check]] | None = None
+    ) -> Sequence[tuple[Rule, Check]]:
+        """The ``unscreened`` checks (default: a certificate's) and those screened on the
+        ``failing`` fields."""
+        base = self.checks if unscreened is None else unscreened
         if not failing:
-            return self.checks
-        checks = list(self.checks)
+            return base
+        checks = list(base)
         for field, screened in self.screened.items():
             if field in failing:
                 checks += screened
@@ -188,7 +193,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         not_each_region=tuple((r, c) for r, c in memoized if not r.each_region),
         region_key=region_key,
         for_customers=(
-            *record_checks,
+            *((r, c) for r, c in record_checks if r.screen is None),
             *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
         ),
         for_links=(
@@ -284,11 +289,13 @@ def _record_findings(
     if isinstance(record, Link):
         customers = tuple(Customer(customer_number=code) for code in record.customers)
         update: dict[str, Any] = {"id": record.certificate_id, "customers": customers}
-        checks = ruleset.for_links
+        checks: Sequence[tuple[Rule, Check]] = ruleset.for_links
     else:
         update = {"customers": (record,)}
         checks = ruleset.for_customers
     holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
+    if not link:  # its screened rules only where it fails their screens, as in a certificate
+        checks = ruleset.checks_for(ruleset.reader.failing(holder), checks)
     found: list[Finding] = []
     for rule, check in checks:
         for hit in check(holder, ctx):

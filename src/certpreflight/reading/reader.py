@@ -132,7 +132,7 @@ class Reader:
         """A certificate on the general path (the strict reader refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
-        failing = self._failing(cert) if cert is not None and self.screens else _NONE
+        failing = self.failing(cert) if cert is not None and self.screens else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
             findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
@@ -255,10 +255,10 @@ class Reader:
 
     def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
         if not self.rust_screens:
-            failing = self._failing(cert)
+            failing = self.failing(cert)
         return Read(cert, [], cert.id, failing, _NONE)
 
-    def _failing(self, cert: ExemptionCertificate) -> set[str]:
+    def failing(self, cert: ExemptionCertificate) -> set[str]:
         """The screened fields in which some customer fails, screened in Python."""
         failing: set[str] = set()
         for customer in cert.customers:  # none: a screened rule looks at customers only
