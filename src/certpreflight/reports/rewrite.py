@@ -370,7 +370,8 @@ def _json_escaped(text: str, codec: str) -> str:
     try:
         text.encode(codec)
     except UnicodeEncodeError:
-        return "".join(ch if _encodes(ch, codec) else _escape(ch) for ch in text)
+        # json.dumps of a non-ASCII character alone is its escape (a surrogate pair beyond the BMP)
+        return "".join(ch if _encodes(ch, codec) else json.dumps(ch)[1:-1] for ch in text)
     return text
 
 
@@ -380,14 +381,6 @@ def _encodes(ch: str, codec: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 #: What --fix on a workbook needs beside python-calamine, which reads it.
