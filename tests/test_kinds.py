@@ -286,3 +286,12 @@ def test_a_customer_record_reports_what_a_certificate_holding_it_reports_in_it(
     )
     found = sorted((f.code, f.loc) for f in record.findings if f.code not in _RECORD_ONLY)
     assert found == expected
+
+
+def test_a_batch_ignores_what_an_iterator_names() -> None:
+    """ignore= given as an iterator leaves out the join's findings as a list does (the
+    selectors are read for the checks and again for the join's rules)."""
+    records = [{"customers": ["NOPE"], "certificate_id": "42"}]
+    for ignore in (["6501", "6502"], iter(["6501", "6502"])):
+        batch = validate_batch(records, today=TODAY, ignore=ignore)
+        assert [f.code for r in batch.reports for f in r.findings] == []

@@ -227,6 +227,7 @@ def validate_batch(
     >>> [f.code for f in batch.reports[0].findings]
     [2102]
     """
+    select, ignore = _listed(select), _listed(ignore)  # read twice below: an iterator once
     run = checked(
         records,
         today=today,
@@ -241,6 +242,13 @@ def validate_batch(
     labelled = ((_label(index), report, read) for index, (report, read) in enumerate(run))
     reports, joins = join_all(labelled, table)
     return BatchReport(tuple(reports), tuple(joins))
+
+
+def _listed(selector: Selector) -> Selector:
+    """A selector that can be read more than once (an iterator as a list)."""
+    if selector is None or isinstance(selector, (str, int)):
+        return selector
+    return list(selector)
 
 
 def join_all(
