@@ -8,9 +8,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from certpreflight.dialects import (
-    CERTIFICATE_KEYS,
     CERTIFICATE_ONLY_FIELDS,
-    CUSTOMER_KEYS,
     KINDS,
     NATIVE_KEYS,
     detect_kind,
@@ -33,6 +31,8 @@ from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import (
     NATIVE_CAPS,
     PLAIN,
+    READ_CUSTOMER_KEYS,
+    READ_KEYS,
     StrictReader,
     strict_reader,
     wide_reader,
@@ -283,23 +283,17 @@ def _has_long_list(payload: dict[Any, Any]) -> bool:
     return False
 
 
-#: The keys the strict reader reads, of a certificate and of a customer: its fields' names
-#: and every dialect's keys for them. It refuses any other key as an extra.
-_READ_KEYS = frozenset(CERTIFICATE_KEYS) | frozenset(ExemptionCertificate.model_fields)
-_READ_CUSTOMER_KEYS = frozenset(CUSTOMER_KEYS) | frozenset(Customer.model_fields)
-
-
 def _surely_refused(payload: dict[Any, Any]) -> bool:
     """True when the strict reader would refuse a mapping as it is given for a key it doesn't
     read, such as a customer's ``companyId``, ``phoneNumber`` or ``emailAddress`` in
     Avalara's own examples: then :meth:`Reader.strict` goes to its native form at once
     instead of failing a read first (``tests/test_parse_fast.py`` holds it to the reader)."""
-    if not payload.keys() <= _READ_KEYS:
+    if not payload.keys() <= READ_KEYS:
         return True
     customers = payload.get("customers")
     if type(customers) is list:
         for customer in customers:
-            if type(customer) is dict and not customer.keys() <= _READ_CUSTOMER_KEYS:
+            if type(customer) is dict and not customer.keys() <= READ_CUSTOMER_KEYS:
                 return True
     return False
 

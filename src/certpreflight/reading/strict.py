@@ -37,6 +37,8 @@ from certpreflight.models import Customer, ExemptionCertificate
 __all__ = [
     "NATIVE_CAPS",
     "PLAIN",
+    "READ_CUSTOMER_KEYS",
+    "READ_KEYS",
     "WIDE_CAPS",
     "NativeCaps",
     "StrictReader",
@@ -115,6 +117,13 @@ def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | Non
     choices: list[list[str | int]] = [[field]]
     choices += ([key] for key in others)
     return choices
+
+
+#: The keys the dialect reader takes, of a certificate and of a customer: the fields' names
+#: and every dialect's keys for them (its aliases, from the same maps). Any other key is an
+#: extra it refuses.
+READ_KEYS = frozenset(CERTIFICATE_KEYS) | frozenset(ExemptionCertificate.model_fields)
+READ_CUSTOMER_KEYS = frozenset(CUSTOMER_KEYS) | frozenset(Customer.model_fields)
 
 
 def _single(value: Any) -> tuple[Any, ...]:
