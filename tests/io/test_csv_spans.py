@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpreflight.io import Span, csv_spans, read_csv, read_pieces, read_records, read_span
+from tests.conftest import examples
 
 MAX = 60  # a small line limit, so that oversized lines are common
 HEADER = b"id,exempt reason,regions,customer number,name"
@@ -44,7 +45,7 @@ def _by_spans(path: Path, span_bytes: int) -> list[object]:
     return [record for span in spans for record in read_span(span)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     body=st.lists(rows, max_size=25),
     newline=st.sampled_from([b"\n", b"\r\n", b"\r"]),
