@@ -35,7 +35,14 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["CORPORA", "certificates", "main", "native_certificates", "sized_certificates"]
+__all__ = [
+    "CORPORA",
+    "avatax_by_code",
+    "certificates",
+    "main",
+    "native_certificates",
+    "sized_certificates",
+]
 
 CORPORA = ("realistic", "repeats")
 
@@ -422,6 +429,21 @@ def certificates(count: int, seed: int = 1, corpus: str = "realistic") -> Iterat
     """``count`` certificates, rotating native / AvaTax REST v2 / CertCapture v2 dialects."""
     for i, cert in enumerate(native_certificates(count, seed, corpus)):
         yield (cert, _avatax(cert), _certcapture(cert))[i % 3]
+
+
+def avatax_by_code(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """``count`` AvaTax ``CreateCertificates`` bodies of the realistic corpus whose customers
+    are given by code only (``{"customerCode": ...}``, every third one with ``companyId`` as
+    the developer guide writes it): the customers themselves are created by another call."""
+    for i, cert in enumerate(native_certificates(count, seed)):
+        body = _avatax(cert)
+        body["customers"] = [
+            {"companyId": 1, "customerCode": c["customerCode"]}
+            if i % 3 == 0
+            else {"customerCode": c["customerCode"]}
+            for c in body["customers"]
+        ]
+        yield body
 
 
 def main(argv: Sequence[str] | None = None) -> int:

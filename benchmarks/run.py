@@ -1,26 +1,29 @@
-"""One command for every figure of the performance issue: ``python -m benchmarks``.
+"""One command for every performance figure: ``python -m benchmarks [--against REF]``.
 
-Measured in the same run, rounds interleaved, so ratios hold on a noisy machine:
+Measured in the same run, so ratios hold on a noisy machine. Every library figure is
+measured in a child process per source tree, rounds interleaved (this tree, then the tree
+of ``--against``, round after round), and each figure is the best of ``--repeat`` rounds:
 
-(a) bare pydantic: a plain model with the same fields validating the same
-    certificates (native dialect: a plain model has no dialect mapping);
-(b) ``validate()`` one call per certificate, **cold**: each round a fresh corpus (another
-    seed) and a fresh ``today``, so nothing a memo learned in an earlier round helps; and
-    **warm**: the same corpus checked again, every memo full. On the realistic corpus
-    (the default of ``benchmarks.generate``), native and the three-dialect mix, and on
-    the old ``repeats`` corpus;
-(c) ``validate_many()`` over the mix, cold;
-(g) the floor: ``validate()`` with one rule selected (reading, screens and the report:
-    what the pipeline costs before any rule runs, the least any rule work can leave);
-(e) growth: per-certificate cost for 1, 10, 50, 200 customers and 1, 5, 20, 60 regions;
-(f) startup: import, the first ``validate()`` in a process, ``certpreflight check`` on
-    one certificate;
-(d) the CLI on an NDJSON file and on a CSV file of the same certificates (one row per
-    customer, native column names) with ``--jobs 1`` and ``--jobs 2``, and its peak RSS on
-    100k and 1M lines and on a 200 MB ``.json`` array.
+(a) bare pydantic: a plain model with the same fields validating the same records (native
+    certificates; AvaTax bodies with customers by code, in their own camelCase fields);
+(b) ``validate()``, one call per record, **cold**: each round a fresh corpus (another seed)
+    and a fresh ``today``; on realistic native certificates, on AvaTax bodies with customers
+    by code (``benchmarks.generate.avatax_by_code``) and on the three-dialect mix;
+(c) ``validate_many()`` over the mix;
+(g) the floor: ``validate()`` with one rule selected (reading and the report: what the
+    pipeline costs before the rules);
+(e) growth: the cost of each extra customer (1 -> 10 customers a certificate) and of each
+    extra region (1 -> 20 regions);
+(d) the CLI (``check --format json --jobs 1``) on NDJSON and on CSV files of the same native
+    certificates (one CSV row per customer), per record, with the CLI's startup (``check`` of
+    a one-record file) taken out, against ``validate()`` of the same records;
+(h) ``validate_batch()`` of ``--batch`` sync records (customers, certificates by code,
+    links) in a child process: seconds and peak RSS;
+(f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate.
 
-``--quick`` uses small sizes (a smoke test); ``--skip-cli`` skips (d).
-Each timing is the best of ``--repeat`` rounds.
+``--against REF`` (a git commit, tag or branch of this repository) measures that commit's
+``src/`` beside this tree's: the before/after of a change, in one run. ``--quick`` uses small
+sizes (a smoke test); ``--skip-cli`` skips (d) and (h).
 """
 
 from __future__ import annotations
@@ -35,21 +38,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from benchmarks.generate import certificates, native_certificates, sized_certificates
-from benchmarks.generate import main as generate_main
-from certpreflight import validate, validate_many
+from benchmarks.generate import (
+    avatax_by_code,
+    certificates,
+    native_certificates,
+    sized_certificates,
+)
 
 TODAY = dt.date(2026, 11, 21)
+ROOT = Path(__file__).resolve().parent.parent
 
-#: The one rule of the floor figure: ``validate()`` reading, screening and reporting with a
-#: single cheap rule, so what the pipeline costs before the rules (the part no faster rule
-#: can remove).
+#: The one rule of the floor figure: reading and reporting with a single cheap rule.
 FLOOR_RULE = ["2001"]
 
 
@@ -83,156 +88,149 @@ class PlainCertificate(BaseModel):
     customers: list[PlainCustomer] = []
 
 
-def _seconds(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> float:
+class PlainName(BaseModel):
+    """An AvaTax reference object (``{"name": ...}``)."""
+
+    name: str | None = None
+
+
+class PlainPoNumber(BaseModel):
+    """An AvaTax PO number object."""
+
+    poNumber: str | None = None  # noqa: N815 (AvaTax's own field name)
+
+
+class PlainCustomerCode(BaseModel):
+    """A customer given by code, as AvaTax bodies link them."""
+
+    companyId: int | None = None  # noqa: N815
+    customerCode: str | None = None  # noqa: N815
+
+
+class PlainAvaTaxCertificate(BaseModel):
+    """The fields of an AvaTax ``CertificateModel`` as a plain model: the baseline of the
+    AvaTax figure (same fields, AvaTax's names and nesting, no dialect mapping)."""
+
+    id: int | None = None
+    signedDate: dt.date | None = None  # noqa: N815
+    expirationDate: dt.date | None = None  # noqa: N815
+    filename: str | None = None
+    exemptPercentage: float | None = None  # noqa: N815
+    isSingleCertificate: bool = False  # noqa: N815
+    exemptionNumber: str | None = None  # noqa: N815
+    taxNumberType: str | None = None  # noqa: N815
+    exemptionReason: PlainName | None = None  # noqa: N815
+    exposureZones: list[PlainName] = []  # noqa: N815
+    poNumbers: list[PlainPoNumber] = []  # noqa: N815
+    customers: list[PlainCustomerCode] = []
+
+
+# --- one round of the library figures, in a child process -----------------------------------------
+
+
+def _seconds(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
-    fn(*args, **kwargs)
+    fn()
     return time.perf_counter() - start
 
 
-def _rate(n: int, seconds: float) -> str:
-    return f"{n / seconds:>10,.0f} certificates/s"
+def _each(fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], None]:
+    def run() -> None:
+        for item in items:
+            fn(item)
+
+    return run
 
 
-def _us(seconds: float, n: int) -> str:
-    return f"{seconds / n * 1e6:7.2f} µs"
+def library_round(n: int, seed: int) -> dict[str, float]:
+    """Seconds per record of every library figure, one round (fresh corpora, a fresh
+    ``today``); run in a child process whose ``certpreflight`` is the tree measured."""
+    from certpreflight import validate, validate_many  # noqa: PLC0415 (the tree measured)
+
+    day = TODAY + dt.timedelta(days=seed)
+    native = list(native_certificates(n, seed))
+    avatax = list(avatax_by_code(n, seed))
+    mixed = list(certificates(n, seed))
+    validate(native[0], today=TODAY)  # imports and data outside the timings
+    validate(avatax[0], today=TODAY)
+    per: dict[str, float] = {}
+
+    def check(item: Any) -> Any:
+        return validate(item, today=day)
+
+    def floor(item: Any) -> Any:
+        return validate(item, today=day, select=FLOOR_RULE)
+
+    per["bare_native"] = _seconds(_each(PlainCertificate.model_validate, native)) / n
+    per["cold_native"] = _seconds(_each(check, native)) / n
+    per["floor_native"] = _seconds(_each(floor, native)) / n
+    per["bare_avatax"] = _seconds(_each(PlainAvaTaxCertificate.model_validate, avatax)) / n
+    per["cold_avatax"] = _seconds(_each(check, avatax)) / n
+    per["cold_mixed"] = _seconds(_each(check, mixed)) / n
+    per["many_mixed"] = _seconds(lambda: list(validate_many(mixed, today=day))) / n
+    sized = max(50, n // 5)
+    for what, low, high in (("customers", 1, 10), ("regions", 1, 20)):
+        cost = {}
+        for size in (low, high):
+            items = list(sized_certificates(sized, seed=seed, **{what: size}))
+            cost[size] = _seconds(_each(check, items)) / sized
+        per[f"per_{what[:-1]}"] = (cost[high] - cost[low]) / (high - low)
+    return per
 
 
-def _check_all(items: list[Any], today: dt.date) -> None:
-    for p in items:
-        validate(p, today=today)
+# --- trees ----------------------------------------------------------------------------------------
 
 
-def _check_many(items: list[Any], today: dt.date) -> None:
-    for _ in validate_many(items, today=today):
-        pass
+def _tree(ref: str, into: Path) -> Path:
+    """The ``src/`` of commit ``ref``, extracted under ``into``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
 
 
-def _floor(items: list[Any], today: dt.date) -> None:
-    for p in items:
-        validate(p, today=today, select=FLOOR_RULE)
-
-
-def _bare(items: list[Any]) -> None:
-    for p in items:
-        PlainCertificate.model_validate(p)
-
-
-def library(n: int, repeat: int) -> dict[str, float]:
-    """Seconds per certificate (best of ``repeat`` rounds) of every library figure.
-
-    Each round uses fresh corpora (seed = round) and a fresh ``today`` (a new context,
-    so an empty memo) for the cold figures; warm is the same corpus checked again.
-    """
-    best: dict[str, float] = {}
-
-    def keep(name: str, seconds: float) -> None:
-        best[name] = min(best.get(name, float("inf")), seconds / n)
-
-    validate(next(native_certificates(1)), today=TODAY)  # imports and data outside the timings
-    for round_ in range(repeat):
-        seed = 100 + round_
-        native = list(native_certificates(n, seed))
-        mixed = list(certificates(n, seed))
-        repeats = list(native_certificates(n, seed, "repeats"))
-        day = TODAY + dt.timedelta(days=3 * round_ + 1)  # a new context: its memo is empty
-        one = dt.timedelta(days=1)
-        keep("bare", _seconds(_bare, native))
-        keep("cold_native", _seconds(_check_all, native, day))
-        keep("floor_native", _seconds(_floor, native, day + 400 * one))
-        keep("warm_native", _seconds(_check_all, native, day))
-        keep("cold_mixed", _seconds(_check_all, mixed, day + one))
-        keep("warm_mixed", _seconds(_check_all, mixed, day + one))
-        keep("bare_repeats", _seconds(_bare, repeats))
-        keep("cold_repeats", _seconds(_check_all, repeats, day + 2 * one))
-        keep("warm_repeats", _seconds(_check_all, repeats, day + 2 * one))
-        keep("many_mixed", _seconds(_check_many, mixed, day + 500 * one))
-    return best
-
-
-def growth(n: int, repeat: int) -> list[tuple[str, int, float]]:
-    """(what, size, µs per certificate) for 1-200 customers and 1-60 regions, cold."""
-    sizes = [("customers", k) for k in (1, 10, 50, 200)] + [("regions", k) for k in (1, 5, 20, 60)]
-    found = []
-    for what, size in sizes:
-        count = max(100, n // size) if what == "customers" else n
-        best = float("inf")
-        for round_ in range(repeat):
-            items = list(sized_certificates(count, seed=round_, **{what: size}))
-            day = TODAY - dt.timedelta(days=1000 + 10 * size + round_)
-            best = min(best, _seconds(_check_all, items, day))
-        found.append((what, size, best / count * 1e6))
-    return found
-
-
-_STARTUP = """
-import time
-t0, c0 = time.perf_counter(), time.process_time()
-import certpreflight
-t1, c1 = time.perf_counter(), time.process_time()
-certpreflight.validate({payload})
-t2, c2 = time.perf_counter(), time.process_time()
-certpreflight.validate({payload})
-t3 = time.perf_counter()
-print(t1 - t0, t2 - t1, t3 - t2, c1 - c0, c2 - c1)
-"""
-
-_CHECK = """
-import resource, subprocess, sys, time
-t = time.perf_counter()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
-cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(time.perf_counter() - t, cpu.ru_utime + cpu.ru_stime)
-"""
-
-
-def startup(repeat: int) -> dict[str, float]:
-    """Seconds, wall and CPU: import, the first validate(), the second; ``check`` on one
-    certificate. Run with bytecode caching on (as an installed package has it), once
-    before the timings so the caches exist."""
-    payload = next(native_certificates(1))
-    code = _STARTUP.format(payload=repr(payload))
+def _env(src: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    names = ("import", "first", "second", "import_cpu", "first_cpu", "check", "check_cpu")
-    best = dict.fromkeys(names, float("inf"))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "one.json"
-        path.write_text(json.dumps(payload), encoding="utf-8")
-        cmd = [sys.executable, "-m", "certpreflight", "check", str(path), "--today",
-               TODAY.isoformat()]  # fmt: skip
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env, check=False)  # caches
-        for _ in range(repeat):
-            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 env=env, check=True).stdout.split()  # fmt: skip
-            for name, value in zip(names[:5], out, strict=True):
-                best[name] = min(best[name], float(value))
-            out = subprocess.run([sys.executable, "-c", _CHECK, *cmd], capture_output=True,
-                                 text=True, env=env, check=True).stdout.split()  # fmt: skip
-            best["check"] = min(best["check"], float(out[0]))
-            best["check_cpu"] = min(best["check_cpu"], float(out[1]))
+    env["PYTHONPATH"] = os.pathsep.join([str(src), str(ROOT)])
+    return env
+
+
+def _python(src: Path, code: str, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=_env(src),
+        check=True,
+        cwd=ROOT,
+    ).stdout
+
+
+_ROUND = (
+    "import json, sys; from benchmarks.run import library_round;"
+    "print(json.dumps(library_round(int(sys.argv[1]), int(sys.argv[2]))))"
+)
+
+
+def library(trees: dict[str, Path], n: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Best per-record seconds of each figure, per tree, rounds interleaved."""
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    for round_ in range(repeat):
+        for name, src in trees.items():
+            figures = json.loads(_python(src, _ROUND, str(n), str(100 + round_)))
+            for key, value in figures.items():
+                best[name][key] = min(best[name].get(key, float("inf")), value)
     return best
 
 
-def _write_ndjson(path: Path, n: int) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        old, sys.stdout = sys.stdout, handle
-        try:
-            generate_main([str(n)])
-        finally:
-            sys.stdout = old
+# --- the CLI, the batch, startup ------------------------------------------------------------------
 
-
-_CSV_CERTIFICATE = (
-    "id",
-    "exempt_reason",
-    "regions",
-    "effective_date",
-    "expiration_date",
-    "single_use",
-    "po_numbers",
-    "tax_id",
-    "tax_id_type",
-    "exempt_percentage",
-)
+_CSV_CERTIFICATE = ("id", "exempt_reason", "regions", "effective_date", "expiration_date",
+                    "single_use", "po_numbers", "tax_id", "tax_id_type",
+                    "exempt_percentage")  # fmt: skip
 _CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "city", "region",
                  "postal_code", "country")  # fmt: skip
 
@@ -245,150 +243,192 @@ def _csv_cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _write_csv(path: Path, n: int) -> None:
-    """``n`` certificates of the realistic corpus in the native dialect as CSV: one row
-    per customer, the certificate's columns on its first row only."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
+def _write_native(ndjson: Path, table: Path, n: int) -> None:
+    """``n`` realistic native certificates, as NDJSON lines and as CSV rows (one row per
+    customer, the certificate's columns on its first row only)."""
+    with ndjson.open("w", encoding="utf-8") as lines, table.open("w", encoding="utf-8",
+                                                                 newline="") as handle:  # fmt: skip
         out = csv.writer(handle)
         out.writerow(_CSV_CERTIFICATE + _CSV_CUSTOMER)
-        for cert in native_certificates(n):
+        for cert in native_certificates(n, seed=7):
+            lines.write(json.dumps(cert, separators=(",", ":")) + "\n")
             own = [_csv_cell(cert.get(key)) for key in _CSV_CERTIFICATE]
             for index, customer in enumerate(cert["customers"] or [{}]):
                 first = own if index == 0 else [own[0]] + [""] * (len(own) - 1)
                 out.writerow(first + [_csv_cell(customer.get(key)) for key in _CSV_CUSTOMER])
 
 
-def _write_json_array(path: Path, size: int) -> int:
-    """A ``.json`` array of realistic certificates of about ``size`` bytes; their number."""
-    count = 0
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("[")
-        written = 1
-        for cert in certificates(10**9, seed=5):
-            text = json.dumps(cert, separators=(",", ":"))
-            handle.write(",\n" + text if count else text)
-            written += len(text) + 2
-            count += 1
-            if written >= size:
-                break
-        handle.write("]\n")
-    return count
+_TIMED = (
+    "import resource, subprocess, sys, time;"
+    "t = time.perf_counter();"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " r.returncode)"
+)
 
 
-def _cli(path: Path, jobs: int) -> tuple[float, int]:
-    """(seconds, peak RSS in KiB of the CLI process tree's largest process)."""
-    code = (
-        "import resource, subprocess, sys, time;"
-        "t = time.perf_counter();"
-        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-        " r.returncode)"
-    )
+def _cli(src: Path, path: Path, jobs: int = 1) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB) of ``check --format json`` on ``path`` with tree ``src``."""
     cmd = [sys.executable, "-m", "certpreflight", "check", str(path), "--format", "json",
            "--today", TODAY.isoformat(), "--jobs", str(jobs)]  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True,
-                         check=True).stdout.split()  # fmt: skip
+    out = _python(src, _TIMED, *cmd).split()
     if out[2] not in ("0", "1"):
-        raise RuntimeError(f"CLI failed with exit code {out[2]}")
+        raise RuntimeError(f"the CLI exited {out[2]} on {path}")
     return float(out[0]), int(out[1])
+
+
+def cli(trees: dict[str, Path], n: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Per-record seconds of the CLI on NDJSON and CSV, startup taken out, per tree."""
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        lines, table = Path(tmp) / "certs.ndjson", Path(tmp) / "certs.csv"
+        one_lines, one_table = Path(tmp) / "one.ndjson", Path(tmp) / "one.csv"
+        _write_native(lines, table, n)
+        _write_native(one_lines, one_table, 1)
+        for _ in range(repeat):
+            for name, src in trees.items():
+                start = _cli(src, one_lines)[0]
+                for what, path in (("cli_ndjson", lines), ("cli_csv", table)):
+                    seconds = (_cli(src, path)[0] - start) / n
+                    best[name][what] = min(best[name].get(what, float("inf")), seconds)
+    return best
+
+
+_BATCH = """
+import resource, sys, time
+from benchmarks.batch import sync_records
+from certpreflight import validate_batch
+n = int(sys.argv[1])
+start = time.perf_counter()
+done = len(validate_batch(sync_records(n)).reports)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, done)
+"""
+
+
+def batch(trees: dict[str, Path], records: int) -> dict[str, tuple[float, float]]:
+    """(seconds, peak RSS in MiB) of ``validate_batch`` of ``records`` sync records."""
+    found = {}
+    for name, src in trees.items():
+        out = _python(src, _BATCH, str(records)).split()
+        if int(out[2]) != records:
+            raise RuntimeError(f"validate_batch gave {out[2]} reports for {records} records")
+        found[name] = (float(out[0]), int(out[1]) / 1024)
+    return found
+
+
+_STARTUP = """
+import sys, time
+t0 = time.perf_counter()
+import certpreflight
+t1 = time.perf_counter()
+certpreflight.validate({payload})
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def startup(trees: dict[str, Path], repeat: int) -> dict[str, dict[str, float]]:
+    """Best seconds, wall: import, the first ``validate()``, ``check`` on one certificate."""
+    payload = next(native_certificates(1))
+    code = _STARTUP.format(payload=repr(payload))
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        lines, table = Path(tmp) / "one.ndjson", Path(tmp) / "one.csv"
+        _write_native(lines, table, 1)
+        for src in trees.values():
+            _python(src, code)  # bytecode caches written
+        for _ in range(repeat):
+            for name, src in trees.items():
+                import_s, first_s = map(float, _python(src, code).split())
+                check_s = _cli(src, lines)[0]
+                for key, value in (("import", import_s), ("first", first_s), ("check", check_s)):
+                    best[name][key] = min(best[name].get(key, float("inf")), value)
+    return best
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def _row(label: str, now: float, base: float | None, unit: str = "µs", scale: float = 1e6) -> str:
+    line = f"  {label:<58} {now * scale:9.2f} {unit}"
+    if base is not None:
+        line += f"   before {base * scale:9.2f} {unit}   ({now / base:.2f}x)"
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks and print the figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--against", metavar="REF", help="a commit to measure beside this tree")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
-    parser.add_argument("--skip-cli", action="store_true", help="no CLI throughput and RSS")
+    parser.add_argument("--skip-cli", action="store_true", help="no CLI and batch figures")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batch", type=int, help="records in the batch (default 10^6)")
     args = parser.parse_args(argv)
     n_lib = 1_000 if args.quick else 20_000
-    n_growth = 200 if args.quick else 4_000
-    n_cli = 5_000 if args.quick else 200_000
-    rss_sizes = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
-    json_bytes = 2_000_000 if args.quick else 200_000_000
+    n_cli = 2_000 if args.quick else 50_000
+    n_batch = args.batch or (20_000 if args.quick else 1_000_000)
     repeat = 2 if args.quick else args.repeat
 
-    print(f"certpreflight benchmarks on {platform.node()} ({platform.machine()}, "
-          f"{os.cpu_count()} CPUs), Python {platform.python_version()}, "
-          f"{dt.datetime.now().isoformat(timespec='minutes')}")  # fmt: skip
-    t = library(n_lib, repeat)
-    print(
-        f"\nLibrary, {n_lib:,} certificates a round, best of {repeat} rounds "
-        "(cold: a fresh corpus and an empty memo each round; warm: the same corpus again):"
-    )
-    rows = [
-        ("(a) bare pydantic model, realistic, native", "bare", None),
-        ("(b) validate(), realistic, native, cold", "cold_native", "warm_native"),
-        ("(g) floor: validate(select=[2001]), native", "floor_native", None),
-        ("(b) validate(), realistic, 3-dialect mix, cold", "cold_mixed", "warm_mixed"),
-        ("(c) validate_many(), realistic, mix, cold", "many_mixed", None),
-        ("(a) bare pydantic model, repeats, native", "bare_repeats", None),
-        ("(b) validate(), repeats, native, cold", "cold_repeats", "warm_repeats"),
-    ]
-    for label, cold, warm in rows:
-        line = f"  {label:<48} {t[cold] * 1e6:6.2f} µs {_rate(1, t[cold])}"
-        if warm:
-            line += f"   warm {t[warm] * 1e6:6.2f} µs {_rate(1, t[warm])}"
-        print(line)
-    print(f"  validate() vs bare model, realistic native, cold: "
-          f"{t['cold_native'] / t['bare']:.2f}x (target <= 4x), warm "
-          f"{t['warm_native'] / t['bare']:.2f}x")  # fmt: skip
-    print(f"  validate() vs bare model, realistic mix, cold:    {t['cold_mixed'] / t['bare']:.2f}x")
-    print(f"  floor (reading and reporting, one rule) vs bare:  "
-          f"{t['floor_native'] / t['bare']:.2f}x; the rules' share of cold validate(): "
-          f"{1 - t['floor_native'] / t['cold_native']:.0%}")  # fmt: skip
-    print(f"  validate() vs bare model, repeats, cold:          "
-          f"{t['cold_repeats'] / t['bare_repeats']:.2f}x, warm "
-          f"{t['warm_repeats'] / t['bare_repeats']:.2f}x")  # fmt: skip
-
-    print(f"\nGrowth, realistic, native, cold, best of {repeat} (µs per certificate):")
-    for what, size, micros in growth(n_growth, repeat):
-        print(f"  {size:>4} {what:<10} {micros:9.1f} µs")
-
-    s = startup(repeat)
-    print(f"\nStartup, best of {repeat}, wall (CPU): import certpreflight "
-          f"{s['import'] * 1e3:.0f} ms ({s['import_cpu'] * 1e3:.0f} ms); first validate() "
-          f"{s['first'] * 1e3:.1f} ms ({s['first_cpu'] * 1e3:.1f} ms; target < 20 ms); second "
-          f"{s['second'] * 1e6:.0f} µs; `certpreflight check` on one certificate "
-          f"{s['check']:.2f} s ({s['check_cpu']:.2f} s; target < 0.25 s)")  # fmt: skip
-    if args.skip_cli:
-        return 0
-
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "certs.ndjson"
-        table = Path(tmp) / "certs.csv"
-        _write_ndjson(path, n_cli)
-        _write_csv(table, n_cli)
-        rounds = min(repeat, 2)
-        print(f"\nCLI `check --format json`, {n_cli:,} certificates, best of {rounds}:")
-        for what, file in (("NDJSON lines", path), ("CSV (native columns)", table)):
-            best = {1: float("inf"), 2: float("inf")}
-            for _ in range(rounds):  # interleaved: a busy spell slows both alike
-                for jobs in (1, 2):
-                    best[jobs] = min(best[jobs], _cli(file, jobs)[0])
-            t1, t2 = best[1], best[2]
-            print(f"  (d) {what:<21} --jobs 1 {t1:6.2f} s {_rate(n_cli, t1)}")
-            print(f"  (d) {what:<21} --jobs 2 {t2:6.2f} s {_rate(n_cli, t2)}   speed-up "
-                  f"{t1 / t2:.2f}x (target >= 1.6x)")  # fmt: skip
-            if file == path:
-                print(f"  projected 1M NDJSON lines with --jobs 2: {t2 * 1_000_000 / n_cli:.1f} s "
-                      "(target < 20 s)")  # fmt: skip
-        print(f"  load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
-              f"(a speed-up needs the second core free)")  # fmt: skip
-        rss = []
-        for size in rss_sizes:
-            _write_ndjson(path, size)
-            seconds, kib = _cli(path, 2)
-            rss.append(kib)
-            print(
-                f"  peak RSS, {size:>9,} lines, --jobs 2: {kib / 1024:7.1f} MiB  ({seconds:.1f} s)"
-            )
-        print(f"  RSS ratio {rss_sizes[1]:,} / {rss_sizes[0]:,} lines: {rss[1] / rss[0]:.2f}x "
-              f"(target <= 1.2x, < 200 MiB)")  # fmt: skip
-        array = Path(tmp) / "certs.json"
-        count = _write_json_array(array, json_bytes)
-        seconds, kib = _cli(array, 2)
-        print(f"  peak RSS, a {json_bytes / 1e6:,.0f} MB .json array ({count:,} certificates), "
-              f"--jobs 2: {kib / 1024:7.1f} MiB  ({seconds:.1f} s; target < 100 MiB)")  # fmt: skip
+        trees = {"now": ROOT / "src"}
+        if args.against:
+            trees["before"] = _tree(args.against, Path(tmp))
+        print(f"certpreflight benchmarks on {platform.node()} ({platform.machine()}, "
+              f"{os.cpu_count()} CPUs), Python {platform.python_version()}, "
+              f"{dt.datetime.now().isoformat(timespec='minutes')}, load "
+              f"{os.getloadavg()[0]:.2f}"
+              + (f"; before = {args.against}" if args.against else ""))  # fmt: skip
+        t = library(trees, n_lib, repeat)
+        now, base = t["now"], t.get("before")
+
+        def pick(key: str) -> float | None:
+            return None if base is None else base[key]
+
+        print(f"\nLibrary, {n_lib:,} records a round, best of {repeat}, per record, cold:")
+        for label, key in (
+            ("(a) bare pydantic model, native certificates", "bare_native"),
+            ("(b) validate(), realistic native certificates", "cold_native"),
+            ("(g) floor: validate(select=[2001]), native", "floor_native"),
+            ("(a) bare pydantic model, AvaTax bodies by code", "bare_avatax"),
+            ("(b) validate(), AvaTax bodies, customers by code", "cold_avatax"),
+            ("(b) validate(), 3-dialect mix", "cold_mixed"),
+            ("(c) validate_many(), 3-dialect mix", "many_mixed"),
+            ("(e) each extra customer (1 -> 10)", "per_customer"),
+            ("(e) each extra region (1 -> 20)", "per_region"),
+        ):
+            print(_row(label, now[key], pick(key)))
+        for name, figures in t.items():
+            print(f"  {name}: validate() / bare model: native "
+                  f"{figures['cold_native'] / figures['bare_native']:.2f}x (target <= 5x), "
+                  f"AvaTax by code {figures['cold_avatax'] / figures['bare_avatax']:.2f}x "
+                  f"(target <= 6x)")  # fmt: skip
+
+        s = startup(trees, repeat)
+        print(f"\nStartup, best of {repeat}, wall:")
+        for key, label in (("import", "import certpreflight"), ("first", "first validate()"),
+                           ("check", "`certpreflight check` on one certificate")):  # fmt: skip
+            print(_row(label, s["now"][key], s.get("before", {}).get(key), "ms", 1e3))
+        if args.skip_cli:
+            return 0
+
+        rounds = min(repeat, 3)
+        c = cli(trees, n_cli, rounds)
+        print(f"\nCLI `check --format json --jobs 1`, {n_cli:,} native certificates, best of "
+              f"{rounds}, per record, startup taken out:")  # fmt: skip
+        for label, key in (("(d) NDJSON", "cli_ndjson"), ("(d) CSV, one row per customer",
+                                                          "cli_csv")):  # fmt: skip
+            print(_row(label, c["now"][key], c.get("before", {}).get(key)))
+        for name, figures in c.items():
+            lib = t[name]["cold_native"]
+            print(f"  {name}: CSV / NDJSON {figures['cli_csv'] / figures['cli_ndjson']:.2f}x "
+                  f"(target <= 1.2x); CLI NDJSON / validate() "
+                  f"{figures['cli_ndjson'] / lib:.2f}x (target <= 1.3x)")  # fmt: skip
+
+        b = batch(trees, n_batch)
+        print(f"\nvalidate_batch of {n_batch:,} sync records, one child process each:")
+        for name, (seconds, mib) in b.items():
+            print(f"  {name:<7} {seconds:7.1f} s   peak RSS {mib:8.1f} MiB (target < 400 MiB)")
     return 0
 
 
