@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from certpreflight.options import RuleOptions
+from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
 
 if sys.version_info >= (3, 11):
@@ -73,20 +73,39 @@ class Config:
     matrix: Path | None = None
     options: RuleOptions | None = None
 
+    def run_options(
+        self,
+        *,
+        select: Selector = None,
+        ignore: Selector = None,
+        profile: str | None = None,
+        today: dt.date | None = None,
+        matrix: ExemptionMatrix | None = None,
+        options: RuleOptions | None = None,
+    ) -> Options:
+        """The run's one :class:`~certpreflight.options.Options`: each argument that isn't
+        None (a command-line flag), else this file's key, else the default; the file's
+        matrix is read here. Raises :class:`ConfigError` for a matrix file that can't be
+        read, and ``ValueError`` for a bad flag."""
+        if matrix is None and self.matrix is not None:
+            try:
+                matrix = ExemptionMatrix.from_csv(self.matrix)
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"{self.path}: matrix {self.matrix}: {exc}") from None
+        return Options.of(
+            select=select if select is not None else self.select,
+            ignore=ignore if ignore is not None else self.ignore,
+            profile=profile or self.profile or "certcapture",
+            today=today if today is not None else self.today,
+            matrix=matrix,
+            options=options if options is not None else self.options,
+        )
+
     def validate_options(self) -> dict[str, Any]:
         """The keyword arguments of :func:`~certpreflight.validate` this file sets (its
         matrix loaded), so library code checks as ``certpreflight check`` does:
         ``validate(payload, **config.validate_options())``. ``fail-on`` is the CLI's only."""
-        found: dict[str, Any] = {
-            "select": self.select,
-            "ignore": self.ignore,
-            "profile": self.profile,
-            "today": self.today,
-            "options": self.options,
-        }
-        if self.matrix is not None:
-            found["matrix"] = ExemptionMatrix.from_csv(self.matrix)
-        return {key: value for key, value in found.items() if value is not None}
+        return self.run_options().keywords()
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -145,13 +164,11 @@ def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     value = table.get(key)
     if value is None:
         return None
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(
+    if not isinstance(value, (str, list)) or not all(
         isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
     ):
         raise ValueError(f"{key} must be {KEYS[key]}, not {value!r}")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    return selectors(value)
 
 
 def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:

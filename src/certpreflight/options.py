@@ -1,4 +1,11 @@
-"""The rule options, as one typed object: :class:`RuleOptions`.
+"""A run's options, as one object: :class:`Options` (and the rule tunings in it,
+:class:`RuleOptions`).
+
+Every way of giving options ends here, once per run: the keywords of
+:func:`~certpreflight.validate` and its siblings, ``[tool.certpreflight]`` in a configuration
+file, and the command line (flags over the file's keys). :func:`selectors` is the one parse of
+a rule selector (``"2101"``, ``"21,3101"``, ``["customer-name-missing", "Input"]``).
+
 
 ``validate(payload, options=...)`` takes a :class:`RuleOptions` or a mapping of the same
 names; the CLI fills it from ``[tool.certpreflight.options]``. An unknown name raises
@@ -20,15 +27,23 @@ option                    default    what it changes
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 from certpreflight.reading.limits import DEFAULT_LIMITS
+from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.rules import ALL_PROFILES, CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
 
-__all__ = ["RuleOptions", "rule_options"]
+__all__ = ["Options", "RuleOptions", "Selector", "matches", "rule_options", "selectors"]
+
+#: What ``select`` and ``ignore`` take: a code, a code prefix, a rule name or a type, a
+#: comma list of them, or an iterable of those.
+Selector = Iterable[int | str] | int | str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +123,113 @@ def _closest(key: str, known: tuple[str, ...]) -> str | None:
 def rule_options(options: RuleOptions | Mapping[str, Any]) -> Mapping[str, Any]:
     """The read-only mapping the rules see, from either form; raises as :meth:`from_mapping`."""
     return RuleOptions.from_mapping(options).as_mapping()
+
+
+# --- selectors ------------------------------------------------------------------------------------
+
+
+def selectors(value: Selector) -> tuple[str, ...]:
+    """The keys of a rule selector, lower-case, each checked against the catalogue.
+
+    ``None`` is no key; a code or text is one selector, a comma list several; an iterable is
+    read once. Raises ``TypeError`` for an item that isn't a code or a text, and
+    ``ValueError`` naming a key no rule matches.
+
+    >>> selectors("21, customer-name-missing")
+    ('21', 'customer-name-missing')
+    >>> selectors([3101, "Input"])
+    ('3101', 'input')
+    """
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, (str, int)) else tuple(value)
+    if all(type(item) is str or type(item) is int for item in items):  # not bool
+        return _known_keys(items)
+    for item in items:
+        if not isinstance(item, (str, int)) or isinstance(item, bool):
+            raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
+    return _known_keys(items)  # pragma: no cover - every item was a str or an int
+
+
+@lru_cache(maxsize=256)
+def _known_keys(items: tuple[str | int, ...]) -> tuple[str, ...]:
+    keys = tuple(
+        part.strip().lower() for item in items for part in str(item).split(",") if part.strip()
+    )
+    for key in keys:
+        if not any(matches(rule, key) for rule in CATALOGUE):
+            raise ValueError(
+                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
+                "a rule name (customer-name-missing) or a type (Input)"
+            )
+    return keys
+
+
+def matches(rule: Rule, key: str) -> bool:
+    """Whether selector key ``key`` (as :func:`selectors` gives it) names ``rule``."""
+    if key.isdigit():
+        return str(rule.code).startswith(key)
+    return key in (rule.name, rule.type.lower())
+
+
+# --- the run's options ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a run checks, built once (:meth:`of`) and checked when built.
+
+    ``today`` None is the day of each call; ``matrix`` None the built-in matrix; ``select``
+    and ``ignore`` are the parsed keys of :func:`selectors`; ``rules`` None leaves every rule
+    at its default.
+
+    >>> Options.of(select="21", profile="avatax").select
+    ('21',)
+    >>> Options.of(profile="avtax")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown profile 'avtax'; expected one of ['audit', 'avatax', 'certcapture']
+    """
+
+    today: dt.date | None = None
+    matrix: ExemptionMatrix | None = dataclasses.field(default=None, compare=False)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    profile: str = "certcapture"
+    rules: RuleOptions | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        today: dt.date | None = None,
+        matrix: ExemptionMatrix | None = None,
+        select: Selector = None,
+        ignore: Selector = None,
+        profile: str = "certcapture",
+        options: RuleOptions | Mapping[str, Any] | None = None,
+    ) -> Options:
+        """The options from the keywords of :func:`~certpreflight.validate`.
+
+        Raises ``TypeError`` for an argument of the wrong type and ``ValueError`` for an
+        unknown profile, selector or rule option.
+        """
+        if today is not None and not isinstance(today, dt.date):
+            raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
+        if matrix is not None and not isinstance(matrix, ExemptionMatrix):
+            raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
+        if profile not in ALL_PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+        tuned = RuleOptions.from_mapping(options) if options else None
+        return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)
+
+    def keywords(self) -> dict[str, Any]:
+        """These options as the keywords of :func:`~certpreflight.validate` and its siblings."""
+        return {
+            "today": self.today,
+            "matrix": self.matrix,
+            "select": self.select,
+            "ignore": self.ignore,
+            "profile": self.profile,
+            "options": self.rules,
+        }

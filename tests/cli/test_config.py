@@ -13,7 +13,7 @@ import pytest
 from certpreflight import validate
 from certpreflight.cli import main
 from certpreflight.config import Config, ConfigError, find_config, load_config
-from certpreflight.options import RuleOptions
+from certpreflight.options import Options, RuleOptions
 from tests.cli.conftest import CLEAN_LINE, Cli, ndjson_line
 from tests.conftest import cert, customer
 
@@ -168,7 +168,30 @@ def test_library_code_checks_as_the_cli_does(tmp_path: Path) -> None:
         "[options]\nexpiring_within_days = 60\n",
         encoding="utf-8",
     )
-    kwargs = load_config(path).validate_options()
-    assert sorted(kwargs) == ["matrix", "options", "select", "today"]
+    config = load_config(path)
+    kwargs = config.validate_options()
+    assert kwargs == config.run_options().keywords()
+    assert kwargs["select"] == ("3101", "5104")
     assert [f.code for f in validate(cert(), **kwargs).findings] == [3101, 5104]
-    assert Config().validate_options() == {}
+    assert Config().validate_options() == Options().keywords()
+    assert validate(cert(), **Config().validate_options()) == validate(cert())
+
+
+def test_flags_override_the_file_in_the_one_options_object(tmp_path: Path) -> None:
+    """run_options: a flag given wins over the file's key; a key not given is the file's."""
+    path = tmp_path / "certpreflight.toml"
+    path.write_text('select = "3101"\nprofile = "avatax"\ntoday = 2029-12-01\n', encoding="utf-8")
+    config = load_config(path)
+    run = config.run_options(select=["21"], today=dt.date(2030, 1, 2))
+    assert (run.select, run.profile, run.today) == (("21",), "avatax", dt.date(2030, 1, 2))
+    assert config.run_options().select == ("3101",)
+    with pytest.raises(ValueError, match="unknown rule selector 'customer-name-mising'"):
+        config.run_options(ignore="customer-name-mising")
+
+
+def test_an_unknown_selector_in_the_file_names_the_file(tmp_path: Path) -> None:
+    """A selector no rule matches is a ConfigError naming the file, as an unknown key is."""
+    path = tmp_path / "certpreflight.toml"
+    path.write_text('ignore = ["9999"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"certpreflight\.toml: unknown rule selector '9999'"):
+        load_config(path)
