@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight.dialects import NATIVE_KEYS
 from certpreflight.engine import _active, _RuleSet
 from certpreflight.models import Customer
 from certpreflight.reading import read
@@ -31,11 +30,8 @@ from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import (
     DEFAULT_LIMITS,
     Limits,
-    items_surely_within,
-    json_size,
     within,
 )
-from certpreflight.reading.reader import _surely_refused
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from certpreflight.reading.zones import zone_name_findings
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
@@ -61,7 +57,7 @@ def _read_screened(
 ) -> tuple[ExemptionCertificate, Any] | None:
     """The strict reader alone, with the rule set's screens: the model and the checks to
     call, or None when it refuses."""
-    got = ruleset.reader.strict(payload, limits)
+    got = ruleset.reader.fast(payload, limits)
     return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
 
 
@@ -69,7 +65,7 @@ def _read_screened_json(
     text: Any, ruleset: _RuleSet, limits: Limits
 ) -> tuple[ExemptionCertificate, Any] | None:
     """:func:`_read_screened` of JSON text, read straight to the model."""
-    got = ruleset.reader.strict_json(text, limits)
+    got = ruleset.reader.fast(text, limits)
     return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
 
 
@@ -108,7 +104,6 @@ def test_the_fast_path_is_on_for_the_default_limits() -> None:
     assert not Limits(max_value_chars=NATIVE_CAPS.chars - 1).native_fast
     assert not Limits(max_depth=3).native_fast  # customer, then its reference objects
     assert not Limits(max_number_digits=10).native_fast
-    assert not Limits(max_payload_bytes=100_000).native_fast
 
 
 def test_clean_native_input_is_read_by_the_fast_validator() -> None:
@@ -157,8 +152,6 @@ def test_clean_native_input_is_read_by_the_fast_validator() -> None:
         {"customers": [customer(name=["Acme"])]},
         {"customers": [{**customer(), 1: "x"}]},  # a key that is not text
         {"customers": [customer(name="A" * (NATIVE_CAPS.chars + 1))]},
-        {"customers": [customer()] * (NATIVE_CAPS.customers + 1)},
-        {"regions": ["WA"] * (NATIVE_CAPS.items + 1)},
         {"pdf": "JVBERi0" + "A" * 20_000},
         {"notes": "not a field"},
     ],
@@ -483,7 +476,7 @@ def same_read(payload: Any) -> bool:
     model, findings, _ = _parse(payload, GENERAL)
     zones = zone_name_findings(payload, model.regions) if model is not None else []
     assert findings == unknown_key_findings(payload) + zones
-    strict = ruleset.reader.strict(payload, DEFAULT_LIMITS)
+    strict = ruleset.reader.fast(payload, DEFAULT_LIMITS)
     assert strict is not None
     assert findings == strict.findings + zones
     _same_model(read[0], model)
@@ -616,91 +609,3 @@ def _wide(payload: dict[str, Any], customers: int, regions: int) -> dict[str, An
     customers_list = [{**first, "customerCode" if "customerCode" in first else
                        "customer_number": f"C-{i}"} for i in range(customers)]  # fmt: skip
     return {**payload, key: values, "customers": customers_list}
-
-
-@pytest.mark.parametrize(("customers", "regions"), [(65, 1), (200, 3), (1, 65), (70, 100)])
-@pytest.mark.parametrize("dialect", ["native", "avatax"])
-def test_lists_longer_than_the_caps_take_the_wide_reader(
-    customers: int, regions: int, dialect: str
-) -> None:
-    """A certificate with more customers or regions than the strict reader's caps is read
-    strictly all the same (no step in cost at the caps), as dicts and as JSON text, to the
-    general path's model."""
-    base = cert() if dialect == "native" else copy.deepcopy(AVATAX_CERTIFICATE)
-    payload = _wide(base, customers, regions)
-    assert same_read(payload)
-    same_parse(payload)
-    same_parse(json.dumps(payload))
-
-
-def test_a_wide_payload_near_a_limit_takes_the_general_path() -> None:
-    """With many customers, a value over a limit is still found by the general path."""
-    payload = _wide(cert(), 80, 1)
-    payload["customers"][70]["name"] = "N" * (DEFAULT_LIMITS.max_value_chars + 1)
-    assert not within(payload, DEFAULT_LIMITS)
-    assert _read_screened(payload, _active((), (), "certcapture"), DEFAULT_LIMITS) is None
-    model, findings, _ = same_parse(payload)
-    assert findings
-    assert model is not None
-
-
-@pytest.mark.parametrize("max_bytes", [DEFAULT_LIMITS.max_payload_bytes, 700_000, 300_000])
-def test_items_surely_within_bounds_the_largest_accepted_mapping(max_bytes: int) -> None:
-    """fast_read_within skips measuring a certificate with at most items_surely_within()
-    list items: the largest mapping of that many items is within the limit as JSON.
-
-    The largest: every native key, and every field of each customer, holding a text of
-    NATIVE_CAPS.chars characters that each encode to 6 bytes (a control character), and
-    keys of 32 characters' worth; one item more than the bound may be over."""
-    items = items_surely_within(max_bytes)
-    assert items >= 0
-    worst = "\x1f" * NATIVE_CAPS.chars
-    key = "\x1f" * 32
-    customer = {f"{key}{i}": worst for i in range(len(Customer.model_fields))}
-    mapping: dict[str, Any] = {f"{key}{i}": worst for i in range(len(NATIVE_KEYS) - 1)}
-    mapping["customers"] = [customer] * items
-    size = json_size(mapping)
-    assert size is not None
-    assert size <= max_bytes
-    mapping["customers"] = [customer] * (items + 2)
-    size = json_size(mapping)
-    assert size is not None
-    assert size > max_bytes  # the bound is not far from tight
-
-
-_EXTRA_KEYS = st.sampled_from(
-    ["companyId", "phoneNumber", "emailAddress", "attnName", "status", "verified", "zzz", "id"]
-)
-
-
-@settings(max_examples=examples(200))
-@given(
-    index=st.integers(0, 59),
-    where=st.sampled_from(["top", "customer", "none"]),
-    key=_EXTRA_KEYS,
-    value=st.one_of(st.integers(0, 10**6), st.text(max_size=5), st.none()),
-)
-def test_a_payload_surely_refused_is_refused_by_the_strict_reader(
-    index: int, where: str, key: str, value: Any
-) -> None:
-    """The reader skips the strict read of a mapping as given when _surely_refused says it
-    would fail (a key no dialect map reads): for every such payload, it does fail."""
-    payload = copy.deepcopy(_MIXED[index])
-    if where == "top":
-        payload[key] = value
-    elif where == "customer" and payload.get("customers"):
-        payload["customers"][0][key] = value
-    if _surely_refused(payload):
-        assert PLAIN is not None
-        with pytest.raises(ValidationError):
-            PLAIN.python(payload, context=set())
-
-
-def test_avalaras_own_example_is_surely_refused_as_given_and_read_in_native_form() -> None:
-    """The developer guide's certificate (a customer with companyId) skips the failing read
-    and gives the general path's model."""
-    assert _surely_refused(AVATAX_CERTIFICATE)
-    assert read(AVATAX_CERTIFICATE).certificate == read(AVATAX_CERTIFICATE, GENERAL).certificate
-
-
-_MIXED = list(certificates(60, seed=5))

@@ -66,22 +66,17 @@ def _reads_failing(test: TextTest, field: str, customer: dict[str, Any]) -> bool
     read = strict_reader({field: test})
     assert read is not None
     failed: set[str] = set()
+    payload = {"tax_id": "1", "customers": [customer]}  # a certificate (its own field)
     try:
-        read.python({"customers": [customer]}, context=failed)
+        read.python(payload, context=failed)
     except Exception:  # refused: the general path reads it, and Python screens
         failed = {"refused"}
     as_json: set[str] = set()  # the same certificate as JSON text: the same answer
     try:
-        read.json(json.dumps({"customers": [customer]}), context=as_json)
+        read.json(json.dumps(payload), context=as_json)
     except Exception:
         as_json = {"refused"}
     assert as_json == failed
-    native: set[str] = set()  # the native-only reader: the same answer, when it reads it
-    try:
-        read.native({"customers": [customer]}, context=native)
-    except Exception:
-        native = failed
-    assert native == failed
     if failed == {"refused"}:
         return None
     assert failed <= {field}

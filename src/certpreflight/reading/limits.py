@@ -29,7 +29,6 @@ as it is as JSON text (where the text's own white space counts too).
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from collections.abc import Mapping
@@ -38,9 +37,9 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS, NATIVE_KEYS
+from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS
 from certpreflight.findings import Finding
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import ExemptionCertificate
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN, NativeCaps
 from certpreflight.rules import Hit, Loc, Rule, path
 from certpreflight.rules import formatting as fmt
@@ -51,12 +50,12 @@ __all__ = [
     "MAX_FINDINGS_PER_RULE",
     "Limits",
     "enforce",
-    "fast_read_within",
     "json_size",
     "limits_from",
     "load_json",
     "model_within",
     "native_loc",
+    "read_within",
     "within",
 ]
 
@@ -102,36 +101,20 @@ class Limits:
 
 
 def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
-    """True when everything the strict reader accepts is surely within ``limits``.
+    """True when every value the schema accepts is surely within ``limits``.
 
-    That is, :func:`within` would say True for it. The strict validator takes only
-    dicts, lists, text, finite numbers, booleans and None, nested four levels deep
-    at most (certificate, customers list, customer, reference object), one key per
-    field, text of at most ``caps.chars`` characters (``caps.ref_chars`` in a
-    reference object of four keys at most) and numbers of at most ``caps.number``.
-    The size :func:`within` estimates (the certificate's keys, then each text's
-    length and each container's length) is at most ``size`` below, where a value
-    is a text or a reference object.
+    The schema (:mod:`certpreflight.reading.strict`) takes only dicts, lists, text, finite
+    numbers, booleans and None, nested four levels deep at most (certificate, customers
+    list, customer, reference object), text of at most ``caps.chars`` characters
+    (``caps.ref_chars`` in a reference object) and numbers of at most ``caps.number``.
+    What it can't bound, the payload's size and the lengths of its lists, the reader
+    checks on each read (:func:`read_within`).
     """
-    if PLAIN is None:
-        return False
-    value = max(caps.chars, 1 + 4 * caps.ref_chars)
-    lists = 2 * caps.items  # regions, po_numbers: items of text or reference objects
-    texts = len(NATIVE_KEYS) - 4  # every other key holds one value at most
-    customer = len(Customer.model_fields)  # a key and a value each
-    size = (
-        len(NATIVE_KEYS)
-        + texts * value
-        + lists * (1 + value)
-        + caps.pages * (1 + caps.chars)
-        + caps.customers * (1 + customer + customer * value)
-    )
     return (
-        limits.max_depth >= 4
-        and max(caps.items, caps.pages, caps.customers) <= limits.max_items
+        PLAIN is not None
+        and limits.max_depth >= 4
         and max(caps.chars, caps.ref_chars) <= limits.max_value_chars
         and caps.number < limits.number_bound
-        and size <= limits.max_payload_bytes
     )
 
 
@@ -289,36 +272,34 @@ def json_size(data: Any) -> int | None:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def fast_read_within(data: Mapping[str, Any], cert: ExemptionCertificate, limits: Limits) -> bool:
-    """True when a mapping a strict (fast) validator accepted as ``cert`` is within
-    ``max_payload_bytes`` measured as JSON; False sends it down the general path.
+def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
+    """True when a payload the schema read as ``cert`` is within the limits it can't
+    bound: no list longer than ``max_items``, and (a mapping) at most
+    ``max_payload_bytes`` as JSON; False sends it down the salvage path, which says why.
 
-    Cheap for a real certificate: with few list items the accepted text can't reach the
-    limit (:func:`items_surely_within`); otherwise the mapping is measured.
+    JSON text was measured before it was read. A mapping is measured (``json.dumps``) only
+    when the bound of what the schema accepts with this many list items, keys and extra
+    keys could be over the limit: never for a real certificate of a dozen customers.
     """
-    items = len(cert.customers) + len(cert.regions) + len(cert.po_numbers)
-    items += len(cert.pages) if cert.pages is not None else 0
-    if items <= items_surely_within(limits.max_payload_bytes):
+    customers = cert.customers
+    pages = cert.pages
+    items = (len(customers), len(cert.regions), len(cert.po_numbers), len(pages or ()))
+    if max(items) > limits.max_items:
+        return False
+    if type(data) is not dict:
+        return True
+    # the largest JSON a mapping of this many values could be: each value a key of 32
+    # characters and a text of NATIVE_CAPS.chars (a reference object is never larger),
+    # each character _JSON_FACTOR bytes; customers come only under "customers"
+    values = len(data) + sum(items) + sum(map(len, data.get("customers") or ()))
+    if values * _VALUE_BYTES <= limits.max_payload_bytes:
         return True
     size = json_size(data)
     return size is not None and size <= limits.max_payload_bytes
 
 
-@functools.lru_cache(maxsize=16)  # one limit in a run, asked for every certificate read
-def items_surely_within(max_bytes: int) -> int:
-    """The most list items (customers, regions, PO numbers, pages, in all) with which any
-    mapping the strict reader accepts is surely within ``max_bytes`` as JSON; -1 if none is.
-
-    The bound: every native key holding a text of ``NATIVE_CAPS.chars`` characters, each
-    list item a customer of as many (a region, PO number or page, or a reference object,
-    is never larger), a character at most ``_JSON_FACTOR`` bytes. 16 items under the
-    default 1 MiB, so only a certificate with more items is measured (``json.dumps``).
-    """
-    text = _JSON_FACTOR * NATIVE_CAPS.chars + 3  # quotes and a comma or colon
-    keys = 2 * _JSON_FACTOR * 32  # a key of at most 32 characters, and its separators
-    base = len(NATIVE_KEYS) * (keys + text)
-    customer = len(Customer.model_fields) * (keys + text)
-    return -1 if max_bytes < base else (max_bytes - base) // customer
+#: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
+_VALUE_BYTES = 2 * _JSON_FACTOR * 32 + _JSON_FACTOR * NATIVE_CAPS.chars + 3
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
