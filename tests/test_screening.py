@@ -24,7 +24,6 @@ from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reading.strict import PLAIN, TextTest, strict_reader
 from certpreflight.rules import Screen
 from tests.conftest import CERTIFICATE, CUSTOMER, TODAY, examples
-from tests.test_parse_fast import _read_screened
 
 pytestmark = pytest.mark.skipif(PLAIN is None, reason="no strict reader on this pydantic")
 
@@ -55,6 +54,13 @@ _GROUPS = [[s] for s in _SCREENS] + [
     [_SCREENS[9], _SCREENS[1], _SCREENS[5]],
     [_SCREENS[0], _SCREENS[3]],
 ]
+
+
+def _read_screened(payload: Any, ruleset: Any, limits: Any) -> tuple[Any, Any] | None:
+    """The schema alone, with the rule set's screens: the model and the checks to call,
+    or None when it refuses."""
+    got = ruleset.reader.fast(payload, limits)
+    return None if got is None else (got.certificate, ruleset.checks_for(got.failing))
 
 
 def _passes(screens: list[Screen], value: str | None) -> bool:

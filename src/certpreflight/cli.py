@@ -413,6 +413,8 @@ def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
 
 #: The keys of a certificate's id, in every dialect.
 _ID_KEYS = tuple(key for key, field in CERTIFICATE_KEYS.items() if field == "id")
+
+
 def _decoded(payload: Any) -> dict[str, Any] | None:
     """A record as a dict, or None (not JSON, not an object)."""
     data: Any = payload

@@ -15,8 +15,8 @@ without a dialect flag (sources: ``docs/sources.md``, anchors ``avatax-models``,
 under the record kind it belongs to. The reading route is derived from these tables: the one
 schema accepts each field under every one of its keys, and the documented keys it does not
 read (:mod:`certpreflight.reading.strict`); the salvage path's lenient models rename through
-:data:`CERTIFICATE_KEYS` / :data:`CUSTOMER_KEYS` (:func:`native_certificate`). A test keeps the tables consistent
-(every native field is a model field, no input key means two fields).
+:data:`CERTIFICATE_KEYS` / :data:`CUSTOMER_KEYS` (:func:`native_certificate`). A test keeps
+the tables consistent (every native field is a model field, no input key means two fields).
 
 Reference objects (``{"name": "Washington"}``) are read by the keys in
 :data:`REFERENCES`, in order; dates by :func:`parse_date`.
@@ -344,7 +344,7 @@ OTHER = Dialect(
     link={"certificateId": "certificate_id", "id": "certificate_id"},
 )
 
-#: Every dialect, native first (the strict reader tries a field's keys in this order).
+#: Every dialect, native first (the schema tries a field's keys in this order).
 DIALECTS: tuple[Dialect, ...] = (NATIVE, AVATAX, CERTCAPTURE, OTHER)
 
 #: Keys inside reference objects, in the order their text is picked, by native field.
