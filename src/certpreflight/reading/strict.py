@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator, ValidationError
@@ -218,18 +218,16 @@ def _strict_schemas(
 
     if tests and not tests.keys() <= Customer.model_fields.keys():
         raise ValueError(f"not customer fields: {sorted(tests.keys() - Customer.model_fields)}")
-    customer = cs.model_schema(
+    customer = _model(
         Customer,
-        cs.model_fields_schema(
-            {
-                name: cs.model_field(
-                    customer_field(name),
-                    validation_alias=_aliases(CUSTOMER_KEYS, name),
-                )
-                for name in Customer.model_fields
-            },
-            **_documented(DOCUMENTED_CUSTOMER_KEYS - CUSTOMER_KEYS.keys(), caps),
-        ),
+        {
+            name: cs.model_field(
+                customer_field(name), validation_alias=_aliases(CUSTOMER_KEYS, name)
+            )
+            for name in Customer.model_fields
+        },
+        DOCUMENTED_CUSTOMER_KEYS - CUSTOMER_KEYS.keys(),
+        caps,
     )
     fields: dict[str, cs.CoreSchema] = {
         "exempt_reason": optional_text(
@@ -257,10 +255,19 @@ def _strict_schemas(
     return fields
 
 
-def _documented(keys: Set[str], caps: NativeCaps) -> dict[str, Any]:
-    """The extra keys a model's fields schema takes: ``keys`` (documented, not read), each
-    with a scalar small enough that no limit can be near it. Any other key (unknown, or a
-    field's second key) is refused, as it would be with ``extra_behavior="forbid"``."""
+def _model(
+    model: type[BaseModel],
+    fields: dict[str, cs.ModelField],
+    documented: Set[str],
+    caps: NativeCaps,
+) -> cs.CoreSchema:
+    """A model of ``fields`` that refuses any other key (unknown, or a field's second key);
+    or else, when the others are ``documented`` keys certpreflight does not read, each
+    holding a scalar small enough that no limit can be near it, the model without them.
+
+    The second reading is only tried when the first fails, so a payload without such keys
+    calls no Python here.
+    """
     small = cs.union_schema(
         [
             cs.none_schema(),
@@ -271,30 +278,37 @@ def _documented(keys: Set[str], caps: NativeCaps) -> dict[str, Any]:
         ],
         mode="left_to_right",
     )
-    return {
-        "extra_behavior": "allow",
-        "extras_keys_schema": cs.literal_schema(sorted(keys)),
-        "extras_schema": small,
-    }
+    exact = cs.model_schema(model, cs.model_fields_schema(fields, extra_behavior="forbid"))
+    along = cs.model_fields_schema(
+        fields,
+        extra_behavior="allow",
+        extras_keys_schema=cs.literal_schema(sorted(documented)),
+        extras_schema=small,
+    )
+    with_documented = cs.no_info_after_validator_function(
+        _forget_extras, cs.model_schema(model, along)
+    )
+    return cs.union_schema([exact, with_documented], mode="left_to_right")
 
 
 def _certificate(cert: ExemptionCertificate) -> ExemptionCertificate:
     """The schema's last step: refuse a payload that names no field only a certificate has
-    (the kind detector, :func:`~certpreflight.dialects.detect_kind`, says what it is), and
-    forget the documented keys read along (the models keep no extras)."""
+    (the kind detector, :func:`~certpreflight.dialects.detect_kind`, says what it is)."""
     if CERTIFICATE_ONLY_FIELDS.isdisjoint(cert.model_fields_set):
         raise ValueError("no certificate field")
-    _forget_extras(cert)
-    for customer in cert.customers:
-        _forget_extras(customer)
     return cert
 
 
-def _forget_extras(model: BaseModel) -> None:
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _forget_extras(model: _Model) -> _Model:
+    """A model read with documented keys, without them (the models keep no extras)."""
     extra = model.__pydantic_extra__
     if extra:
         model.__pydantic_fields_set__.difference_update(extra)
     object.__setattr__(model, "__pydantic_extra__", None)
+    return model
 
 
 def _native_validator(
@@ -316,10 +330,9 @@ def _native_validator(
         field = cs.with_default_schema(schemas[name], default=info.default)
         alias = _aliases(CERTIFICATE_KEYS, key) or (None if key == name else key)
         fields[name] = cs.model_field(field, validation_alias=alias)
-    documented = _documented(DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys(), caps)
+    documented = DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys()
     schema = cs.no_info_after_validator_function(
-        _certificate,
-        cs.model_schema(ExemptionCertificate, cs.model_fields_schema(fields, **documented)),
+        _certificate, _model(ExemptionCertificate, fields, documented, caps)
     )
     models = (ExemptionCertificate, Customer)
     for model in models:
