@@ -1,13 +1,18 @@
 """Limits on hostile input, checked while a payload is read (Formatting rules 4004-4008).
 
 A payload may come from anyone, so nothing in it is trusted to be small, shallow or
-finite. Before the model sees a mapping, :func:`within` walks it once, iteratively
-and cheaply, and answers "nothing here is near a limit" for every real certificate.
-Only when it says no does :func:`enforce` walk again, slowly, to name each offending
-value, and return a copy of the payload without them (the caller's mapping is never
-changed). JSON text is measured before it is parsed, and the JSON parser's own
-limits (nesting of 200, integers of 4,300 digits) become findings too
-(:func:`load_json`).
+finite. This module is where every limit is checked, once per payload, by whichever of its
+four entries fits what was given:
+
+* a payload the one schema read (:func:`read_within`): the schema accepts no value near a
+  limit (:attr:`Limits.native_fast`), so only list lengths and the size are left;
+* a mapping on the salvage path (:func:`enforce`): one cheap pass, iterative, answers
+  "nothing here is near a limit" for every real certificate; only when it says no is the
+  payload walked again, slowly, to name each offending value, and a copy returned without
+  them (the caller's mapping is never changed);
+* JSON text on the salvage path (:func:`load_json`): measured before it is parsed, and the
+  JSON parser's own limits (nesting of 200, integers of 4,300 digits) become findings too;
+* a model built by hand (:func:`model_within`).
 
 The limits and their defaults (``validate(options={...})`` changes them):
 
@@ -399,11 +404,15 @@ def enforce(
 ) -> tuple[Mapping[str, Any] | None, list[Finding], frozenset[Loc]]:
     """Name every value over a limit; return the payload without them.
 
-    Returns ``(kept, findings, dropped)``: ``kept`` is a copy of ``data`` with
-    the offending values left out (``data`` itself when nothing is over a
-    limit), or None when the whole payload is too large; ``dropped`` holds the
-    native locs left out, so the caller doesn't report them a second time.
+    First one cheap pass (:func:`within`) answers "nothing here is near a limit" for every
+    real certificate; only when it says no does the slow walk name each offender.
+    Returns ``(kept, findings, dropped)``: ``kept`` is a copy of ``data`` with the
+    offending values left out (``data`` itself when nothing is over a limit), or None
+    when the whole payload is too large; ``dropped`` holds the native locs left out, so
+    the caller doesn't report them a second time.
     """
+    if within(data, limits):
+        return data, [], frozenset()
     walk = _Walk(limits)
     stack: list[tuple[tuple[Any, ...], Any, int]] = [((), data, 1)]
     cut: list[tuple[tuple[Any, ...], int]] = []

@@ -18,7 +18,6 @@ from certpreflight.reading.limits import (
     enforce,
     load_json,
     read_within,
-    within,
 )
 from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
@@ -160,7 +159,7 @@ class Reader:
             raw_id = None if record is None else record.certificate_id
         else:
             findings = []
-            if is_mapping(payload) and not within(payload, limits):
+            if is_mapping(payload):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
                     return Read(None, findings, None, _NONE, _NONE, None)
