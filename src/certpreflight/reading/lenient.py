@@ -1,4 +1,4 @@
-"""The general path: any payload read by the lenient models, and what could not be read.
+"""The salvage path: any payload read by the lenient models, and what could not be read.
 
 This path takes everything the one schema refused or could not try: the limit walk
 (:mod:`certpreflight.reading.limits`) names and leaves out values over a limit, the lenient

@@ -96,8 +96,8 @@ class Limits:
     max_items: int = fmt.MAX_ITEMS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
-    #: True when input the strict reader (:mod:`certpreflight.reading.strict`) accepts is
-    #: surely within these limits, so that :func:`within` need not walk it.
+    #: True when input the schema (:mod:`certpreflight.reading.strict`) accepts is
+    #: surely within these limits but for list lengths and size (:func:`read_within`).
     native_fast: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -60,7 +60,7 @@ class NativeCaps:
     """The largest values the schema accepts (larger ones take the salvage path); lists
     have no cap here: the reader holds their lengths to the run's ``max_items``."""
 
-    #: Characters in one text value (an embedded PDF is longer: general path).
+    #: Characters in one text value (an embedded PDF is longer: salvage path).
     chars: int = 1_000
     #: Characters in one text of a reference object (``{"name": "Washington"}``).
     ref_chars: int = 100
@@ -70,7 +70,7 @@ class NativeCaps:
 
 NATIVE_CAPS = NativeCaps()
 
-#: The keys of a customer's country object that the strict reader picks (not its name).
+#: The keys of a customer's country object that the schema picks (not its name).
 _COUNTRY_KEYS = ("initials", "code")
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
@@ -106,7 +106,7 @@ def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | Non
     when it has no other key (pydantic then looks up the field's name, a little faster).
 
     Given two of them, the strict validator finds the second one an extra key and
-    refuses the input: the general path then decides which value wins.
+    refuses the input: the salvage path then decides which value wins.
     """
     others = [key for key, native in keys.items() if native == field != key]
     if not others:
@@ -143,7 +143,7 @@ def _strict_schemas(
         # dialects.first_text picks it; a reference object with nothing to pick is refused
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
         # a country's name is read as its ISO code (dialects.country_reference) in Python: an
-        # object picked by its name takes the general path, one with initials or a code not
+        # object picked by its name takes the salvage path, one with initials or a code not
         allowed = (*keys, "name") if keys == _COUNTRY_KEYS else keys
         fields = {key: cs.typed_dict_field(short, required=False) for key in allowed}
         fields["id"] = cs.typed_dict_field(
@@ -172,7 +172,7 @@ def _strict_schemas(
     def texts(min_length: int, keys: tuple[str, ...] | None) -> cs.CoreSchema:
         # a list exactly (no tuple, set or generator: those are rare and take the general
         # path, which must not find a generator already consumed), stored as a tuple; the
-        # general path drops empty items, so they are refused here
+        # salvage path drops empty items, so they are refused here
         item = (
             text(min_length)
             if keys is None
@@ -188,7 +188,7 @@ def _strict_schemas(
     def optional_text(
         model: type[BaseModel], name: str, keys: tuple[str, ...] | None = None
     ) -> cs.CoreSchema:
-        # a new field of another type needs its own strict schema here, or the fast path
+        # a new field of another type needs its own strict schema here, or the fast route
         # would read it as text
         if model.model_fields[name].annotation != (str | None):
             raise TypeError(f"no strict schema for {model.__name__}.{name}")
@@ -240,7 +240,7 @@ def _strict_schemas(
         "expiration_date": cs.nullable_schema(date),
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
-        "single_use": cs.bool_schema(strict=True),  # None and "" are False: general path
+        "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
         "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
         "exempt_percentage": cs.nullable_schema(
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
