@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from certpreflight.dialects import KINDS, detect_kind, is_mapping
+from certpreflight.dialects import CERTIFICATE_ONLY_FIELDS, KINDS, detect_kind, is_mapping
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
@@ -91,9 +91,12 @@ class Reader:
         refuses is decoded, its kind detected, and read on the salvage path."""
         if kind is not None:
             _known(kind)
+        done = None
         if kind is None or kind == "certificate":
             done = self.fast(payload, limits)
-            if done is not None:
+            # a model naming a field only a certificate has is one (detect_kind's first rule,
+            # on the fields read): the usual certificate; other payloads' keys tell their kind
+            if done is not None and (kind is not None or _certificate_fields(done)):
                 return done
         if isinstance(payload, (str, bytes, bytearray)):  # JSON text the schema refused
             payload, failure = load_json(payload, limits)
@@ -102,7 +105,7 @@ class Reader:
         if kind is None:
             kind = _detected(payload)
         if kind == "certificate":
-            return self._lenient(payload, limits)
+            return self._lenient(payload, limits) if done is None else done
         return self._other(payload, limits, kind)
 
     def fast(self, payload: Any, limits: Limits) -> Read | None:
@@ -181,6 +184,11 @@ class Reader:
                 if (match(value) is None) if value is not None else present:
                     failing.add(field)
         return failing
+
+
+def _certificate_fields(done: Read) -> bool:
+    cert = done.certificate
+    return cert is not None and not CERTIFICATE_ONLY_FIELDS.isdisjoint(cert.__pydantic_fields_set__)
 
 
 def _known(kind: str) -> str:

@@ -5,12 +5,10 @@ reads a certificate given as a dict or as JSON text (str or bytes): each field u
 its dialect keys, text as text, whole numbers as their text, reference objects with a text
 to pick, ISO dates, lists of non-empty text of any length, true/false; the documented keys
 certpreflight does not read (a customer's ``companyId``, a certificate's ``createdDate``),
-when their value is a scalar. It calls no Python but to pick a reference object's text and
-once per certificate (:func:`_certificate`). Values are small enough that no limit but the
-payload's size and list lengths can be near (:data:`NATIVE_CAPS`; the reader checks those,
-:func:`~certpreflight.reading.limits.read_within`). It reads only certificates: a payload
-with no key only a certificate has is refused, and the kind detector
-(:func:`certpreflight.dialects.detect_kind`) says what it is.
+when their value is a scalar. It calls no Python but to pick a reference object's text.
+Values are small enough that no limit but the payload's size and list lengths can be near
+(:data:`NATIVE_CAPS`; the reader checks those,
+:func:`~certpreflight.reading.limits.read_within`).
 
 What it refuses (a date "banana", a key nobody reads, a value over a limit, two keys for one
 field) takes the salvage path (:mod:`~certpreflight.reading.lenient`), which says what is
@@ -36,7 +34,6 @@ from pydantic_core import core_schema as cs
 
 from certpreflight.dialects import (
     CERTIFICATE_KEYS,
-    CERTIFICATE_ONLY_FIELDS,
     CUSTOMER_KEYS,
     DOCUMENTED_CERTIFICATE_KEYS,
     DOCUMENTED_CUSTOMER_KEYS,
@@ -291,14 +288,6 @@ def _model(
     return cs.union_schema([exact, with_documented], mode="left_to_right")
 
 
-def _certificate(cert: ExemptionCertificate) -> ExemptionCertificate:
-    """The schema's last step: refuse a payload that names no field only a certificate has
-    (the kind detector, :func:`~certpreflight.dialects.detect_kind`, says what it is)."""
-    if CERTIFICATE_ONLY_FIELDS.isdisjoint(cert.model_fields_set):
-        raise ValueError("no certificate field")
-    return cert
-
-
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
@@ -331,9 +320,7 @@ def _native_validator(
         alias = _aliases(CERTIFICATE_KEYS, key) or (None if key == name else key)
         fields[name] = cs.model_field(field, validation_alias=alias)
     documented = DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys()
-    schema = cs.no_info_after_validator_function(
-        _certificate, _model(ExemptionCertificate, fields, documented, caps)
-    )
+    schema = _model(ExemptionCertificate, fields, documented, caps)
     models = (ExemptionCertificate, Customer)
     for model in models:
         type.__setattr__(model, "__pydantic_complete__", False)
