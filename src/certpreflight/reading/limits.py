@@ -74,6 +74,10 @@ MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 #: and keys (their characters) are under max_payload_bytes / 6 is surely within it.
 _JSON_FACTOR = 6
 
+#: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
+_VALUE_BYTES = 2 * _JSON_FACTOR * 32 + _JSON_FACTOR * NATIVE_CAPS.chars + 3
+
+
 _OPTIONS = (
     "max_payload_bytes",
     "max_depth",
@@ -96,6 +100,9 @@ class Limits:
     max_items: int = fmt.MAX_ITEMS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
+    #: A mapping the schema read with at most this many keys and list items, in all, is
+    #: surely within ``max_payload_bytes`` (:func:`read_within`).
+    surely_values: int = field(init=False, repr=False, compare=False)
     #: True when input the schema (:mod:`certpreflight.reading.strict`) accepts is
     #: surely within these limits but for list lengths and size (:func:`read_within`).
     native_fast: bool = field(init=False, repr=False, compare=False)
@@ -103,6 +110,7 @@ class Limits:
     def __post_init__(self) -> None:
         object.__setattr__(self, "number_bound", 10**self.max_number_digits)
         object.__setattr__(self, "native_fast", _caps_within(NATIVE_CAPS, self))
+        object.__setattr__(self, "surely_values", self.max_payload_bytes // _VALUE_BYTES)
 
 
 def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
@@ -287,24 +295,28 @@ def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
     keys could be over the limit: never for a real certificate of a dozen customers.
     """
     customers = cert.customers
-    pages = cert.pages
-    items = (len(customers), len(cert.regions), len(cert.po_numbers), len(pages or ()))
-    if max(items) > limits.max_items:
+    regions, po_numbers, pages = cert.regions, cert.po_numbers, cert.pages
+    items = len(customers) + len(regions) + len(po_numbers)
+    if pages is not None:
+        items += len(pages)
+    max_items = limits.max_items
+    if (
+        items > max_items
+        and max(len(customers), len(regions), len(po_numbers), len(pages or ())) > max_items
+    ):
         return False
     if type(data) is not dict:
         return True
     # the largest JSON a mapping of this many values could be: each value a key of 32
     # characters and a text of NATIVE_CAPS.chars (a reference object is never larger),
     # each character _JSON_FACTOR bytes; customers come only under "customers"
-    values = len(data) + sum(items) + sum(map(len, data.get("customers") or ()))
-    if values * _VALUE_BYTES <= limits.max_payload_bytes:
+    values = len(data) + items
+    if customers:
+        values += sum(map(len, data["customers"]))
+    if values <= limits.surely_values:
         return True
     size = json_size(data)
     return size is not None and size <= limits.max_payload_bytes
-
-
-#: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
-_VALUE_BYTES = 2 * _JSON_FACTOR * 32 + _JSON_FACTOR * NATIVE_CAPS.chars + 3
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
