@@ -14,14 +14,21 @@ import json
 import math
 from typing import Any
 
+from benchmarks.generate import certificates
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpreflight import ExemptionCertificate, validate
-from certpreflight.dialects import detect_kind
+from certpreflight.dialects import (
+    CERTIFICATE_KEYS,
+    CUSTOMER_KEYS,
+    DOCUMENTED_CERTIFICATE_KEYS,
+    DOCUMENTED_CUSTOMER_KEYS,
+    detect_kind,
+)
 from certpreflight.io import read_csv
 from certpreflight.reading import Reader, read
-from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, within
+from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, json_size, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
 
@@ -67,10 +74,67 @@ def test_avalaras_own_example_reads_on_the_fast_route() -> None:
         assert all("companyId" not in c.model_fields_set for c in customers)
 
 
+#: A CertificateModel as AvaTax returns it (GET; sent again on PUT): read-only fields, an
+#: ExposureZoneModel with its id, tag, region and country, the validated reason.
+AVATAX_GET_CERTIFICATE: dict[str, Any] = {
+    **AVATAX_CERTIFICATE,
+    "companyId": 12345,
+    "createdDate": "2026-01-16T10:00:00.1234567Z",
+    "modifiedDate": "2026-01-16T10:00:00Z",
+    "pageCount": 1,
+    "status": "COMPLETE",
+    "verified": False,
+    "documentExists": True,
+    "validatedExemptionReason": {"id": 70, "name": "RESALE"},
+    "exposureZone": {
+        "id": 89,
+        "companyId": 0,
+        "name": "Washington",
+        "tag": "EZ_US_WA",
+        "description": "Washington",
+        "region": "WA",
+        "country": "US",
+    },
+}
+
+
+def test_avalaras_returned_certificate_reads_on_the_fast_route() -> None:
+    """A certificate as GET returns it (documented read-only keys, full reference objects)
+    reads on the schema, to the salvage model, with no finding but the certificate's own."""
+    for payload in (AVATAX_GET_CERTIFICATE, json.dumps(AVATAX_GET_CERTIFICATE)):
+        assert _READER.fast(payload, DEFAULT_LIMITS) is not None
+        assert _read(payload) == _read(payload, GENERAL)
+    assert _READER.fast(AVATAX_GET_CERTIFICATE, DEFAULT_LIMITS).certificate.regions == (  # type: ignore[union-attr]
+        "Washington",
+    )
+
+
+def test_a_small_object_is_never_more_json_than_the_size_bound_counts() -> None:
+    """read_within counts a reference object or a documented object as one value: its
+    largest form (NATIVE_CAPS.object_keys keys of key_chars characters, texts of ref_chars,
+    each character six bytes as JSON) is no larger than a key and its longest text, and no
+    key that is read or documented is longer than key_chars."""
+    limits = Limits()
+    per_value = limits.max_payload_bytes // limits.surely_values
+    worst = "\x1f"
+    key = worst * NATIVE_CAPS.key_chars
+    text = {key: worst * NATIVE_CAPS.chars}
+    obj = {f"{i}{key[1:]}": worst * NATIVE_CAPS.ref_chars for i in range(NATIVE_CAPS.object_keys)}
+    assert json_size(text) <= per_value
+    assert json_size({key: obj}) <= per_value
+    keys = {*CERTIFICATE_KEYS, *CUSTOMER_KEYS, *DOCUMENTED_CERTIFICATE_KEYS}
+    assert max(map(len, keys | DOCUMENTED_CUSTOMER_KEYS)) <= NATIVE_CAPS.key_chars
+
+
 def test_documented_keys_with_other_values_take_the_salvage_path() -> None:
     """A documented key holding a list or a long text is left to the salvage path (its
     limits walk sees it), and reads as before."""
-    for extra in ({"customFields": [{"x": 1}]}, {"createdDate": "x" * 20_000}):
+    for extra in (
+        {"customFields": [{"x": 1}]},
+        {"createdDate": "x" * 20_000},
+        {"validatedExemptionReason": {f"k{i}": 1 for i in range(8)}},
+        {"exposureZone": {"name": "Washington", "region": {"code": "WA"}}},
+    ):
         payload = {**cert(), **extra}
         assert _READER.fast(payload, DEFAULT_LIMITS) is None
         assert _read(payload) == _read(payload, GENERAL)
@@ -144,6 +208,12 @@ odd = st.one_of(
     st.sampled_from(["WA, OR", "x" * (NATIVE_CAPS.chars + 1), "03/04/2026", "2026-13-01"]),
     st.lists(texts, max_size=2),
     st.fixed_dictionaries({"name": texts}),
+    # reference objects as AvaTax returns them: an id, a companyId, a tag, a region ...
+    st.dictionaries(
+        st.sampled_from(["name", "tag", "code", "initials", "id", "companyId", "region", "x"]),
+        st.one_of(texts, st.integers(-5, 10**16), st.booleans(), st.none()),
+        max_size=8,
+    ),
 )
 values = st.one_of(texts, texts, texts, odd)
 dates = st.one_of(
@@ -169,11 +239,15 @@ customers = st.fixed_dictionaries(
         **dict.fromkeys(customer_keys, values),
         "line1": values,  # now and then a dialect key among the native ones
         "state": st.fixed_dictionaries({"initials": texts}),
+        "companyId": st.integers(0, 10**16) | values,  # documented, not read
+        "emailAddress": values,
     },
 )
 native_like = st.fixed_dictionaries(
     {},
     optional={
+        "createdDate": values,  # documented, not read
+        "validatedExemptionReason": values,
         "id": values,
         "exempt_reason": values,
         "exempt_reason_id": values,
@@ -210,6 +284,37 @@ def test_the_one_route_never_raises_and_reads_the_salvage_model(payload: dict[st
         assert (_READER.fast(line, DEFAULT_LIMITS) is None) == (
             _READER.fast(payload, DEFAULT_LIMITS) is None
         )
+
+
+def _as_returned(body: dict[str, Any], seed: int) -> dict[str, Any]:
+    """An AvaTax body dressed as GET returns it: documented keys, full zone objects."""
+    out = {**body, "companyId": seed, "createdDate": "2026-01-16T10:00:00Z", "verified": False}
+    zones = out.get("exposureZones")
+    if isinstance(zones, list):
+        out["exposureZones"] = [
+            {**z, "id": seed + i, "companyId": 0, "tag": f"EZ_{i}", "country": "US"}
+            for i, z in enumerate(zones)
+        ]
+    customers = out.get("customers")
+    if isinstance(customers, list):
+        out["customers"] = [
+            {**c, "companyId": seed, "emailAddress": "a@b.example"} for c in customers
+        ]
+    return out
+
+
+def test_the_benchmark_corpus_reads_the_salvage_model_in_every_dialect() -> None:
+    """The realistic corpus (three dialects, a share of it broken) and its AvaTax bodies as
+    GET returns them: every payload, as a mapping and as JSON text, reads as the salvage
+    path reads it, and every clean one on the fast route."""
+    fast = 0
+    corpus = list(certificates(90, seed=5))
+    corpus += [_as_returned(c, i) for i, c in enumerate(corpus) if "signedDate" in c]
+    for payload in corpus:
+        for sent in (payload, json.dumps(payload)):
+            assert _read(sent) == _read(sent, GENERAL)
+        fast += _READER.fast(payload, DEFAULT_LIMITS) is not None
+    assert fast >= len(corpus) * 3 // 4
 
 
 _DATE_TEXT = st.one_of(

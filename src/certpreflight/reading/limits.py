@@ -75,7 +75,7 @@ MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 _JSON_FACTOR = 6
 
 #: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
-_VALUE_BYTES = 2 * _JSON_FACTOR * 32 + _JSON_FACTOR * NATIVE_CAPS.chars + 3
+_VALUE_BYTES = 2 * _JSON_FACTOR * NATIVE_CAPS.key_chars + _JSON_FACTOR * NATIVE_CAPS.chars + 3
 
 
 _OPTIONS = (
@@ -307,8 +307,8 @@ def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
         return False
     if type(data) is not dict:
         return True
-    # the largest JSON a mapping of this many values could be: each value a key of 32
-    # characters and a text of NATIVE_CAPS.chars (a reference object is never larger),
+    # the largest JSON a mapping of this many values could be: each value a key of
+    # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars (a small object is never larger),
     # each character _JSON_FACTOR bytes; customers come only under "customers"
     values = len(data) + items
     if customers:

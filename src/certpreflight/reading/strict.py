@@ -3,9 +3,10 @@
 One pydantic-core validator, built from the dialect tables of :mod:`certpreflight.dialects`,
 reads a certificate given as a dict or as JSON text (str or bytes): each field under any of
 its dialect keys, text as text, whole numbers as their text, reference objects with a text
-to pick, ISO dates, lists of non-empty text of any length, true/false; the documented keys
-certpreflight does not read (a customer's ``companyId``, a certificate's ``createdDate``),
-when their value is a scalar. It calls no Python but to pick a reference object's text.
+to pick (a small object of scalars, as AvaTax returns its ExposureZoneModel), ISO dates,
+lists of non-empty text of any length, true/false; the documented keys certpreflight does not
+read (a customer's ``companyId``, a certificate's ``createdDate``), when their value is a
+scalar or a small object of scalars. It calls no Python but to pick a reference object's text.
 Values are small enough that no limit but the payload's size and list lengths can be near
 (:data:`NATIVE_CAPS`; the reader checks those,
 :func:`~certpreflight.reading.limits.read_within`).
@@ -61,6 +62,11 @@ class NativeCaps:
     chars: int = 1_000
     #: Characters in one text of a reference object (``{"name": "Washington"}``).
     ref_chars: int = 100
+    #: Keys in a reference object or in the object value of a documented key, and the
+    #: characters of such a key: so one is never more JSON than a text value (every key
+    #: that is read or documented is shorter).
+    object_keys: int = 7
+    key_chars: int = 32
     #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
     number: float = 1e15
 
@@ -132,6 +138,7 @@ def _strict_schemas(
         return cs.str_schema(strict=True, min_length=min_length, max_length=max_length)
 
     whole = cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number))
+    small_object = _small_object(caps)
     # a whole number as its text, as the models' coerce_numbers_to_str reads it
     as_text = cs.chain_schema([whole, cs.str_schema(coerce_numbers_to_str=True)])
 
@@ -139,22 +146,24 @@ def _strict_schemas(
         # {"name": "Washington"} -> "Washington": the first of ``keys`` with a value, as
         # dialects.first_text picks it; a reference object with nothing to pick is refused
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
-        # a country's name is read as its ISO code (dialects.country_reference) in Python: an
-        # object picked by its name takes the salvage path, one with initials or a code not
-        allowed = (*keys, "name") if keys == _COUNTRY_KEYS else keys
-        fields = {key: cs.typed_dict_field(short, required=False) for key in allowed}
-        fields["id"] = cs.typed_dict_field(
+        # the usual object has the first key's text and perhaps an id: picked without a
+        # Python frame
+        usual_fields = {key: cs.typed_dict_field(short, required=False) for key in keys}
+        usual_fields[keys[0]] = cs.typed_dict_field(text(1, caps.ref_chars), required=True)
+        usual_fields["id"] = cs.typed_dict_field(
             cs.nullable_schema(cs.union_schema([whole, short])), required=False
         )
-        typed = cs.typed_dict_schema(fields, extra_behavior="forbid", strict=True)
-        picked = cs.no_info_after_validator_function(partial(first_text, keys=keys), typed)
-        anyhow = cs.chain_schema([picked, cs.str_schema(strict=True)])
-        # the usual object has the first key's text: picked without a Python frame
-        first = {**fields, keys[0]: cs.typed_dict_field(text(1, caps.ref_chars), required=True)}
         usual = cs.no_info_after_validator_function(
-            itemgetter(keys[0]), cs.typed_dict_schema(first, extra_behavior="forbid", strict=True)
+            itemgetter(keys[0]),
+            cs.typed_dict_schema(usual_fields, extra_behavior="forbid", strict=True),
         )
-        return cs.union_schema([usual, anyhow], mode="left_to_right")
+        # any other: a small object of scalars (an AvaTax ExposureZoneModel with its id,
+        # companyId, tag, region ...), picked in Python; a country picked by its name only is
+        # read as its ISO code (dialects.country_reference) on the salvage path: refused here
+        picked = cs.no_info_after_validator_function(partial(first_text, keys=keys), small_object)
+        return cs.union_schema(
+            [usual, cs.chain_schema([picked, cs.str_schema(strict=True)])], mode="left_to_right"
+        )
 
     def converted(keys: tuple[str, ...] | None) -> cs.CoreSchema:
         """A whole number's text, or (given ``keys``) a reference object's text."""
@@ -252,6 +261,22 @@ def _strict_schemas(
     return fields
 
 
+def _small_object(caps: NativeCaps) -> cs.CoreSchema:
+    """A dict of at most ``caps.object_keys`` text keys, each holding None, true/false, a
+    whole number or a short text."""
+    value = cs.union_schema(
+        [
+            cs.none_schema(),
+            cs.str_schema(strict=True, max_length=caps.ref_chars),
+            cs.bool_schema(strict=True),
+            cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
+        ],
+        mode="left_to_right",
+    )
+    key = cs.str_schema(strict=True, max_length=caps.key_chars)
+    return cs.dict_schema(key, value, max_length=caps.object_keys, strict=True)
+
+
 def _model(
     model: type[BaseModel],
     fields: dict[str, cs.ModelField],
@@ -272,6 +297,7 @@ def _model(
             cs.bool_schema(strict=True),
             cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number),
+            _small_object(caps),  # a reference object (validatedExemptionReason)
         ],
         mode="left_to_right",
     )
