@@ -156,6 +156,27 @@ def test_long_lists_read_on_the_one_schema_up_to_max_items() -> None:
     assert 4004 in validate(big, today=TODAY, options={"max_payload_bytes": 100_000}).codes()
 
 
+def test_a_mapping_at_the_size_limit_reads_as_the_salvage_path_measures_it() -> None:
+    """At max_payload_bytes exactly the schema's read stands; one byte over, 4004, whichever
+    encoder measured it first (floats included: they are written differently)."""
+    payload = cert(
+        exempt_percentage=12.5e-6,
+        customers=[customer(customer_number=f"C-{i}", name="N" * 200) for i in range(40)],
+    )
+    size = json_size(payload)
+    assert size is not None
+    for limit in (size - 1, size, size + 1):
+        limits = Limits(max_payload_bytes=limit)
+        assert _read(payload, limits) == _read(payload, _general(limits))
+        assert (_READER.fast(payload, limits) is None) == (limit < size)
+
+
+def _general(limits: Limits) -> Limits:
+    general = Limits(**{k: getattr(limits, k) for k in ("max_payload_bytes", "max_items")})
+    object.__setattr__(general, "native_fast", False)
+    return general
+
+
 def test_a_payload_naming_no_certificate_field_is_told_by_the_kind_detector() -> None:
     """The schema may read a link or a keyless payload as an empty certificate: a model
     naming no field only a certificate has is not taken for one; detect_kind tells, from
