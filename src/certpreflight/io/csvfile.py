@@ -96,6 +96,7 @@ _SINGLE_WORDS = {"single": True, "blanket": False, "true": True, "false": False}
 #: A number as JSON writes one (no exponent, no leading zero): a cell that reads back as
 #: the same text is typed as the JSON readers type it; any other text stays text.
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?", re.ASCII)
+_TYPED = frozenset({"regions", "po_numbers", "single_use", "exempt_percentage"})
 
 
 def _fold(header: str) -> str:
@@ -145,6 +146,8 @@ def _cell(field: str, value: str) -> Any:
     """A cell's text typed as a JSON reader types the same value: lists, true/false, and a
     number (the percentage) when it is written as JSON writes it; so a clean row reads
     on the one schema's fast route as its NDJSON line does. Dates stay text, as in JSON."""
+    if field not in _TYPED:  # most cells: text, as JSON has them
+        return value
     if field in ("regions", "po_numbers"):
         return [part for part in _LIST_SPLIT.split(value) if part]
     if field == "single_use":
