@@ -10,7 +10,7 @@ import pytest
 
 from certpreflight import Customer, ExemptionCertificate, dialects
 from certpreflight.reading import DEFAULT_LIMITS, read
-from tests.test_parse_fast import GENERAL
+from tests.test_reading import GENERAL
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -413,23 +413,6 @@ def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
 
 #: The keys of a certificate's id, in every dialect.
 _ID_KEYS = tuple(key for key, field in CERTIFICATE_KEYS.items() if field == "id")
-#: JSON keys only a certificate has, and most have: a line holding one is a certificate,
-#: told without decoding it (exposure_zones is a customer's too, so not here).
-_CERTIFICATE_MARKS = tuple(
-    f'"{key}"'.encode()
-    for key in (
-        "exemptionReason", "exempt_reason", "expected_tax_code", "exposureZone",
-        "exposure_zone", "regions", "signedDate", "signed_date", "effective_date",
-        "exemptionNumber", "tax_id", "tax_number",
-    )
-)  # fmt: skip
-
-
-def _certificate_text(payload: Any) -> bool:
-    """True for JSON text holding a key only a certificate has (:data:`_CERTIFICATE_MARKS`)."""
-    if isinstance(payload, str):
-        payload = payload.encode("utf-8", "surrogatepass")
-    return isinstance(payload, (bytes, bytearray)) and any(m in payload for m in _CERTIFICATE_MARKS)
 
 
 def _decoded(payload: Any) -> dict[str, Any] | None:
@@ -460,8 +443,8 @@ def _scan(
 ) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
-    and certificates are told from their keys (a JSON line with an exempt reason, a zone or
-    a date is one, undecoded). Their ids are read only when some link names a certificate:
+    and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`).
+    The ids of those given as JSON text are read only when some link names a certificate:
     then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
     they found; the spans are kept in ``cuts`` for the check."""
@@ -499,11 +482,11 @@ def _scan(
     if named:
         for _, payload in records():
             text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-            if _certificate_text(text) and (
+            if isinstance(text, bytes) and (
                 len(named) > 64 or any(target in text for target in named)
             ):
                 data = _decoded(payload)
-                if data is not None:
+                if data is not None and detect_kind(data) == "certificate":
                     table.add_certificate(_certificate_id(data))
     return table
 
@@ -515,14 +498,13 @@ def _sorted(
     read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
     are read only when a link names one), and so is what isn't a record."""
     for source, payload in records:
-        if _certificate_text(payload):
-            continue
         data = _decoded(payload)
         if data is None:
             continue
         kind = detect_kind(data)
         if kind == "certificate":
-            certificate(_certificate_id(data))
+            if data is payload:  # not JSON text: its id is kept at once
+                certificate(_certificate_id(data))
         elif kind is not None:
             yield source, data
 

@@ -12,11 +12,11 @@ without a dialect flag (sources: ``docs/sources.md``, anchors ``avatax-models``,
 * :data:`OTHER`: spellings seen in ECMS / AvaCert SOAP exports and integrators' code.
 
 **To add a key**, add one line to its dialect's table below: ``"inputKey": "native_field"``
-under the record kind it belongs to. Both readers are derived from these tables: the lenient
-models rename through :data:`CERTIFICATE_KEYS` / :data:`CUSTOMER_KEYS`
-(:func:`native_certificate`), and the strict Rust reader accepts each field under every one
-of its keys (:mod:`certpreflight.reading.strict`). A test keeps the tables consistent
-(every native field is a model field, no input key means two fields).
+under the record kind it belongs to. The reading route is derived from these tables: the one
+schema accepts each field under every one of its keys, and the documented keys it does not
+read (:mod:`certpreflight.reading.strict`); the salvage path's lenient models rename through
+:data:`CERTIFICATE_KEYS` / :data:`CUSTOMER_KEYS` (:func:`native_certificate`). A test keeps
+the tables consistent (every native field is a model field, no input key means two fields).
 
 Reference objects (``{"name": "Washington"}``) are read by the keys in
 :data:`REFERENCES`, in order; dates by :func:`parse_date`.
@@ -61,7 +61,6 @@ __all__ = [
     "is_mapping",
     "native_certificate",
     "native_customer",
-    "native_form",
     "parse_date",
     "reference_code",
 ]
@@ -345,7 +344,7 @@ OTHER = Dialect(
     link={"certificateId": "certificate_id", "id": "certificate_id"},
 )
 
-#: Every dialect, native first (the strict reader tries a field's keys in this order).
+#: Every dialect, native first (the schema tries a field's keys in this order).
 DIALECTS: tuple[Dialect, ...] = (NATIVE, AVATAX, CERTCAPTURE, OTHER)
 
 #: Keys inside reference objects, in the order their text is picked, by native field.
@@ -621,29 +620,6 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def native_form(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A certificate mapping in any dialect, in the shape the strict reader reads.
-
-    The strict reader (:mod:`certpreflight.reading.strict`) reads every dialect's keys
-    and the usual reference objects itself; this is for the rest (a customer's
-    ``companyId``, a reference object with other keys): :func:`native_certificate`,
-    then customers renamed (:func:`native_customer`), list fields as lists, and no
-    date-text keys (the strict reader reads them from the dates themselves). What the
-    strict reader accepts of this reads to the same model as ``data`` does on the
-    general path (``tests/test_parse_fast.py`` checks that for all three dialects).
-    """
-    out = native_certificate(data)
-    out.pop("effective_date_text", None)
-    out.pop("expiration_date_text", None)
-    for key, value in out.items():
-        if type(value) is tuple:
-            out[key] = list(value)
-    customers = out.get("customers")
-    if type(customers) is list:
-        out["customers"] = [native_customer(c) if type(c) is dict else c for c in customers]
-    return out
-
-
 # --- record kinds ---------------------------------------------------------------------------------
 
 #: The record kinds certpreflight reads (``Report.kind``).
@@ -658,7 +634,9 @@ _REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
 _SHARED_KEYS = frozenset({"id", "customers", "exposureZones", "exposure_zones", "companyId"})
 #: Keys only a certificate has.
 CERTIFICATE_ONLY_KEYS = frozenset(CERTIFICATE_KEYS) - _SHARED_KEYS - frozenset(LINK_KEYS)
-#: The fields of such keys (the model's ``model_fields_set`` tells them on the fast path).
+#: The fields of such keys: the one schema reads a payload setting one of them as a
+#: certificate (:func:`detect_kind`'s first rule, on the fields it read) and refuses the
+#: others, whose kind :func:`detect_kind` tells.
 CERTIFICATE_ONLY_FIELDS = frozenset(CERTIFICATE_KEYS[key] for key in CERTIFICATE_ONLY_KEYS) - {
     "id",
     "customers",
@@ -697,9 +675,9 @@ def detect_kind(data: Mapping[Any, Any]) -> str | None:
     * ``link``: it has only ``customers``, every one given by its code (text, or an
       object with the code only), and perhaps the certificate's id.
     """
-    keys = {key for key in data if isinstance(key, str)}
-    if not keys.isdisjoint(CERTIFICATE_ONLY_KEYS):
+    if not CERTIFICATE_ONLY_KEYS.isdisjoint(data):  # the usual record: one C call
         return "certificate"
+    keys = {key for key in data if isinstance(key, str)}
     if not keys.isdisjoint(CUSTOMER_ONLY_KEYS):
         return "customer"
     customers = data.get("customers")

@@ -10,8 +10,8 @@ One model reads all three input dialects (native snake_case, AvaTax REST v2 and
 CertCapture v2) without a dialect flag: each dialect's keys are renamed to the native
 names in one ``before`` validator, from the key tables in :mod:`certpreflight.dialects`,
 so every ``loc`` (of a rule finding or of a Formatting finding) uses the native names.
-How :func:`certpreflight.validate` reads a payload into these models, quickly or by
-this general path, is :mod:`certpreflight.reading`.
+How :func:`certpreflight.validate` reads a payload into these models (the one schema,
+or these models on the salvage path) is :mod:`certpreflight.reading`.
 """
 
 from __future__ import annotations

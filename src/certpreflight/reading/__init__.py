@@ -1,12 +1,14 @@
 """The reading stage: from a payload to a model, plus the Formatting findings of what
 could not be read. The engine calls it once per payload, :meth:`Reader.read`.
 
-The strict reader (:mod:`~certpreflight.reading.strict`) reads clean input in Rust and
-applies the customer screens (:mod:`~certpreflight.reading.screens`) as it reads; what it
-refuses takes the general path (:mod:`~certpreflight.reading.lenient`), which applies the
-limits (:mod:`~certpreflight.reading.limits`) and says what could not be read. Which path a
-payload takes, and why each exists, is ``docs/architecture.md``; the dialects' key tables
-are :mod:`certpreflight.dialects`.
+One route: the one schema (:mod:`~certpreflight.reading.strict`), built from the dialect
+tables (:mod:`certpreflight.dialects`), reads a certificate that reads cleanly, a dict or
+JSON text alike, in Rust, applying the customer screens
+(:mod:`~certpreflight.reading.screens`) as it reads; what it refuses takes the one salvage
+path (:mod:`~certpreflight.reading.lenient`), which says what could not be read and reads
+the rest. The limits are checked in :mod:`~certpreflight.reading.limits`; the kind of a
+record is told by :func:`certpreflight.dialects.detect_kind`. ``docs/architecture.md``
+draws the route.
 """
 
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, limits_from

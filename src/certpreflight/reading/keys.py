@@ -1,10 +1,10 @@
 """Keys nobody reads: rules 2310 (close to a key that is read) and 2311 (the others).
 
-The strict reader refuses any payload with a key it does not read, so only a payload it
-refused as given can have one: :meth:`~certpreflight.reading.Reader.read` calls
-:func:`unknown_key_findings` at that point, and a payload the strict reader accepts pays
-nothing. Which keys are read, and which are documented but not read, is the dialect
-tables of :mod:`certpreflight.dialects`; the rules are :mod:`certpreflight.rules.keys`.
+The one schema refuses any payload with a key it neither reads nor documents, so only a
+payload on the salvage path can have one: :meth:`~certpreflight.reading.Reader.read`
+calls :func:`unknown_key_findings` there, and a payload the schema accepts pays nothing.
+Which keys are read, and which are documented but not read, is the dialect tables of
+:mod:`certpreflight.dialects`; the rules are :mod:`certpreflight.rules.keys`.
 """
 
 from __future__ import annotations

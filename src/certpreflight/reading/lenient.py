@@ -1,6 +1,6 @@
-"""The general path: any payload read by the lenient models, and what could not be read.
+"""The salvage path: any payload read by the lenient models, and what could not be read.
 
-This path takes everything the strict reader refused or could not try: the limit walk
+This path takes everything the one schema refused or could not try: the limit walk
 (:mod:`certpreflight.reading.limits`) names and leaves out values over a limit, the lenient
 models (:mod:`certpreflight.models`) rename the dialects' keys and coerce values in Python,
 and when pydantic still refuses a value, :func:`salvage` turns each of its errors into a
@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from certpreflight.dialects import LIST_FIELDS, native_certificate, native_customer
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.reading.limits import Limits, enforce, model_within, within
-from certpreflight.rules import Hit, Loc, path
+from certpreflight.reading.limits import Limits, enforce, model_within
+from certpreflight.rules import Hit, path
 from certpreflight.rules import formatting as fmt
 
 __all__ = ["read_customer", "read_lenient", "read_link", "salvage"]
@@ -67,13 +67,10 @@ def read_lenient(
 def _read_mapping(
     data: Mapping[str, Any], limits: Limits
 ) -> tuple[ExemptionCertificate | None, list[Finding], Any]:
-    findings: list[Finding] = []
-    dropped: frozenset[Loc] = frozenset()
-    if not within(data, limits):
-        kept, findings, dropped = enforce(data, limits)
-        if kept is None:
-            return None, findings, None
-        data = kept
+    kept, findings, dropped = enforce(data, limits)
+    if kept is None:
+        return None, findings, None
+    data = kept
     try:
         cert = ExemptionCertificate.model_validate(data)
         return cert, findings, cert.id
@@ -184,14 +181,9 @@ def _read_flat(
         kind = _kind(payload)
         hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
         return None, [fmt.not_an_object.finding(hit)]
-    findings: list[Finding] = []
-    dropped: frozenset[Loc] = frozenset()
-    data: Mapping[str, Any] = payload
-    if not within(data, limits):
-        kept, findings, dropped = enforce(data, limits)
-        if kept is None:
-            return None, findings
-        data = kept
+    data, findings, dropped = enforce(payload, limits)
+    if data is None:
+        return None, findings
     try:
         return model.model_validate(data), findings
     except ValidationError as exc:

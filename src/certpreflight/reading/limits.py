@@ -1,13 +1,18 @@
 """Limits on hostile input, checked while a payload is read (Formatting rules 4004-4008).
 
 A payload may come from anyone, so nothing in it is trusted to be small, shallow or
-finite. Before the model sees a mapping, :func:`within` walks it once, iteratively
-and cheaply, and answers "nothing here is near a limit" for every real certificate.
-Only when it says no does :func:`enforce` walk again, slowly, to name each offending
-value, and return a copy of the payload without them (the caller's mapping is never
-changed). JSON text is measured before it is parsed, and the JSON parser's own
-limits (nesting of 200, integers of 4,300 digits) become findings too
-(:func:`load_json`).
+finite. This module is where every limit is checked, once per payload, by whichever of its
+four entries fits what was given:
+
+* a payload the one schema read (:func:`read_within`): the schema accepts no value near a
+  limit (:attr:`Limits.native_fast`), so only list lengths and the size are left;
+* a mapping on the salvage path (:func:`enforce`): one cheap pass, iterative, answers
+  "nothing here is near a limit" for every real certificate; only when it says no is the
+  payload walked again, slowly, to name each offending value, and a copy returned without
+  them (the caller's mapping is never changed);
+* JSON text on the salvage path (:func:`load_json`): measured before it is parsed, and the
+  JSON parser's own limits (nesting of 200, integers of 4,300 digits) become findings too;
+* a model built by hand (:func:`model_within`).
 
 The limits and their defaults (``validate(options={...})`` changes them):
 
@@ -29,18 +34,17 @@ as it is as JSON text (where the text's own white space counts too).
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 
-from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS, NATIVE_KEYS
+from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS
 from certpreflight.findings import Finding
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import ExemptionCertificate
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN, NativeCaps
 from certpreflight.rules import Hit, Loc, Rule, path
 from certpreflight.rules import formatting as fmt
@@ -51,12 +55,12 @@ __all__ = [
     "MAX_FINDINGS_PER_RULE",
     "Limits",
     "enforce",
-    "fast_read_within",
     "json_size",
     "limits_from",
     "load_json",
     "model_within",
     "native_loc",
+    "read_within",
     "within",
 ]
 
@@ -69,6 +73,14 @@ MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 #: A text of n characters is at most 6n bytes of JSON (``\\u001f``): a mapping whose text
 #: and keys (their characters) are under max_payload_bytes / 6 is surely within it.
 _JSON_FACTOR = 6
+
+#: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
+_VALUE_BYTES = 2 * _JSON_FACTOR * NATIVE_CAPS.key_chars + _JSON_FACTOR * NATIVE_CAPS.chars + 3
+
+
+#: Bytes by which a mapping's JSON may differ between pydantic-core's and Python's encoders:
+#: only floats are written otherwise (``1e-05`` / ``1e-5``), a few a payload at most.
+_FLOAT_SLACK = 1_024
 
 _OPTIONS = (
     "max_payload_bytes",
@@ -92,46 +104,34 @@ class Limits:
     max_items: int = fmt.MAX_ITEMS
     #: The smallest integer with more than ``max_number_digits`` digits.
     number_bound: int = field(init=False, repr=False, compare=False)
-    #: True when input the strict reader (:mod:`certpreflight.reading.strict`) accepts is
-    #: surely within these limits, so that :func:`within` need not walk it.
+    #: A mapping the schema read with at most this many keys and list items, in all, is
+    #: surely within ``max_payload_bytes`` (:func:`read_within`).
+    surely_values: int = field(init=False, repr=False, compare=False)
+    #: True when input the schema (:mod:`certpreflight.reading.strict`) accepts is
+    #: surely within these limits but for list lengths and size (:func:`read_within`).
     native_fast: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "number_bound", 10**self.max_number_digits)
         object.__setattr__(self, "native_fast", _caps_within(NATIVE_CAPS, self))
+        object.__setattr__(self, "surely_values", self.max_payload_bytes // _VALUE_BYTES)
 
 
 def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
-    """True when everything the strict reader accepts is surely within ``limits``.
+    """True when every value the schema accepts is surely within ``limits``.
 
-    That is, :func:`within` would say True for it. The strict validator takes only
-    dicts, lists, text, finite numbers, booleans and None, nested four levels deep
-    at most (certificate, customers list, customer, reference object), one key per
-    field, text of at most ``caps.chars`` characters (``caps.ref_chars`` in a
-    reference object of four keys at most) and numbers of at most ``caps.number``.
-    The size :func:`within` estimates (the certificate's keys, then each text's
-    length and each container's length) is at most ``size`` below, where a value
-    is a text or a reference object.
+    The schema (:mod:`certpreflight.reading.strict`) takes only dicts, lists, text, finite
+    numbers, booleans and None, nested four levels deep at most (certificate, customers
+    list, customer, reference object), text of at most ``caps.chars`` characters
+    (``caps.ref_chars`` in a reference object) and numbers of at most ``caps.number``.
+    What it can't bound, the payload's size and the lengths of its lists, the reader
+    checks on each read (:func:`read_within`).
     """
-    if PLAIN is None:
-        return False
-    value = max(caps.chars, 1 + 4 * caps.ref_chars)
-    lists = 2 * caps.items  # regions, po_numbers: items of text or reference objects
-    texts = len(NATIVE_KEYS) - 4  # every other key holds one value at most
-    customer = len(Customer.model_fields)  # a key and a value each
-    size = (
-        len(NATIVE_KEYS)
-        + texts * value
-        + lists * (1 + value)
-        + caps.pages * (1 + caps.chars)
-        + caps.customers * (1 + customer + customer * value)
-    )
     return (
-        limits.max_depth >= 4
-        and max(caps.items, caps.pages, caps.customers) <= limits.max_items
+        PLAIN is not None
+        and limits.max_depth >= 4
         and max(caps.chars, caps.ref_chars) <= limits.max_value_chars
         and caps.number < limits.number_bound
-        and size <= limits.max_payload_bytes
     )
 
 
@@ -289,36 +289,42 @@ def json_size(data: Any) -> int | None:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def fast_read_within(data: Mapping[str, Any], cert: ExemptionCertificate, limits: Limits) -> bool:
-    """True when a mapping a strict (fast) validator accepted as ``cert`` is within
-    ``max_payload_bytes`` measured as JSON; False sends it down the general path.
+def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
+    """True when a payload the schema read as ``cert`` is within the limits it can't
+    bound: no list longer than ``max_items``, and (a mapping) at most
+    ``max_payload_bytes`` as JSON; False sends it down the salvage path, which says why.
 
-    Cheap for a real certificate: with few list items the accepted text can't reach the
-    limit (:func:`items_surely_within`); otherwise the mapping is measured.
+    JSON text was measured before it was read. A mapping is measured only when the bound of
+    what the schema accepts with this many list items and keys could be over the limit:
+    never for a real certificate of a dozen customers.
     """
-    items = len(cert.customers) + len(cert.regions) + len(cert.po_numbers)
-    items += len(cert.pages) if cert.pages is not None else 0
-    if items <= items_surely_within(limits.max_payload_bytes):
+    customers = cert.customers
+    regions, po_numbers, pages = cert.regions, cert.po_numbers, cert.pages
+    items = len(customers) + len(regions) + len(po_numbers)
+    if pages is not None:
+        items += len(pages)
+    max_items = limits.max_items
+    if (
+        items > max_items
+        and max(len(customers), len(regions), len(po_numbers), len(pages or ())) > max_items
+    ):
+        return False
+    if type(data) is not dict:
+        return True
+    # the largest JSON a mapping of this many values could be: each value a key of
+    # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars (a small object is never larger),
+    # each character _JSON_FACTOR bytes; customers come only under "customers"
+    values = len(data) + items
+    if customers:
+        values += sum(map(len, data["customers"]))
+    if values <= limits.surely_values:
+        return True
+    # measured in Rust; near the limit, as json.dumps measures it (the salvage path's measure:
+    # the two differ at most in how a float is written)
+    if len(to_json(data)) <= limits.max_payload_bytes - _FLOAT_SLACK:
         return True
     size = json_size(data)
     return size is not None and size <= limits.max_payload_bytes
-
-
-@functools.lru_cache(maxsize=16)  # one limit in a run, asked for every certificate read
-def items_surely_within(max_bytes: int) -> int:
-    """The most list items (customers, regions, PO numbers, pages, in all) with which any
-    mapping the strict reader accepts is surely within ``max_bytes`` as JSON; -1 if none is.
-
-    The bound: every native key holding a text of ``NATIVE_CAPS.chars`` characters, each
-    list item a customer of as many (a region, PO number or page, or a reference object,
-    is never larger), a character at most ``_JSON_FACTOR`` bytes. 16 items under the
-    default 1 MiB, so only a certificate with more items is measured (``json.dumps``).
-    """
-    text = _JSON_FACTOR * NATIVE_CAPS.chars + 3  # quotes and a comma or colon
-    keys = 2 * _JSON_FACTOR * 32  # a key of at most 32 characters, and its separators
-    base = len(NATIVE_KEYS) * (keys + text)
-    customer = len(Customer.model_fields) * (keys + text)
-    return -1 if max_bytes < base else (max_bytes - base) // customer
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
@@ -418,11 +424,15 @@ def enforce(
 ) -> tuple[Mapping[str, Any] | None, list[Finding], frozenset[Loc]]:
     """Name every value over a limit; return the payload without them.
 
-    Returns ``(kept, findings, dropped)``: ``kept`` is a copy of ``data`` with
-    the offending values left out (``data`` itself when nothing is over a
-    limit), or None when the whole payload is too large; ``dropped`` holds the
-    native locs left out, so the caller doesn't report them a second time.
+    First one cheap pass (:func:`within`) answers "nothing here is near a limit" for every
+    real certificate; only when it says no does the slow walk name each offender.
+    Returns ``(kept, findings, dropped)``: ``kept`` is a copy of ``data`` with the
+    offending values left out (``data`` itself when nothing is over a limit), or None
+    when the whole payload is too large; ``dropped`` holds the native locs left out, so
+    the caller doesn't report them a second time.
     """
+    if within(data, limits):
+        return data, [], frozenset()
     walk = _Walk(limits)
     stack: list[tuple[tuple[Any, ...], Any, int]] = [((), data, 1)]
     cut: list[tuple[tuple[Any, ...], int]] = []

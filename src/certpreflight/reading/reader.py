@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Sequence, Set
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from certpreflight.dialects import (
-    CERTIFICATE_ONLY_FIELDS,
-    KINDS,
-    NATIVE_KEYS,
-    detect_kind,
-    is_mapping,
-)
-from certpreflight.dialects import native_form as to_native
+from certpreflight.dialects import CERTIFICATE_ONLY_FIELDS, KINDS, detect_kind, is_mapping
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
@@ -23,20 +16,11 @@ from certpreflight.reading.limits import (
     DEFAULT_LIMITS,
     Limits,
     enforce,
-    fast_read_within,
     load_json,
-    within,
+    read_within,
 )
 from certpreflight.reading.screens import FieldScreen, text_tests
-from certpreflight.reading.strict import (
-    NATIVE_CAPS,
-    PLAIN,
-    READ_CUSTOMER_KEYS,
-    READ_KEYS,
-    StrictReader,
-    strict_reader,
-    wide_reader,
-)
+from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
 from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
@@ -73,7 +57,7 @@ class Reader:
     holds only immutable compiled validators, so one is shared by every thread.
     """
 
-    __slots__ = ("_strict", "_wide_read", "rust_screens", "screens")
+    __slots__ = ("_strict", "rust_screens", "screens")
 
     def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
         self.screens = tuple(screens)
@@ -82,8 +66,7 @@ class Reader:
         if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
             strict = strict_reader(tests)
         self._strict = strict
-        self._wide_read: Callable[..., ExemptionCertificate] | None = None
-        #: True when the strict reader applies every screen itself (a model it reads needs
+        #: True when the schema applies every screen itself (a model it reads needs
         #: no Python screening); False when some screen can't be written for Rust.
         self.rust_screens = strict is not PLAIN or not self.screens
 
@@ -104,36 +87,60 @@ class Reader:
         return got
 
     def _read(self, payload: Any, limits: Limits, kind: str | None) -> Read:
-        if kind is not None and kind != "certificate":
-            return self._other(payload, limits, _known(kind))
-        if isinstance(payload, (str, bytes, bytearray)):  # JSON text: decoded once, here
-            done = self.strict_json(payload, limits)
-            if done is not None and (kind is not None or _surely_certificate(done)):
+        """The one route: the schema reads a certificate that reads cleanly; anything it
+        refuses is decoded, its kind detected, and read on the salvage path."""
+        if kind is not None:
+            _known(kind)
+        done = None
+        if kind is None or kind == "certificate":
+            done = self.fast(payload, limits)
+            # a model naming a field only a certificate has is one (detect_kind's first rule,
+            # on the fields read): the usual certificate; other payloads' keys tell their kind
+            if done is not None and (kind is not None or _certificate_fields(done)):
                 return done
-            data, failure = load_json(payload, limits)
+        if isinstance(payload, (str, bytes, bytearray)):  # JSON text the schema refused
+            payload, failure = load_json(payload, limits)
             if failure is not None:
                 return Read(None, [failure], None, _NONE, _NONE, None)
-            payload = data
-        else:
-            done = self.strict(payload, limits, native_form=False)
-            if done is not None and (kind is not None or _surely_certificate(done)):
-                return done
-        if kind is None:  # not surely a certificate: its keys say what it is
-            detected = _detected(payload)
-            if detected != "certificate":
-                return self._other(payload, limits, detected)
-        if done is None:  # refused as given: perhaps in its native form
-            done = self.strict(payload, limits, as_given=False)
-        if done is not None:
-            return done
-        return self._lenient(payload, limits)
+        if kind is None:
+            kind = _detected(payload)
+        if kind == "certificate":
+            return self._lenient(payload, limits) if done is None else done
+        return self._other(payload, limits, kind)
+
+    def fast(self, payload: Any, limits: Limits) -> Read | None:
+        """A certificate read by the schema alone (a dict, or JSON text); None when it
+        refuses the payload, or when the payload is over a limit the schema can't bound."""
+        strict = self._strict
+        if strict is None or not limits.native_fast:
+            return None
+        failing: set[str] = set()
+        kind = type(payload)
+        try:
+            if kind is dict:
+                cert = strict.python(payload, context=failing)
+            elif kind is bytes or kind is str or kind is bytearray:
+                # at least the size load_json would measure (a char: at most 4 bytes of UTF-8)
+                size = len(payload) * 4 if kind is str else len(payload)
+                if size > limits.max_payload_bytes:
+                    return None
+                cert = strict.json(payload, context=failing)
+            else:
+                return None
+        except ValidationError:
+            return None
+        if not read_within(payload, cert, limits):
+            return None
+        if not self.rust_screens:
+            failing = self.failing(cert)
+        return Read(cert, [], cert.id, failing, _NONE)
 
     def _lenient(self, payload: Any, limits: Limits) -> Read:
-        """A certificate on the general path (the strict reader refused it)."""
+        """A certificate on the salvage path (the schema refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         failing = self.failing(cert) if cert is not None and self.screens else _NONE
-        if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
+        if cert is not None:  # keys nobody reads (2310, 2311): the schema refused them
             findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
         return Read(cert, findings, raw_id, failing, unreadable, kind)
@@ -155,7 +162,7 @@ class Reader:
             raw_id = None if record is None else record.certificate_id
         else:
             findings = []
-            if is_mapping(payload) and not within(payload, limits):
+            if is_mapping(payload):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
                     return Read(None, findings, None, _NONE, _NONE, None)
@@ -166,97 +173,6 @@ class Reader:
             return Read(None, findings, None, _NONE, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
-
-    def strict_json(self, text: str | bytes | bytearray, limits: Limits) -> Read | None:
-        """JSON text read straight to the model by the strict reader alone; None if it
-        refuses (the first step of :meth:`read` for text)."""
-        strict = self._strict
-        if strict is None or not limits.native_fast:
-            return None
-        # the size load_json would measure, at least (a str's UTF-8 size: at most 4 bytes a char)
-        size = len(text) * 4 if isinstance(text, str) else len(text)
-        if size > limits.max_payload_bytes:
-            return None
-        failing: set[str] = set()
-        try:
-            cert = strict.json(text, context=failing)
-        except ValidationError:
-            return None
-        return self._done(cert, failing)
-
-    def strict(
-        self, payload: Any, limits: Limits, *, as_given: bool = True, native_form: bool = True
-    ) -> Read | None:
-        """A dict read by the strict reader alone; None for anything it refuses (the first
-        steps of :meth:`read` for a mapping): as it is given, then in its native form.
-
-        ``as_given=False`` skips the first (it was refused already, as JSON text, say),
-        ``native_form=False`` the second. ``limits.native_fast`` proves that what the
-        strict reader accepts is within the limits. A payload with a list longer than the
-        caps (more than 64 customers) goes to the wide reader instead (:meth:`_wide_read_of`).
-        """
-        strict = self._strict
-        if strict is None or not limits.native_fast or type(payload) is not dict:
-            return None
-        native = payload.keys() <= NATIVE_KEYS
-        if _has_long_list(payload):  # the capped readers would refuse it: skip them
-            if (native or native_form) and within(payload, limits):
-                return self._wide_read_of(payload, limits, native)
-            return None
-        if as_given and (native or not _surely_refused(payload)):
-            # native keys, the usual mapping: the cheaper native-only reader first
-            for read in (strict.native, strict.python) if native else (strict.python,):
-                failing: set[str] = set()
-                try:
-                    cert = read(payload, context=failing)
-                except ValidationError:
-                    continue
-                if not fast_read_within(payload, cert, limits):
-                    return None  # maybe over max_payload_bytes as JSON: the general path measures
-                return self._done(cert, failing)
-        if native or not native_form or not within(payload, limits):
-            return None
-        # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
-        # reference object with more keys, ...): its native form, once nothing in it is near a
-        # limit (as the general path would find), reads to the same model (dialects.native_form).
-        failing = set()
-        try:
-            done = self._done(strict.python(to_native(payload), context=failing), failing)
-        except ValidationError:
-            return None
-        done.findings.extend(unknown_key_findings(payload))  # native_form left them out
-        return done
-
-    def _wide_read_of(self, payload: dict[Any, Any], limits: Limits, native: bool) -> Read | None:
-        """A payload with a list longer than the caps, which the limit walk found within the
-        limits, read by the wide reader (its native form, for another dialect): so the cost
-        grows with the customers, without a step at the caps."""
-        reader = self._wide()
-        if reader is None:
-            return None
-        failing: set[str] = set()
-        try:
-            cert = reader(payload if native else to_native(payload), context=failing)
-        except ValidationError:
-            return None
-        if not fast_read_within(payload, cert, limits):
-            return None  # over max_payload_bytes as JSON, perhaps: the general path measures
-        done = self._done(cert, failing)
-        if not native:
-            done.findings.extend(unknown_key_findings(payload))  # native_form left them out
-        return done
-
-    def _wide(self) -> Callable[..., ExemptionCertificate] | None:
-        """The wide reader with this reader's screens, built when first needed."""
-        if self._wide_read is None:
-            tests = text_tests(self.screens) if self._strict is not PLAIN else None
-            self._wide_read = wide_reader(tests)
-        return self._wide_read
-
-    def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
-        if not self.rust_screens:
-            failing = self.failing(cert)
-        return Read(cert, [], cert.id, failing, _NONE)
 
     def failing(self, cert: ExemptionCertificate) -> set[str]:
         """The screened fields in which some customer fails, screened in Python."""
@@ -270,32 +186,9 @@ class Reader:
         return failing
 
 
-#: A list longer than this (customers, regions, PO numbers) is more than the capped readers
-#: take, so the wide reader reads the payload; more ``pages`` than their cap of 8, which
-#: only images of a certificate have, still take the general path.
-_LONG_LIST = min(NATIVE_CAPS.items, NATIVE_CAPS.customers)
-
-
-def _has_long_list(payload: dict[Any, Any]) -> bool:
-    for value in payload.values():  # noqa: SIM110 - a loop, not any(): it runs for every payload
-        if type(value) is list and len(value) > _LONG_LIST:
-            return True
-    return False
-
-
-def _surely_refused(payload: dict[Any, Any]) -> bool:
-    """True when the strict reader would refuse a mapping as it is given for a key it doesn't
-    read, such as a customer's ``companyId``, ``phoneNumber`` or ``emailAddress`` in
-    Avalara's own examples: then :meth:`Reader.strict` goes to its native form at once
-    instead of failing a read first (``tests/test_parse_fast.py`` holds it to the reader)."""
-    if not payload.keys() <= READ_KEYS:
-        return True
-    customers = payload.get("customers")
-    if type(customers) is list:
-        for customer in customers:
-            if type(customer) is dict and not customer.keys() <= READ_CUSTOMER_KEYS:
-                return True
-    return False
+def _certificate_fields(done: Read) -> bool:
+    cert = done.certificate
+    return cert is not None and not CERTIFICATE_ONLY_FIELDS.isdisjoint(cert.__pydantic_fields_set__)
 
 
 def _known(kind: str) -> str:
@@ -305,19 +198,13 @@ def _known(kind: str) -> str:
 
 
 def _detected(payload: Any) -> str | None:
-    """The kind of a payload that is no JSON text, and not surely a certificate."""
+    """The kind of a payload that is no JSON text (:func:`~certpreflight.dialects.detect_kind`
+    for a mapping)."""
     if isinstance(payload, (Customer, Link)):
         return "link" if isinstance(payload, Link) else "customer"
     if is_mapping(payload):
         return detect_kind(payload)
     return "certificate"  # a model, or no mapping at all: the certificate path says what
-
-
-def _surely_certificate(done: Read) -> bool:
-    """A payload the strict reader read is a certificate when it set a field only a
-    certificate has (the usual case: no need to look at its keys)."""
-    cert = done.certificate
-    return cert is not None and not cert.model_fields_set.isdisjoint(CERTIFICATE_ONLY_FIELDS)
 
 
 _PLAIN_READER = Reader()

@@ -1,17 +1,19 @@
-"""The strict reader: clean input read to the models in Rust, with the customer screens.
+"""The one schema: every dialect's certificate read to the models in Rust.
 
-Most certificates arrive clean. For them the general path (renaming, coercion, date
-parsing in Python, then the limit walk) changes little and finds nothing, yet costs three
-times pydantic's own work. The strict reader reads such input with a second validator of
-the same two models that calls no Python except to pick a reference object's text. It
-accepts only what the general path would read to the same model: each field under one of
-its dialect keys (from the tables of :mod:`certpreflight.dialects`), text as text, whole
-numbers as their text, reference objects with a text to pick, ISO dates, lists of
-non-empty text, true/false; and only values small enough that no limit can be near
-(:data:`NATIVE_CAPS`; :class:`~certpreflight.reading.limits.Limits` proves that per set of
-limits). Anything else raises ``ValidationError`` and takes the general path, which then
-says what is wrong: the strict reader can only be missed, never give another answer
-(``tests/test_parse_fast.py`` checks that differentially).
+One pydantic-core validator, built from the dialect tables of :mod:`certpreflight.dialects`,
+reads a certificate given as a dict or as JSON text (str or bytes): each field under any of
+its dialect keys, text as text, whole numbers as their text, reference objects with a text
+to pick (a small object of scalars, as AvaTax returns its ExposureZoneModel), ISO dates,
+lists of non-empty text of any length, true/false; the documented keys certpreflight does not
+read (a customer's ``companyId``, a certificate's ``createdDate``), when their value is a
+scalar or a small object of scalars. It calls no Python but to pick a reference object's text.
+Values are small enough that no limit but the payload's size and list lengths can be near
+(:data:`NATIVE_CAPS`; the reader checks those,
+:func:`~certpreflight.reading.limits.read_within`).
+
+What it refuses (a date "banana", a key nobody reads, a value over a limit, two keys for one
+field) takes the salvage path (:mod:`~certpreflight.reading.lenient`), which says what is
+wrong and reads the rest; for what the schema accepts, the salvage path reads the same model.
 
 It also applies the customer screens (:mod:`certpreflight.reading.screens`) as it reads:
 a screened field gets a strict string schema with the screen's length limit and regex,
@@ -21,59 +23,57 @@ in the call's context. So a clean certificate needs no Python screening at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS, REFERENCES, first_text
+from certpreflight.dialects import (
+    CERTIFICATE_KEYS,
+    CUSTOMER_KEYS,
+    DOCUMENTED_CERTIFICATE_KEYS,
+    DOCUMENTED_CUSTOMER_KEYS,
+    REFERENCES,
+    first_text,
+)
 from certpreflight.models import Customer, ExemptionCertificate
 
 __all__ = [
     "NATIVE_CAPS",
     "PLAIN",
-    "READ_CUSTOMER_KEYS",
-    "READ_KEYS",
-    "WIDE_CAPS",
     "NativeCaps",
     "StrictReader",
     "TextTest",
     "strict_reader",
-    "wide_reader",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class NativeCaps:
-    """The largest values the strict reader accepts (larger ones take the general path)."""
+    """The largest values the schema accepts (larger ones take the salvage path); lists
+    have no cap here: the reader holds their lengths to the run's ``max_items``."""
 
-    #: Characters in one text value (an embedded PDF is longer: general path).
+    #: Characters in one text value (an embedded PDF is longer: salvage path).
     chars: int = 1_000
     #: Characters in one text of a reference object (``{"name": "Washington"}``).
     ref_chars: int = 100
-    #: Items in ``regions`` and in ``po_numbers``.
-    items: int = 64
-    #: Items in ``pages``.
-    pages: int = 8
-    #: Linked customers.
-    customers: int = 64
+    #: Keys in a reference object or in the object value of a documented key, and the
+    #: characters of such a key: so one is never more JSON than a text value (every key
+    #: that is read or documented is shorter).
+    object_keys: int = 7
+    key_chars: int = 32
     #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
     number: float = 1e15
 
 
 NATIVE_CAPS = NativeCaps()
 
-#: The caps of the wide reader (:func:`wide_reader`): any number of customers and list items.
-#: What it accepts is within the limits only when :func:`~certpreflight.reading.limits.within`
-#: says so, so it reads only payloads that walk has measured.
-WIDE_CAPS = NativeCaps(items=2**31 - 1, pages=2**31 - 1, customers=2**31 - 1)
-
-#: The keys of a customer's country object that the strict reader picks (not its name).
+#: The keys of a customer's country object that the schema picks (not its name).
 _COUNTRY_KEYS = ("initials", "code")
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
@@ -109,7 +109,7 @@ def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | Non
     when it has no other key (pydantic then looks up the field's name, a little faster).
 
     Given two of them, the strict validator finds the second one an extra key and
-    refuses the input: the general path then decides which value wins.
+    refuses the input: the salvage path then decides which value wins.
     """
     others = [key for key, native in keys.items() if native == field != key]
     if not others:
@@ -119,32 +119,26 @@ def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | Non
     return choices
 
 
-#: The keys the dialect reader takes, of a certificate and of a customer: the fields' names
-#: and every dialect's keys for them (its aliases, from the same maps). Any other key is an
-#: extra it refuses.
-READ_KEYS = frozenset(CERTIFICATE_KEYS) | frozenset(ExemptionCertificate.model_fields)
-READ_CUSTOMER_KEYS = frozenset(CUSTOMER_KEYS) | frozenset(Customer.model_fields)
-
-
 def _single(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
 def _strict_schemas(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
 ) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
     Each reads a field's value as every dialect writes it (text, a whole number as its
-    text, a reference object's name) but only in the forms the general path reads to
-    the same value; without ``dialects``, text only. ``tests`` are applied to those
-    customer fields: see :func:`strict_reader`.
+    text, a reference object's name) but only in the forms the salvage path reads to
+    the same value. ``tests`` are applied to those customer fields: see
+    :func:`strict_reader`.
     """
 
     def text(min_length: int = 0, max_length: int = caps.chars) -> cs.CoreSchema:
         return cs.str_schema(strict=True, min_length=min_length, max_length=max_length)
 
     whole = cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number))
+    small_object = _small_object(caps)
     # a whole number as its text, as the models' coerce_numbers_to_str reads it
     as_text = cs.chain_schema([whole, cs.str_schema(coerce_numbers_to_str=True)])
 
@@ -152,22 +146,24 @@ def _strict_schemas(
         # {"name": "Washington"} -> "Washington": the first of ``keys`` with a value, as
         # dialects.first_text picks it; a reference object with nothing to pick is refused
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
-        # a country's name is read as its ISO code (dialects.country_reference) in Python: an
-        # object picked by its name takes the general path, one with initials or a code not
-        allowed = (*keys, "name") if keys == _COUNTRY_KEYS else keys
-        fields = {key: cs.typed_dict_field(short, required=False) for key in allowed}
-        fields["id"] = cs.typed_dict_field(
+        # the usual object has the first key's text and perhaps an id: picked without a
+        # Python frame
+        usual_fields = {key: cs.typed_dict_field(short, required=False) for key in keys}
+        usual_fields[keys[0]] = cs.typed_dict_field(text(1, caps.ref_chars), required=True)
+        usual_fields["id"] = cs.typed_dict_field(
             cs.nullable_schema(cs.union_schema([whole, short])), required=False
         )
-        typed = cs.typed_dict_schema(fields, extra_behavior="forbid", strict=True)
-        picked = cs.no_info_after_validator_function(partial(first_text, keys=keys), typed)
-        anyhow = cs.chain_schema([picked, cs.str_schema(strict=True)])
-        # the usual object has the first key's text: picked without a Python frame
-        first = {**fields, keys[0]: cs.typed_dict_field(text(1, caps.ref_chars), required=True)}
         usual = cs.no_info_after_validator_function(
-            itemgetter(keys[0]), cs.typed_dict_schema(first, extra_behavior="forbid", strict=True)
+            itemgetter(keys[0]),
+            cs.typed_dict_schema(usual_fields, extra_behavior="forbid", strict=True),
         )
-        return cs.union_schema([usual, anyhow], mode="left_to_right")
+        # any other: a small object of scalars (an AvaTax ExposureZoneModel with its id,
+        # companyId, tag, region ...), picked in Python; a country picked by its name only is
+        # read as its ISO code (dialects.country_reference) on the salvage path: refused here
+        picked = cs.no_info_after_validator_function(partial(first_text, keys=keys), small_object)
+        return cs.union_schema(
+            [usual, cs.chain_schema([picked, cs.str_schema(strict=True)])], mode="left_to_right"
+        )
 
     def converted(keys: tuple[str, ...] | None) -> cs.CoreSchema:
         """A whole number's text, or (given ``keys``) a reference object's text."""
@@ -176,22 +172,19 @@ def _strict_schemas(
         return cs.union_schema([ref(keys), as_text], mode="left_to_right")
 
     def scalar(keys: tuple[str, ...] | None = None) -> cs.CoreSchema:
-        """Text, or what :func:`converted` reads (text only without ``dialects``)."""
-        if not dialects:
-            return text()
+        """Text, or what :func:`converted` reads."""
         return cs.union_schema([text(), converted(keys)], mode="left_to_right")
 
-    def texts(max_items: int, min_length: int, keys: tuple[str, ...] | None) -> cs.CoreSchema:
+    def texts(min_length: int, keys: tuple[str, ...] | None) -> cs.CoreSchema:
         # a list exactly (no tuple, set or generator: those are rare and take the general
         # path, which must not find a generator already consumed), stored as a tuple; the
-        # general path drops empty items, so they are refused here
-        keys = keys if dialects else None
+        # salvage path drops empty items, so they are refused here
         item = (
             text(min_length)
             if keys is None
             else cs.union_schema([text(min_length), ref(keys)], mode="left_to_right")
         )
-        items = cs.list_schema(item, strict=True, max_length=max_items)
+        items = cs.list_schema(item, strict=True)
         many = cs.no_info_after_validator_function(tuple, items)
         if keys is None:
             return many
@@ -201,7 +194,7 @@ def _strict_schemas(
     def optional_text(
         model: type[BaseModel], name: str, keys: tuple[str, ...] | None = None
     ) -> cs.CoreSchema:
-        # a new field of another type needs its own strict schema here, or the fast path
+        # a new field of another type needs its own strict schema here, or the fast route
         # would read it as text
         if model.model_fields[name].annotation != (str | None):
             raise TypeError(f"no strict schema for {model.__name__}.{name}")
@@ -221,49 +214,45 @@ def _strict_schemas(
             _failed(name), cs.nullable_schema(text()) if test.present else text()
         )
         screened = cs.union_schema([passing, failing], mode="left_to_right")
-        if not dialects:
-            either = screened
-        else:  # text is screened as it is; a number or a reference object once it is text
-            either = cs.union_schema(
-                [screened, cs.chain_schema([converted(keys), screened])], mode="left_to_right"
-            )
+        # text is screened as it is; a number or a reference object once it is text
+        either = cs.union_schema(
+            [screened, cs.chain_schema([converted(keys), screened])], mode="left_to_right"
+        )
         if test.present:  # None fails too; a missing value is None, so it is validated
             return cs.with_default_schema(either, default=None, validate_default=True)
         return cs.with_default_schema(cs.nullable_schema(either), default=None)
 
     if tests and not tests.keys() <= Customer.model_fields.keys():
         raise ValueError(f"not customer fields: {sorted(tests.keys() - Customer.model_fields)}")
-    customer = cs.model_schema(
+    customer = _model(
         Customer,
-        cs.model_fields_schema(
-            {
-                name: cs.model_field(
-                    customer_field(name),
-                    validation_alias=_aliases(CUSTOMER_KEYS if dialects else {}, name),
-                )
-                for name in Customer.model_fields
-            },
-            extra_behavior="forbid",
-        ),
+        {
+            name: cs.model_field(
+                customer_field(name), validation_alias=_aliases(CUSTOMER_KEYS, name)
+            )
+            for name in Customer.model_fields
+        },
+        DOCUMENTED_CUSTOMER_KEYS - CUSTOMER_KEYS.keys(),
+        caps,
     )
     fields: dict[str, cs.CoreSchema] = {
         "exempt_reason": optional_text(
             ExemptionCertificate, "exempt_reason", REFERENCES["exempt_reason"]
         ),
-        "regions": texts(caps.items, 1, REFERENCES["regions"]),
-        "po_numbers": texts(caps.items, 1, REFERENCES["po_numbers"]),
-        "pages": cs.nullable_schema(texts(caps.pages, 0, None)),
+        "regions": texts(1, REFERENCES["regions"]),
+        "po_numbers": texts(1, REFERENCES["po_numbers"]),
+        "pages": cs.nullable_schema(texts(0, None)),
         "effective_date": cs.nullable_schema(date),
         "expiration_date": cs.nullable_schema(date),
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
-        "single_use": cs.bool_schema(strict=True),  # None and "" are False: general path
+        "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
         "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
         "exempt_percentage": cs.nullable_schema(
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
         ),
         "customers": cs.no_info_after_validator_function(
-            tuple, cs.list_schema(customer, strict=True, max_length=caps.customers)
+            tuple, cs.list_schema(customer, strict=True)
         ),
     }
     for name in ExemptionCertificate.model_fields:
@@ -272,32 +261,92 @@ def _strict_schemas(
     return fields
 
 
-def _native_validator(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
-) -> SchemaValidator | None:
-    """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
+def _small_object(caps: NativeCaps) -> cs.CoreSchema:
+    """A dict of at most ``caps.object_keys`` text keys, each holding None, true/false, a
+    whole number or a short text."""
+    value = cs.union_schema(
+        [
+            cs.none_schema(),
+            cs.str_schema(strict=True, max_length=caps.ref_chars),
+            cs.bool_schema(strict=True),
+            cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
+        ],
+        mode="left_to_right",
+    )
+    key = cs.str_schema(strict=True, max_length=caps.key_chars)
+    return cs.dict_schema(key, value, max_length=caps.object_keys, strict=True)
 
-    Without ``dialects`` it reads native keys and text as text only: it refuses more,
-    and costs a little less (no other key to look for, no number or object to try).
+
+def _model(
+    model: type[BaseModel],
+    fields: dict[str, cs.ModelField],
+    documented: Set[str],
+    caps: NativeCaps,
+) -> cs.CoreSchema:
+    """A model of ``fields`` that refuses any other key (unknown, or a field's second key);
+    or else, when the others are ``documented`` keys certpreflight does not read, each
+    holding a scalar small enough that no limit can be near it, the model without them.
+
+    The second reading is only tried when the first fails, so a payload without such keys
+    calls no Python here.
+    """
+    small = cs.union_schema(
+        [
+            cs.none_schema(),
+            cs.str_schema(strict=True, max_length=caps.chars),
+            cs.bool_schema(strict=True),
+            cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
+            cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number),
+            _small_object(caps),  # a reference object (validatedExemptionReason)
+        ],
+        mode="left_to_right",
+    )
+    exact = cs.model_schema(model, cs.model_fields_schema(fields, extra_behavior="forbid"))
+    along = cs.model_fields_schema(
+        fields,
+        extra_behavior="allow",
+        extras_keys_schema=cs.literal_schema(sorted(documented)),
+        extras_schema=small,
+    )
+    with_documented = cs.no_info_after_validator_function(
+        _forget_extras, cs.model_schema(model, along)
+    )
+    return cs.union_schema([exact, with_documented], mode="left_to_right")
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _forget_extras(model: _Model) -> _Model:
+    """A model read with documented keys, without them (the models keep no extras)."""
+    extra = model.__pydantic_extra__
+    if extra:
+        model.__pydantic_fields_set__.difference_update(extra)
+    object.__setattr__(model, "__pydantic_extra__", None)
+    return model
+
+
+def _native_validator(
+    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
+) -> SchemaValidator | None:
+    """The one validator of ExemptionCertificate (and Customer), or None if pydantic can't.
 
     Given a schema for a finished model class, pydantic-core reuses the class's own
     validator instead of building the schema (its "prebuilt" shortcut, keyed on the
     class's ``__pydantic_complete__``); the flag is lowered while this one is built,
     at import. Should a pydantic release reuse it anyway, the self-check below finds
-    the lenient validator and the fast path is off: slower, never wrong.
+    the lenient validator and the fast route is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps, tests, dialects=dialects)
-    keys = CERTIFICATE_KEYS if dialects else {}
+    schemas = _strict_schemas(caps, tests)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
         # a date's text is read from the date's own key
         key = name.removesuffix("_text") if name.endswith("_date_text") else name
         field = cs.with_default_schema(schemas[name], default=info.default)
-        alias = _aliases(keys, key) or (None if key == name else key)
+        alias = _aliases(CERTIFICATE_KEYS, key) or (None if key == name else key)
         fields[name] = cs.model_field(field, validation_alias=alias)
-    schema = cs.model_schema(
-        ExemptionCertificate, cs.model_fields_schema(fields, extra_behavior="forbid")
-    )
+    documented = DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys()
+    schema = _model(ExemptionCertificate, fields, documented, caps)
     models = (ExemptionCertificate, Customer)
     for model in models:
         type.__setattr__(model, "__pydantic_complete__", False)
@@ -307,50 +356,36 @@ def _native_validator(
         for model in models:
             type.__setattr__(model, "__pydantic_complete__", True)
     try:
-        validator.validate_python({"notes": "a key no dialect has", "single_use": None})
+        validator.validate_python({"notes": "a key no dialect has", "tax_id": None})
     except ValidationError:
         return validator  # strict, as built
-    return None  # pydantic used the models' own lenient validators: no fast path
+    return None  # pydantic used the models' own lenient validators: no fast route
 
 
 class StrictReader(NamedTuple):
-    """The strict reader's three entry points; each takes ``context=failed``, a set to which
+    """The one schema's two entry points; each takes ``context=failed``, a set to which
     it adds every screened customer field in which some customer fails its test."""
 
     #: ``python(mapping, context=failed)``: a mapping in any dialect
     python: Callable[..., ExemptionCertificate]
-    #: ``native(mapping, context=failed)``: the same for native keys and text as text only
-    #: (a little cheaper; it refuses whole numbers, reference objects and other dialects)
-    native: Callable[..., ExemptionCertificate]
     #: ``json(text, context=failed)``: JSON text read straight to the model, which is the
     #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
     json: Callable[..., ExemptionCertificate]
 
 
 def strict_reader(tests: Mapping[str, TextTest] | None = None) -> StrictReader | None:
-    """The strict reader, applying ``tests`` to those customer fields as it reads.
+    """The one schema, applying ``tests`` to those customer fields as it reads.
 
-    It reads exactly what the reader without tests reads, to the same model, and adds to
+    It reads exactly what the schema without tests reads, to the same model, and adds to
     the call's context the name of each field in which some customer's value fails its
     test (a value that fails is still read, by the field's strict schema). None when
-    this pydantic can't build it: then everything takes the general path.
+    this pydantic can't build it: then everything takes the salvage path.
     """
     validator = _native_validator(NATIVE_CAPS, tests)
-    native = _native_validator(NATIVE_CAPS, tests, dialects=False)
-    if validator is None or native is None:
+    if validator is None:
         return None
-    return StrictReader(validator.validate_python, native.validate_python, validator.validate_json)
+    return StrictReader(validator.validate_python, validator.validate_json)
 
 
-def wide_reader(tests: Mapping[str, TextTest] | None = None) -> Callable[..., Any] | None:
-    """``python(mapping, context=failed)`` of a strict reader without caps on the number of
-    customers and list items (``WIDE_CAPS``), applying ``tests`` like :func:`strict_reader`;
-    None when this pydantic can't build it. Only for payloads :func:`within` the limits:
-    so a certificate with more customers than ``NATIVE_CAPS`` allows costs what the number
-    of its customers says, not the general path's price."""
-    validator = _native_validator(WIDE_CAPS, tests)
-    return None if validator is None else validator.validate_python
-
-
-#: The strict reader without screens, or None when this pydantic can't build one.
+#: The schema without screens, or None when this pydantic can't build one.
 PLAIN: StrictReader | None = strict_reader()
