@@ -24,9 +24,8 @@ from pydantic import ValidationError
 
 from certpreflight import ExemptionCertificate, validate
 from certpreflight.dialects import NATIVE_KEYS
-from certpreflight.engine import _active, _RuleSet
 from certpreflight.models import Customer
-from certpreflight.reading import read
+from certpreflight.reading import Reader, read
 from certpreflight.reading.keys import unknown_key_findings
 from certpreflight.reading.limits import (
     DEFAULT_LIMITS,
@@ -46,31 +45,29 @@ object.__setattr__(GENERAL, "native_fast", False)  # the same limits, without th
 
 
 def fast(payload: Any) -> ExemptionCertificate:
-    """The strict reader without screens (present on the pydantic this package supports)."""
+    """The strict reader (present on the pydantic this package supports)."""
     assert PLAIN is not None
     return PLAIN.python(payload)
 
 
 def _parse(payload: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, ...]:
-    """The reading stage without screens: the model, the findings and the raw id."""
+    """The reading stage: the model, the findings and the raw id."""
     return tuple(read(payload, limits, "certificate")[:3])
 
 
-def _read_screened(
-    payload: Any, ruleset: _RuleSet, limits: Limits
-) -> tuple[ExemptionCertificate, Any] | None:
-    """The strict reader alone, with the rule set's screens: the model and the checks to
-    call, or None when it refuses."""
-    got = ruleset.reader.strict(payload, limits)
-    return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
+READER = Reader()
 
 
-def _read_screened_json(
-    text: Any, ruleset: _RuleSet, limits: Limits
-) -> tuple[ExemptionCertificate, Any] | None:
-    """:func:`_read_screened` of JSON text, read straight to the model."""
-    got = ruleset.reader.strict_json(text, limits)
-    return None if got is None else (got.certificate, ruleset.checks_for(got.failing))  # type: ignore[return-value]
+def _read_strict(payload: Any, limits: Limits) -> ExemptionCertificate | None:
+    """The strict reader alone: the model, or None when it refuses."""
+    got = READER.strict(payload, limits)
+    return None if got is None else got.certificate
+
+
+def _read_strict_json(text: Any, limits: Limits) -> ExemptionCertificate | None:
+    """:func:`_read_strict` of JSON text, read straight to the model."""
+    got = READER.strict_json(text, limits)
+    return None if got is None else got.certificate
 
 
 def same_parse(payload: Any) -> tuple[ExemptionCertificate | None, list[Any], Any]:
@@ -442,7 +439,7 @@ def test_dialect_spellings_give_the_fast_paths_model(native: dict[str, Any]) -> 
         assert _parse(dialect)[0] == model
 
 
-# --- the screening reader: any dialect, in its native form ---------------------------------------
+# --- the strict reader: any dialect, in its native form ---------------------------------------
 
 
 def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) -> None:
@@ -455,38 +452,35 @@ def _same_model(read: ExemptionCertificate, model: ExemptionCertificate | None) 
 
 
 def same_read(payload: Any) -> bool:
-    """What the engine's screening reader accepts, in any dialect, reads to the general
+    """What the engine's strict reader accepts, in any dialect, reads to the general
     path's model with no finding but those said from the payload itself on both paths (keys
     nobody reads, 2310 and 2311; AvaTax zones named by a code, 3005); returns whether it
     accepted. The same for the payload as JSON text, which the reader reads straight to
     the model."""
-    ruleset = _active((), (), "certcapture")
     original = copy.deepcopy(payload)
-    read = _read_screened(payload, ruleset, DEFAULT_LIMITS)
+    read = _read_strict(payload, DEFAULT_LIMITS)
     assert payload == original or _has_nan(payload)  # the caller's input is never changed
     try:
         line = json.dumps(payload).encode()
     except (TypeError, ValueError):  # not JSON-able (a key that is a tuple, ...)
         line = None
     if line is not None:
-        from_text = _read_screened_json(line, ruleset, DEFAULT_LIMITS)
+        from_text = _read_strict_json(line, DEFAULT_LIMITS)
         if from_text is not None:
             model, findings, _ = _parse(line, GENERAL)
             zones = zone_name_findings(line, model.regions) if model is not None else []
             assert findings == unknown_key_findings(json.loads(line)) + zones
-            _same_model(from_text[0], model)
-            as_mapping = _read_screened(json.loads(line), ruleset, DEFAULT_LIMITS)
-            assert as_mapping is not None
-            assert from_text[1] == as_mapping[1]  # the same screens failed, the same checks
+            _same_model(from_text, model)
+            assert _read_strict(json.loads(line), DEFAULT_LIMITS) is not None
     if read is None:
         return False
     model, findings, _ = _parse(payload, GENERAL)
     zones = zone_name_findings(payload, model.regions) if model is not None else []
     assert findings == unknown_key_findings(payload) + zones
-    strict = ruleset.reader.strict(payload, DEFAULT_LIMITS)
+    strict = READER.strict(payload, DEFAULT_LIMITS)
     assert strict is not None
     assert findings == strict.findings + zones
-    _same_model(read[0], model)
+    _same_model(read, model)
     return True
 
 
@@ -512,19 +506,19 @@ _CLEAN = json.dumps(cert())[1:-1]  # the clean certificate's members, as JSON te
 def test_json_text_the_reader_takes_reads_as_the_general_path(text: str) -> None:
     """Odd JSON text is read straight to the general path's model, or refused."""
     for payload in (text, text.encode("utf-8", "surrogatepass")):
-        read = _read_screened_json(payload, _active((), (), "certcapture"), DEFAULT_LIMITS)
+        read = _read_strict_json(payload, DEFAULT_LIMITS)
         if read is not None:
             model, findings, _ = _parse(payload, GENERAL)
             assert findings == []
-            _same_model(read[0], model)
+            _same_model(read, model)
 
 
 def test_json_text_twice_a_key_reads_the_last() -> None:
     """Like the general path's JSON parser, the reader keeps a key's last value."""
     text = '{"id": "a", "id": "b", ' + _CLEAN.split(", ", 1)[1] + "}"
-    read = _read_screened_json(text, _active((), (), "certcapture"), DEFAULT_LIMITS)
+    read = _read_strict_json(text, DEFAULT_LIMITS)
     assert read is not None
-    assert read[0].id == "b"
+    assert read.id == "b"
 
 
 whole = st.integers(-(10**15), 10**15)
@@ -532,11 +526,11 @@ whole = st.integers(-(10**15), 10**15)
 
 @settings(max_examples=examples(200), deadline=None)
 @given(native=clean_native, ident=st.one_of(word, whole), tax_id=st.one_of(word, whole))
-def test_dialects_read_by_the_screening_reader_give_the_general_model(
+def test_dialects_read_by_the_strict_reader_give_the_general_model(
     native: dict[str, Any], ident: Any, tax_id: Any
 ) -> None:
     """Clean certificates in all three dialects (whole-number ids included) are read by the
-    screening reader, to the model the general path reads."""
+    strict reader, to the model the general path reads."""
     native = {**native, "id": ident, "tax_id": tax_id}
     for payload in (native, _avatax(native), _certcapture(native)):
         assert same_read(payload)
@@ -571,15 +565,15 @@ def test_odd_dialect_input_is_read_as_the_general_path_reads_it(changes: dict[st
 
 @settings(max_examples=examples(300), deadline=None)
 @given(payload=fuzz_certificates)
-def test_any_mapping_read_by_the_screening_reader_gives_the_general_model(
+def test_any_mapping_read_by_the_strict_reader_gives_the_general_model(
     payload: dict[str, Any],
 ) -> None:
-    """Fuzzed certificates of every dialect: the screening reader agrees or refuses."""
+    """Fuzzed certificates of every dialect: the strict reader agrees or refuses."""
     same_read(payload)
 
 
-def test_the_benchmark_corpus_takes_the_screening_reader() -> None:
-    """Every generated certificate, in all three dialects, is read by the screening reader."""
+def test_the_benchmark_corpus_takes_the_strict_reader() -> None:
+    """Every generated certificate, in all three dialects, is read by the strict reader."""
     assert all(same_read(payload) for payload in certificates(300))
 
 
@@ -638,7 +632,7 @@ def test_a_wide_payload_near_a_limit_takes_the_general_path() -> None:
     payload = _wide(cert(), 80, 1)
     payload["customers"][70]["name"] = "N" * (DEFAULT_LIMITS.max_value_chars + 1)
     assert not within(payload, DEFAULT_LIMITS)
-    assert _read_screened(payload, _active((), (), "certcapture"), DEFAULT_LIMITS) is None
+    assert _read_strict(payload, DEFAULT_LIMITS) is None
     model, findings, _ = same_parse(payload)
     assert findings
     assert model is not None

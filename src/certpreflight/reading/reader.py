@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -27,14 +27,12 @@ from certpreflight.reading.limits import (
     load_json,
     within,
 )
-from certpreflight.reading.screens import FieldScreen, text_tests
 from certpreflight.reading.strict import (
     NATIVE_CAPS,
     PLAIN,
     READ_CUSTOMER_KEYS,
     READ_KEYS,
     StrictReader,
-    strict_reader,
     wide_reader,
 )
 from certpreflight.reading.zones import zone_name_findings
@@ -55,8 +53,6 @@ class Read(NamedTuple):
     findings: list[Finding]
     #: The payload's ``id`` as given (for the report), even when no model could be made.
     raw_id: Any
-    #: The screened customer fields in which some customer fails a screen.
-    failing: Set[str]
     #: The locs of values left out as unreadable: no rule reports them again as missing.
     unreadable: frozenset[Loc]
     #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
@@ -67,25 +63,16 @@ class Read(NamedTuple):
 
 
 class Reader:
-    """Reads payloads into models and applies one set of customer screens as it does.
+    """Reads payloads into models.
 
-    The engine builds one per set of running rules (their screens differ); a reader
-    holds only immutable compiled validators, so one is shared by every thread.
+    A reader holds only immutable compiled validators, so one is shared by every thread.
     """
 
-    __slots__ = ("_strict", "_wide_read", "rust_screens", "screens")
+    __slots__ = ("_strict", "_wide_read")
 
-    def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
-        self.screens = tuple(screens)
-        tests = text_tests(self.screens)
-        strict: StrictReader | None = PLAIN
-        if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
-            strict = strict_reader(tests)
-        self._strict = strict
+    def __init__(self) -> None:
+        self._strict: StrictReader | None = PLAIN
         self._wide_read: Callable[..., ExemptionCertificate] | None = None
-        #: True when the strict reader applies every screen itself (a model it reads needs
-        #: no Python screening); False when some screen can't be written for Rust.
-        self.rust_screens = strict is not PLAIN or not self.screens
 
     def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
         """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
@@ -112,7 +99,7 @@ class Reader:
                 return done
             data, failure = load_json(payload, limits)
             if failure is not None:
-                return Read(None, [failure], None, _NONE, _NONE, None)
+                return Read(None, [failure], None, _NONE, None)
             payload = data
         else:
             done = self.strict(payload, limits, native_form=False)
@@ -132,18 +119,17 @@ class Reader:
         """A certificate on the general path (the strict reader refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
-        failing = self.failing(cert) if cert is not None and self.screens else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the strict reader refused them
             findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
-        return Read(cert, findings, raw_id, failing, unreadable, kind)
+        return Read(cert, findings, raw_id, unreadable, kind)
 
     def _other(self, payload: Any, limits: Limits, kind: str | None) -> Read:
         """A customer record or a link; or the finding that the payload is of no kind."""
         if isinstance(payload, (str, bytes, bytearray)):
             payload, failure = load_json(payload, limits)
             if failure is not None:
-                return Read(None, [failure], None, _NONE, _NONE, None)
+                return Read(None, [failure], None, _NONE, None)
         record: CustomerRecord | Link | None
         if kind == "customer":
             record, findings = read_customer(payload, limits)
@@ -158,14 +144,14 @@ class Reader:
             if is_mapping(payload) and not within(payload, limits):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
-                    return Read(None, findings, None, _NONE, _NONE, None)
+                    return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
             hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
             findings = [fmt.record_kind_unknown.finding(hit), *findings]
-            return Read(None, findings, None, _NONE, _NONE, None)
+            return Read(None, findings, None, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
-        return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
+        return Read(None, findings, raw_id, unreadable, kind if record else None, record)
 
     def strict_json(self, text: str | bytes | bytearray, limits: Limits) -> Read | None:
         """JSON text read straight to the model by the strict reader alone; None if it
@@ -177,12 +163,11 @@ class Reader:
         size = len(text) * 4 if isinstance(text, str) else len(text)
         if size > limits.max_payload_bytes:
             return None
-        failing: set[str] = set()
         try:
-            cert = strict.json(text, context=failing)
+            cert = strict.json(text)
         except ValidationError:
             return None
-        return self._done(cert, failing)
+        return self._done(cert)
 
     def strict(
         self, payload: Any, limits: Limits, *, as_given: bool = True, native_form: bool = True
@@ -206,22 +191,20 @@ class Reader:
         if as_given and (native or not _surely_refused(payload)):
             # native keys, the usual mapping: the cheaper native-only reader first
             for read in (strict.native, strict.python) if native else (strict.python,):
-                failing: set[str] = set()
                 try:
-                    cert = read(payload, context=failing)
+                    cert = read(payload)
                 except ValidationError:
                     continue
                 if not fast_read_within(payload, cert, limits):
                     return None  # maybe over max_payload_bytes as JSON: the general path measures
-                return self._done(cert, failing)
+                return self._done(cert)
         if native or not native_form or not within(payload, limits):
             return None
         # Another dialect in a form the reader doesn't take as it is (a customer's companyId, a
         # reference object with more keys, ...): its native form, once nothing in it is near a
         # limit (as the general path would find), reads to the same model (dialects.native_form).
-        failing = set()
         try:
-            done = self._done(strict.python(to_native(payload), context=failing), failing)
+            done = self._done(strict.python(to_native(payload)))
         except ValidationError:
             return None
         done.findings.extend(unknown_key_findings(payload))  # native_form left them out
@@ -234,40 +217,25 @@ class Reader:
         reader = self._wide()
         if reader is None:
             return None
-        failing: set[str] = set()
         try:
-            cert = reader(payload if native else to_native(payload), context=failing)
+            cert = reader(payload if native else to_native(payload))
         except ValidationError:
             return None
         if not fast_read_within(payload, cert, limits):
             return None  # over max_payload_bytes as JSON, perhaps: the general path measures
-        done = self._done(cert, failing)
+        done = self._done(cert)
         if not native:
             done.findings.extend(unknown_key_findings(payload))  # native_form left them out
         return done
 
     def _wide(self) -> Callable[..., ExemptionCertificate] | None:
-        """The wide reader with this reader's screens, built when first needed."""
+        """The wide reader, built when first needed."""
         if self._wide_read is None:
-            tests = text_tests(self.screens) if self._strict is not PLAIN else None
-            self._wide_read = wide_reader(tests)
+            self._wide_read = wide_reader()
         return self._wide_read
 
-    def _done(self, cert: ExemptionCertificate, failing: set[str]) -> Read:
-        if not self.rust_screens:
-            failing = self.failing(cert)
-        return Read(cert, [], cert.id, failing, _NONE)
-
-    def failing(self, cert: ExemptionCertificate) -> set[str]:
-        """The screened fields in which some customer fails, screened in Python."""
-        failing: set[str] = set()
-        for customer in cert.customers:  # none: a screened rule looks at customers only
-            values = customer.__dict__  # a model's field values live in its __dict__
-            for field, present, match, _ in self.screens:
-                value = values[field]
-                if (match(value) is None) if value is not None else present:
-                    failing.add(field)
-        return failing
+    def _done(self, cert: ExemptionCertificate) -> Read:
+        return Read(cert, [], cert.id, _NONE)
 
 
 #: A list longer than this (customers, regions, PO numbers) is more than the capped readers
@@ -324,5 +292,5 @@ _PLAIN_READER = Reader()
 
 
 def read(payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
-    """Read one payload with no screens: the model and what could not be read."""
+    """Read one payload: the model and what could not be read."""
     return _PLAIN_READER.read(payload, limits, kind)

@@ -1,4 +1,4 @@
-"""The strict reader: clean input read to the models in Rust, with the customer screens.
+"""The strict reader: clean input read to the models in Rust.
 
 Most certificates arrive clean. For them the general path (renaming, coercion, date
 parsing in Python, then the limit walk) changes little and finds nothing, yet costs three
@@ -12,11 +12,6 @@ non-empty text, true/false; and only values small enough that no limit can be ne
 limits). Anything else raises ``ValidationError`` and takes the general path, which then
 says what is wrong: the strict reader can only be missed, never give another answer
 (``tests/test_parse_fast.py`` checks that differentially).
-
-It also applies the customer screens (:mod:`certpreflight.reading.screens`) as it reads:
-a screened field gets a strict string schema with the screen's length limit and regex,
-or else the field's ordinary schema wrapped in a validator that notes the field as failing
-in the call's context. So a clean certificate needs no Python screening at all.
 """
 
 from __future__ import annotations
@@ -42,7 +37,6 @@ __all__ = [
     "WIDE_CAPS",
     "NativeCaps",
     "StrictReader",
-    "TextTest",
     "strict_reader",
     "wide_reader",
 ]
@@ -79,31 +73,6 @@ _COUNTRY_KEYS = ("initials", "code")
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
 
 
-@dataclass(frozen=True, slots=True)
-class TextTest:
-    """A test of one customer text field that :func:`strict_reader` applies in Rust.
-
-    A value passes when it is None and ``present`` is False, or when it is text of
-    at most ``max_length`` characters that ``pattern`` (a regex of the Rust ``regex``
-    crate, which must anchor itself: ``\\A(?:...)\\z``) matches.
-    """
-
-    present: bool = False
-    max_length: int | None = None
-    pattern: str | None = None
-
-
-def _failed(field: str) -> Callable[[Any, cs.ValidationInfo], Any]:
-    """A validator that notes ``field`` in the call's context (a set), if any."""
-
-    def note(value: Any, info: cs.ValidationInfo) -> Any:
-        if isinstance(info.context, set):
-            info.context.add(field)
-        return value
-
-    return note
-
-
 def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | None:
     """The input keys of ``field`` in every dialect (native first), as alias choices; None
     when it has no other key (pydantic then looks up the field's name, a little faster).
@@ -130,15 +99,12 @@ def _single(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
-def _strict_schemas(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
-) -> dict[str, cs.CoreSchema]:
+def _strict_schemas(caps: NativeCaps, *, dialects: bool = True) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
     Each reads a field's value as every dialect writes it (text, a whole number as its
     text, a reference object's name) but only in the forms the general path reads to
-    the same value; without ``dialects``, text only. ``tests`` are applied to those
-    customer fields: see :func:`strict_reader`.
+    the same value; without ``dialects``, text only.
     """
 
     def text(min_length: int = 0, max_length: int = caps.chars) -> cs.CoreSchema:
@@ -211,28 +177,8 @@ def _strict_schemas(
 
     def customer_field(name: str) -> cs.CoreSchema:
         keys = _COUNTRY_KEYS if name == "country" else REFERENCES.get(name)
-        test = (tests or {}).get(name)
-        if test is None:
-            return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
-        limit = caps.chars if test.max_length is None else min(test.max_length, caps.chars)
-        passing = cs.str_schema(strict=True, max_length=limit, pattern=test.pattern)
-        # otherwise the field's own strict schema reads it, and notes the field as failing
-        failing = cs.with_info_after_validator_function(
-            _failed(name), cs.nullable_schema(text()) if test.present else text()
-        )
-        screened = cs.union_schema([passing, failing], mode="left_to_right")
-        if not dialects:
-            either = screened
-        else:  # text is screened as it is; a number or a reference object once it is text
-            either = cs.union_schema(
-                [screened, cs.chain_schema([converted(keys), screened])], mode="left_to_right"
-            )
-        if test.present:  # None fails too; a missing value is None, so it is validated
-            return cs.with_default_schema(either, default=None, validate_default=True)
-        return cs.with_default_schema(cs.nullable_schema(either), default=None)
+        return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
 
-    if tests and not tests.keys() <= Customer.model_fields.keys():
-        raise ValueError(f"not customer fields: {sorted(tests.keys() - Customer.model_fields)}")
     customer = cs.model_schema(
         Customer,
         cs.model_fields_schema(
@@ -272,9 +218,7 @@ def _strict_schemas(
     return fields
 
 
-def _native_validator(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None, *, dialects: bool = True
-) -> SchemaValidator | None:
+def _native_validator(caps: NativeCaps, *, dialects: bool = True) -> SchemaValidator | None:
     """The strict validator of ExemptionCertificate (and Customer), or None if pydantic can't.
 
     Without ``dialects`` it reads native keys and text as text only: it refuses more,
@@ -286,7 +230,7 @@ def _native_validator(
     at import. Should a pydantic release reuse it anyway, the self-check below finds
     the lenient validator and the fast path is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps, tests, dialects=dialects)
+    schemas = _strict_schemas(caps, dialects=dialects)
     keys = CERTIFICATE_KEYS if dialects else {}
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
@@ -314,43 +258,36 @@ def _native_validator(
 
 
 class StrictReader(NamedTuple):
-    """The strict reader's three entry points; each takes ``context=failed``, a set to which
-    it adds every screened customer field in which some customer fails its test."""
+    """The strict reader's three entry points."""
 
-    #: ``python(mapping, context=failed)``: a mapping in any dialect
+    #: ``python(mapping)``: a mapping in any dialect
     python: Callable[..., ExemptionCertificate]
-    #: ``native(mapping, context=failed)``: the same for native keys and text as text only
+    #: ``native(mapping)``: the same for native keys and text as text only
     #: (a little cheaper; it refuses whole numbers, reference objects and other dialects)
     native: Callable[..., ExemptionCertificate]
-    #: ``json(text, context=failed)``: JSON text read straight to the model, which is the
+    #: ``json(text)``: JSON text read straight to the model, which is the
     #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
     json: Callable[..., ExemptionCertificate]
 
 
-def strict_reader(tests: Mapping[str, TextTest] | None = None) -> StrictReader | None:
-    """The strict reader, applying ``tests`` to those customer fields as it reads.
-
-    It reads exactly what the reader without tests reads, to the same model, and adds to
-    the call's context the name of each field in which some customer's value fails its
-    test (a value that fails is still read, by the field's strict schema). None when
-    this pydantic can't build it: then everything takes the general path.
-    """
-    validator = _native_validator(NATIVE_CAPS, tests)
-    native = _native_validator(NATIVE_CAPS, tests, dialects=False)
+def strict_reader() -> StrictReader | None:
+    """The strict reader; None when this pydantic can't build it: then everything takes the
+    general path."""
+    validator = _native_validator(NATIVE_CAPS)
+    native = _native_validator(NATIVE_CAPS, dialects=False)
     if validator is None or native is None:
         return None
     return StrictReader(validator.validate_python, native.validate_python, validator.validate_json)
 
 
-def wide_reader(tests: Mapping[str, TextTest] | None = None) -> Callable[..., Any] | None:
-    """``python(mapping, context=failed)`` of a strict reader without caps on the number of
-    customers and list items (``WIDE_CAPS``), applying ``tests`` like :func:`strict_reader`;
-    None when this pydantic can't build it. Only for payloads :func:`within` the limits:
-    so a certificate with more customers than ``NATIVE_CAPS`` allows costs what the number
-    of its customers says, not the general path's price."""
-    validator = _native_validator(WIDE_CAPS, tests)
+def wide_reader() -> Callable[..., Any] | None:
+    """``python(mapping)`` of a strict reader without caps on the number of customers and
+    list items (``WIDE_CAPS``); None when this pydantic can't build it. Only for payloads
+    :func:`within` the limits: so a certificate with more customers than ``NATIVE_CAPS``
+    allows costs what the number of its customers says, not the general path's price."""
+    validator = _native_validator(WIDE_CAPS)
     return None if validator is None else validator.validate_python
 
 
-#: The strict reader without screens, or None when this pydantic can't build one.
+#: The strict reader, or None when this pydantic can't build one.
 PLAIN: StrictReader | None = strict_reader()

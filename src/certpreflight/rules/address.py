@@ -17,7 +17,7 @@ from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-#: The two countries whose code needs no further check (the screen of rules 3201 and 3203).
+#: The two countries whose addresses the address rules check.
 _US_CA = frozenset({"US", "CA"})
 
 
@@ -42,7 +42,6 @@ _US_CA = frozenset({"US", "CA"})
     "name, so AvaTax rejects it (error 125 InvalidCountry).",
     fix="Set the country of customer {customer_number} to its 2-letter ISO 3166-1 code, for "
     "example US or CA (not CN, which is China).",
-    screen=Screen("country", values=_US_CA),
 )
 def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -77,7 +76,6 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="The country of customer {customer_number} is written {country!r}; the AvaTax "
     "exemption record and the import templates take the 2-letter ISO code.",
     fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
-    screen=Screen("country", values=_US_CA),
     autofix=repairs.COUNTRY_CODE,
 )
 def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -123,7 +121,6 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "{country} (AvaTax error 126 InvalidCountryRegion).",
     fix="Set the region of customer {customer_number} to the 2-letter code of a {country} "
     "{kind} (for example {example}), or correct the country.",
-    customer_inputs=("country", "region"),
 )
 def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -278,7 +275,6 @@ def _address_of(cert: ExemptionCertificate) -> _AddressHits:
     message="Postal Code was not valid.",
     summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
     fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
-    customer_inputs=("country", "postal_code"),
     autofix=repairs.POSTAL_CODE,
 )
 def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -313,7 +309,6 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "address.",
     fix="Check the address of customer {customer_number}: {postal_code} belongs to {belongs}, "
     "so correct either the region {region} or the postal code.",
-    customer_inputs=("country", "region", "postal_code"),
 )
 def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

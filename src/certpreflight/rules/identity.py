@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import string
 
 from stdnum.ca import bn
 from stdnum.exceptions import ValidationError
@@ -19,7 +18,7 @@ from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, declare, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
 from certpreflight.rules.input import (
     certificate_too_long,
     customer_hit,
@@ -53,7 +52,6 @@ __all__ = [
     "it to the customer code on transactions.",
     fix="Set the customer number of {customer_number} to the exact customer code your ERP "
     "sends on transactions.",
-    screen=Screen("customer_number", present=True, plain=True),
 )
 def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -169,7 +167,6 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 customer_number_too_long = declare(
     customer_too_long("customer_number", 50),
-    screen=Screen("customer_number", max_length=50),
     doc="""
     What it does: finds linked customers whose customer number is over 50 characters.
 
@@ -202,7 +199,6 @@ customer_number_too_long = declare(
     summary="AvaTax matches customer codes exactly, so {quoted} won't match transactions sent "
     "with {trimmed!r}.",
     fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
-    screen=Screen("customer_number", plain=True),
     autofix=repairs.CUSTOMER_NUMBER_TRIM,
 )
 def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -240,7 +236,6 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 #: Letters, digits and - . _ @ / (docs/sources.md#customer-rules: a Magento connector allows
 #: latin letters, digits and -._@; Sovos adds / and :).
-_CODE_CHARS = frozenset(string.ascii_letters + string.digits + "._@/-")
 _CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._@/-]+")
 _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
 
@@ -255,7 +250,6 @@ _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
     "easily mistyped or changed by other systems, and AvaTax only matches codes exactly.",
     fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
     "(same characters, same case); prefer letters, digits and - . _ @ /.",
-    screen=Screen("customer_number", plain=True, chars=_CODE_CHARS),
 )
 def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -504,7 +498,6 @@ _NUMBER = re.compile(r"[+-]?\d+")
     "business type; SST sellers must record the purchaser's type of business.",
     fix="Set business_type to the SST business type ticked on the certificate (1-20, e.g. "
     "10 Retail trade or 13 Wholesale trade); 20 Other needs a description.",
-    inputs=("business_type", "regions"),
 )
 def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -547,7 +540,6 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Business type {value!r} is not an SST business type number (1-20), so AvaTax "
     "rejects it (error 1200 InvalidBusinessType).",
     fix="Set business_type to one of the SST business types: {types}.",
-    inputs=("business_type",),
 )
 def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -204,7 +204,6 @@ def _matrix_hits(
     "{region!r} is not one, so it would not reach AvaTax.",
     fix="Use the state or province code or its full name (for example WA or Washington) "
     "instead of {region!r}.",
-    inputs=("regions",),
 )
 def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -248,8 +247,6 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
     autofix=repairs.REGIONS_NOT_EXEMPT,
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -283,8 +280,6 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     "the exemption may not apply there.{secondary}",
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
 )
 def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -315,8 +310,6 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced "
     "rate.{secondary}",
     fix="Make sure the purchaser meets the condition: {conditions}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
 )
 def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -347,7 +340,6 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     "(AvaTax error 1207 MissingExposureZone).",
     fix="Add the state(s) or province(s) the certificate was issued for, for example "
     'regions: ["WA"] (AvaTax: exposureZone: {{"name": "Washington"}}).',
-    inputs=("regions",),
 )
 def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -388,7 +380,6 @@ def is_local_zone(value: str) -> bool:
     "CertCapture and never reach AvaTax, so the customer is taxed there.",
     fix="Replace {region!r} with the state or province it is in (for example "
     '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
-    inputs=("regions",),
 )
 def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -432,7 +423,6 @@ _REGIONS_LIMIT = 200
     "characters; AvaTax's exemption record holds at most {limit}.",
     fix="Split the certificate into several certificates of fewer regions (each at most "
     "{limit} characters of codes joined with commas).",
-    inputs=("regions",),
 )
 def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
