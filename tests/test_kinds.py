@@ -272,20 +272,18 @@ _RECORD_ONLY = {r.code for r in CATALOGUE if "certificate" not in r.kinds}
 _VALUE = st.one_of(
     st.none(),
     st.sampled_from(
-        ["WA", "wa", " WA", "Washington", "NH", "ON", "US", "USA", "CAN", "MX", "Cook County",
-         "C-1001", "C 1001", "C-1001 ", "Acme Supply", "98101", "0210", "K1A 0B1", "H2X1Y4",
-         "x" * 11, "x" * 51, "x" * 101, "\u00a0X", "", " ", "\t"]
-    ),  # fmt: skip
+        [
+            *("WA", "wa", " WA", "Washington", "NH", "ON", "US", "USA", "CAN", "MX"),
+            *("Cook County", "C-1001", "C 1001", "C-1001 ", "Acme Supply", "98101", "0210"),
+            *("K1A 0B1", "H2X1Y4", "x" * 11, "x" * 51, "x" * 101, "\u00a0X", "", " ", "\t"),
+        ]
+    ),
     st.text(max_size=12),
     st.text(min_size=45, max_size=110),
 )
+_FIELDS = ("customer_number", "name", "address_line1", "address_line2", "address_line3")
 _customers = st.fixed_dictionaries(
-    {},
-    optional={
-        field: _VALUE
-        for field in ("customer_number", "name", "address_line1", "address_line2",
-                      "address_line3", "city", "region", "postal_code", "country")
-    },  # fmt: skip
+    {}, optional=dict.fromkeys((*_FIELDS, "city", "region", "postal_code", "country"), _VALUE)
 )
 
 
