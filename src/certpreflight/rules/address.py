@@ -9,15 +9,13 @@ accepts ISO codes or names, but send the 2-character code). Postal-code-to-regio
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from certpreflight.findings import Severity
-from certpreflight.models import ExemptionCertificate
+from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hits, blank, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -140,7 +138,20 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "region": "WA"}``
     """
-    return _address(cert)[0]
+    hits: Hits = NO_HITS
+    for i, customer in enumerate(cert.customers):
+        region = customer.region
+        if region is None or not region.strip():
+            continue
+        country = _country_of(customer.country)
+        if country in _US_CA and lookup_region(region, country) is None:
+            us = country == "US"
+            hit = customer_hit(customer, i, "region", f"not a region of {country}",
+                               region=region.strip(), country=country,
+                               kind="state" if us else "province",
+                               example="WA" if us else "ON")  # fmt: skip
+            hits = [*hits, hit]
+    return hits
 
 
 def _country_of(value: str | None) -> str | None:
@@ -168,32 +179,22 @@ def _malformed(country: str, text: str) -> dict[str, str]:
 
 def _mismatch(region_text: str, form: str, key: str, text: str) -> dict[str, str] | None:
     """Template values of rule 3302 when a well-formed postal code (``text``, of ``form``,
-    the customer's country) belongs to another state or province."""
-    found = _belongs_elsewhere(region_text, form, key)
-    if found is None:
-        return None
-    region, belongs = found
-    if not belongs:
-        belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
-    return {
-        "issue": f"belongs to {belongs}, not {region}",
-        "postal_code": text,
-        "region": region,
-        "belongs": belongs,
-    }
-
-
-@lru_cache(maxsize=4096)
-def _belongs_elsewhere(region_text: str, form: str, key: str) -> tuple[str, str] | None:
-    """(the customer's region, the regions the code belongs to) when a well-formed postal
-    code of ``form`` ("US" or "CA", the customer's country) belongs elsewhere; ``key`` is
-    what that depends on, a ZIP's 3-digit prefix or a Canadian code's first letter. Cached:
-    regions and keys repeat (a few thousand in all), whole postal codes don't."""
+    the customer's country, "US" or "CA") belongs to another state or province than
+    ``region_text``; ``key`` is what that depends on, a ZIP's 3-digit prefix or a Canadian
+    code's first letter."""
     expected = zip_regions(key) if form == "US" else postal_regions(key)
     region = lookup_region(region_text, form)
     if expected is None or region is None or region.code in expected:
         return None
-    return region.short, " or ".join(sorted(code.partition("-")[2] for code in expected))
+    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
+    if not belongs:
+        belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
+    return {
+        "issue": f"belongs to {belongs}, not {region.short}",
+        "postal_code": text,
+        "region": region.short,
+        "belongs": belongs,
+    }
 
 
 def _postal_form(text: str) -> tuple[str | None, str]:
@@ -208,64 +209,21 @@ def _postal_form(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
-_AddressHits = tuple[list[Hit], list[Hit], list[Hit]]
-
-
-def _address(cert: ExemptionCertificate) -> _AddressHits:
-    """The hits of rules 3202, 3301 and 3302, found in one pass over the customers.
-
-    The three read the same country, region and postal code, and run one after the other
-    (the engine's rules with ``customer_inputs``): the last answer is kept with the
-    certificate it is for, compared by identity (as :func:`certpreflight.rules.situs._cells`
-    keeps its cells), so each customer's country is resolved and its postal code matched
-    once. A tuple read or written whole, so threads never see half of one.
-    """
-    last = _LAST_ADDRESS[0]
-    if last is not None and last[0] is cert:
-        return last[1]
-    found = _address_of(cert)
-    _LAST_ADDRESS[0] = (cert, found)
-    return found
-
-
-_LAST_ADDRESS: list[tuple[ExemptionCertificate, _AddressHits] | None] = [None]
-
-
-def _address_of(cert: ExemptionCertificate) -> _AddressHits:
-    not_in_country: list[Hit] = []
-    malformed: list[Hit] = []
-    elsewhere: list[Hit] = []
+def _postal_codes(cert: ExemptionCertificate) -> list[tuple[int, Customer, str, str, str]]:
+    """(index, customer, postal code, its country, its form) of each customer in the US or
+    Canada with a postal code: the form is the country whose format the code has, or ""."""
+    found = []
     for i, customer in enumerate(cert.customers):
-        region, postal = customer.region, customer.postal_code
-        has_region = not blank(region)
+        postal = customer.postal_code
         text = "" if postal is None else postal.strip()
-        if not (has_region or text):
-            continue
-        country = _country_of(customer.country)
-        if country not in _US_CA:
-            continue  # neither rule looks at other countries
-        assert country is not None
-        if has_region:
-            assert region is not None
-            if lookup_region(region, country) is None:
-                us = country == "US"
-                hit = customer_hit(customer, i, "region", f"not a region of {country}",
-                                   region=region.strip(), country=country,
-                                   kind="state" if us else "province",
-                                   example="WA" if us else "ON")  # fmt: skip
-                not_in_country.append(hit)
         if not text:
             continue
-        form, key = _postal_form(text)
-        if form != country:  # the patterns are disjoint: a ZIP starts with a digit
-            params = _malformed(country, text)
-            malformed.append(customer_hit(customer, i, "postal_code", params["issue"], **params))
-        elif has_region:
-            assert region is not None
-            found = _mismatch(region, form, key, text)
-            if found is not None:
-                elsewhere.append(customer_hit(customer, i, "postal_code", found["issue"], **found))
-    return not_in_country, malformed, elsewhere
+        country = _country_of(customer.country)
+        if country in _US_CA:
+            assert country is not None
+            form, _ = _postal_form(text)
+            found.append((i, customer, text, country, form or ""))
+    return found
 
 
 @rule(
@@ -295,7 +253,12 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
-    return _address(cert)[1]
+    hits: Hits = NO_HITS
+    for i, customer, text, country, form in _postal_codes(cert):
+        if form != country:  # the patterns are disjoint: a ZIP starts with a digit
+            params = _malformed(country, text)
+            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
+    return hits
 
 
 @rule(
@@ -331,4 +294,12 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
 
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
-    return _address(cert)[2]
+    hits: Hits = NO_HITS
+    for i, customer, text, country, form in _postal_codes(cert):
+        region = customer.region
+        if form != country or region is None or not region.strip():
+            continue
+        found = _mismatch(region, form, _postal_form(text)[1], text)
+        if found is not None:
+            hits = [*hits, customer_hit(customer, i, "postal_code", found["issue"], **found)]
+    return hits

@@ -379,7 +379,7 @@ def _ein_prefixes() -> frozenset[str]:
 def _ein_problem(number: str) -> str | None:
     """What python-stdnum says is wrong with an EIN, or None; a usual EIN never reaches it:
     9 digits with a known prefix is exactly what ``ein.validate`` accepts (without its lookup
-    in the number database, the cost of this rule; tests/rules/test_fast_paths.py)."""
+    in the number database, the cost of this rule)."""
     if _NINE_DIGITS.fullmatch(number) and number[:2] in _ein_prefixes():
         return None
     try:
@@ -389,31 +389,20 @@ def _ein_problem(number: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
-def _typed(kind: str) -> tuple[bool, bool, bool]:
-    """Whether a ``tax_id_type`` names a QST, a Business Number or an EIN (few texts repeat)."""
-    return (
-        bool(_QST_TYPES.search(kind)),
-        bool(_BN_TYPES.search(kind)),
-        bool(_EIN_TYPES.search(kind)),
-    )
-
-
 def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str] | None:
     """The (id kind, problem) when ``number`` fails a documented format check, else None."""
-    qst, bn_typed, ein_typed = _typed(kind)
     if "CA" in countries:
-        if "TQ" in number or qst:
+        if "TQ" in number or _QST_TYPES.search(kind):
             if not _QST.fullmatch(number):
                 return "Quebec QST number", "expected 10 digits, TQ and 4 digits"
             return None
-        if "RT" in number or bn_typed:
+        if "RT" in number or _BN_TYPES.search(kind):
             try:
                 bn.validate(number)
             except ValidationError as exc:
                 return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
-    if "US" in countries and ein_typed:
+    if "US" in countries and _EIN_TYPES.search(kind):
         problem = _ein_problem(number)
         if problem is not None:
             return "US EIN (NN-NNNNNNN)", problem
