@@ -78,7 +78,13 @@ def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason], dict[str, Reaso
                 found = index.get(_fold(spelling))
                 if found is not None:
                     written.setdefault(spelling, found)
+    _WRITTEN.update(written)
     return tuple(reasons), index, written
+
+
+#: :func:`_catalogue`'s usual spellings, filled once as it loads (until then, empty), so
+#: :func:`lookup_reason` answers the usual values with one dictionary lookup.
+_WRITTEN: dict[str, Reason] = {}
 
 
 def lookup_reason(value: object) -> Reason | None:
@@ -86,6 +92,10 @@ def lookup_reason(value: object) -> Reason | None:
 
     Never raises: anything that is not a string, or not a known code or name, gives None.
     """
+    if type(value) is str:
+        reason = _WRITTEN.get(value)
+        if reason is not None:
+            return reason
     if not isinstance(value, str):
         return None
     _, index, written = _catalogue()

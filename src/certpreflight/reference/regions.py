@@ -100,7 +100,18 @@ def _catalogue() -> tuple[
             for spelling in _spellings(name):
                 if _fold(spelling) in folded:
                     written.setdefault(spelling, folded[_fold(spelling)])
+    for spelling, found in written.items():
+        _WRITTEN[spelling] = found[0]
+        for region in found:
+            _WRITTEN_IN.setdefault(region.country, {}).setdefault(spelling, region)
     return tuple(regions), folded, written
+
+
+#: The first region of each usual spelling, and per country (``US``, ``CA``) the region of
+#: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
+#: :func:`lookup_region` answers the usual values with one dictionary lookup.
+_WRITTEN: dict[str, Region] = {}
+_WRITTEN_IN: dict[str, dict[str, Region]] = {}
 
 
 #: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
@@ -134,6 +145,12 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
+    if type(value) is str:  # the usual value, as written: one lookup
+        table = _WRITTEN if country is None else _WRITTEN_IN.get(country)
+        if table is not None:
+            region = table.get(value)
+            if region is not None:
+                return region
     if not isinstance(value, str):
         return None
     if country is None:

@@ -10,7 +10,7 @@ accepts ISO codes or names, but send the 2-character code). Postal-code-to-regio
 from __future__ import annotations
 
 from certpreflight.findings import Severity
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
@@ -156,7 +156,10 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 def _country_of(value: str | None) -> str | None:
     """The ISO alpha-2 country of a customer's country text; blank counts as US."""
-    return "US" if blank(value) else country_code(value)
+    if value is None:
+        return "US"
+    code = country_code(value)
+    return "US" if code is None and not value.strip() else code
 
 
 def _malformed(country: str, text: str) -> dict[str, str]:
@@ -177,13 +180,12 @@ def _malformed(country: str, text: str) -> dict[str, str]:
     }
 
 
-def _mismatch(region_text: str, form: str, key: str, text: str) -> dict[str, str] | None:
-    """Template values of rule 3302 when a well-formed postal code (``text``, of ``form``,
-    the customer's country, "US" or "CA") belongs to another state or province than
-    ``region_text``; ``key`` is what that depends on, a ZIP's 3-digit prefix or a Canadian
-    code's first letter."""
-    expected = zip_regions(key) if form == "US" else postal_regions(key)
-    region = lookup_region(region_text, form)
+def _mismatch(region_text: str, country: str, text: str) -> dict[str, str] | None:
+    """Template values of rule 3302 when a postal code well-formed for the customer's
+    ``country`` ("US" or "CA") belongs to another state or province than ``region_text``:
+    as a ZIP's 3-digit prefix or a Canadian code's first letter says."""
+    expected = zip_regions(text[:3]) if country == "US" else postal_regions(text[:1])
+    region = lookup_region(region_text, country)
     if expected is None or region is None or region.code in expected:
         return None
     belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
@@ -197,33 +199,13 @@ def _mismatch(region_text: str, form: str, key: str, text: str) -> dict[str, str
     }
 
 
-def _postal_form(text: str) -> tuple[str | None, str]:
-    """("US", its 3-digit prefix) for a well-formed ZIP, ("CA", its first letter) for a
-    well-formed Canadian postal code, else (None, "")."""
-    # five decimal digits, the usual ZIP, are what US_ZIP's \d{5} matches (re's \d is
-    # Unicode's decimal digits, as str.isdecimal): known without the regular expression
-    if (len(text) == 5 and text.isdecimal()) or US_ZIP.fullmatch(text):
-        return "US", text[:3]
-    if CA_POSTAL.fullmatch(text):
-        return "CA", text[:1].upper()
-    return None, ""
-
-
-def _postal_codes(cert: ExemptionCertificate) -> list[tuple[int, Customer, str, str, str]]:
-    """(index, customer, postal code, its country, its form) of each customer in the US or
-    Canada with a postal code: the form is the country whose format the code has, or ""."""
-    found = []
-    for i, customer in enumerate(cert.customers):
-        postal = customer.postal_code
-        text = "" if postal is None else postal.strip()
-        if not text:
-            continue
-        country = _country_of(customer.country)
-        if country in _US_CA:
-            assert country is not None
-            form, _ = _postal_form(text)
-            found.append((i, customer, text, country, form or ""))
-    return found
+def _well_formed(text: str, country: str) -> bool:
+    """True when ``text`` is a postal code of ``country`` ("US" or "CA") by its form."""
+    if country == "US":
+        # five decimal digits, the usual ZIP, are what US_ZIP's \d{5} matches (re's \d is
+        # Unicode's decimal digits, as str.isdecimal): known without the regular expression
+        return (len(text) == 5 and text.isdecimal()) or US_ZIP.fullmatch(text) is not None
+    return CA_POSTAL.fullmatch(text) is not None
 
 
 @rule(
@@ -254,8 +236,16 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
     hits: Hits = NO_HITS
-    for i, customer, text, country, form in _postal_codes(cert):
-        if form != country:  # the patterns are disjoint: a ZIP starts with a digit
+    for i, customer in enumerate(cert.customers):
+        postal = customer.postal_code
+        if postal is None:
+            continue
+        text = postal.strip()
+        if not text:
+            continue
+        country = _country_of(customer.country)
+        if country in _US_CA and not _well_formed(text, country):
+            assert country is not None
             params = _malformed(country, text)
             hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
     return hits
@@ -295,11 +285,18 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
     hits: Hits = NO_HITS
-    for i, customer, text, country, form in _postal_codes(cert):
-        region = customer.region
-        if form != country or region is None or not region.strip():
+    for i, customer in enumerate(cert.customers):
+        postal, region = customer.postal_code, customer.region
+        if postal is None or region is None:
             continue
-        found = _mismatch(region, form, _postal_form(text)[1], text)
+        text = postal.strip()
+        if not text or not region.strip():
+            continue
+        country = _country_of(customer.country)
+        if country not in _US_CA or not _well_formed(text, country):
+            continue
+        assert country is not None
+        found = _mismatch(region, country, text)
         if found is not None:
             hits = [*hits, customer_hit(customer, i, "postal_code", found["issue"], **found)]
     return hits

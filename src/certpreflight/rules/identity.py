@@ -17,6 +17,7 @@ from stdnum.us import ein
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
+from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
 from certpreflight.rules.input import (
@@ -453,7 +454,11 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     upper = tax_id.upper()
     if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
         return NO_HITS  # untyped, and neither a BN15 nor a QST shape: nothing to check
-    countries = {region.country for _, region in resolved_regions(cert)}
+    countries = set()
+    for value in cert.regions:
+        region = lookup_region(value)
+        if region is not None:
+            countries.add(region.country)
     if not countries:
         return NO_HITS
     number = _SEPARATORS.sub("", upper)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.reference.matrix import Cell, ExemptionMatrix
+from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules import repairs
@@ -110,7 +110,7 @@ def _caveat(regions: Sequence[str], what: str) -> str:
 def _matrix_hits(
     cert: ExemptionCertificate,
     ctx: Context,
-    status: str,
+    status: Status,
     rejects: bool | None,
     problem: str,
     *,
@@ -126,18 +126,16 @@ def _matrix_hits(
     reason = lookup_reason(cert.exempt_reason)
     if reason is None or reason.code == "TAXABLE":
         return NO_HITS
-    cell_of = ctx.matrix.cell_by_code
+    cells = ctx.matrix.cells_with(reason.code, status)
+    if not cells:
+        return NO_HITS
     picked = []
     for i, value in enumerate(cert.regions):
         region = lookup_region(value)
         if region is None:
             continue
-        cell = cell_of(reason.code, region.code)
-        if (
-            cell is not None
-            and cell.status == status
-            and (rejects is None or cell.rejects == rejects)
-        ):
+        cell = cells.get(region.code)
+        if cell is not None and (rejects is None or cell.rejects == rejects):
             picked.append((i, region, cell))
     if not picked:
         return NO_HITS
@@ -371,7 +369,7 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
-        if is_local_zone(value) and lookup_region(value) is None:
+        if lookup_region(value) is None and is_local_zone(value):
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
