@@ -15,7 +15,7 @@ from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hits, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hits, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -57,8 +57,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
-        if not blank(value) and country_code(value) is None:
-            assert value is not None
+        if value is not None and country_code(value) is None and value.strip():
             hits = [
                 *hits,
                 customer_hit(customer, i, "country", "unknown country", country=value.strip()),
