@@ -10,7 +10,7 @@ Measured in the same run, rounds interleaved, so ratios hold on a noisy machine:
     (the default of ``benchmarks.generate``), native and the three-dialect mix, and on
     the old ``repeats`` corpus;
 (c) ``validate_many()`` over the mix, cold;
-(g) the floor: ``validate()`` with one rule selected (reading, screens and the report:
+(g) the floor: ``validate()`` with one rule selected (reading and the report:
     what the pipeline costs before any rule runs, the least any rule work can leave);
 (e) growth: per-certificate cost for 1, 10, 50, 200 customers and 1, 5, 20, 60 regions;
 (f) startup: import, the first ``validate()`` in a process, ``certpreflight check`` on
@@ -47,7 +47,7 @@ from certpreflight import validate, validate_many
 
 TODAY = dt.date(2026, 11, 21)
 
-#: The one rule of the floor figure: ``validate()`` reading, screening and reporting with a
+#: The one rule of the floor figure: ``validate()`` reading and reporting with a
 #: single cheap rule, so what the pipeline costs before the rules (the part no faster rule
 #: can remove).
 FLOOR_RULE = ["2001"]
