@@ -20,7 +20,6 @@ LAYERS = [
     "certpreflight.dialects",
     "certpreflight.models",
     "certpreflight.reading.strict",
-    "certpreflight.reading.screens",
     "certpreflight.reading.limits",
     "certpreflight.reading.lenient",
     "certpreflight.reading.keys",

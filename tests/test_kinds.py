@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, settings
 from hypothesis import given as given_examples
+from hypothesis import strategies as st
 
 from certpreflight import (
     CATALOGUE,
@@ -26,7 +27,6 @@ from certpreflight import (
 )
 from certpreflight.dialects import detect_kind
 from tests.conftest import DEV_GUIDE_CUSTOMER, examples
-from tests.rules.test_fast_paths import _customers
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -267,15 +267,33 @@ def test_an_avatax_zone_named_by_its_code_warns_with_the_zones_name() -> None:
 
 _RECORD_ONLY = {r.code for r in CATALOGUE if "certificate" not in r.kinds}
 
+#: Customer field values: real ones, values at the rules' edges (blank, untrimmed, one over a
+#: length limit), and anything at all.
+_VALUE = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            *("WA", "wa", " WA", "Washington", "NH", "ON", "US", "USA", "CAN", "MX"),
+            *("Cook County", "C-1001", "C 1001", "C-1001 ", "Acme Supply", "98101", "0210"),
+            *("K1A 0B1", "H2X1Y4", "x" * 11, "x" * 51, "x" * 101, "\u00a0X", "", " ", "\t"),
+        ]
+    ),
+    st.text(max_size=12),
+    st.text(min_size=45, max_size=110),
+)
+_FIELDS = ("customer_number", "name", "address_line1", "address_line2", "address_line3")
+_customers = st.fixed_dictionaries(
+    {}, optional=dict.fromkeys((*_FIELDS, "city", "region", "postal_code", "country"), _VALUE)
+)
+
 
 @settings(max_examples=examples(200))
 @given_examples(customer=_customers)
 def test_a_customer_record_reports_what_a_certificate_holding_it_reports_in_it(
     customer: dict[str, Any],
 ) -> None:
-    """A customer record's findings (its screened rules run only where it fails their
-    screens, no rule with declared inputs) are those a certificate holding it reports in
-    its customer, with the record's own locs; the rules only for records aside."""
+    """A customer record's findings are those a certificate holding it reports in its
+    customer, with the record's own locs; the rules only for records aside."""
     assume(not Customer.model_validate(customer).is_reference)  # a code only: a link there
     record = validate(customer, today=TODAY, kind="customer")
     holder = validate({"id": "H", "customers": [customer]}, today=TODAY, kind="certificate")

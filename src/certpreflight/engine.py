@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -27,7 +26,7 @@ from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import RuleOptions, rule_options
-from certpreflight.reading import Limits, Read, Reader, compile_screens
+from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
@@ -86,55 +85,21 @@ def _check_known(keys: tuple[str, ...]) -> None:
             )
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of the memo
+@dataclass(frozen=True, slots=True)
 class _RuleSet:
     """The rules that run, resolved once per distinct (select, ignore, profile).
 
-    ``checks`` run for every certificate. The rules with a screen run only when some
-    customer's value fails it: ``reader`` applies the screens as it reads and names the
-    failing fields, and ``screened`` holds the checks of each screened field.
+    ``checks`` run for every certificate; ``for_customers`` and ``for_links`` for a customer
+    record and a link, each checked as a certificate holding it: the certificate rules'
+    checks and those of the rules only for records of that kind (for links, not 2001: an
+    empty link has its own rule, 2130).
     """
 
     rules: tuple[Rule, ...]
     checks: tuple[tuple[Rule, Check], ...]
-    screened: Mapping[str, tuple[tuple[Rule, Check], ...]]
     codes: frozenset[int]
-    reader: Reader
-    #: The rules with declared ``inputs``: their findings are kept in the context's memo,
-    #: keyed by this rule set, by identity, and the values of ``memo_fields``.
-    memoized: tuple[tuple[Rule, Check], ...] = ()
-    memo_fields: Callable[[ExemptionCertificate], Any] | None = None
-    #: The memoized rules not declared ``each_region``; ``region_key`` reads the other
-    #: inputs of those that are, and the context's memo keeps, under (this rule set,
-    #: ``_EACH_REGION``), the (other inputs, region) values in which they found nothing.
-    not_each_region: tuple[tuple[Rule, Check], ...] = ()
-    region_key: Callable[[ExemptionCertificate], Any] | None = None
-    #: The rules with declared ``customer_inputs``; ``learned_key`` reads all of those
-    #: fields of a customer, and the context's memo keeps, under this rule set, the
-    #: values in which none of these rules found anything.
-    learned: tuple[tuple[Rule, Check], ...] = ()
-    learned_key: Callable[[Customer], Any] | None = None
-    #: The checks of a customer record and of a link: the certificate rules' checks but those
-    #: with declared ``inputs`` (certificate fields only: nothing in a customer), and those of
-    #: the rules only for records of that kind (a record is checked as a certificate holding
-    #: it); for links, not 2001 (an empty link has its own rule, 2130). A customer record's
-    #: screened checks are added where it fails their screens (``screened``).
-    for_customers: tuple[tuple[Rule, Check], ...] = ()
-    for_links: tuple[tuple[Rule, Check], ...] = ()
-
-    def checks_for(
-        self, failing: Set[str], unscreened: Sequence[tuple[Rule, Check]] | None = None
-    ) -> Sequence[tuple[Rule, Check]]:
-        """The ``unscreened`` checks (default: a certificate's) and those screened on the
-        ``failing`` fields."""
-        base = self.checks if unscreened is None else unscreened
-        if not failing:
-            return base
-        checks = list(base)
-        for field, screened in self.screened.items():
-            if field in failing:
-                checks += screened
-        return checks
+    for_customers: tuple[tuple[Rule, Check], ...]
+    for_links: tuple[tuple[Rule, Check], ...]
 
 
 @lru_cache(maxsize=256)
@@ -150,61 +115,18 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
         and (not select or any(_matches(r, k) for k in select))
         and not any(_matches(r, k) for k in ignore)
     )
-    checks = [(r, r.check) for r in rules if r.check is not None and "certificate" in r.kinds]
-    learned = tuple((r, c) for r, c in checks if r.customer_inputs)
-    customer_fields = sorted({f for r, _ in learned for f in r.customer_inputs or ()})
-    learned_key = operator.attrgetter(*customer_fields) if customer_fields else None
-    always = tuple(
-        (r, c)
-        for r, c in checks
-        if r.screen is None and r.inputs is None and r.customer_inputs is None
-    )
-    screened: dict[str, tuple[tuple[Rule, Check], ...]] = {}
-    for r, c in checks:
-        if r.screen is not None:
-            screened[r.screen.field] = (*screened.get(r.screen.field, ()), (r, c))
-    reader = Reader(
-        compile_screens(
-            r.screen for r in rules if r.screen is not None and "certificate" in r.kinds
-        )
-    )
-    memoized = tuple((r, c) for r, c in checks if r.inputs is not None)
-    fields = sorted({f for r, _ in memoized for f in r.inputs or ()})
-    getter = operator.attrgetter(*fields) if fields else None  # a value, or a tuple of them
-    each_region = [r for r, _ in memoized if r.each_region]
-    other_fields = sorted({f for r in each_region for f in r.inputs or ()} - {"regions"})
-    region_key = None
-    if each_region:
-        region_key = operator.attrgetter(*other_fields) if other_fields else _no_other_inputs
-    codes = frozenset(r.code for r in rules)
-    # a record is checked as a certificate holding it, and only its customers' findings are
-    # kept: the rules with declared inputs read certificate fields alone, never customers
-    record_checks = [(r, c) for r, c in checks if r.inputs is None]
+
+    def checks(kind: str) -> tuple[tuple[Rule, Check], ...]:
+        return tuple((r, r.check) for r in rules if r.check is not None and kind in r.kinds)
+
+    certificate = checks("certificate")
     return _RuleSet(
         rules,
-        always,
-        MappingProxyType(screened),
-        codes,
-        reader,
-        memoized=memoized,
-        memo_fields=getter,
-        learned=learned,
-        learned_key=learned_key,
-        not_each_region=tuple((r, c) for r, c in memoized if not r.each_region),
-        region_key=region_key,
-        for_customers=(
-            *((r, c) for r, c in record_checks if r.screen is None),
-            *((r, r.check) for r in rules if r.check is not None and "customer" in r.kinds),
-        ),
-        for_links=(
-            *((r, c) for r, c in record_checks if r.code != 2001),
-            *((r, r.check) for r in rules if r.check is not None and "link" in r.kinds),
-        ),
+        certificate,
+        frozenset(r.code for r in rules),
+        for_customers=(*certificate, *checks("customer")),
+        for_links=(*((r, c) for r, c in certificate if r.code != 2001), *checks("link")),
     )
-
-
-def _no_other_inputs(cert: ExemptionCertificate) -> None:
-    return None
 
 
 def active_rules(
@@ -220,12 +142,12 @@ def active_rules(
 def _run(
     payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
 ) -> Report:
-    return _report(ruleset.reader.read(payload, limits, kind), ruleset, ctx)
+    return _report(reading.read(payload, limits, kind), ruleset, ctx)
 
 
 def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
     """The report of what was read: the checks run on it."""
-    cert, findings, raw_id, failing, unreadable, kind, record = read
+    cert, findings, raw_id, unreadable, kind, record = read
     if findings:  # what couldn't be read, said by the Formatting rules that run
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
@@ -234,16 +156,9 @@ def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
             record, findings, raw_id, ruleset=ruleset, ctx=ctx, unreadable=unreadable
         )
     if cert is not None:
-        if ruleset.memoized:
-            for finding in _memoized(cert, ruleset, ctx):
-                if not unreadable or finding.loc not in unreadable:
-                    findings.append(finding)
-        for rule, check in ruleset.checks_for(failing):
+        for rule, check in ruleset.checks:
             hits = check(cert, ctx)
             if hits:  # rarely: checks return () when they find nothing
-                _add(findings, rule, hits, unreadable)
-        if ruleset.learned_key is not None:
-            for rule, hits in _learned(cert, ruleset, ctx):
                 _add(findings, rule, hits, unreadable)
     if len(findings) > 1:
         findings.sort(key=_by_code)
@@ -294,8 +209,6 @@ def _record_findings(
         update = {"customers": (record,)}
         checks = ruleset.for_customers
     holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
-    if not link:  # its screened rules only where it fails their screens, as in a certificate
-        checks = ruleset.checks_for(ruleset.reader.failing(holder), checks)
     found: list[Finding] = []
     for rule, check in checks:
         for hit in check(holder, ctx):
@@ -320,68 +233,8 @@ def _record_key(key: str, link: bool) -> str:
     return key.removeprefix("customers[0].")
 
 
-#: Entries a context's memo (and each set of clean customer values in it) holds before it
-#: is emptied. A run repeats combinations of reason, regions and the like: the benchmark's
-#: 50,000 certificates have 6,600 of them as written, in three dialects. An entry is a few
-#: hundred bytes, so a full memo stays under about 5 MB.
-_MEMO_LIMIT = 16_384
-
-
-def _memoized(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tuple[Finding, ...]:
-    """The findings of the rules with declared inputs, reused when those values repeat.
-
-    They depend only on the context and the input fields' values, so they are
-    computed once per distinct values; findings are immutable, and their
-    ``errors`` are made read-only since several reports share them.
-    """
-    assert ruleset.memo_fields is not None
-    key = (ruleset, ruleset.memo_fields(cert))
-    memo = ctx.memo
-    found: tuple[Finding, ...] | None = memo.get(key)
-    if found is None:
-        found = _keep(memo, key, _computed(cert, ruleset, ctx), _MEMO_LIMIT)
-    return found
-
-
-#: The key, beside a rule set, of the memo's (other inputs, region) values in which that
-#: rule set's ``each_region`` rules found nothing.
-_EACH_REGION = object()
-
-
-def _computed(cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context) -> tuple[Finding, ...]:
-    """The findings of the memoized rules; the ``each_region`` rules skipped when each of
-    the certificate's regions, with their other inputs, is one they found nothing in
-    before (``Rule.each_region``): the reasons and regions of real certificates repeat as
-    pairs far more than as whole lists."""
-    checks = ruleset.memoized
-    pairs: list[tuple[Any, str]] | None = None
-    clean: set[tuple[Any, str]] | None = None
-    if ruleset.region_key is not None:
-        clean = ctx.memo.get((ruleset, _EACH_REGION))
-        if clean is None:
-            clean = ctx.memo[(ruleset, _EACH_REGION)] = set()
-        other = ruleset.region_key(cert)
-        pairs = [(other, region) for region in cert.regions]
-        if clean.issuperset(pairs):
-            checks, pairs = ruleset.not_each_region, None
-    found = []
-    regional = False
-    for rule, check in checks:
-        for hit in check(cert, ctx):
-            found.append(rule.finding(hit, shared=True))
-            regional = regional or rule.each_region
-    if pairs and clean is not None and not regional:
-        if len(clean) >= _MEMO_LIMIT:
-            clean.clear()
-        clean.update(pairs)
-    return tuple(found)
-
-
 def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
-    """Store ``value`` in a bounded cache, emptied when full; return the value.
-
-    Emptying is cheaper than any eviction order, and the caches here refill fast.
-    """
+    """Store ``value`` in a bounded cache, emptied when full; return the value."""
     if len(cache) >= limit:
         cache.clear()
     cache[key] = value
@@ -396,36 +249,6 @@ def _add(
         # as missing by the rules that see it left out.
         if not unreadable or hit.loc not in unreadable:
             findings.append(rule.finding(hit))
-
-
-def _learned(
-    cert: ExemptionCertificate, ruleset: _RuleSet, ctx: Context
-) -> list[tuple[Rule, list[Hit]]]:
-    """The hits of the rules with ``customer_inputs``, run only for new customer values.
-
-    They are skipped when every customer's values are among those these rules
-    found nothing in before (in this context, under this rule set); otherwise
-    they run, and the values of the customers they found nothing in are kept.
-    """
-    key = ruleset.learned_key
-    customers = cert.customers
-    if key is None or not customers:
-        return []
-    clean: set[Any] | None = ctx.memo.get(ruleset)
-    if clean is None:
-        clean = ctx.memo[ruleset] = set()
-    values = list(map(key, customers))  # read once: new values are the usual case
-    if clean.issuperset(values):
-        return []
-    found = [(rule, list(check(cert, ctx))) for rule, check in ruleset.learned]
-    found_at = {h.loc[1] for _, hits in found for h in hits if h.loc[:1] == ("customers",)}
-    if len(clean) >= _MEMO_LIMIT:
-        clean.clear()
-    if found_at:
-        clean.update(v for i, v in enumerate(values) if i not in found_at)
-    else:
-        clean.update(values)
-    return found
 
 
 def _by_code(finding: Finding) -> int:
@@ -593,7 +416,7 @@ def _checked(
     limits: Limits,
     kind: str | None,
 ) -> Iterator[tuple[Report, Read]]:
-    read = ruleset.reader.read
+    read = reading.read
     for payload in payloads:
         got = read(payload, limits, kind)
         yield _report(got, ruleset, ctx), got

@@ -3,25 +3,21 @@ could not be read. The engine calls it once per payload, :meth:`Reader.read`.
 
 One route: the one schema (:mod:`~certpreflight.reading.strict`), built from the dialect
 tables (:mod:`certpreflight.dialects`), reads a certificate that reads cleanly, a dict or
-JSON text alike, in Rust, applying the customer screens
-(:mod:`~certpreflight.reading.screens`) as it reads; what it refuses takes the one salvage
-path (:mod:`~certpreflight.reading.lenient`), which says what could not be read and reads
-the rest. The limits are checked in :mod:`~certpreflight.reading.limits`; the kind of a
+JSON text alike, in Rust; what it refuses takes the one salvage path
+(:mod:`~certpreflight.reading.lenient`), which says what could not be read and reads the
+rest. The limits are checked in :mod:`~certpreflight.reading.limits`; the kind of a
 record is told by :func:`certpreflight.dialects.detect_kind`. ``docs/architecture.md``
 draws the route.
 """
 
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, limits_from
 from certpreflight.reading.reader import Read, Reader, read
-from certpreflight.reading.screens import FieldScreen, compile_screens
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "FieldScreen",
     "Limits",
     "Read",
     "Reader",
-    "compile_screens",
     "limits_from",
     "read",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -19,8 +18,7 @@ from certpreflight.reading.limits import (
     load_json,
     read_within,
 )
-from certpreflight.reading.screens import FieldScreen, text_tests
-from certpreflight.reading.strict import PLAIN, StrictReader, strict_reader
+from certpreflight.reading.strict import PLAIN, StrictReader
 from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
@@ -39,8 +37,6 @@ class Read(NamedTuple):
     findings: list[Finding]
     #: The payload's ``id`` as given (for the report), even when no model could be made.
     raw_id: Any
-    #: The screened customer fields in which some customer fails a screen.
-    failing: Set[str]
     #: The locs of values left out as unreadable: no rule reports them again as missing.
     unreadable: frozenset[Loc]
     #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
@@ -51,24 +47,15 @@ class Read(NamedTuple):
 
 
 class Reader:
-    """Reads payloads into models and applies one set of customer screens as it does.
+    """Reads payloads into models.
 
-    The engine builds one per set of running rules (their screens differ); a reader
-    holds only immutable compiled validators, so one is shared by every thread.
+    A reader holds only immutable compiled validators, so one is shared by every thread.
     """
 
-    __slots__ = ("_strict", "rust_screens", "screens")
+    __slots__ = ("_strict",)
 
-    def __init__(self, screens: Sequence[FieldScreen] = ()) -> None:
-        self.screens = tuple(screens)
-        tests = text_tests(self.screens)
-        strict: StrictReader | None = PLAIN
-        if PLAIN is not None and tests:  # some screen to apply, and Rust can apply them all
-            strict = strict_reader(tests)
-        self._strict = strict
-        #: True when the schema applies every screen itself (a model it reads needs
-        #: no Python screening); False when some screen can't be written for Rust.
-        self.rust_screens = strict is not PLAIN or not self.screens
+    def __init__(self) -> None:
+        self._strict: StrictReader | None = PLAIN
 
     def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
         """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
@@ -101,7 +88,7 @@ class Reader:
         if isinstance(payload, (str, bytes, bytearray)):  # JSON text the schema refused
             payload, failure = load_json(payload, limits)
             if failure is not None:
-                return Read(None, [failure], None, _NONE, _NONE, None)
+                return Read(None, [failure], None, _NONE, None)
         if kind is None:
             kind = _detected(payload)
         if kind == "certificate":
@@ -114,43 +101,39 @@ class Reader:
         strict = self._strict
         if strict is None or not limits.native_fast:
             return None
-        failing: set[str] = set()
         kind = type(payload)
         try:
             if kind is dict:
-                cert = strict.python(payload, context=failing)
+                cert = strict.python(payload)
             elif kind is bytes or kind is str or kind is bytearray:
                 # at least the size load_json would measure (a char: at most 4 bytes of UTF-8)
                 size = len(payload) * 4 if kind is str else len(payload)
                 if size > limits.max_payload_bytes:
                     return None
-                cert = strict.json(payload, context=failing)
+                cert = strict.json(payload)
             else:
                 return None
         except ValidationError:
             return None
         if not read_within(payload, cert, limits):
             return None
-        if not self.rust_screens:
-            failing = self.failing(cert)
-        return Read(cert, [], cert.id, failing, _NONE)
+        return Read(cert, [], cert.id, _NONE)
 
     def _lenient(self, payload: Any, limits: Limits) -> Read:
         """A certificate on the salvage path (the schema refused it)."""
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
-        failing = self.failing(cert) if cert is not None and self.screens else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the schema refused them
             findings += unknown_key_findings(payload)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
-        return Read(cert, findings, raw_id, failing, unreadable, kind)
+        return Read(cert, findings, raw_id, unreadable, kind)
 
     def _other(self, payload: Any, limits: Limits, kind: str | None) -> Read:
         """A customer record or a link; or the finding that the payload is of no kind."""
         if isinstance(payload, (str, bytes, bytearray)):
             payload, failure = load_json(payload, limits)
             if failure is not None:
-                return Read(None, [failure], None, _NONE, _NONE, None)
+                return Read(None, [failure], None, _NONE, None)
         record: CustomerRecord | Link | None
         if kind == "customer":
             record, findings = read_customer(payload, limits)
@@ -165,25 +148,14 @@ class Reader:
             if is_mapping(payload):
                 kept, findings, _ = enforce(payload, limits)
                 if kept is None:  # too large to be any record: say that, not its kind
-                    return Read(None, findings, None, _NONE, _NONE, None)
+                    return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
             hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
             findings = [fmt.record_kind_unknown.finding(hit), *findings]
-            return Read(None, findings, None, _NONE, _NONE, None)
+            return Read(None, findings, None, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
-        return Read(None, findings, raw_id, _NONE, unreadable, kind if record else None, record)
-
-    def failing(self, cert: ExemptionCertificate) -> set[str]:
-        """The screened fields in which some customer fails, screened in Python."""
-        failing: set[str] = set()
-        for customer in cert.customers:  # none: a screened rule looks at customers only
-            values = customer.__dict__  # a model's field values live in its __dict__
-            for field, present, match, _ in self.screens:
-                value = values[field]
-                if (match(value) is None) if value is not None else present:
-                    failing.add(field)
-        return failing
+        return Read(None, findings, raw_id, unreadable, kind if record else None, record)
 
 
 def _certificate_fields(done: Read) -> bool:
@@ -211,5 +183,5 @@ _PLAIN_READER = Reader()
 
 
 def read(payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
-    """Read one payload with no screens: the model and what could not be read."""
+    """Read one payload: the model and what could not be read."""
     return _PLAIN_READER.read(payload, limits, kind)

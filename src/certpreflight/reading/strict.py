@@ -15,10 +15,6 @@ What it refuses (a date "banana", a key nobody reads, a value over a limit, two 
 field) takes the salvage path (:mod:`~certpreflight.reading.lenient`), which says what is
 wrong and reads the rest; for what the schema accepts, the salvage path reads the same model.
 
-It also applies the customer screens (:mod:`certpreflight.reading.screens`) as it reads:
-a screened field gets a strict string schema with the screen's length limit and regex,
-or else the field's ordinary schema wrapped in a validator that notes the field as failing
-in the call's context. So a clean certificate needs no Python screening at all.
 """
 
 from __future__ import annotations
@@ -48,7 +44,6 @@ __all__ = [
     "PLAIN",
     "NativeCaps",
     "StrictReader",
-    "TextTest",
     "strict_reader",
 ]
 
@@ -79,31 +74,6 @@ _COUNTRY_KEYS = ("initials", "code")
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
 
 
-@dataclass(frozen=True, slots=True)
-class TextTest:
-    """A test of one customer text field that :func:`strict_reader` applies in Rust.
-
-    A value passes when it is None and ``present`` is False, or when it is text of
-    at most ``max_length`` characters that ``pattern`` (a regex of the Rust ``regex``
-    crate, which must anchor itself: ``\\A(?:...)\\z``) matches.
-    """
-
-    present: bool = False
-    max_length: int | None = None
-    pattern: str | None = None
-
-
-def _failed(field: str) -> Callable[[Any, cs.ValidationInfo], Any]:
-    """A validator that notes ``field`` in the call's context (a set), if any."""
-
-    def note(value: Any, info: cs.ValidationInfo) -> Any:
-        if isinstance(info.context, set):
-            info.context.add(field)
-        return value
-
-    return note
-
-
 def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | None:
     """The input keys of ``field`` in every dialect (native first), as alias choices; None
     when it has no other key (pydantic then looks up the field's name, a little faster).
@@ -123,15 +93,12 @@ def _single(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
-def _strict_schemas(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
-) -> dict[str, cs.CoreSchema]:
+def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
     Each reads a field's value as every dialect writes it (text, a whole number as its
     text, a reference object's name) but only in the forms the salvage path reads to
-    the same value. ``tests`` are applied to those customer fields: see
-    :func:`strict_reader`.
+    the same value.
     """
 
     def text(min_length: int = 0, max_length: int = caps.chars) -> cs.CoreSchema:
@@ -204,26 +171,8 @@ def _strict_schemas(
 
     def customer_field(name: str) -> cs.CoreSchema:
         keys = _COUNTRY_KEYS if name == "country" else REFERENCES.get(name)
-        test = (tests or {}).get(name)
-        if test is None:
-            return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
-        limit = caps.chars if test.max_length is None else min(test.max_length, caps.chars)
-        passing = cs.str_schema(strict=True, max_length=limit, pattern=test.pattern)
-        # otherwise the field's own strict schema reads it, and notes the field as failing
-        failing = cs.with_info_after_validator_function(
-            _failed(name), cs.nullable_schema(text()) if test.present else text()
-        )
-        screened = cs.union_schema([passing, failing], mode="left_to_right")
-        # text is screened as it is; a number or a reference object once it is text
-        either = cs.union_schema(
-            [screened, cs.chain_schema([converted(keys), screened])], mode="left_to_right"
-        )
-        if test.present:  # None fails too; a missing value is None, so it is validated
-            return cs.with_default_schema(either, default=None, validate_default=True)
-        return cs.with_default_schema(cs.nullable_schema(either), default=None)
+        return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
 
-    if tests and not tests.keys() <= Customer.model_fields.keys():
-        raise ValueError(f"not customer fields: {sorted(tests.keys() - Customer.model_fields)}")
     customer = _model(
         Customer,
         {
@@ -326,9 +275,7 @@ def _forget_extras(model: _Model) -> _Model:
     return model
 
 
-def _native_validator(
-    caps: NativeCaps, tests: Mapping[str, TextTest] | None = None
-) -> SchemaValidator | None:
+def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
     """The one validator of ExemptionCertificate (and Customer), or None if pydantic can't.
 
     Given a schema for a finished model class, pydantic-core reuses the class's own
@@ -337,7 +284,7 @@ def _native_validator(
     at import. Should a pydantic release reuse it anyway, the self-check below finds
     the lenient validator and the fast route is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps, tests)
+    schemas = _strict_schemas(caps)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
         # a date's text is read from the date's own key
@@ -363,29 +310,23 @@ def _native_validator(
 
 
 class StrictReader(NamedTuple):
-    """The one schema's two entry points; each takes ``context=failed``, a set to which
-    it adds every screened customer field in which some customer fails its test."""
+    """The one schema's two entry points."""
 
-    #: ``python(mapping, context=failed)``: a mapping in any dialect
+    #: ``python(mapping)``: a mapping in any dialect
     python: Callable[..., ExemptionCertificate]
-    #: ``json(text, context=failed)``: JSON text read straight to the model, which is the
+    #: ``json(text)``: JSON text read straight to the model, which is the
     #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
     json: Callable[..., ExemptionCertificate]
 
 
-def strict_reader(tests: Mapping[str, TextTest] | None = None) -> StrictReader | None:
-    """The one schema, applying ``tests`` to those customer fields as it reads.
-
-    It reads exactly what the schema without tests reads, to the same model, and adds to
-    the call's context the name of each field in which some customer's value fails its
-    test (a value that fails is still read, by the field's strict schema). None when
-    this pydantic can't build it: then everything takes the salvage path.
-    """
-    validator = _native_validator(NATIVE_CAPS, tests)
+def strict_reader() -> StrictReader | None:
+    """The one schema; None when this pydantic can't build it: then everything takes the
+    salvage path."""
+    validator = _native_validator(NATIVE_CAPS)
     if validator is None:
         return None
     return StrictReader(validator.validate_python, validator.validate_json)
 
 
-#: The schema without screens, or None when this pydantic can't build one.
+#: The one schema, or None when this pydantic can't build one.
 PLAIN: StrictReader | None = strict_reader()

@@ -25,10 +25,12 @@ import csv
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
+
+from certpreflight.reference.reasons import all_reasons
 
 __all__ = [
     "FORMS",
@@ -228,18 +230,33 @@ def accepted_forms(region: str, reason: str) -> tuple[FormRow, ...]:
     return tuple(row for row in _accepted().get(region, ()) if row.covers(reason))
 
 
-@functools.cache  # at most one entry per reason
-def term_regions(reason: str) -> frozenset[str]:
-    """The regions with a validity term for ``reason`` (most reasons have none anywhere)."""
-    return frozenset(
-        region for region, rows in _terms().items() if any(reason in r.reasons for r in rows)
+@functools.cache
+def _terms_by_reason() -> Mapping[str, Mapping[str, tuple[TermRow, ...]]]:
+    """The validity terms by reason, then region: what :func:`term_rows` looks up."""
+    found: dict[str, dict[str, list[TermRow]]] = {}
+    for region, rows in _terms().items():
+        for row in rows:
+            for reason in (r.code for r in all_reasons() if r.code in row.reasons):
+                found.setdefault(reason, {}).setdefault(region, []).append(row)
+    return MappingProxyType(
+        {
+            reason: MappingProxyType({region: tuple(rows) for region, rows in regions.items()})
+            for reason, regions in found.items()
+        }
     )
 
 
-@functools.cache  # at most one entry per region and reason
+_NO_TERMS: Mapping[str, tuple[TermRow, ...]] = MappingProxyType({})
+
+
+def term_regions(reason: str) -> Set[str]:
+    """The regions with a validity term for ``reason`` (most reasons have none anywhere)."""
+    return _terms_by_reason().get(reason, _NO_TERMS).keys()
+
+
 def term_rows(region: str, reason: str) -> tuple[TermRow, ...]:
     """The validity terms of ``region`` for ``reason``."""
-    return tuple(row for row in _terms().get(region, ()) if reason in row.reasons)
+    return _terms_by_reason().get(reason, _NO_TERMS).get(region, ())
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

@@ -38,7 +38,6 @@ def _index() -> dict[str, str]:
     return index
 
 
-@functools.lru_cache(maxsize=256)
 def business_type(value: str) -> str | None:
     """The SST name for a business type number ("10", "010") or name, or None if it is neither."""
     text = value.strip()

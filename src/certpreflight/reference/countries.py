@@ -6,7 +6,7 @@ AvaTax wants the 2-character ISO code (docs/sources.md#avatax-models:
 
 from __future__ import annotations
 
-from functools import lru_cache
+import functools
 
 __all__ = ["country_code", "is_us_or_canada"]
 
@@ -17,20 +17,25 @@ _EXTRA = {"USA": "US", "U.S.": "US", "U.S.A.": "US", "UNITED STATES OF AMERICA":
 _USUAL = {"US": "US", "UNITED STATES": "US", "CA": "CA", "CAN": "CA", "CANADA": "CA"}
 
 
-@lru_cache(maxsize=1024)
-def _lookup(text: str) -> str | None:
-    upper = text.upper()
-    if upper in _EXTRA:
-        return _EXTRA[upper]
-    if upper in _USUAL:
-        return _USUAL[upper]
+@functools.cache
+def _pycountry_codes() -> dict[str, str]:
+    """Every code and name pycountry's ``countries.lookup`` matches, lower case -> alpha-2,
+    in the order it tries them (its indexed fields, then the others): loaded once, when a
+    country other than the usual spellings is first asked for."""
     import pycountry  # noqa: PLC0415 - imported when first needed (see _USUAL)
 
-    try:
-        found = pycountry.countries.lookup(text)
-    except LookupError:
-        return None
-    return str(found.alpha_2)
+    countries = pycountry.countries
+    table: dict[str, str] = {}
+    everyone = list(countries)  # loads the data and its indices
+    for index in countries.indices.values():
+        for key, country in index.items():
+            table.setdefault(key, str(country.alpha_2))
+    for country in everyone:
+        for field in countries.no_index:
+            value = country._fields.get(field)
+            if value is not None:
+                table.setdefault(value.lower(), str(country.alpha_2))
+    return table
 
 
 def country_code(value: object) -> str | None:
@@ -40,10 +45,17 @@ def country_code(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    found = _USUAL.get(value)  # the usual case: a code as it is written
+    if found is not None:
+        return found
     text = value.strip()
     if not text:
         return None
-    return _lookup(text)
+    upper = text.upper()
+    found = _EXTRA.get(upper) or _USUAL.get(upper)
+    if found is not None:
+        return found
+    return _pycountry_codes().get(text.lower())
 
 
 def is_us_or_canada(value: str | None) -> bool:

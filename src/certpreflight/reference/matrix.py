@@ -39,6 +39,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal, Protocol, cast, get_args
 
 from certpreflight.reference.reasons import all_reasons, normalize_reason
@@ -181,6 +182,9 @@ def _catalogue_order() -> tuple[dict[str, int], dict[str, int]]:
     return reasons, regions
 
 
+_NO_CELLS: Mapping[str, Cell] = MappingProxyType({})
+
+
 def _rebuild(cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
     return ExemptionMatrix._of(cells)
 
@@ -188,17 +192,19 @@ def _rebuild(cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
 class ExemptionMatrix:
     """An immutable map from (reason code, region code) to the Cell known for it."""
 
-    __slots__ = ("_cells", "_ordered", "_valid")
+    __slots__ = ("_by_status", "_cells", "_ordered", "_valid")
 
     _cells: dict[tuple[str, str], Cell]
     _ordered: tuple[tuple[str, str, Cell], ...] | None
     _valid: dict[str, frozenset[str]] | None
+    _by_status: dict[tuple[str, str], Mapping[str, Cell]] | None
 
     def __init__(self, cells: Mapping[tuple[str, str], Status | str | Cell] | None = None) -> None:
         """Build a matrix from ``{(reason, region): status or Cell}``, resolving aliases."""
         object.__setattr__(self, "_cells", _resolve(cells or {}, {}))
         object.__setattr__(self, "_ordered", None)
         object.__setattr__(self, "_valid", None)
+        object.__setattr__(self, "_by_status", None)
 
     @classmethod
     def _of(cls, cells: dict[tuple[str, str], Cell]) -> ExemptionMatrix:
@@ -206,6 +212,7 @@ class ExemptionMatrix:
         object.__setattr__(matrix, "_cells", cells)
         object.__setattr__(matrix, "_ordered", None)
         object.__setattr__(matrix, "_valid", None)
+        object.__setattr__(matrix, "_by_status", None)
         return matrix
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -306,6 +313,18 @@ class ExemptionMatrix:
             valid = {region: frozenset(reasons) for region, reasons in found.items()}
             object.__setattr__(self, "_valid", valid)
         return valid.get(region_code, frozenset())
+
+    def cells_with(self, reason_code: str, status: Status) -> Mapping[str, Cell]:
+        """Return ``{region code: cell}`` of the cells of a reason given by its code ("G")
+        that have ``status``; indexed once for every reason and status."""
+        by_status = self._by_status
+        if by_status is None:
+            found: dict[tuple[str, str], dict[str, Cell]] = {}
+            for (reason, region), cell in self._cells.items():
+                found.setdefault((reason, cell.status), {})[region] = cell
+            by_status = {key: MappingProxyType(cells) for key, cells in found.items()}
+            object.__setattr__(self, "_by_status", by_status)
+        return by_status.get((reason_code, status), _NO_CELLS)
 
     def reasons(self) -> tuple[str, ...]:
         """Return the reason codes that have at least one cell, in catalogue order."""

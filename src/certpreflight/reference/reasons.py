@@ -52,8 +52,9 @@ def _fold(text: str) -> str:
 
 
 @functools.cache
-def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason]]:
-    """Load the CSV once: the reasons in file order and an index from folded key to reason."""
+def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason], dict[str, Reason]]:
+    """Load the CSV once: the reasons in file order, an index from folded key to reason, and
+    one from the usual spellings of each key as written (looked up before folding)."""
     text = resources.files("certpreflight.reference").joinpath("data/reasons.csv")
     lines = text.read_text("utf-8").splitlines()
     reasons: list[Reason] = []
@@ -70,12 +71,20 @@ def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason]]:
         reasons.append(reason)
         for name in (reason.code, *reason.aliases):
             index.setdefault(_fold(name), reason)
-    return tuple(reasons), index
+    written: dict[str, Reason] = {}
+    for reason in reasons:
+        for name in (reason.code, *reason.aliases):
+            for spelling in (name, name.upper(), name.lower(), name.title()):
+                found = index.get(_fold(spelling))
+                if found is not None:
+                    written.setdefault(spelling, found)
+    _WRITTEN.update(written)
+    return tuple(reasons), index, written
 
 
-@functools.lru_cache(maxsize=1024)
-def _lookup(value: str) -> Reason | None:
-    return _catalogue()[1].get(_fold(value))
+#: :func:`_catalogue`'s usual spellings, filled once as it loads (until then, empty), so
+#: :func:`lookup_reason` answers the usual values with one dictionary lookup.
+_WRITTEN: dict[str, Reason] = {}
 
 
 def lookup_reason(value: object) -> Reason | None:
@@ -83,9 +92,15 @@ def lookup_reason(value: object) -> Reason | None:
 
     Never raises: anything that is not a string, or not a known code or name, gives None.
     """
+    if type(value) is str:
+        reason = _WRITTEN.get(value)
+        if reason is not None:
+            return reason
     if not isinstance(value, str):
         return None
-    return _lookup(value)
+    _, index, written = _catalogue()
+    found = written.get(value)
+    return found if found is not None else index.get(_fold(value))
 
 
 def normalize_reason(value: object) -> str | None:

@@ -62,9 +62,17 @@ def _fold(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
+def _spellings(name: str) -> tuple[str, ...]:
+    """The usual ways a name is written: as it is, upper, lower and title case."""
+    return (name, name.upper(), name.lower(), name.title())
+
+
 @functools.cache
-def _catalogue() -> tuple[tuple[Region, ...], dict[str, tuple[Region, ...]]]:
-    """Load the CSV once: the regions in file order and an index from folded key to regions."""
+def _catalogue() -> tuple[
+    tuple[Region, ...], dict[str, tuple[Region, ...]], dict[str, tuple[Region, ...]]
+]:
+    """Load the CSV once: the regions in file order, an index from folded key to regions, and
+    the same for the usual spellings of each key as written (looked up before folding)."""
     data = resources.files("certpreflight.reference").joinpath("data/regions.csv")
     lines = data.read_text("utf-8").splitlines()
     rows = csv.DictReader(line for line in lines if not line.startswith("#"))
@@ -85,29 +93,48 @@ def _catalogue() -> tuple[tuple[Region, ...], dict[str, tuple[Region, ...]]]:
         names = [region.code, region.short, region.name, *row["aliases"].split("|")]
         for key in dict.fromkeys(_fold(name) for name in names if name):
             index.setdefault(key, []).append(region)
-    return tuple(regions), {key: tuple(found) for key, found in index.items()}
+    folded = {key: tuple(found) for key, found in index.items()}
+    written: dict[str, tuple[Region, ...]] = {}
+    for region in regions:
+        for name in (region.code, region.short, region.name):
+            for spelling in _spellings(name):
+                if _fold(spelling) in folded:
+                    written.setdefault(spelling, folded[_fold(spelling)])
+    for spelling, found in written.items():
+        _WRITTEN[spelling] = found[0]
+        for region in found:
+            _WRITTEN_IN.setdefault(region.country, {}).setdefault(spelling, region)
+    return tuple(regions), folded, written
+
+
+#: The first region of each usual spelling, and per country (``US``, ``CA``) the region of
+#: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
+#: :func:`lookup_region` answers the usual values with one dictionary lookup.
+_WRITTEN: dict[str, Region] = {}
+_WRITTEN_IN: dict[str, dict[str, Region]] = {}
 
 
 #: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
 #: written EZ_<country>_<region>: ``EZ_US_OH`` is Ohio.
 _TAG = re.compile(r"\s*EZ_([A-Za-z]{2})_([A-Za-z0-9]{1,3})\s*")
 
+#: Country codes as usually written, and folded.
+_COUNTRY_SPELLINGS = {
+    spelling: code for key, code in _COUNTRIES.items() for spelling in _spellings(key)
+}
 
-@functools.lru_cache(maxsize=4096)
-def _lookup(value: str, country: str | None) -> Region | None:
+
+def _candidates(value: str) -> tuple[Region, ...]:
+    """The regions a code or name denotes, US first: a plain lookup of the value as written,
+    else of its folded form (or of the region its AvaTax tag names)."""
+    _, folded, written = _catalogue()
+    found = written.get(value)
+    if found is not None:
+        return found
     tag = _TAG.fullmatch(value)
     if tag is not None:
         value = f"{tag[1]}-{tag[2]}"
-    if country is not None and country.strip():
-        country = _COUNTRIES.get(_fold(country))
-        if country is None:
-            return None
-    else:
-        country = None
-    for region in _catalogue()[1].get(_fold(value), ()):
-        if country is None or region.country == country:
-            return region
-    return None
+    return folded.get(_fold(value), ())
 
 
 def lookup_region(value: object, country: str | None = None) -> Region | None:
@@ -118,9 +145,29 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
-    if not isinstance(value, str) or not (country is None or isinstance(country, str)):
+    if type(value) is str:  # the usual value, as written: one lookup
+        table = _WRITTEN if country is None else _WRITTEN_IN.get(country)
+        if table is not None:
+            region = table.get(value)
+            if region is not None:
+                return region
+    if not isinstance(value, str):
         return None
-    return _lookup(value, country)
+    if country is None:
+        found = _candidates(value)
+        return found[0] if found else None
+    if not isinstance(country, str):
+        return None
+    if country.strip():
+        wanted = _COUNTRY_SPELLINGS.get(country) or _COUNTRIES.get(_fold(country))
+        if wanted is None:
+            return None
+        for region in _candidates(value):
+            if region.country == wanted:
+                return region
+        return None
+    found = _candidates(value)
+    return found[0] if found else None
 
 
 def normalize_region(value: object, country: str | None = None) -> str | None:

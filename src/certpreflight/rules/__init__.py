@@ -25,7 +25,7 @@ from certpreflight.rules import (
     situs,
     status,
 )
-from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, Screen, path
+from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, path
 
 __all__ = [
     "ALL_PROFILES",
@@ -36,7 +36,6 @@ __all__ = [
     "Hit",
     "Loc",
     "Rule",
-    "Screen",
     "get_rule",
     "path",
 ]

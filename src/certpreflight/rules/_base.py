@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,6 @@ __all__ = [
     "Hits",
     "Loc",
     "Rule",
-    "Screen",
     "blank",
     "customer_label",
     "declare",
@@ -63,9 +62,6 @@ class Context:
     matrix: ExemptionMatrix
     profile: str = "certcapture"
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    #: Findings the engine keeps for reuse: they depend only on this context and on a
-    #: few certificate fields (see ``Rule.inputs``). Not part of the context's value.
-    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,55 +107,6 @@ class Autofix:
 
 
 @dataclass(frozen=True, slots=True)
-class Screen:
-    """A cheap proof that a rule finds nothing in a customer: a test of one of its fields.
-
-    Most certificates are clean, and most customer rules look at one text field;
-    the engine tests each linked customer's ``field`` against the screens of all
-    the rules that run, in one pass, and calls a rule's check only when some
-    customer's value fails its screen. The check alone decides what is reported,
-    so a screen only has to be *sufficient*: a value that passes it must never
-    give the rule a hit (``tests/rules/test_fast_paths.py`` tries that on every
-    screened rule), while a value that fails it may well be fine.
-
-    A value passes when it is None and ``present`` is False, or when it is text that
-    has at most ``max_length`` characters and, as asked, is not empty and has no
-    whitespace at either end (``plain``), has only characters of ``chars``, or is
-    one of ``values``. Whitespace is what ``str.isspace()`` says it is.
-
-    These few kinds of test (rather than any regex) are what the engine can apply
-    exactly in Rust, while pydantic reads native input, as well as in Python.
-    """
-
-    field: str
-    present: bool = False
-    plain: bool = False
-    max_length: int | None = None
-    chars: frozenset[str] | None = None
-    values: frozenset[str] | None = None
-
-    def __post_init__(self) -> None:
-        if self.chars is not None and not all(len(c) == 1 for c in self.chars):
-            raise ValueError("a screen's chars are single characters")
-
-    def passes(self, value: str | None) -> bool:
-        """True when ``value`` passes this screen (so the rule finds nothing in it).
-
-        The engine applies the screens of a field combined, inline; this is the
-        definition its tests hold it to.
-        """
-        if value is None:
-            return not self.present
-        if self.max_length is not None and len(value) > self.max_length:
-            return False
-        if self.plain and (not value or value[0].isspace() or value[-1].isspace()):
-            return False
-        if self.values is not None and value not in self.values:
-            return False
-        return self.chars is None or self.chars.issuperset(value)
-
-
-@dataclass(frozen=True, slots=True)
 class Rule:
     """A rule: code, name, severity, message/fix templates, docs and check, in one place."""
 
@@ -172,23 +119,6 @@ class Rule:
     doc: str
     check: Check | None
     profiles: frozenset[str] = ALL_PROFILES
-    #: When set, the engine skips the check for certificates whose customers all pass it.
-    screen: Screen | None = None
-    #: When set, the check reads only these certificate fields (and the context), so the
-    #: engine reuses its findings for the next certificate with the same values. Declared
-    #: only for fields with few distinct values in real data (reasons, regions), where
-    #: reuse pays; ``tests/rules/test_fast_paths.py`` checks that it reads nothing else.
-    inputs: tuple[str, ...] | None = None
-    #: When set, whether the check finds something in a customer depends only on these
-    #: fields of that customer (and the context): the engine remembers the values it
-    #: found nothing in and calls the check only for certificates with a new combination.
-    customer_inputs: tuple[str, ...] | None = None
-    #: With ``inputs`` that hold ``regions``: the check judges each region on its own, so it
-    #: finds nothing in a certificate exactly when it would find nothing with each of the
-    #: certificate's regions alone (and nothing without regions). The engine remembers the
-    #: (other inputs, region) values it found nothing in, and skips the check when every
-    #: region of a certificate is among them; ``tests/rules/test_fast_paths.py`` checks it.
-    each_region: bool = False
     #: The record kinds whose check this is (``certificate``, ``customer``, ``link``). A
     #: certificate rule's findings in a certificate's customer are also those of a customer
     #: record, and in its customer codes those of a link (the engine checks a record as
@@ -202,9 +132,8 @@ class Rule:
         """The family word, from the code's first digit (2 Input ... 6 Identity)."""
         return FAMILIES[self.code // 1000]
 
-    def finding(self, hit: Hit, *, shared: bool = False) -> Finding:
-        """Render one hit into a Finding; ``shared`` (a finding several reports will hold,
-        from the engine's memo) makes its ``errors`` a read-only copy."""
+    def finding(self, hit: Hit) -> Finding:
+        """Render one hit into a Finding."""
         params = hit.params
         return Finding(
             code=self.code,
@@ -214,7 +143,7 @@ class Rule:
             message=self.message.format_map(params),
             summary=self.summary.format_map(params),
             fix=self.fix.format_map(params),
-            errors=MappingProxyType(dict(hit.errors)) if shared else hit.errors,
+            errors=hit.errors,
             loc=hit.loc,
             customer_number=hit.customer_number,
         )
@@ -231,16 +160,10 @@ def declare(
     summary: str,
     fix: str,
     profiles: Iterable[str] = ALL_PROFILES,
-    screen: Screen | None = None,
-    inputs: Iterable[str] | None = None,
-    customer_inputs: Iterable[str] | None = None,
-    each_region: bool = False,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
 ) -> Rule:
     """Declare a rule from a check and its docs (for checks built by a factory)."""
-    if each_region and "regions" not in (inputs or ()):
-        raise ValueError(f"rule {code}: each_region needs inputs that hold regions")
     return Rule(
         code=code,
         name=name,
@@ -251,10 +174,6 @@ def declare(
         doc=inspect.cleandoc(doc),
         check=check,
         profiles=frozenset(profiles),
-        screen=screen,
-        inputs=None if inputs is None else tuple(inputs),
-        customer_inputs=None if customer_inputs is None else tuple(customer_inputs),
-        each_region=each_region,
         kinds=frozenset(kinds),
         autofix=autofix,
     )
@@ -269,10 +188,6 @@ def rule(
     summary: str,
     fix: str,
     profiles: Iterable[str] = ALL_PROFILES,
-    screen: Screen | None = None,
-    inputs: Iterable[str] | None = None,
-    customer_inputs: Iterable[str] | None = None,
-    each_region: bool = False,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
 ) -> Callable[[Check], Rule]:
@@ -289,10 +204,6 @@ def rule(
             summary=summary,
             fix=fix,
             profiles=profiles,
-            screen=screen,
-            inputs=inputs,
-            customer_inputs=customer_inputs,
-            each_region=each_region,
             kinds=kinds,
             autofix=autofix,
         )

@@ -9,15 +9,13 @@ accepts ISO codes or names, but send the 2-character code). Postal-code-to-regio
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hits, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -29,7 +27,7 @@ __all__ = [
 ]
 
 
-#: The two countries whose code needs no further check (the screen of rules 3201 and 3203).
+#: The two countries whose addresses the address rules check.
 _US_CA = frozenset({"US", "CA"})
 
 
@@ -42,7 +40,6 @@ _US_CA = frozenset({"US", "CA"})
     "name, so AvaTax rejects it (error 125 InvalidCountry).",
     fix="Set the country of customer {customer_number} to its 2-letter ISO 3166-1 code, for "
     "example US or CA (not CN, which is China).",
-    screen=Screen("country", values=_US_CA),
 )
 def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -60,8 +57,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
-        if not blank(value) and country_code(value) is None:
-            assert value is not None
+        if value is not None and country_code(value) is None and value.strip():
             hits = [
                 *hits,
                 customer_hit(customer, i, "country", "unknown country", country=value.strip()),
@@ -77,7 +73,6 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="The country of customer {customer_number} is written {country!r}; the AvaTax "
     "exemption record and the import templates take the 2-letter ISO code.",
     fix="Send {code} as the country of customer {customer_number} instead of {country!r}.",
-    screen=Screen("country", values=_US_CA),
     autofix=repairs.COUNTRY_CODE,
 )
 def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -123,7 +118,6 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "{country} (AvaTax error 126 InvalidCountryRegion).",
     fix="Set the region of customer {customer_number} to the 2-letter code of a {country} "
     "{kind} (for example {example}), or correct the country.",
-    customer_inputs=("country", "region"),
 )
 def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -143,12 +137,28 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "region": "WA"}``
     """
-    return _address(cert)[0]
+    hits: Hits = NO_HITS
+    for i, customer in enumerate(cert.customers):
+        region = customer.region
+        if region is None or not region.strip():
+            continue
+        country = _country_of(customer.country)
+        if country in _US_CA and lookup_region(region, country) is None:
+            us = country == "US"
+            hit = customer_hit(customer, i, "region", f"not a region of {country}",
+                               region=region.strip(), country=country,
+                               kind="state" if us else "province",
+                               example="WA" if us else "ON")  # fmt: skip
+            hits = [*hits, hit]
+    return hits
 
 
 def _country_of(value: str | None) -> str | None:
     """The ISO alpha-2 country of a customer's country text; blank counts as US."""
-    return "US" if blank(value) else country_code(value)
+    if value is None:
+        return "US"
+    code = country_code(value)
+    return "US" if code is None and not value.strip() else code
 
 
 def _malformed(country: str, text: str) -> dict[str, str]:
@@ -169,106 +179,32 @@ def _malformed(country: str, text: str) -> dict[str, str]:
     }
 
 
-def _mismatch(region_text: str, form: str, key: str, text: str) -> dict[str, str] | None:
-    """Template values of rule 3302 when a well-formed postal code (``text``, of ``form``,
-    the customer's country) belongs to another state or province."""
-    found = _belongs_elsewhere(region_text, form, key)
-    if found is None:
+def _mismatch(region_text: str, country: str, text: str) -> dict[str, str] | None:
+    """Template values of rule 3302 when a postal code well-formed for the customer's
+    ``country`` ("US" or "CA") belongs to another state or province than ``region_text``:
+    as a ZIP's 3-digit prefix or a Canadian code's first letter says."""
+    expected = zip_regions(text[:3]) if country == "US" else postal_regions(text[:1])
+    region = lookup_region(region_text, country)
+    if expected is None or region is None or region.code in expected:
         return None
-    region, belongs = found
+    belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
     if not belongs:
         belongs = f"no province (no Canadian postal code starts with {text[0].upper()})"
     return {
-        "issue": f"belongs to {belongs}, not {region}",
+        "issue": f"belongs to {belongs}, not {region.short}",
         "postal_code": text,
-        "region": region,
+        "region": region.short,
         "belongs": belongs,
     }
 
 
-@lru_cache(maxsize=4096)
-def _belongs_elsewhere(region_text: str, form: str, key: str) -> tuple[str, str] | None:
-    """(the customer's region, the regions the code belongs to) when a well-formed postal
-    code of ``form`` ("US" or "CA", the customer's country) belongs elsewhere; ``key`` is
-    what that depends on, a ZIP's 3-digit prefix or a Canadian code's first letter. Cached:
-    regions and keys repeat (a few thousand in all), whole postal codes don't."""
-    expected = zip_regions(key) if form == "US" else postal_regions(key)
-    region = lookup_region(region_text, form)
-    if expected is None or region is None or region.code in expected:
-        return None
-    return region.short, " or ".join(sorted(code.partition("-")[2] for code in expected))
-
-
-def _postal_form(text: str) -> tuple[str | None, str]:
-    """("US", its 3-digit prefix) for a well-formed ZIP, ("CA", its first letter) for a
-    well-formed Canadian postal code, else (None, "")."""
-    # five decimal digits, the usual ZIP, are what US_ZIP's \d{5} matches (re's \d is
-    # Unicode's decimal digits, as str.isdecimal): known without the regular expression
-    if (len(text) == 5 and text.isdecimal()) or US_ZIP.fullmatch(text):
-        return "US", text[:3]
-    if CA_POSTAL.fullmatch(text):
-        return "CA", text[:1].upper()
-    return None, ""
-
-
-_AddressHits = tuple[list[Hit], list[Hit], list[Hit]]
-
-
-def _address(cert: ExemptionCertificate) -> _AddressHits:
-    """The hits of rules 3202, 3301 and 3302, found in one pass over the customers.
-
-    The three read the same country, region and postal code, and run one after the other
-    (the engine's rules with ``customer_inputs``): the last answer is kept with the
-    certificate it is for, compared by identity (as :func:`certpreflight.rules.situs._cells`
-    keeps its cells), so each customer's country is resolved and its postal code matched
-    once. A tuple read or written whole, so threads never see half of one.
-    """
-    last = _LAST_ADDRESS[0]
-    if last is not None and last[0] is cert:
-        return last[1]
-    found = _address_of(cert)
-    _LAST_ADDRESS[0] = (cert, found)
-    return found
-
-
-_LAST_ADDRESS: list[tuple[ExemptionCertificate, _AddressHits] | None] = [None]
-
-
-def _address_of(cert: ExemptionCertificate) -> _AddressHits:
-    not_in_country: list[Hit] = []
-    malformed: list[Hit] = []
-    elsewhere: list[Hit] = []
-    for i, customer in enumerate(cert.customers):
-        region, postal = customer.region, customer.postal_code
-        has_region = not blank(region)
-        text = "" if postal is None else postal.strip()
-        if not (has_region or text):
-            continue
-        country = _country_of(customer.country)
-        if country not in _US_CA:
-            continue  # neither rule looks at other countries
-        assert country is not None
-        if has_region:
-            assert region is not None
-            if lookup_region(region, country) is None:
-                us = country == "US"
-                hit = customer_hit(customer, i, "region", f"not a region of {country}",
-                                   region=region.strip(), country=country,
-                                   kind="state" if us else "province",
-                                   example="WA" if us else "ON")  # fmt: skip
-                not_in_country.append(hit)
-        if not text:
-            continue
-        form, key = _postal_form(text)
-        if form != country:  # the patterns are disjoint: a ZIP starts with a digit
-            params = _malformed(country, text)
-            malformed.append(customer_hit(customer, i, "postal_code", params["issue"], **params))
-        elif has_region:
-            assert region is not None
-            found = _mismatch(region, form, key, text)
-            if found is not None:
-                elsewhere.append(customer_hit(customer, i, "postal_code", found["issue"], **found))
-    return not_in_country, malformed, elsewhere
+def _well_formed(text: str, country: str) -> bool:
+    """True when ``text`` is a postal code of ``country`` ("US" or "CA") by its form."""
+    if country == "US":
+        # five decimal digits, the usual ZIP, are what US_ZIP's \d{5} matches (re's \d is
+        # Unicode's decimal digits, as str.isdecimal): known without the regular expression
+        return (len(text) == 5 and text.isdecimal()) or US_ZIP.fullmatch(text) is not None
+    return CA_POSTAL.fullmatch(text) is not None
 
 
 @rule(
@@ -278,7 +214,6 @@ def _address_of(cert: ExemptionCertificate) -> _AddressHits:
     message="Postal Code was not valid.",
     summary="{postal_code!r} of customer {customer_number} is not a {country} {form} ({pattern}).",
     fix="Correct the postal code of customer {customer_number} to the form {pattern}{hint}.",
-    customer_inputs=("country", "postal_code"),
     autofix=repairs.POSTAL_CODE,
 )
 def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -299,7 +234,20 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"country": "US", "postal_code": "02134"}``
     """
-    return _address(cert)[1]
+    hits: Hits = NO_HITS
+    for i, customer in enumerate(cert.customers):
+        postal = customer.postal_code
+        if postal is None:
+            continue
+        text = postal.strip()
+        if not text:
+            continue
+        country = _country_of(customer.country)
+        if country in _US_CA and not _well_formed(text, country):
+            assert country is not None
+            params = _malformed(country, text)
+            hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
+    return hits
 
 
 @rule(
@@ -313,7 +261,6 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "address.",
     fix="Check the address of customer {customer_number}: {postal_code} belongs to {belongs}, "
     "so correct either the region {region} or the postal code.",
-    customer_inputs=("country", "region", "postal_code"),
 )
 def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -336,4 +283,19 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
 
     Use instead: ``{"region": "OR", "postal_code": "97201"}``
     """
-    return _address(cert)[2]
+    hits: Hits = NO_HITS
+    for i, customer in enumerate(cert.customers):
+        postal, region = customer.postal_code, customer.region
+        if postal is None or region is None:
+            continue
+        text = postal.strip()
+        if not text or not region.strip():
+            continue
+        country = _country_of(customer.country)
+        if country not in _US_CA or not _well_formed(text, country):
+            continue
+        assert country is not None
+        found = _mismatch(region, country, text)
+        if found is not None:
+            hits = [*hits, customer_hit(customer, i, "postal_code", found["issue"], **found)]
+    return hits

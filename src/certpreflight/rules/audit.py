@@ -75,8 +75,6 @@ def _alternatives(region: Region, reason: str) -> str:
     summary="{regions} do not accept the {form_name} for reason {reason}, so the certificate "
     "may not hold up in an audit there: {evidence}",
     fix="{remedy}",
-    inputs=("form", "exempt_reason", "regions"),
-    each_region=True,
 )
 def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

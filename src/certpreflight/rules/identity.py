@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import string
 
 from stdnum.ca import bn
 from stdnum.exceptions import ValidationError
@@ -18,8 +17,9 @@ from stdnum.us import ein
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
+from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, blank, declare, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
 from certpreflight.rules.input import (
     certificate_too_long,
     customer_hit,
@@ -53,7 +53,6 @@ __all__ = [
     "it to the customer code on transactions.",
     fix="Set the customer number of {customer_number} to the exact customer code your ERP "
     "sends on transactions.",
-    screen=Screen("customer_number", present=True, plain=True),
 )
 def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -169,7 +168,6 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 customer_number_too_long = declare(
     customer_too_long("customer_number", 50),
-    screen=Screen("customer_number", max_length=50),
     doc="""
     What it does: finds linked customers whose customer number is over 50 characters.
 
@@ -202,7 +200,6 @@ customer_number_too_long = declare(
     summary="AvaTax matches customer codes exactly, so {quoted} won't match transactions sent "
     "with {trimmed!r}.",
     fix="Remove the surrounding spaces: send {trimmed!r}, exactly as on transactions.",
-    screen=Screen("customer_number", plain=True),
     autofix=repairs.CUSTOMER_NUMBER_TRIM,
 )
 def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -240,7 +237,6 @@ def customer_number_untrimmed(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 #: Letters, digits and - . _ @ / (docs/sources.md#customer-rules: a Magento connector allows
 #: latin letters, digits and -._@; Sovos adds / and :).
-_CODE_CHARS = frozenset(string.ascii_letters + string.digits + "._@/-")
 _CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._@/-]+")
 _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
 
@@ -255,7 +251,6 @@ _ODD_CHARACTER = re.compile(r"[^A-Za-z0-9._@/-]")
     "easily mistyped or changed by other systems, and AvaTax only matches codes exactly.",
     fix="Make sure {customer_number!r} is exactly the code your ERP sends on transactions "
     "(same characters, same case); prefer letters, digits and - . _ @ /.",
-    screen=Screen("customer_number", plain=True, chars=_CODE_CHARS),
 )
 def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -282,8 +277,8 @@ def customer_number_unusual_characters(cert: ExemptionCertificate, ctx: Context)
         if number is None:
             continue
         text = number.strip()
-        if not text or _CODE_CHARACTERS.fullmatch(text):
-            continue
+        if not text or (text.isascii() and text.isalnum()) or _CODE_CHARACTERS.fullmatch(text):
+            continue  # the usual code, letters and digits, known without the regex
         odd = "".join(dict.fromkeys(_ODD_CHARACTER.findall(text)))
         hits = [
             *hits,
@@ -368,7 +363,6 @@ tax_id_too_long = declare(
     "number, without notes.",
 )
 
-_SEPARATORS = re.compile(r"[\s.-]")
 _QST = re.compile(r"\d{10}TQ\d{4}")
 _NINE_DIGITS = re.compile(r"[0-9]{9}")
 _EIN_TYPES = re.compile(r"\b(f?ein|employer identification)", re.IGNORECASE)
@@ -385,7 +379,7 @@ def _ein_prefixes() -> frozenset[str]:
 def _ein_problem(number: str) -> str | None:
     """What python-stdnum says is wrong with an EIN, or None; a usual EIN never reaches it:
     9 digits with a known prefix is exactly what ``ein.validate`` accepts (without its lookup
-    in the number database, the cost of this rule; tests/rules/test_fast_paths.py)."""
+    in the number database, the cost of this rule)."""
     if _NINE_DIGITS.fullmatch(number) and number[:2] in _ein_prefixes():
         return None
     try:
@@ -395,31 +389,20 @@ def _ein_problem(number: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
-def _typed(kind: str) -> tuple[bool, bool, bool]:
-    """Whether a ``tax_id_type`` names a QST, a Business Number or an EIN (few texts repeat)."""
-    return (
-        bool(_QST_TYPES.search(kind)),
-        bool(_BN_TYPES.search(kind)),
-        bool(_EIN_TYPES.search(kind)),
-    )
-
-
 def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str] | None:
     """The (id kind, problem) when ``number`` fails a documented format check, else None."""
-    qst, bn_typed, ein_typed = _typed(kind)
     if "CA" in countries:
-        if "TQ" in number or qst:
+        if "TQ" in number or _QST_TYPES.search(kind):
             if not _QST.fullmatch(number):
                 return "Quebec QST number", "expected 10 digits, TQ and 4 digits"
             return None
-        if "RT" in number or bn_typed:
+        if "RT" in number or _BN_TYPES.search(kind):
             try:
                 bn.validate(number)
             except ValidationError as exc:
                 return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
             return None
-    if "US" in countries and ein_typed:
+    if "US" in countries and _EIN_TYPES.search(kind):
         problem = _ein_problem(number)
         if problem is not None:
             return "US EIN (NN-NNNNNNN)", problem
@@ -470,10 +453,15 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     upper = tax_id.upper()
     if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
         return NO_HITS  # untyped, and neither a BN15 nor a QST shape: nothing to check
-    countries = {region.country for _, region in resolved_regions(cert)}
+    countries = set()
+    for value in cert.regions:
+        region = lookup_region(value)
+        if region is not None:
+            countries.add(region.country)
     if not countries:
         return NO_HITS
-    number = _SEPARATORS.sub("", upper)
+    # without whitespace (what str.split and re's \s both call whitespace), dots and dashes
+    number = "".join(upper.split()).replace(".", "").replace("-", "")
     found = _tax_id_check(number, cert.tax_id_type or "", countries)
     if found is not None:
         kind, problem = found
@@ -504,7 +492,6 @@ _NUMBER = re.compile(r"[+-]?\d+")
     "business type; SST sellers must record the purchaser's type of business.",
     fix="Set business_type to the SST business type ticked on the certificate (1-20, e.g. "
     "10 Retail trade or 13 Wholesale trade); 20 Other needs a description.",
-    inputs=("business_type", "regions"),
 )
 def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -547,7 +534,6 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Business type {value!r} is not an SST business type number (1-20), so AvaTax "
     "rejects it (error 1200 InvalidBusinessType).",
     fix="Set business_type to one of the SST business types: {types}.",
-    inputs=("business_type",),
 )
 def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

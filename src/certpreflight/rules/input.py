@@ -19,7 +19,6 @@ from certpreflight.rules._base import (
     Hit,
     Hits,
     Loc,
-    Screen,
     blank,
     customer_label,
     declare,
@@ -131,7 +130,6 @@ def certificate_too_long(field: str, limit: int) -> Check:
 
 customer_name_missing = declare(
     _missing("name"),
-    screen=Screen("name", present=True, plain=True),
     doc="""
     What it does: finds linked customers without a name.
 
@@ -155,7 +153,6 @@ customer_name_missing = declare(
 
 address_line1_missing = declare(
     _missing("address_line1"),
-    screen=Screen("address_line1", present=True, plain=True),
     doc="""
     What it does: finds linked customers whose address line 1 is empty.
 
@@ -178,7 +175,6 @@ address_line1_missing = declare(
 
 address_line1_too_long = declare(
     customer_too_long("address_line1", 50),
-    screen=Screen("address_line1", max_length=50),
     doc="""
     What it does: finds linked customers whose address line 1 is over 50 characters.
 
@@ -205,7 +201,6 @@ address_line1_too_long = declare(
 
 address_line2_too_long = declare(
     customer_too_long("address_line2", 50),
-    screen=Screen("address_line2", max_length=50),
     doc="""
     What it does: finds linked customers whose address line 2 is over 50 characters.
 
@@ -229,7 +224,6 @@ address_line2_too_long = declare(
 
 city_missing = declare(
     _missing("city"),
-    screen=Screen("city", present=True, plain=True),
     doc="""
     What it does: finds linked customers without a city.
 
@@ -258,7 +252,6 @@ city_missing = declare(
     summary="Customer {customer_number} is in the US or Canada but has no state or province.",
     fix="Enter the 2-letter state or province code of customer {customer_number} "
     "(for example WA or ON).",
-    screen=Screen("region", present=True, plain=True),
 )
 def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -286,7 +279,6 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 postal_code_missing = declare(
     _missing("postal_code"),
-    screen=Screen("postal_code", present=True, plain=True),
     doc="""
     What it does: finds linked customers without a ZIP or postal code.
 
@@ -308,7 +300,6 @@ postal_code_missing = declare(
 
 country_missing = declare(
     _missing("country"),
-    screen=Screen("country", present=True, plain=True),
     doc="""
     What it does: finds linked customers without a country.
 
@@ -367,7 +358,6 @@ def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="The certificate has no exempt reason.",
     fix="Set the exempt reason (for example G / RESALE) that the purchaser claims on the "
     "certificate.",
-    inputs=("exempt_reason", "exempt_reason_id"),
 )
 def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -397,7 +387,6 @@ def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "CertCapture can't send the certificate.",
     fix="Change the reason to a standard one (A-R, or its AvaTax name such as RESALE or "
     "CHARITABLE/EXEMPT ORG), or ask Avalara to map the custom reason {reason!r} to one.",
-    inputs=("exempt_reason",),
 )
 def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -468,7 +457,6 @@ def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 customer_name_too_long = declare(
     customer_too_long("name", 100),
-    screen=Screen("name", max_length=100),
     doc="""
     What it does: finds linked customers whose name is over 100 characters.
 
@@ -492,7 +480,6 @@ customer_name_too_long = declare(
 
 address_line3_too_long = declare(
     customer_too_long("address_line3", 50),
-    screen=Screen("address_line3", max_length=50),
     doc="""
     What it does: finds linked customers whose address line 3 is over 50 characters.
 
@@ -514,7 +501,6 @@ address_line3_too_long = declare(
 
 city_too_long = declare(
     customer_too_long("city", 50),
-    screen=Screen("city", max_length=50),
     doc="""
     What it does: finds linked customers whose city is over 50 characters.
 
@@ -538,7 +524,6 @@ city_too_long = declare(
 
 postal_code_too_long = declare(
     customer_too_long("postal_code", 10),
-    screen=Screen("postal_code", max_length=10),
     doc="""
     What it does: finds linked customers whose ZIP or postal code is over 10 characters.
 
@@ -651,7 +636,6 @@ def is_placeholder_reason(reason: str) -> bool:
     "the record, but it exempts nothing and the customer stays taxed.",
     fix="Send {reason!r} only to record exposure; to exempt the customer, replace it with the "
     "reason the purchaser claims on the signed certificate (for example G / RESALE).",
-    inputs=("exempt_reason",),
 )
 def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -699,7 +683,6 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="The exempt reason is L (Other) but the certificate doesn't say what the exemption is.",
     fix='Describe the exemption in exempt_reason_description (for example "Exempt by statute: '
     'RCW 82.08.0293 food products"), or use a specific reason (A-R).',
-    inputs=("exempt_reason", "exempt_reason_description"),
 )
 def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -741,7 +724,6 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits
     summary="The exempt percentage is {value:g}; it is a percentage of the sale, 0 to 100.",
     fix="Set exempt_percentage to the share of the sale that is exempt: 100 for a full "
     "exemption, for example 50 for half.",
-    inputs=("exempt_percentage",),
 )
 def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -777,7 +759,6 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
     "looks valid.",
     fix="Set exempt_percentage to 100 for a full exemption (or the partial share), or leave it "
     "out; don't send the certificate if the customer is not exempt.",
-    inputs=("exempt_percentage",),
 )
 def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

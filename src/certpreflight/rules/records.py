@@ -16,7 +16,7 @@ from certpreflight.findings import Severity
 from certpreflight.models import CustomerRecord, ExemptionCertificate
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, Screen, declare, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, declare, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "CustomerModel takes the region's 2- or 3-letter code only.",
     fix="Send the region of customer {customer_number} as its code{code}.",
     profiles=("avatax",),
-    screen=Screen("region", max_length=3),
     autofix=repairs.REGION_CODE,
 )
 def customer_region_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.reference.matrix import Cell, ExemptionMatrix
+from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules import repairs
@@ -36,24 +36,14 @@ __all__ = [
 ]
 
 
-def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
+def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
     """The certificate's regions that resolve, with their index in ``regions``."""
-    regions = cert.regions
-    found = _RESOLVED.get(regions)
-    if found is None:
-        found = tuple((i, r) for i, value in enumerate(regions) if (r := lookup_region(value)))
-        if len(_RESOLVED) >= _CACHE_LIMIT:
-            _RESOLVED.clear()
-        _RESOLVED[regions] = found
+    found = []
+    for i, value in enumerate(cert.regions):
+        region = lookup_region(value)
+        if region is not None:
+            found.append((i, region))
     return found
-
-
-#: resolved_regions() by the regions as written: lookup_region is pure, so this never goes stale.
-_RESOLVED: dict[tuple[str, ...], tuple[tuple[int, Region], ...]] = {}
-
-#: Entries a cache here may hold before it is emptied (a run of certificates repeats
-#: few reason x regions combinations, so a small cache answers almost every one).
-_CACHE_LIMIT = 4096
 
 
 def _join(regions: Sequence[Region]) -> str:
@@ -101,41 +91,6 @@ def _remedy(
     return "".join(parts) + "."
 
 
-_Cells = tuple["Reason | None", tuple[tuple[int, Region, Cell], ...], tuple[Region, ...]]
-
-
-def _cells(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
-    """The certificate's reason, its (index, region, cell) for every known cell, and its regions.
-
-    Computed once per certificate and matrix for the three rules that read them (3101-3103,
-    which run one after the other): the last answer is kept with the certificate and matrix
-    it is for, compared by identity (a kept object can't be freed, so its id can't be reused;
-    models are immutable). A tuple read or written whole, so threads never see half of one.
-    """
-    last = _LAST_CELLS[0]
-    if last is not None and last[0] is cert and last[1] is matrix:
-        return last[2]
-    found = _cells_of(cert, matrix)
-    _LAST_CELLS[0] = (cert, matrix, found)
-    return found
-
-
-_LAST_CELLS: list[tuple[ExemptionCertificate, ExemptionMatrix, _Cells] | None] = [None]
-
-
-def _cells_of(cert: ExemptionCertificate, matrix: ExemptionMatrix) -> _Cells:
-    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
-    if reason is None or reason.code == "TAXABLE":
-        return None, (), ()
-    resolved = resolved_regions(cert)
-    known = []
-    for i, region in resolved:
-        cell = matrix.cell_by_code(reason.code, region.code)
-        if cell is not None:
-            known.append((i, region, cell))
-    return reason, tuple(known), tuple(r for _, r in resolved)
-
-
 def _provenance(cell: Cell) -> str:
     """How a finding names a cell's source: its address, and its kind when it is secondary."""
     if cell.source_kind == "secondary":
@@ -155,7 +110,7 @@ def _caveat(regions: Sequence[str], what: str) -> str:
 def _matrix_hits(
     cert: ExemptionCertificate,
     ctx: Context,
-    status: str,
+    status: Status,
     rejects: bool | None,
     problem: str,
     *,
@@ -166,11 +121,23 @@ def _matrix_hits(
     Its params are those the rule's templates use: the fix text's ``remedy`` (the costly
     one: which regions pass, which reasons would) with ``remedy``, else ``conditions``.
     """
-    reason, known, everywhere = _cells(cert, ctx.matrix)
-    picked = [
-        k for k in known if k[2].status == status and (rejects is None or k[2].rejects == rejects)
-    ]
-    if reason is None or not picked:
+    if not cert.exempt_reason:
+        return NO_HITS
+    reason = lookup_reason(cert.exempt_reason)
+    if reason is None or reason.code == "TAXABLE":
+        return NO_HITS
+    cells = ctx.matrix.cells_with(reason.code, status)
+    if not cells:
+        return NO_HITS
+    picked = []
+    for i, value in enumerate(cert.regions):
+        region = lookup_region(value)
+        if region is None:
+            continue
+        cell = cells.get(region.code)
+        if cell is not None and (rejects is None or cell.rejects == rejects):
+            picked.append((i, region, cell))
+    if not picked:
         return NO_HITS
     regions = [r for _, r, _ in picked]
     secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
@@ -182,6 +149,7 @@ def _matrix_hits(
         + _caveat(uncertain, "is of low certainty"),
     }
     if remedy:
+        everywhere = [region for _, region in resolved_regions(cert)]
         params["remedy"] = _remedy(ctx.matrix, reason, regions, everywhere)
     else:
         params["conditions"] = "; ".join(
@@ -204,7 +172,6 @@ def _matrix_hits(
     "{region!r} is not one, so it would not reach AvaTax.",
     fix="Use the state or province code or its full name (for example WA or Washington) "
     "instead of {region!r}.",
-    inputs=("regions",),
 )
 def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -248,8 +215,6 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
     autofix=repairs.REGIONS_NOT_EXEMPT,
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -283,8 +248,6 @@ def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     "the exemption may not apply there.{secondary}",
     fix="Check {regions} for reason {reason} in your CertCapture Exemption Matrix. If it is "
     "not allowed there: {remedy}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
 )
 def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -315,8 +278,6 @@ def reason_likely_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context)
     summary="Reason {reason} is exempt in {regions} only under a condition or at a reduced "
     "rate.{secondary}",
     fix="Make sure the purchaser meets the condition: {conditions}",
-    inputs=("exempt_reason", "regions"),
-    each_region=True,
 )
 def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -347,7 +308,6 @@ def reason_partially_exempt_in_region(cert: ExemptionCertificate, ctx: Context) 
     "(AvaTax error 1207 MissingExposureZone).",
     fix="Add the state(s) or province(s) the certificate was issued for, for example "
     'regions: ["WA"] (AvaTax: exposureZone: {{"name": "Washington"}}).',
-    inputs=("regions",),
 )
 def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -388,7 +348,6 @@ def is_local_zone(value: str) -> bool:
     "CertCapture and never reach AvaTax, so the customer is taxed there.",
     fix="Replace {region!r} with the state or province it is in (for example "
     '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
-    inputs=("regions",),
 )
 def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -410,7 +369,7 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
-        if is_local_zone(value) and lookup_region(value) is None:
+        if lookup_region(value) is None and is_local_zone(value):
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
@@ -432,7 +391,6 @@ _REGIONS_LIMIT = 200
     "characters; AvaTax's exemption record holds at most {limit}.",
     fix="Split the certificate into several certificates of fewer regions (each at most "
     "{limit} characters of codes joined with commas).",
-    inputs=("regions",),
 )
 def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """

@@ -352,7 +352,6 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "sale to its customers stays taxed.",
     fix="If the document is good, send it with valid: true (or leave valid out); if it was "
     "invalidated on purpose, nothing to change: ask the customer for a new certificate.",
-    inputs=("valid",),
 )
 def certificate_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
