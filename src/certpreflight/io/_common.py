@@ -13,6 +13,7 @@ __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "SPAN_BYTES",
     "InputError",
+    "Located",
     "Record",
     "Span",
     "record_too_large",
@@ -23,6 +24,20 @@ DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
 #: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
 Record = tuple[str, Any]
+
+
+class Located(NamedTuple):
+    """A record and where it lies in its file, for writing it back untouched: bytes ``start``
+    to ``end`` of a UTF-8 file, its last line end included (in a file in another encoding:
+    of its text in UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows ``start`` to ``end`` (indexes into its
+    :class:`~certpreflight.io.xlsx.Sheet` rows, the end excluded).
+    ``payload`` is what :data:`Record` holds: the record, or the Formatting finding that
+    stands for it."""
+
+    source: str
+    payload: Any
+    start: int
+    end: int
 
 
 #: About this many bytes of records make a span (more when a record is longer).

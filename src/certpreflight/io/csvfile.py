@@ -44,6 +44,7 @@ from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     SPAN_BYTES,
     InputError,
+    Located,
     Record,
     Span,
     record_too_large,
@@ -51,7 +52,7 @@ from certpreflight.io._common import (
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
 from certpreflight.rules import Hit, formatting
 
-__all__ = ["CSV_COLUMNS", "csv_spans", "read_csv", "read_csv_span"]
+__all__ = ["CSV_COLUMNS", "csv_spans", "locate_csv", "read_csv", "read_csv_span"]
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
 # the native name, documented in the README. Sources: the native dialect (models.py),
@@ -108,10 +109,6 @@ def _expected(key: tuple[str, str]) -> str:
 
 #: Known columns of a header: ``(index, (level, field))`` in column order.
 Columns = list[tuple[int, tuple[str, str]]]
-
-#: A row's cells, or the finding that stands for a row that can't be read.
-Row = list[str] | Finding
-
 
 def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
     """(index, (level, field)) for each known column; InputError when required ones are missing.
@@ -246,17 +243,26 @@ def read_csv(
 
     An empty file (no header row) has no records.
     """
+    return ((r.source, r.payload) for r in locate_csv(path, max_line_bytes, encoding))
+
+
+def locate_csv(
+    path: str | Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, encoding: str | None = None
+) -> Iterator[Located]:
+    """:func:`read_csv`'s records, each with the bytes of its rows (the header's are
+    :func:`csv_header_end`'s)."""
     name = str(path)
     with open(path, "rb") as raw:
         codec, bom = sniff(raw.read(4), encoding)
         raw.seek(bom)
-        lines, reader = _reader(_text(raw, codec), max_line_bytes)
+        counted = _Counted(_text(raw, codec), codec, bom)
+        lines, reader = _reader(counted, max_line_bytes)
         header = _header(reader, name, max_line_bytes)
         if not header:
             return
         lines.skip_long = True
         columns = header_columns(header, name)
-        yield from group_rows(_csv_rows(reader, lines, header, name, codec), columns)
+        yield from group_rows(_csv_rows(reader, lines, counted, header, name), columns)
 
 
 def _text(raw: BinaryIO, codec: str) -> TextIO:
@@ -390,70 +396,70 @@ def read_csv_span(span: Span) -> Iterator[Record]:
     with open(span.path, "rb") as raw:
         raw.seek(span.start)
         window = io.BufferedReader(_Window(raw, span.end - span.start))
-        lines, reader = _reader(_text(window, span.encoding), span.max_line_bytes)
+        counted = _Counted(_text(window, span.encoding), span.encoding, span.start)
+        lines, reader = _reader(counted, span.max_line_bytes)
         lines.count, lines.skip_long = span.line - 1, True
-        rows = _csv_rows(reader, lines, header, span.path, span.encoding)
-        yield from group_rows(rows, header_columns(header, span.path))
+        rows = _csv_rows(reader, lines, counted, header, span.path)
+        for r in group_rows(rows, header_columns(header, span.path)):
+            yield r.source, r.payload
 
 
 def _csv_rows(
-    reader: Iterator[list[str]], lines: _Lines, header: list[str], name: str, codec: str
-) -> Iterator[tuple[str, Row]]:
-    """``(file:line, cells or Finding)`` for every row that isn't blank."""
+    reader: Iterator[list[str]], lines: _Lines, counted: _Counted, header: list[str], name: str
+) -> Iterator[Located]:
+    """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
     limit = lines.limit
     while True:
-        line = lines.count + 1
+        line, at = lines.count + 1, counted.position
+        problem: Finding | None = None
         try:
             row = next(reader)
         except StopIteration:
             return
         except _LineTooLongError as exc:
-            lines.quoted = False  # the row is read past: the reader starts afresh
-            yield f"{name}:{line}", record_too_large(exc.size, limit)
-            continue
+            row, problem = [], record_too_large(exc.size, limit)  # the row is read past
         except csv.Error as exc:
-            lines.quoted = False
-            yield f"{name}:{line}", _unreadable_row(str(exc), limit)
-            continue
+            row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
-        problem = _row_problem(row, header, (line, lines.count), limit, codec)
+        problem = problem or _row_problem(row, header, (line, lines.count), limit, counted.codec)
         if problem is not None:
-            yield f"{name}:{line}", problem
+            yield Located(f"{name}:{line}", problem, at, counted.position)
         elif any(cell.strip() for cell in row):
-            yield f"{name}:{line}", row
+            yield Located(f"{name}:{line}", row, at, counted.position)
 
 
-def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
-    """Certificates from rows of cells: consecutive rows with the same id are one certificate.
-    With customer columns only (a customer file), each row is a customer record.
+def group_rows(rows: Iterable[Located], columns: Columns) -> Iterator[Located]:
+    """Certificates from rows of cells: consecutive rows with the same id are one certificate
+    (from its first row's start to its last row's end). With customer columns only (a
+    customer file), each row is a customer record.
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
     """
     if all(level == "customer" for _, (level, _) in columns):
-        for where, row in rows:
-            yield where, row if isinstance(row, Finding) else _split(row, columns)[1]
+        for row in rows:
+            if not isinstance(row.payload, Finding):
+                row = row._replace(payload=_split(row.payload, columns)[1])
+            yield row
         return
-    current: dict[str, Any] | None = None
-    source = ""
-    for where, row in rows:
-        if isinstance(row, Finding):
+    current: Located | None = None
+    for row in rows:
+        if isinstance(row.payload, Finding):
             if current is not None:
-                yield source, current
+                yield current
                 current = None
-            yield where, row
+            yield row
             continue
-        cert, customer = _split(row, columns)
-        same = current is not None and "id" in cert and cert["id"] == current.get("id")
-        if same and current is not None:
+        cert, customer = _split(row.payload, columns)
+        if current is not None and "id" in cert and cert["id"] == current.payload.get("id"):
             if customer:
-                current["customers"].append(customer)
+                current.payload["customers"].append(customer)
+            current = current._replace(end=row.end)
             continue
         if current is not None:
-            yield source, current
-        current = {**cert, "customers": [customer] if customer else []}
-        source = where
+            yield current
+        current = row._replace(payload={**cert, "customers": [customer] if customer else []})
     if current is not None:
-        yield source, current
+        yield current
 
 
 def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:

@@ -16,6 +16,7 @@ file's spans in order gives exactly the records :func:`read_ndjson` gives.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -23,13 +24,18 @@ from typing import BinaryIO
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     SPAN_BYTES,
+    Located,
     Record,
     Span,
     record_too_large,
 )
 from certpreflight.io._text import Utf8Stream, bytes_not_utf8, open_utf8
 
-__all__ = ["SPAN_BYTES", "Span", "ndjson_spans", "plain_utf8", "read_ndjson", "read_ndjson_span"]
+__all__ = [
+    "SPAN_BYTES",
+    "Span",
+    "locate_ndjson",
+    "ndjson_spans", "plain_utf8", "read_ndjson", "read_ndjson_span"]
 
 _SKIP_PIECE = 1024 * 1024
 
@@ -42,19 +48,31 @@ def read_ndjson(
 ) -> Iterator[Record]:
     """Yield ``(file:line, line bytes or Finding)`` for every non-blank line.
 
-    The encoding comes from the byte order mark, else ``encoding`` (default UTF-8);
-    lines ending in a bare CR count as lines.
+    The encoding comes from the byte order mark, else ``encoding`` (default UTF-8).
     """
+    return ((r.source, r.payload) for r in locate_ndjson(path, max_line_bytes, encoding))
+
+
+def locate_ndjson(
+    path: str | Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, encoding: str | None = None
+) -> Iterator[Located]:
+    """:func:`read_ndjson`'s records, each with the bytes it spans (its line end included)."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
-        yield from _records(stream, str(path), 1, None, max_line_bytes)
+        start = handle.tell() if stream is handle else 0
+        yield from _records(stream, str(path), 1, start, None, max_line_bytes)
 
 
 def plain_utf8(path: str | Path, encoding: str | None = None) -> bool:
-    """True when the file is UTF-8 with ``\\n`` line ends: what spans can cut."""
+    """True when the file is UTF-8: what spans can cut."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
         return stream is handle
+
+
+def _line_ends(data: bytes) -> int:
+    """The line ends in ``data``: LF, CRLF and bare CR (a CR ending ``data`` counts)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def ndjson_spans(
@@ -63,7 +81,7 @@ def ndjson_spans(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     span_bytes: int = SPAN_BYTES,
 ) -> Iterator[Span]:
-    """Cut a file into spans of about ``span_bytes``, each ending at a line's end.
+    """Cut a file into spans of about ``span_bytes``, each ending at a line feed.
 
     The file is read in blocks of ``span_bytes`` to count lines, never held whole.
     """
@@ -71,17 +89,20 @@ def ndjson_spans(
     with open(path, "rb") as handle:
         start = position = 0
         line = 1
-        newlines = 0  # in the bytes from start to position
+        ends = 0  # line ends from start to the last block's cut
+        cr_before = False  # the bytes before this block end in a CR
         while block := handle.read(span_bytes):
             cut = block.rfind(b"\n")
             position += len(block)
+            ends += _line_ends(block if cut < 0 else block[: cut + 1])
+            ends -= cr_before and block.startswith(b"\n")  # a CRLF across blocks: one end
+            cr_before = block.endswith(b"\r")
             if cut < 0:  # inside a long line: the span goes on
                 continue
-            newlines += block.count(b"\n")  # all of them at or before cut
             end = position - len(block) + cut + 1
             yield Span(name, start, end, line, max_line_bytes)
-            start, line, newlines = end, line + newlines, 0
-        if position > start:  # the last line has no newline
+            start, line, ends = end, line + ends, _line_ends(block[cut + 1 :])
+        if position > start:  # the last line has no line feed
             yield Span(name, start, position, line, max_line_bytes)
 
 
@@ -89,39 +110,59 @@ def read_ndjson_span(span: Span) -> Iterator[Record]:
     """Yield the records of a span's lines, as :func:`read_ndjson` gives them."""
     with open(span.path, "rb") as handle:
         handle.seek(span.start)
-        size = span.end - span.start - (_skip_bom(handle) if span.start == 0 else 0)
-        yield from _records(handle, span.path, span.line, size, span.max_line_bytes)
+        bom = _skip_bom(handle) if span.start == 0 else 0
+        size = span.end - span.start - bom
+        records = _records(handle, span.path, span.line, span.start + bom, size, span.max_line_bytes)
+        yield from ((r.source, r.payload) for r in records)
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _records(
-    handle: BinaryIO | Utf8Stream, name: str, number: int, size: int | None, max_line_bytes: int
-) -> Iterator[Record]:
-    """The records of the lines from the handle's position on: ``size`` bytes, or to the end.
-
-    ``number`` is the first line's number.
-    """
+    handle: BinaryIO | Utf8Stream,
+    name: str,
+    number: int,
+    start: int,
+    size: int | None,
+    max_line_bytes: int,
+) -> Iterator[Located]:
+    """The records of the lines from the handle's position, ``start``: ``size`` bytes, or to
+    the end. ``number`` is the first line's number. A line ends at LF, CRLF or a bare CR;
+    U+2028 and NEL are characters of a line, as JSON says."""
     readline = handle.readline
-    end = None if size is None else handle.tell() + size  # type: ignore[union-attr]
     limit = max_line_bytes + 1
-    remaining = size
+    left = size
+    position = start
+    pending = b""  # a line's first bytes, read with the bare-CR line before it
     number -= 1
-    while remaining is None or remaining > 0:
-        line = readline(limit if remaining is None else min(limit, remaining))
-        if not line:
+    while True:
+        want = limit - len(pending)
+        chunk = readline(want if left is None else min(want, left))
+        if left is not None:
+            left -= len(chunk)
+        data = pending + chunk
+        if not data:
             return
+        pending = b""
+        full = len(chunk) == want and not chunk.endswith(b"\n")  # more of this line to read
+        for found in _BARE_CR.finditer(data):
+            if found.end() == len(data) and full:
+                break  # it may be a CRLF's CR
+            pending = data[found.end() :]
+            data = data[: found.end()]
+            break
         number += 1
-        if remaining is not None:
-            remaining -= len(line)
-        if len(line) > max_line_bytes and not line.endswith(b"\n"):
-            yield f"{name}:{number}", record_too_large(_skip(readline, line), max_line_bytes)
-            if end is not None:
-                remaining = end - handle.tell()  # type: ignore[union-attr]
+        at, position = position, position + len(data)
+        if len(data) > max_line_bytes and not pending and not data.endswith((b"\n", b"\r")):
+            skipped = _skip(readline, data)
+            position = at + skipped[1]
+            if left is not None:
+                left -= skipped[1] - len(data)
+            yield Located(f"{name}:{number}", record_too_large(skipped[0], max_line_bytes), at, position)
             continue
-        if line.isspace():
-            continue
-        yield f"{name}:{number}", bytes_not_utf8(line) or line
-
-
+        if not data.isspace():
+            yield Located(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
 def _skip_bom(handle: BinaryIO) -> int:
     """Read past a UTF-8 byte order mark at the start of the file; its size, or 0."""
     if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
@@ -130,10 +171,11 @@ def _skip_bom(handle: BinaryIO) -> int:
     return 0
 
 
-def _skip(readline: Callable[[int], bytes], head: bytes) -> int:
-    """Read past the rest of an oversized line in bounded pieces; its size without the newline."""
+def _skip(readline: Callable[[int], bytes], head: bytes) -> tuple[int, int]:
+    """Read past the rest of an oversized line in bounded pieces: its size without the line
+    feed, and with it."""
     size, piece = len(head), head
     while piece and not piece.endswith(b"\n"):
         piece = readline(_SKIP_PIECE)
         size += len(piece)
-    return size - 1 if piece.endswith(b"\n") else size
+    return (size - 1 if piece.endswith(b"\n") else size), size
