@@ -38,8 +38,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
-from certpreflight.dialects import detect_kind, is_mapping
+from certpreflight.dialects import (
+    CERTIFICATE_KEYS,
+    CUSTOMER_KEYS,
+    CUSTOMER_RECORD_KEYS,
+    LINK_KEYS,
+    detect_kind,
+    is_mapping,
+)
 from certpreflight.engine import validate
+from certpreflight.io import Located
 from certpreflight.io.csvfile import group_rows, header_columns
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reference.countries import country_code
@@ -296,10 +304,10 @@ def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     header = list(rows[0])
     columns = header_columns(header, "<converted>")
-    cells = [("<converted>", [str(row.get(h, "")) for h in header]) for row in rows]
-    for _, record in group_rows(cells, columns):
-        if is_mapping(record):
-            return native_record(record)
+    cells = (Located("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
+    for record in group_rows(cells, columns):
+        if is_mapping(record.payload):
+            return native_record(record.payload)
     return {}
 
 
@@ -311,7 +319,7 @@ def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str,
         return {}
     back = native_record(records[0])
     if to == "avatax" and kind == "certificate" and len(records) > 1:
-        back["regions"] = [r for record in records for r in native_record(record)["regions"]]
+        back["regions"] = [r for body in records for r in native_record(body).get("regions", ())]
     return back
 
 
@@ -344,6 +352,24 @@ def _lost(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "")
     return lost
 
 
+def _unread(payload: Any, kind: str | None) -> list[str]:
+    """The members of ``payload`` no field reads (a customer's ``emailAddress``): no target
+    holds them. Keys are looked up in the dialect tables of the record's kind."""
+    if not is_mapping(payload):
+        return []
+    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
+    lost = [f"{key}: {value!r}" for key, value in payload.items() if key not in keys]
+    customers = payload.get("customers") if kind == "certificate" else None
+    for i, customer in enumerate(customers if isinstance(customers, list) else ()):
+        if is_mapping(customer):
+            lost += [
+                f"customers[{i}].{key}: {value!r}"
+                for key, value in customer.items()
+                if key not in CUSTOMER_KEYS
+            ]
+    return lost
+
+
 def convert(payload: Any, *, to: str = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
@@ -353,15 +379,25 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     """
     if to not in TARGETS:
         raise ValueError(f"convert to one of {', '.join(TARGETS)}, not {to!r}")
+    unreadable = [
+        f.message
+        for f in validate(payload).findings
+        if f.type == "Formatting" and f.severity == "error"
+    ]
     try:
+        if unreadable:  # what check says of the record: a value would be lost, or all of it
+            raise ValueError(unreadable[0])
         kind, model = _read(payload)
+        if is_mapping(payload) or not isinstance(payload, (str, bytes, bytearray)):
+            unread = _unread(payload, kind)
+        else:
+            unread = _unread(json.loads(payload), kind)
     except (ValueError, ValidationError, TypeError, RecursionError) as exc:
-        found = [f.message for f in validate(payload).findings if f.type == "Formatting"]
-        detail = found[0] if found else str(exc).splitlines()[0] or type(exc).__name__
+        detail = unreadable[0] if unreadable else str(exc).splitlines()[0] or type(exc).__name__
         return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
     native = _native(kind, model)
     if to == "native":
-        return Conversion(to, kind, (native,))
+        return Conversion(to, kind, (native,), tuple(unread))
     if to == "avatax":
         records = _avatax(kind, model)
     elif to == "certcapture":
@@ -374,6 +410,6 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
             )
     try:
         lost = _lost(native, _back(to, kind, records))
-    except (ValueError, ValidationError, TypeError):
+    except (ValueError, ValidationError, TypeError, KeyError):
         lost = ["the converted record can't be read back"]
-    return Conversion(to, kind, tuple(records), tuple(lost))
+    return Conversion(to, kind, tuple(records), (*unread, *lost))

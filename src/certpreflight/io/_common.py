@@ -29,8 +29,9 @@ Record = tuple[str, Any]
 class Located(NamedTuple):
     """A record and where it lies in its file, for writing it back untouched: bytes ``start``
     to ``end`` of a UTF-8 file, its last line end included (in a file in another encoding:
-    of its text in UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows ``start`` to ``end`` (indexes into its
-    :class:`~certpreflight.io.xlsx.Sheet` rows, the end excluded).
+    of its text in UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows
+    ``start`` to ``end`` (indexes into its :class:`~certpreflight.io.xlsx.Sheet` rows, the
+    end excluded).
     ``payload`` is what :data:`Record` holds: the record, or the Formatting finding that
     stands for it."""
 

@@ -32,15 +32,20 @@ __all__ = [
     "unmarked",
 ]
 
-#: The codec error handler that turns each undecodable byte into U+DC00 + byte.
+#: The codec error handler that turns each undecodable byte into U+DC00 + byte (and, encoding,
+#: each such mark back into its byte, so a file is written back as it was read).
 MARK_ERRORS = "certpreflight-mark"
 
 
-def _mark(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return "".join(chr(0xDC00 + b) for b in bad), error.end
+def _mark(error: UnicodeError) -> tuple[str | bytes, int]:
+    if isinstance(error, UnicodeDecodeError):
+        bad = error.object[error.start : error.end]
+        return "".join(chr(0xDC00 + b) for b in bad), error.end
+    if isinstance(error, UnicodeEncodeError):
+        marks = error.object[error.start : error.end]
+        if all(0xDC00 <= ord(c) <= 0xDCFF for c in marks):
+            return bytes(ord(c) - 0xDC00 for c in marks), error.end
+    raise error
 
 
 codecs.register_error(MARK_ERRORS, _mark)

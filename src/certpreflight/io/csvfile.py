@@ -110,6 +110,7 @@ def _expected(key: tuple[str, str]) -> str:
 #: Known columns of a header: ``(index, (level, field))`` in column order.
 Columns = list[tuple[int, tuple[str, str]]]
 
+
 def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
     """(index, (level, field)) for each known column; InputError when required ones are missing.
 
@@ -287,11 +288,16 @@ class _Counted:
         self.handle, self.codec, self.position = handle, codec, position
         self.ended = True  # the last line ended with \n: a span may start after it
 
+    def _size(self, line: str) -> int:
+        try:
+            return len(line.encode(self.codec, "surrogateescape"))
+        except UnicodeEncodeError:  # a marked byte in UTF-16: the count can be off (and
+            return len(line.encode(self.codec, "surrogatepass"))  # isn't used, see _cuttable)
+
     def readline(self, size: int = -1, /) -> str:
         line = self.handle.readline(size)
         if line:
-            ascii_only = line.isascii()
-            self.position += len(line if ascii_only else line.encode(self.codec, "surrogateescape"))
+            self.position += len(line) if line.isascii() else self._size(line)
             self.ended = line.endswith("\n")
         return line
 
@@ -437,9 +443,8 @@ def group_rows(rows: Iterable[Located], columns: Columns) -> Iterator[Located]:
     """
     if all(level == "customer" for _, (level, _) in columns):
         for row in rows:
-            if not isinstance(row.payload, Finding):
-                row = row._replace(payload=_split(row.payload, columns)[1])
-            yield row
+            finding = isinstance(row.payload, Finding)
+            yield row if finding else row._replace(payload=_split(row.payload, columns)[1])
         return
     current: Located | None = None
     for row in rows:

@@ -35,7 +35,11 @@ __all__ = [
     "SPAN_BYTES",
     "Span",
     "locate_ndjson",
-    "ndjson_spans", "plain_utf8", "read_ndjson", "read_ndjson_span"]
+    "ndjson_spans",
+    "plain_utf8",
+    "read_ndjson",
+    "read_ndjson_span",
+]
 
 _SKIP_PIECE = 1024 * 1024
 
@@ -60,7 +64,7 @@ def locate_ndjson(
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
         start = handle.tell() if stream is handle else 0
-        yield from _records(stream, str(path), 1, start, None, max_line_bytes)
+        yield from _records(stream, str(path), 1, start=start, size=None, limit=max_line_bytes)
 
 
 def plain_utf8(path: str | Path, encoding: str | None = None) -> bool:
@@ -112,7 +116,8 @@ def read_ndjson_span(span: Span) -> Iterator[Record]:
         handle.seek(span.start)
         bom = _skip_bom(handle) if span.start == 0 else 0
         size = span.end - span.start - bom
-        records = _records(handle, span.path, span.line, span.start + bom, size, span.max_line_bytes)
+        start, limit = span.start + bom, span.max_line_bytes
+        records = _records(handle, span.path, span.line, start=start, size=size, limit=limit)
         yield from ((r.source, r.payload) for r in records)
 
 
@@ -123,15 +128,16 @@ def _records(
     handle: BinaryIO | Utf8Stream,
     name: str,
     number: int,
+    *,
     start: int,
     size: int | None,
-    max_line_bytes: int,
+    limit: int,
 ) -> Iterator[Located]:
     """The records of the lines from the handle's position, ``start``: ``size`` bytes, or to
     the end. ``number`` is the first line's number. A line ends at LF, CRLF or a bare CR;
     U+2028 and NEL are characters of a line, as JSON says."""
     readline = handle.readline
-    limit = max_line_bytes + 1
+    max_line_bytes, limit = limit, limit + 1
     left = size
     position = start
     pending = b""  # a line's first bytes, read with the bare-CR line before it
@@ -159,10 +165,14 @@ def _records(
             position = at + skipped[1]
             if left is not None:
                 left -= skipped[1] - len(data)
-            yield Located(f"{name}:{number}", record_too_large(skipped[0], max_line_bytes), at, position)
+            yield Located(
+                f"{name}:{number}", record_too_large(skipped[0], max_line_bytes), at, position
+            )
             continue
         if not data.isspace():
             yield Located(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
+
+
 def _skip_bom(handle: BinaryIO) -> int:
     """Read past a UTF-8 byte order mark at the start of the file; its size, or 0."""
     if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:

@@ -1,11 +1,12 @@
-"""The one CSV cell writer: every CSV the CLI writes goes through :func:`row`.
+"""The one CSV cell writer: every CSV the CLI writes goes through :func:`cell`.
 
 A cell holding a comma, a quote, a line feed *or a bare carriage return* is quoted (the
 csv module quotes only the characters of its ``lineterminator``, so ``"C-1\\r=1+1"`` went
 out unquoted and a spreadsheet started a new row at the CR). A cell that a spreadsheet
 would run as a formula, starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return (OWASP, https://owasp.org/www-community/attacks/CSV_Injection), gets a leading
-``'``. Rows end in ``\\n``.
+``'``. Rows end in ``\\n``. ``check --fix`` writes a user's own cells back without the
+guard (``guard=False``): there the text is the data, and a ``'`` would change it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def cell(value: object) -> str:
-    """One cell as it goes in the file: neutralised (:func:`safe_cell`), quoted if needed."""
-    text = safe_cell(value)
+def cell(value: object, *, guard: bool = True) -> str:
+    """One cell as it goes in the file: neutralised (:func:`safe_cell`) when ``guard``, quoted
+    if needed."""
+    text = safe_cell(value) if guard else "" if value is None else str(value)
     if _QUOTE_IF.isdisjoint(text):
         return text
     return '"' + text.replace('"', '""') + '"'
 
 
-def row(values: Iterable[object]) -> str:
+def row(values: Iterable[object], *, guard: bool = True) -> str:
     """One CSV line, ``\\n`` included."""
-    return ",".join(map(cell, values)) + "\n"
+    return ",".join(cell(v, guard=guard) for v in values) + "\n"

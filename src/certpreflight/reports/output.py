@@ -8,19 +8,37 @@ regular file. The report is written to a temp file beside the target and renamed
 it only when everything was written, so a run that fails (a full disk, ``ulimit -f``)
 or is stopped (Ctrl-C, SIGTERM) leaves the previous report as it was and no temp file.
 A write that fails raises :class:`OutputError` naming the target (exit code 3).
+
+The same rules hold for every command that writes (``check -o``, ``check --fix``,
+``convert``): :func:`refuse_inputs` refuses an output that is one of the inputs (the same
+file by device and inode, through any link), and :func:`backup` keeps ``--in-place``'s copy
+of the original, on disk before the input is replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
-__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_binary_output", "open_output"]
+__all__ = [
+    "BACKUP_SUFFIX",
+    "OutputError",
+    "OutputRefusedError",
+    "backup",
+    "is_default",
+    "open_binary_output",
+    "open_output",
+    "refuse_inputs",
+]
+
+#: The suffix of the copy ``--in-place`` keeps of the original.
+BACKUP_SUFFIX = ".orig"
 
 
 class OutputError(Exception):
@@ -73,6 +91,63 @@ def _same_file(path: str, stream: TextIO) -> bool:
     except OSError:
         return False
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def refuse_inputs(path: str | None, inputs: Iterable[str], default: TextIO) -> None:
+    """Raise :class:`OutputRefusedError` when writing ``path`` would replace one of ``inputs``
+    (the same file: device and inode, links followed)."""
+    if path is None or is_default(path, default):
+        return
+    try:
+        here = os.stat(path)
+    except OSError:
+        return  # not there yet: no input
+    for name in inputs:
+        with contextlib.suppress(OSError):
+            there = os.stat(name)
+            if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+                raise OutputRefusedError(
+                    f"can't write {path}: it is an input ({name}); name another file "
+                    "(check --fix --in-place replaces an input, keeping a backup)"
+                )
+
+
+def backup(path: str) -> str:
+    """Copy ``path`` to ``PATH.orig`` (or ``PATH.orig.1``, ``.2`` ... : the first name not taken,
+    so an earlier backup is never replaced and a link there is never followed), flushed to disk
+    before it returns; the backup's name. An OSError is an :class:`OutputError`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for number in range(1000):
+        name = path + BACKUP_SUFFIX + (f".{number}" if number else "")
+        try:
+            fd = os.open(name, flags, stat.S_IMODE(os.stat(path).st_mode))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"can't write the backup {name}: {_why(exc)}") from None
+        try:
+            with os.fdopen(fd, "wb") as handle, open(path, "rb") as original:
+                shutil.copyfileobj(original, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            shutil.copystat(path, name)
+            _sync_folder(name)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise OutputError(f"can't write the backup {name}: {_why(exc)}") from None
+        return name
+    raise OutputError(f"can't back up {path}: {path}{BACKUP_SUFFIX} to .999 are all taken")
+
+
+def _sync_folder(path: str) -> None:
+    """Flush the folder holding ``path`` (a new name in it), where the system allows."""
+    with contextlib.suppress(OSError):
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def is_default(path: str | None, default: TextIO) -> bool:
@@ -128,6 +203,7 @@ def _replacing(path: str) -> Iterator[int]:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         yield fd
         os.replace(tmp, target)
+        _sync_folder(str(target))
     except OSError as exc:  # the last flush, or the rename, failed
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -149,7 +225,9 @@ def _committed(handle: IO[Any]) -> Iterator[None]:
         with contextlib.suppress(OSError):
             handle.close()
         raise
-    handle.close()  # an OSError here (the last flush) is the caller's OutputError
+    handle.flush()  # an OSError here (the last flush) is the caller's OutputError
+    os.fsync(handle.fileno())  # on disk before it replaces the file it names
+    handle.close()
 
 
 def _umask() -> int:
