@@ -26,31 +26,39 @@ __all__ = [
     "MARK_ERRORS",
     "FileState",
     "Utf8Stream",
+    "encode_marked",
     "file_state",
     "not_utf8",
     "sniff",
     "unmarked",
 ]
 
-#: The codec error handler that turns each undecodable byte into U+DC00 + byte (and, encoding,
-#: each such mark back into its byte, so a file is written back as it was read).
+#: The codec error handler that turns each undecodable byte into U+DC00 + byte.
 MARK_ERRORS = "certpreflight-mark"
 
 
-def _mark(error: UnicodeError) -> tuple[str | bytes, int]:
-    if isinstance(error, UnicodeDecodeError):
-        bad = error.object[error.start : error.end]
-        return "".join(chr(0xDC00 + b) for b in bad), error.end
-    if isinstance(error, UnicodeEncodeError):
-        marks = error.object[error.start : error.end]
-        if all(0xDC00 <= ord(c) <= 0xDCFF for c in marks):
-            return bytes(ord(c) - 0xDC00 for c in marks), error.end
-    raise error
+def _mark(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + b) for b in bad), error.end
 
 
 codecs.register_error(MARK_ERRORS, _mark)
 
 _MARKED = re.compile("[\ud800-\udfff]")
+_MARKS = re.compile("([\udc00-\udcff]+)")
+
+
+def encode_marked(text: str, encoding: str) -> bytes:
+    """``text`` in ``encoding``, each undecodable byte's mark written as that byte: the bytes
+    it was decoded from (UnicodeEncodeError for a character ``encoding`` can't hold)."""
+    pieces = _MARKS.split(text)  # text, marks, text, ...
+    return b"".join(
+        bytes(ord(c) - 0xDC00 for c in piece) if i % 2 else piece.encode(encoding)
+        for i, piece in enumerate(pieces)
+    )
+
 
 # UTF-32-LE's mark starts with UTF-16-LE's: test the longer marks first.
 _BOMS = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,8 +40,6 @@ __all__ = [
     "read_ndjson",
     "read_ndjson_span",
 ]
-
-_SKIP_PIECE = 1024 * 1024
 
 
 def read_ndjson(
@@ -135,42 +133,37 @@ def _records(
 ) -> Iterator[Located]:
     """The records of the lines from the handle's position, ``start``: ``size`` bytes, or to
     the end. ``number`` is the first line's number. A line ends at LF, CRLF or a bare CR;
-    U+2028 and NEL are characters of a line, as JSON says."""
-    readline = handle.readline
-    max_line_bytes, limit = limit, limit + 1
+    U+2028 and NEL are characters of a line, as JSON says. A line over ``limit`` bytes is
+    read past in pieces, never held."""
     left = size
-    position = start
+    at = position = start  # where the line starts, where the next piece does
     pending = b""  # a line's first bytes, read with the bare-CR line before it
+    skipped = -1  # the size read of a line over the limit, while it is read past
     number -= 1
     while True:
-        want = limit - len(pending)
-        chunk = readline(want if left is None else min(want, left))
-        if left is not None:
-            left -= len(chunk)
-        data = pending + chunk
-        if not data:
+        want = limit + 1 - len(pending)
+        chunk = handle.readline(want if left is None else min(want, left))
+        left = None if left is None else left - len(chunk)
+        data, pending = pending + chunk, b""
+        open_end = len(chunk) == want and not chunk.endswith(b"\n")  # the line goes on
+        cr = _BARE_CR.search(data)
+        if cr is not None and not (cr.end() == len(data) and open_end):  # not a CRLF's CR
+            data, pending, open_end = data[: cr.end()], data[cr.end() :], False
+        position += len(data)
+        if skipped >= 0 or (open_end and data):  # inside a line over the limit
+            skipped = max(skipped, 0) + len(data)
+            if open_end and data:
+                continue
+            size_ = skipped - (1 if data.endswith((b"\n", b"\r")) else 0)
+            number, skipped = number + 1, -1
+            yield Located(f"{name}:{number}", record_too_large(size_, limit), at, position)
+        elif not data:
             return
-        pending = b""
-        full = len(chunk) == want and not chunk.endswith(b"\n")  # more of this line to read
-        for found in _BARE_CR.finditer(data):
-            if found.end() == len(data) and full:
-                break  # it may be a CRLF's CR
-            pending = data[found.end() :]
-            data = data[: found.end()]
-            break
-        number += 1
-        at, position = position, position + len(data)
-        if len(data) > max_line_bytes and not pending and not data.endswith((b"\n", b"\r")):
-            skipped = _skip(readline, data)
-            position = at + skipped[1]
-            if left is not None:
-                left -= skipped[1] - len(data)
-            yield Located(
-                f"{name}:{number}", record_too_large(skipped[0], max_line_bytes), at, position
-            )
-            continue
-        if not data.isspace():
-            yield Located(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
+        else:
+            number += 1
+            if not data.isspace():
+                yield Located(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
+        at = position
 
 
 def _skip_bom(handle: BinaryIO) -> int:
@@ -179,13 +172,3 @@ def _skip_bom(handle: BinaryIO) -> int:
         return len(codecs.BOM_UTF8)
     handle.seek(0)
     return 0
-
-
-def _skip(readline: Callable[[int], bytes], head: bytes) -> tuple[int, int]:
-    """Read past the rest of an oversized line in bounded pieces: its size without the line
-    feed, and with it."""
-    size, piece = len(head), head
-    while piece and not piece.endswith(b"\n"):
-        piece = readline(_SKIP_PIECE)
-        size += len(piece)
-    return (size - 1 if piece.endswith(b"\n") else size), size

@@ -56,7 +56,7 @@ from certpreflight.io import (
     locate_records,
     read_records,
 )
-from certpreflight.io._text import MARK_ERRORS, sniff
+from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
 from certpreflight.io.csvfile import Columns, header_columns
 from certpreflight.io.xlsx import read_sheet, sheet_records
 from certpreflight.reports import csv_cells
@@ -491,7 +491,7 @@ def _fixed(
     unwritable, encoded = None, body
     if codec != "utf-8":
         try:
-            encoded = body.decode("utf-8", "surrogatepass").encode(codec, MARK_ERRORS)
+            encoded = encode_marked(body.decode("utf-8", "surrogatepass"), codec)
         except UnicodeEncodeError as exc:
             unwritable = f"{shown}: a fixed value can't be written in {codec}: {exc}"
     new = body.decode("utf-8", "backslashreplace")  # shown: the diff, the standard output
