@@ -330,7 +330,8 @@ def _pieces(
     if item.shown != item.path:
         cut = len(item.path)
         return (
-            (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
+            r._replace(source=item.shown + r.source[cut:])
+            for r in read_records(item.path, **options)
         )
     if spans is None:
         return read_records(item.path, **options)
@@ -500,7 +501,7 @@ def _scan(
         fill(table, source, report, read)
     named = [target.encode() for target in set(table.linked) - table.certificates]
     if named:
-        for _, payload in records():
+        for _, payload, _, _ in records():
             text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
             if _certificate_text(text) and (
                 len(named) > 64 or any(target in text for target in named)
@@ -517,7 +518,7 @@ def _sorted(
     """The customer and link records among ``records``, decoded; the id of each certificate
     read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
     are read only when a link names one), and so is what isn't a record."""
-    for source, payload in records:
+    for source, payload, _, _ in records:
         if _certificate_text(payload):
             continue
         data = _decoded(payload)

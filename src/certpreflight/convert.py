@@ -47,7 +47,7 @@ from certpreflight.dialects import (
     is_mapping,
 )
 from certpreflight.engine import validate
-from certpreflight.io import Located
+from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reference.countries import country_code
@@ -304,7 +304,7 @@ def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     header = list(rows[0])
     columns = header_columns(header, "<converted>")
-    cells = (Located("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
+    cells = (Record("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
     for record in group_rows(cells, columns):
         if is_mapping(record.payload):
             return native_record(record.payload)

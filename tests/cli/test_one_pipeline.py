@@ -51,7 +51,7 @@ def test_ndjson_with_bare_cr_line_ends_and_a_final_lf(cli: Cli, tmp_path: Path) 
     """Three lines ended by bare CRs but the last by LF are three records (it was 1)."""
     path = tmp_path / "cr.ndjson"
     path.write_bytes(f"{CLEAN}\r{CLEAN}\r{CLEAN}\n".encode())
-    assert [s for s, _ in read_records(path)] == [f"{path}:{n}" for n in (1, 2, 3)]
+    assert [r.source for r in read_records(path)] == [f"{path}:{n}" for n in (1, 2, 3)]
     assert len(results(cli("check", "--format", "json", str(path))[1])) == 3
 
 
@@ -59,7 +59,7 @@ def test_ndjson_with_lf_lines_then_bare_cr_lines(cli: Cli, tmp_path: Path) -> No
     """400 LF lines then 5 bare-CR lines: 405 records (it was 401), at their lines."""
     path = tmp_path / "mixed.ndjson"
     path.write_bytes(f"{CLEAN}\n".encode() * 400 + f"{CLEAN}\r".encode() * 5)
-    sources = [s for s, _ in read_records(path)]
+    sources = [r.source for r in read_records(path)]
     assert len(sources) == 405
     assert sources[-1] == f"{path}:405"
     for jobs in ("1", "2"):

@@ -1,8 +1,7 @@
 """Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files.
 
-Every reader yields :data:`Record` pairs ``(source, payload)`` in file order;
-:func:`locate_records` gives the same records as :class:`Located`, with the bytes each
-spans, for the commands that write files back (``check --fix``, ``convert``). ``source``
+Every reader yields :class:`Record` s ``(source, payload, start, end)`` in file order, the
+same for every command (``check --fix`` writes each back from the bytes it spans). ``source``
 is ``file:line``, the line where the record starts (``file:sheet:row`` in a workbook).
 ``payload`` is what :func:`certpreflight.validate` takes (JSON bytes, a mapping, a
 parsed JSON value), or a ready :class:`~certpreflight.Finding` when the record can't be
@@ -28,21 +27,14 @@ from pathlib import Path
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     InputError,
-    Located,
     Record,
     Span,
     record_too_large,
 )
 from certpreflight.io._text import FileState, file_state
-from certpreflight.io.csvfile import CSV_COLUMNS, csv_spans, locate_csv, read_csv, read_csv_span
-from certpreflight.io.jsonfile import locate_json, read_json
-from certpreflight.io.ndjson import (
-    locate_ndjson,
-    ndjson_spans,
-    plain_utf8,
-    read_ndjson,
-    read_ndjson_span,
-)
+from certpreflight.io.csvfile import CSV_COLUMNS, csv_spans, read_csv, read_csv_span
+from certpreflight.io.jsonfile import read_json
+from certpreflight.io.ndjson import ndjson_spans, plain_utf8, read_ndjson, read_ndjson_span
 from certpreflight.io.xlsx import read_xlsx
 
 __all__ = [
@@ -52,13 +44,11 @@ __all__ = [
     "SUFFIXES",
     "FileState",
     "InputError",
-    "Located",
     "Record",
     "Span",
     "csv_spans",
     "file_state",
     "kind_of",
-    "locate_records",
     "ndjson_spans",
     "read_csv",
     "read_json",
@@ -108,7 +98,7 @@ def read_records(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(source, payload)`` for every certificate in a file.
+    """The :class:`Record` of every certificate in a file.
 
     ``kind`` (``json``, ``ndjson``, ``csv``, ``xlsx``) overrides the suffix; ``sheet``
     names a workbook's sheet (default the first). Raises ``OSError`` when the file
@@ -117,25 +107,13 @@ def read_records(
     such sheet, python-calamine missing for a workbook).
     """
     found = kind_of(path, kind)
+    if found == "ndjson":
+        return read_ndjson(path, max_line_bytes=max_line_bytes, encoding=encoding)
+    if found == "csv":
+        return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
     if found == "xlsx":
         return read_xlsx(path, sheet=sheet, max_line_bytes=max_line_bytes)
-    return ((r.source, r.payload) for r in locate_records(path, found, max_line_bytes, encoding))
-
-
-def locate_records(
-    path: str | Path,
-    kind: str,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    encoding: str | None = None,
-) -> Iterator[Located]:
-    """:func:`read_records` of a text file of ``kind`` (``json``, ``ndjson`` or ``csv``), each
-    record with the bytes it spans (:class:`Located`), so that it can be written back as
-    it was; raises as :func:`read_records` does."""
-    if kind == "ndjson":
-        return locate_ndjson(path, max_line_bytes, encoding)
-    if kind == "csv":
-        return locate_csv(path, max_line_bytes, encoding)
-    return locate_json(path, max_line_bytes, encoding)
+    return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
 
 
 def read_pieces(

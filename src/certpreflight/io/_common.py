@@ -13,7 +13,6 @@ __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "SPAN_BYTES",
     "InputError",
-    "Located",
     "Record",
     "Span",
     "record_too_large",
@@ -22,18 +21,14 @@ __all__ = [
 #: A line (NDJSON) or a field (CSV) longer than this is reported, not read: memory stays bounded.
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
-#: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
-Record = tuple[str, Any]
 
-
-class Located(NamedTuple):
-    """A record and where it lies in its file, for writing it back untouched: bytes ``start``
-    to ``end`` of a UTF-8 file, its last line end included (in a file in another encoding:
-    of its text in UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows
-    ``start`` to ``end`` (indexes into its :class:`~certpreflight.io.xlsx.Sheet` rows, the
-    end excluded).
-    ``payload`` is what :data:`Record` holds: the record, or the Formatting finding that
-    stands for it."""
+class Record(NamedTuple):
+    """One record of a file: where it starts (``file:line``, ``file:sheet:row``), what
+    ``validate()`` takes (JSON bytes, a mapping) or the Formatting finding that stands for
+    it, and where it lies, for writing it back untouched: bytes ``start`` to ``end`` of a
+    UTF-8 file, its last line end included (in a file in another encoding: of its text in
+    UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows (indexes into its
+    :class:`~certpreflight.io.xlsx.Sheet` rows, the end excluded)."""
 
     source: str
     payload: Any

@@ -44,7 +44,6 @@ from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     SPAN_BYTES,
     InputError,
-    Located,
     Record,
     Span,
     record_too_large,
@@ -52,7 +51,7 @@ from certpreflight.io._common import (
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
 from certpreflight.rules import Hit, formatting
 
-__all__ = ["CSV_COLUMNS", "csv_spans", "locate_csv", "read_csv", "read_csv_span"]
+__all__ = ["CSV_COLUMNS", "csv_spans", "read_csv", "read_csv_span"]
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
 # the native name, documented in the README. Sources: the native dialect (models.py),
@@ -240,18 +239,9 @@ def read_csv(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id.
-
-    An empty file (no header row) has no records.
+    """A record (certificate mapping or Finding) for each group of rows with one certificate
+    id, spanning the bytes of its rows. An empty file (no header row) has no records.
     """
-    return ((r.source, r.payload) for r in locate_csv(path, max_line_bytes, encoding))
-
-
-def locate_csv(
-    path: str | Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, encoding: str | None = None
-) -> Iterator[Located]:
-    """:func:`read_csv`'s records, each with the bytes of its rows (the header's are
-    :func:`csv_header_end`'s)."""
     name = str(path)
     with open(path, "rb") as raw:
         codec, bom = sniff(raw.read(4), encoding)
@@ -406,13 +396,12 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         lines, reader = _reader(counted, span.max_line_bytes)
         lines.count, lines.skip_long = span.line - 1, True
         rows = _csv_rows(reader, lines, counted, header, span.path)
-        for r in group_rows(rows, header_columns(header, span.path)):
-            yield r.source, r.payload
+        yield from group_rows(rows, header_columns(header, span.path))
 
 
 def _csv_rows(
     reader: Iterator[list[str]], lines: _Lines, counted: _Counted, header: list[str], name: str
-) -> Iterator[Located]:
+) -> Iterator[Record]:
     """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
     limit = lines.limit
     while True:
@@ -429,12 +418,12 @@ def _csv_rows(
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
         problem = problem or _row_problem(row, header, (line, lines.count), limit, counted.codec)
         if problem is not None:
-            yield Located(f"{name}:{line}", problem, at, counted.position)
+            yield Record(f"{name}:{line}", problem, at, counted.position)
         elif any(cell.strip() for cell in row):
-            yield Located(f"{name}:{line}", row, at, counted.position)
+            yield Record(f"{name}:{line}", row, at, counted.position)
 
 
-def group_rows(rows: Iterable[Located], columns: Columns) -> Iterator[Located]:
+def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate
     (from its first row's start to its last row's end). With customer columns only (a
     customer file), each row is a customer record.
@@ -446,7 +435,7 @@ def group_rows(rows: Iterable[Located], columns: Columns) -> Iterator[Located]:
             finding = isinstance(row.payload, Finding)
             yield row if finding else row._replace(payload=_split(row.payload, columns)[1])
         return
-    current: Located | None = None
+    current: Record | None = None
     for row in rows:
         if isinstance(row.payload, Finding):
             if current is not None:

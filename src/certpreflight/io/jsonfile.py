@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from certpreflight.findings import Finding
-from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, Located, Record, record_too_large
+from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, Record, record_too_large
 from certpreflight.io._text import Utf8Stream, bytes_not_utf8, open_utf8
 from certpreflight.rules import formatting
 from certpreflight.rules._base import Hit
 
-__all__ = ["locate_json", "read_json"]
+__all__ = ["read_json"]
 
 _BLOCK = 256 * 1024
 # Whole strings (escapes included) and anything but brackets: what a container's scan skips.
@@ -56,15 +56,9 @@ def read_json(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, element bytes or Finding)`` for each array element, or one record."""
-    return ((r.source, r.payload) for r in locate_json(path, max_line_bytes, encoding))
-
-
-def locate_json(
-    path: str | Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, encoding: str | None = None
-) -> Iterator[Located]:
-    """:func:`read_json`'s records, each with the bytes it spans: an element from its first
-    byte to its last; a finding for a broken array from where it breaks to the file's end."""
+    """A record (element bytes or Finding) for each array element, or one record: an element
+    spans its first byte to its last; a finding for a broken array from where it breaks to
+    the file's end."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
         start = handle.tell() if stream is handle else 0
@@ -103,15 +97,15 @@ class _Scanner:
     def offset(self) -> int:
         return self.base + self.pos
 
-    def _at(self, payload: bytes | Finding, start: int, line: int | None = None) -> Located:
-        return Located(self._source(line), payload, start, self.offset)
+    def _at(self, payload: bytes | Finding, start: int, line: int | None = None) -> Record:
+        return Record(self._source(line), payload, start, self.offset)
 
-    def _broken(self, detail: str) -> Iterator[Located]:
+    def _broken(self, detail: str) -> Iterator[Record]:
         """The finding for a break in the array: it spans the rest of the file."""
         at, line = self.offset, self.line
         while self._next_block():
             pass
-        yield Located(self._source(line), _broken(detail), at, self.offset)
+        yield Record(self._source(line), _broken(detail), at, self.offset)
 
     def _skip_space(self) -> bool:
         """Move to the next byte that isn't white space; False at the end of the file."""
@@ -127,7 +121,7 @@ class _Scanner:
     def _source(self, line: int | None = None) -> str:
         return f"{self.name}:{self.line if line is None else line}"
 
-    def records(self) -> Iterator[Located]:
+    def records(self) -> Iterator[Record]:
         if not self._next_block() or not self._skip_space():
             return  # empty, or only white space: no records, as an empty NDJSON file
 
@@ -167,12 +161,12 @@ class _Scanner:
             if not self.block:  # the element ran to the end of the file: said once, there
                 return
 
-    def _trailing(self) -> Iterator[Located]:
+    def _trailing(self) -> Iterator[Record]:
         """Anything but white space after the closing bracket is a finding of its own."""
         if self._skip_space():
             yield from self._broken(f"extra data after the array, at line {self.line}")
 
-    def _whole(self) -> Iterator[Located]:
+    def _whole(self) -> Iterator[Record]:
         """The file is one record: its bytes from here on (at most ``limit`` of them kept)."""
         source, at = self._source(), self.offset
         kept = bytearray(self.block[self.pos :])
@@ -183,7 +177,7 @@ class _Scanner:
                 kept += self.block
         data = bytes(kept)
         payload = record_too_large(size, self.limit) if size > self.limit else None
-        yield Located(source, payload or bytes_not_utf8(data) or data, at, self.offset)
+        yield Record(source, payload or bytes_not_utf8(data) or data, at, self.offset)
 
     def _element(self) -> bytes | Finding:
         """The bytes of the element starting at ``pos``; the position moves past it."""

@@ -24,7 +24,6 @@ from typing import BinaryIO
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     SPAN_BYTES,
-    Located,
     Record,
     Span,
     record_too_large,
@@ -34,7 +33,6 @@ from certpreflight.io._text import Utf8Stream, bytes_not_utf8, open_utf8
 __all__ = [
     "SPAN_BYTES",
     "Span",
-    "locate_ndjson",
     "ndjson_spans",
     "plain_utf8",
     "read_ndjson",
@@ -48,17 +46,10 @@ def read_ndjson(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, line bytes or Finding)`` for every non-blank line.
+    """A record (line bytes or Finding) for every non-blank line, its line end included.
 
     The encoding comes from the byte order mark, else ``encoding`` (default UTF-8).
     """
-    return ((r.source, r.payload) for r in locate_ndjson(path, max_line_bytes, encoding))
-
-
-def locate_ndjson(
-    path: str | Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, encoding: str | None = None
-) -> Iterator[Located]:
-    """:func:`read_ndjson`'s records, each with the bytes it spans (its line end included)."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
         start = handle.tell() if stream is handle else 0
@@ -115,8 +106,7 @@ def read_ndjson_span(span: Span) -> Iterator[Record]:
         bom = _skip_bom(handle) if span.start == 0 else 0
         size = span.end - span.start - bom
         start, limit = span.start + bom, span.max_line_bytes
-        records = _records(handle, span.path, span.line, start=start, size=size, limit=limit)
-        yield from ((r.source, r.payload) for r in records)
+        yield from _records(handle, span.path, span.line, start=start, size=size, limit=limit)
 
 
 _BARE_CR = re.compile(rb"\r(?!\n)")
@@ -130,7 +120,7 @@ def _records(
     start: int,
     size: int | None,
     limit: int,
-) -> Iterator[Located]:
+) -> Iterator[Record]:
     """The records of the lines from the handle's position, ``start``: ``size`` bytes, or to
     the end. ``number`` is the first line's number. A line ends at LF, CRLF or a bare CR;
     U+2028 and NEL are characters of a line, as JSON says. A line over ``limit`` bytes is
@@ -142,7 +132,10 @@ def _records(
     number -= 1
     while True:
         want = limit + 1 - len(pending)
-        chunk = handle.readline(want if left is None else min(want, left))
+        if pending.endswith(b"\n"):  # a whole line, after a bare CR's
+            want, chunk = -1, b""
+        else:
+            chunk = handle.readline(want if left is None else min(want, left))
         left = None if left is None else left - len(chunk)
         data, pending = pending + chunk, b""
         open_end = len(chunk) == want and not chunk.endswith(b"\n")  # the line goes on
@@ -156,13 +149,13 @@ def _records(
                 continue
             size_ = skipped - (1 if data.endswith((b"\n", b"\r")) else 0)
             number, skipped = number + 1, -1
-            yield Located(f"{name}:{number}", record_too_large(size_, limit), at, position)
+            yield Record(f"{name}:{number}", record_too_large(size_, limit), at, position)
         elif not data:
             return
         else:
             number += 1
             if not data.isspace():
-                yield Located(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
+                yield Record(f"{name}:{number}", bytes_not_utf8(data) or data, at, position)
         at = position
 
 

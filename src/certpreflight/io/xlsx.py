@@ -23,7 +23,6 @@ from typing import Any, NamedTuple
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
     InputError,
-    Located,
     Record,
     record_too_large,
 )
@@ -109,20 +108,19 @@ def read_xlsx(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     name: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:sheet:row, certificate mapping or Finding)`` for one sheet.
+    """The records of one sheet (certificate mappings or Findings).
 
     ``name`` is the file name shown in sources (default ``path``). An empty sheet has
     no records. Raises :class:`InputError` when python-calamine is missing, the file
     is not a workbook, the sheet doesn't exist or the header lacks required columns.
     """
     found = read_sheet(path, sheet=sheet, name=name)
-    shown = str(path) if name is None else name
-    return ((r.source, r.payload) for r in sheet_records(found, shown, max_line_bytes))
+    return sheet_records(found, str(path) if name is None else name, max_line_bytes)
 
 
 def sheet_records(
     sheet: Sheet, shown: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
-) -> Iterator[Located]:
+) -> Iterator[Record]:
     """The records of a sheet :func:`read_sheet` read, each with its rows (``start`` and
     ``end``: indexes into ``sheet.rows``, the end excluded); the source names the row Excel
     shows."""
@@ -134,11 +132,11 @@ def sheet_records(
     prefix = f"{shown}:{sheet.name}"
     columns = header_columns(first[1], prefix, what="header row")
 
-    def cells() -> Iterator[Located]:
+    def cells() -> Iterator[Record]:
         for i, row in numbered:
             longest = max(map(len, row))
             too_large = longest > max_line_bytes
             cell = record_too_large(longest, max_line_bytes) if too_large else row
-            yield Located(f"{prefix}:{i + top + 1}", cell, i, i + 1)
+            yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
     yield from group_rows(cells(), columns)

@@ -1,7 +1,7 @@
 """``check --fix`` and ``convert``: records rewritten into files, in their input's format.
 
 :func:`fix_files` reads each input with the readers ``check`` reads it with
-(:func:`certpreflight.io.locate_records`: the same records, sources and Formatting findings),
+(:func:`certpreflight.io.read_records`: the same records, sources and Formatting findings),
 repairs each readable record with :func:`certpreflight.fixes.fix` and writes the file back
 with one writer per format. A record nobody changed, and everything between records, is
 copied byte for byte. In a changed JSON or NDJSON record only the fixed values are written
@@ -51,9 +51,8 @@ from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
-    Located,
+    Record,
     kind_of,
-    locate_records,
     read_records,
 )
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
@@ -278,7 +277,7 @@ def _changes(
     return cells, missing
 
 
-def _fix_rows(run: _Run, item: Located, rows: list[list[str]], columns: Columns) -> set[int]:
+def _fix_rows(run: _Run, item: Record, rows: list[list[str]], columns: Columns) -> set[int]:
     """Fix one record of a CSV file or a sheet (its ``rows``) and write the changed cells into
     them; the rows changed. A fix that changes a field without a column is not applied: the
     record is fixed again without it."""
@@ -409,7 +408,7 @@ def _compact(payload: Any) -> Any:
         return payload
 
 
-def _fix_record(run: _Run, item: Located, raw: bytes, columns: Columns | None, codec: str) -> bytes:
+def _fix_record(run: _Run, item: Record, raw: bytes, columns: Columns | None, codec: str) -> bytes:
     """One record of a text file as it is written: its own bytes unless a fix changed it
     (a CSV record when ``columns`` are given)."""
     if isinstance(item.payload, Finding):
@@ -464,7 +463,7 @@ def _utf8(path: str, data: bytes, codec: str, mark: int) -> Iterator[tuple[str, 
 def _fixed(
     path: str, shown: str, kind: str, run: _Run, *, encoding: str | None, limit: int
 ) -> _Fixed:
-    """A text file fixed: its records read by :func:`certpreflight.io.locate_records`, each
+    """A text file fixed: its records read by :func:`certpreflight.io.read_records`, each
     written back as its own bytes unless a fix changed it, and the bytes between them too."""
     with open(path, "rb") as handle:
         data = handle.read()
@@ -479,7 +478,7 @@ def _fixed(
             )
             columns = header_columns(header, shown) if header else None
         at = 0
-        for found in locate_records(readable, kind, limit, "utf-8"):
+        for found in read_records(readable, kind=kind, max_line_bytes=limit, encoding="utf-8"):
             item = found._replace(source=shown + found.source[len(readable) :])
             out += [
                 utf8[at : item.start],
@@ -697,7 +696,7 @@ def convert_files(
         records = read_records(
             path, kind=given, encoding=encoding, sheet=sheet, max_line_bytes=max_line_bytes
         )
-        for source, payload in records:
+        for source, payload, _, _ in records:
             where = printable(shown + source[len(path) :])
             if isinstance(payload, Finding):
                 err.write(f"{where}: not converted: {printable(payload.message)}\n")

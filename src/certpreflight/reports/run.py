@@ -134,7 +134,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     """
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
-    payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
+    payloads: list[Payload] = [r.payload for r in records if not isinstance(r.payload, Finding)]
     reports = checked(
         payloads,
         today=options.today,
@@ -149,7 +149,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
     }
     results: list[Result] = []
-    for source, payload in records:
+    for source, payload, _, _ in records:
         if isinstance(payload, Finding):
             report = Report(findings=(payload,) if payload.code in selected else ())
             tally.add(source, report)
@@ -162,7 +162,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             else:
                 tally.add(source, report)
         results.append((source, report))
-    size = sum(_size(payload) for _, payload in records) if options.measure else 0
+    size = sum(_size(record.payload) for record in records) if options.measure else 0
     return Chunk(_render(results, options), tally, len(records), size)
 
 
