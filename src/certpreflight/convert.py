@@ -110,10 +110,11 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v not in ((), [])}
 
 
-def _read(payload: Any) -> tuple[str | None, Any]:
-    """The record kind and its model; raises ValueError / ValidationError when unreadable."""
+def _read(payload: Any) -> tuple[str | None, Any, list[str]]:
+    """The record kind, its model and its members no field reads (a customer's
+    ``emailAddress``: no target holds them); ValueError / ValidationError when unreadable."""
     if isinstance(payload, ExemptionCertificate):
-        return "certificate", payload
+        return "certificate", payload, []
     if isinstance(payload, (str, bytes, bytearray)):
         payload = json.loads(payload)
     if not is_mapping(payload):
@@ -126,7 +127,14 @@ def _read(payload: Any) -> tuple[str | None, Any]:
         model = Link.model_validate(payload)
     else:
         model = ExemptionCertificate.model_validate(payload)
-    return kind, model
+    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind, CERTIFICATE_KEYS)
+    unread = [f"{key}: {value!r}" for key, value in payload.items() if key not in keys]
+    for i, customer in enumerate(payload.get("customers") or () if kind == "certificate" else ()):
+        if is_mapping(customer):
+            unread += [
+                f"customers[{i}].{k}: {v!r}" for k, v in customer.items() if k not in CUSTOMER_KEYS
+            ]
+    return kind, model, unread
 
 
 def _native_customer(customer: Customer) -> dict[str, Any]:
@@ -158,7 +166,7 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
 
 def native_record(payload: Any) -> dict[str, Any]:
     """``payload`` (any dialect, any kind) as a native mapping; raises if it can't be read."""
-    kind, model = _read(payload)
+    kind, model, _ = _read(payload)
     return _native(kind, model)
 
 
@@ -352,24 +360,6 @@ def _lost(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "")
     return lost
 
 
-def _unread(payload: Any, kind: str | None) -> list[str]:
-    """The members of ``payload`` no field reads (a customer's ``emailAddress``): no target
-    holds them. Keys are looked up in the dialect tables of the record's kind."""
-    if not is_mapping(payload):
-        return []
-    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
-    lost = [f"{key}: {value!r}" for key, value in payload.items() if key not in keys]
-    customers = payload.get("customers") if kind == "certificate" else None
-    for i, customer in enumerate(customers if isinstance(customers, list) else ()):
-        if is_mapping(customer):
-            lost += [
-                f"customers[{i}].{key}: {value!r}"
-                for key, value in customer.items()
-                if key not in CUSTOMER_KEYS
-            ]
-    return lost
-
-
 def convert(payload: Any, *, to: str = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
@@ -387,11 +377,7 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     try:
         if unreadable:  # what check says of the record: a value would be lost, or all of it
             raise ValueError(unreadable[0])
-        kind, model = _read(payload)
-        if is_mapping(payload) or not isinstance(payload, (str, bytes, bytearray)):
-            unread = _unread(payload, kind)
-        else:
-            unread = _unread(json.loads(payload), kind)
+        kind, model, unread = _read(payload)
     except (ValueError, ValidationError, TypeError, RecursionError) as exc:
         detail = unreadable[0] if unreadable else str(exc).splitlines()[0] or type(exc).__name__
         return Conversion(to, None, (), problem=f"the record can't be read: {detail}")

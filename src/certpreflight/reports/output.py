@@ -9,10 +9,8 @@ it only when everything was written, so a run that fails (a full disk, ``ulimit 
 or is stopped (Ctrl-C, SIGTERM) leaves the previous report as it was and no temp file.
 A write that fails raises :class:`OutputError` naming the target (exit code 3).
 
-The same rules hold for every command that writes (``check -o``, ``check --fix``,
-``convert``): :func:`refuse_inputs` refuses an output that is one of the inputs (the same
-file by device and inode, through any link), and :func:`backup` keeps ``--in-place``'s copy
-of the original, on disk before the input is replaced.
+Every command that writes (``check -o``, ``--fix``, ``convert``) refuses an output that is
+one of its inputs (:func:`refuse_inputs`); :func:`backup` keeps ``--in-place``'s copy.
 """
 
 from __future__ import annotations
@@ -80,74 +78,50 @@ class _Guarded:
         return self._stream.isatty()
 
 
-def _same_file(path: str, stream: TextIO) -> bool:
-    """True when ``path`` is the file ``stream`` writes to (``/dev/stdout``, say)."""
+def _same(path: str, other: str | int) -> bool:
+    """True when ``path`` is the file ``other`` (a path or an open descriptor) is: the same
+    device and inode, links followed."""
     try:
-        fd = stream.fileno()
-    except (OSError, ValueError, AttributeError):
-        fd = 1
-    try:
-        here, there = os.stat(path), os.fstat(fd)
+        here, there = os.stat(path), os.fstat(other) if isinstance(other, int) else os.stat(other)
     except OSError:
         return False
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-def refuse_inputs(path: str | None, inputs: Iterable[str], default: TextIO) -> None:
-    """Raise :class:`OutputRefusedError` when writing ``path`` would replace one of ``inputs``
-    (the same file: device and inode, links followed)."""
-    if path is None or is_default(path, default):
-        return
+def _same_file(path: str, stream: TextIO) -> bool:
+    """True when ``path`` is the file ``stream`` writes to (``/dev/stdout``, say)."""
     try:
-        here = os.stat(path)
-    except OSError:
-        return  # not there yet: no input
-    for name in inputs:
-        with contextlib.suppress(OSError):
-            there = os.stat(name)
-            if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
-                raise OutputRefusedError(
-                    f"can't write {path}: it is an input ({name}); name another file "
-                    "(check --fix --in-place replaces an input, keeping a backup)"
-                )
+        return _same(path, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return _same(path, 1)
+
+
+def refuse_inputs(path: str | None, inputs: Iterable[str], default: TextIO) -> None:
+    """:class:`OutputRefusedError` when writing ``path`` would replace one of ``inputs``."""
+    for name in () if is_default(path, default) else inputs:
+        if _same(str(path), name):
+            raise OutputRefusedError(
+                f"can't write {path}: it is an input ({name}); name another file "
+                "(check --fix --in-place replaces an input, keeping a backup)"
+            )
 
 
 def backup(path: str) -> str:
-    """Copy ``path`` to ``PATH.orig`` (or ``PATH.orig.1``, ``.2`` ... : the first name not taken,
-    so an earlier backup is never replaced and a link there is never followed), flushed to disk
-    before it returns; the backup's name. An OSError is an :class:`OutputError`."""
+    """Copy ``path`` to ``PATH.orig``, or ``PATH.orig.1``, ``.2`` ...: the first name not taken
+    (an earlier backup is never replaced, a link there never followed), on disk when it
+    returns; the backup's name. An OSError is an :class:`OutputError`."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for number in range(1000):
-        name = path + BACKUP_SUFFIX + (f".{number}" if number else "")
-        try:
-            fd = os.open(name, flags, stat.S_IMODE(os.stat(path).st_mode))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(f"can't write the backup {name}: {_why(exc)}") from None
-        try:
-            with os.fdopen(fd, "wb") as handle, open(path, "rb") as original:
-                shutil.copyfileobj(original, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            shutil.copystat(path, name)
-            _sync_folder(name)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            raise OutputError(f"can't write the backup {name}: {_why(exc)}") from None
-        return name
-    raise OutputError(f"can't back up {path}: {path}{BACKUP_SUFFIX} to .999 are all taken")
-
-
-def _sync_folder(path: str) -> None:
-    """Flush the folder holding ``path`` (a new name in it), where the system allows."""
-    with contextlib.suppress(OSError):
-        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    names = (path + BACKUP_SUFFIX + (f".{n}" if n else "") for n in range(1000))
+    name = next((n for n in names if not os.path.lexists(n)), path + BACKUP_SUFFIX)
+    try:
+        with os.fdopen(os.open(name, flags, 0o600), "wb") as handle, open(path, "rb") as original:
+            shutil.copyfileobj(original, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copystat(path, name)
+    except OSError as exc:
+        raise OutputError(f"can't back up {path} to {name}: {_why(exc)}") from None
+    return name
 
 
 def is_default(path: str | None, default: TextIO) -> bool:
@@ -203,7 +177,6 @@ def _replacing(path: str) -> Iterator[int]:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         yield fd
         os.replace(tmp, target)
-        _sync_folder(str(target))
     except OSError as exc:  # the last flush, or the rename, failed
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -226,7 +199,7 @@ def _committed(handle: IO[Any]) -> Iterator[None]:
             handle.close()
         raise
     handle.flush()  # an OSError here (the last flush) is the caller's OutputError
-    os.fsync(handle.fileno())  # on disk before it replaces the file it names
+    os.fsync(handle.fileno())  # on disk before it replaces the file it names (--in-place)
     handle.close()
 
 
