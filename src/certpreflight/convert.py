@@ -31,6 +31,7 @@ comparing them with the record, so it never misses a field.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,8 @@ from pydantic import ValidationError
 
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
 from certpreflight.dialects import (
+    AVATAX,
+    CERTCAPTURE,
     CERTIFICATE_KEYS,
     CUSTOMER_KEYS,
     CUSTOMER_RECORD_KEYS,
@@ -110,9 +113,14 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v not in ((), [])}
 
 
-def _read(payload: Any) -> tuple[str | None, Any, list[str]]:
+#: A member no field reads: the index of the customer holding it (None: the record's own),
+#: its key and its value.
+_Unread = tuple[int | None, str, Any]
+
+
+def _read(payload: Any) -> tuple[str | None, Any, list[_Unread]]:
     """The record kind, its model and its members no field reads (a customer's
-    ``emailAddress``: no target holds them); ValueError / ValidationError when unreadable."""
+    ``emailAddress``); ValueError / ValidationError when unreadable."""
     if isinstance(payload, ExemptionCertificate):
         return "certificate", payload, []
     if isinstance(payload, (str, bytes, bytearray)):
@@ -128,13 +136,40 @@ def _read(payload: Any) -> tuple[str | None, Any, list[str]]:
     else:
         model = ExemptionCertificate.model_validate(payload)
     keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind, CERTIFICATE_KEYS)
-    unread = [f"{key}: {value!r}" for key, value in payload.items() if key not in keys]
+    unread: list[_Unread] = [(None, k, v) for k, v in payload.items() if k not in keys]
     for i, customer in enumerate(payload.get("customers") or () if kind == "certificate" else ()):
         if is_mapping(customer):
-            unread += [
-                f"customers[{i}].{k}: {v!r}" for k, v in customer.items() if k not in CUSTOMER_KEYS
-            ]
+            unread += [(i, k, v) for k, v in customer.items() if k not in CUSTOMER_KEYS]
     return kind, model, unread
+
+
+def _carry(
+    to: str, kind: str | None, records: list[dict[str, Any]], unread: list[_Unread]
+) -> list[str]:
+    """Write into ``records`` each unread member the target's API documents, in its spelling
+    (AvaTax's ``emailAddress`` is CertCapture's ``email_address``, docs/sources.md); the
+    others, ``"key: value"``, as lost."""
+    dialect = {"avatax": AVATAX, "certcapture": CERTCAPTURE}.get(to)
+    lost = []
+    for index, key, value in unread:
+        own = index is None and kind != "customer"
+        documented = frozenset() if dialect is None else (
+            dialect.documented_certificate if own else dialect.documented_customer
+        )  # fmt: skip
+        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+        camel = re.sub(r"_([a-z])", lambda m: m[1].upper(), key)
+        name = next((k for k in (key, snake, camel) if k in documented), None)
+        holders = [
+            b if index is None else b["customers"][index]
+            for b in records
+            if index is None or index < len(b.get("customers") or ())
+        ]
+        if name is None or kind == "link" or not holders:
+            lost.append(f"{'' if index is None else f'customers[{index}].'}{key}: {value!r}")
+            continue
+        for holder in holders:
+            holder[name] = value
+    return lost
 
 
 def _native_customer(customer: Customer) -> dict[str, Any]:
@@ -383,7 +418,7 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
         return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
     native = _native(kind, model)
     if to == "native":
-        return Conversion(to, kind, (native,), tuple(unread))
+        return Conversion(to, kind, (native,), tuple(_carry(to, kind, [native], unread)))
     if to == "avatax":
         records = _avatax(kind, model)
     elif to == "certcapture":
@@ -398,4 +433,4 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
         lost = _lost(native, _back(to, kind, records))
     except (ValueError, ValidationError, TypeError, KeyError):
         lost = ["the converted record can't be read back"]
-    return Conversion(to, kind, tuple(records), (*unread, *lost))
+    return Conversion(to, kind, tuple(records), (*_carry(to, kind, records, unread), *lost))
