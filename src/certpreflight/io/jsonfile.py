@@ -76,12 +76,14 @@ class _Scanner:
         self.block = b""
         self.pos = 0
         self.base = start  # the offset of the block's first byte
+        self.has_cr = False  # the block holds a CR (a line end, alone or in CRLF)
 
     def _next_block(self) -> bool:
         crlf = self.block.endswith(b"\r")
         self.base += len(self.block)
         self.block = self.stream.read(_BLOCK)
         self.pos = 0
+        self.has_cr = b"\r" in self.block
         self.line -= crlf and self.block.startswith(b"\n")  # its CR was counted as a line end
         return bool(self.block)
 
@@ -89,7 +91,7 @@ class _Scanner:
         """Move to ``to``, counting line ends (LF, CRLF and bare CR) on the way."""
         block, at = self.block, self.pos
         self.line += block.count(b"\n", at, to)
-        if b"\r" in block:
+        if self.has_cr:
             self.line += block.count(b"\r", at, to) - block.count(b"\r\n", at, to)
         self.pos = to
 
