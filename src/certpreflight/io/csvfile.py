@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -245,15 +246,22 @@ def read_csv(
     name = str(path)
     with open(path, "rb") as raw:
         codec, bom = sniff(raw.read(4), encoding)
-        raw.seek(bom)
-        counted = _Counted(_text(raw, codec), codec, bom)
-        lines, reader = _reader(counted, max_line_bytes)
-        header = _header(reader, name, max_line_bytes)
-        if not header:
-            return
-        lines.skip_long = True
-        columns = header_columns(header, name)
-        yield from group_rows(_csv_rows(reader, lines, counted, header, name), columns)
+        header, rows = _rows(raw, name, codec, bom, max_line_bytes)
+        if header:
+            yield from group_rows(rows, header_columns(header, name))
+
+
+def _rows(
+    raw: BinaryIO, name: str, codec: str, start: int, limit: int
+) -> tuple[list[str], Iterator[Record]]:
+    """The header's cells (none: an empty file) and a record of each row after it that isn't
+    blank (its cells, or the finding that stands for it), read from ``start``."""
+    raw.seek(start)
+    counted = _Counted(_text(raw, codec), codec, start)
+    lines, reader = _reader(counted, limit)
+    header = _header(reader, name, limit)
+    lines.skip_long = True
+    return header, _csv_rows(reader, lines, counted, header, name)
 
 
 def _text(raw: BinaryIO, codec: str) -> TextIO:
@@ -276,7 +284,6 @@ class _Counted:
 
     def __init__(self, handle: TextIO, codec: str, position: int) -> None:
         self.handle, self.codec, self.position = handle, codec, position
-        self.ended = True  # the last line ended with \n: a span may start after it
 
     def _size(self, line: str) -> int:
         try:
@@ -288,7 +295,6 @@ class _Counted:
         line = self.handle.readline(size)
         if line:
             self.position += len(line) if line.isascii() else self._size(line)
-            self.ended = line.endswith("\n")
         return line
 
 
@@ -319,12 +325,11 @@ def csv_spans(
     span_bytes: int | None = None,
 ) -> Iterator[Record | Span]:
     """Cut a CSV file into spans of about ``span_bytes`` (default :data:`CSV_SPAN_BYTES`),
-    each starting at a row that starts a certificate, after a ``\\n``; a span holds at
-    least one record. Raises as :func:`read_csv` does, for the header, at once.
+    each starting at a row that starts a certificate; a span holds at least one record.
+    Raises as :func:`read_csv` does, for the header, at once.
 
-    The rows are read as :func:`read_csv` reads them, cells split but not checked: a
-    row's id cell tells whether it may join the row before it (the same id, not empty),
-    whatever else the row holds. A file in an encoding that can't be cut
+    The rows are :func:`read_csv`'s, not grouped: a row's id cell tells whether it may join
+    the row before it (the same id, not empty). A file in an encoding that can't be cut
     (:func:`_cuttable`) is read as :func:`read_csv`'s records.
     """
     name = str(path)
@@ -334,39 +339,24 @@ def csv_spans(
         if not _cuttable(codec):
             yield from read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
             return
-        raw.seek(bom)
-        counted = _Counted(_text(raw, codec), codec, bom)
-        lines, reader = _reader(counted, max_line_bytes)
-        header = _header(reader, name, max_line_bytes)
-        if not header:
-            return
-        lines.skip_long = True
+        file_end = os.fstat(raw.fileno()).st_size
+        header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         ident = {key: i for i, key in header_columns(header, name)}.get(("certificate", "id"))
-        start, first, held, previous = counted.position, lines.count + 1, False, _FRESH
-        while True:
-            at, line, after_newline = counted.position, lines.count + 1, counted.ended
-            row: list[str] | None
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except (_LineTooLongError, csv.Error):
-                row = None  # a finding: a record of its own
-            lines.quoted = False
-            if row is not None and not any(cell.strip() for cell in row):
-                where = (line, lines.count)
-                if _row_problem(row, header, where, max_line_bytes, codec) is None:
-                    continue  # a blank row: no record, and rows join over it
+        span: Span | None = None
+        previous: object = _FRESH
+        for row in rows:
             key: object = _FRESH
-            if row is not None and ident is not None:
-                key = row[ident].strip() if ident < len(row) else ""
+            if not isinstance(row.payload, Finding) and ident is not None:
+                key = row.payload[ident].strip() if ident < len(row.payload) else ""
             joins = key is not _FRESH and key != "" and key == previous
-            if held and not joins and after_newline and at - start >= size:
-                yield Span(name, start, at, first, max_line_bytes, tuple(header), codec)
-                start, first = at, line
-            held, previous = True, key
-        if held:
-            yield Span(name, start, counted.position, first, max_line_bytes, tuple(header), codec)
+            if span is None or (not joins and row.start - span.start >= size):
+                if span is not None:
+                    yield span._replace(end=row.start)  # the blank rows before it included
+                line = int(row.source.rsplit(":", 1)[1])
+                span = Span(name, row.start, row.end, line, max_line_bytes, tuple(header), codec)
+            previous = key
+        if span is not None:
+            yield span._replace(end=file_end)
 
 
 class _Window(io.RawIOBase):
