@@ -35,7 +35,7 @@ from certpreflight.io._text import FileState, file_state
 from certpreflight.io.csvfile import CSV_COLUMNS, csv_spans, read_csv, read_csv_span
 from certpreflight.io.jsonfile import read_json
 from certpreflight.io.ndjson import ndjson_spans, plain_utf8, read_ndjson, read_ndjson_span
-from certpreflight.io.xlsx import read_xlsx
+from certpreflight.io.xlsx import read_sheet, sheet_records
 
 __all__ = [
     "CSV_COLUMNS",
@@ -56,7 +56,6 @@ __all__ = [
     "read_pieces",
     "read_records",
     "read_span",
-    "read_xlsx",
     "record_too_large",
 ]
 
@@ -112,7 +111,7 @@ def read_records(
     if found == "csv":
         return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
     if found == "xlsx":
-        return read_xlsx(path, sheet=sheet, max_line_bytes=max_line_bytes)
+        return sheet_records(read_sheet(path, sheet=sheet), str(path), max_line_bytes)
     return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
 
 

@@ -341,6 +341,8 @@ def csv_spans(
             return
         file_end = os.fstat(raw.fileno()).st_size
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
+        if not header:
+            return
         ident = {key: i for i, key in header_columns(header, name)}.get(("certificate", "id"))
         span: Span | None = None
         previous: object = _FRESH

@@ -28,7 +28,7 @@ from certpreflight.io._common import (
 )
 from certpreflight.io.csvfile import group_rows, header_columns
 
-__all__ = ["Sheet", "cell_text", "read_sheet", "read_xlsx", "sheet_records"]
+__all__ = ["Sheet", "cell_text", "read_sheet", "sheet_records"]
 
 MISSING = "reading .xlsx needs python-calamine: pip install 'certpreflight[xlsx]'"
 
@@ -73,7 +73,7 @@ def _sheet_name(names: list[str], sheet: str | None, path: str | Path) -> str | 
 
 
 class Sheet(NamedTuple):
-    """One sheet's cells as :func:`read_xlsx` reads them, for writing fixes back."""
+    """One sheet's cells, read once: its records are :func:`sheet_records`'."""
 
     #: the sheet's name
     name: str
@@ -85,8 +85,9 @@ class Sheet(NamedTuple):
 
 
 def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None = None) -> Sheet:
-    """The chosen sheet's cells (no rows for a workbook without sheets); raises as
-    :func:`read_xlsx` does."""
+    """The chosen sheet's cells (no rows for a workbook without sheets). Raises
+    :class:`InputError` when python-calamine is missing, the file is not a workbook or the
+    sheet doesn't exist."""
     shown = str(path) if name is None else name
     book = _workbook(path)
     chosen = _sheet_name(list(book.sheet_names), sheet, shown)
@@ -101,29 +102,12 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None =
     return Sheet(chosen, rows, (end[0] + 1 - len(rows), end[1] + 1 - width))
 
 
-def read_xlsx(
-    path: str | Path,
-    *,
-    sheet: str | None = None,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    name: str | None = None,
-) -> Iterator[Record]:
-    """The records of one sheet (certificate mappings or Findings).
-
-    ``name`` is the file name shown in sources (default ``path``). An empty sheet has
-    no records. Raises :class:`InputError` when python-calamine is missing, the file
-    is not a workbook, the sheet doesn't exist or the header lacks required columns.
-    """
-    found = read_sheet(path, sheet=sheet, name=name)
-    return sheet_records(found, str(path) if name is None else name, max_line_bytes)
-
-
 def sheet_records(
     sheet: Sheet, shown: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
 ) -> Iterator[Record]:
-    """The records of a sheet :func:`read_sheet` read, each with its rows (``start`` and
-    ``end``: indexes into ``sheet.rows``, the end excluded); the source names the row Excel
-    shows."""
+    """The records of a sheet :func:`read_sheet` read (``shown``: the file's name in sources),
+    each with its rows (``start`` and ``end``: indexes into ``sheet.rows``, the end excluded);
+    the source names the row Excel shows. InputError when the header lacks required columns."""
     top = sheet.origin[0]
     numbered = ((i, row) for i, row in enumerate(sheet.rows) if any(c.strip() for c in row))
     first = next(numbered, None)

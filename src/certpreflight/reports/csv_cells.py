@@ -1,4 +1,5 @@
-"""The one CSV cell writer: every CSV the CLI writes goes through :func:`cell`.
+"""The one CSV writer: every CSV the CLI writes goes through :func:`cell`, the CSV report
+(:func:`render`: a row per finding, a clean certificate one ``ok`` row) included.
 
 A cell holding a comma, a quote, a line feed *or a bare carriage return* is quoted (the
 csv module quotes only the characters of its ``lineterminator``, so ``"C-1\\r=1+1"`` went
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["FORMULA_START", "cell", "row", "safe_cell"]
+from certpreflight.reports.tally import Result
+
+__all__ = ["FORMULA_START", "HEADER", "cell", "header", "render", "row", "safe_cell"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE_IF = frozenset(',"\r\n')
@@ -37,3 +40,46 @@ def cell(value: object, *, guard: bool = True) -> str:
 def row(values: Iterable[object], *, guard: bool = True) -> str:
     """One CSV line, ``\\n`` included."""
     return ",".join(cell(v, guard=guard) for v in values) + "\n"
+
+
+HEADER = (
+    "source",
+    "certificate_id",
+    "customer_number",
+    "code",
+    "name",
+    "severity",
+    "message",
+    "fix",
+)
+
+
+def header() -> str:
+    """The header row."""
+    return row(HEADER)
+
+
+def render(results: Iterable[Result]) -> str:
+    """The rows for these results."""
+    lines: list[str] = []
+    for source, report in results:
+        cid = report.certificate_id
+        if not report.findings:
+            lines.append(row((source, cid, "", "", "", "ok", "", "")))
+            continue
+        for f in report.findings:
+            lines.append(
+                row(
+                    (
+                        source,
+                        cid,
+                        f.customer_number,
+                        f.code,
+                        f.name,
+                        f.severity.value,
+                        f.message,
+                        f.fix,
+                    )
+                )
+            )
+    return "".join(lines)

@@ -25,7 +25,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
-from certpreflight.reports import csv_rows, json_doc, text
+from certpreflight.reports import csv_cells, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
 
@@ -182,7 +182,7 @@ def _render(results: list[Result], options: CheckOptions) -> str:
     if options.format == "json":
         return json_doc.render(results)
     if options.format == "csv":
-        return csv_rows.render(results)
+        return csv_cells.render(results)
     if options.format == "html":
         return ""  # the page is built from the tally at the end
     if not options.listing:
@@ -299,7 +299,7 @@ class _TextWriter(_Writer):
 class _CsvWriter(_Writer):
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
-        out.write(csv_rows.header())
+        out.write(csv_cells.header())
 
 
 class _JsonWriter(_Writer):
