@@ -46,13 +46,12 @@ from certpreflight.dialects import (
     CUSTOMER_KEYS,
     CUSTOMER_RECORD_KEYS,
     LINK_KEYS,
-    detect_kind,
     is_mapping,
 )
-from certpreflight.engine import validate
+from certpreflight.engine import checked
 from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
-from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -118,29 +117,29 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
 _Unread = tuple[int | None, str, Any]
 
 
-def _read(payload: Any) -> tuple[str | None, Any, list[_Unread]]:
-    """The record kind, its model and its members no field reads (a customer's
-    ``emailAddress``); ValueError / ValidationError when unreadable."""
-    if isinstance(payload, ExemptionCertificate):
-        return "certificate", payload, []
+def _read(payload: Any) -> tuple[str | None, Any, str | None]:
+    """The record's kind and model, as ``check`` reads it (the engine's one reading route), or
+    why it can't be read: its first Formatting error (a value that can't be read is lost)."""
+    report, read = next(checked([payload], select=["4"]))
+    errors = [f.message for f in report.findings if f.severity == "error"]
+    model = read.certificate if read.kind == "certificate" else read.record
+    if model is None and not errors:
+        errors.append("it is not a certificate, a customer or a link")
+    return read.kind, model, errors[0] if errors else None
+
+
+def _unread(payload: Any, kind: str | None) -> list[_Unread]:
+    """The members of ``payload`` no field reads (a customer's ``emailAddress``)."""
     if isinstance(payload, (str, bytes, bytearray)):
         payload = json.loads(payload)
     if not is_mapping(payload):
-        raise ValueError(f"a record is a JSON object, not {type(payload).__name__}")
-    kind = detect_kind(payload) or "certificate"
-    model: Any
-    if kind == "customer":
-        model = CustomerRecord.model_validate(payload)
-    elif kind == "link":
-        model = Link.model_validate(payload)
-    else:
-        model = ExemptionCertificate.model_validate(payload)
-    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind, CERTIFICATE_KEYS)
+        return []
+    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
     unread: list[_Unread] = [(None, k, v) for k, v in payload.items() if k not in keys]
     for i, customer in enumerate(payload.get("customers") or () if kind == "certificate" else ()):
         if is_mapping(customer):
             unread += [(i, k, v) for k, v in customer.items() if k not in CUSTOMER_KEYS]
-    return kind, model, unread
+    return unread
 
 
 def _carry(
@@ -201,7 +200,9 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
 
 def native_record(payload: Any) -> dict[str, Any]:
     """``payload`` (any dialect, any kind) as a native mapping; raises if it can't be read."""
-    kind, model, _ = _read(payload)
+    kind, model, problem = _read(payload)
+    if problem is not None:
+        raise ValueError(problem)
     return _native(kind, model)
 
 
@@ -404,18 +405,10 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     """
     if to not in TARGETS:
         raise ValueError(f"convert to one of {', '.join(TARGETS)}, not {to!r}")
-    unreadable = [
-        f.message
-        for f in validate(payload).findings
-        if f.type == "Formatting" and f.severity == "error"
-    ]
-    try:
-        if unreadable:  # what check says of the record: a value would be lost, or all of it
-            raise ValueError(unreadable[0])
-        kind, model, unread = _read(payload)
-    except (ValueError, ValidationError, TypeError, RecursionError) as exc:
-        detail = unreadable[0] if unreadable else str(exc).splitlines()[0] or type(exc).__name__
-        return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
+    kind, model, problem = _read(payload)
+    if problem is not None:
+        return Conversion(to, None, (), problem=f"the record can't be read: {problem}")
+    unread = _unread(payload, kind)
     native = _native(kind, model)
     if to == "native":
         return Conversion(to, kind, (native,), tuple(_carry(to, kind, [native], unread)))
