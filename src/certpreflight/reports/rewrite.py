@@ -176,46 +176,40 @@ def _encodes(ch: str, codec: str) -> bool:
 # --- CSV and sheets: the cells of the fixed values ----------------------------------------------
 
 
-def _changes(
-    rows: list[list[str]], columns: Columns, record: Mapping[str, Any], fixed: Mapping[str, Any]
-) -> tuple[list[tuple[int, int, Any]], set[str]]:
-    """``(row, column, value)`` of each cell a fix changed in one record's ``rows``, and the
-    changed fields without a column (their fixes can't be written)."""
-    by_field = {key: index for index, key in columns}
-    if all(level == "customer" for _, (level, _) in columns):  # a customer file: a row a record
-        record, fixed = {"customers": [record]}, {"customers": [fixed]}
-    changed = [
-        (0, ("certificate", name), value)
-        for name, value in fixed.items()
-        if name != "customers" and value != record.get(name)
-    ]
-    customer_columns = [i for i, (level, _) in columns if level == "customer"]
-    with_customer = [  # the rows that hold a customer, one a customer
-        at
-        for at, row in enumerate(rows)
-        if any(row[i].strip() for i in customer_columns if i < len(row))
-    ]
-    customers = zip(
-        with_customer, record.get("customers") or [], fixed.get("customers") or [], strict=False
-    )
-    for at, was, now in customers:  # as many as there are of each
-        changed += [(at, ("customer", k), v) for k, v in now.items() if v != was.get(k)]
-    missing = {key[1] for _, key, _ in changed if key not in by_field}
-    return [(at, by_field[key], v) for at, key, v in changed if key in by_field], missing
+def _where(
+    loc: tuple[str | int, ...], level: str, customers: list[int]
+) -> tuple[int, tuple[str, str]] | None:
+    """The row (of a record's) and the column of a fixed value: ``(field,)`` is in the first
+    row, ``(customers, i, field)`` in the i-th row holding a customer; None: no cell."""
+    if len(loc) == 1:
+        return 0, (level, str(loc[0]))
+    if len(loc) == 3 and isinstance(loc[1], int) and loc[1] < len(customers):
+        return customers[loc[1]], ("customer", str(loc[2]))
+    return None
 
 
 def _fix_rows(run: _Run, item: Record, rows: list[list[str]], columns: Columns) -> set[int]:
-    """Fix one record of a CSV file or a sheet and write the changed cells into its ``rows``;
-    the rows changed. A fix that needs a column the file lacks is not applied: the record is
-    fixed again without it."""
+    """Fix one record of a CSV file or a sheet and write each value a fix changed into its
+    cell of the record's ``rows``; the rows changed. A fix that needs a column the file
+    lacks is not applied: the record is fixed again without it."""
+    by_field = {key: index for index, key in columns}
+    level = "customer" if all(lv == "customer" for _, (lv, _) in columns) else "certificate"
+    holding = [i for i, (lv, _) in columns if lv == "customer"]
+    customers = [
+        at for at, row in enumerate(rows) if any(row[i].strip() for i in holding if i < len(row))
+    ]
     ignore: tuple[str, ...] = ()
     while True:
-        result = run.fix(item, ignore)
-        cells, missing = _changes(rows, columns, item.payload, result.record)
-        if not missing:
+        result, cells, unwritten = run.fix(item, ignore), [], set()
+        for fixed in result.applied:
+            where = _where(fixed.loc, level, customers)
+            if where is None or where[1] not in by_field:
+                unwritten.add(str(fixed.code))
+            else:
+                cells.append((where[0], by_field[where[1]], fixed.after))
+        if not unwritten:
             break
-        codes = {str(a.code) for a in result.applied if a.loc and a.loc[-1] in missing}
-        ignore += tuple(codes or {str(a.code) for a in result.applied})
+        ignore += tuple(sorted(unwritten))
     run.done(item, result)
     changed = set()
     for at, index, value in cells:
