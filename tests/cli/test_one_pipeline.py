@@ -178,8 +178,10 @@ def test_unchanged_json_elements_are_written_byte_for_byte(cli: Cli, tmp_path: P
     path = tmp_path / "in.json"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out.json"
-    cli("check", "--fix", str(path), "-o", str(out))
+    _, _, err = cli("check", "--fix", str(path), "-o", str(out))
     assert out.read_text(encoding="utf-8") == text.replace('"USA"', '"US"')
+    doc = json.loads(cli("check", "--format", "json", str(out))[1])
+    assert _remaining(err) == sum(len(r["findings"]) for r in doc["results"])
 
 
 def test_fix_output_never_replaces_an_input(cli: Cli, tmp_path: Path) -> None:

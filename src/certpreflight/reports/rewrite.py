@@ -266,14 +266,15 @@ class _Run:
             options = {**options, "ignore": (*(options.get("ignore") or ()), *ignore)}
         return fix(item.payload, unsafe=self.unsafe, **options)
 
-    def done(self, item: Record, result: FixResult | None = None) -> None:
-        """One record as written (fixed: ``result``): counted, described, held for the join."""
+    def done(self, item: Record, result: FixResult | None = None, written: Any = None) -> None:
+        """One record as written (fixed: ``result``, its text ``written`` when known): counted,
+        described, held for the join."""
         if result is None or not result.changed:
             finding = isinstance(item.payload, Finding)
             self.held.append((item.source, item.payload if finding else _compact(item.payload)))
             return
         self.tally.fixed += max(0, result.fixed)
-        self.held.append((item.source, _compact(result.record)))
+        self.held.append((item.source, written or _compact(result.record)))
         if self.show:
             self.out.write(printable("".join(
                 f"{item.source}: fixed {a.code} {loc_path(a.loc)}: {a.before!r} -> {a.after!r}\n"
@@ -327,12 +328,14 @@ def _fixed_record(
     text = raw.decode("utf-8")  # a record that isn't UTF-8 is a Finding (4011)
     if columns is None:
         result = run.fix(item)
-        run.done(item, result)
         if not result.changed:
+            run.done(item, result)
             return raw
         patch = _Patch(text, codec)
         patch.value(_after_space(text, 0), json.loads(text), result.record)
-        return patch.applied().encode("utf-8", "surrogatepass")
+        new = patch.applied().encode("utf-8", "surrogatepass")
+        run.done(item, result, new)  # check reads what is written
+        return new
     parsed = _csv_rows(text)
     rows = [cells for cells, _ in parsed]
     changed = _fix_rows(run, item, rows, columns)
