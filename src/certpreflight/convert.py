@@ -31,6 +31,7 @@ comparing them with the record, so it never misses a field.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -396,6 +397,23 @@ def _lost(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "")
     return lost
 
 
+def _finite(record: dict[str, Any], prefix: str = "") -> list[str]:
+    """Take each number JSON can't hold (NaN, infinity: ``"1" * 400`` read as a number) out
+    of ``record``; what was taken, as lost."""
+    lost = []
+    for key, value in list(record.items()):
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = f"{prefix}{key}" + (f"[{i}]" if isinstance(value, list) else "")
+            if isinstance(item, dict):
+                lost += _finite(item, f"{where}.")
+            elif isinstance(item, float) and not math.isfinite(item):
+                lost.append(f"{where}: {item!r}")
+                del record[key]
+                break
+    return lost
+
+
 def convert(payload: Any, *, to: str = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
@@ -411,7 +429,8 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     unread = _unread(payload, kind)
     native = _native(kind, model)
     if to == "native":
-        return Conversion(to, kind, (native,), tuple(_carry(to, kind, [native], unread)))
+        lost = [*_carry(to, kind, [native], unread), *_finite(native)]
+        return Conversion(to, kind, (native,), tuple(lost))
     if to == "avatax":
         records = _avatax(kind, model)
     elif to == "certcapture":
@@ -422,6 +441,8 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
             return Conversion(
                 to, kind, (), problem=f"the certificate import template has no row for a {kind}"
             )
+    for record in records:
+        _finite(record)  # what it takes is lost: the record read back says what
     try:
         lost = _lost(native, _back(to, kind, records))
     except (ValueError, ValidationError, TypeError, KeyError):

@@ -318,6 +318,9 @@ def test_convert_never_raises_and_never_writes_nan(cli: Cli, tmp_path: Path) -> 
 
     for to in ("native", "avatax", "certcapture", "certcapture-csv"):
         convert({**CERTIFICATE, "regions": ["WA", " "]}, to=to)
+        huge = convert({**CERTIFICATE, "exempt_percentage": "1" * 400}, to=to)  # read as inf
+        json.dumps(huge.records, allow_nan=False)
+        assert to == "certcapture-csv" or "exempt_percentage: inf" in huge.lost
     path = tmp_path / "in.ndjson"
     path.write_text(
         json.dumps({**CERTIFICATE, "exempt_percentage": 1e400}) + "\n"
