@@ -372,3 +372,32 @@ def test_every_command_reads_the_hostile_files_alike(cli: Cli, tmp_path: Path) -
         assert len(converted.splitlines()) + len(not_converted) == made.records, made.name
         said = {line.split(": not converted: ")[0] for line in not_converted}
         assert {s for s, codes in checked if codes} <= said, made.name
+
+
+def test_a_long_field_or_deep_nesting_is_a_finding_for_fix_as_for_check(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A 200,000-character CSV cell (over the csv module's default field limit, as in a fresh
+    process) is 4006 and an element nested 5,000 deep 4005, for --fix as for check, written
+    back as they were (--fix crashed, exit 3)."""
+    path = tmp_path / "long.csv"
+    path.write_text(
+        f"id,exempt_reason,regions,customer_number,name,country\n1,G,WA,C1,{'x' * 200_000},USA\n",
+        encoding="utf-8",
+    )
+    deep = tmp_path / "deep.json"
+    deep.write_text(f'[{{"id": "d", "x": {"[" * 5000}{"]" * 5000}}}, {BAD}]', encoding="utf-8")
+    limit = csv.field_size_limit(131_072)  # the default: no earlier read raised it
+    try:
+        code, _, err = cli("check", "--fix", str(path), "-o", str(tmp_path / "out.csv"))
+    finally:
+        csv.field_size_limit(limit)
+    assert code == 1, err
+    assert _sources(cli, str(tmp_path / "out.csv")) == [(f"{tmp_path / 'out.csv'}:2", [4006])]
+    assert (tmp_path / "out.csv").read_bytes() == path.read_bytes().replace(b",USA", b",US")
+    code, _, err = cli("check", "--fix", str(deep), "-o", str(tmp_path / "out.json"))
+    assert (code, err.count("1 findings fixed")) == (1, 1), err
+    assert _sources(cli, str(tmp_path / "out.json")) == [
+        (f"{tmp_path / 'out.json'}:1", [4005]),
+        (f"{tmp_path / 'out.json'}:1", []),
+    ]
