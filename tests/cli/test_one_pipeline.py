@@ -401,3 +401,16 @@ def test_a_long_field_or_deep_nesting_is_a_finding_for_fix_as_for_check(
         (f"{tmp_path / 'out.json'}:1", [4005]),
         (f"{tmp_path / 'out.json'}:1", []),
     ]
+
+
+def test_a_fixed_json_file_differs_only_in_the_fixed_values(cli: Cli) -> None:
+    """The bundled JSON example, unsafe fixes applied: 2103 splits a line 1 and adds line 2
+    after the last member, 3101 drops regions from lists as they are laid out; no other line
+    of the 600-line file changes."""
+    _, diff, _ = cli("check", "--diff", "--unsafe-fixes", str(EXAMPLES / "certificates.json"))
+    lines = diff.splitlines()[2:]
+    removed = [line for line in lines if line.startswith("-")]
+    added = [line for line in lines if line.startswith("+")]
+    assert (len(removed), len(added)) == (10, 4)
+    assert '+        "line2": "Building 7, Loading Dock B"' in added
+    assert '+      "WA"' in added

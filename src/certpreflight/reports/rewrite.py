@@ -126,7 +126,7 @@ class _Patch:
     def value(self, i: int, before: Any, after: Any) -> None:
         """The value at ``i`` reads as ``before``: make it read as ``after``, writing only what
         differs (an object's members one by one, a list's items when it keeps its length)."""
-        if before is after or (type(before) is type(after) and before == after):
+        if _same(before, after):
             return
         if isinstance(before, dict) and isinstance(after, dict) and before.keys() <= after.keys():
             parts, close = _parts(self.text, i)
@@ -147,6 +147,11 @@ class _Patch:
                 _parts(self.text, i)[0], before, after, strict=True
             ):
                 self.value(start, was, now)
+        elif isinstance(before, list) and (kept := _kept(before, after)):  # items dropped (3101)
+            parts = _parts(self.text, i)[0]
+            between = self.text[parts[0][3] : parts[1][2]]  # what separates the first two
+            text = between.join(self.text[parts[k][2] : parts[k][3]] for k in kept)
+            self.edits.append((parts[0][2], parts[-1][3], text))
         else:
             self.edits.append((i, _DECODE(self.text, i)[1], self._dumps(after)))
 
@@ -163,6 +168,20 @@ class _Patch:
         for start, end, new in sorted(self.edits, reverse=True):
             text = text[:start] + new + text[end:]
         return text
+
+
+def _same(before: Any, after: Any) -> bool:
+    return before is after or (type(before) is type(after) and before == after)
+
+
+def _kept(before: list[Any], after: Any) -> list[int]:
+    """The indexes of the items of ``before`` that are ``after``, when ``after`` is ``before``
+    with some items left out (and one at least kept); else none."""
+    kept: list[int] = []
+    for k, item in enumerate(before):
+        if isinstance(after, list) and len(kept) < len(after) and _same(item, after[len(kept)]):
+            kept.append(k)
+    return kept if isinstance(after, list) and len(kept) == len(after) else []
 
 
 def _encodes(ch: str, codec: str) -> bool:
