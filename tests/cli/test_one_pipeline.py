@@ -81,6 +81,7 @@ HOSTILE = {
     ).encode(),
     "deep.json": f'[{BAD}, {{"id": "d", "x": {"[" * 990}{"]" * 990}}}, {CLEAN}]'.encode(),
     "refused.json": f'[{BAD}, {{"id": "n", "x": 1e400, "y": NaN}}, {BAD}]'.encode(),
+    "broken.json": f"[{BAD},\n{BAD} {BAD}]\n".encode(),
     "deep.ndjson": f'{BAD}\n{{"x": {"[" * 990}{"]" * 990}}}\n'.encode(),
 }
 

@@ -56,9 +56,8 @@ def read_json(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """A record (element bytes or Finding) for each array element, or one record: an element
-    spans its first byte to its last; a finding for a broken array from where it breaks to
-    the file's end."""
+    """A record (element bytes or Finding) for each array element, from its first byte to its
+    last, or one record."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
         start = handle.tell() if stream is handle else 0
@@ -99,15 +98,10 @@ class _Scanner:
     def offset(self) -> int:
         return self.base + self.pos
 
-    def _at(self, payload: bytes | Finding, start: int, line: int | None = None) -> Record:
-        return Record(self._source(line), payload, start, self.offset)
-
     def _broken(self, detail: str) -> Iterator[Record]:
-        """The finding for a break in the array: it spans the rest of the file."""
-        at, line = self.offset, self.line
-        while self._next_block():
-            pass
-        yield Record(self._source(line), _broken(detail), at, self.offset)
+        """The finding for a break in the array, where it is (the rest of the file is no
+        record: it is written back as it is)."""
+        yield Record(self._source(), _broken(detail), self.offset, self.offset)
 
     def _skip_space(self) -> bool:
         """Move to the next byte that isn't white space; False at the end of the file."""
@@ -159,7 +153,7 @@ class _Scanner:
             first = False
             line, at = self.line, self.offset
             element = self._element()
-            yield self._at(element, at, line)
+            yield Record(self._source(line), element, at, self.offset)
             if not self.block:  # the element ran to the end of the file: said once, there
                 return
 

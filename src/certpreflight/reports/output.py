@@ -131,16 +131,16 @@ def is_default(path: str | None, default: TextIO) -> bool:
 
 
 @contextlib.contextmanager
-def open_output(path: str | None, default: TextIO, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
     """The stream to write the report to (see the module docs); committed on a clean exit.
-    A file is written in ``encoding`` (the standard output in its own)."""
+    A file is written in UTF-8 (the standard output in its own)."""
     if path is None or is_default(path, default):
         guarded = _Guarded(default, "the standard output")
         yield guarded  # type: ignore[misc]
         guarded.flush()
         return
     with _replacing(path) as fd:
-        handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         with _committed(handle):
             yield _Guarded(handle, path)  # type: ignore[misc]
 
