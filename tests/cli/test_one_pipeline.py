@@ -415,3 +415,25 @@ def test_a_fixed_json_file_differs_only_in_the_fixed_values(cli: Cli) -> None:
     assert (len(removed), len(added)) == (10, 4)
     assert '+        "line2": "Building 7, Loading Dock B"' in added
     assert '+      "WA"' in added
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("e.csv", b""),
+        ("h.csv", b"id,customer_number\r\n\r\n"),
+        ("e.json", b" []\n"),
+        ("e.ndjson", b"\n\n"),
+    ],
+)
+def test_fixing_a_file_without_records_writes_it_as_it_was(
+    cli: Cli, tmp_path: Path, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, _, err = cli("check", "--fix", str(path), "-o", str(tmp_path / f"out-{name}"))
+    assert (code, err) == (
+        0,
+        "0 records checked: 0 findings fixed, 0 remaining; 0 file(s) changed\n",
+    )
+    assert (tmp_path / f"out-{name}").read_bytes() == data

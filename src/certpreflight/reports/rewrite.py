@@ -402,18 +402,16 @@ def _fixed_text(path: str, shown: str, kind: str, run: _Run, reading: Mapping[st
     out: list[bytes] = []
     with _utf8(path, data, codec, mark) as (readable, utf8):
         skip = mark if readable == path else 0  # the byte order mark
-        columns = None
-        if kind == "csv":  # the header row the reader reads
-            header = next(
-                csv.reader(io.StringIO(utf8[skip:].decode("utf-8", "replace"), newline=""))
-            )
-            columns = header_columns(header, shown)
+        columns: Columns | None = None
         at = 0
         records = read_records(
             readable, kind=kind, max_line_bytes=reading["limit"], encoding="utf-8"
         )
         for found in records:
             item = found._replace(source=shown + found.source[len(readable) :])
+            if kind == "csv" and columns is None:  # the header: the row before the first record
+                head = utf8[skip : item.start].decode("utf-8", "replace")
+                columns = header_columns(next(csv.reader(io.StringIO(head, newline=""))), shown)
             out += [
                 utf8[at : item.start],
                 _fixed_record(run, item, utf8[item.start : item.end], columns, codec),
