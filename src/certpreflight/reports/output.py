@@ -98,7 +98,9 @@ def _same_file(path: str, stream: TextIO) -> bool:
 
 def refuse_inputs(path: str | None, inputs: Iterable[str], default: TextIO) -> None:
     """:class:`OutputRefusedError` when writing ``path`` would replace one of ``inputs``."""
-    for name in () if is_default(path, default) else inputs:
+    if is_default(path, default) or not os.path.exists(str(path)):
+        return  # the standard output, or a new file: no input
+    for name in inputs:
         if _same(str(path), name):
             raise OutputRefusedError(
                 f"can't write {path}: it is an input ({name}); name another file "
