@@ -437,3 +437,25 @@ def test_fixing_a_file_without_records_writes_it_as_it_was(
         "0 records checked: 0 findings fixed, 0 remaining; 0 file(s) changed\n",
     )
     assert (tmp_path / f"out-{name}").read_bytes() == data
+
+
+def test_a_backup_cut_short_replaces_nothing(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while --in-place writes the backup: exit 3, the input as it was, no
+    backup left half written (it was left truncated and the input replaced)."""
+    from certpreflight.reports import output  # noqa: PLC0415
+
+    path = tmp_path / "in.ndjson"
+    path.write_text(BAD + "\n", encoding="utf-8")
+    before = path.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", full)
+    code, _, err = cli("check", "--fix", "--in-place", str(path))
+    assert code == 3
+    assert "No space left on device" in err
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["in.ndjson"]

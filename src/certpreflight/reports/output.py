@@ -116,12 +116,17 @@ def backup(path: str) -> str:
     names = (path + BACKUP_SUFFIX + (f".{n}" if n else "") for n in range(1000))
     name = next((n for n in names if not os.path.lexists(n)), path + BACKUP_SUFFIX)
     try:
-        with os.fdopen(os.open(name, flags, 0o600), "wb") as handle, open(path, "rb") as original:
+        fd = os.open(name, flags, 0o600)  # ours from here: a copy cut short is removed
+    except OSError as exc:
+        raise OutputError(f"can't back up {path} to {name}: {_why(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle, open(path, "rb") as original:
             shutil.copyfileobj(original, handle)
             handle.flush()
             os.fsync(handle.fileno())
         shutil.copystat(path, name)
     except OSError as exc:
+        os.unlink(name)
         raise OutputError(f"can't back up {path} to {name}: {_why(exc)}") from None
     return name
 
