@@ -1,7 +1,8 @@
 """NDJSON / JSON Lines: one certificate a line, streamed.
 
 Each non-blank line is one record, its source ``file:line`` (1-based, counting blank
-lines, which are skipped). The line's bytes go to ``validate()`` unparsed, so invalid
+lines, which are skipped). A line ends at LF, CRLF or a bare CR, wherever in the file;
+U+2028 and NEL are characters of a line, as JSON says. The line's bytes go to ``validate()`` unparsed, so invalid
 JSON, invalid UTF-8 and a truncated last line become ``invalid-json`` (4001) findings
 with their line number. A UTF-8 byte order mark at the start of the file is dropped.
 A line longer than ``max_line_bytes`` is never held in memory: it is skipped in pieces
