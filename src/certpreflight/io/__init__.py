@@ -128,7 +128,8 @@ def read_pieces(
 
     Read each span with :func:`read_span` (in any process) and the records come out
     as :func:`read_records` gives them (an NDJSON file in another encoding, and a CSV
-    file in UTF-16 or another encoding of several bytes a character, come as records). Raises as :func:`read_records` does.
+    file in UTF-16 or another encoding of several bytes a character, come as records).
+    Raises as :func:`read_records` does.
     """
     found = kind_of(path, kind)
     if found == "ndjson" and plain_utf8(path, encoding):

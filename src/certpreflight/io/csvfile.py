@@ -424,28 +424,32 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
     """
     if all(level == "customer" for _, (level, _) in columns):
         for row in rows:
-            finding = isinstance(row.payload, Finding)
-            yield row if finding else row._replace(payload=_split(row.payload, columns)[1])
+            if isinstance(row.payload, Finding):
+                yield row
+            else:
+                yield Record(row.source, _split(row.payload, columns)[1], row.start, row.end)
         return
-    current: Record | None = None
+    current: dict[str, Any] | None = None
+    source, start, end = "", 0, 0
     for row in rows:
         if isinstance(row.payload, Finding):
             if current is not None:
-                yield current
+                yield Record(source, current, start, end)
                 current = None
             yield row
             continue
         cert, customer = _split(row.payload, columns)
-        if current is not None and "id" in cert and cert["id"] == current.payload.get("id"):
+        if current is not None and "id" in cert and cert["id"] == current.get("id"):
             if customer:
-                current.payload["customers"].append(customer)
-            current = current._replace(end=row.end)
+                current["customers"].append(customer)
+            end = row.end
             continue
         if current is not None:
-            yield current
-        current = row._replace(payload={**cert, "customers": [customer] if customer else []})
+            yield Record(source, current, start, end)
+        current = {**cert, "customers": [customer] if customer else []}
+        source, start, end = row.source, row.start, row.end
     if current is not None:
-        yield current
+        yield Record(source, current, start, end)
 
 
 def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:
@@ -473,7 +477,7 @@ def _row_problem(
     longest = max(map(len, row))
     if longest > limit:
         return record_too_large(longest, limit)
-    for cell in row:
+    for cell in () if all(map(str.isascii, row)) else row:
         at = unmarked(cell)
         if at is not None:
             return not_utf8(at, codec)

@@ -2,11 +2,11 @@
 
 Each non-blank line is one record, its source ``file:line`` (1-based, counting blank
 lines, which are skipped). A line ends at LF, CRLF or a bare CR, wherever in the file;
-U+2028 and NEL are characters of a line, as JSON says. The line's bytes go to ``validate()`` unparsed, so invalid
-JSON, invalid UTF-8 and a truncated last line become ``invalid-json`` (4001) findings
-with their line number. A UTF-8 byte order mark at the start of the file is dropped.
-A line longer than ``max_line_bytes`` is never held in memory: it is skipped in pieces
-and reported as ``record-too-large`` (4010).
+U+2028 and NEL are characters of a line, as JSON says. The line's bytes go to
+``validate()`` unparsed, so invalid JSON, invalid UTF-8 and a truncated last line become
+``invalid-json`` (4001) findings with their line number. A UTF-8 byte order mark at the
+start of the file is dropped. A line longer than ``max_line_bytes`` is never held in
+memory: it is skipped in pieces and reported as ``record-too-large`` (4010).
 
 A big file can also be cut into :class:`Span` s (:func:`ndjson_spans`), runs of whole
 lines that another process reads on its own (:func:`read_ndjson_span`): the CLI's workers
