@@ -140,7 +140,7 @@ def _records(
         left = None if left is None else left - len(chunk)
         data, pending = pending + chunk, b""
         open_end = len(chunk) == want and not chunk.endswith(b"\n")  # the line goes on
-        cr = _BARE_CR.search(data)
+        cr = _BARE_CR.search(data) if b"\r" in data else None
         if cr is not None and not (cr.end() == len(data) and open_end):  # not a CRLF's CR
             data, pending, open_end = data[: cr.end()], data[cr.end() :], False
         position += len(data)
