@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from certpreflight import validate
 from certpreflight.convert import CSV_HEADERS, TARGETS, convert, native_record
+from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
 from tests.conftest import examples
 
@@ -180,8 +181,8 @@ def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str)
 
 def _from_rows(rows: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     header = list(rows[0])
-    cells = [("t", [str(r[h]) for h in header]) for r in rows]
-    return next(rec for _, rec in group_rows(cells, header_columns(header, "t")))
+    cells = [Record("t", [str(r[h]) for h in header], 0, 0) for r in rows]
+    return next(rec.payload for rec in group_rows(cells, header_columns(header, "t")))
 
 
 @settings(max_examples=examples(40), deadline=None)

@@ -365,3 +365,13 @@ def test_models_and_json_text_come_back_as_mappings() -> None:
     assert from_model.report.findings == from_text.report.findings
     untouched = fix(ExemptionCertificate.model_validate(_cert()), today=TODAY)
     assert isinstance(untouched.record, ExemptionCertificate)  # nothing to fix: as given
+
+
+def test_fix_runs_until_nothing_changes() -> None:
+    """250 customers, each with a country 3203 repairs: every one is repaired in one call (it
+    stopped after 200), so fixing the fixed record changes nothing."""
+    record = _cert(*(_customer(customer_number=f"C{i}", country="USA") for i in range(250)))
+    once = fix(record, today=TODAY, select=["3203"])
+    assert len(once.applied) == 250
+    assert [c["country"] for c in once.record["customers"]] == ["US"] * 250
+    assert fix(once.record, today=TODAY, select=["3203"]).applied == ()

@@ -205,7 +205,7 @@ def test_a_csv_row_is_typed_as_its_json_line(tmp_path: Any) -> None:
         "B,G,WA,2026-01-15,blanket,100.50,C-2\n",
         encoding="utf-8",
     )
-    (_, first), (_, second) = list(read_csv(path))
+    first, second = (record.payload for record in read_csv(path))
     assert first["exempt_percentage"] == 100
     assert first["single_use"] is True
     assert second["exempt_percentage"] == "100.50"

@@ -60,6 +60,7 @@ from certpreflight.reports.output import (
     OutputRefusedError,
     is_default,
     open_output,
+    refuse_inputs,
 )
 from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
@@ -117,9 +118,11 @@ def _positive(text: str) -> int:
 
 
 @contextlib.contextmanager
-def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
-    """The report's stream (reports.output); a path that isn't a regular file is a usage error."""
+def _output(path: str | None, default: TextIO, inputs: Iterable[Input]) -> Iterator[TextIO]:
+    """The report's stream (reports.output); a path that isn't a regular file, or is one of
+    the inputs, is a usage error."""
     try:
+        refuse_inputs(path, (i.path for i in inputs), default)
         with open_output(path, default) as stream:
             yield stream
     except OutputRefusedError as exc:
@@ -327,7 +330,8 @@ def _pieces(
     if item.shown != item.path:
         cut = len(item.path)
         return (
-            (item.shown + src[cut:], payload) for src, payload in read_records(item.path, **options)
+            r._replace(source=item.shown + r.source[cut:])
+            for r in read_records(item.path, **options)
         )
     if spans is None:
         return read_records(item.path, **options)
@@ -480,7 +484,7 @@ def _scan(
         fill(table, source, report, read)
     named = [target.encode() for target in set(table.linked) - table.certificates]
     if named:
-        for _, payload in records():
+        for _, payload, _, _ in records():
             text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
             if isinstance(text, bytes) and (
                 len(named) > 64 or any(target in text for target in named)
@@ -497,7 +501,7 @@ def _sorted(
     """The customer and link records among ``records``, decoded; the id of each certificate
     read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
     are read only when a link names one), and so is what isn't a record."""
-    for source, payload in records:
+    for source, payload, _, _ in records:
         data = _decoded(payload)
         if data is None:
             continue
@@ -556,7 +560,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     with (
         _sigterm_as_exit(),
         _inputs(args.files, args.input_format, stdin) as inputs,
-        _output(args.output, out) as stream,
+        _output(args.output, out, inputs) as stream,
     ):
         join = _scan(
             inputs,
@@ -628,8 +632,10 @@ def _usage() -> Iterator[None]:
     """A file that can't be read or a mistake in the options is a usage error (exit 2)."""
     try:
         yield
-    except (ValueError, InputError) as exc:
+    except (ValueError, InputError, OutputRefusedError) as exc:
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise UsageError(f"can't read {exc.filename}: {exc.strerror or exc}") from None
 
@@ -660,6 +666,7 @@ def _fix(
             out=out,
             err=err,
             sheet=args.sheet,
+            max_line_bytes=args.max_line_bytes,
         )
     if not args.quiet:
         err.write(tally.summary())
@@ -681,6 +688,8 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
             encoding=_encoding(args.encoding),
             out=out,
             err=err,
+            sheet=args.sheet,
+            max_line_bytes=args.max_line_bytes,
         )
     return EXIT_FINDINGS if short else EXIT_OK
 
@@ -1013,6 +1022,11 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
     )
     convert.add_argument("--encoding", metavar="NAME", help="the input's encoding")
+    convert.add_argument("--sheet", metavar="NAME", help="as check --sheet")
+    convert.add_argument(
+        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
+        help="as check --max-line-bytes",
+    )  # fmt: skip
     commands["convert"] = convert
 
     matrix = _command(

@@ -31,6 +31,8 @@ comparing them with the record, so it never misses a field.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,10 +40,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
-from certpreflight.dialects import detect_kind, is_mapping
-from certpreflight.engine import validate
+from certpreflight.dialects import (
+    AVATAX,
+    CERTCAPTURE,
+    CERTIFICATE_KEYS,
+    CUSTOMER_KEYS,
+    CUSTOMER_RECORD_KEYS,
+    LINK_KEYS,
+    is_mapping,
+)
+from certpreflight.engine import checked
+from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
-from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -102,23 +113,63 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v not in ((), [])}
 
 
-def _read(payload: Any) -> tuple[str | None, Any]:
-    """The record kind and its model; raises ValueError / ValidationError when unreadable."""
-    if isinstance(payload, ExemptionCertificate):
-        return "certificate", payload
+#: A member no field reads: the index of the customer holding it (None: the record's own),
+#: its key and its value.
+_Unread = tuple[int | None, str, Any]
+
+
+def _read(payload: Any) -> tuple[str | None, Any, str | None]:
+    """The record's kind and model, as ``check`` reads it (the engine's one reading route), or
+    why it can't be read: its first Formatting error (a value that can't be read is lost)."""
+    report, read = next(checked([payload], select=["4"]))
+    errors = [f.message for f in report.findings if f.severity == "error"]
+    model = read.certificate if read.kind == "certificate" else read.record
+    if model is None and not errors:
+        errors.append("it is not a certificate, a customer or a link")
+    return read.kind, model, errors[0] if errors else None
+
+
+def _unread(payload: Any, kind: str | None) -> list[_Unread]:
+    """The members of ``payload`` no field reads (a customer's ``emailAddress``)."""
     if isinstance(payload, (str, bytes, bytearray)):
         payload = json.loads(payload)
     if not is_mapping(payload):
-        raise ValueError(f"a record is a JSON object, not {type(payload).__name__}")
-    kind = detect_kind(payload) or "certificate"
-    model: Any
-    if kind == "customer":
-        model = CustomerRecord.model_validate(payload)
-    elif kind == "link":
-        model = Link.model_validate(payload)
-    else:
-        model = ExemptionCertificate.model_validate(payload)
-    return kind, model
+        return []
+    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
+    unread: list[_Unread] = [(None, k, v) for k, v in payload.items() if k not in keys]
+    for i, customer in enumerate(payload.get("customers") or () if kind == "certificate" else ()):
+        if is_mapping(customer):
+            unread += [(i, k, v) for k, v in customer.items() if k not in CUSTOMER_KEYS]
+    return unread
+
+
+def _carry(
+    to: str, kind: str | None, records: list[dict[str, Any]], unread: list[_Unread]
+) -> list[str]:
+    """Write into ``records`` each unread member the target's API documents, in its spelling
+    (AvaTax's ``emailAddress`` is CertCapture's ``email_address``, docs/sources.md); the
+    others, ``"key: value"``, as lost."""
+    dialect = {"avatax": AVATAX, "certcapture": CERTCAPTURE}.get(to)
+    lost = []
+    for index, key, value in unread:
+        own = index is None and kind != "customer"
+        documented = frozenset() if dialect is None else (
+            dialect.documented_certificate if own else dialect.documented_customer
+        )  # fmt: skip
+        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+        camel = re.sub(r"_([a-z])", lambda m: m[1].upper(), key)
+        name = next((k for k in (key, snake, camel) if k in documented), None)
+        holders = [
+            b if index is None else b["customers"][index]
+            for b in records
+            if index is None or index < len(b.get("customers") or ())
+        ]
+        if name is None or kind == "link" or not holders:
+            lost.append(f"{'' if index is None else f'customers[{index}].'}{key}: {value!r}")
+            continue
+        for holder in holders:
+            holder[name] = value
+    return lost
 
 
 def _native_customer(customer: Customer) -> dict[str, Any]:
@@ -150,7 +201,9 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
 
 def native_record(payload: Any) -> dict[str, Any]:
     """``payload`` (any dialect, any kind) as a native mapping; raises if it can't be read."""
-    kind, model = _read(payload)
+    kind, model, problem = _read(payload)
+    if problem is not None:
+        raise ValueError(problem)
     return _native(kind, model)
 
 
@@ -296,10 +349,10 @@ def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     header = list(rows[0])
     columns = header_columns(header, "<converted>")
-    cells = [("<converted>", [str(row.get(h, "")) for h in header]) for row in rows]
-    for _, record in group_rows(cells, columns):
-        if is_mapping(record):
-            return native_record(record)
+    cells = (Record("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
+    for record in group_rows(cells, columns):
+        if is_mapping(record.payload):
+            return native_record(record.payload)
     return {}
 
 
@@ -311,7 +364,7 @@ def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str,
         return {}
     back = native_record(records[0])
     if to == "avatax" and kind == "certificate" and len(records) > 1:
-        back["regions"] = [r for record in records for r in native_record(record)["regions"]]
+        back["regions"] = [r for body in records for r in native_record(body).get("regions", ())]
     return back
 
 
@@ -344,6 +397,23 @@ def _lost(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "")
     return lost
 
 
+def _finite(record: dict[str, Any], prefix: str = "") -> list[str]:
+    """Take each number JSON can't hold (NaN, infinity: ``"1" * 400`` read as a number) out
+    of ``record``; what was taken, as lost."""
+    lost = []
+    for key, value in list(record.items()):
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = f"{prefix}{key}" + (f"[{i}]" if isinstance(value, list) else "")
+            if isinstance(item, dict):
+                lost += _finite(item, f"{where}.")
+            elif isinstance(item, float) and not math.isfinite(item):
+                lost.append(f"{where}: {item!r}")
+                del record[key]
+                break
+    return lost
+
+
 def convert(payload: Any, *, to: str = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
@@ -353,15 +423,14 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     """
     if to not in TARGETS:
         raise ValueError(f"convert to one of {', '.join(TARGETS)}, not {to!r}")
-    try:
-        kind, model = _read(payload)
-    except (ValueError, ValidationError, TypeError, RecursionError) as exc:
-        found = [f.message for f in validate(payload).findings if f.type == "Formatting"]
-        detail = found[0] if found else str(exc).splitlines()[0] or type(exc).__name__
-        return Conversion(to, None, (), problem=f"the record can't be read: {detail}")
+    kind, model, problem = _read(payload)
+    if problem is not None:
+        return Conversion(to, None, (), problem=f"the record can't be read: {problem}")
+    unread = _unread(payload, kind)
     native = _native(kind, model)
     if to == "native":
-        return Conversion(to, kind, (native,))
+        lost = [*_carry(to, kind, [native], unread), *_finite(native)]
+        return Conversion(to, kind, (native,), tuple(lost))
     if to == "avatax":
         records = _avatax(kind, model)
     elif to == "certcapture":
@@ -372,8 +441,10 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
             return Conversion(
                 to, kind, (), problem=f"the certificate import template has no row for a {kind}"
             )
+    for record in records:
+        _finite(record)  # what it takes is lost: the record read back says what
     try:
         lost = _lost(native, _back(to, kind, records))
-    except (ValueError, ValidationError, TypeError):
+    except (ValueError, ValidationError, TypeError, KeyError):
         lost = ["the converted record can't be read back"]
-    return Conversion(to, kind, tuple(records), tuple(lost))
+    return Conversion(to, kind, tuple(records), (*_carry(to, kind, records, unread), *lost))

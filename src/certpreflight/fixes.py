@@ -38,9 +38,6 @@ __all__ = ["AppliedFix", "FixResult", "fix", "fixable"]
 
 #: The fixes declared by the rules, by code.
 _FIXES: dict[int, Autofix] = {r.code: r.autofix for r in CATALOGUE if r.autofix is not None}
-#: At most this many repairs per record (each removes a finding, so this is never reached
-#: by a record under the item caps; it bounds the work on hostile input).
-MAX_FIXES = 200
 
 
 class AppliedFix(NamedTuple):
@@ -92,7 +89,8 @@ def _counts(report: Report) -> Counter[int]:
 
 
 def _keeps(before: Report, after: Report, target: Finding) -> bool:
-    """True when ``after`` adds no finding of any rule and lost ``target``."""
+    """True when ``after`` adds no finding of any rule and lost ``target`` (the report lists
+    at most 20 findings a rule, so a repaired one's place may be taken by the next)."""
     was, now = _counts(before), _counts(after)
     if any(now[code] > was[code] for code in now):
         return False
@@ -140,7 +138,10 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
     applied: list[AppliedFix] = []
     tried: set[tuple[int, tuple[str | int, ...], str]] = set()
     progress = True
-    while progress and len(applied) < MAX_FIXES:
+    # Until no repair is kept. It ends: a repair is tried once per (rule, place, value), and
+    # each one moves its value one way only (a name to its code, a long line shorter, fewer
+    # regions), so no value comes back.
+    while progress:
         progress = False
         for finding in report.findings:
             if not fixable(finding, unsafe=unsafe):

@@ -63,7 +63,7 @@ def test_json_array_is_read_element_by_element(tmp_path: Path) -> None:
     try:
         seen = 0
         last = None
-        for _, payload in read_json(path, max_line_bytes=100_000):
+        for _, payload, _, _ in read_json(path, max_line_bytes=100_000):
             seen += 1
             last = payload
         peak = tracemalloc.get_traced_memory()[1]

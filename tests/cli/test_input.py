@@ -132,7 +132,7 @@ def test_xlsx_header_below_blank_rows_keeps_excel_row_numbers(tmp_path: Path) ->
     ]
     book = _workbook(tmp_path / "gaps.xlsx", rows)
     found = list(read_records(book))
-    assert [source for source, _ in found] == [f"{book}:Sheet:4", f"{book}:Sheet:6"]
+    assert [r.source for r in found] == [f"{book}:Sheet:4", f"{book}:Sheet:6"]
     first = found[0][1]
     assert first["effective_date"] == "2026-01-15"
     assert first["customers"] == [{"customer_number": "1001", "postal_code": "98101"}]

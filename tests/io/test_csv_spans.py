@@ -77,7 +77,7 @@ def test_rows_of_one_certificate_stay_in_one_span(tmp_path: Path) -> None:
     path.write_bytes(HEADER + b"\n1,G,WA,C-1,a\n1,,,C-2,b\n\n1,,,C-3,c\n2,G,WA,C-4,d\n")
     spans = list(csv_spans(path, span_bytes=1))
     assert [s.line for s in spans] == [2, 6]
-    (source, first), (_, second) = (r for s in spans for r in read_span(s))
+    (source, first, _, _), (_, second, _, _) = (r for s in spans for r in read_span(s))
     assert source == f"{path}:2"
     assert [c["customer_number"] for c in first["customers"]] == ["C-1", "C-2", "C-3"]
     assert second["id"] == "2"

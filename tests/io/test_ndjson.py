@@ -69,7 +69,7 @@ def test_a_line_longer_than_a_span_is_one_record(tmp_path: Path) -> None:
     path = tmp_path / "long.ndjson"
     path.write_bytes(b"{}\n" + b"x" * 1000 + b"\n\n{}\n")
     records = _by_spans(path, 64)
-    assert [source for source, _ in records] == [f"{path}:1", f"{path}:2", f"{path}:4"]
+    assert [r.source for r in records] == [f"{path}:1", f"{path}:2", f"{path}:4"]
     assert records[1][1].code == 4010  # record-too-large
     assert records == list(read_ndjson(path, max_line_bytes=MAX))
 
@@ -79,11 +79,13 @@ def test_a_byte_order_mark_does_not_count_toward_the_first_line(tmp_path: Path) 
     path = tmp_path / "bom.ndjson"
     path.write_bytes(codecs.BOM_UTF8 + b"x" * (MAX + 1) + b"\n{}")
     records = list(read_ndjson(path, max_line_bytes=MAX))
-    assert [source for source, _ in records] == [f"{path}:1", f"{path}:2"]
-    assert records[0][1].code == 4010
-    assert records[1][1] == b"{}"
+    assert [r.source for r in records] == [f"{path}:1", f"{path}:2"]
+    assert records[0].payload.code == 4010
+    assert records[1].payload == b"{}"
+    assert [(r.start, r.end) for r in records] == [(3, MAX + 5), (MAX + 5, MAX + 7)]  # its bytes
     path.write_bytes(codecs.BOM_UTF8 + b"x" * MAX + b"\n")
-    assert list(read_ndjson(path, max_line_bytes=MAX)) == [(f"{path}:1", b"x" * MAX + b"\n")]
+    line = (f"{path}:1", b"x" * MAX + b"\n", 3, MAX + 4)
+    assert list(read_ndjson(path, max_line_bytes=MAX)) == [line]
 
 
 def test_read_pieces_gives_spans_for_ndjson_only(tmp_path: Path) -> None:

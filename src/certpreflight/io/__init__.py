@@ -1,6 +1,7 @@
 """Readers: the certificates in ``.json``, ``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files.
 
-Every reader yields :data:`Record` pairs ``(source, payload)`` in file order. ``source``
+Every reader yields :class:`Record` s ``(source, payload, start, end)`` in file order, the
+same for every command (``check --fix`` writes each back from the bytes it spans). ``source``
 is ``file:line``, the line where the record starts (``file:sheet:row`` in a workbook).
 ``payload`` is what :func:`certpreflight.validate` takes (JSON bytes, a mapping, a
 parsed JSON value), or a ready :class:`~certpreflight.Finding` when the record can't be
@@ -34,7 +35,7 @@ from certpreflight.io._text import FileState, file_state
 from certpreflight.io.csvfile import CSV_COLUMNS, csv_spans, read_csv, read_csv_span
 from certpreflight.io.jsonfile import read_json
 from certpreflight.io.ndjson import ndjson_spans, plain_utf8, read_ndjson, read_ndjson_span
-from certpreflight.io.xlsx import read_xlsx
+from certpreflight.io.xlsx import read_sheet, sheet_records
 
 __all__ = [
     "CSV_COLUMNS",
@@ -55,7 +56,6 @@ __all__ = [
     "read_pieces",
     "read_records",
     "read_span",
-    "read_xlsx",
     "record_too_large",
 ]
 
@@ -97,7 +97,7 @@ def read_records(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(source, payload)`` for every certificate in a file.
+    """The :class:`Record` of every certificate in a file.
 
     ``kind`` (``json``, ``ndjson``, ``csv``, ``xlsx``) overrides the suffix; ``sheet``
     names a workbook's sheet (default the first). Raises ``OSError`` when the file
@@ -111,7 +111,7 @@ def read_records(
     if found == "csv":
         return read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
     if found == "xlsx":
-        return read_xlsx(path, sheet=sheet, max_line_bytes=max_line_bytes)
+        return sheet_records(read_sheet(path, sheet=sheet), str(path), max_line_bytes)
     return read_json(path, max_line_bytes=max_line_bytes, encoding=encoding)
 
 
@@ -127,9 +127,9 @@ def read_pieces(
     :class:`Span` s.
 
     Read each span with :func:`read_span` (in any process) and the records come out
-    as :func:`read_records` gives them (an NDJSON file in another encoding, or with
-    bare CR line ends, and a CSV file in UTF-16 or another encoding of several bytes a
-    character, come as records). Raises as :func:`read_records` does.
+    as :func:`read_records` gives them (an NDJSON file in another encoding, and a CSV
+    file in UTF-16 or another encoding of several bytes a character, come as records).
+    Raises as :func:`read_records` does.
     """
     found = kind_of(path, kind)
     if found == "ndjson" and plain_utf8(path, encoding):

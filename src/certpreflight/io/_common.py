@@ -21,8 +21,19 @@ __all__ = [
 #: A line (NDJSON) or a field (CSV) longer than this is reported, not read: memory stays bounded.
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
-#: ``(source, payload)``: payload is for ``validate()``, or a ready Finding.
-Record = tuple[str, Any]
+
+class Record(NamedTuple):
+    """One record of a file: where it starts (``file:line``, ``file:sheet:row``), what
+    ``validate()`` takes (JSON bytes, a mapping) or the Formatting finding that stands for
+    it, and where it lies, for writing it back untouched: bytes ``start`` to ``end`` of a
+    UTF-8 file, its last line end included (in a file in another encoding: of its text in
+    UTF-8 for JSON and NDJSON, of the file for CSV); a workbook's rows (indexes into its
+    :class:`~certpreflight.io.xlsx.Sheet` rows, the end excluded)."""
+
+    source: str
+    payload: Any
+    start: int
+    end: int
 
 
 #: About this many bytes of records make a span (more when a record is longer).

@@ -7,9 +7,8 @@ replaced by U+FFFD: each becomes a lone surrogate (U+DC00 plus the byte, as Pyth
 ``surrogateescape`` does, for every byte), so that the record holding them can be
 reported (4011 text-not-utf8) instead of being checked with its text silently changed.
 
-:class:`Utf8Stream` gives a file in any of these encodings as UTF-8 bytes with ``\\n``
-line ends (a file whose lines end in a bare CR, as old Mac exports do, included), so
-the NDJSON and JSON readers read one kind of bytes.
+:class:`Utf8Stream` gives a file in any of these encodings as UTF-8 bytes, its line ends as
+they are, so the NDJSON and JSON readers read one kind of bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ __all__ = [
     "MARK_ERRORS",
     "FileState",
     "Utf8Stream",
+    "encode_marked",
     "file_state",
     "not_utf8",
     "sniff",
@@ -47,6 +47,18 @@ def _mark(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(MARK_ERRORS, _mark)
 
 _MARKED = re.compile("[\ud800-\udfff]")
+_MARKS = re.compile("([\udc00-\udcff]+)")
+
+
+def encode_marked(text: str, encoding: str) -> bytes:
+    """``text`` in ``encoding``, each undecodable byte's mark written as that byte: the bytes
+    it was decoded from (UnicodeEncodeError for a character ``encoding`` can't hold)."""
+    pieces = _MARKS.split(text)  # text, marks, text, ...
+    return b"".join(
+        bytes(ord(c) - 0xDC00 for c in piece) if i % 2 else piece.encode(encoding)
+        for i, piece in enumerate(pieces)
+    )
+
 
 # UTF-32-LE's mark starts with UTF-16-LE's: test the longer marks first.
 _BOMS = (
@@ -100,20 +112,15 @@ def bytes_not_utf8(line: bytes) -> Finding | None:
 
 
 class Utf8Stream:
-    """A file's text as UTF-8 bytes with ``\\n`` line ends: ``read`` and ``readline``.
+    """A file's text as UTF-8 bytes: ``read`` and ``readline``.
 
-    ``encoding`` None: the bytes are UTF-8 already and pass as they are (bad bytes
-    stay bad, for the record's reader to report). Otherwise they are decoded,
-    undecodable bytes marked (see the module docs) and encoded to UTF-8, so a
-    marked byte is invalid UTF-8 again. ``cr_only``: a bare CR ends a line.
+    The bytes are decoded from ``encoding``, undecodable bytes marked (see the module
+    docs) and encoded to UTF-8, so a marked byte is invalid UTF-8 again.
     """
 
-    def __init__(self, raw: BinaryIO, encoding: str | None, *, cr_only: bool = False) -> None:
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
         self._raw = raw
-        self._decoder = (
-            None if encoding is None else codecs.getincrementaldecoder(encoding)(MARK_ERRORS)
-        )
-        self._cr_only = cr_only
+        self._decoder = codecs.getincrementaldecoder(encoding)(MARK_ERRORS)
         self._buffer = bytearray()
         self._eof = False
 
@@ -122,14 +129,8 @@ class Utf8Stream:
         if self._eof:
             return False
         data = self._raw.read(_BLOCK)
-        if self._decoder is not None:
-            text = self._decoder.decode(data, final=not data)
-            data_out = text.encode("utf-8", "surrogatepass")
-        else:
-            data_out = data
-        if self._cr_only:
-            data_out = data_out.replace(b"\r", b"\n")
-        self._buffer += data_out
+        text = self._decoder.decode(data, final=not data)
+        self._buffer += text.encode("utf-8", "surrogatepass")
         if not data:
             self._eof = True
         return True
@@ -162,22 +163,11 @@ class Utf8Stream:
 def open_utf8(handle: BinaryIO, encoding: str | None) -> tuple[BinaryIO | Utf8Stream, str]:
     """The handle's text as UTF-8 bytes (its byte order mark skipped) and the encoding read.
 
-    Plain UTF-8 with ``\\n`` (or CRLF) line ends, the usual file, is the handle itself.
+    A UTF-8 file, the usual one, is the handle itself.
     """
-    head = handle.read(4)
-    name, bom = sniff(head, encoding)
+    name, bom = sniff(handle.read(4), encoding)
     handle.seek(bom)
-    if name != "utf-8":
-        probe = Utf8Stream(handle, name)
-        sample = probe.read(_BLOCK)
-        cr_only = b"\r" in sample and b"\n" not in sample
-        handle.seek(bom)
-        return Utf8Stream(handle, name, cr_only=cr_only), name
-    sample = handle.read(_BLOCK)
-    handle.seek(bom)
-    if b"\r" in sample and b"\n" not in sample:
-        return Utf8Stream(handle, None, cr_only=True), name
-    return handle, name
+    return (handle if name == "utf-8" else Utf8Stream(handle, name)), name
 
 
 class FileState(NamedTuple):

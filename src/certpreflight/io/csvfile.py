@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -112,9 +113,6 @@ def _expected(key: tuple[str, str]) -> str:
 
 #: Known columns of a header: ``(index, (level, field))`` in column order.
 Columns = list[tuple[int, tuple[str, str]]]
-
-#: A row's cells, or the finding that stands for a row that can't be read.
-Row = list[str] | Finding
 
 
 def header_columns(header: list[str], name: str, *, what: str = "CSV header") -> Columns:
@@ -254,21 +252,28 @@ def read_csv(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, certificate mapping or Finding)``, grouping rows by certificate id.
-
-    An empty file (no header row) has no records.
+    """A record (certificate mapping or Finding) for each group of rows with one certificate
+    id, spanning the bytes of its rows. An empty file (no header row) has no records.
     """
     name = str(path)
     with open(path, "rb") as raw:
         codec, bom = sniff(raw.read(4), encoding)
-        raw.seek(bom)
-        lines, reader = _reader(_text(raw, codec), max_line_bytes)
-        header = _header(reader, name, max_line_bytes)
-        if not header:
-            return
-        lines.skip_long = True
-        columns = header_columns(header, name)
-        yield from group_rows(_csv_rows(reader, lines, header, name, codec), columns)
+        header, rows = _rows(raw, name, codec, bom, max_line_bytes)
+        if header:
+            yield from group_rows(rows, header_columns(header, name))
+
+
+def _rows(
+    raw: BinaryIO, name: str, codec: str, start: int, limit: int
+) -> tuple[list[str], Iterator[Record]]:
+    """The header's cells (none: an empty file) and a record of each row after it that isn't
+    blank (its cells, or the finding that stands for it), read from ``start``."""
+    raw.seek(start)
+    counted = _Counted(_text(raw, codec), codec, start)
+    lines, reader = _reader(counted, limit)
+    header = _header(reader, name, limit)
+    lines.skip_long = True
+    return header, _csv_rows(reader, lines, counted, header, name)
 
 
 def _text(raw: BinaryIO, codec: str) -> TextIO:
@@ -291,14 +296,17 @@ class _Counted:
 
     def __init__(self, handle: TextIO, codec: str, position: int) -> None:
         self.handle, self.codec, self.position = handle, codec, position
-        self.ended = True  # the last line ended with \n: a span may start after it
+
+    def _size(self, line: str) -> int:
+        try:
+            return len(line.encode(self.codec, "surrogateescape"))
+        except UnicodeEncodeError:  # a marked byte in UTF-16: the count can be off (and
+            return len(line.encode(self.codec, "surrogatepass"))  # isn't used, see _cuttable)
 
     def readline(self, size: int = -1, /) -> str:
         line = self.handle.readline(size)
         if line:
-            ascii_only = line.isascii()
-            self.position += len(line if ascii_only else line.encode(self.codec, "surrogateescape"))
-            self.ended = line.endswith("\n")
+            self.position += len(line) if line.isascii() else self._size(line)
         return line
 
 
@@ -329,12 +337,11 @@ def csv_spans(
     span_bytes: int | None = None,
 ) -> Iterator[Record | Span]:
     """Cut a CSV file into spans of about ``span_bytes`` (default :data:`CSV_SPAN_BYTES`),
-    each starting at a row that starts a certificate, after a ``\\n``; a span holds at
-    least one record. Raises as :func:`read_csv` does, for the header, at once.
+    each starting at a row that starts a certificate; a span holds at least one record.
+    Raises as :func:`read_csv` does, for the header, at once.
 
-    The rows are read as :func:`read_csv` reads them, cells split but not checked: a
-    row's id cell tells whether it may join the row before it (the same id, not empty),
-    whatever else the row holds. A file in an encoding that can't be cut
+    The rows are :func:`read_csv`'s, not grouped: a row's id cell tells whether it may join
+    the row before it (the same id, not empty). A file in an encoding that can't be cut
     (:func:`_cuttable`) is read as :func:`read_csv`'s records.
     """
     name = str(path)
@@ -344,39 +351,26 @@ def csv_spans(
         if not _cuttable(codec):
             yield from read_csv(path, max_line_bytes=max_line_bytes, encoding=encoding)
             return
-        raw.seek(bom)
-        counted = _Counted(_text(raw, codec), codec, bom)
-        lines, reader = _reader(counted, max_line_bytes)
-        header = _header(reader, name, max_line_bytes)
+        file_end = os.fstat(raw.fileno()).st_size
+        header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if not header:
             return
-        lines.skip_long = True
         ident = {key: i for i, key in header_columns(header, name)}.get(("certificate", "id"))
-        start, first, held, previous = counted.position, lines.count + 1, False, _FRESH
-        while True:
-            at, line, after_newline = counted.position, lines.count + 1, counted.ended
-            row: list[str] | None
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except (_LineTooLongError, csv.Error):
-                row = None  # a finding: a record of its own
-            lines.quoted = False
-            if row is not None and not any(cell.strip() for cell in row):
-                where = (line, lines.count)
-                if _row_problem(row, header, where, max_line_bytes, codec) is None:
-                    continue  # a blank row: no record, and rows join over it
+        span: Span | None = None
+        previous: object = _FRESH
+        for row in rows:
             key: object = _FRESH
-            if row is not None and ident is not None:
-                key = row[ident].strip() if ident < len(row) else ""
+            if not isinstance(row.payload, Finding) and ident is not None:
+                key = row.payload[ident].strip() if ident < len(row.payload) else ""
             joins = key is not _FRESH and key != "" and key == previous
-            if held and not joins and after_newline and at - start >= size:
-                yield Span(name, start, at, first, max_line_bytes, tuple(header), codec)
-                start, first = at, line
-            held, previous = True, key
-        if held:
-            yield Span(name, start, counted.position, first, max_line_bytes, tuple(header), codec)
+            if span is None or (not joins and row.start - span.start >= size):
+                if span is not None:
+                    yield span._replace(end=row.start)  # the blank rows before it included
+                line = int(row.source.rsplit(":", 1)[1])
+                span = Span(name, row.start, row.end, line, max_line_bytes, tuple(header), codec)
+            previous = key
+        if span is not None:
+            yield span._replace(end=file_end)
 
 
 class _Window(io.RawIOBase):
@@ -402,70 +396,72 @@ def read_csv_span(span: Span) -> Iterator[Record]:
     with open(span.path, "rb") as raw:
         raw.seek(span.start)
         window = io.BufferedReader(_Window(raw, span.end - span.start))
-        lines, reader = _reader(_text(window, span.encoding), span.max_line_bytes)
+        counted = _Counted(_text(window, span.encoding), span.encoding, span.start)
+        lines, reader = _reader(counted, span.max_line_bytes)
         lines.count, lines.skip_long = span.line - 1, True
-        rows = _csv_rows(reader, lines, header, span.path, span.encoding)
+        rows = _csv_rows(reader, lines, counted, header, span.path)
         yield from group_rows(rows, header_columns(header, span.path))
 
 
 def _csv_rows(
-    reader: Iterator[list[str]], lines: _Lines, header: list[str], name: str, codec: str
-) -> Iterator[tuple[str, Row]]:
-    """``(file:line, cells or Finding)`` for every row that isn't blank."""
+    reader: Iterator[list[str]], lines: _Lines, counted: _Counted, header: list[str], name: str
+) -> Iterator[Record]:
+    """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
     limit = lines.limit
     while True:
-        line = lines.count + 1
+        line, at = lines.count + 1, counted.position
+        problem: Finding | None = None
         try:
             row = next(reader)
         except StopIteration:
             return
         except _LineTooLongError as exc:
-            lines.quoted = False  # the row is read past: the reader starts afresh
-            yield f"{name}:{line}", record_too_large(exc.size, limit)
-            continue
+            row, problem = [], record_too_large(exc.size, limit)  # the row is read past
         except csv.Error as exc:
-            lines.quoted = False
-            yield f"{name}:{line}", _unreadable_row(str(exc), limit)
-            continue
+            row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
-        problem = _row_problem(row, header, (line, lines.count), limit, codec)
+        problem = problem or _row_problem(row, header, (line, lines.count), limit, counted.codec)
         if problem is not None:
-            yield f"{name}:{line}", problem
+            yield Record(f"{name}:{line}", problem, at, counted.position)
         elif any(cell.strip() for cell in row):
-            yield f"{name}:{line}", row
+            yield Record(f"{name}:{line}", row, at, counted.position)
 
 
-def group_rows(rows: Iterable[tuple[str, Row]], columns: Columns) -> Iterator[Record]:
-    """Certificates from rows of cells: consecutive rows with the same id are one certificate.
-    With customer columns only (a customer file), each row is a customer record.
+def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
+    """Certificates from rows of cells: consecutive rows with the same id are one certificate
+    (from its first row's start to its last row's end). With customer columns only (a
+    customer file), each row is a customer record.
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
     """
     if all(level == "customer" for _, (level, _) in columns):
-        for where, row in rows:
-            yield where, row if isinstance(row, Finding) else _split(row, columns)[1]
+        for row in rows:
+            if isinstance(row.payload, Finding):
+                yield row
+            else:
+                yield Record(row.source, _split(row.payload, columns)[1], row.start, row.end)
         return
     current: dict[str, Any] | None = None
-    source = ""
-    for where, row in rows:
-        if isinstance(row, Finding):
+    source, start, end = "", 0, 0
+    for row in rows:
+        if isinstance(row.payload, Finding):
             if current is not None:
-                yield source, current
+                yield Record(source, current, start, end)
                 current = None
-            yield where, row
+            yield row
             continue
-        cert, customer = _split(row, columns)
-        same = current is not None and "id" in cert and cert["id"] == current.get("id")
-        if same and current is not None:
+        cert, customer = _split(row.payload, columns)
+        if current is not None and "id" in cert and cert["id"] == current.get("id"):
             if customer:
                 current["customers"].append(customer)
+            end = row.end
             continue
         if current is not None:
-            yield source, current
+            yield Record(source, current, start, end)
         current = {**cert, "customers": [customer] if customer else []}
-        source = where
+        source, start, end = row.source, row.start, row.end
     if current is not None:
-        yield source, current
+        yield Record(source, current, start, end)
 
 
 def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:
@@ -493,7 +489,7 @@ def _row_problem(
     longest = max(map(len, row))
     if longest > limit:
         return record_too_large(longest, limit)
-    for cell in row:
+    for cell in () if all(map(str.isascii, row)) else row:
         at = unmarked(cell)
         if at is not None:
             return not_utf8(at, codec)

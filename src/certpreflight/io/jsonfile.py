@@ -56,32 +56,52 @@ def read_json(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Yield ``(file:line, element bytes or Finding)`` for each array element, or one record."""
-    name = str(path)
+    """A record (element bytes or Finding) for each array element, from its first byte to its
+    last, or one record."""
     with open(path, "rb") as handle:
         stream, _ = open_utf8(handle, encoding)
-        yield from _Scanner(stream, name, max_line_bytes).records()
+        start = handle.tell() if stream is handle else 0
+        yield from _Scanner(stream, str(path), max_line_bytes, start).records()
 
 
 class _Scanner:
     """Cuts an array's bytes into elements, one block at a time."""
 
-    def __init__(self, stream: BinaryIO | Utf8Stream, name: str, limit: int) -> None:
+    def __init__(self, stream: BinaryIO | Utf8Stream, name: str, limit: int, start: int) -> None:
         self.stream = stream
         self.name = name
         self.limit = limit
         self.line = 1  # the line of the byte at ``pos`` in the current block
         self.block = b""
         self.pos = 0
+        self.base = start  # the offset of the block's first byte
+        self.has_cr = False  # the block holds a CR (a line end, alone or in CRLF)
 
     def _next_block(self) -> bool:
+        crlf = self.block.endswith(b"\r")
+        self.base += len(self.block)
         self.block = self.stream.read(_BLOCK)
         self.pos = 0
+        self.has_cr = b"\r" in self.block
+        self.line -= crlf and self.block.startswith(b"\n")  # its CR was counted as a line end
         return bool(self.block)
 
     def _advance(self, to: int) -> None:
-        self.line += self.block.count(b"\n", self.pos, to)
+        """Move to ``to``, counting line ends (LF, CRLF and bare CR) on the way."""
+        block, at = self.block, self.pos
+        self.line += block.count(b"\n", at, to)
+        if self.has_cr:
+            self.line += block.count(b"\r", at, to) - block.count(b"\r\n", at, to)
         self.pos = to
+
+    @property
+    def offset(self) -> int:
+        return self.base + self.pos
+
+    def _broken(self, detail: str) -> Iterator[Record]:
+        """The finding for a break in the array, where it is (the rest of the file is no
+        record: it is written back as it is)."""
+        yield Record(self._source(), _broken(detail), self.offset, self.offset)
 
     def _skip_space(self) -> bool:
         """Move to the next byte that isn't white space; False at the end of the file."""
@@ -108,7 +128,7 @@ class _Scanner:
         first = True
         while True:
             if not self._skip_space():
-                yield self._source(), _broken(f"the array is not closed (at line {self.line})")
+                yield from self._broken(f"the array is not closed (at line {self.line})")
                 return
             byte = self.block[self.pos : self.pos + 1]
             if byte == b"]" and first:
@@ -120,41 +140,40 @@ class _Scanner:
                     return
                 if byte != b",":
                     detail = f"expected ',' or ']' after the element, at line {self.line}"
-                    yield self._source(), _broken(detail)
+                    yield from self._broken(detail)
                     return
                 self._advance(self.pos + 1)
                 if not self._skip_space():
-                    yield self._source(), _broken(f"the array is not closed (at line {self.line})")
+                    yield from self._broken(f"the array is not closed (at line {self.line})")
                     return
                 if self.block[self.pos : self.pos + 1] in (b"]", b","):
                     detail = f"expected an element after ',', at line {self.line}"
-                    yield self._source(), _broken(detail)
+                    yield from self._broken(detail)
                     return
             first = False
-            start = self.line
-            yield self._source(start), self._element()
+            line, at = self.line, self.offset
+            element = self._element()
+            yield Record(self._source(line), element, at, self.offset)
             if not self.block:  # the element ran to the end of the file: said once, there
                 return
 
     def _trailing(self) -> Iterator[Record]:
         """Anything but white space after the closing bracket is a finding of its own."""
         if self._skip_space():
-            yield self._source(), _broken(f"extra data after the array, at line {self.line}")
+            yield from self._broken(f"extra data after the array, at line {self.line}")
 
     def _whole(self) -> Iterator[Record]:
         """The file is one record: its bytes from here on (at most ``limit`` of them kept)."""
-        source = self._source()
+        source, at = self._source(), self.offset
         kept = bytearray(self.block[self.pos :])
         size = len(kept)
         while self._next_block():
             size += len(self.block)
             if len(kept) <= self.limit:
                 kept += self.block
-        if size > self.limit:
-            yield source, record_too_large(size, self.limit)
-            return
         data = bytes(kept)
-        yield source, bytes_not_utf8(data) or data
+        payload = record_too_large(size, self.limit) if size > self.limit else None
+        yield Record(source, payload or bytes_not_utf8(data) or data, at, self.offset)
 
     def _element(self) -> bytes | Finding:
         """The bytes of the element starting at ``pos``; the position moves past it."""

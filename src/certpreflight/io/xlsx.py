@@ -20,10 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from certpreflight.io._common import DEFAULT_MAX_LINE_BYTES, InputError, Record, record_too_large
-from certpreflight.io.csvfile import Row, group_rows, header_columns
+from certpreflight.io._common import (
+    DEFAULT_MAX_LINE_BYTES,
+    InputError,
+    Record,
+    record_too_large,
+)
+from certpreflight.io.csvfile import group_rows, header_columns
 
-__all__ = ["Sheet", "cell_text", "read_sheet", "read_xlsx"]
+__all__ = ["Sheet", "cell_text", "read_sheet", "sheet_records"]
 
 MISSING = "reading .xlsx needs python-calamine: pip install 'certpreflight[xlsx]'"
 
@@ -68,7 +73,7 @@ def _sheet_name(names: list[str], sheet: str | None, path: str | Path) -> str | 
 
 
 class Sheet(NamedTuple):
-    """One sheet's cells as :func:`read_xlsx` reads them, for writing fixes back."""
+    """One sheet's cells, read once: its records are :func:`sheet_records`'."""
 
     #: the sheet's name
     name: str
@@ -80,12 +85,14 @@ class Sheet(NamedTuple):
 
 
 def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None = None) -> Sheet:
-    """The chosen sheet's cells, as :func:`read_xlsx` reads them; raises as it does."""
+    """The chosen sheet's cells (no rows for a workbook without sheets). Raises
+    :class:`InputError` when python-calamine is missing, the file is not a workbook or the
+    sheet doesn't exist."""
     shown = str(path) if name is None else name
     book = _workbook(path)
     chosen = _sheet_name(list(book.sheet_names), sheet, shown)
     if chosen is None:
-        raise InputError(f"{shown}: the workbook has no sheets")
+        return Sheet("", [], (0, 0))
     found = book.get_sheet_by_name(chosen)
     rows = [[cell_text(v) for v in values] for values in found.iter_rows()]
     end = found.end  # the last used cell, (row, column), 0-based; None when empty
@@ -95,36 +102,25 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None =
     return Sheet(chosen, rows, (end[0] + 1 - len(rows), end[1] + 1 - width))
 
 
-def read_xlsx(
-    path: str | Path,
-    *,
-    sheet: str | None = None,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    name: str | None = None,
+def sheet_records(
+    sheet: Sheet, shown: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
 ) -> Iterator[Record]:
-    """Yield ``(file:sheet:row, certificate mapping or Finding)`` for one sheet.
-
-    ``name`` is the file name shown in sources (default ``path``). An empty sheet has
-    no records. Raises :class:`InputError` when python-calamine is missing, the file
-    is not a workbook, the sheet doesn't exist or the header lacks required columns.
-    """
-    shown = str(path) if name is None else name
-    book = _workbook(path)
-    chosen = _sheet_name(list(book.sheet_names), sheet, shown)
-    if chosen is None:
-        return
-    rows = ([cell_text(v) for v in values] for values in book.get_sheet_by_name(chosen).iter_rows())
-    numbered = ((n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row))
+    """The records of a sheet :func:`read_sheet` read (``shown``: the file's name in sources),
+    each with its rows (``start`` and ``end``: indexes into ``sheet.rows``, the end excluded);
+    the source names the row Excel shows. InputError when the header lacks required columns."""
+    top = sheet.origin[0]
+    numbered = ((i, row) for i, row in enumerate(sheet.rows) if any(c.strip() for c in row))
     first = next(numbered, None)
     if first is None:
         return
-    prefix = f"{shown}:{chosen}"
+    prefix = f"{shown}:{sheet.name}"
     columns = header_columns(first[1], prefix, what="header row")
 
-    def cells() -> Iterator[tuple[str, Row]]:
-        for n, row in numbered:
+    def cells() -> Iterator[Record]:
+        for i, row in numbered:
             longest = max(map(len, row))
             too_large = longest > max_line_bytes
-            yield f"{prefix}:{n}", record_too_large(longest, max_line_bytes) if too_large else row
+            cell = record_too_large(longest, max_line_bytes) if too_large else row
+            yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
     yield from group_rows(cells(), columns)

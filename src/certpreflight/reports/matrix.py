@@ -4,7 +4,7 @@ Used by ``certpreflight matrix``. A selection is a list of ``(reason, region, ce
 with ``cell`` None where nothing is known (status ``unknown``). Every view shows where a
 cell comes from: Avalara's own statement (``sourced``), the law on an official source, or
 a secondary source (or low certainty), which warns at most. CSV cells that a spreadsheet
-would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_rows.safe_cell`).
+would run as a formula get a leading ``'`` (:func:`certpreflight.reports.csv_cells.safe_cell`).
 """
 
 from __future__ import annotations

@@ -8,19 +8,35 @@ regular file. The report is written to a temp file beside the target and renamed
 it only when everything was written, so a run that fails (a full disk, ``ulimit -f``)
 or is stopped (Ctrl-C, SIGTERM) leaves the previous report as it was and no temp file.
 A write that fails raises :class:`OutputError` naming the target (exit code 3).
+
+Every command that writes (``check -o``, ``--fix``, ``convert``) refuses an output that is
+one of its inputs (:func:`refuse_inputs`); :func:`backup` keeps ``--in-place``'s copy.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
-__all__ = ["OutputError", "OutputRefusedError", "is_default", "open_binary_output", "open_output"]
+__all__ = [
+    "BACKUP_SUFFIX",
+    "OutputError",
+    "OutputRefusedError",
+    "backup",
+    "is_default",
+    "open_binary_output",
+    "open_output",
+    "refuse_inputs",
+]
+
+#: The suffix of the copy ``--in-place`` keeps of the original.
+BACKUP_SUFFIX = ".orig"
 
 
 class OutputError(Exception):
@@ -62,17 +78,57 @@ class _Guarded:
         return self._stream.isatty()
 
 
-def _same_file(path: str, stream: TextIO) -> bool:
-    """True when ``path`` is the file ``stream`` writes to (``/dev/stdout``, say)."""
+def _same(path: str, other: str | int) -> bool:
+    """True when ``path`` is the file ``other`` (a path or an open descriptor) is: the same
+    device and inode, links followed."""
     try:
-        fd = stream.fileno()
-    except (OSError, ValueError, AttributeError):
-        fd = 1
-    try:
-        here, there = os.stat(path), os.fstat(fd)
+        here, there = os.stat(path), os.fstat(other) if isinstance(other, int) else os.stat(other)
     except OSError:
         return False
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _same_file(path: str, stream: TextIO) -> bool:
+    """True when ``path`` is the file ``stream`` writes to (``/dev/stdout``, say)."""
+    try:
+        return _same(path, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return _same(path, 1)
+
+
+def refuse_inputs(path: str | None, inputs: Iterable[str], default: TextIO) -> None:
+    """:class:`OutputRefusedError` when writing ``path`` would replace one of ``inputs``."""
+    if is_default(path, default) or not os.path.exists(str(path)):
+        return  # the standard output, or a new file: no input
+    for name in inputs:
+        if _same(str(path), name):
+            raise OutputRefusedError(
+                f"can't write {path}: it is an input ({name}); name another file "
+                "(check --fix --in-place replaces an input, keeping a backup)"
+            )
+
+
+def backup(path: str) -> str:
+    """Copy ``path`` to ``PATH.orig``, or ``PATH.orig.1``, ``.2`` ...: the first name not taken
+    (an earlier backup is never replaced, a link there never followed), on disk when it
+    returns; the backup's name. An OSError is an :class:`OutputError`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    names = (path + BACKUP_SUFFIX + (f".{n}" if n else "") for n in range(1000))
+    name = next((n for n in names if not os.path.lexists(n)), path + BACKUP_SUFFIX)
+    try:
+        fd = os.open(name, flags, 0o600)  # ours from here: a copy cut short is removed
+    except OSError as exc:
+        raise OutputError(f"can't back up {path} to {name}: {_why(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle, open(path, "rb") as original:
+            shutil.copyfileobj(original, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copystat(path, name)
+    except OSError as exc:
+        os.unlink(name)
+        raise OutputError(f"can't back up {path} to {name}: {_why(exc)}") from None
+    return name
 
 
 def is_default(path: str | None, default: TextIO) -> bool:
@@ -82,16 +138,16 @@ def is_default(path: str | None, default: TextIO) -> bool:
 
 
 @contextlib.contextmanager
-def open_output(path: str | None, default: TextIO, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+def open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
     """The stream to write the report to (see the module docs); committed on a clean exit.
-    A file is written in ``encoding`` (the standard output in its own)."""
+    A file is written in UTF-8 (the standard output in its own)."""
     if path is None or is_default(path, default):
         guarded = _Guarded(default, "the standard output")
         yield guarded  # type: ignore[misc]
         guarded.flush()
         return
     with _replacing(path) as fd:
-        handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         with _committed(handle):
             yield _Guarded(handle, path)  # type: ignore[misc]
 
@@ -149,7 +205,9 @@ def _committed(handle: IO[Any]) -> Iterator[None]:
         with contextlib.suppress(OSError):
             handle.close()
         raise
-    handle.close()  # an OSError here (the last flush) is the caller's OutputError
+    handle.flush()  # an OSError here (the last flush) is the caller's OutputError
+    os.fsync(handle.fileno())  # on disk before it replaces the file it names (--in-place)
+    handle.close()
 
 
 def _umask() -> int:

@@ -1,59 +1,59 @@
 """``check --fix`` and ``convert``: records rewritten into files, in their input's format.
 
-:func:`fix_files` repairs every record of each input with :func:`certpreflight.fixes.fix`
-and writes the records back in the input's own format: JSON (an object or an array, indented
-by two spaces), NDJSON (a line per record; lines that weren't changed are written as they
-were, unreadable ones too) or CSV (the same columns in the same order, only the cells whose
-value a fix changed rewritten) or a workbook (``.xlsx``: the same workbook, loaded with
-openpyxl, with only those cells rewritten, as text). A text file is written back in its own
-encoding (``--encoding``), with its byte order mark if it had one. They go to ``--output``
-(a file for one input, a directory for several), or with ``--in-place`` over the input
-itself, atomically (:func:`certpreflight.reports.output.open_output`) after the original is
-copied to ``FILE.orig``. ``--diff`` writes nothing and prints a unified diff instead (a
-sheet's rows as CSV lines).
+:func:`fix_files` reads each input with the readers ``check`` reads it with
+(:func:`certpreflight.io.read_records`: the same records, sources and Formatting findings),
+repairs each readable record (:func:`certpreflight.fixes.fix`) and writes the file back:
+a record nobody changed, and every byte between records, as it was; in a fixed JSON or
+NDJSON record only the fixed values (its other members, numbers, order and duplicate keys
+as they were); in a fixed CSV record only the rows with a fixed cell; in a workbook only
+the fixed cells (openpyxl keeps the rest). A text file keeps its encoding and byte order
+mark. A fix that needs a column the file lacks (2103's address line 2) is not applied.
+Output safety (no input replaced, backups) is :mod:`certpreflight.reports.output`'s.
 
-The records are checked as ``check`` checks them: once every input is fixed, the repaired
-records are joined by customer code (:func:`certpreflight.batch.join_all`, rules 6501-6504
-and the customer findings carried to linked certificates), so the findings a run counts as
-remaining are those ``check`` reports on the files it wrote.
-
-:func:`convert_files` writes the records of each input in another dialect
-(:func:`certpreflight.convert.convert`): NDJSON or a JSON array (for an output ending in
-``.json``) of bodies, or the CertCapture import template's CSV columns.
+What remains is counted as ``check`` counts it on the files written: the repaired records
+of all inputs joined by customer code (:func:`certpreflight.batch.join_all`).
+:func:`convert_files` writes each input's records in another dialect
+(:func:`certpreflight.convert.convert`): NDJSON, a JSON array (an output ending in
+``.json``) or the CertCapture import template's CSV.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import importlib
 import io
 import json
 import os
-import shutil
+import re
 import stat
-from collections.abc import Callable, Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from certpreflight.batch import JoinTable, join_all
 from certpreflight.convert import CSV_HEADERS, convert
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
-from certpreflight.io import kind_of, read_records
-from certpreflight.io._text import sniff
-from certpreflight.io.csvfile import Columns, group_rows, header_columns
-from certpreflight.io.xlsx import read_sheet
-from certpreflight.reports.output import is_default, open_binary_output, open_output
+from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_records
+from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
+from certpreflight.io.csvfile import Columns, header_columns
+from certpreflight.io.xlsx import read_sheet, sheet_records
+from certpreflight.reports import csv_cells
+from certpreflight.reports.output import (
+    backup,
+    is_default,
+    open_binary_output,
+    open_output,
+    refuse_inputs,
+)
 from certpreflight.reports.printable import printable
 from certpreflight.rules import path as loc_path
 
 __all__ = ["FixTally", "convert_files", "fix_files"]
-
-#: The suffix of the copy ``--in-place`` keeps of the original.
-BACKUP_SUFFIX = ".orig"
 
 
 @dataclass
@@ -89,156 +89,183 @@ class FixTally:
         return line + "\n"
 
 
-def _describe(source: str, result: FixResult) -> str:
-    lines = []
-    for applied in result.applied:
-        where = loc_path(applied.loc)
-        lines.append(
-            f"{source}: fixed {applied.code} {where}: {applied.before!r} -> {applied.after!r}\n"
-        )
-    return printable("".join(lines), lines=True)
+# --- JSON: the fixed values patched into the record's own text ------------------------------------
+
+_DECODE = json.JSONDecoder().raw_decode  # (value, where it ends) of the JSON text at an index
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's white space
 
 
-# --- the formats ----------------------------------------------------------------------------------
+def _after_space(text: str, i: int) -> int:
+    return _SPACE.match(text, i).end()  # type: ignore[union-attr]  # it matches empty text
 
 
-def _fix_json(text: str, run: _Run, source: str) -> str:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        run.fix(text, source)  # nothing can be repaired: its finding remains
-        return text
-    items = data if isinstance(data, list) else [data]
-    changed = False
-    out = []
-    for index, item in enumerate(items):
-        result = run.fix(item, f"{source}[{index}]" if isinstance(data, list) else source)
-        changed = changed or result.changed
-        out.append(result.record if result.changed else item)
-    if not changed:
-        return text
-    value = out if isinstance(data, list) else out[0]
-    indent = 2 if "\n" in text.strip() else None  # a one-line file stays on one line
-    return json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
+def _parts(text: str, i: int) -> tuple[list[tuple[Any, int, int, int]], int]:
+    """``(key, start, value start, value end)`` of each member of the object at ``i`` (key
+    None for an array's items), and where its closing bracket is."""
+    parts, j = [], _after_space(text, i + 1)
+    while text[j] not in "]}":
+        key, at = None, j
+        if text[i] == "{":
+            key, j = _DECODE(text, j)
+            j = _after_space(text, _after_space(text, j) + 1)  # past the colon
+        end = _DECODE(text, j)[1]
+        parts.append((key, at, j, end))
+        j = _after_space(text, end)
+        j = _after_space(text, j + 1) if text[j] == "," else j
+    return parts, j
 
 
-def _fix_ndjson(text: str, run: _Run, source: str) -> str:
-    lines = text.splitlines(keepends=True)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:
-            run.fix(line, f"{source}:{number}")  # nothing can be repaired: it remains
-            continue
-        result = run.fix(item, f"{source}:{number}")
-        if result.changed:
-            end = line[len(line.rstrip("\r\n")) :] or "\n"
-            lines[number - 1] = json.dumps(result.record, ensure_ascii=False) + end
-    return "".join(lines)
+@dataclass
+class _Patch:
+    """The edits that make JSON ``text`` read as another value, in ``codec``."""
 
+    text: str
+    codec: str
+    edits: list[tuple[int, int, str]] = field(default_factory=list)
 
-def _cell(value: Any, original: str) -> str:
-    if isinstance(value, (list, tuple)):
-        separator = next((s for s in (";", "|", ",") if s in original), ";")
-        return f"{separator} ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _fix_csv(text: str, run: _Run, source: str) -> str:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        return text
-    columns = header_columns(rows[0], source)
-    if not _fix_rows(rows, columns, 1, run, lambda at: f"{source}:{at + 1}"):
-        return text
-    terminator = "\r\n" if "\r\n" in text else "\n"
-    return _csv_text(rows, terminator)
-
-
-def _csv_text(rows: list[list[str]], terminator: str = "\n") -> str:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator=terminator).writerows(rows)
-    return out.getvalue()
-
-
-def _fix_rows(
-    rows: list[list[str]], columns: Columns, first: int, run: _Run, where: Callable[[int], str]
-) -> bool:
-    """Fix the certificates of ``rows`` (a CSV file's or a sheet's, the header's ``columns``,
-    the records from row ``first`` on), rewriting the cells fixes changed; True if any.
-    ``where`` names a row (by its index) in sources."""
-    numbered = [
-        (str(i), row) for i, row in enumerate(rows[first:], start=first) if any(map(str.strip, row))
-    ]
-    starts = [(int(at), record) for at, record in group_rows(numbered, columns)]
-    positions = [int(at) for at, _ in numbered]
-    changed = False
-    for g, (start, record) in enumerate(starts):
-        end = starts[g + 1][0] if g + 1 < len(starts) else len(rows)
-        if not isinstance(record, Mapping):
-            run.keep(where(start), record)
-            continue
-        result = run.fix(record, where(start))
-        if result.changed:
-            group = [p for p in positions if start <= p < end]
-            changed |= _write_group(
-                rows, group, columns, record=record, fixed=result.record, run=run, where=where
-            )
-    return changed
-
-
-def _write_group(
-    rows: list[list[str]],
-    group: list[int],
-    columns: list[tuple[int, tuple[str, str]]],
-    *,
-    record: Mapping[str, Any],
-    fixed: Mapping[str, Any],
-    run: _Run,
-    where: Callable[[int], str],
-) -> bool:
-    """Rewrite the cells of one certificate's rows whose values its fixes changed."""
-    by_field = {key: index for index, key in columns}
-    customer_columns = [index for index, (level, _) in columns if level == "customer"]
-    with_customer = [
-        p for p in group if any(rows[p][i].strip() for i in customer_columns if i < len(rows[p]))
-    ]
-    changes: list[tuple[int, str, str, Any]] = [
-        (group[0], "certificate", name, value)
-        for name, value in fixed.items()
-        if name != "customers" and value != record.get(name)
-    ]
-    before = list(record.get("customers") or [])
-    for i, customer in enumerate(fixed.get("customers") or []):
-        if i < len(with_customer) and i < len(before) and isinstance(customer, Mapping):
-            changes += [
-                (with_customer[i], "customer", name, value)
-                for name, value in customer.items()
-                if value != before[i].get(name)
+    def value(self, i: int, before: Any, after: Any) -> None:
+        """The value at ``i`` reads as ``before``: make it read as ``after``, writing only what
+        differs (an object's members one by one, a list's items when it keeps its length)."""
+        if _same(before, after):
+            return
+        if isinstance(before, dict) and isinstance(after, dict) and before.keys() <= after.keys():
+            parts, close = _parts(self.text, i)
+            last = {key: start for key, _, start, _ in parts}  # a repeated key: the last is read
+            for key, was in before.items():
+                self.value(last[key], was, after[key])
+            added = [
+                f"{self._dumps(k)}: {self._dumps(v)}" for k, v in after.items() if k not in before
             ]
-    changed = False
-    for at, level, name, value in changes:
-        index = by_field.get((level, name))
-        if index is None:
-            run.err.write(f"{where(at)}: no column for {name}: its fix isn't written\n")
-            continue
-        row = rows[at]
-        changed |= _set(row, index, _cell(value, row[index] if index < len(row) else ""))
-    return changed
+            if added and not parts:
+                self.edits.append((close, close, ", ".join(added)))
+            elif added:  # after the last member, with its line break and indent
+                _, at, _, end = parts[-1]
+                indent = self.text[:at][len(self.text[:at].rstrip(" \t\n\r")) :]
+                self.edits.append((end, end, "".join(f",{indent}{m}" for m in added)))
+        elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+            for (_, _, start, _), was, now in zip(
+                _parts(self.text, i)[0], before, after, strict=True
+            ):
+                self.value(start, was, now)
+        elif isinstance(before, list) and (kept := _kept(before, after)):  # items dropped (3101)
+            parts = _parts(self.text, i)[0]
+            between = self.text[parts[0][3] : parts[1][2]]  # what separates the first two
+            text = between.join(self.text[parts[k][2] : parts[k][3]] for k in kept)
+            self.edits.append((parts[0][2], parts[-1][3], text))
+        else:
+            self.edits.append((i, _DECODE(self.text, i)[1], self._dumps(after)))
+
+    def _dumps(self, value: Any) -> str:
+        """A value as JSON, each character the codec can't hold as its escape."""
+        text = json.dumps(value, ensure_ascii=False)
+        if all(_encodes(ch, self.codec) for ch in text if not ch.isascii()):
+            return text
+        # json.dumps of a non-ASCII character alone is its escape (a surrogate pair beyond the BMP)
+        return "".join(ch if _encodes(ch, self.codec) else json.dumps(ch)[1:-1] for ch in text)
+
+    def applied(self) -> str:
+        text = self.text
+        for start, end, new in sorted(self.edits, reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
 
 
-def _set(row: list[str], index: int, value: str) -> bool:
-    while len(row) <= index:
-        row.append("")
-    if row[index] == value:
+def _same(before: Any, after: Any) -> bool:
+    return before is after or (type(before) is type(after) and before == after)
+
+
+def _kept(before: list[Any], after: Any) -> list[int]:
+    """The indexes of the items of ``before`` that are ``after``, when ``after`` is ``before``
+    with some items left out (and one at least kept); else none."""
+    kept: list[int] = []
+    for k, item in enumerate(before):
+        if isinstance(after, list) and len(kept) < len(after) and _same(item, after[len(kept)]):
+            kept.append(k)
+    return kept if isinstance(after, list) and len(kept) == len(after) else []
+
+
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
         return False
-    row[index] = value
     return True
 
 
-_FIXERS = {"json": _fix_json, "ndjson": _fix_ndjson, "csv": _fix_csv}
+# --- CSV and sheets: the cells of the fixed values ----------------------------------------------
+
+
+def _where(
+    loc: tuple[str | int, ...], level: str, customers: list[int]
+) -> tuple[int, tuple[str, str]] | None:
+    """The row (of a record's) and the column of a fixed value: ``(field,)`` is in the first
+    row, ``(customers, i, field)`` in the i-th row holding a customer; None: no cell."""
+    if len(loc) == 1:
+        return 0, (level, str(loc[0]))
+    if len(loc) == 3 and isinstance(loc[1], int) and loc[1] < len(customers):
+        return customers[loc[1]], ("customer", str(loc[2]))
+    return None
+
+
+def _fix_rows(run: _Run, item: Record, rows: list[list[str]], columns: Columns) -> set[int]:
+    """Fix one record of a CSV file or a sheet and write each value a fix changed into its
+    cell of the record's ``rows``; the rows changed. A fix that needs a column the file
+    lacks is not applied: the record is fixed again without it."""
+    by_field = {key: index for index, key in columns}
+    level = "customer" if all(lv == "customer" for _, (lv, _) in columns) else "certificate"
+    holding = [i for i, (lv, _) in columns if lv == "customer"]
+    customers = [
+        at for at, row in enumerate(rows) if any(row[i].strip() for i in holding if i < len(row))
+    ]
+    ignore: tuple[str, ...] = ()
+    while True:
+        result, cells, unwritten = run.fix(item, ignore), [], set()
+        for fixed in result.applied:
+            where = _where(fixed.loc, level, customers)
+            if where is None or where[1] not in by_field:
+                unwritten.add(str(fixed.code))
+            else:
+                cells.append((where[0], by_field[where[1]], fixed.after))
+        if not unwritten:
+            break
+        ignore += tuple(sorted(unwritten))
+    run.done(item, result)
+    changed = set()
+    for at, index, value in cells:
+        row = rows[at]
+        row.extend([""] * (index + 1 - len(row)))
+        text = "" if value is None else str(value)
+        if isinstance(value, (list, tuple)):  # a list in the separator the cell had
+            text = f"{next((s for s in ';|,' if s in row[index]), ';')} ".join(map(str, value))
+        if row[index] != text:
+            row[index] = text
+            changed.add(at)
+    return changed
+
+
+def _csv_rows(text: str) -> list[tuple[list[str], str]]:
+    """The rows of a CSV record's text: each row's cells and its own text."""
+    taken: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            taken.append(line)
+            yield line
+
+    out = []
+    for cells in csv.reader(lines()):
+        out.append((cells, "".join(taken)))
+        taken.clear()
+    return out
+
+
+def _csv_line(cells: list[str], old: str) -> str:
+    """A changed row, with the line end its text had. Its cells are the file's data: quoted as
+    needed, never prefixed (csv_cells' guard would change the values)."""
+    return ",".join(csv_cells.cell(c, guard=False) for c in cells) + old[len(old.rstrip("\r\n")) :]
+
+
+# --- one run --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -247,23 +274,31 @@ class _Run:
     unsafe: bool
     tally: FixTally
     out: TextIO
-    err: TextIO
     show: bool
-
     #: every record, ``(source, payload as written)``, for :meth:`join`
     held: list[tuple[str, Any]] = field(default_factory=list)
 
-    def fix(self, payload: Any, source: str) -> FixResult:
-        result = fix(payload, unsafe=self.unsafe, **self.options)
-        self.tally.fixed += max(0, result.fixed)
-        self.held.append((source, _compact(result.record if result.changed else payload)))
-        if self.show and result.changed:
-            self.out.write(_describe(source, result))
-        return result
+    def fix(self, item: Record, ignore: tuple[str, ...] = ()) -> FixResult:
+        """The record fixed; ``ignore``: the codes of fixes that can't be written."""
+        options = self.options
+        if ignore:
+            options = {**options, "ignore": (*(options.get("ignore") or ()), *ignore)}
+        return fix(item.payload, unsafe=self.unsafe, **options)
 
-    def keep(self, source: str, finding: Finding) -> None:
-        """A record that can't be read (nor fixed): its finding remains."""
-        self.held.append((source, finding))
+    def done(self, item: Record, result: FixResult | None = None, written: Any = None) -> None:
+        """One record as written (fixed: ``result``, its text ``written`` when known): counted,
+        described, held for the join."""
+        if result is None or not result.changed:
+            finding = isinstance(item.payload, Finding)
+            self.held.append((item.source, item.payload if finding else _compact(item.payload)))
+            return
+        self.tally.fixed += max(0, result.fixed)
+        self.held.append((item.source, written or _compact(result.record)))
+        if self.show:
+            self.out.write(printable("".join(
+                f"{item.source}: fixed {a.code} {loc_path(a.loc)}: {a.before!r} -> {a.after!r}\n"
+                for a in result.applied
+            ), lines=True))  # fmt: skip
 
     def join(self) -> None:
         """Count what remains as ``check`` reports the files written: the records joined by
@@ -301,107 +336,124 @@ def _compact(payload: Any) -> Any:
         return payload
 
 
-def _target(path: str, output: str | None, many: bool) -> str | None:
-    if output is None:
-        return None
-    if many or os.path.isdir(output):
-        return os.path.join(output, os.path.basename(path))
-    return output
+def _fixed_record(
+    run: _Run, item: Record, raw: bytes, columns: Columns | None, codec: str
+) -> bytes:
+    """One record of a text file as written: its own bytes unless a fix changed it (a CSV
+    record when ``columns`` are given)."""
+    if isinstance(item.payload, Finding):
+        run.done(item)
+        return raw
+    text = raw.decode("utf-8")  # a record that isn't UTF-8 is a Finding (4011)
+    if columns is None:
+        result = run.fix(item)
+        if not result.changed:
+            run.done(item, result)
+            return raw
+        patch = _Patch(text, codec)
+        patch.value(_after_space(text, 0), json.loads(text), result.record)
+        new = patch.applied().encode("utf-8", "surrogatepass")
+        run.done(item, result, new)  # check reads what is written
+        return new
+    parsed = _csv_rows(text)
+    rows = [cells for cells, _ in parsed]
+    changed = _fix_rows(run, item, rows, columns)
+    lines = (
+        _csv_line(rows[i], line) if i in changed else line for i, (_, line) in enumerate(parsed)
+    )
+    return "".join(lines).encode("utf-8", "surrogatepass") if changed else raw
 
 
 @dataclass
 class _Fixed:
-    """One input fixed: its text and repaired text as the diff shows them, and the writer."""
+    """One input fixed: its text and repaired text as the diff shows them, and what a file
+    gets (its bytes, or a workbook's writer)."""
 
     label: str
     text: str
     new: str
-    write: Callable[[str | None, TextIO], None]
+    output: bytes | Callable[[BinaryIO], None]
     #: Why the repaired text can't be written to a file in the input's encoding, or None.
     unwritable: str | None = None
 
 
-def _fixed(
-    path: str, shown: str, given: str | None, run: _Run, *, encoding: str | None, sheet: str | None
-) -> _Fixed:
-    """A file fixed."""
-    kind = kind_of(path, given)
-    if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
-        raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
-    if kind == "xlsx":
-        return _fixed_sheet(path, shown, sheet, run)
+@contextlib.contextmanager
+def _utf8(path: str, data: bytes, codec: str, mark: int) -> Iterator[tuple[str, bytes]]:
+    """The file as UTF-8 (the readers' offsets are in it): the file itself, or a copy of a
+    file in another encoding, its byte order mark left out and each byte that isn't text
+    in it kept as its mark (which isn't UTF-8 either: its record is 4011)."""
+    if codec == "utf-8":
+        yield path, data
+        return
+    utf8 = data[mark:].decode(codec, MARK_ERRORS).encode("utf-8", "surrogatepass")
+    with tempfile.TemporaryDirectory(prefix="certpreflight-") as folder:
+        copy = os.path.join(folder, os.path.basename(path))
+        with open(copy, "wb") as handle:
+            handle.write(utf8)
+        yield copy, utf8
+
+
+def _fixed_text(path: str, shown: str, kind: str, run: _Run, reading: Mapping[str, Any]) -> _Fixed:
+    """A JSON, NDJSON or CSV file fixed, each record written back from its own bytes unless a
+    fix changed it, and the bytes between records as they were."""
     with open(path, "rb") as handle:
         data = handle.read()
-    codec, mark = sniff(data[:4], encoding)
+    codec, mark = sniff(data[:4], reading["encoding"])
+    out: list[bytes] = []
+    with _utf8(path, data, codec, mark) as (readable, utf8):
+        skip = mark if readable == path else 0  # the byte order mark
+        columns: Columns | None = None
+        at = 0
+        records = read_records(
+            readable, kind=kind, max_line_bytes=reading["limit"], encoding="utf-8"
+        )
+        for found in records:
+            item = found._replace(source=shown + found.source[len(readable) :])
+            if kind == "csv" and columns is None:  # the header: the row before the first record
+                head = utf8[skip : item.start].decode("utf-8", "replace")
+                columns = header_columns(next(csv.reader(io.StringIO(head, newline=""))), shown)
+            out += [
+                utf8[at : item.start],
+                _fixed_record(run, item, utf8[item.start : item.end], columns, codec),
+            ]
+            at = item.end
+        out.append(utf8[at:])
+    body, unwritable = b"".join(out)[skip:], None
     try:
-        text = data[mark:].decode(codec)
-    except UnicodeDecodeError as exc:  # check reports the records holding it (4011)
-        raise ValueError(
-            f"{shown}: byte {mark + exc.start + 1} is not {codec} text; name the file's "
-            "encoding with --encoding (e.g. cp1252), or see which records hold it with check"
-        ) from None
-    new = _FIXERS[kind](text, run, shown)
-    unwritable = None
-    if kind in ("json", "ndjson"):
-        new = _json_escaped(new, codec)  # JSON can say any character in any encoding
-    else:
-        try:
-            new.encode(codec)
-        except UnicodeEncodeError as exc:
-            unwritable = f"{shown}: a fixed value can't be written in {codec}: {exc}"
-
-    def write(target: str | None, out: TextIO) -> None:
-        to_file = target is not None and not is_default(target, out)
-        if to_file and unwritable is not None:
-            raise ValueError(unwritable)
-        with open_output(target, out, encoding=codec) as stream:
-            if mark and to_file:
-                stream.write("\ufeff")  # the byte order mark it had, in its encoding
-            stream.write(new)
-
-    return _Fixed(shown, text, new, write, unwritable)
-
-
-def _json_escaped(text: str, codec: str) -> str:
-    """JSON text with each character ``codec`` can't encode written as its ``\\u`` escape
-    (a pair of them beyond the BMP): the same JSON value, writable in ``codec``. Outside
-    strings JSON is ASCII, so only characters in strings are escaped; re-dumping a record
-    with ``ensure_ascii=False`` turns an escape the file had back into the character."""
-    try:
-        text.encode(codec)
-    except UnicodeEncodeError:
-        # json.dumps of a non-ASCII character alone is its escape (a surrogate pair beyond the BMP)
-        return "".join(ch if _encodes(ch, codec) else json.dumps(ch)[1:-1] for ch in text)
-    return text
-
-
-def _encodes(ch: str, codec: str) -> bool:
-    try:
-        ch.encode(codec)
-    except UnicodeEncodeError:
-        return False
-    return True
+        encoded = (
+            body
+            if codec == "utf-8"
+            else encode_marked(body.decode("utf-8", "surrogatepass"), codec)
+        )
+    except UnicodeEncodeError as exc:
+        encoded, unwritable = b"", f"{shown}: a fixed value can't be written in {codec}: {exc}"
+    text = utf8[skip:].decode("utf-8", "backslashreplace")  # shown: the diff, standard output
+    return _Fixed(
+        shown, text, body.decode("utf-8", "backslashreplace"), data[:mark] + encoded, unwritable
+    )
 
 
 #: What --fix on a workbook needs beside python-calamine, which reads it.
 NEEDS_OPENPYXL = "writing a fixed .xlsx needs openpyxl: pip install 'certpreflight[xlsx]'"
 
 
-def _fixed_sheet(path: str, shown: str, sheet: str | None, run: _Run) -> _Fixed:
-    """A workbook's sheet fixed: its rows read as ``check`` reads them, the changed cells
+def _fixed_sheet(path: str, shown: str, run: _Run, reading: Mapping[str, Any]) -> _Fixed:
+    """A workbook's sheet fixed: its records read as ``check`` reads them, the changed cells
     written into the workbook itself (openpyxl keeps the other sheets, cells and styles)."""
     try:
         openpyxl = importlib.import_module("openpyxl")
     except ImportError:
         raise ValueError(f"{shown}: {NEEDS_OPENPYXL}") from None
-    found = read_sheet(path, sheet=sheet, name=shown)
-    label = f"{shown}:{found.name}"
-    top, left = found.origin
+    found = read_sheet(path, sheet=reading["sheet"], name=shown)
+    label, (top, left) = f"{shown}:{found.name}", found.origin
     rows = [list(row) for row in found.rows]
-    header = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
-    if header is not None:
-        columns = header_columns(rows[header], label, what="header row")
-        _fix_rows(rows, columns, header + 1, run, lambda at: f"{label}:{at + top + 1}")
+    header = next((row for row in rows if any(c.strip() for c in row)), [])
+    columns = header_columns(header, label, what="header row") if header else []
+    for item in sheet_records(found, shown, reading["limit"]):
+        if isinstance(item.payload, Finding):
+            run.done(item)
+        else:
+            _fix_rows(run, item, rows[item.start : item.end], columns)
     cells = [
         (i, j, value)
         for i, (before, after) in enumerate(zip(found.rows, rows, strict=True))
@@ -409,29 +461,28 @@ def _fixed_sheet(path: str, shown: str, sheet: str | None, run: _Run) -> _Fixed:
         if j >= len(before) or before[j] != value
     ]
 
-    def write(target: str | None, out: TextIO) -> None:
-        if target is None or is_default(target, out):
-            raise ValueError(f"{shown}: a workbook is written to a file: --output FILE.xlsx")
-        with open_binary_output(target) as stream:
-            if not cells:  # nothing fixed: the workbook as it was, byte for byte
-                with open(path, "rb") as original:
-                    shutil.copyfileobj(original, stream)
-                return
-            book = _load(openpyxl, path, label)
-            written = book[found.name]
-            for i, j, value in cells:
-                cell = written.cell(row=i + top + 1, column=j + left + 1)
-                if isinstance(cell, openpyxl.cell.cell.MergedCell):  # half a fix would lose data
-                    raise ValueError(
-                        f"{label}: {cell.coordinate} is inside merged cells, where a fix can't "
-                        "be written: unmerge them, or fix that row by hand"
-                    )
-                if cell.data_type == "n":  # 2134 stored as a number: 02134 is text from now on
-                    cell.number_format = "@"
-                cell.value = value  # text, as a person typed it: 02134 is never turned into 2134
-            book.save(stream)
+    def write(stream: BinaryIO) -> None:
+        book = _load(openpyxl, path, label)
+        written = book[found.name]
+        for i, j, value in cells:
+            cell = written.cell(row=i + top + 1, column=j + left + 1)
+            if isinstance(cell, openpyxl.cell.cell.MergedCell):  # half a fix would lose data
+                raise ValueError(
+                    f"{label}: {cell.coordinate} is inside merged cells, where a fix can't "
+                    "be written: unmerge them, or fix that row by hand"
+                )
+            if cell.data_type == "n":  # 2134 stored as a number: 02134 is text from now on
+                cell.number_format = "@"
+            cell.value = value  # text, as a person typed it: 02134 is never turned into 2134
+        book.save(stream)
 
-    return _Fixed(label, _csv_text(found.rows), _csv_text(rows), write)
+    def text(sheet_rows: list[list[str]]) -> str:
+        return "".join(csv_cells.row(r, guard=False) for r in sheet_rows)
+
+    if cells:
+        return _Fixed(label, text(found.rows), text(rows), write)
+    with open(path, "rb") as handle:  # nothing fixed: the workbook as it was, byte for byte
+        return _Fixed(label, text(found.rows), text(rows), handle.read())
 
 
 def _load(openpyxl: Any, path: str, label: str) -> Any:
@@ -443,14 +494,44 @@ def _load(openpyxl: Any, path: str, label: str) -> Any:
             raise ValueError(f"{label}: openpyxl can't write this workbook ({exc})") from None
 
 
-def _diff(out: TextIO, text: str, new: str, shown: str) -> None:
-    for line in difflib.unified_diff(
-        text.splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        fromfile=shown,
-        tofile=f"{shown} (fixed)",
-    ):
-        out.write(line if line.endswith("\n") else line + "\n")
+def _write(fixed: _Fixed, target: str | None, out: TextIO) -> None:
+    """A fixed input to ``target`` (a file), or to ``out`` (None, ``-``)."""
+    if target is None or is_default(target, out):
+        if callable(fixed.output):
+            raise ValueError(f"{fixed.label}: a workbook is written to a file: --output FILE.xlsx")
+        with open_output(None, out) as stream:
+            stream.write(fixed.new)
+        return
+    if fixed.unwritable is not None:
+        raise ValueError(fixed.unwritable)
+    with open_binary_output(target) as stream:
+        if callable(fixed.output):
+            fixed.output(stream)
+        else:
+            stream.write(fixed.output)
+
+
+def _targets(
+    files: list[tuple[str, str, str | None]], output: str | None, out: TextIO
+) -> list[str | None]:
+    """Where each input is written; ValueError when two would land on one file, and
+    OutputRefusedError when one would replace an input."""
+    if output is None:
+        return [None] * len(files)
+    if len(files) == 1 and not os.path.isdir(output):
+        targets = [output]
+    else:
+        targets = [os.path.join(output, os.path.basename(p)) for p, _, _ in files]
+    seen: dict[str, str] = {}
+    for (_, shown, _), target in zip(files, targets, strict=True):
+        refuse_inputs(target, [path for path, _, _ in files], out)
+        first = seen.setdefault(os.path.realpath(target), shown)
+        if first != shown:
+            raise ValueError(
+                f"{first} and {shown} would both be written to {target}: fix them in "
+                "separate runs, or name each output"
+            )
+    return list(targets)
 
 
 def fix_files(
@@ -465,10 +546,12 @@ def fix_files(
     out: TextIO,
     err: TextIO,
     sheet: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FixTally:
     """Repair each ``(path, shown name, format or None)`` input; ValueError for a usage mistake.
 
-    ``sheet`` names a workbook's sheet (default the first), as ``check --sheet`` does."""
+    ``sheet`` names a workbook's sheet (default the first), as ``check --sheet`` does; every
+    message goes to ``out`` or is raised (``err`` is the caller's)."""
     files = list(files)
     if not (output or in_place or diff):
         raise ValueError(
@@ -476,29 +559,37 @@ def fix_files(
         )
     if output and in_place:
         raise ValueError("--output and --in-place can't be combined")
-    if output and len(files) > 1:
+    targets = _targets(files, None if diff else output, out)
+    if output and len(files) > 1 and not diff:
         os.makedirs(output, exist_ok=True)
     tally = FixTally()
-    run = _Run(options, unsafe, tally, out, err, show=not diff)
-    for path, shown, given in files:
-        fixed = _fixed(path, shown, given, run, encoding=encoding, sheet=sheet)
+    run = _Run(options, unsafe, tally, out, show=not diff)
+    reading = {"encoding": encoding, "sheet": sheet, "limit": max_line_bytes}
+    for (path, shown, given), target in zip(files, targets, strict=True):
+        kind = kind_of(path, given)
+        if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
+            raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
+        if kind == "xlsx":
+            fixed = _fixed_sheet(path, shown, run, reading)
+        else:
+            fixed = _fixed_text(path, shown, kind, run, reading)
         if fixed.new != fixed.text:
             tally.changed_files.append(shown)
         if diff:
-            _diff(out, fixed.text, fixed.new, fixed.label)
-            continue
-        if in_place:
-            if fixed.new == fixed.text:
-                continue
+            lines = difflib.unified_diff(
+                list(io.StringIO(fixed.text, newline="")),
+                list(io.StringIO(fixed.new, newline="")),
+                fromfile=fixed.label,
+                tofile=f"{fixed.label} (fixed)",
+            )
+            out.writelines(line if line.endswith("\n") else line + "\n" for line in lines)
+        elif not in_place:
+            _write(fixed, target, out)
+        elif fixed.new != fixed.text:
             if fixed.unwritable is not None:  # before the backup: the original stays as it was
                 raise ValueError(fixed.unwritable)
-            shutil.copy2(path, path + BACKUP_SUFFIX)
-            target: str | None = path
-        else:
-            target = _target(path, output, len(files) > 1)
-        if target is not None and Path(target).resolve() == Path(path).resolve() and not in_place:
-            raise ValueError(f"{shown}: --output names the input; use --in-place to replace it")
-        fixed.write(target, out)
+            backup(path)
+            _write(fixed, path, out)
     run.join()
     return tally
 
@@ -514,38 +605,41 @@ def convert_files(
     encoding: str | None,
     out: TextIO,
     err: TextIO,
+    sheet: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> int:
     """Convert each ``(path, shown name, format or None)`` input; the number not fully converted."""
+    files = list(files)
+    refuse_inputs(output, [path for path, _, _ in files], out)
     bodies: list[dict[str, Any]] = []
     short = 0
     for path, shown, given in files:
-        for source, payload in read_records(path, kind=given, encoding=encoding):
-            where = printable(source.replace(path, shown))
-            if isinstance(payload, Finding):
-                err.write(f"{where}: not converted: {printable(payload.message)}\n")
-                short += 1
-                continue
-            result = convert(payload, to=to)
-            if result.problem is not None:
-                err.write(f"{where}: not converted: {printable(result.problem)}\n")
-                short += 1
-                continue
-            if result.lost:
+        records = read_records(
+            path, kind=given, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
+        )
+        for source, payload, _, _ in records:
+            where = printable(shown + source[len(path) :])
+            result = None if isinstance(payload, Finding) else convert(payload, to=to)
+            problem = payload.message if result is None else result.problem
+            if problem is not None:
+                err.write(f"{where}: not converted: {printable(problem)}\n")
+            elif result is not None and result.lost:
                 err.write(f"{where}: {to} can't hold {printable('; '.join(result.lost))}\n")
-                short += 1
-            bodies.extend(result.records)
+            short += problem is not None or bool(result and result.lost)
+            bodies.extend(result.records if result is not None else ())
     with open_output(output, out) as stream:
         if to == "certcapture-csv":
-            writer = csv.DictWriter(
-                stream, fieldnames=list(CSV_HEADERS.values()), lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(bodies)
+            rows = [
+                CSV_HEADERS.values(),
+                *([b.get(h, "") for h in CSV_HEADERS.values()] for b in bodies),
+            ]
+            stream.write("".join(map(csv_cells.row, rows)))
         elif output is not None and output.endswith(".json"):
-            stream.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
+            stream.write(json.dumps(bodies, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
         else:
-            for body in bodies:
-                stream.write(json.dumps(body, ensure_ascii=False) + "\n")
+            stream.write(
+                "".join(json.dumps(b, ensure_ascii=False, allow_nan=False) + "\n" for b in bodies)
+            )
     return short
 
 

@@ -25,7 +25,7 @@ from certpreflight.models import ExemptionCertificate
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.regions import lookup_region
-from certpreflight.reports import csv_rows, json_doc, text
+from certpreflight.reports import csv_cells, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
 
@@ -134,7 +134,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     """
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
-    payloads: list[Payload] = [p for _, p in records if not isinstance(p, Finding)]
+    payloads: list[Payload] = [r.payload for r in records if not isinstance(r.payload, Finding)]
     reports = checked(
         payloads,
         today=options.today,
@@ -149,7 +149,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
         for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
     }
     results: list[Result] = []
-    for source, payload in records:
+    for source, payload, _, _ in records:
         if isinstance(payload, Finding):
             report = Report(findings=(payload,) if payload.code in selected else ())
             tally.add(source, report)
@@ -162,7 +162,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             else:
                 tally.add(source, report)
         results.append((source, report))
-    size = sum(_size(payload) for _, payload in records) if options.measure else 0
+    size = sum(_size(record.payload) for record in records) if options.measure else 0
     return Chunk(_render(results, options), tally, len(records), size)
 
 
@@ -182,7 +182,7 @@ def _render(results: list[Result], options: CheckOptions) -> str:
     if options.format == "json":
         return json_doc.render(results)
     if options.format == "csv":
-        return csv_rows.render(results)
+        return csv_cells.render(results)
     if options.format == "html":
         return ""  # the page is built from the tally at the end
     if not options.listing:
@@ -299,7 +299,7 @@ class _TextWriter(_Writer):
 class _CsvWriter(_Writer):
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
-        out.write(csv_rows.header())
+        out.write(csv_cells.header())
 
 
 class _JsonWriter(_Writer):
