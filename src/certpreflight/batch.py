@@ -20,15 +20,18 @@ in a first pass over its files and applies it while it checks them
 (``certpreflight check customers.csv certificates.ndjson``).
 
 Memory: every record's :class:`~certpreflight.Report` is kept (the result); beside it, a
-customer record is held as its code and its findings, a certificate or a link as its id and
-the codes it links. Models are dropped as soon as each record is checked.
+customer record is held as its code (and the findings it carries, when it has any), a
+certificate or a link as its id and the codes it links, in flat lists (no object of its
+own a record). Models are dropped as soon as each record is checked.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,23 +76,43 @@ def _fold(code: str) -> str:
     return code.strip().casefold()
 
 
-def references(read: Read) -> tuple[str | None, list[tuple[Loc, str]]]:
+#: The customer codes a record links: by position (customer ``i`` is at loc
+#: ``("customers", i)``, None for one given otherwise), or the code alone when the record
+#: links one customer, its first (most do: a batch holds this for most of its records).
+Refs = str | tuple[str | None, ...]
+
+
+def references(read: Read) -> tuple[str | None, Refs]:
     """What a record links by customer code: the certificate's id (a link's certificate),
-    and ``(loc prefix, code)`` per customer given by its code only."""
-    if isinstance(read.record, Link):
-        link = read.record
-        return link.certificate_id, [
-            (("customers", i), c) for i, c in enumerate(link.customers) if c
-        ]
+    and the code of each customer given by its code only (``()`` when none is)."""
+    record = read.record
+    if isinstance(record, Link):
+        return record.certificate_id, _refs(
+            tuple(_held(c) if c else None for c in record.customers)
+        )
     cert = read.certificate
     if read.kind != "certificate" or cert is None:
-        return None, []
-    pairs: list[tuple[Loc, str]] = [
-        (("customers", i), c.customer_number)
-        for i, c in enumerate(cert.customers)
-        if c.is_reference and c.customer_number is not None
-    ]
-    return cert.id, pairs
+        return None, ()
+    return cert.id, _refs(
+        tuple(_held(c.customer_number) if c.is_reference else None for c in cert.customers)
+    )
+
+
+def _held(code: Any) -> Any:
+    """A customer code as the join holds it: interned, so that the code of a customer
+    record, of the certificates and of the links naming it is one string."""
+    return sys.intern(code) if type(code) is str else code
+
+
+def _refs(codes: tuple[str | None, ...]) -> Refs:
+    if len(codes) == 1 and codes[0]:  # a blank code alone stays a tuple: Refs are true
+        return codes[0]
+    return codes if codes.count(None) < len(codes) else ()
+
+
+def _each(refs: Refs | list[str | None]) -> Sequence[str | None]:
+    """The codes of :data:`Refs` by position."""
+    return (refs,) if isinstance(refs, str) else refs
 
 
 @dataclass
@@ -97,19 +120,22 @@ class JoinTable:
     """What one sync's customer and link records say, by customer code.
 
     Fill it with :meth:`add_customer`, :meth:`add_link` and :meth:`add_certificate` for
-    every record (in input order), then ask :meth:`findings` for each record's
-    cross-record findings. ``codes`` are the rule codes that run (select / ignore).
+    every record (in input order), then ask :meth:`apply` for each record's report with
+    its cross-record findings. ``codes`` are the rule codes that run (select / ignore).
     """
 
     codes: frozenset[int]
     known: frozenset[str] = frozenset()
-    #: code -> (source of its first record, the findings it carries to certificates)
-    customers: dict[str, tuple[str, tuple[Finding, ...]]] = field(default_factory=dict)
+    #: code -> the source of its first record
+    customers: dict[str, str] = field(default_factory=dict)
+    #: code -> the findings its record carries to certificates (only codes that carry any)
+    carried: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
     folded: dict[str, str] = field(default_factory=dict)  # folded code -> first exact code
     #: the records' own findings: 6503 / 6504 of a customer record, by its source
     own: dict[str, list[Finding]] = field(default_factory=dict)
-    #: certificate id -> the codes its link records name
-    linked: dict[str, list[str]] = field(default_factory=dict)
+    #: certificate id -> the codes its link records name (most certificates have one link:
+    #: its :data:`Refs`; a list from the second on)
+    linked: dict[str, Refs | list[str | None]] = field(default_factory=dict)
     certificates: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -120,19 +146,30 @@ class JoinTable:
         """A customer record: its code, and the findings it carries."""
         if code is None:
             return
+        code = _held(code)
         first = self.customers.get(code)
         if first is not None:
-            self._own(source, _duplicate(code, first[0]))
+            self._own(source, _duplicate(code, first))
             return
-        self.customers[code] = (source, _carried(report))
+        self.customers[code] = source
+        carried = _carried(report)
+        if carried:
+            self.carried[code] = carried
         variant = self.folded.setdefault(_fold(code), code)
         if variant != code:
             self._own(source, _variant(code, variant, ()))
 
-    def add_link(self, certificate_id: str | None, codes: Iterable[str]) -> None:
+    def add_link(self, certificate_id: str | None, codes: Refs) -> None:
         """A link record: the certificate it names gets its customers' findings."""
-        if certificate_id is not None:
-            self.linked.setdefault(certificate_id, []).extend(codes)
+        if certificate_id is None:
+            return
+        before = self.linked.get(certificate_id)
+        if before is None:
+            self.linked[certificate_id] = codes
+        elif isinstance(before, list):
+            before.extend(_each(codes))
+        else:  # a second link: a list, so that many links stay linear
+            self.linked[certificate_id] = [*_each(before), *_each(codes)]
 
     def add_certificate(self, certificate_id: str | None) -> None:
         """A certificate record's id (a link naming it puts findings there, not on itself)."""
@@ -148,13 +185,14 @@ class JoinTable:
     def applied(
         self,
         report: Report,
-        source: str,
+        source: str | None,
         link: bool,
         certificate_id: str | None,
-        pairs: list[tuple[Loc, str]],
+        refs: Refs,
     ) -> tuple[Report, list[Finding]]:
-        """:meth:`apply`, from the record's :func:`references`; also the findings added."""
-        extra = self.joined(source, link, certificate_id, pairs)
+        """:meth:`apply`, from the record's :func:`references` (``source`` None: a record
+        with no findings of its own); also the findings added."""
+        extra = self.joined(source, link, certificate_id, refs)
         linked = not link and certificate_id is not None and certificate_id in self.linked
         if linked and 2001 in report.codes():
             kept = tuple(f for f in report.findings if f.code != 2001)
@@ -163,28 +201,27 @@ class JoinTable:
 
     def joined(
         self,
-        source: str,
+        source: str | None,
         link: bool,
         certificate_id: str | None,
-        pairs: list[tuple[Loc, str]],
+        refs: Refs,
     ) -> list[Finding]:
-        """:meth:`findings`, from the record's :func:`references` (and whether it is a link)."""
-        found = list(self.own.get(source, ()))
-        if link:
-            if certificate_id is not None and certificate_id in self.certificates:
-                return found  # its customers' findings go to the certificate it names
-        elif certificate_id is not None:
-            pairs = pairs + [
-                (("linked_customers", c), c) for c in self.linked.get(certificate_id, ())
-            ]
-        for prefix, code in pairs:
-            found += self._for(code, prefix)
+        """The cross-record findings of a record, from its :func:`references`."""
+        found = list(self.own.get(source, ())) if source is not None else []
+        if link and certificate_id is not None and certificate_id in self.certificates:
+            return found  # its customers' findings go to the certificate it names
+        for i, code in enumerate(_each(refs)):
+            if code is not None:
+                found += self._for(code, ("customers", i))
+        if not link and certificate_id is not None:
+            for code in _each(self.linked.get(certificate_id, ())):
+                if code is not None:
+                    found += self._for(code, ("linked_customers", code))
         return [f for f in found if f.code in self.codes]
 
     def _for(self, code: str, prefix: Loc) -> list[Finding]:
-        first = self.customers.get(code)
-        if first is not None:
-            return [_moved(finding, prefix) for finding in first[1]]
+        if code in self.customers:
+            return [_moved(finding, prefix) for finding in self.carried.get(code, ())]
         if code in self.known:
             return []
         variant = self.folded.get(_fold(code))
@@ -238,9 +275,8 @@ def validate_batch(
         options=options,
     )
     codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
-    table = JoinTable(codes, frozenset(known_customers))
     labelled = ((_label(index), report, read) for index, (report, read) in enumerate(run))
-    reports, joins = join_all(labelled, table)
+    reports, joins = join_all(labelled, JoinTable(codes, frozenset(known_customers)))
     return BatchReport(tuple(reports), tuple(joins))
 
 
@@ -258,20 +294,34 @@ def join_all(
     ``table``: each report with its cross-record findings, and those findings. What
     :func:`validate_batch` and ``check --fix`` do with the records they checked."""
     reports: list[Report] = []
-    # what joins, by record: only for the records that link a customer, may be linked (a
-    # certificate with an id) or repeat a customer code; every other record is held as its
-    # report alone
-    held: dict[int, tuple[str, bool, str | None, list[tuple[Loc, str]]]] = {}
+    # what joins, held until the table is complete for the records that link a customer,
+    # may be linked (a certificate with an id) or repeat a customer code; in flat lists, as
+    # a sync of 10^6 records holds them for most of its records: the index (a link's as
+    # ~index), the id and the codes (both shared with the report and the table)
+    at = array("q")
+    ids: list[str | None] = []
+    codes: list[Refs] = []
+    sources: dict[int, str] = {}  # of the records with findings of their own
     for source, report, read in checked_records:
         index = len(reports)
         reports.append(report)
-        fill(table, source, report, read)
-        certificate_id, pairs = references(read)
-        if pairs or certificate_id is not None or source in table.own:
-            held[index] = (source, isinstance(read.record, Link), certificate_id, pairs)
+        certificate_id, refs = fill(table, source, report, read)
+        link = isinstance(read.record, Link)
+        if link and certificate_id in table.certificates:
+            continue  # its customers' findings go to the certificate it names
+        own = source in table.own
+        if refs or certificate_id is not None or own:
+            at.append(~index if link else index)
+            ids.append(certificate_id)
+            codes.append(refs)
+            if own:
+                sources[index] = source
     joins: list[Finding] = []
-    for index, (source, link, certificate_id, pairs) in held.items():
-        reports[index], extra = table.applied(reports[index], source, link, certificate_id, pairs)
+    for signed, certificate_id, refs in zip(at, ids, codes, strict=True):
+        index = ~signed if signed < 0 else signed
+        reports[index], extra = table.applied(
+            reports[index], sources.get(index), signed < 0, certificate_id, refs
+        )
         joins += extra
     return reports, joins
 
@@ -281,15 +331,16 @@ def _label(index: int) -> str:
     return f"record {index + 1}"
 
 
-def fill(table: JoinTable, source: str, report: Report, read: Read) -> None:
-    """Add one checked record to ``table``."""
+def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str | None, Refs]:
+    """Add one checked record to ``table``; what it links (:func:`references`)."""
+    certificate_id, refs = references(read)
     if isinstance(read.record, Customer):
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
-        certificate_id, pairs = references(read)
-        table.add_link(certificate_id, (code for _, code in pairs))
-    elif read.kind == "certificate" and read.certificate is not None:
-        table.add_certificate(read.certificate.id)
+        table.add_link(certificate_id, refs)
+    else:
+        table.add_certificate(certificate_id)
+    return certificate_id, refs
 
 
 #: Customer findings that stay with the customer record: those of the customer calls
@@ -302,7 +353,8 @@ def _carried(report: Report) -> tuple[Finding, ...]:
     """The findings of a customer record that CertCapture would show on the certificates
     linked to it: its warnings and errors about the customer's fields."""
     return tuple(
-        dataclasses.replace(f, errors=dict(f.errors))  # plain dicts: the table is pickled
+        # plain dicts: the table is pickled (the CLI's workers)
+        f if type(f.errors) is dict else dataclasses.replace(f, errors=dict(f.errors))
         for f in report.findings
         if f.severity is not Severity.INFO and f.code not in _NOT_CARRIED and f.type != "Formatting"
     )
