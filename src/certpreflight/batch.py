@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,21 +86,13 @@ def references(read: Read) -> tuple[str | None, Refs]:
     and the code of each customer given by its code only (``()`` when none is)."""
     record = read.record
     if isinstance(record, Link):
-        return record.certificate_id, _refs(
-            tuple(_held(c) if c else None for c in record.customers)
-        )
+        return record.certificate_id, _refs(tuple(c or None for c in record.customers))
     cert = read.certificate
     if read.kind != "certificate" or cert is None:
         return None, ()
     return cert.id, _refs(
-        tuple(_held(c.customer_number) if c.is_reference else None for c in cert.customers)
+        tuple(c.customer_number if c.is_reference else None for c in cert.customers)
     )
-
-
-def _held(code: Any) -> Any:
-    """A customer code as the join holds it: interned, so that the code of a customer
-    record, of the certificates and of the links naming it is one string."""
-    return sys.intern(code) if type(code) is str else code
 
 
 def _refs(codes: tuple[str | None, ...]) -> Refs:
@@ -146,7 +137,6 @@ class JoinTable:
         """A customer record: its code, and the findings it carries."""
         if code is None:
             return
-        code = _held(code)
         first = self.customers.get(code)
         if first is not None:
             self._own(source, _duplicate(code, first))
@@ -170,6 +160,12 @@ class JoinTable:
             before.extend(_each(codes))
         else:  # a second link: a list, so that many links stay linear
             self.linked[certificate_id] = [*_each(before), *_each(codes)]
+
+    def shared(self, refs: Refs) -> Refs:
+        """``refs`` whose one code a customer record already gave, as that record's string:
+        a code is held once however many certificates and links name it."""
+        first = self.folded.get(_fold(refs)) if isinstance(refs, str) else None
+        return first if first == refs and first is not None else refs
 
     def add_certificate(self, certificate_id: str | None) -> None:
         """A certificate record's id (a link naming it puts findings there, not on itself)."""
@@ -334,6 +330,7 @@ def _label(index: int) -> str:
 def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str | None, Refs]:
     """Add one checked record to ``table``; what it links (:func:`references`)."""
     certificate_id, refs = references(read)
+    refs = table.shared(refs)
     if isinstance(read.record, Customer):
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
