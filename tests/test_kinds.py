@@ -313,3 +313,38 @@ def test_a_batch_ignores_what_an_iterator_names() -> None:
     for ignore in (["6501", "6502"], iter(["6501", "6502"])):
         batch = validate_batch(records, today=TODAY, ignore=ignore)
         assert [f.code for r in batch.reports for f in r.findings] == []
+
+
+def test_links_join_in_any_order_and_number() -> None:
+    """Each link naming certificate 42, before or after it, puts its customers' problems
+    on 42 in link order (a blank code is the link's own 6101, no customer to join); a link
+    naming no certificate of the batch keeps them; a certificate linking a blank code is
+    joined like any code (6502: the batch has no customer records)."""
+    cert = {**AVATAX_CERTIFICATE, "id": 42, "customers": []}
+    first = {**AVATAX_CUSTOMER, "city": ""}
+    second = {**CERTCAPTURE_CUSTOMER, "city": ""}
+    links = [{"certificate_id": "42", "customers": ["", code]} for code in ("C-2001", "RESELLER")]
+    for records in ([cert, *links, first, second], [links[0], first, second, cert, links[1]]):
+        batch = validate_batch(records, today=TODAY)
+        [certificate] = [r for r in batch.reports if r.kind == "certificate"]
+        moved = [f.loc for f in certificate.findings if f.code == 2105]
+        assert moved == [
+            ("linked_customers", "C-2001", "city"),
+            ("linked_customers", "RESELLER", "city"),
+        ]
+        assert 2001 not in certificate.codes()
+        assert [r.codes() for r in batch.reports if r.kind == "link"] == [(6101,), (6101,)]
+        assert batch.findings == tuple(
+            f for f in certificate.findings if f.loc[0] == "linked_customers"
+        )
+    elsewhere = validate_batch(
+        [first, {"certificate_id": "7", "customers": ["RESELLER"]}], today=TODAY
+    )
+    assert [f.loc for f in elsewhere.reports[1].findings if f.code == 2105] == [
+        ("customers", 0, "city")
+    ]
+    blank = validate_batch(
+        [{**AVATAX_CERTIFICATE, "customers": [{"customerCode": ""}]}], today=TODAY
+    )
+    assert [f.loc for f in blank.findings] == [("customers", 0)]
+    assert blank.findings[0].code == 6502
