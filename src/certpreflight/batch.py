@@ -19,10 +19,12 @@ say, collected first, then asked for each record's cross-record findings. The CL
 in a first pass over its files and applies it while it checks them
 (``certpreflight check customers.csv certificates.ndjson``).
 
-Memory: every record's :class:`~certpreflight.Report` is kept (the result); beside it, a
-customer record is held as its code (and the findings it carries, when it has any), a
-certificate or a link as its id and the codes it links, in flat lists (no object of its
-own a record). Models are dropped as soon as each record is checked.
+Memory: every record's :class:`~certpreflight.Report` is kept (the result). Until the join
+is done, a customer record is also held as its code and source (and the findings it
+carries, if any), a certificate as its id and the codes it links, a link as the codes it
+gives its certificate: strings the reports hold already (a code is held once, however many
+records name it), in flat lists, no object a record. Models are dropped as soon as each
+record is checked. 10^6 sync records peak at about 340 MiB (``python -m benchmarks``).
 """
 
 from __future__ import annotations
