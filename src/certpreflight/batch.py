@@ -292,10 +292,10 @@ def join_all(
     ``table``: each report with its cross-record findings, and those findings. What
     :func:`validate_batch` and ``check --fix`` do with the records they checked."""
     reports: list[Report] = []
-    # what joins, held until the table is complete for the records that link a customer,
-    # may be linked (a certificate with an id) or repeat a customer code; in flat lists, as
-    # a sync of 10^6 records holds them for most of its records: the index (a link's as
-    # ~index), the id and the codes (both shared with the report and the table)
+    # held until the table is complete, for the records that may join (link a customer,
+    # may be linked, or repeat a customer code), in flat lists: a sync of 10^6 records holds
+    # most of its records here. The index (a link's as ~index), the id and the codes: strings
+    # the reports and the table hold already.
     at = array("q")
     ids: list[str | None] = []
     codes: list[Refs] = []
