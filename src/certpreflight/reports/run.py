@@ -9,7 +9,6 @@ back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import importlib
 import tempfile
@@ -22,8 +21,7 @@ from certpreflight.engine import Payload, active_rules, checked
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
-from certpreflight.options import RuleOptions
-from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.options import Options
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_cells, json_doc, text
 from certpreflight.reports.tally import Result, Tally
@@ -38,7 +36,6 @@ __all__ = [
     "map_chunks",
     "progress_bar",
     "run_chunks",
-    "split_selectors",
     "writer_for",
 ]
 
@@ -53,13 +50,8 @@ class CheckOptions:
 
     format: str = "text"
     colour: bool = False
-    today: dt.date | None = None
-    matrix: ExemptionMatrix | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    profile: str = "certcapture"
-    #: the rule options; None: each rule's default (the engine's cached, fastest setup)
-    options: RuleOptions | None = None
+    #: how the records are checked: the run's one options object
+    run: Options = Options()  # noqa: RUF009 (frozen: one shared default is safe)
     #: text: list clean certificates too (``--show-ok``)
     show_ok: bool = False
     #: text: list no certificates, only the closing summary (``--quiet``, ``--statistics``)
@@ -80,27 +72,6 @@ class Chunk(NamedTuple):
     tally: Tally
     records: int
     size: int = 0
-
-
-# --- selection -----------------------------------------------------------------------------------
-
-
-def _keys(selectors: Iterable[str] | None) -> tuple[str, ...]:
-    parts = (p.strip().lower() for s in selectors or () for p in str(s).split(","))
-    return tuple(p for p in parts if p)
-
-
-def split_selectors(
-    select: Iterable[str] | None, ignore: Iterable[str] | None
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Comma lists -> keys, checked against the catalogue (the engine's ValueError if unknown).
-
-    The reader-side finding record-too-large (4010) is in the catalogue too, so the
-    engine's own selection decides for it as for every rule.
-    """
-    sel, ign = _keys(select), _keys(ignore)
-    active_rules(select=sel, ignore=ign)
-    return sel, ign
 
 
 def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
@@ -135,18 +106,10 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
     payloads: list[Payload] = [r.payload for r in records if not isinstance(r.payload, Finding)]
-    reports = checked(
-        payloads,
-        today=options.today,
-        matrix=options.matrix,
-        select=options.select,
-        ignore=options.ignore,
-        profile=options.profile,
-        options=options.options,
-    )
+    run = options.run
+    reports = checked(payloads, **run.keywords())
     selected = {
-        r.code
-        for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
+        r.code for r in active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
     }
     results: list[Result] = []
     for source, payload, _, _ in records:
