@@ -7,8 +7,6 @@ record's (docs/sources.md#ecms-record).
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from certpreflight.findings import Severity
 from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import is_us_or_canada
@@ -60,14 +58,12 @@ def customer_hit(customer: Customer, index: int, field: str, problem: str, **par
 def _missing(field: str) -> Check:
     """A check giving one hit per linked customer whose ``field`` is empty."""
 
-    value_of = attrgetter(field)
-
     def check(cert: ExemptionCertificate, ctx: Context) -> Hits:
         hits: Hits = NO_HITS
-        customers = cert.customers
-        for i, value in enumerate(map(value_of, customers)):
-            if (value is None or not value.strip()) and not customers[i].is_reference:
-                hits = [*hits, customer_hit(customers[i], i, field, "empty value")]
+        for i, customer in enumerate(cert.customers):
+            value = getattr(customer, field)
+            if (value is None or not value.strip()) and not customer.is_reference:
+                hits = [*hits, customer_hit(customer, i, field, "empty value")]
         return hits
 
     return check
@@ -90,17 +86,16 @@ def _over(value: str | None, limit: int) -> dict[str, int] | None:
 def customer_too_long(field: str, limit: int) -> Check:
     """A check giving one hit per linked customer whose ``field`` exceeds ``limit`` characters."""
 
-    value_of = attrgetter(field)
-
     def check(cert: ExemptionCertificate, ctx: Context) -> Hits:
         hits: Hits = NO_HITS
-        for i, value in enumerate(map(value_of, cert.customers)):
+        for i, customer in enumerate(cert.customers):
+            value = getattr(customer, field)
             if value is None or len(value) <= limit:
                 continue  # the cheap test first: trimming can only shorten it
             params = _over(value, limit)
             if params is not None:
                 problem = f"{params['length']} characters, max {limit}"
-                hits = [*hits, customer_hit(cert.customers[i], i, field, problem, **params)]
+                hits = [*hits, customer_hit(customer, i, field, problem, **params)]
         return hits
 
     return check
