@@ -35,7 +35,7 @@ from typing import Any
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.models import Customer, Link
-from certpreflight.options import RuleOptions
+from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import Hit, Loc, Rule, path
@@ -227,28 +227,16 @@ def validate_batch(
     >>> [f.code for f in batch.reports[0].findings]
     [2102]
     """
-    select, ignore = _listed(select), _listed(ignore)  # read twice below: an iterator once
-    run = checked(
-        records,
-        today=today,
-        matrix=matrix,
-        select=select,
-        ignore=ignore,
-        profile=profile,
-        options=options,
-    )
-    codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
+    run = Options.of(
+        today=today, matrix=matrix, select=select, ignore=ignore, profile=profile, options=options
+    )  # once: an iterator of selectors is read once
+    checks = checked(records, **run.keywords())
+    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    codes = frozenset(r.code for r in chosen)
     table = JoinTable(codes, frozenset(known_customers))
-    labelled = ((_label(index), report, read) for index, (report, read) in enumerate(run))
+    labelled = ((_label(index), report, read) for index, (report, read) in enumerate(checks))
     reports, joins = join_all(labelled, table)
     return BatchReport(tuple(reports), tuple(joins))
-
-
-def _listed(selector: Selector) -> Selector:
-    """A selector that can be read more than once (an iterator as a list)."""
-    if selector is None or isinstance(selector, (str, int)):
-        return selector
-    return list(selector)
 
 
 def join_all(

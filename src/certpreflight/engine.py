@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import RuleOptions, rule_options
+from certpreflight.options import RuleOptions, Selector, matches, rule_options, selectors
 from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
@@ -34,7 +34,6 @@ from certpreflight.rules import formatting as fmt
 __all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
-Selector = Iterable[int | str] | int | str | None
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 _K = TypeVar("_K")
@@ -42,47 +41,6 @@ _V = TypeVar("_V")
 
 
 # --- rule selection -------------------------------------------------------------------------------
-
-
-def _as_keys(selector: Selector) -> tuple[str, ...]:
-    if selector is None:
-        return ()
-    items = (selector,) if isinstance(selector, (str, int)) else tuple(selector)
-    if all(type(item) is str or type(item) is int for item in items):  # not bool
-        return _keys_of(items)
-    return _parsed_keys(items)  # says what isn't a selector
-
-
-@lru_cache(maxsize=256)
-def _keys_of(items: tuple[str | int, ...]) -> tuple[str, ...]:
-    """:func:`_parsed_keys` of codes and texts, kept: a program passes the same few."""
-    return _parsed_keys(items)
-
-
-def _parsed_keys(items: tuple[object, ...]) -> tuple[str, ...]:
-    keys = []
-    for item in items:
-        if not isinstance(item, (str, int)) or isinstance(item, bool):
-            raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
-        for part in str(item).split(","):
-            if part.strip():
-                keys.append(part.strip().lower())
-    return tuple(keys)
-
-
-def _matches(rule: Rule, key: str) -> bool:
-    if key.isdigit():
-        return str(rule.code).startswith(key)
-    return key in (rule.name, rule.type.lower())
-
-
-def _check_known(keys: tuple[str, ...]) -> None:
-    for key in keys:
-        if not any(_matches(r, key) for r in CATALOGUE):
-            raise ValueError(
-                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
-                "a rule name (customer-name-missing) or a type (Input)"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +62,15 @@ class _RuleSet:
 
 @lru_cache(maxsize=256)
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
+    """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
     if profile not in ALL_PROFILES:
         raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
-    _check_known(select)
-    _check_known(ignore)
     rules = tuple(
         r
         for r in CATALOGUE
         if profile in r.profiles
-        and (not select or any(_matches(r, k) for k in select))
-        and not any(_matches(r, k) for k in ignore)
+        and (not select or any(matches(r, k) for k in select))
+        and not any(matches(r, k) for k in ignore)
     )
 
     def checks(kind: str) -> tuple[tuple[Rule, Check], ...]:
@@ -133,7 +90,7 @@ def active_rules(
     *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
-    return _active(_as_keys(select), _as_keys(ignore), profile).rules
+    return _active(selectors(select), selectors(ignore), profile).rules
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -289,7 +246,7 @@ def _setup(
     if today is None:
         today = dt.date.today()
     key = None
-    chosen, ignored = _as_keys(select), _as_keys(ignore)  # once: an iterator is read once
+    chosen, ignored = selectors(select), selectors(ignore)  # once: an iterator is read once
     if not options and type(today) is dt.date:  # options are checked and built for each call
         known = None if matrix is None else id(matrix)
         key = (today, profile, chosen, ignored, known)
