@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import RuleOptions, Selector, matches, rule_options, selectors
+from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
 from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
@@ -253,15 +253,13 @@ def _setup(
         found = _SETUPS.get(key)
         if found is not None:
             return found
-    if not isinstance(today, dt.date):
-        raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
-    if matrix is None:
-        matrix = ExemptionMatrix.default()
-    elif not isinstance(matrix, ExemptionMatrix):
-        raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-    ruleset = _active(chosen, ignored, profile)
-    if options:
-        ctx = Context(today, matrix, profile, rule_options(options))
+    run = Options.of(  # the arguments checked, once per distinct setup
+        today=today, matrix=matrix, select=chosen, ignore=ignored, profile=profile, options=options
+    )
+    ruleset = _active(run.select, run.ignore, run.profile)
+    matrix = ExemptionMatrix.default() if run.matrix is None else run.matrix
+    if run.rules is not None:
+        ctx = Context(today, matrix, profile, run.rules.as_mapping())
     else:
         ctx = _context(today, matrix, profile)
     found = ruleset, ctx, reading.limits_from(ctx.options)
