@@ -51,7 +51,9 @@ Loc = tuple[str | int, ...]
 #: sources) to the default.
 ALL_PROFILES = frozenset({"certcapture", "avatax", "audit"})
 
-_NO_ERRORS: Mapping[str, str] = MappingProxyType({})
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+_NO_ERRORS: Mapping[Loc, str] = MappingProxyType({})
+_NO_KEYS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +68,16 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One occurrence of a rule's problem: where, which customer, and template values."""
+    """One occurrence of a rule's problem: where, which customer, and template values.
+
+    ``errors`` maps the loc of each offending field to its short problem
+    (``{("customers", 0, "city"): "empty value"}``); :meth:`Rule.finding` renders the locs
+    as the Finding's ``errors`` keys (:func:`path`: ``"customers[0].city"``).
+    """
 
     loc: Loc
-    params: Mapping[str, Any] = field(default_factory=lambda: _NO_ERRORS)
-    errors: Mapping[str, str] = field(default_factory=lambda: _NO_ERRORS)
+    params: Mapping[str, Any] = field(default_factory=lambda: _NO_PARAMS)
+    errors: Mapping[Loc, str] = field(default_factory=lambda: _NO_ERRORS)
     customer_number: str | None = None
 
 
@@ -133,8 +140,9 @@ class Rule:
         return FAMILIES[self.code // 1000]
 
     def finding(self, hit: Hit) -> Finding:
-        """Render one hit into a Finding."""
+        """Render one hit into a Finding (its ``errors`` keyed by rendered paths)."""
         params = hit.params
+        errors = hit.errors
         return Finding(
             code=self.code,
             name=self.name,
@@ -143,7 +151,7 @@ class Rule:
             message=self.message.format_map(params),
             summary=self.summary.format_map(params),
             fix=self.fix.format_map(params),
-            errors=hit.errors,
+            errors={path(loc): problem for loc, problem in errors.items()} if errors else _NO_KEYS,
             loc=hit.loc,
             customer_number=hit.customer_number,
         )

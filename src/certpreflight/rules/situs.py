@@ -158,7 +158,7 @@ def _matrix_hits(
     hit = Hit(
         loc=("regions", picked[0][0]),
         params=params,
-        errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
+        errors={("regions", i): f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
     return (hit,)
 
@@ -200,7 +200,7 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
-                errors={f"regions[{i}]": "not a state or province level exposure zone"},
+                errors={("regions", i): "not a state or province level exposure zone"},
             )
             hits = [*hits, hit]
     return hits
@@ -323,7 +323,7 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"regions": ["WA"]}``
     """
     if not "".join(cert.regions).strip():
-        return (Hit(loc=("regions",), errors={"regions": "no exposure zone"}),)
+        return (Hit(loc=("regions",), errors={("regions",): "no exposure zone"}),)
     return NO_HITS
 
 
@@ -373,7 +373,7 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
-                errors={f"regions[{i}]": "local exposure zone"},
+                errors={("regions", i): "local exposure zone"},
             )
             hits = [*hits, hit]
     return hits
@@ -419,7 +419,7 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hit = Hit(
         loc=("regions",),
         params={"count": len(codes), "length": length, "limit": _REGIONS_LIMIT},
-        errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
+        errors={("regions",): f"{length} characters joined, max {_REGIONS_LIMIT}"},
     )
     return (hit,)
 
