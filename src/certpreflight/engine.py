@@ -31,7 +31,15 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
 
-__all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
+__all__ = [
+    "Payload",
+    "Selector",
+    "active_rules",
+    "checked",
+    "context",
+    "validate",
+    "validate_many",
+]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 
@@ -237,12 +245,12 @@ _SETUPS: dict[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = {}
 
 def _setup(
     *,
-    today: dt.date | None,
-    matrix: ExemptionMatrix | None,
-    select: Selector,
-    ignore: Selector,
-    profile: str,
-    options: RuleOptions | Mapping[str, Any] | None,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -269,6 +277,11 @@ def _setup(
     if key is not None:
         _keep(_SETUPS, key, found, 64)
     return found
+
+
+def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+    """What the checks see with these :func:`validate` options (so does a rule's repair)."""
+    return _setup(**validate_options)[1]
 
 
 def validate(

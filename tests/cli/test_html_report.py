@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 
 from certpreflight import Report, validate
+from certpreflight.engine import checked, context
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reports.html_page import CSP
 from certpreflight.reports.tally import Tally, failing_regions
+from certpreflight.rules.situs import not_exempt_regions
 from tests.cli.conftest import Cli, ndjson_line
 from tests.conftest import cert, customer
 
@@ -19,27 +21,40 @@ TRI_STATE = {"exempt_reason": "G", "regions": ["TX", "OR", "MT"]}
 TX_CUSTOMER = {"region": "TX", "city": "Austin", "postal_code": "78701"}
 
 
+TODAY = dt.date(2026, 11, 21)
+
+
 def _report(**changes: object) -> Report:
-    return validate(cert(**changes), today=dt.date(2026, 11, 21))
+    return validate(cert(**changes), today=TODAY)
+
+
+def _rejected(**changes: object) -> list[int]:
+    """Rule 3101's regions of the certificate, as the HTML report asks them of the rule."""
+    _, read = next(checked([cert(**changes)], today=TODAY))
+    assert read.certificate is not None
+    return not_exempt_regions(read.certificate, context(today=TODAY))
 
 
 def test_a_reason_failing_in_some_regions_counts_in_those_only() -> None:
     """The TX+OR+MT resale certificate fails in OR and MT, not in TX."""
     report = _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)])
     assert 3101 in {f.code for f in report.errors}
-    assert failing_regions(report, ("TX", "OR", "MT")) == {"OR", "MT"}
+    rejected = _rejected(**TRI_STATE)
+    assert rejected == [1, 2]
+    assert failing_regions(report, ("TX", "OR", "MT"), rejected) == {"OR", "MT"}
 
 
 def test_an_error_of_the_whole_certificate_counts_in_all_its_regions() -> None:
     """A missing customer name fails the certificate wherever it is sent."""
     report = _report(regions=["WA", "TX"], customers=[customer(name="")])
-    assert failing_regions(report, ("WA", "TX")) == {"WA", "TX"}
+    assert failing_regions(report, ("WA", "TX"), ()) == {"WA", "TX"}
 
 
 def test_tally_counts_checked_and_failing_per_region() -> None:
     """Every certificate counts as checked in each of its regions; failing only where it fails."""
     tally = Tally()
-    tally.add("a:1", _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)]), ("TX", "OR", "MT"))
+    first = _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)])
+    tally.add("a:1", first, ("TX", "OR", "MT"), rejected=_rejected(**TRI_STATE))
     tally.add("a:2", _report(regions=["TX"], customers=[customer(**TX_CUSTOMER)]), ("TX",))
     assert dict(tally.by_region) == {"OR": 1, "MT": 1}
     assert dict(tally.checked_by_region) == {"TX": 2, "OR": 1, "MT": 1}

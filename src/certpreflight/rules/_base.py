@@ -93,10 +93,14 @@ Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
 #: changes what the certificate claims or drops data, and is applied only when asked for.
 FIX_KINDS = ("safe", "unsafe")
 
-#: A fix: the record as sent (a JSON-like mapping in its own dialect) and the finding it
-#: repairs (the rendered hit: its ``loc`` and ``errors`` say where) -> the repaired record,
-#: a new mapping (the argument is never modified), or None when this hit can't be repaired.
-FixFunction = Callable[[Mapping[str, Any], Finding], "Mapping[str, Any] | None"]
+#: A fix: the record as sent (a JSON-like mapping in its own dialect), the finding it
+#: repairs (its ``loc`` says where), and what the rule's check saw: the certificate as read
+#: (None for a customer record or a link) and the context -> the repaired record, a new
+#: mapping (the argument is never modified), or None when this hit can't be repaired.
+FixFunction = Callable[
+    [Mapping[str, Any], Finding, "ExemptionCertificate | None", Context],
+    "Mapping[str, Any] | None",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,18 +12,20 @@ secondary source), ``partial`` cells a hint, ``unknown`` cells nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from certpreflight.findings import Severity
+from certpreflight.findings import Finding, Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, declare, rule
+from certpreflight.rules._base import NO_HITS, Autofix, Context, Hit, Hits, declare, rule
 
 __all__ = [
     "is_local_zone",
+    "not_exempt_regions",
     "reason_likely_not_exempt_in_region",
     "reason_not_exempt_in_region",
     "reason_partially_exempt_in_region",
@@ -206,6 +208,23 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     return hits
 
 
+def not_exempt_regions(cert: ExemptionCertificate, ctx: Context) -> list[int]:
+    """The indices (in ``cert.regions``) of the regions where rule 3101 finds the reason not
+    exempt: the locs of its ``errors``, for its repair and the HTML report's failing regions."""
+    check = reason_not_exempt_in_region.check
+    assert check is not None
+    return [i for hit in check(cert, ctx) for _, i in hit.errors if isinstance(i, int)]
+
+
+def _drop_not_exempt(
+    record: Mapping[str, Any], finding: Finding, cert: ExemptionCertificate | None, ctx: Context
+) -> Any:
+    """The certificate without the regions its reason is not exempt in (rule 3101's own)."""
+    return (
+        None if cert is None else repairs.without(record, "regions", not_exempt_regions(cert, ctx))
+    )
+
+
 @rule(
     code=3101,
     name="reason-not-exempt-in-region",
@@ -215,7 +234,12 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
-    autofix=repairs.REGIONS_NOT_EXEMPT,
+    autofix=Autofix(
+        "unsafe",
+        _drop_not_exempt,
+        "Drops the regions where the reason is not exempt. Unsafe: the certificate then claims "
+        "fewer regions.",
+    ),
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
