@@ -4,6 +4,7 @@ the certificates checked there; the matrix page names the reasons its columns st
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from tests.conftest import cert, customer
 
 #: resale (G) in TX, OR and MT: OR and MT have no sales tax, so it fails there only
 TRI_STATE = {"exempt_reason": "G", "regions": ["TX", "OR", "MT"]}
+#: resale (G) in five regions: NH, OR and MT have no sales tax, so G fails there
+FIVE = {"exempt_reason": "G", "regions": ["WA", "NH", "TX", "OR", "MT"]}
 TX_CUSTOMER = {"region": "TX", "city": "Austin", "postal_code": "78701"}
 
 
@@ -96,3 +99,31 @@ def test_matrix_page_has_a_legend_of_reason_names(cli: Cli) -> None:
     assert ("G", names["G"]) in pairs
     assert all(name == names.get(code, code) for code, name in pairs)
     assert "<script" not in out.lower()
+
+
+def test_html_counts_each_failure_in_its_own_regions(cli: Cli, tmp_path: Path) -> None:
+    """With the user's matrix: 3101 fails its regions, a local zone (3003) its own, a missing
+    customer name every region of its certificate."""
+    matrix = tmp_path / "m.csv"
+    matrix.write_text(
+        "region,reason,status\nUS-NH,G,not_exempt\nUS-MT,G,not_exempt\nUS-OR,G,exempt\n"
+        "US-TX,G,exempt\nUS-WA,G,exempt\n"
+    )
+    clean = [customer(customer_number="C-1"), customer(customer_number="C-2")]
+    records = [
+        cert(id="five", **FIVE, customers=clean),  # NH, MT fail (OR is exempt in this matrix)
+        cert(id="local", exempt_reason="G", regions=["TX", "Orleans Parish"], customers=clean),
+        cert(id="unnamed", exempt_reason="G", regions=["WA", "OR"],
+             customers=[clean[0], customer(customer_number="C-2", name="")]),
+    ]  # fmt: skip
+    path = tmp_path / "c.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    code, out, _ = cli("check", str(path), "--format", "html", "--matrix", str(matrix))
+    assert code == 1
+    assert _chart(out) == {
+        "NH": "1 of 1 checked",
+        "MT": "1 of 1 checked",
+        "?": "1 of 1 checked",  # the local zone: not a region, shown as "?"
+        "WA": "1 of 2 checked",
+        "OR": "1 of 2 checked",
+    }
