@@ -1,5 +1,10 @@
 """The rules' automatic repairs: pure functions from a record as sent and a finding to a new record.
 
+A repair is also given what its rule's check saw, the certificate as read and the context
+(``FixFunction`` in :mod:`certpreflight.rules._base`); the repairs here need only the
+record and the finding. Rule 3101's, which asks its check which regions fail, is in
+:mod:`certpreflight.rules.situs`, and :func:`without` drops list items for it.
+
 A repair works on the record in its own dialect (the JSON-like mapping the user sent), so
 the repaired record is written back with the same keys: the finding's ``loc`` names native
 fields (``("customers", 0, "postal_code")``), and :func:`locate` finds the key that holds
