@@ -31,15 +31,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
 
-__all__ = [
-    "Payload",
-    "Selector",
-    "active_rules",
-    "checked",
-    "context",
-    "validate",
-    "validate_many",
-]
+__all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 

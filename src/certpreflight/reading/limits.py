@@ -197,8 +197,8 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
     except ValueError as error:
         detail = str(error)
     if detail.startswith(_JSON_DEPTH_ERROR):
-        hit = Hit(loc=(), params={"field": "the certificate", "limit": limits.max_depth})
-        return None, fmt.nesting_too_deep.finding(_with_errors(hit, (), detail))
+        params = {"field": "the certificate", "limit": limits.max_depth}
+        return None, fmt.nesting_too_deep.finding(Hit((), params, {(): detail}))
     if detail.startswith(_JSON_BIG_NUMBER_ERROR):
         try:  # reread with a parser that reports huge integers instead of refusing them
             data = json.loads(payload, parse_int=_read_int)
@@ -212,10 +212,6 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
 
 #: The ``errors`` loc of a Formatting finding about the whole record (whose own loc is ``()``).
 WHOLE: Loc = ("the certificate",)
-
-
-def _with_errors(hit: Hit, field: Loc, problem: str) -> Hit:
-    return Hit(loc=hit.loc, params=hit.params, errors={field: problem})
 
 
 def _too_large(size: int, limits: Limits, *, exact: bool) -> Finding:

@@ -97,10 +97,8 @@ def _display(
     if cert is None or not report.findings or any(f.code // 1000 == 4 for f in report.findings):
         return (), {}, []
     names = {c.customer_number: c.name for c in cert.customers}
-    rejected = []
-    if any(f.code == reason_not_exempt_in_region.code for f in report.errors):
-        rejected = not_exempt_regions(cert, ctx)
-    return _short_regions(cert), names, rejected
+    failing = reason_not_exempt_in_region.code in report.codes()
+    return _short_regions(cert), names, not_exempt_regions(cert, ctx) if failing else []
 
 
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:

@@ -51,9 +51,7 @@ Loc = tuple[str | int, ...]
 #: sources) to the default.
 ALL_PROFILES = frozenset({"certcapture", "avatax", "audit"})
 
-_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
-_NO_ERRORS: Mapping[Loc, str] = MappingProxyType({})
-_NO_KEYS: Mapping[str, str] = MappingProxyType({})
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +74,8 @@ class Hit:
     """
 
     loc: Loc
-    params: Mapping[str, Any] = field(default_factory=lambda: _NO_PARAMS)
-    errors: Mapping[Loc, str] = field(default_factory=lambda: _NO_ERRORS)
+    params: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    errors: Mapping[Loc, str] = field(default_factory=lambda: _EMPTY)
     customer_number: str | None = None
 
 
@@ -155,7 +153,7 @@ class Rule:
             message=self.message.format_map(params),
             summary=self.summary.format_map(params),
             fix=self.fix.format_map(params),
-            errors={path(loc): problem for loc, problem in errors.items()} if errors else _NO_KEYS,
+            errors={path(loc): problem for loc, problem in errors.items()} if errors else _EMPTY,
             loc=hit.loc,
             customer_number=hit.customer_number,
         )

@@ -220,9 +220,9 @@ def _drop_not_exempt(
     record: Mapping[str, Any], finding: Finding, cert: ExemptionCertificate | None, ctx: Context
 ) -> Any:
     """The certificate without the regions its reason is not exempt in (rule 3101's own)."""
-    return (
-        None if cert is None else repairs.without(record, "regions", not_exempt_regions(cert, ctx))
-    )
+    if cert is None:
+        return None
+    return repairs.without(record, "regions", not_exempt_regions(cert, ctx))
 
 
 @rule(
