@@ -308,7 +308,7 @@ def _linked(rule: Rule, code: str, loc: Loc) -> Finding:
     hit = Hit(
         loc=loc,
         params={"customer_number": code},
-        errors={path(loc): "unknown customer"},
+        errors={loc: "unknown customer"},
         customer_number=code,
     )
     return rule.finding(hit)
@@ -318,7 +318,7 @@ def _duplicate(code: str, first: str) -> Finding:
     hit = Hit(
         loc=("customer_number",),
         params={"customer_number": code, "first": first},
-        errors={"customer_number": "duplicate code"},
+        errors={("customer_number",): "duplicate code"},
         customer_number=code,
     )
     return rules.customer_duplicate.finding(hit)
@@ -329,7 +329,7 @@ def _variant(code: str, other: str, loc: Loc) -> Finding:
     hit = Hit(
         loc=where,
         params={"customer_number": code, "other": other},
-        errors={path(where): f"differs from {other!r} in case or spaces only"},
+        errors={where: f"differs from {other!r} in case or spaces only"},
         customer_number=code,
     )
     return rules.customer_code_variant.finding(hit)

@@ -31,7 +31,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
 
-__all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
+__all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 
@@ -150,7 +150,8 @@ def _record_findings(
     record: CustomerRecord | Link, ruleset: _RuleSet, ctx: Context, unreadable: frozenset[Loc]
 ) -> list[Finding]:
     """A customer record's or a link's findings: those of every rule on a certificate
-    holding just it, in its customer or customer codes, with the record's own locs.
+    holding just it, in its customer or customer codes, with the record's own locs (the
+    hits' locs and ``errors`` locs, changed before they are rendered).
 
     A customer record is the certificate's one customer, so the customer rules report
     what they report in a linked customer (``("customers", 0, "city")`` becomes
@@ -175,19 +176,19 @@ def _record_findings(
             loc = loc[:2] if link else loc[2:]
             if unreadable and loc in unreadable:
                 continue
-            finding = rule.finding(hit)
-            errors = {_record_key(key, link): problem for key, problem in finding.errors.items()}
-            found.append(dataclasses.replace(finding, loc=loc, errors=errors))
+            errors = {_record_loc(at, link): problem for at, problem in hit.errors.items()}
+            found.append(rule.finding(dataclasses.replace(hit, loc=loc, errors=errors)))
     return found
 
 
-def _record_key(key: str, link: bool) -> str:
-    """An ``errors`` key of the holding certificate, as the record's own: a customer
-    record's fields are its own (``customers[0].city`` -> ``city``), and a link's
-    customer is its code (``customers[1].customer_number`` -> ``customers[1]``)."""
+def _record_loc(loc: Loc, link: bool) -> Loc:
+    """An ``errors`` loc of the holding certificate, as the record's own: a customer
+    record's fields are its own (``("customers", 0, "city")`` -> ``("city",)``), and a
+    link's customer is its code (``("customers", 1, "customer_number")`` ->
+    ``("customers", 1)``)."""
     if link:
-        return key.removesuffix(".customer_number")
-    return key.removeprefix("customers[0].")
+        return loc[:-1] if len(loc) > 1 and loc[-1] == "customer_number" else loc
+    return loc[2:] if len(loc) > 2 and loc[:2] == ("customers", 0) else loc
 
 
 def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
@@ -236,12 +237,12 @@ _SETUPS: dict[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = {}
 
 def _setup(
     *,
-    today: dt.date | None,
-    matrix: ExemptionMatrix | None,
-    select: Selector,
-    ignore: Selector,
-    profile: str,
-    options: RuleOptions | Mapping[str, Any] | None,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -266,6 +267,11 @@ def _setup(
     if key is not None:
         _keep(_SETUPS, key, found, 64)
     return found
+
+
+def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+    """What the checks see with these :func:`validate` options (so does a rule's repair)."""
+    return _setup(**validate_options)[1]
 
 
 def validate(

@@ -497,7 +497,7 @@ def _row_problem(
         column = _runs_on(row, header)
         if column is not None:
             params = {"line": line, "end": end, "column": repr(column)}
-            hit = Hit(loc=(), params=params, errors={column: f"lines {line}-{end}"})
+            hit = Hit(loc=(), params=params, errors={(column,): f"lines {line}-{end}"})
             return formatting.csv_row_runs_on.finding(hit)
     return None
 

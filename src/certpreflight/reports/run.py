@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from certpreflight.batch import JoinTable
-from certpreflight.engine import Payload, active_rules, checked
+from certpreflight.engine import Payload, active_rules, checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
@@ -26,6 +26,8 @@ from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_cells, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
+from certpreflight.rules import Context
+from certpreflight.rules.situs import not_exempt_regions, reason_not_exempt_in_region
 
 __all__ = [
     "CHUNK_SIZE",
@@ -83,18 +85,20 @@ def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
 
 
 def _display(
-    cert: ExemptionCertificate | None, report: Report
-) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
-    """The regions and customer names the HTML report shows for a failing certificate.
+    cert: ExemptionCertificate | None, report: Report, ctx: Context
+) -> tuple[tuple[str, ...], dict[str | None, str | None], list[int]]:
+    """The regions, customer names and regions rule 3101 fails (their indices) that the
+    HTML report shows for a failing certificate.
 
     From the model the engine read (the payload is not read again), and only for a
     report with findings but no Formatting one (a payload that couldn't be read whole is
     shown without them).
     """
-    if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
-        return (), {}
-    names = {c.customer_number: c.name for c in cert.customers} if cert else {}
-    return _short_regions(cert), names
+    if cert is None or not report.findings or any(f.code // 1000 == 4 for f in report.findings):
+        return (), {}, []
+    names = {c.customer_number: c.name for c in cert.customers}
+    failing = reason_not_exempt_in_region.code in report.codes()
+    return _short_regions(cert), names, not_exempt_regions(cert, ctx) if failing else []
 
 
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
@@ -108,6 +112,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     payloads: list[Payload] = [r.payload for r in records if not isinstance(r.payload, Finding)]
     run = options.run
     reports = checked(payloads, **run.keywords())
+    ctx = context(**run.keywords())  # what the checks saw: rule 3101's regions, for HTML
     selected = {
         r.code for r in active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
     }
@@ -121,7 +126,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             if options.join is not None:
                 report = options.join.apply(report, source, read)
             if html:
-                tally.add(source, report, *_display(read.certificate, report))
+                tally.add(source, report, *_display(read.certificate, report, ctx))
             else:
                 tally.add(source, report)
         results.append((source, report))

@@ -388,7 +388,7 @@ def capped(
     hit = Hit(
         loc=(),
         params={"count": f"{total:,}", "rules": rules, "limit": limit},
-        errors={str(code): f"{n:,} more" for code, n in sorted(left_out.items())},
+        errors={(str(code),): f"{n:,} more" for code, n in sorted(left_out.items())},
     )
     kept.append(findings_capped.finding(hit))
     kept.sort(key=_code)

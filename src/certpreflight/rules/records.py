@@ -135,7 +135,7 @@ def exposure_zones_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 hit = Hit(
                     loc=loc,
                     params={"customer_number": customer.customer_number or f"customers[{i}]"},
-                    errors={f"customers[{i}].exposure_zones[{j}]": "empty zone"},
+                    errors={("customers", i, "exposure_zones", j): "empty zone"},
                     customer_number=customer.customer_number,
                 )
                 hits = [*hits, hit]
@@ -209,7 +209,7 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
         Hit(
             loc=("customers",),
             params={"certificate": certificate},
-            errors={"customers": "no customer"},
+            errors={("customers",): "no customer"},
         ),
     )
 
