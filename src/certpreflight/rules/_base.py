@@ -135,6 +135,16 @@ class Rule:
     kinds: frozenset[str] = frozenset({"certificate"})
     #: The rule's automatic repair, if it has one (``fix`` is the text telling how to fix).
     autofix: Autofix | None = None
+    #: For a rule without a check (its finding is made while a file or a payload is read,
+    #: or when a batch is joined): the modules that make it, with ``rule.finding(hit)``.
+    found_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.check is None) != bool(self.found_by):
+            raise ValueError(
+                f"rule {self.code}: a rule has a check or names the modules that find it "
+                "(found_by), not both and not neither"
+            )
 
     @property
     def type(self) -> str:
@@ -172,8 +182,10 @@ def declare(
     profiles: Iterable[str] = ALL_PROFILES,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
+    found_by: Iterable[str] = (),
 ) -> Rule:
-    """Declare a rule from a check and its docs (for checks built by a factory)."""
+    """Declare a rule from a check and its docs (for checks built by a factory), or, with
+    ``check`` None, a rule whose finding the modules ``found_by`` make."""
     return Rule(
         code=code,
         name=name,
@@ -186,6 +198,7 @@ def declare(
         profiles=frozenset(profiles),
         kinds=frozenset(kinds),
         autofix=autofix,
+        found_by=tuple(found_by),
     )
 
 

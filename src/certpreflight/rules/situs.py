@@ -450,6 +450,7 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 zone_name_is_code = declare(
     None,
+    found_by=("certpreflight.reading.zones",),
     doc="""
     What it does: finds AvaTax exposure zones given by name (``exposureZone: {"name":
     ...}``) whose name is a region's code, such as ``{"name": "WA"}``, and names the zone
