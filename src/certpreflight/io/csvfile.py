@@ -464,7 +464,8 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
         if current is not None:
             yield Record(source, current, start, end)
         customer = split.customer_fields(cells)
-        current = {**split.certificate_fields(cells), "customers": [customer] if customer else []}
+        current = split.certificate_fields(cells)
+        current["customers"] = [customer] if customer else []
         source, start, end = row.source, row.start, row.end
     if current is not None:
         yield Record(source, current, start, end)
@@ -490,9 +491,9 @@ def _row_problem(
     ``lines``: the row's first and last line.
     """
     line, end = lines
-    if not row:
-        return None
-    longest = max(map(len, row)) if end > line else 0  # one line: its cells fit the limit
+    if not row or (end == line and all(map(str.isascii, row))):
+        return None  # one line of ASCII: its cells fit the limit, no bytes are marked
+    longest = max(map(len, row))
     if longest > limit:
         return record_too_large(longest, limit)
     for cell in () if all(map(str.isascii, row)) else row:
