@@ -144,8 +144,6 @@ def _cell(field: str, value: str) -> Any:
     """A cell's text typed as a JSON reader types the same value: lists, true/false, and a
     number (the percentage) when it is written as JSON writes it; so a clean row reads
     on the one schema's fast route as its NDJSON line does. Dates stay text, as in JSON."""
-    if field not in _TYPED:  # most cells: text, as JSON has them
-        return value
     if field in ("regions", "po_numbers"):
         return [part for part in _LIST_SPLIT.split(value) if part]
     if field == "single_use":
@@ -164,7 +162,6 @@ class _Splitter:
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
         self.customer = [(i, field) for i, (level, field) in columns if level == "customer"]
-        self.typed = [field for _, field in self.certificate if field in _TYPED]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
 
     def padded(self, row: list[str]) -> list[str]:
@@ -173,11 +170,11 @@ class _Splitter:
 
     def certificate_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's certificate fields, typed (:func:`_cell`)."""
-        cert = {field: value for i, field in self.certificate if (value := row[i].strip())}
-        for field in self.typed:
-            if field in cert:
-                cert[field] = _cell(field, cert[field])
-        return cert
+        return {
+            field: _cell(field, value) if field in _TYPED else value
+            for i, field in self.certificate
+            if (value := row[i].strip())
+        }
 
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's customer fields."""
@@ -206,12 +203,17 @@ class _Lines:
     ``count`` is the number of lines read so far, the skipped ones included; ``position``
     the bytes read (from ``position`` given), the text encoded again in ``codec``: exact
     in an encoding :func:`_cuttable` accepts (a byte that did not decode is marked as
-    U+DC00 + byte, which ``surrogateescape`` turns back into that byte).
+    U+DC00 + byte, which ``surrogateescape`` turns back into that byte). ``rows`` is a
+    csv reader over them.
     """
 
     def __init__(self, handle: TextIO, limit: int, codec: str, position: int) -> None:
         self.handle = handle
         self.limit = limit
+        # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
+        # process-wide, so only ever raise it; a lower cap is enforced on each row below.
+        csv.field_size_limit(max(csv.field_size_limit(), limit))
+        self.rows = csv.reader(self)
         self.codec, self.position = codec, position
         self.count = 0
         self.quoted = False  # inside a quoted field at the end of the last line
@@ -293,22 +295,14 @@ def _rows(
     """The header's cells (none: an empty file) and a record of each row after it that isn't
     blank (its cells, or the finding that stands for it), read from ``start``."""
     raw.seek(start)
-    lines, reader = _reader(_Lines(_text(raw, codec), limit, codec, start))
-    header = _header(reader, name, limit)
+    lines = _Lines(_text(raw, codec), limit, codec, start)
+    header = _header(lines.rows, name, limit)
     lines.skip_long = True
-    return header, _csv_rows(reader, lines, header, name)
+    return header, _csv_rows(lines, header, name)
 
 
 def _text(raw: BinaryIO, codec: str) -> TextIO:
     return io.TextIOWrapper(raw, encoding=codec, errors=MARK_ERRORS, newline="")
-
-
-def _reader(lines: _Lines) -> tuple[_Lines, Iterator[list[str]]]:
-    """The file's lines and a csv reader over them."""
-    # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
-    # process-wide, so only ever raise it; a lower cap is enforced on each row below.
-    csv.field_size_limit(max(csv.field_size_limit(), lines.limit))
-    return lines, csv.reader(lines)
 
 
 def _cuttable(codec: str) -> bool:
@@ -398,22 +392,20 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         raw.seek(span.start)
         window = io.BufferedReader(_Window(raw, span.end - span.start))
         text = _text(window, span.encoding)
-        lines, reader = _reader(_Lines(text, span.max_line_bytes, span.encoding, span.start))
+        lines = _Lines(text, span.max_line_bytes, span.encoding, span.start)
         lines.count, lines.skip_long = span.line - 1, True
-        rows = _csv_rows(reader, lines, header, span.path)
+        rows = _csv_rows(lines, header, span.path)
         yield from group_rows(rows, header_columns(header, span.path))
 
 
-def _csv_rows(
-    reader: Iterator[list[str]], lines: _Lines, header: list[str], name: str
-) -> Iterator[Record]:
+def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
     """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
     limit = lines.limit
     while True:
         line, at = lines.count + 1, lines.position
         problem: Finding | None = None
         try:
-            row = next(reader)
+            row = next(lines.rows)
         except StopIteration:
             return
         except _LineTooLongError as exc:
