@@ -93,7 +93,8 @@ class Tally:
         """
         self.certificates += 1
         self.kinds[report.kind or "none"] += 1
-        self.checked_by_region.update(set(regions))
+        if regions:  # the HTML report's only
+            self.checked_by_region.update(set(regions))
         findings = report.findings
         if not findings:
             self.ok += 1
