@@ -294,6 +294,24 @@ def cli(trees: dict[str, Path], n: int, repeat: int) -> dict[str, dict[str, floa
     return best
 
 
+def parallel(src: Path, n: int, repeat: int) -> dict[str, float]:
+    """This tree's CLI with ``--jobs 2`` against ``--jobs 1`` (seconds, rounds interleaved) on
+    ``n`` native NDJSON lines, and its peak RSS (MiB) on ``n`` and ``10 * n`` lines: memory
+    stays flat as a file grows."""
+    found = {"jobs1": float("inf"), "jobs2": float("inf")}
+    with tempfile.TemporaryDirectory() as tmp:
+        lines, table = Path(tmp) / "certs.ndjson", Path(tmp) / "certs.csv"
+        _write_native(lines, table, n)
+        for _ in range(repeat):
+            for jobs in (1, 2):
+                key = f"jobs{jobs}"
+                found[key] = min(found[key], _cli(src, lines, jobs)[0])
+        found["rss_small"] = _cli(src, lines, 2)[1] / 1024
+        _write_native(lines, table, 10 * n)
+        found["rss_large"] = _cli(src, lines, 2)[1] / 1024
+    return found
+
+
 _BATCH = """
 import resource, sys, time
 from benchmarks.batch import sync_records
@@ -424,6 +442,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {name}: CSV / NDJSON {figures['cli_csv'] / figures['cli_ndjson']:.2f}x "
                   f"(target <= 1.2x); CLI NDJSON / validate() "
                   f"{figures['cli_ndjson'] / lib:.2f}x (target <= 1.3x)")  # fmt: skip
+
+        p = parallel(trees["now"], n_cli, rounds)
+        print(f"  now: --jobs 2 {p['jobs2']:.2f} s vs --jobs 1 {p['jobs1']:.2f} s: "
+              f"{p['jobs1'] / p['jobs2']:.2f}x ({os.cpu_count()} CPUs, load "
+              f"{os.getloadavg()[0]:.2f}); peak RSS, --jobs 2, {n_cli:,} lines "
+              f"{p['rss_small']:.0f} MiB, {10 * n_cli:,} lines "
+              f"{p['rss_large']:.0f} MiB")  # fmt: skip
 
         b = batch(trees, n_batch)
         print(f"\nvalidate_batch of {n_batch:,} sync records, one child process each:")

@@ -1,15 +1,20 @@
-"""The reading stage is layered one way, and the dialect tables are consistent with the models."""
+"""The reading stage is layered one way, the dialect tables are consistent with the models,
+and every rule says where its finding comes from."""
 
 from __future__ import annotations
 
 import ast
 import functools
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 
-from certpreflight import Customer, ExemptionCertificate, dialects
+import certpreflight.rules as rules_package
+from certpreflight import Customer, ExemptionCertificate, Severity, dialects
 from certpreflight.reading import DEFAULT_LIMITS, read
+from certpreflight.rules import CATALOGUE, Rule
 from tests.test_reading import GENERAL
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -141,3 +146,52 @@ def test_every_dialect_key_is_read_by_both_paths(dialect: dialects.Dialect) -> N
             got = read({"customers": [{key: "X"}]}, limits, "certificate").certificate
             assert got is not None
             assert getattr(got.customers[0], field) == "X", key
+
+
+def _rule_attributes() -> list[tuple[str, str, Rule]]:
+    """(rules module, attribute, rule) of every rule object the rules package declares."""
+    found = []
+    for info in pkgutil.iter_modules(rules_package.__path__):
+        module = importlib.import_module(f"certpreflight.rules.{info.name}")
+        for attribute, value in vars(module).items():
+            if isinstance(value, Rule) and value in CATALOGUE:
+                found.append((module.__name__, attribute, value))
+    return found
+
+
+def _uses(tree: ast.Module, attribute: str) -> bool:
+    """Whether ``tree`` uses the rule object named ``attribute`` (``fmt.x.finding(...)``,
+    ``rules.x`` passed on), not only its ``.code``, nor a function of the same name."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        named = (isinstance(node, ast.Name) and node.id == attribute
+                 and isinstance(node.ctx, ast.Load)) or (
+            isinstance(node, ast.Attribute) and node.attr == attribute
+        )  # fmt: skip
+        parent = parents.get(node)
+        if not named or (isinstance(parent, ast.Call) and parent.func is node):
+            continue
+        if isinstance(parent, ast.Attribute) and parent.attr == "code":
+            continue
+        return True
+    return False
+
+
+def test_every_rule_without_a_check_names_the_modules_that_make_its_finding() -> None:
+    """A rule has one check, or its found_by names exactly the modules that use the rule
+    object to make its finding (its code alone, for selection, doesn't count): a newcomer
+    opens the rule's module and learns where its finding comes from."""
+    modules = {n: t for n, t in _modules().items() if n != "certpreflight.rules"}
+    checked = 0
+    for own, attribute, rule in _rule_attributes():
+        if rule.check is not None:
+            assert rule.found_by == ()
+            continue
+        makers = {name for name, tree in modules.items() if _uses(tree, attribute)}
+        if own not in rule.found_by:
+            makers.discard(own)  # the declaring module itself, when it only declares
+        assert makers == set(rule.found_by), (rule.code, makers)
+        checked += 1
+    assert checked >= 20  # the reading stage's, the batch join's and the findings cap
+    with pytest.raises(ValueError, match="has a check or names the modules"):
+        Rule(2001, "x", Severity.ERROR, "m", "s", "f", "d", check=None)

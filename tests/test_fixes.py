@@ -322,8 +322,8 @@ def test_every_fix_is_refused_when_its_result_fails_another_rule(
     options, bad, _, _, _ = CASES[code]
     real = fixes._FIXES[code]
 
-    def breaking(record: Any, finding: Any) -> Any:
-        out = real.apply(record, finding)
+    def breaking(record: Any, finding: Any, *seen: Any) -> Any:
+        out = real.apply(record, finding, *seen)
         if out is None:
             return None
         holder = out["customers"][0] if "customers" in out else out

@@ -1,4 +1,5 @@
-"""RuleOptions: one typed object for the rule options; unknown names raise like a bad profile."""
+"""Options and RuleOptions: one object for a run's options, one parse of selectors; unknown
+names raise like a bad profile."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from certpreflight import validate, validate_many
-from certpreflight.options import RuleOptions
+from certpreflight import validate, validate_batch, validate_many
+from certpreflight.engine import active_rules
+from certpreflight.options import Options, RuleOptions
 from certpreflight.reading.limits import DEFAULT_LIMITS
-from tests.conftest import cert
+from tests.conftest import cert, customer
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -65,3 +67,29 @@ def test_empty_mapping_is_no_options() -> None:
     assert (
         validate(cert(), today=TODAY, options={}).findings == validate(cert(), today=TODAY).findings
     )
+
+
+def test_one_parse_of_selectors_for_every_entry() -> None:
+    """validate(), validate_batch(), active_rules() and Options.of read a selector alike:
+    the one parse (options.selectors), the same rules, the same error for an unknown one."""
+    forms = ["21,3101", ["21", 3101], iter(["21", "3101"]), ("21", " 3101 ")]
+    expected = {r.code for r in active_rules(select=["21", "3101"])}
+    payload = cert(customers=[customer(name="", city="")], exempt_reason="G", regions=["NH"])
+    for form in forms:
+        options = Options.of(select=form, today=TODAY)
+        assert options.select == ("21", "3101")
+        assert {r.code for r in active_rules(select=options.select)} == expected
+        codes = {f.code for f in validate(payload, **options.keywords()).findings}
+        assert codes
+        assert codes <= expected
+    batch = validate_batch([payload], today=TODAY, select=iter(["21", "3101"]))
+    assert {f.code for f in batch.reports[0].findings} == codes
+    message = "unknown rule selector 'customer-name-mising'"
+    for call in (
+        lambda: Options.of(ignore="customer-name-mising"),
+        lambda: validate(payload, ignore=["customer-name-mising"]),
+        lambda: validate_batch([payload], ignore="customer-name-mising"),
+        lambda: active_rules(select="customer-name-mising"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            call()

@@ -39,7 +39,7 @@ from typing import Any
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.models import Customer, Link
-from certpreflight.options import RuleOptions
+from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import Hit, Loc, Rule, path
@@ -262,27 +262,15 @@ def validate_batch(
     >>> [f.code for f in batch.reports[0].findings]
     [2102]
     """
-    select, ignore = _listed(select), _listed(ignore)  # read twice below: an iterator once
-    run = checked(
-        records,
-        today=today,
-        matrix=matrix,
-        select=select,
-        ignore=ignore,
-        profile=profile,
-        options=options,
-    )
-    codes = frozenset(r.code for r in active_rules(select=select, ignore=ignore, profile=profile))
-    labelled = ((_label(index), report, read) for index, (report, read) in enumerate(run))
+    run = Options.of(
+        today=today, matrix=matrix, select=select, ignore=ignore, profile=profile, options=options
+    )  # once: an iterator of selectors is read once
+    checks = checked(records, **run.keywords())
+    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    codes = frozenset(r.code for r in chosen)
+    labelled = ((_label(index), report, read) for index, (report, read) in enumerate(checks))
     reports, joins = join_all(labelled, JoinTable(codes, frozenset(known_customers)))
     return BatchReport(tuple(reports), tuple(joins))
-
-
-def _listed(selector: Selector) -> Selector:
-    """A selector that can be read more than once (an iterator as a list)."""
-    if selector is None or isinstance(selector, (str, int)):
-        return selector
-    return list(selector)
 
 
 def join_all(
@@ -371,7 +359,7 @@ def _linked(rule: Rule, code: str, loc: Loc) -> Finding:
     hit = Hit(
         loc=loc,
         params={"customer_number": code},
-        errors={path(loc): "unknown customer"},
+        errors={loc: "unknown customer"},
         customer_number=code,
     )
     return rule.finding(hit)
@@ -381,7 +369,7 @@ def _duplicate(code: str, first: str) -> Finding:
     hit = Hit(
         loc=("customer_number",),
         params={"customer_number": code, "first": first},
-        errors={"customer_number": "duplicate code"},
+        errors={("customer_number",): "duplicate code"},
         customer_number=code,
     )
     return rules.customer_duplicate.finding(hit)
@@ -392,7 +380,7 @@ def _variant(code: str, other: str, loc: Loc) -> Finding:
     hit = Hit(
         loc=where,
         params={"customer_number": code, "other": other},
-        errors={path(where): f"differs from {other!r} in case or spaces only"},
+        errors={where: f"differs from {other!r} in case or spaces only"},
         customer_number=code,
     )
     return rules.customer_code_variant.finding(hit)

@@ -51,7 +51,7 @@ from certpreflight.io import (
     read_pieces,
     read_records,
 )
-from certpreflight.options import RuleOptions
+from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
@@ -69,7 +69,6 @@ from certpreflight.reports.run import (
     map_chunks,
     progress_bar,
     run_chunks,
-    split_selectors,
     writer_for,
 )
 from certpreflight.reports.tally import Tally
@@ -181,20 +180,6 @@ def _load_matrix(path: str | Path | None) -> ExemptionMatrix | None:
         raise UsageError(f"can't read matrix {path}: {exc.strerror or exc}") from None
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The options of a check run: the configuration file's, overridden by the flags'."""
-
-    select: tuple[str, ...] | None
-    ignore: tuple[str, ...] | None
-    profile: str
-    fail_on: str
-    today: dt.date | None
-    matrix: str | Path | None
-    options: RuleOptions | None
-    config: Path | None
-
-
 def _config(args: argparse.Namespace) -> Config:
     if args.isolated:
         if args.config is not None:
@@ -208,24 +193,26 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
-def settings(args: argparse.Namespace) -> Settings:
-    """The run's options: each flag given on the command line, else the file's, else the
-    default. Raises :class:`~certpreflight.config.ConfigError` for a bad file."""
-    config = _config(args)
-
-    def pick(flag: object, key: object, default: object) -> object:
-        return flag if flag is not None else key if key is not None else default
-
-    return Settings(
-        select=tuple(args.select) if args.select is not None else config.select,
-        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
-        profile=str(pick(args.profile, config.profile, "certcapture")),
-        fail_on=str(pick(args.fail_on, config.fail_on, "error")),
-        today=args.today if args.today is not None else config.today,
-        matrix=args.matrix if args.matrix is not None else config.matrix,
-        options=config.options,
-        config=config.path,
-    )
+def settings(args: argparse.Namespace) -> tuple[Options, str]:
+    """The run's one :class:`~certpreflight.options.Options` (each flag given on the command
+    line, else the configuration file's key, else the default) and its ``--fail-on`` level.
+    Raises :class:`UsageError` for a bad file, flag or matrix."""
+    try:
+        config = _config(args)
+        tuned = config.options
+        if args.max_items is not None:
+            tuned = dataclasses.replace(tuned or RuleOptions(), max_items=args.max_items)
+        options = config.run_options(
+            select=args.select,
+            ignore=args.ignore,
+            profile=args.profile,
+            today=args.today,
+            matrix=_load_matrix(args.matrix),
+            options=tuned,
+        )
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    return options, args.fail_on or config.fail_on or "error"
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -438,12 +425,7 @@ def _certificate_id(data: Mapping[str, Any]) -> str | None:
 
 
 def _scan(
-    inputs: list[Input],
-    args: argparse.Namespace,
-    run: Settings,
-    jobs: int,
-    cuts: Cuts,
-    **check: Any,
+    inputs: list[Input], args: argparse.Namespace, run: Options, jobs: int, cuts: Cuts
 ) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
@@ -452,7 +434,7 @@ def _scan(
     then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
     they found; the spans are kept in ``cuts`` for the check."""
-    rules = active_rules(select=check["select"], ignore=check["ignore"], profile=run.profile)
+    rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
     table = JoinTable(frozenset(r.code for r in rules))
     sources: list[str] = []
 
@@ -479,7 +461,7 @@ def _scan(
             sources.append(source)
             yield data
 
-    reads = checked(candidates(), profile=run.profile, **check)
+    reads = checked(candidates(), **run.keywords())
     for (report, read), source in zip(reads, sources, strict=False):
         fill(table, source, report, read)
     named = [target.encode() for target in set(table.linked) - table.certificates]
@@ -533,27 +515,11 @@ def _size(inputs: Iterable[Input]) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
-    try:
-        run = settings(args)
-        select, ignore = split_selectors(run.select, run.ignore)
-    except (ConfigError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
+    run, fail_on = settings(args)
     jobs = args.jobs or os.cpu_count() or 1
-    matrix = _load_matrix(run.matrix)
     _encoding(args.encoding)
-    rule_options = run.options
-    if args.max_items is not None:
-        rule_options = dataclasses.replace(rule_options or RuleOptions(), max_items=args.max_items)
     if args.fix or args.unsafe_fixes or args.diff or args.in_place:
-        validate_options = {
-            "today": run.today,
-            "matrix": matrix,
-            "select": select,
-            "ignore": ignore,
-            "profile": run.profile,
-            "options": rule_options,
-        }
-        return _fix(args, validate_options, run.fail_on, out, err, stdin=stdin)
+        return _fix(args, run, fail_on, out, err, stdin=stdin)
     failed: list[str] = []
     states: dict[str, FileState | None] = {}
     cuts: Cuts = {}
@@ -562,29 +528,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         _inputs(args.files, args.input_format, stdin) as inputs,
         _output(args.output, out, inputs) as stream,
     ):
-        join = _scan(
-            inputs,
-            args,
-            run,
-            jobs,
-            cuts,
-            today=run.today,
-            matrix=matrix,
-            select=select,
-            ignore=ignore,
-            options=rule_options,
-        )
+        join = _scan(inputs, args, run, jobs, cuts)
         bar = progress_bar(err, _size(inputs))
         colour = wants_colour(args.color, stream) if args.output is None else args.color == "always"
         options = CheckOptions(
             format=args.format,
             colour=colour,
-            today=run.today,
-            matrix=matrix,
-            select=select,
-            ignore=ignore,
-            profile=run.profile,
-            options=rule_options,
+            run=run,
             show_ok=args.show_ok,
             listing=not (args.quiet or args.statistics),
             width=_width(stream) if args.output is None else None,
@@ -621,7 +571,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         return EXIT_USAGE
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if tally.worst >= Severity(run.fail_on).rank else EXIT_OK
+    return EXIT_FINDINGS if tally.worst >= Severity(fail_on).rank else EXIT_OK
 
 
 # --- check --fix, convert -----------------------------------------------------------------------
@@ -642,7 +592,7 @@ def _usage() -> Iterator[None]:
 
 def _fix(
     args: argparse.Namespace,
-    validate_options: Mapping[str, object],
+    run: Options,
     fail_on: str,
     out: TextIO,
     err: TextIO,
@@ -657,7 +607,7 @@ def _fix(
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         tally = rewrite.fix_files(
             [(i.path, i.shown, i.kind) for i in inputs],
-            options=validate_options,
+            options=run,
             unsafe=args.unsafe_fixes,
             output=args.output,
             in_place=args.in_place,

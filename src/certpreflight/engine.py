@@ -25,16 +25,15 @@ from typing import Any, TypeVar
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import RuleOptions, rule_options
+from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
 from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
 
-__all__ = ["Payload", "Selector", "active_rules", "checked", "validate", "validate_many"]
+__all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
-Selector = Iterable[int | str] | int | str | None
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 _K = TypeVar("_K")
@@ -42,47 +41,6 @@ _V = TypeVar("_V")
 
 
 # --- rule selection -------------------------------------------------------------------------------
-
-
-def _as_keys(selector: Selector) -> tuple[str, ...]:
-    if selector is None:
-        return ()
-    items = (selector,) if isinstance(selector, (str, int)) else tuple(selector)
-    if all(type(item) is str or type(item) is int for item in items):  # not bool
-        return _keys_of(items)
-    return _parsed_keys(items)  # says what isn't a selector
-
-
-@lru_cache(maxsize=256)
-def _keys_of(items: tuple[str | int, ...]) -> tuple[str, ...]:
-    """:func:`_parsed_keys` of codes and texts, kept: a program passes the same few."""
-    return _parsed_keys(items)
-
-
-def _parsed_keys(items: tuple[object, ...]) -> tuple[str, ...]:
-    keys = []
-    for item in items:
-        if not isinstance(item, (str, int)) or isinstance(item, bool):
-            raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
-        for part in str(item).split(","):
-            if part.strip():
-                keys.append(part.strip().lower())
-    return tuple(keys)
-
-
-def _matches(rule: Rule, key: str) -> bool:
-    if key.isdigit():
-        return str(rule.code).startswith(key)
-    return key in (rule.name, rule.type.lower())
-
-
-def _check_known(keys: tuple[str, ...]) -> None:
-    for key in keys:
-        if not any(_matches(r, key) for r in CATALOGUE):
-            raise ValueError(
-                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
-                "a rule name (customer-name-missing) or a type (Input)"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +62,15 @@ class _RuleSet:
 
 @lru_cache(maxsize=256)
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
+    """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
     if profile not in ALL_PROFILES:
         raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
-    _check_known(select)
-    _check_known(ignore)
     rules = tuple(
         r
         for r in CATALOGUE
         if profile in r.profiles
-        and (not select or any(_matches(r, k) for k in select))
-        and not any(_matches(r, k) for k in ignore)
+        and (not select or any(matches(r, k) for k in select))
+        and not any(matches(r, k) for k in ignore)
     )
 
     def checks(kind: str) -> tuple[tuple[Rule, Check], ...]:
@@ -133,7 +90,7 @@ def active_rules(
     *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
-    return _active(_as_keys(select), _as_keys(ignore), profile).rules
+    return _active(selectors(select), selectors(ignore), profile).rules
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -193,7 +150,8 @@ def _record_findings(
     record: CustomerRecord | Link, ruleset: _RuleSet, ctx: Context, unreadable: frozenset[Loc]
 ) -> list[Finding]:
     """A customer record's or a link's findings: those of every rule on a certificate
-    holding just it, in its customer or customer codes, with the record's own locs.
+    holding just it, in its customer or customer codes, with the record's own locs (the
+    hits' locs and ``errors`` locs, changed before they are rendered).
 
     A customer record is the certificate's one customer, so the customer rules report
     what they report in a linked customer (``("customers", 0, "city")`` becomes
@@ -218,19 +176,19 @@ def _record_findings(
             loc = loc[:2] if link else loc[2:]
             if unreadable and loc in unreadable:
                 continue
-            finding = rule.finding(hit)
-            errors = {_record_key(key, link): problem for key, problem in finding.errors.items()}
-            found.append(dataclasses.replace(finding, loc=loc, errors=errors))
+            errors = {_record_loc(at, link): problem for at, problem in hit.errors.items()}
+            found.append(rule.finding(dataclasses.replace(hit, loc=loc, errors=errors)))
     return found
 
 
-def _record_key(key: str, link: bool) -> str:
-    """An ``errors`` key of the holding certificate, as the record's own: a customer
-    record's fields are its own (``customers[0].city`` -> ``city``), and a link's
-    customer is its code (``customers[1].customer_number`` -> ``customers[1]``)."""
+def _record_loc(loc: Loc, link: bool) -> Loc:
+    """An ``errors`` loc of the holding certificate, as the record's own: a customer
+    record's fields are its own (``("customers", 0, "city")`` -> ``("city",)``), and a
+    link's customer is its code (``("customers", 1, "customer_number")`` ->
+    ``("customers", 1)``)."""
     if link:
-        return key.removesuffix(".customer_number")
-    return key.removeprefix("customers[0].")
+        return loc[:-1] if len(loc) > 1 and loc[-1] == "customer_number" else loc
+    return loc[2:] if len(loc) > 2 and loc[:2] == ("customers", 0) else loc
 
 
 def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
@@ -279,38 +237,41 @@ _SETUPS: dict[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = {}
 
 def _setup(
     *,
-    today: dt.date | None,
-    matrix: ExemptionMatrix | None,
-    select: Selector,
-    ignore: Selector,
-    profile: str,
-    options: RuleOptions | Mapping[str, Any] | None,
+    today: dt.date | None = None,
+    matrix: ExemptionMatrix | None = None,
+    select: Selector = None,
+    ignore: Selector = None,
+    profile: str = "certcapture",
+    options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
     key = None
-    chosen, ignored = _as_keys(select), _as_keys(ignore)  # once: an iterator is read once
+    chosen, ignored = selectors(select), selectors(ignore)  # once: an iterator is read once
     if not options and type(today) is dt.date:  # options are checked and built for each call
         known = None if matrix is None else id(matrix)
         key = (today, profile, chosen, ignored, known)
         found = _SETUPS.get(key)
         if found is not None:
             return found
-    if not isinstance(today, dt.date):
-        raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
-    if matrix is None:
-        matrix = ExemptionMatrix.default()
-    elif not isinstance(matrix, ExemptionMatrix):
-        raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-    ruleset = _active(chosen, ignored, profile)
-    if options:
-        ctx = Context(today, matrix, profile, rule_options(options))
+    run = Options.of(  # the arguments checked, once per distinct setup
+        today=today, matrix=matrix, select=chosen, ignore=ignored, profile=profile, options=options
+    )
+    ruleset = _active(run.select, run.ignore, run.profile)
+    matrix = ExemptionMatrix.default() if run.matrix is None else run.matrix
+    if run.rules is not None:
+        ctx = Context(today, matrix, profile, run.rules.as_mapping())
     else:
         ctx = _context(today, matrix, profile)
     found = ruleset, ctx, reading.limits_from(ctx.options)
     if key is not None:
         _keep(_SETUPS, key, found, 64)
     return found
+
+
+def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+    """What the checks see with these :func:`validate` options (so does a rule's repair)."""
+    return _setup(**validate_options)[1]
 
 
 def validate(

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from certpreflight.dialects import is_mapping
-from certpreflight.engine import validate
+from certpreflight.engine import checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.rules import CATALOGUE
-from certpreflight.rules._base import Autofix
+from certpreflight.rules._base import Autofix, Context
 from certpreflight.rules.repairs import locate
 
 __all__ = ["AppliedFix", "FixResult", "fix", "fixable"]
@@ -127,14 +127,17 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
     ``result.report`` is the repaired record's report. Fixing a fixed record changes
     nothing.
     """
-    original = validate(payload, **validate_options)
+    original, cert = _check(payload, validate_options)
     if not any(fixable(f, unsafe=unsafe) for f in original.findings):
         return FixResult(payload, (), original, original)  # the usual case: one validation
     record = _readable(payload)
     if record is None:
         return FixResult(payload, (), original, original)
     # a mapping's copy reads as the mapping did; parsed text is checked as parsed
-    report = original if is_mapping(payload) else validate(record, **validate_options)
+    report = original
+    if not is_mapping(payload):
+        report, cert = _check(record, validate_options)
+    ctx = context(**validate_options)  # what the checks saw, for the repairs
     applied: list[AppliedFix] = []
     tried: set[tuple[int, tuple[str | int, ...], str]] = set()
     progress = True
@@ -150,14 +153,14 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
             if key in tried:
                 continue
             tried.add(key)
-            candidate = _attempt(_FIXES[finding.code], record, finding)
+            candidate = _attempt(_FIXES[finding.code], record, finding, cert, ctx)
             if candidate is None or candidate == record:
                 continue
-            after = validate(candidate, **validate_options)
+            after, read = _check(candidate, validate_options)  # read: the repaired certificate
             if not _keeps(report, after, finding):
                 continue
             applied += _changes(finding, record, candidate)
-            record, report, progress = candidate, after, True
+            record, report, cert, progress = candidate, after, read, True
             break  # locs may have moved: look at the new report
     if not applied:
         return FixResult(payload, (), original, original)
@@ -179,10 +182,24 @@ def _changes(finding: Finding, before: Any, after: Any) -> list[AppliedFix]:
     return out
 
 
-def _attempt(autofix: Autofix, record: Mapping[str, Any], finding: Finding) -> Any:
+def _check(
+    payload: Any, validate_options: Mapping[str, Any]
+) -> tuple[Report, ExemptionCertificate | None]:
+    """The payload's report and the certificate as read (None for a record of another kind)."""
+    report, read = next(checked((payload,), **validate_options))
+    return report, read.certificate
+
+
+def _attempt(
+    autofix: Autofix,
+    record: Mapping[str, Any],
+    finding: Finding,
+    cert: ExemptionCertificate | None,
+    ctx: Context,
+) -> Any:
     """The repair's result, or None if it failed: a repair must never make fixing raise."""
     try:
-        out = autofix.apply(copy.deepcopy(record), finding)
+        out = autofix.apply(copy.deepcopy(record), finding, cert, ctx)
     except Exception:  # a repair's bug must not stop the others
         return None
     return out if is_mapping(out) else None

@@ -39,7 +39,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
 
-__all__ = ["Options", "RuleOptions", "Selector", "matches", "rule_options", "selectors"]
+__all__ = ["Options", "RuleOptions", "Selector", "matches", "selectors"]
 
 #: What ``select`` and ``ignore`` take: a code, a code prefix, a rule name or a type, a
 #: comma list of them, or an iterable of those.
@@ -118,11 +118,6 @@ def _closest(key: str, known: tuple[str, ...]) -> str | None:
 
     best = max(known, key=shared)
     return best if shared(best) > 0 else None
-
-
-def rule_options(options: RuleOptions | Mapping[str, Any]) -> Mapping[str, Any]:
-    """The read-only mapping the rules see, from either form; raises as :meth:`from_mapping`."""
-    return RuleOptions.from_mapping(options).as_mapping()
 
 
 # --- selectors ------------------------------------------------------------------------------------

@@ -85,9 +85,13 @@ def test_rule_json(cli: Cli) -> None:
     assert doc["name"] == "tax-id-malformed"
     assert set(doc) == {
         "code", "name", "type", "severity", "profiles", "message", "summary", "fix", "autofix",
-        "doc",
+        "found_by", "doc",
     }  # fmt: skip
     assert doc["autofix"] is None
+    assert doc["found_by"] == []  # it has a check of its own
+    read = json.loads(cli("rule", "4006", "--format", "json")[1])
+    assert read["found_by"] == ["certpreflight.reading.limits"]
+    assert "Found by: certpreflight.reading.limits" in cli("rule", "4006")[1]
     assert cli("rule", "tax-id-malformed", "--format", "json")[1] == out
     fixed = json.loads(cli("rule", "3203", "--format", "json")[1])["autofix"]
     assert fixed["kind"] == "safe"

@@ -4,42 +4,60 @@ the certificates checked there; the matrix page names the reasons its columns st
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 from certpreflight import Report, validate
+from certpreflight.engine import checked, context
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reports.html_page import CSP
 from certpreflight.reports.tally import Tally, failing_regions
+from certpreflight.rules.situs import not_exempt_regions
 from tests.cli.conftest import Cli, ndjson_line
 from tests.conftest import cert, customer
 
 #: resale (G) in TX, OR and MT: OR and MT have no sales tax, so it fails there only
 TRI_STATE = {"exempt_reason": "G", "regions": ["TX", "OR", "MT"]}
+#: resale (G) in five regions: NH, OR and MT have no sales tax, so G fails there
+FIVE = {"exempt_reason": "G", "regions": ["WA", "NH", "TX", "OR", "MT"]}
 TX_CUSTOMER = {"region": "TX", "city": "Austin", "postal_code": "78701"}
 
 
+TODAY = dt.date(2026, 11, 21)
+
+
 def _report(**changes: object) -> Report:
-    return validate(cert(**changes), today=dt.date(2026, 11, 21))
+    return validate(cert(**changes), today=TODAY)
+
+
+def _rejected(**changes: object) -> list[int]:
+    """Rule 3101's regions of the certificate, as the HTML report asks them of the rule."""
+    _, read = next(checked([cert(**changes)], today=TODAY))
+    assert read.certificate is not None
+    return not_exempt_regions(read.certificate, context(today=TODAY))
 
 
 def test_a_reason_failing_in_some_regions_counts_in_those_only() -> None:
     """The TX+OR+MT resale certificate fails in OR and MT, not in TX."""
     report = _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)])
     assert 3101 in {f.code for f in report.errors}
-    assert failing_regions(report, ("TX", "OR", "MT")) == {"OR", "MT"}
+    rejected = _rejected(**TRI_STATE)
+    assert rejected == [1, 2]
+    assert failing_regions(report, ("TX", "OR", "MT"), rejected) == {"OR", "MT"}
 
 
 def test_an_error_of_the_whole_certificate_counts_in_all_its_regions() -> None:
     """A missing customer name fails the certificate wherever it is sent."""
     report = _report(regions=["WA", "TX"], customers=[customer(name="")])
-    assert failing_regions(report, ("WA", "TX")) == {"WA", "TX"}
+    assert failing_regions(report, ("WA", "TX"), ()) == {"WA", "TX"}
 
 
 def test_tally_counts_checked_and_failing_per_region() -> None:
     """Every certificate counts as checked in each of its regions; failing only where it fails."""
     tally = Tally()
-    tally.add("a:1", _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)]), ("TX", "OR", "MT"))
+    first = _report(**TRI_STATE, customers=[customer(**TX_CUSTOMER)])
+    tally.add("a:1", first, ("TX", "OR", "MT"), rejected=_rejected(**TRI_STATE))
     tally.add("a:2", _report(regions=["TX"], customers=[customer(**TX_CUSTOMER)]), ("TX",))
     assert dict(tally.by_region) == {"OR": 1, "MT": 1}
     assert dict(tally.checked_by_region) == {"TX": 2, "OR": 1, "MT": 1}
@@ -81,3 +99,31 @@ def test_matrix_page_has_a_legend_of_reason_names(cli: Cli) -> None:
     assert ("G", names["G"]) in pairs
     assert all(name == names.get(code, code) for code, name in pairs)
     assert "<script" not in out.lower()
+
+
+def test_html_counts_each_failure_in_its_own_regions(cli: Cli, tmp_path: Path) -> None:
+    """With the user's matrix: 3101 fails its regions, a local zone (3003) its own, a missing
+    customer name every region of its certificate."""
+    matrix = tmp_path / "m.csv"
+    matrix.write_text(
+        "region,reason,status\nUS-NH,G,not_exempt\nUS-MT,G,not_exempt\nUS-OR,G,exempt\n"
+        "US-TX,G,exempt\nUS-WA,G,exempt\n"
+    )
+    clean = [customer(customer_number="C-1"), customer(customer_number="C-2")]
+    records = [
+        cert(id="five", **FIVE, customers=clean),  # NH, MT fail (OR is exempt in this matrix)
+        cert(id="local", exempt_reason="G", regions=["TX", "Orleans Parish"], customers=clean),
+        cert(id="unnamed", exempt_reason="G", regions=["WA", "OR"],
+             customers=[clean[0], customer(customer_number="C-2", name="")]),
+    ]  # fmt: skip
+    path = tmp_path / "c.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    code, out, _ = cli("check", str(path), "--format", "html", "--matrix", str(matrix))
+    assert code == 1
+    assert _chart(out) == {
+        "NH": "1 of 1 checked",
+        "MT": "1 of 1 checked",
+        "?": "1 of 1 checked",  # the local zone: not a region, shown as "?"
+        "WA": "1 of 2 checked",
+        "OR": "1 of 2 checked",
+    }

@@ -12,6 +12,7 @@ import pytest
 
 from certpreflight.cli import main, wants_colour
 from certpreflight.io import read_records
+from certpreflight.options import Options
 from certpreflight.reports.run import CheckOptions, progress_bar, run_chunks
 from tests.cli.conftest import CLEAN_LINE, Cli, ndjson_line
 from tests.conftest import customer
@@ -164,7 +165,7 @@ def test_progress_bar_counts_bytes_of_input_towards_a_total(run: Path) -> None:
     assert {t.name for t in threading.enumerate()} == threads
     bar.close()
     assert progress_bar(io.StringIO(), 10) is None  # not a terminal: no bar
-    options = CheckOptions(today=dt.date(2026, 11, 21), measure=True)
+    options = CheckOptions(run=Options(today=dt.date(2026, 11, 21)), measure=True)
     sizes = [c.size for c in run_chunks(read_records(run), options, chunk_size=2)]
     assert sum(sizes) == run.stat().st_size
     assert all(c.size == 0 for c in run_chunks(read_records(run), CheckOptions()))

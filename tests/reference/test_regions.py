@@ -154,3 +154,24 @@ def test_sst_membership() -> None:
 def test_every_region_has_a_source() -> None:
     """Every catalogue row names where its data came from."""
     assert [r.code for r in all_regions() if not r.source.strip()] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "country"),
+    [(["WA"], None), ("WA", ["US"]), ("WA", 5), (None, "US"), ({"WA": 1}, {"US": 1})],
+)
+def test_lookup_never_raises_for_values_that_are_not_text(value: object, country: object) -> None:
+    """A value or country that is not text (even an unhashable one) resolves to nothing."""
+    assert lookup_region(value, country) is None  # type: ignore[arg-type]
+
+
+def test_every_spelling_resolves_as_its_folded_form_does() -> None:
+    """The usual spellings looked up as written give what their folded form gives, with
+    and without a country: the table read first is the catalogue's own index."""
+    for region in all_regions():
+        for name in (region.code, region.short, region.name):
+            for spelling in {name, name.upper(), name.lower(), name.title()}:
+                assert lookup_region(spelling) is lookup_region(f" {spelling} ")
+                for country in ("US", "CA"):
+                    found = lookup_region(spelling, country)
+                    assert found is lookup_region(f" {spelling} ", f" {country.lower()} ")

@@ -63,4 +63,4 @@ def record_too_large(size: int | None, limit: int) -> Finding:
     detail = f"over the limit of {limit:,} bytes"
     if size is not None:
         detail = f"{size:,} bytes, {detail}"
-    return fmt.record_too_large.finding(Hit(loc=(), params={"detail": detail}, errors={"": detail}))
+    return fmt.record_too_large.finding(Hit(loc=(), params={"detail": detail}, errors={(): detail}))

@@ -96,7 +96,7 @@ def not_utf8(column: int | None, encoding: str = "utf-8") -> Finding:
     where = "" if column is None else f" at character {column + 1}"
     detail = f"bytes that aren't {encoding}{where}"
     return fmt.text_not_utf8.finding(
-        Hit(loc=(), params={"detail": detail, "encoding": encoding}, errors={"": detail})
+        Hit(loc=(), params={"detail": detail, "encoding": encoding}, errors={(): detail})
     )
 
 

@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from certpreflight.findings import Finding
 from certpreflight.io._common import (
@@ -144,8 +144,6 @@ def _cell(field: str, value: str) -> Any:
     """A cell's text typed as a JSON reader types the same value: lists, true/false, and a
     number (the percentage) when it is written as JSON writes it; so a clean row reads
     on the one schema's fast route as its NDJSON line does. Dates stay text, as in JSON."""
-    if field not in _TYPED:  # most cells: text, as JSON has them
-        return value
     if field in ("regions", "po_numbers"):
         return [part for part in _LIST_SPLIT.split(value) if part]
     if field == "single_use":
@@ -156,20 +154,35 @@ def _cell(field: str, value: str) -> Any:
     return value
 
 
-def _split(
-    row: list[str], columns: list[tuple[int, tuple[str, str]]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One row -> (certificate fields, customer fields), empty cells left out."""
-    parts: dict[str, dict[str, Any]] = {"certificate": {}, "customer": {}}
-    for index, (level, field) in columns:
-        value = row[index].strip() if index < len(row) else ""
-        if value:
-            parts[level][field] = _cell(field, value)
-    customer = parts["customer"]
-    second = customer.pop("name_2", None)
-    if second:  # the CertCapture template merges Name 2 into Name 1
-        customer["name"] = f"{customer.get('name', '')} {second}".strip()
-    return parts["certificate"], customer
+class _Splitter:
+    """Splits rows of one header into (certificate fields, customer fields), empty cells
+    left out: the header's columns looked at once, not on every row."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.width = max((index + 1 for index, _ in columns), default=0)
+        self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
+        self.customer = [(i, field) for i, (level, field) in columns if level == "customer"]
+        self.ident = next((i for i, field in self.certificate if field == "id"), None)
+
+    def padded(self, row: list[str]) -> list[str]:
+        """``row`` with an empty cell for each known column it lacks."""
+        return row if len(row) >= self.width else row + [""] * (self.width - len(row))
+
+    def certificate_fields(self, row: list[str]) -> dict[str, Any]:
+        """A padded row's certificate fields, typed (:func:`_cell`)."""
+        return {
+            field: _cell(field, value) if field in _TYPED else value
+            for i, field in self.certificate
+            if (value := row[i].strip())
+        }
+
+    def customer_fields(self, row: list[str]) -> dict[str, Any]:
+        """A padded row's customer fields."""
+        customer = {field: value for i, field in self.customer if (value := row[i].strip())}
+        second = customer.pop("name_2", None)
+        if second:  # the CertCapture template merges Name 2 into Name 1
+            customer["name"] = f"{customer.get('name', '')} {second}".strip()
+        return customer
 
 
 class _LineTooLongError(Exception):
@@ -180,10 +193,6 @@ class _LineTooLongError(Exception):
         self.size = size
 
 
-class _Text(Protocol):
-    def readline(self, size: int = -1, /) -> str: ...
-
-
 class _Lines:
     """The file's lines for ``csv.reader``, each at most ``limit`` characters.
 
@@ -191,12 +200,21 @@ class _Lines:
     reader passes it on and starts afresh at the next call). When that line leaves a
     quoted field open, the lines up to the one that closes it are read past too, so the
     whole row is one record (the parity of the quotes seen tells whether a field is open).
-    ``count`` is the number of lines read so far, the skipped ones included.
+    ``count`` is the number of lines read so far, the skipped ones included; ``position``
+    the bytes read (from ``position`` given), the text encoded again in ``codec``: exact
+    in an encoding :func:`_cuttable` accepts (a byte that did not decode is marked as
+    U+DC00 + byte, which ``surrogateescape`` turns back into that byte). ``rows`` is a
+    csv reader over them.
     """
 
-    def __init__(self, handle: _Text, limit: int) -> None:
+    def __init__(self, handle: TextIO, limit: int, codec: str, position: int) -> None:
         self.handle = handle
         self.limit = limit
+        # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
+        # process-wide, so only ever raise it; a lower cap is enforced on each row below.
+        csv.field_size_limit(max(csv.field_size_limit(), limit))
+        self.rows = csv.reader(self)
+        self.codec, self.position = codec, position
         self.count = 0
         self.quoted = False  # inside a quoted field at the end of the last line
         #: False for the header: a header over the limit ends the file (``/dev/zero``).
@@ -210,6 +228,7 @@ class _Lines:
         if not line:
             raise StopIteration
         self.count += 1
+        self.position += len(line) if line.isascii() else self._size(line)
         if len(line) > self.limit and not line.endswith(("\n", "\r")):
             if not self.skip_long:
                 raise _LineTooLongError(len(line))
@@ -230,7 +249,14 @@ class _Lines:
                     break
                 self.count += 1
             piece = self.handle.readline(64 * 1024)
+            self.position += len(piece) if piece.isascii() else self._size(piece)
         return size
+
+    def _size(self, line: str) -> int:
+        try:
+            return len(line.encode(self.codec, "surrogateescape"))
+        except UnicodeEncodeError:  # a marked byte in UTF-16: the count can be off (and
+            return len(line.encode(self.codec, "surrogatepass"))  # isn't used, see _cuttable)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -269,45 +295,14 @@ def _rows(
     """The header's cells (none: an empty file) and a record of each row after it that isn't
     blank (its cells, or the finding that stands for it), read from ``start``."""
     raw.seek(start)
-    counted = _Counted(_text(raw, codec), codec, start)
-    lines, reader = _reader(counted, limit)
-    header = _header(reader, name, limit)
+    lines = _Lines(_text(raw, codec), limit, codec, start)
+    header = _header(lines.rows, name, limit)
     lines.skip_long = True
-    return header, _csv_rows(reader, lines, counted, header, name)
+    return header, _csv_rows(lines, header, name)
 
 
 def _text(raw: BinaryIO, codec: str) -> TextIO:
     return io.TextIOWrapper(raw, encoding=codec, errors=MARK_ERRORS, newline="")
-
-
-def _reader(handle: _Text, limit: int) -> tuple[_Lines, Iterator[list[str]]]:
-    """The file's lines and a csv reader over them."""
-    # The csv module's field cap bounds memory per field like the NDJSON line cap. It is
-    # process-wide, so only ever raise it; a lower cap is enforced on each row below.
-    csv.field_size_limit(max(csv.field_size_limit(), limit))
-    lines = _Lines(handle, limit)
-    return lines, csv.reader(lines)
-
-
-class _Counted:
-    """A text handle whose ``readline`` counts the bytes read: the text encoded again,
-    exact in an encoding :func:`_cuttable` accepts (a byte that did not decode is marked
-    as U+DC00 + byte, which ``surrogateescape`` turns back into that byte)."""
-
-    def __init__(self, handle: TextIO, codec: str, position: int) -> None:
-        self.handle, self.codec, self.position = handle, codec, position
-
-    def _size(self, line: str) -> int:
-        try:
-            return len(line.encode(self.codec, "surrogateescape"))
-        except UnicodeEncodeError:  # a marked byte in UTF-16: the count can be off (and
-            return len(line.encode(self.codec, "surrogatepass"))  # isn't used, see _cuttable)
-
-    def readline(self, size: int = -1, /) -> str:
-        line = self.handle.readline(size)
-        if line:
-            self.position += len(line) if line.isascii() else self._size(line)
-        return line
 
 
 def _cuttable(codec: str) -> bool:
@@ -396,23 +391,21 @@ def read_csv_span(span: Span) -> Iterator[Record]:
     with open(span.path, "rb") as raw:
         raw.seek(span.start)
         window = io.BufferedReader(_Window(raw, span.end - span.start))
-        counted = _Counted(_text(window, span.encoding), span.encoding, span.start)
-        lines, reader = _reader(counted, span.max_line_bytes)
+        text = _text(window, span.encoding)
+        lines = _Lines(text, span.max_line_bytes, span.encoding, span.start)
         lines.count, lines.skip_long = span.line - 1, True
-        rows = _csv_rows(reader, lines, counted, header, span.path)
+        rows = _csv_rows(lines, header, span.path)
         yield from group_rows(rows, header_columns(header, span.path))
 
 
-def _csv_rows(
-    reader: Iterator[list[str]], lines: _Lines, counted: _Counted, header: list[str], name: str
-) -> Iterator[Record]:
+def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
     """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
     limit = lines.limit
     while True:
-        line, at = lines.count + 1, counted.position
+        line, at = lines.count + 1, lines.position
         problem: Finding | None = None
         try:
-            row = next(reader)
+            row = next(lines.rows)
         except StopIteration:
             return
         except _LineTooLongError as exc:
@@ -420,11 +413,11 @@ def _csv_rows(
         except csv.Error as exc:
             row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
-        problem = problem or _row_problem(row, header, (line, lines.count), limit, counted.codec)
+        problem = problem or _row_problem(row, header, (line, lines.count), limit, lines.codec)
         if problem is not None:
-            yield Record(f"{name}:{line}", problem, at, counted.position)
+            yield Record(f"{name}:{line}", problem, at, lines.position)
         elif any(cell.strip() for cell in row):
-            yield Record(f"{name}:{line}", row, at, counted.position)
+            yield Record(f"{name}:{line}", row, at, lines.position)
 
 
 def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
@@ -434,13 +427,16 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
     """
-    if all(level == "customer" for _, (level, _) in columns):
+    split = _Splitter(columns)
+    if split.ident is None:
         for row in rows:
             if isinstance(row.payload, Finding):
                 yield row
             else:
-                yield Record(row.source, _split(row.payload, columns)[1], row.start, row.end)
+                payload = split.customer_fields(split.padded(row.payload))
+                yield Record(row.source, payload, row.start, row.end)
         return
+    ident = split.ident
     current: dict[str, Any] | None = None
     source, start, end = "", 0, 0
     for row in rows:
@@ -450,15 +446,18 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
                 current = None
             yield row
             continue
-        cert, customer = _split(row.payload, columns)
-        if current is not None and "id" in cert and cert["id"] == current.get("id"):
+        cells = split.padded(row.payload)
+        if current is not None and (key := cells[ident].strip()) and key == current.get("id"):
+            customer = split.customer_fields(cells)
             if customer:
                 current["customers"].append(customer)
             end = row.end
             continue
         if current is not None:
             yield Record(source, current, start, end)
-        current = {**cert, "customers": [customer] if customer else []}
+        customer = split.customer_fields(cells)
+        current = split.certificate_fields(cells)
+        current["customers"] = [customer] if customer else []
         source, start, end = row.source, row.start, row.end
     if current is not None:
         yield Record(source, current, start, end)
@@ -484,8 +483,8 @@ def _row_problem(
     ``lines``: the row's first and last line.
     """
     line, end = lines
-    if not row:
-        return None
+    if not row or (end == line and all(map(str.isascii, row))):
+        return None  # one line of ASCII: its cells fit the limit, no bytes are marked
     longest = max(map(len, row))
     if longest > limit:
         return record_too_large(longest, limit)
@@ -497,7 +496,7 @@ def _row_problem(
         column = _runs_on(row, header)
         if column is not None:
             params = {"line": line, "end": end, "column": repr(column)}
-            hit = Hit(loc=(), params=params, errors={column: f"lines {line}-{end}"})
+            hit = Hit(loc=(), params=params, errors={(column,): f"lines {line}-{end}"})
             return formatting.csv_row_runs_on.finding(hit)
     return None
 

@@ -46,7 +46,7 @@ _NO_SPACE = re.compile(rb"[^ \t\n\r]")
 
 def _broken(detail: str) -> Finding:
     return formatting.invalid_json.finding(
-        Hit(loc=(), params={"detail": detail}, errors={"": detail})
+        Hit(loc=(), params={"detail": detail}, errors={(): detail})
     )
 
 

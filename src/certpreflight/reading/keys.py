@@ -145,7 +145,7 @@ def key_findings(
         hit = Hit(
             loc=loc,
             params={"where": where, "key": _shown(key), "meant": meant, "kind": table.kind},
-            errors={path(loc): f"not read; did you mean {meant!r}?"},
+            errors={loc: f"not read; did you mean {meant!r}?"},
             customer_number=customer_number,
         )
         findings.append(key_misspelled.finding(hit))
@@ -225,7 +225,7 @@ def _listed(locs: list[Loc], kind: str = "certificate") -> Finding:
     hit = Hit(
         loc=locs[0],
         params={"kind": kind, "count": len(locs), "keys": shown},
-        errors={path(loc): "unknown key" for loc in locs[:_SHOWN]},
+        errors=dict.fromkeys(locs[:_SHOWN], "unknown key"),
     )
     return keys_unknown.finding(hit)
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from certpreflight.dialects import LIST_FIELDS, native_certificate, native_customer
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.reading.limits import Limits, enforce, model_within
+from certpreflight.reading.limits import WHOLE, Limits, enforce, model_within
 from certpreflight.rules import Hit, path
 from certpreflight.rules import formatting as fmt
 
@@ -56,7 +56,7 @@ def read_lenient(
         return _read_mapping(payload, limits)
     if isinstance(payload, (list, str, int, float, bool)) or payload is None:
         kind = _kind(payload)
-        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
+        hit = Hit(loc=(), params={"kind": kind}, errors={(): f"got {kind}"})
         return None, [fmt.not_an_object.finding(hit)], None
     raise TypeError(
         "validate() takes an ExemptionCertificate, a mapping, or JSON text/bytes, "
@@ -98,7 +98,8 @@ def _kind(value: Any) -> str:
 def _formatting(err: Mapping[str, Any]) -> Finding:
     """One pydantic error -> one Formatting finding."""
     loc = tuple(err["loc"])
-    field = path(loc) or "the certificate"
+    where = loc if path(loc) else WHOLE
+    field = path(where)
     if "date" in str(loc[-1] if loc else ""):
         expected = "a date such as 2026-01-15 (YYYY-MM-DD, or MM/DD/YYYY)"
     else:
@@ -110,7 +111,7 @@ def _formatting(err: Mapping[str, Any]) -> Finding:
     hit = Hit(
         loc=loc,
         params={"field": field, "detail": detail[:1].lower() + detail[1:], "expected": expected},
-        errors={field: detail},
+        errors={where: detail},
     )
     return fmt.uninterpretable_value.finding(hit)
 
@@ -179,7 +180,7 @@ def _read_flat(
     """A record of flat fields read leniently: a value it can't read is left out."""
     if not isinstance(payload, Mapping):
         kind = _kind(payload)
-        hit = Hit(loc=(), params={"kind": kind}, errors={"": f"got {kind}"})
+        hit = Hit(loc=(), params={"kind": kind}, errors={(): f"got {kind}"})
         return None, [fmt.not_an_object.finding(hit)]
     data, findings, dropped = enforce(payload, limits)
     if data is None:

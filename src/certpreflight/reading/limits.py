@@ -197,8 +197,8 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
     except ValueError as error:
         detail = str(error)
     if detail.startswith(_JSON_DEPTH_ERROR):
-        hit = Hit(loc=(), params={"field": "the certificate", "limit": limits.max_depth})
-        return None, fmt.nesting_too_deep.finding(_with_errors(hit, "", detail))
+        params = {"field": "the certificate", "limit": limits.max_depth}
+        return None, fmt.nesting_too_deep.finding(Hit((), params, {(): detail}))
     if detail.startswith(_JSON_BIG_NUMBER_ERROR):
         try:  # reread with a parser that reports huge integers instead of refusing them
             data = json.loads(payload, parse_int=_read_int)
@@ -206,12 +206,12 @@ def load_json(payload: str | bytes | bytearray, limits: Limits) -> tuple[Any, Fi
             return (0 if isinstance(data, _BigInt) else data), None
         except (ValueError, RecursionError):
             pass  # something else is wrong too: say what the first parser said
-    hit = Hit(loc=(), params={"detail": detail}, errors={"": detail})
+    hit = Hit(loc=(), params={"detail": detail}, errors={(): detail})
     return None, fmt.invalid_json.finding(hit)
 
 
-def _with_errors(hit: Hit, field: str, problem: str) -> Hit:
-    return Hit(loc=hit.loc, params=hit.params, errors={field: problem})
+#: The ``errors`` loc of a Formatting finding about the whole record (whose own loc is ``()``).
+WHOLE: Loc = ("the certificate",)
 
 
 def _too_large(size: int, limits: Limits, *, exact: bool) -> Finding:
@@ -219,7 +219,7 @@ def _too_large(size: int, limits: Limits, *, exact: bool) -> Finding:
     hit = Hit(
         loc=(),
         params={"size": shown, "limit": f"{limits.max_payload_bytes:,}"},
-        errors={"": f"{shown} bytes"},
+        errors={(): f"{shown} bytes"},
     )
     return fmt.payload_too_large.finding(hit)
 
@@ -374,8 +374,8 @@ class _Walk:
         found = self.findings.setdefault(rule.code, [])
         if len(found) < MAX_FINDINGS_PER_RULE:
             loc = native_loc(raw)
-            field = path(loc) or "the certificate"
-            hit = Hit(loc=loc, params={"field": field, **params}, errors={field: problem})
+            where = loc if path(loc) else WHOLE
+            hit = Hit(loc=loc, params={"field": path(where), **params}, errors={where: problem})
             found.append(rule.finding(hit))
 
 
@@ -479,10 +479,10 @@ def _too_many(walk: _Walk, raw: tuple[Any, ...], count: int) -> None:
     found = walk.findings.setdefault(fmt.too_many_items.code, [])
     if len(found) < MAX_FINDINGS_PER_RULE:
         loc = native_loc(raw)
-        field = path(loc) or "the certificate"
+        where = loc if path(loc) else WHOLE
         limit = f"{walk.limits.max_items:,}"
-        params = {"field": field, "count": f"{count:,}", "limit": limit}
-        hit = Hit(loc=loc, params=params, errors={field: f"{count:,} items"})
+        params = {"field": path(where), "count": f"{count:,}", "limit": limit}
+        hit = Hit(loc=loc, params=params, errors={where: f"{count:,} items"})
         found.append(fmt.too_many_items.finding(hit))
 
 

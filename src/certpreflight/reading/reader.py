@@ -151,7 +151,7 @@ class Reader:
                     return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
-            hit = Hit(loc=(), params={"detail": detail}, errors={"": "no known field"})
+            hit = Hit(loc=(), params={"detail": detail}, errors={(): "no known field"})
             findings = [fmt.record_kind_unknown.finding(hit), *findings]
             return Read(None, findings, None, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE

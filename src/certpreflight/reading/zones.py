@@ -70,7 +70,7 @@ def zone_name_findings(payload: Any, regions: tuple[str, ...]) -> list[Finding]:
         hit = Hit(
             loc=loc,
             params={"name": name, "full": region.name},
-            errors={f"regions[{index}]": f"a code, not the zone's name {region.name!r}"},
+            errors={("regions", index): f"a code, not the zone's name {region.name!r}"},
         )
         found.append(zone_name_is_code.finding(hit))
     return found

@@ -145,7 +145,7 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
-    if type(value) is str:  # the usual value, as written: one lookup
+    if type(value) is str and (country is None or type(country) is str):  # one lookup
         table = _WRITTEN if country is None else _WRITTEN_IN.get(country)
         if table is not None:
             region = table.get(value)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import difflib
 import importlib
 import io
@@ -42,6 +43,7 @@ from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_recor
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
 from certpreflight.io.csvfile import Columns, header_columns
 from certpreflight.io.xlsx import read_sheet, sheet_records
+from certpreflight.options import Options
 from certpreflight.reports import csv_cells
 from certpreflight.reports.output import (
     backup,
@@ -270,7 +272,7 @@ def _csv_line(cells: list[str], old: str) -> str:
 
 @dataclass
 class _Run:
-    options: Mapping[str, Any]
+    options: Options
     unsafe: bool
     tally: FixTally
     out: TextIO
@@ -282,8 +284,8 @@ class _Run:
         """The record fixed; ``ignore``: the codes of fixes that can't be written."""
         options = self.options
         if ignore:
-            options = {**options, "ignore": (*(options.get("ignore") or ()), *ignore)}
-        return fix(item.payload, unsafe=self.unsafe, **options)
+            options = dataclasses.replace(options, ignore=(*options.ignore, *ignore))
+        return fix(item.payload, unsafe=self.unsafe, **options.keywords())
 
     def done(self, item: Record, result: FixResult | None = None, written: Any = None) -> None:
         """One record as written (fixed: ``result``, its text ``written`` when known): counted,
@@ -303,14 +305,11 @@ class _Run:
     def join(self) -> None:
         """Count what remains as ``check`` reports the files written: the records joined by
         customer code, through the batch's :class:`~certpreflight.batch.JoinTable`."""
-        rules = active_rules(
-            select=self.options.get("select"),
-            ignore=self.options.get("ignore"),
-            profile=self.options.get("profile", "certcapture"),
-        )
+        options = self.options
+        rules = active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
         codes = frozenset(r.code for r in rules)
         readable = [(s, p) for s, p in self.held if not isinstance(p, Finding)]
-        reads = checked([p for _, p in readable], **self.options)
+        reads = checked([p for _, p in readable], **options.keywords())
         pairs = zip(readable, reads, strict=True)
         labelled = ((source, report, read) for (source, _), (report, read) in pairs)
         reports, _ = join_all(labelled, JoinTable(codes))
@@ -537,7 +536,7 @@ def _targets(
 def fix_files(
     files: Iterable[tuple[str, str, str | None]],
     *,
-    options: Mapping[str, Any],
+    options: Options,
     unsafe: bool,
     output: str | None,
     in_place: bool,

@@ -9,7 +9,6 @@ back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import importlib
 import tempfile
@@ -18,16 +17,17 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from certpreflight.batch import JoinTable
-from certpreflight.engine import Payload, active_rules, checked
+from certpreflight.engine import Payload, active_rules, checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
-from certpreflight.options import RuleOptions
-from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.options import Options
 from certpreflight.reference.regions import lookup_region
 from certpreflight.reports import csv_cells, json_doc, text
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
+from certpreflight.rules import Context
+from certpreflight.rules.situs import not_exempt_regions, reason_not_exempt_in_region
 
 __all__ = [
     "CHUNK_SIZE",
@@ -38,7 +38,6 @@ __all__ = [
     "map_chunks",
     "progress_bar",
     "run_chunks",
-    "split_selectors",
     "writer_for",
 ]
 
@@ -53,13 +52,8 @@ class CheckOptions:
 
     format: str = "text"
     colour: bool = False
-    today: dt.date | None = None
-    matrix: ExemptionMatrix | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    profile: str = "certcapture"
-    #: the rule options; None: each rule's default (the engine's cached, fastest setup)
-    options: RuleOptions | None = None
+    #: how the records are checked: the run's one options object
+    run: Options = Options()  # noqa: RUF009 (frozen: one shared default is safe)
     #: text: list clean certificates too (``--show-ok``)
     show_ok: bool = False
     #: text: list no certificates, only the closing summary (``--quiet``, ``--statistics``)
@@ -82,27 +76,6 @@ class Chunk(NamedTuple):
     size: int = 0
 
 
-# --- selection -----------------------------------------------------------------------------------
-
-
-def _keys(selectors: Iterable[str] | None) -> tuple[str, ...]:
-    parts = (p.strip().lower() for s in selectors or () for p in str(s).split(","))
-    return tuple(p for p in parts if p)
-
-
-def split_selectors(
-    select: Iterable[str] | None, ignore: Iterable[str] | None
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Comma lists -> keys, checked against the catalogue (the engine's ValueError if unknown).
-
-    The reader-side finding record-too-large (4010) is in the catalogue too, so the
-    engine's own selection decides for it as for every rule.
-    """
-    sel, ign = _keys(select), _keys(ignore)
-    active_rules(select=sel, ignore=ign)
-    return sel, ign
-
-
 def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
     """The certificate's regions as short codes, in its order (``regions[i]`` is the i-th)."""
     if cert is None:
@@ -112,18 +85,20 @@ def _short_regions(cert: ExemptionCertificate | None) -> tuple[str, ...]:
 
 
 def _display(
-    cert: ExemptionCertificate | None, report: Report
-) -> tuple[tuple[str, ...], dict[str | None, str | None]]:
-    """The regions and customer names the HTML report shows for a failing certificate.
+    cert: ExemptionCertificate | None, report: Report, ctx: Context
+) -> tuple[tuple[str, ...], dict[str | None, str | None], list[int]]:
+    """The regions, customer names and regions rule 3101 fails (their indices) that the
+    HTML report shows for a failing certificate.
 
     From the model the engine read (the payload is not read again), and only for a
     report with findings but no Formatting one (a payload that couldn't be read whole is
     shown without them).
     """
-    if not report.findings or any(f.code // 1000 == 4 for f in report.findings):
-        return (), {}
-    names = {c.customer_number: c.name for c in cert.customers} if cert else {}
-    return _short_regions(cert), names
+    if cert is None or not report.findings or any(f.code // 1000 == 4 for f in report.findings):
+        return (), {}, []
+    names = {c.customer_number: c.name for c in cert.customers}
+    failing = reason_not_exempt_in_region.code in report.codes()
+    return _short_regions(cert), names, not_exempt_regions(cert, ctx) if failing else []
 
 
 def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
@@ -135,18 +110,11 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     html = options.format == "html"
     tally = Tally(keep=_HTML_EXAMPLES if html else 0)
     payloads: list[Payload] = [r.payload for r in records if not isinstance(r.payload, Finding)]
-    reports = checked(
-        payloads,
-        today=options.today,
-        matrix=options.matrix,
-        select=options.select,
-        ignore=options.ignore,
-        profile=options.profile,
-        options=options.options,
-    )
+    run = options.run
+    reports = checked(payloads, **run.keywords())
+    ctx = context(**run.keywords())  # what the checks saw: rule 3101's regions, for HTML
     selected = {
-        r.code
-        for r in active_rules(select=options.select, ignore=options.ignore, profile=options.profile)
+        r.code for r in active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
     }
     results: list[Result] = []
     for source, payload, _, _ in records:
@@ -158,7 +126,7 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
             if options.join is not None:
                 report = options.join.apply(report, source, read)
             if html:
-                tally.add(source, report, *_display(read.certificate, report))
+                tally.add(source, report, *_display(read.certificate, report, ctx))
             else:
                 tally.add(source, report)
         results.append((source, report))

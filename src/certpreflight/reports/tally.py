@@ -7,19 +7,19 @@ each code.
 
 The certificate counts add up: ``ok`` (no errors and no warnings; notes may be there),
 ``with_errors``, and ``with_warnings`` (warnings but no errors). A certificate with
-errors counts as failing in a region when its errors concern that region alone (the
-reason x region rules name ``regions[i]``), and in all its regions otherwise.
+errors counts as failing in a region when its errors concern that region alone (an error
+at ``("regions", i)``, or rule 3101's not-exempt regions), and in all its regions otherwise.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from certpreflight.findings import Report
+from certpreflight.rules.situs import reason_not_exempt_in_region
 
 __all__ = ["Example", "Result", "Tally", "failing_regions"]
 
@@ -27,21 +27,24 @@ __all__ = ["Example", "Result", "Tally", "failing_regions"]
 Result = tuple[str, Report]
 
 
-_REGION_KEY = re.compile(r"regions\[(\d+)\]")
-
-
-def failing_regions(report: Report, regions: Sequence[str]) -> set[str]:
+def failing_regions(report: Report, regions: Sequence[str], rejected: Collection[int]) -> set[str]:
     """The regions (of ``regions``, the certificate's) in which its errors make it fail.
 
-    An error whose ``errors`` all name ``regions[i]`` fails those regions only; any other
-    error (a missing customer name, no regions at all) fails the certificate everywhere.
+    An error at one region (its loc ``("regions", i)``, as a local zone's) fails that
+    region only, and rule 3101's fails the regions ``rejected`` (their indices, from
+    :func:`certpreflight.rules.situs.not_exempt_regions`); any other error (a missing
+    customer name, no regions at all) fails the certificate everywhere.
     """
     failing: set[str] = set()
     for finding in report.errors:
-        found = [_REGION_KEY.fullmatch(key) for key in finding.errors]
-        if not found or not all(found):
+        loc = finding.loc
+        if finding.code == reason_not_exempt_in_region.code:
+            at: Collection[str | int] = rejected
+        elif len(loc) == 2 and loc[0] == "regions":
+            at = loc[1:]
+        else:
             return set(regions)
-        failing.update(regions[int(m[1])] for m in found if m and int(m[1]) < len(regions))
+        failing.update(regions[i] for i in at if isinstance(i, int) and i < len(regions))
     return failing
 
 
@@ -81,14 +84,17 @@ class Tally:
         report: Report,
         regions: Sequence[str] = (),
         names: Mapping[str | None, str | None] | None = None,
+        rejected: Collection[int] = (),
     ) -> None:
         """Count one report; ``regions`` are the certificate's (short codes, in its order).
 
-        ``names`` maps customer numbers to names, for the examples.
+        ``names`` maps customer numbers to names, for the examples; ``rejected`` are the
+        indices of the regions rule 3101 fails (:func:`failing_regions`).
         """
         self.certificates += 1
         self.kinds[report.kind or "none"] += 1
-        self.checked_by_region.update(set(regions))
+        if regions:  # the HTML report's only
+            self.checked_by_region.update(set(regions))
         findings = report.findings
         if not findings:
             self.ok += 1
@@ -116,7 +122,7 @@ class Tally:
         self.with_errors += has_error
         self.with_warnings += has_warning and not has_error
         if has_error:
-            self.by_region.update(failing_regions(report, regions))
+            self.by_region.update(failing_regions(report, regions, rejected))
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (of later records) to this one."""

@@ -51,7 +51,7 @@ Loc = tuple[str | int, ...]
 #: sources) to the default.
 ALL_PROFILES = frozenset({"certcapture", "avatax", "audit"})
 
-_NO_ERRORS: Mapping[str, str] = MappingProxyType({})
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +66,16 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One occurrence of a rule's problem: where, which customer, and template values."""
+    """One occurrence of a rule's problem: where, which customer, and template values.
+
+    ``errors`` maps the loc of each offending field to its short problem
+    (``{("customers", 0, "city"): "empty value"}``); :meth:`Rule.finding` renders the locs
+    as the Finding's ``errors`` keys (:func:`path`: ``"customers[0].city"``).
+    """
 
     loc: Loc
-    params: Mapping[str, Any] = field(default_factory=lambda: _NO_ERRORS)
-    errors: Mapping[str, str] = field(default_factory=lambda: _NO_ERRORS)
+    params: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    errors: Mapping[Loc, str] = field(default_factory=lambda: _EMPTY)
     customer_number: str | None = None
 
 
@@ -86,10 +91,14 @@ Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
 #: changes what the certificate claims or drops data, and is applied only when asked for.
 FIX_KINDS = ("safe", "unsafe")
 
-#: A fix: the record as sent (a JSON-like mapping in its own dialect) and the finding it
-#: repairs (the rendered hit: its ``loc`` and ``errors`` say where) -> the repaired record,
-#: a new mapping (the argument is never modified), or None when this hit can't be repaired.
-FixFunction = Callable[[Mapping[str, Any], Finding], "Mapping[str, Any] | None"]
+#: A fix: the record as sent (a JSON-like mapping in its own dialect), the finding it
+#: repairs (its ``loc`` says where), and what the rule's check saw: the certificate as read
+#: (None for a customer record or a link) and the context -> the repaired record, a new
+#: mapping (the argument is never modified), or None when this hit can't be repaired.
+FixFunction = Callable[
+    [Mapping[str, Any], Finding, "ExemptionCertificate | None", Context],
+    "Mapping[str, Any] | None",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +135,16 @@ class Rule:
     kinds: frozenset[str] = frozenset({"certificate"})
     #: The rule's automatic repair, if it has one (``fix`` is the text telling how to fix).
     autofix: Autofix | None = None
+    #: For a rule without a check (its finding is made while a file or a payload is read,
+    #: or when a batch is joined): the modules that make it, with ``rule.finding(hit)``.
+    found_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.check is None) != bool(self.found_by):
+            raise ValueError(
+                f"rule {self.code}: a rule has a check or names the modules that find it "
+                "(found_by), not both and not neither"
+            )
 
     @property
     def type(self) -> str:
@@ -133,8 +152,9 @@ class Rule:
         return FAMILIES[self.code // 1000]
 
     def finding(self, hit: Hit) -> Finding:
-        """Render one hit into a Finding."""
+        """Render one hit into a Finding (its ``errors`` keyed by rendered paths)."""
         params = hit.params
+        errors = hit.errors
         return Finding(
             code=self.code,
             name=self.name,
@@ -143,7 +163,7 @@ class Rule:
             message=self.message.format_map(params),
             summary=self.summary.format_map(params),
             fix=self.fix.format_map(params),
-            errors=hit.errors,
+            errors={path(loc): problem for loc, problem in errors.items()} if errors else _EMPTY,
             loc=hit.loc,
             customer_number=hit.customer_number,
         )
@@ -162,8 +182,10 @@ def declare(
     profiles: Iterable[str] = ALL_PROFILES,
     kinds: Iterable[str] = ("certificate",),
     autofix: Autofix | None = None,
+    found_by: Iterable[str] = (),
 ) -> Rule:
-    """Declare a rule from a check and its docs (for checks built by a factory)."""
+    """Declare a rule from a check and its docs (for checks built by a factory), or, with
+    ``check`` None, a rule whose finding the modules ``found_by`` make."""
     return Rule(
         code=code,
         name=name,
@@ -176,6 +198,7 @@ def declare(
         profiles=frozenset(profiles),
         kinds=frozenset(kinds),
         autofix=autofix,
+        found_by=tuple(found_by),
     )
 
 

@@ -288,13 +288,13 @@ def postal_code_region_mismatch(cert: ExemptionCertificate, ctx: Context) -> Hit
         postal, region = customer.postal_code, customer.region
         if postal is None or region is None:
             continue
-        text = postal.strip()
-        if not text or not region.strip():
-            continue
         country = _country_of(customer.country)
-        if country not in _US_CA or not _well_formed(text, country):
+        if country not in _US_CA:
             continue
         assert country is not None
+        text = postal.strip()
+        if not _well_formed(text, country):  # "" is neither form; a blank region resolves to none
+            continue
         found = _mismatch(region, country, text)
         if found is not None:
             hits = [*hits, customer_hit(customer, i, "postal_code", found["issue"], **found)]

@@ -71,7 +71,7 @@ def attachment_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     "pdf": "JVBERi0xLjcK..."}``
     """
     if not _files(cert):
-        return (Hit(loc=("pdf",), errors={"pdf": "none of filename, pdf, pages given"}),)
+        return (Hit(loc=("pdf",), errors={("pdf",): "none of filename, pdf, pages given"}),)
     return NO_HITS
 
 
@@ -105,7 +105,7 @@ def attachment_conflicting(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 loc=(given[1],),
                 params={"fields": ", ".join(given)},
                 errors={
-                    name: "conflicts with " + ", ".join(g for g in given if g != name)
+                    (name,): "conflicts with " + ", ".join(g for g in given if g != name)
                     for name in given
                 },
             ),
@@ -139,7 +139,7 @@ def attachment_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for name, content in _files(cert):
         if not content:
-            hits = [*hits, Hit(loc=(name,), params={"field": name}, errors={name: "empty"})]
+            hits = [*hits, Hit(loc=(name,), params={"field": name}, errors={(name,): "empty"})]
     return hits
 
 
@@ -205,7 +205,7 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Hits
                 Hit(
                     loc=loc,
                     params={"field": path(loc), "kind": kind},
-                    errors={path(loc): f"{kind}, not a PDF or JPEG"},
+                    errors={loc: f"{kind}, not a PDF or JPEG"},
                 ),
             ]
     return hits

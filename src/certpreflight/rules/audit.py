@@ -134,7 +134,7 @@ def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
             "remedy": remedy,
         },
         errors={
-            f"regions[{i}]": f"form not accepted ({_cite(row.source, row.source_kind)})"
+            ("regions", i): f"form not accepted ({_cite(row.source, row.source_kind)})"
             for i, _, row in failing
         },
     )
@@ -169,7 +169,7 @@ def _term_hit(index: int, region: Region, term: TermRow, limit: dt.date | None) 
             "source": _cite(term.source, term.source_kind),
         },
         errors={
-            f"regions[{index}]": f"{term.term} ({_cite(term.source, term.source_kind)})",
+            ("regions", index): f"{term.term} ({_cite(term.source, term.source_kind)})",
         },
     )
 
@@ -344,6 +344,6 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
     hit = Hit(
         loc=("tax_id",),
         params={"reason": reason, "regions": regions, "documents": cited},
-        errors={"tax_id": f"no state-issued number for {regions}"},
+        errors={("tax_id",): f"no state-issued number for {regions}"},
     )
     return (hit,)

@@ -112,8 +112,14 @@ def _autofix_line(rule: Rule) -> str:
     return f"{rule.autofix.kind}. {rule.autofix.description}"
 
 
+def _found_by(rule: Rule, code: Callable[[str], str]) -> str:
+    """Where a rule without a check is found: the modules that make its finding."""
+    return ", ".join(code(module) for module in rule.found_by)
+
+
 def rule_markdown(rule: Rule) -> str:
     """One rule as a Markdown section."""
+    found = f"**Found by:** {_found_by(rule, lambda m: f'`{m}`')}\n\n" if rule.found_by else ""
     return (
         f"## {rule.code} {rule.name}\n\n"
         f"*{rule.type}, {rule.severity.value}, profiles: {_profiles(rule)}*\n\n"
@@ -121,6 +127,7 @@ def rule_markdown(rule: Rule) -> str:
         f"**Means:** {_shown(rule.summary)}\n\n"
         f"**Fix:** {_shown(rule.fix)}\n\n"
         f"**Autofix:** {_autofix_line(rule)}\n\n"
+        f"{found}"
         f"{markdown_from_rst(rule.doc)}\n"
     )
 
@@ -144,8 +151,9 @@ def rule_text(rule: Rule) -> str:
         f"Message: {_shown(rule.message)}\n"
         f"Means:   {_shown(rule.summary)}\n"
         f"Fix:     {_shown(rule.fix)}\n"
-        f"Autofix: {_autofix_line(rule)}\n\n"
-        f"{plain_from_rst(rule.doc)}\n"
+        f"Autofix: {_autofix_line(rule)}\n"
+        + (f"Found by: {_found_by(rule, str)}\n" if rule.found_by else "")
+        + f"\n{plain_from_rst(rule.doc)}\n"
     )
 
 
@@ -163,5 +171,6 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "autofix": None
         if rule.autofix is None
         else {"kind": rule.autofix.kind, "description": rule.autofix.description},
+        "found_by": list(rule.found_by),
         "doc": rule.doc,
     }

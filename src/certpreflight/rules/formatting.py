@@ -1,9 +1,10 @@
 """Formatting rules (4xxx): input that can't be interpreted at all.
 
-These findings are emitted while the payload is parsed (see
-:mod:`certpreflight.engine`), before any other rule can run, so their ``check``
-is None. They are declared here so that they are documented, selectable and
-ignorable like every other rule.
+These findings are made while a file or a payload is read, before any other rule can
+run, so their ``check`` is None: each names the modules that make it (``found_by``,
+shown by ``certpreflight rule CODE``), which ask it for its Finding (``rule.finding``).
+They are declared here so that they are documented, selectable and ignorable like every
+other rule.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
 
 invalid_json = declare(
     None,
+    found_by=("certpreflight.reading.limits", "certpreflight.io.jsonfile"),
     doc="""
     What it does: reports a payload that is not valid JSON.
 
@@ -68,6 +70,7 @@ invalid_json = declare(
 
 not_an_object = declare(
     None,
+    found_by=("certpreflight.reading.lenient",),
     doc="""
     What it does: reports a payload that is valid JSON but not an object.
 
@@ -88,6 +91,7 @@ not_an_object = declare(
 
 uninterpretable_value = declare(
     None,
+    found_by=("certpreflight.reading.lenient", "certpreflight.io.csvfile"),
     doc="""
     What it does: reports a field whose value has the wrong shape: a date that
     is not a date, a list where text belongs, text where a number belongs.
@@ -109,6 +113,7 @@ uninterpretable_value = declare(
 
 payload_too_large = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports a payload larger than ``max_payload_bytes`` (default
     1,048,576 bytes, 1 MiB): JSON text by its UTF-8 size, a mapping by the text
@@ -135,6 +140,7 @@ payload_too_large = declare(
 
 nesting_too_deep = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports objects and lists nested more than ``max_depth``
     levels deep (default 32; the certificate object is level 1). JSON text
@@ -161,6 +167,7 @@ nesting_too_deep = declare(
 
 value_too_long = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports text longer than ``max_value_chars`` (default 10,000
     characters) anywhere in the payload except the embedded files ``pdf`` and
@@ -188,6 +195,7 @@ value_too_long = declare(
 
 number_not_finite = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports a NaN or infinite number anywhere in the payload:
     the ``NaN``, ``Infinity`` and ``-Infinity`` literals that some JSON writers
@@ -212,6 +220,7 @@ number_not_finite = declare(
 
 number_too_large = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports an integer with more than ``max_number_digits``
     digits (default 255) anywhere in the payload. JSON text with an integer of
@@ -238,6 +247,7 @@ number_too_large = declare(
 
 record_too_large = declare(
     None,
+    found_by=("certpreflight.io._common",),
     doc="""
     What it does: reports an input record (an NDJSON line, a CSV field) longer
     than the reader's limit (``--max-line-bytes``, default 1 MiB). It is emitted
@@ -266,6 +276,7 @@ record_too_large = declare(
 
 too_many_items = declare(
     None,
+    found_by=("certpreflight.reading.limits",),
     doc="""
     What it does: reports a list (``customers``, ``regions``, ``po_numbers``,
     ``pages``) with more items than the limit (``max_items``, default 1,000); only
@@ -293,6 +304,7 @@ too_many_items = declare(
 
 text_not_utf8 = declare(
     None,
+    found_by=("certpreflight.io._text",),
     doc="""
     What it does: reports a record whose bytes aren't text in the file's encoding
     (UTF-8 unless the file starts with a byte order mark or ``--encoding`` names
@@ -320,6 +332,7 @@ text_not_utf8 = declare(
 
 csv_row_runs_on = declare(
     None,
+    found_by=("certpreflight.io.csvfile",),
     doc="""
     What it does: reports a CSV row in which a quoted field runs over line breaks
     and takes in lines that look like rows of their own (they hold the delimiter).
@@ -346,6 +359,7 @@ csv_row_runs_on = declare(
 
 findings_capped = declare(
     None,
+    found_by=("certpreflight.rules.formatting",),
     doc="""
     What it does: counts the findings left out of a certificate's report because
     one rule found more than 20 problems in it (the first 20 of each rule are
@@ -388,7 +402,7 @@ def capped(
     hit = Hit(
         loc=(),
         params={"count": f"{total:,}", "rules": rules, "limit": limit},
-        errors={str(code): f"{n:,} more" for code, n in sorted(left_out.items())},
+        errors={(str(code),): f"{n:,} more" for code, n in sorted(left_out.items())},
     )
     kept.append(findings_capped.finding(hit))
     kept.sort(key=_code)
@@ -401,6 +415,7 @@ def _code(finding: Finding) -> int:
 
 record_kind_unknown = declare(
     None,
+    found_by=("certpreflight.reading.reader",),
     doc="""
     What it does: reports a record that is neither a certificate, nor a customer, nor a
     link of customers to a certificate, so it could not be checked as any of them. The

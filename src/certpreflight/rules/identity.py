@@ -124,7 +124,7 @@ def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
             Hit(
                 loc=("tax_id",),
                 params={"regions": ", ".join(sst)},
-                errors={"tax_id": "empty value"},
+                errors={("tax_id",): "empty value"},
             ),
         )
     return NO_HITS
@@ -160,7 +160,7 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
             Hit(
                 loc=("tax_id",),
                 params={"regions": ", ".join(other)},
-                errors={"tax_id": "empty value"},
+                errors={("tax_id",): "empty value"},
             ),
         )
     return NO_HITS
@@ -470,7 +470,7 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
             Hit(
                 loc=("tax_id",),
                 params={"tax_id": tax_id.strip(), "kind": kind, "problem": problem},
-                errors={"tax_id": f"not a valid {kind}"},
+                errors={("tax_id",): f"not a valid {kind}"},
             ),
         )
     return NO_HITS
@@ -520,7 +520,7 @@ def business_type_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
             Hit(
                 loc=("business_type",),
                 params={"regions": ", ".join(sst)},
-                errors={"business_type": "empty value"},
+                errors={("business_type",): "empty value"},
             ),
         )
     return NO_HITS
@@ -559,7 +559,7 @@ def business_type_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
         Hit(
             loc=("business_type",),
             params={"value": value.strip(), "types": _business_type_list()},
-            errors={"business_type": "not an SST business type 1-20"},
+            errors={("business_type",): "not an SST business type 1-20"},
         ),
     )
     return NO_HITS

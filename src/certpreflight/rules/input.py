@@ -22,7 +22,6 @@ from certpreflight.rules._base import (
     blank,
     customer_label,
     declare,
-    path,
     rule,
 )
 
@@ -50,7 +49,7 @@ def customer_hit(customer: Customer, index: int, field: str, problem: str, **par
     return Hit(
         loc=loc,
         params={"customer_number": customer_label(customer, index), **params},
-        errors={path(loc): problem},
+        errors={loc: problem},
         customer_number=customer.customer_number,
     )
 
@@ -120,7 +119,7 @@ def certificate_too_long(field: str, limit: int) -> Check:
                 hit = Hit(
                     loc=loc,
                     params=params,
-                    errors={path(loc): f"{params['length']} characters, max {limit}"},
+                    errors={loc: f"{params['length']} characters, max {limit}"},
                 )
                 hits = [*hits, hit]
         return hits
@@ -345,7 +344,9 @@ def po_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     if cert.single_use and all(blank(po) for po in cert.po_numbers):
         return (
-            Hit(loc=("po_numbers",), errors={"po_numbers": "empty for a single-use certificate"}),
+            Hit(
+                loc=("po_numbers",), errors={("po_numbers",): "empty for a single-use certificate"}
+            ),
         )
     return NO_HITS
 
@@ -374,7 +375,7 @@ def reason_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"exempt_reason": "G"}``
     """
     if blank(cert.exempt_reason) and cert.exempt_reason_id is None:
-        return (Hit(loc=("exempt_reason",), errors={"exempt_reason": "empty value"}),)
+        return (Hit(loc=("exempt_reason",), errors={("exempt_reason",): "empty value"}),)
     return NO_HITS
 
 
@@ -413,7 +414,7 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
         hit = Hit(
             loc=("exempt_reason",),
             params={"reason": reason.strip()},
-            errors={"exempt_reason": "not an AvaTax exempt reason"},
+            errors={("exempt_reason",): "not an AvaTax exempt reason"},
         )
         return (hit,)
     return NO_HITS
@@ -449,7 +450,7 @@ def customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"customers": [{"customer_number": "C-1001", "name": "Acme Supply Co"}]}``
     """
     if not cert.customers:
-        return (Hit(loc=("customers",), errors={"customers": "no customer linked"}),)
+        return (Hit(loc=("customers",), errors={("customers",): "no customer linked"}),)
     return NO_HITS
 
 
@@ -609,7 +610,7 @@ def po_numbers_multiple(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 "last": numbers[-1],
                 "rest": ", ".join(numbers[:-1]),
             },
-            errors={"po_numbers": f"{len(numbers)} PO numbers on a single-use certificate"},
+            errors={("po_numbers",): f"{len(numbers)} PO numbers on a single-use certificate"},
         ),
     )
 
@@ -669,7 +670,7 @@ def reason_placeholder(cert: ExemptionCertificate, ctx: Context) -> Hits:
         hit = Hit(
             loc=("exempt_reason",),
             params={"reason": reason.strip()},
-            errors={"exempt_reason": "CertCapture placeholder, not an exempt reason"},
+            errors={("exempt_reason",): "CertCapture placeholder, not an exempt reason"},
         )
         return (hit,)
     return NO_HITS
@@ -708,7 +709,7 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits
         return NO_HITS
     hit = Hit(
         loc=("exempt_reason_description",),
-        errors={"exempt_reason_description": "empty value for reason L (Other)"},
+        errors={("exempt_reason_description",): "empty value for reason L (Other)"},
     )
     return (hit,)
 
@@ -744,7 +745,7 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
         hit = Hit(
             loc=("exempt_percentage",),
             params={"value": value},
-            errors={"exempt_percentage": f"{value:g} is outside 0-100"},
+            errors={("exempt_percentage",): f"{value:g} is outside 0-100"},
         )
         return (hit,)
     return NO_HITS
@@ -774,5 +775,5 @@ def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"exempt_percentage": 100}``
     """
     if cert.exempt_percentage == 0:
-        return (Hit(loc=("exempt_percentage",), errors={"exempt_percentage": "0"}),)
+        return (Hit(loc=("exempt_percentage",), errors={("exempt_percentage",): "0"}),)
     return NO_HITS

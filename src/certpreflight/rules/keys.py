@@ -19,6 +19,7 @@ __all__ = ["key_misspelled", "keys_unknown"]
 
 key_misspelled = declare(
     None,
+    found_by=("certpreflight.reading.keys",),
     doc="""
     What it does: finds a key that certpreflight does not read and that no API documents,
     but that is close to a key it reads: the same letters but for case and underscores, or a
@@ -47,6 +48,7 @@ key_misspelled = declare(
 
 keys_unknown = declare(
     None,
+    found_by=("certpreflight.reading.keys",),
     doc="""
     What it does: lists, in one finding per record, the keys that certpreflight does not
     read, that no API documents, and that are not close to a key it reads (those are rule

@@ -135,7 +135,7 @@ def exposure_zones_empty(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 hit = Hit(
                     loc=loc,
                     params={"customer_number": customer.customer_number or f"customers[{i}]"},
-                    errors={f"customers[{i}].exposure_zones[{j}]": "empty zone"},
+                    errors={("customers", i, "exposure_zones", j): "empty zone"},
                     customer_number=customer.customer_number,
                 )
                 hits = [*hits, hit]
@@ -209,7 +209,7 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
         Hit(
             loc=("customers",),
             params={"certificate": certificate},
-            errors={"customers": "no customer"},
+            errors={("customers",): "no customer"},
         ),
     )
 
@@ -222,6 +222,7 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
 customer_unknown = declare(
     None,
+    found_by=("certpreflight.batch",),
     doc="""
     What it does: in a batch, finds certificates and links that name a customer code that no
     customer record of the batch has (nor any of ``known_customers``).
@@ -250,6 +251,7 @@ customer_unknown = declare(
 
 customer_not_checked = declare(
     None,
+    found_by=("certpreflight.batch",),
     doc="""
     What it does: in a batch without any customer record, says that the customers that
     certificates and links name by code were not checked.
@@ -276,6 +278,7 @@ customer_not_checked = declare(
 
 customer_duplicate = declare(
     None,
+    found_by=("certpreflight.batch",),
     doc="""
     What it does: in a batch, finds customer records with the same customer code as an
     earlier one.
@@ -299,6 +302,7 @@ customer_duplicate = declare(
 
 customer_code_variant = declare(
     None,
+    found_by=("certpreflight.batch",),
     doc="""
     What it does: in a batch, finds customer codes that differ from another record's only
     in letter case or surrounding whitespace.

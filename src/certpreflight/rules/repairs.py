@@ -1,5 +1,10 @@
 """The rules' automatic repairs: pure functions from a record as sent and a finding to a new record.
 
+A repair is also given what its rule's check saw, the certificate as read and the context
+(``FixFunction`` in :mod:`certpreflight.rules._base`); the repairs here need only the
+record and the finding. Rule 3101's, which asks its check which regions fail, is in
+:mod:`certpreflight.rules.situs`, and :func:`without` drops list items for it.
+
 A repair works on the record in its own dialect (the JSON-like mapping the user sent), so
 the repaired record is written back with the same keys: the finding's ``loc`` names native
 fields (``("customers", 0, "postal_code")``), and :func:`locate` finds the key that holds
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from certpreflight.dialects import (
@@ -39,10 +44,10 @@ __all__ = [
     "COUNTRY_CODE",
     "CUSTOMER_NUMBER_TRIM",
     "POSTAL_CODE",
-    "REGIONS_NOT_EXEMPT",
     "REGION_CODE",
     "Slot",
     "locate",
+    "without",
 ]
 
 #: The limit of address lines 1 and 2 (rules 2103 and 2104, docs/sources.md#ecms-record).
@@ -173,7 +178,7 @@ def _customer_country(record: Any, loc: tuple[str | int, ...]) -> str | None:
 # --- the repairs ----------------------------------------------------------------------------------
 
 
-def _region_code(record: Mapping[str, Any], finding: Finding) -> Any:
+def _region_code(record: Mapping[str, Any], finding: Finding, *_: object) -> Any:
     """A customer's region name (``Washington``) -> its code (``WA``)."""
     text = _text_at(record, finding.loc)
     if text is None:
@@ -191,14 +196,14 @@ def _region_code(record: Mapping[str, Any], finding: Finding) -> Any:
     return _replace(record, finding.loc, region.short)
 
 
-def _country_code(record: Mapping[str, Any], finding: Finding) -> Any:
+def _country_code(record: Mapping[str, Any], finding: Finding, *_: object) -> Any:
     """A customer's country name or alpha-3 / numeric code -> its alpha-2 code."""
     text = _text_at(record, finding.loc)
     code = None if text is None else country_code(text.strip())
     return None if code is None else _replace(record, finding.loc, code)
 
 
-def _postal_code(record: Mapping[str, Any], finding: Finding) -> Any:
+def _postal_code(record: Mapping[str, Any], finding: Finding, *_: object) -> Any:
     """A US ZIP that lost its leading zero (when the state confirms it), or a Canadian code's
     case, spacing and hyphen (``k1a-0b1`` -> ``K1A 0B1``)."""
     text = _text_at(record, finding.loc)
@@ -224,13 +229,13 @@ def _postal_code(record: Mapping[str, Any], finding: Finding) -> Any:
     return None
 
 
-def _customer_number_trim(record: Mapping[str, Any], finding: Finding) -> Any:
+def _customer_number_trim(record: Mapping[str, Any], finding: Finding, *_: object) -> Any:
     """A customer number without its surrounding whitespace."""
     text = _text_at(record, finding.loc)
     return None if text is None or not text.strip() else _replace(record, finding.loc, text.strip())
 
 
-def _address_overflow(record: Mapping[str, Any], finding: Finding) -> Any:
+def _address_overflow(record: Mapping[str, Any], finding: Finding, *_: object) -> Any:
     """Address line 1's overflow into an empty line 2, at the last word boundary that fits."""
     loc = finding.loc
     if not loc or loc[-1] != "address_line1":
@@ -267,18 +272,13 @@ def _address_overflow(record: Mapping[str, Any], finding: Finding) -> Any:
 _LINE2_KEYS = {"address_line1": "address_line2", "line1": "line2", "address1": "address2"}
 
 
-def _regions_not_exempt(record: Mapping[str, Any], finding: Finding) -> Any:
-    """The certificate without the regions its reason is not exempt in (``errors`` names them)."""
-    drop = set()
-    for key in finding.errors:
-        match = re.fullmatch(r"regions\[(\d+)\]", key)
-        if match is None:
-            return None
-        drop.add(int(match[1]))
+def without(record: Mapping[str, Any], field: str, drop: Collection[int]) -> Any:
+    """A copy of ``record`` without the items ``drop`` (indices as read) of its list ``field``;
+    None when one isn't there or the field is one object (dropping it would leave none)."""
     if not drop:
         return None
     out = _copy(record)
-    slots = [locate(out, ("regions", i)) for i in sorted(drop)]
+    slots = [locate(out, (field, i)) for i in sorted(drop)]
     if any(slot is None for slot in slots):
         return None
     first = slots[0]
@@ -319,10 +319,4 @@ ADDRESS_OVERFLOW = Autofix(
     _address_overflow,
     "Moves the end of address line 1 into an empty address line 2, at the last word boundary "
     "within 50 characters. Unsafe: it changes how the address reads.",
-)
-REGIONS_NOT_EXEMPT = Autofix(
-    "unsafe",
-    _regions_not_exempt,
-    "Drops the regions where the reason is not exempt. Unsafe: the certificate then claims "
-    "fewer regions.",
 )

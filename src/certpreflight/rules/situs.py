@@ -12,18 +12,20 @@ secondary source), ``partial`` cells a hint, ``unknown`` cells nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from certpreflight.findings import Severity
+from certpreflight.findings import Finding, Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
 from certpreflight.reference.regions import Region, lookup_region
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, declare, rule
+from certpreflight.rules._base import NO_HITS, Autofix, Context, Hit, Hits, declare, rule
 
 __all__ = [
     "is_local_zone",
+    "not_exempt_regions",
     "reason_likely_not_exempt_in_region",
     "reason_not_exempt_in_region",
     "reason_partially_exempt_in_region",
@@ -158,7 +160,7 @@ def _matrix_hits(
     hit = Hit(
         loc=("regions", picked[0][0]),
         params=params,
-        errors={f"regions[{i}]": f"{problem} ({_provenance(c)})" for i, _, c in picked},
+        errors={("regions", i): f"{problem} ({_provenance(c)})" for i, _, c in picked},
     )
     return (hit,)
 
@@ -200,10 +202,27 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
-                errors={f"regions[{i}]": "not a state or province level exposure zone"},
+                errors={("regions", i): "not a state or province level exposure zone"},
             )
             hits = [*hits, hit]
     return hits
+
+
+def not_exempt_regions(cert: ExemptionCertificate, ctx: Context) -> list[int]:
+    """The indices (in ``cert.regions``) of the regions where rule 3101 finds the reason not
+    exempt: the locs of its ``errors``, for its repair and the HTML report's failing regions."""
+    check = reason_not_exempt_in_region.check
+    assert check is not None
+    return [i for hit in check(cert, ctx) for _, i in hit.errors if isinstance(i, int)]
+
+
+def _drop_not_exempt(
+    record: Mapping[str, Any], finding: Finding, cert: ExemptionCertificate | None, ctx: Context
+) -> Any:
+    """The certificate without the regions its reason is not exempt in (rule 3101's own)."""
+    if cert is None:
+        return None
+    return repairs.without(record, "regions", not_exempt_regions(cert, ctx))
 
 
 @rule(
@@ -215,7 +234,12 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     summary="Avalara's exemption matrix says reason {reason} is not exempt in {regions}; "
     "CertCapture sends all regions in one call, so the whole certificate fails.",
     fix="{remedy}",
-    autofix=repairs.REGIONS_NOT_EXEMPT,
+    autofix=Autofix(
+        "unsafe",
+        _drop_not_exempt,
+        "Drops the regions where the reason is not exempt. Unsafe: the certificate then claims "
+        "fewer regions.",
+    ),
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -323,7 +347,7 @@ def regions_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"regions": ["WA"]}``
     """
     if not "".join(cert.regions).strip():
-        return (Hit(loc=("regions",), errors={"regions": "no exposure zone"}),)
+        return (Hit(loc=("regions",), errors={("regions",): "no exposure zone"}),)
     return NO_HITS
 
 
@@ -373,7 +397,7 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
-                errors={f"regions[{i}]": "local exposure zone"},
+                errors={("regions", i): "local exposure zone"},
             )
             hits = [*hits, hit]
     return hits
@@ -419,13 +443,14 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hit = Hit(
         loc=("regions",),
         params={"count": len(codes), "length": length, "limit": _REGIONS_LIMIT},
-        errors={"regions": f"{length} characters joined, max {_REGIONS_LIMIT}"},
+        errors={("regions",): f"{length} characters joined, max {_REGIONS_LIMIT}"},
     )
     return (hit,)
 
 
 zone_name_is_code = declare(
     None,
+    found_by=("certpreflight.reading.zones",),
     doc="""
     What it does: finds AvaTax exposure zones given by name (``exposureZone: {"name":
     ...}``) whose name is a region's code, such as ``{"name": "WA"}``, and names the zone

@@ -59,7 +59,7 @@ def effective_date_in_future(cert: ExemptionCertificate, ctx: Context) -> Hits:
                     "today": ctx.today.isoformat(),
                     "days": (effective - ctx.today).days,
                 },
-                errors={"effective_date": "in the future"},
+                errors={("effective_date",): "in the future"},
             ),
         )
     return NO_HITS
@@ -96,7 +96,7 @@ def effective_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
             Hit(
                 loc=("effective_date",),
                 params={"today": ctx.today.isoformat()},
-                errors={"effective_date": "empty value"},
+                errors={("effective_date",): "empty value"},
             ),
         )
     return NO_HITS
@@ -127,7 +127,7 @@ def expiration_date_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"signedDate": "2026-01-15", "expirationDate": "9999-12-31"}``
     """
     if cert.expiration_date is None:
-        return (Hit(loc=("expiration_date",), errors={"expiration_date": "empty value"}),)
+        return (Hit(loc=("expiration_date",), errors={("expiration_date",): "empty value"}),)
     return NO_HITS
 
 
@@ -165,7 +165,7 @@ def expiration_before_effective(cert: ExemptionCertificate, ctx: Context) -> Hit
                     "expiration_date": expiration.isoformat(),
                     "days": (effective - expiration).days,
                 },
-                errors={"expiration_date": "before the effective date"},
+                errors={("expiration_date",): "before the effective date"},
             ),
         )
     return NO_HITS
@@ -210,7 +210,7 @@ def certificate_expired(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 "days": days,
                 "ago": _ago(days),
             },
-            errors={"expiration_date": f"expired {_ago(days)} ago"},
+            errors={("expiration_date",): f"expired {_ago(days)} ago"},
         ),
     )
     return NO_HITS
@@ -267,7 +267,7 @@ def certificate_expiring_soon(cert: ExemptionCertificate, ctx: Context) -> Hits:
                     "days": days,
                     "window": window,
                 },
-                errors={"expiration_date": f"expires in {days} day(s)"},
+                errors={("expiration_date",): f"expires in {days} day(s)"},
             ),
         )
     return NO_HITS
@@ -337,7 +337,7 @@ def date_ambiguous(cert: ExemptionCertificate, ctx: Context) -> Hits:
                     "read_iso": value.isoformat(),
                     "other_iso": other.isoformat(),
                 },
-                errors={field: f"ambiguous; read as {value.isoformat()}"},
+                errors={(field,): f"ambiguous; read as {value.isoformat()}"},
             ),
         ]
     return hits
@@ -372,5 +372,5 @@ def certificate_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     Use instead: ``{"valid": true}``
     """
     if cert.valid is False:
-        return (Hit(loc=("valid",), errors={"valid": "false: never applied"}),)
+        return (Hit(loc=("valid",), errors={("valid",): "false: never applied"}),)
     return NO_HITS
