@@ -7,8 +7,12 @@ LinkCustomersModel) and the CertCapture v2 API (customers and certificates).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -239,6 +243,35 @@ def test_duplicate_and_variant_codes() -> None:
     lower = validate_batch([AVATAX_CUSTOMER, {"customers": ["reseller"]}], today=TODAY)
     assert lower.reports[1].codes() == (6504,)
     assert lower.reports[1].findings[0].loc == ("customers", 0)
+
+
+def test_known_codes_that_differ_in_case_give_one_answer_whatever_the_hash_seed() -> None:
+    """A customer whose code AvaTax holds exactly is no variant of another known code, and
+    a new code is named a variant of the same known code in every process (the known codes
+    are walked in one order, not the set's)."""
+    script = (
+        "from certpreflight import validate_batch;"
+        "from tests.conftest import DEV_GUIDE_CUSTOMER as C;"
+        "known = [' RESELLER', 'reseller', 'Reseller'];"
+        "b = validate_batch([{**C, 'customerCode': c} for c in ('reseller', 'RESELLER ')],"
+        " known_customers=known);"
+        "print([[(f.code, f.message) for f in r.findings if f.code == 6504] for r in b.reports])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1
+    exact, variant = ast.literal_eval(seen.pop())
+    assert exact == []  # 'reseller' is known exactly
+    assert [code for code, _ in variant] == [6504]
+    assert "matches customer ' RESELLER' only" in variant[0][1]
 
 
 def test_batch_findings_follow_select_and_ignore() -> None:

@@ -132,7 +132,7 @@ class JoinTable:
     certificates: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        for code in self.known:
+        for code in sorted(self.known):  # in one order, whatever the hash seed
             self.folded.setdefault(_fold(code), code)
 
     def add_customer(self, source: str, report: Report, code: str | None) -> None:
@@ -148,7 +148,7 @@ class JoinTable:
         if carried:
             self.carried[code] = carried
         variant = self.folded.setdefault(_fold(code), code)
-        if variant != code:
+        if variant != code and code not in self.known:  # a code AvaTax holds is no variant
             self._own(source, _variant(code, variant, ()))
 
     def add_link(self, certificate_id: str | None, codes: Refs) -> None:
