@@ -24,10 +24,12 @@ import csv
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import cast
 
-__all__ = ["Region", "all_regions", "lookup_region", "normalize_region"]
+__all__ = ["Region", "all_regions", "lookup_region", "normalize_region", "region_of"]
 
 _COUNTRIES = {
     "us": "US",
@@ -107,11 +109,24 @@ def _catalogue() -> tuple[
     return tuple(regions), folded, written
 
 
+class _Spellings(dict[str, Region]):
+    """The first region of each usual spelling; another text is resolved when it is looked
+    up (:func:`_candidates`: folded), and not stored."""
+
+    def __missing__(self, value: str) -> Region | None:
+        found = _candidates(value)
+        return found[0] if found else None
+
+
 #: The first region of each usual spelling, and per country (``US``, ``CA``) the region of
 #: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
 #: :func:`lookup_region` answers the usual values with one dictionary lookup.
-_WRITTEN: dict[str, Region] = {}
+_WRITTEN = _Spellings()
 _WRITTEN_IN: dict[str, dict[str, Region]] = {}
+
+#: The region a text denotes (US first), or None: :func:`lookup_region` of a ``str``, for the
+#: rules, whose values are texts. The usual spellings are one dictionary lookup, in C.
+region_of = cast("Callable[[str], Region | None]", _WRITTEN.__getitem__)
 
 
 #: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
@@ -145,17 +160,16 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
-    if type(value) is str and (country is None or type(country) is str):  # one lookup
-        table = _WRITTEN if country is None else _WRITTEN_IN.get(country)
+    if not isinstance(value, str):
+        return None
+    if country is None:
+        return _WRITTEN[value]
+    if type(value) is str and type(country) is str:  # one lookup
+        table = _WRITTEN_IN.get(country)
         if table is not None:
             region = table.get(value)
             if region is not None:
                 return region
-    if not isinstance(value, str):
-        return None
-    if country is None:
-        found = _candidates(value)
-        return found[0] if found else None
     if not isinstance(country, str):
         return None
     if country.strip():

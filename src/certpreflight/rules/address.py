@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.reference.countries import country_code
+from certpreflight.reference.countries import country_of
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import repairs
@@ -57,7 +57,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
-        if value is not None and country_code(value) is None and value.strip():
+        if value is not None and country_of(value) is None and value.strip():
             hits = [
                 *hits,
                 customer_hit(customer, i, "country", "unknown country", country=value.strip()),
@@ -100,7 +100,7 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
         text = value.strip()
         if len(text) == 2 and text.isalpha():
             continue
-        code = country_code(text)
+        code = country_of(text)
         if code is not None:
             hits = [
                 *hits,
@@ -157,7 +157,7 @@ def _country_of(value: str | None) -> str | None:
     """The ISO alpha-2 country of a customer's country text; blank counts as US."""
     if value is None:
         return "US"
-    code = country_code(value)
+    code = country_of(value)
     return "US" if code is None and not value.strip() else code
 
 

@@ -29,7 +29,7 @@ from certpreflight.reference.audit import (
     term_regions,
     term_rows,
 )
-from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.reasons import reason_of
 from certpreflight.reference.regions import Region
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
 from certpreflight.rules.situs import resolved_regions
@@ -58,7 +58,7 @@ def _cite(source: str, source_kind: str) -> str:
 
 
 def _reason(cert: ExemptionCertificate) -> str | None:
-    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
+    reason = reason_of(cert.exempt_reason) if cert.exempt_reason else None
     return None if reason is None or reason.code == "TAXABLE" else reason.code
 
 
