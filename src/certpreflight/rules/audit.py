@@ -58,7 +58,8 @@ def _cite(source: str, source_kind: str) -> str:
 
 
 def _reason(cert: ExemptionCertificate) -> str | None:
-    reason = reason_of(cert.exempt_reason) if cert.exempt_reason else None
+    given = cert.exempt_reason
+    reason = reason_of(given) if given else None
     return None if reason is None or reason.code == "TAXABLE" else reason.code
 
 
@@ -107,8 +108,10 @@ def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     Use instead: ``{"exempt_reason": "G", "regions": ["NY"], "form": "ST-120"}``
     """
     form = form_key(cert.form)
+    if form is None:
+        return NO_HITS
     reason = _reason(cert)
-    if form is None or reason is None:
+    if reason is None:
         return NO_HITS
     failing: list[tuple[int, Region, FormRow]] = []
     for i, region in resolved_regions(cert):

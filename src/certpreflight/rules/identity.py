@@ -475,14 +475,15 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     if tax_id is None or not tax_id.strip():
         return NO_HITS
     upper = tax_id.upper()
-    if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
+    kind = cert.tax_id_type
+    if not kind and "RT" not in upper and "TQ" not in upper:
         return NO_HITS  # untyped, and neither a BN15 nor a QST shape: nothing to check
     countries = {region.country for region in map(region_of, cert.regions) if region is not None}
     if not countries:
         return NO_HITS
     # without whitespace (what str.split and re's \s both call whitespace), dots and dashes
     number = "".join(upper.split()).replace(".", "").replace("-", "")
-    found = _tax_id_check(number, cert.tax_id_type or "", countries)
+    found = _tax_id_check(number, kind or "", countries)
     if found is not None:
         kind, problem = found
         problem = problem[:1].lower() + problem[1:].rstrip(".") + "."

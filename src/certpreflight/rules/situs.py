@@ -116,9 +116,10 @@ def _matrix_hits(
     Its params are those the rule's templates use: the fix text's ``remedy`` (the costly
     one: which regions pass, which reasons would) with ``remedy``, else ``conditions``.
     """
-    if not cert.exempt_reason:
+    given = cert.exempt_reason
+    if not given:
         return NO_HITS
-    reason = reason_of(cert.exempt_reason)
+    reason = reason_of(given)
     if reason is None or reason.code == "TAXABLE":
         return NO_HITS
     cells = ctx.matrix.cells_with(reason.code, status)
