@@ -136,9 +136,15 @@ def _matrix_hits(
             picked.append((i, region, cell))
     if not picked:
         return NO_HITS
-    regions = [r for _, r, _ in picked]
-    secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
-    uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
+    regions: list[Region] = []
+    secondary: list[str] = []  # on a secondary source
+    uncertain: list[str] = []  # on another source, of low certainty (Cell.secondary)
+    for _, region, cell in picked:
+        regions.append(region)
+        if cell.source_kind == "secondary":
+            secondary.append(region.short)
+        elif cell.certainty == "low":
+            uncertain.append(region.short)
     params = {
         "reason": reason.code,
         "regions": _join(regions),
