@@ -390,8 +390,9 @@ def _ein_problem(number: str) -> str | None:
     return None
 
 
-#: A Business Number's shape as ``bn.validate`` checks it: 9 digits, and for a BN15 a program
-#: account (RC, RM, RP or RT) and 4 digits.
+#: A Business Number's shape as ``bn.validate`` checks it (python-stdnum's ``ca.bn``,
+#: docs/sources.md#tax-id-formats): 9 digits, and for a BN15 a program account (RC, RM, RP or
+#: RT) and 4 digits.
 _BN_SHAPE = re.compile(r"[0-9]{9}(?:R[CMPT][0-9]{4})?")
 #: A digit doubled, its two digits added: the Luhn sum's step for every second digit.
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
