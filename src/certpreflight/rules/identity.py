@@ -69,7 +69,8 @@ def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
-        if blank(customer.customer_number):
+        number = customer.customer_number
+        if number is None or not number.strip():
             hits = [*hits, customer_hit(customer, i, "customer_number", "empty value")]
     return hits
 

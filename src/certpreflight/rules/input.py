@@ -268,8 +268,9 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
+        region = customer.region
         if (
-            blank(customer.region)
+            (region is None or not region.strip())
             and is_us_or_canada(customer.country)
             and not customer.is_reference
         ):
