@@ -24,12 +24,12 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import cast
 
-__all__ = ["Region", "all_regions", "lookup_region", "normalize_region", "region_of"]
+__all__ = ["Region", "all_regions", "lookup_region", "normalize_region", "region_of", "regions_in"]
 
 _COUNTRIES = {
     "us": "US",
@@ -118,15 +118,39 @@ class _Spellings(dict[str, Region]):
         return found[0] if found else None
 
 
+class _SpellingsIn(dict[str, Region]):
+    """The region of each usual spelling in one country; another text is resolved in that
+    country when it is looked up, and not stored."""
+
+    __slots__ = ("country",)
+
+    def __init__(self, country: str) -> None:
+        super().__init__()
+        self.country = country
+
+    def __missing__(self, value: str) -> Region | None:
+        for region in _candidates(value):
+            if region.country == self.country:
+                return region
+        return None
+
+
 #: The first region of each usual spelling, and per country (``US``, ``CA``) the region of
 #: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
 #: :func:`lookup_region` answers the usual values with one dictionary lookup.
 _WRITTEN = _Spellings()
-_WRITTEN_IN: dict[str, dict[str, Region]] = {}
+_WRITTEN_IN: dict[str, dict[str, Region]] = {"US": _SpellingsIn("US"), "CA": _SpellingsIn("CA")}
 
 #: The region a text denotes (US first), or None: :func:`lookup_region` of a ``str``, for the
 #: rules, whose values are texts. The usual spellings are one dictionary lookup, in C.
 region_of = cast("Callable[[str], Region | None]", _WRITTEN.__getitem__)
+
+#: ``regions_in["US"]`` and ``regions_in["CA"]``: :func:`lookup_region` of a ``str`` in that
+#: country, for the rules, one dictionary lookup in C for the usual spellings.
+regions_in: Mapping[str, Callable[[str], Region | None]] = {
+    country: cast("Callable[[str], Region | None]", table.__getitem__)
+    for country, table in _WRITTEN_IN.items()
+}
 
 
 #: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
@@ -164,12 +188,10 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
         return None
     if country is None:
         return _WRITTEN[value]
-    if type(value) is str and type(country) is str:  # one lookup
+    if type(value) is str and type(country) is str:  # one lookup ("US", "CA")
         table = _WRITTEN_IN.get(country)
         if table is not None:
-            region = table.get(value)
-            if region is not None:
-                return region
+            return table[value]
     if not isinstance(country, str):
         return None
     if country.strip():

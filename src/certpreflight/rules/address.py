@@ -13,7 +13,7 @@ from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.countries import country_of
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
-from certpreflight.reference.regions import lookup_region
+from certpreflight.reference.regions import regions_in
 from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hits, rule
 from certpreflight.rules.input import customer_hit
@@ -143,7 +143,7 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
         if region is None or not region.strip():
             continue
         country = _country_of(customer.country)
-        if country in _US_CA and lookup_region(region, country) is None:
+        if country in _US_CA and regions_in[country](region) is None:
             us = country == "US"
             hit = customer_hit(customer, i, "region", f"not a region of {country}",
                                region=region.strip(), country=country,
@@ -184,7 +184,7 @@ def _mismatch(region_text: str, country: str, text: str) -> dict[str, str] | Non
     ``country`` ("US" or "CA") belongs to another state or province than ``region_text``:
     as a ZIP's 3-digit prefix or a Canadian code's first letter says."""
     expected = zip_regions(text[:3]) if country == "US" else postal_regions(text[:1])
-    region = lookup_region(region_text, country)
+    region = regions_in[country](region_text)
     if expected is None or region is None or region.code in expected:
         return None
     belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))
