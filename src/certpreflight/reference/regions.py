@@ -110,27 +110,18 @@ def _catalogue() -> tuple[
 
 
 class _Spellings(dict[str, Region]):
-    """The first region of each usual spelling; another text is resolved when it is looked
-    up (:func:`_candidates`: folded), and not stored."""
-
-    def __missing__(self, value: str) -> Region | None:
-        found = _candidates(value)
-        return found[0] if found else None
-
-
-class _SpellingsIn(dict[str, Region]):
-    """The region of each usual spelling in one country; another text is resolved in that
-    country when it is looked up, and not stored."""
+    """The region of each usual spelling (the first, or the one in ``country``); another text
+    is resolved (:func:`_candidates`: folded) when it is looked up, and not stored."""
 
     __slots__ = ("country",)
 
-    def __init__(self, country: str) -> None:
+    def __init__(self, country: str | None = None) -> None:
         super().__init__()
         self.country = country
 
     def __missing__(self, value: str) -> Region | None:
         for region in _candidates(value):
-            if region.country == self.country:
+            if self.country is None or region.country == self.country:
                 return region
         return None
 
@@ -139,7 +130,7 @@ class _SpellingsIn(dict[str, Region]):
 #: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
 #: :func:`lookup_region` answers the usual values with one dictionary lookup.
 _WRITTEN = _Spellings()
-_WRITTEN_IN: dict[str, dict[str, Region]] = {"US": _SpellingsIn("US"), "CA": _SpellingsIn("CA")}
+_WRITTEN_IN: dict[str, dict[str, Region]] = {"US": _Spellings("US"), "CA": _Spellings("CA")}
 
 #: The region a text denotes (US first), or None: :func:`lookup_region` of a ``str``, for the
 #: rules, whose values are texts. The usual spellings are one dictionary lookup, in C.
@@ -184,26 +175,13 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not (country is None or isinstance(country, str)):
         return None
-    if country is None:
+    if country is None or not country.strip():
         return _WRITTEN[value]
-    if type(value) is str and type(country) is str:  # one lookup ("US", "CA")
-        table = _WRITTEN_IN.get(country)
-        if table is not None:
-            return table[value]
-    if not isinstance(country, str):
-        return None
-    if country.strip():
-        wanted = _COUNTRY_SPELLINGS.get(country) or _COUNTRIES.get(_fold(country))
-        if wanted is None:
-            return None
-        for region in _candidates(value):
-            if region.country == wanted:
-                return region
-        return None
-    found = _candidates(value)
-    return found[0] if found else None
+    wanted = _COUNTRY_SPELLINGS.get(country) or _COUNTRIES.get(_fold(country))
+    table = _WRITTEN_IN.get(wanted) if wanted is not None else None
+    return None if table is None else table[value]
 
 
 def normalize_region(value: object, country: str | None = None) -> str | None:
