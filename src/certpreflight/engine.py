@@ -247,7 +247,9 @@ def _setup(
     if today is None:
         today = dt.date.today()
     key = None
-    chosen, ignored = selectors(select), selectors(ignore)  # once: an iterator is read once
+    # once: an iterator is read once (no selector, the usual call, is no key)
+    chosen = () if select is None else selectors(select)
+    ignored = () if ignore is None else selectors(ignore)
     if not options and type(today) is dt.date:  # options are checked and built for each call
         known = None if matrix is None else id(matrix)
         key = (today, profile, chosen, ignored, known)

@@ -12,6 +12,8 @@ from certpreflight.reference.regions import (
     all_regions,
     lookup_region,
     normalize_region,
+    region_of,
+    regions_in,
 )
 
 NO_SALES_TAX = {"US-AK", "US-DE", "US-MT", "US-NH", "US-OR"}
@@ -175,3 +177,19 @@ def test_every_spelling_resolves_as_its_folded_form_does() -> None:
                 for country in ("US", "CA"):
                     found = lookup_region(spelling, country)
                     assert found is lookup_region(f" {spelling} ", f" {country.lower()} ")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("WA", "US-WA"), (" québec ", "CA-QC"), ("EZ_US_OH", "US-OH"), ("Orleans Parish", None)],
+)
+def test_the_rules_lookups_resolve_any_spelling(text: str, code: str | None) -> None:
+    """``region_of`` and ``regions_in`` (what the rules call) answer as ``lookup_region``,
+    an unusual spelling folded each time it is looked up, and never stored."""
+    country = "CA" if code == "CA-QC" else "US"
+    for _ in range(2):
+        assert region_of(text) is lookup_region(text)
+        assert regions_in[country](text) is lookup_region(text, country)
+    assert (lookup_region(text) and lookup_region(text).code) == code  # type: ignore[union-attr]
+    assert regions_in["CA"]("WA") is None  # a US code is no Canadian region
+    assert " québec " not in region_of.__self__  # type: ignore[attr-defined]

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 
 from certpreflight.rules import get_rule
 from tests.conftest import cert, customer
@@ -98,6 +105,25 @@ def test_canadian_ids_checked_by_shape_or_type(
         assert 6204 not in found
     else:
         assert problem in only(payload, 6204).message
+
+
+@pytest.mark.parametrize(
+    ("regions", "tax_id", "kind", "error"),
+    [
+        (["TX"], "07-1234567", "FEIN", InvalidComponent),  # nine digits, no such prefix
+        (["TX"], "12-345678", "FEIN", InvalidFormat),
+        (["QC"], "123456789RT0001", None, InvalidChecksum),  # BN15's shape, bad Luhn sum
+        (["QC"], "123456782RX0001", "BN", InvalidComponent),  # no such program account
+        (["QC"], "12345678", "BN", InvalidLength),
+    ],
+)
+def test_tax_id_problem_is_what_stdnum_says(
+    regions: list[str], tax_id: str, kind: str | None, error: type[ValidationError]
+) -> None:
+    """6204 gives python-stdnum's own reason, also where the rule knows it without stdnum."""
+    payload = cert(regions=regions, exempt_reason="G", tax_id=tax_id, tax_id_type=kind)
+    reason = str(error())
+    assert only(payload, 6204).summary.endswith(reason[:1].lower() + reason[1:])
 
 
 def test_canadian_shapes_not_checked_on_us_certificates() -> None:

@@ -7,14 +7,37 @@ AvaTax wants the 2-character ISO code (docs/sources.md#avatax-models:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import cast
 
-__all__ = ["country_code", "is_us_or_canada"]
+__all__ = ["country_code", "country_of", "is_us_or_canada"]
 
 # Spellings pycountry's fuzzy-free lookup does not know but integrations send.
 _EXTRA = {"USA": "US", "U.S.": "US", "U.S.A.": "US", "UNITED STATES OF AMERICA": "US"}
+
+
 #: What pycountry answers for the usual spellings (tests/reference hold them to it), so a
 #: run of US and Canadian customers never imports pycountry (25 ms) or loads its data.
-_USUAL = {"US": "US", "UNITED STATES": "US", "CA": "CA", "CAN": "CA", "CANADA": "CA"}
+class _Codes(dict[str, str]):
+    """The alpha-2 code of each usual spelling; another text is trimmed, upper-cased and
+    looked up again, then in pycountry's names, when it is looked up (and not stored)."""
+
+    def __missing__(self, value: str) -> str | None:
+        text = value.strip()
+        if not text:
+            return None
+        upper = text.upper()
+        found = _EXTRA.get(upper) or self.get(upper)
+        if found is not None:
+            return found
+        return _pycountry_codes().get(text.lower())
+
+
+_USUAL = _Codes({"US": "US", "UNITED STATES": "US", "CA": "CA", "CAN": "CA", "CANADA": "CA"})
+
+#: :func:`country_code` of a ``str``, for the rules, whose values are texts: the usual
+#: spellings are one dictionary lookup, in C.
+country_of = cast("Callable[[str], str | None]", _USUAL.__getitem__)
 
 
 @functools.cache
@@ -43,19 +66,7 @@ def country_code(value: object) -> str | None:
 
     Unknown or non-text values give None.
     """
-    if not isinstance(value, str):
-        return None
-    found = _USUAL.get(value)  # the usual case: a code as it is written
-    if found is not None:
-        return found
-    text = value.strip()
-    if not text:
-        return None
-    upper = text.upper()
-    found = _EXTRA.get(upper) or _USUAL.get(upper)
-    if found is not None:
-        return found
-    return _pycountry_codes().get(text.lower())
+    return _USUAL[value] if isinstance(value, str) else None
 
 
 def is_us_or_canada(value: str | None) -> bool:
@@ -67,4 +78,4 @@ def is_us_or_canada(value: str | None) -> bool:
     """
     if value is None or not value.strip():
         return True
-    return country_code(value) in ("US", "CA")
+    return _USUAL[value] in ("US", "CA")

@@ -322,7 +322,7 @@ class ExemptionMatrix:
             found: dict[tuple[str, str], dict[str, Cell]] = {}
             for (reason, region), cell in self._cells.items():
                 found.setdefault((reason, cell.status), {})[region] = cell
-            by_status = {key: MappingProxyType(cells) for key, cells in found.items()}
+            by_status = dict(found)  # read-only to callers (typed Mapping): a dict's get is C
             object.__setattr__(self, "_by_status", by_status)
         return by_status.get((reason_code, status), _NO_CELLS)
 

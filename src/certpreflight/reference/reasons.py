@@ -24,10 +24,12 @@ import csv
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import cast
 
-__all__ = ["Reason", "all_reasons", "lookup_reason", "normalize_reason"]
+__all__ = ["Reason", "all_reasons", "lookup_reason", "normalize_reason", "reason_of"]
 
 _SPACE_AROUND_SLASH = re.compile(r"\s*/\s*")
 
@@ -82,9 +84,23 @@ def _catalogue() -> tuple[tuple[Reason, ...], dict[str, Reason], dict[str, Reaso
     return tuple(reasons), index, written
 
 
+class _Spellings(dict[str, Reason]):
+    """The reason of each usual spelling; another text is folded when it is looked up, and
+    not stored."""
+
+    def __missing__(self, value: str) -> Reason | None:
+        _, index, written = _catalogue()
+        found = written.get(value)
+        return found if found is not None else index.get(_fold(value))
+
+
 #: :func:`_catalogue`'s usual spellings, filled once as it loads (until then, empty), so
 #: :func:`lookup_reason` answers the usual values with one dictionary lookup.
-_WRITTEN: dict[str, Reason] = {}
+_WRITTEN = _Spellings()
+
+#: The reason a text denotes, or None: :func:`lookup_reason` of a ``str``, for the rules,
+#: whose values are texts. The usual spellings are one dictionary lookup, in C.
+reason_of = cast("Callable[[str], Reason | None]", _WRITTEN.__getitem__)
 
 
 def lookup_reason(value: object) -> Reason | None:
@@ -92,15 +108,7 @@ def lookup_reason(value: object) -> Reason | None:
 
     Never raises: anything that is not a string, or not a known code or name, gives None.
     """
-    if type(value) is str:
-        reason = _WRITTEN.get(value)
-        if reason is not None:
-            return reason
-    if not isinstance(value, str):
-        return None
-    _, index, written = _catalogue()
-    found = written.get(value)
-    return found if found is not None else index.get(_fold(value))
+    return _WRITTEN[value] if isinstance(value, str) else None
 
 
 def normalize_reason(value: object) -> str | None:

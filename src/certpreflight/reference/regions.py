@@ -24,10 +24,12 @@ import csv
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import cast
 
-__all__ = ["Region", "all_regions", "lookup_region", "normalize_region"]
+__all__ = ["Region", "all_regions", "lookup_region", "normalize_region", "region_of", "regions_in"]
 
 _COUNTRIES = {
     "us": "US",
@@ -107,11 +109,39 @@ def _catalogue() -> tuple[
     return tuple(regions), folded, written
 
 
+class _Spellings(dict[str, Region]):
+    """The region of each usual spelling (the first, or the one in ``country``); another text
+    is resolved (:func:`_candidates`: folded) when it is looked up, and not stored."""
+
+    __slots__ = ("country",)
+
+    def __init__(self, country: str | None = None) -> None:
+        super().__init__()
+        self.country = country
+
+    def __missing__(self, value: str) -> Region | None:
+        for region in _candidates(value):
+            if self.country is None or region.country == self.country:
+                return region
+        return None
+
+
 #: The first region of each usual spelling, and per country (``US``, ``CA``) the region of
 #: each usual spelling there: filled once, as the catalogue loads (until then, empty), so
 #: :func:`lookup_region` answers the usual values with one dictionary lookup.
-_WRITTEN: dict[str, Region] = {}
-_WRITTEN_IN: dict[str, dict[str, Region]] = {}
+_WRITTEN = _Spellings()
+_WRITTEN_IN: dict[str, dict[str, Region]] = {"US": _Spellings("US"), "CA": _Spellings("CA")}
+
+#: The region a text denotes (US first), or None: :func:`lookup_region` of a ``str``, for the
+#: rules, whose values are texts. The usual spellings are one dictionary lookup, in C.
+region_of = cast("Callable[[str], Region | None]", _WRITTEN.__getitem__)
+
+#: ``regions_in["US"]`` and ``regions_in["CA"]``: :func:`lookup_region` of a ``str`` in that
+#: country, for the rules, one dictionary lookup in C for the usual spellings.
+regions_in: Mapping[str, Callable[[str], Region | None]] = {
+    country: cast("Callable[[str], Region | None]", table.__getitem__)
+    for country, table in _WRITTEN_IN.items()
+}
 
 
 #: An AvaTax exposure zone's tag (``ExposureZoneModel.tag``, docs/sources.md#avatax-models),
@@ -145,29 +175,13 @@ def lookup_region(value: object, country: str | None = None) -> Region | None:
     gives None. Without it (or with a blank one), US regions come first (no short code is
     shared today); an unknown country gives None.
     """
-    if type(value) is str and (country is None or type(country) is str):  # one lookup
-        table = _WRITTEN if country is None else _WRITTEN_IN.get(country)
-        if table is not None:
-            region = table.get(value)
-            if region is not None:
-                return region
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not (country is None or isinstance(country, str)):
         return None
-    if country is None:
-        found = _candidates(value)
-        return found[0] if found else None
-    if not isinstance(country, str):
-        return None
-    if country.strip():
-        wanted = _COUNTRY_SPELLINGS.get(country) or _COUNTRIES.get(_fold(country))
-        if wanted is None:
-            return None
-        for region in _candidates(value):
-            if region.country == wanted:
-                return region
-        return None
-    found = _candidates(value)
-    return found[0] if found else None
+    if country is None or not country.strip():
+        return _WRITTEN[value]
+    wanted = _COUNTRY_SPELLINGS.get(country) or _COUNTRIES.get(_fold(country))
+    table = _WRITTEN_IN.get(wanted) if wanted is not None else None
+    return None if table is None else table[value]
 
 
 def normalize_region(value: object, country: str | None = None) -> str | None:

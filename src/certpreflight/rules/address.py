@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
-from certpreflight.reference.countries import country_code
+from certpreflight.reference.countries import country_of
 from certpreflight.reference.postal import CA_POSTAL, US_ZIP, postal_regions, zip_regions
-from certpreflight.reference.regions import lookup_region
+from certpreflight.reference.regions import regions_in
 from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hits, rule
 from certpreflight.rules.input import customer_hit
@@ -57,7 +57,7 @@ def country_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         value = customer.country
-        if value is not None and country_code(value) is None and value.strip():
+        if value is not None and country_of(value) is None and value.strip():
             hits = [
                 *hits,
                 customer_hit(customer, i, "country", "unknown country", country=value.strip()),
@@ -100,7 +100,7 @@ def country_not_alpha2(cert: ExemptionCertificate, ctx: Context) -> Hits:
         text = value.strip()
         if len(text) == 2 and text.isalpha():
             continue
-        code = country_code(text)
+        code = country_of(text)
         if code is not None:
             hits = [
                 *hits,
@@ -143,7 +143,7 @@ def region_not_in_country(cert: ExemptionCertificate, ctx: Context) -> Hits:
         if region is None or not region.strip():
             continue
         country = _country_of(customer.country)
-        if country in _US_CA and lookup_region(region, country) is None:
+        if country in _US_CA and regions_in[country](region) is None:
             us = country == "US"
             hit = customer_hit(customer, i, "region", f"not a region of {country}",
                                region=region.strip(), country=country,
@@ -157,7 +157,7 @@ def _country_of(value: str | None) -> str | None:
     """The ISO alpha-2 country of a customer's country text; blank counts as US."""
     if value is None:
         return "US"
-    code = country_code(value)
+    code = country_of(value)
     return "US" if code is None and not value.strip() else code
 
 
@@ -184,7 +184,7 @@ def _mismatch(region_text: str, country: str, text: str) -> dict[str, str] | Non
     ``country`` ("US" or "CA") belongs to another state or province than ``region_text``:
     as a ZIP's 3-digit prefix or a Canadian code's first letter says."""
     expected = zip_regions(text[:3]) if country == "US" else postal_regions(text[:1])
-    region = lookup_region(region_text, country)
+    region = regions_in[country](region_text)
     if expected is None or region is None or region.code in expected:
         return None
     belongs = " or ".join(sorted(code.partition("-")[2] for code in expected))

@@ -29,7 +29,7 @@ from certpreflight.reference.audit import (
     term_regions,
     term_rows,
 )
-from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.reasons import reason_of
 from certpreflight.reference.regions import Region
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
 from certpreflight.rules.situs import resolved_regions
@@ -58,7 +58,8 @@ def _cite(source: str, source_kind: str) -> str:
 
 
 def _reason(cert: ExemptionCertificate) -> str | None:
-    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason else None
+    given = cert.exempt_reason
+    reason = reason_of(given) if given else None
     return None if reason is None or reason.code == "TAXABLE" else reason.code
 
 
@@ -107,8 +108,10 @@ def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     Use instead: ``{"exempt_reason": "G", "regions": ["NY"], "form": "ST-120"}``
     """
     form = form_key(cert.form)
+    if form is None:
+        return NO_HITS
     reason = _reason(cert)
-    if form is None or reason is None:
+    if reason is None:
         return NO_HITS
     failing: list[tuple[int, Region, FormRow]] = []
     for i, region in resolved_regions(cert):

@@ -11,13 +11,13 @@ import functools
 import re
 
 from stdnum.ca import bn
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.us import ein
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.business_types import all_business_types, business_type
-from certpreflight.reference.regions import lookup_region
+from certpreflight.reference.regions import region_of
 from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, declare, rule
 from certpreflight.rules.input import (
@@ -69,7 +69,8 @@ def customer_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
-        if blank(customer.customer_number):
+        number = customer.customer_number
+        if number is None or not number.strip():
             hits = [*hits, customer_hit(customer, i, "customer_number", "empty value")]
     return hits
 
@@ -377,13 +378,39 @@ def _ein_prefixes() -> frozenset[str]:
 
 
 def _ein_problem(number: str) -> str | None:
-    """What python-stdnum says is wrong with an EIN, or None; a usual EIN never reaches it:
-    9 digits with a known prefix is exactly what ``ein.validate`` accepts (without its lookup
-    in the number database, the cost of this rule)."""
-    if _NINE_DIGITS.fullmatch(number) and number[:2] in _ein_prefixes():
-        return None
+    """What python-stdnum says is wrong with an EIN, or None. Nine digits never reach it:
+    with a known prefix they are exactly what ``ein.validate`` accepts, and with another its
+    campus lookup raises ``InvalidComponent`` (the number database's lookup, the cost of this
+    rule, is left out)."""
+    if _NINE_DIGITS.fullmatch(number):
+        return None if number[:2] in _ein_prefixes() else str(InvalidComponent())
     try:
         ein.validate(number)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+#: A Business Number's shape as ``bn.validate`` checks it (python-stdnum's ``ca.bn``,
+#: docs/sources.md#tax-id-formats): 9 digits, and for a BN15 a program account (RC, RM, RP or
+#: RT) and 4 digits.
+_BN_SHAPE = re.compile(r"[0-9]{9}(?:R[CMPT][0-9]{4})?")
+#: A digit doubled, its two digits added: the Luhn sum's step for every second digit.
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def _bn_problem(number: str) -> str | None:
+    """What python-stdnum says is wrong with a Business Number, or None; a usual BN never
+    reaches it: :data:`_BN_SHAPE` with a Luhn sum of its 9 digits that ends in 0 is exactly
+    what ``bn.validate`` accepts (its Luhn check costs ten times this one)."""
+    if _BN_SHAPE.fullmatch(number):
+        total = sum(map(int, number[0:9:2])) + sum(
+            map(_DOUBLED.__getitem__, map(int, number[1:9:2]))
+        )
+        if total % 10 == 0:
+            return None
+    try:
+        bn.validate(number)
     except ValidationError as exc:
         return str(exc)
     return None
@@ -397,10 +424,9 @@ def _tax_id_check(number: str, kind: str, countries: set[str]) -> tuple[str, str
                 return "Quebec QST number", "expected 10 digits, TQ and 4 digits"
             return None
         if "RT" in number or _BN_TYPES.search(kind):
-            try:
-                bn.validate(number)
-            except ValidationError as exc:
-                return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", str(exc)
+            problem = _bn_problem(number)
+            if problem is not None:
+                return "Canadian Business Number (BN or BN15 such as 123456782RT0001)", problem
             return None
     if "US" in countries and _EIN_TYPES.search(kind):
         problem = _ein_problem(number)
@@ -451,18 +477,15 @@ def tax_id_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
     if tax_id is None or not tax_id.strip():
         return NO_HITS
     upper = tax_id.upper()
-    if not cert.tax_id_type and "RT" not in upper and "TQ" not in upper:
+    kind = cert.tax_id_type
+    if not kind and "RT" not in upper and "TQ" not in upper:
         return NO_HITS  # untyped, and neither a BN15 nor a QST shape: nothing to check
-    countries = set()
-    for value in cert.regions:
-        region = lookup_region(value)
-        if region is not None:
-            countries.add(region.country)
+    countries = {region.country for region in map(region_of, cert.regions) if region is not None}
     if not countries:
         return NO_HITS
     # without whitespace (what str.split and re's \s both call whitespace), dots and dashes
     number = "".join(upper.split()).replace(".", "").replace("-", "")
-    found = _tax_id_check(number, cert.tax_id_type or "", countries)
+    found = _tax_id_check(number, kind or "", countries)
     if found is not None:
         kind, problem = found
         problem = problem[:1].lower() + problem[1:].rstrip(".") + "."

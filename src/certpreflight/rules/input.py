@@ -10,7 +10,7 @@ from __future__ import annotations
 from certpreflight.findings import Severity
 from certpreflight.models import Customer, ExemptionCertificate
 from certpreflight.reference.countries import is_us_or_canada
-from certpreflight.reference.reasons import lookup_reason
+from certpreflight.reference.reasons import reason_of
 from certpreflight.rules import repairs
 from certpreflight.rules._base import (
     NO_HITS,
@@ -267,8 +267,9 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
+        region = customer.region
         if (
-            blank(customer.region)
+            (region is None or not region.strip())
             and is_us_or_canada(customer.country)
             and not customer.is_reference
         ):
@@ -408,7 +409,7 @@ def reason_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
     if (
         reason is not None
         and reason.strip()
-        and lookup_reason(reason) is None
+        and reason_of(reason) is None
         and not is_placeholder_reason(reason)
     ):
         hit = Hit(
@@ -704,7 +705,7 @@ def reason_description_missing(cert: ExemptionCertificate, ctx: Context) -> Hits
     reason = cert.exempt_reason
     if reason is None or not blank(cert.exempt_reason_description):
         return NO_HITS
-    found = lookup_reason(reason)
+    found = reason_of(reason)
     if found is None or found.code != "L":
         return NO_HITS
     hit = Hit(

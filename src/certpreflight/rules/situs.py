@@ -18,8 +18,8 @@ from typing import Any
 from certpreflight.findings import Finding, Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
-from certpreflight.reference.reasons import Reason, all_reasons, lookup_reason
-from certpreflight.reference.regions import Region, lookup_region
+from certpreflight.reference.reasons import Reason, all_reasons, reason_of
+from certpreflight.reference.regions import Region, region_of
 from certpreflight.rules import repairs
 from certpreflight.rules._base import NO_HITS, Autofix, Context, Hit, Hits, declare, rule
 
@@ -40,16 +40,11 @@ __all__ = [
 
 def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
     """The certificate's regions that resolve, with their index in ``regions``."""
-    found = []
-    for i, value in enumerate(cert.regions):
-        region = lookup_region(value)
-        if region is not None:
-            found.append((i, region))
-    return found
+    return [(i, r) for i, r in enumerate(map(region_of, cert.regions)) if r is not None]
 
 
 def _join(regions: Sequence[Region]) -> str:
-    return ", ".join(r.short for r in regions)
+    return ", ".join([r.short for r in regions])
 
 
 def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
@@ -123,27 +118,35 @@ def _matrix_hits(
     Its params are those the rule's templates use: the fix text's ``remedy`` (the costly
     one: which regions pass, which reasons would) with ``remedy``, else ``conditions``.
     """
-    if not cert.exempt_reason:
+    given = cert.exempt_reason
+    if not given:
         return NO_HITS
-    reason = lookup_reason(cert.exempt_reason)
+    reason = reason_of(given)
     if reason is None or reason.code == "TAXABLE":
         return NO_HITS
     cells = ctx.matrix.cells_with(reason.code, status)
     if not cells:
         return NO_HITS
     picked = []
-    for i, value in enumerate(cert.regions):
-        region = lookup_region(value)
+    everywhere = []  # every region that resolves: the fix text names those that would pass
+    for i, region in enumerate(map(region_of, cert.regions)):
         if region is None:
             continue
+        everywhere.append(region)
         cell = cells.get(region.code)
         if cell is not None and (rejects is None or cell.rejects == rejects):
             picked.append((i, region, cell))
     if not picked:
         return NO_HITS
-    regions = [r for _, r, _ in picked]
-    secondary = [r.short for _, r, c in picked if c.source_kind == "secondary"]
-    uncertain = [r.short for _, r, c in picked if c.secondary and c.source_kind != "secondary"]
+    regions: list[Region] = []
+    secondary: list[str] = []  # on a secondary source
+    uncertain: list[str] = []  # on another source, of low certainty (Cell.secondary)
+    for _, region, cell in picked:
+        regions.append(region)
+        if cell.source_kind == "secondary":
+            secondary.append(region.short)
+        elif cell.certainty == "low":
+            uncertain.append(region.short)
     params = {
         "reason": reason.code,
         "regions": _join(regions),
@@ -151,7 +154,6 @@ def _matrix_hits(
         + _caveat(uncertain, "is of low certainty"),
     }
     if remedy:
-        everywhere = [region for _, region in resolved_regions(cert)]
         params["remedy"] = _remedy(ctx.matrix, reason, regions, everywhere)
     else:
         params["conditions"] = "; ".join(
@@ -194,11 +196,13 @@ def region_unknown(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"regions": ["WA"]}``
     """
+    if all(map(region_of, cert.regions)):
+        return NO_HITS  # every zone is known: the usual case, one lookup each
     hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
         if value.startswith("#"):
             continue  # a zone given by its AvaTax id only: nothing here says which it is
-        if lookup_region(value) is None and not is_local_zone(value):
+        if region_of(value) is None and not is_local_zone(value):
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
@@ -391,9 +395,11 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"regions": ["LA"]}``
     """
+    if all(map(region_of, cert.regions)):
+        return NO_HITS  # every zone is known: the usual case, one lookup each
     hits: Hits = NO_HITS
     for i, value in enumerate(cert.regions):
-        if lookup_region(value) is None and is_local_zone(value):
+        if region_of(value) is None and is_local_zone(value):
             hit = Hit(
                 loc=("regions", i),
                 params={"region": value.strip()},
@@ -435,7 +441,7 @@ def regions_too_long(cert: ExemptionCertificate, ctx: Context) -> Hits:
         return NO_HITS  # short codes are never longer than what was written
     codes = []
     for value in cert.regions:
-        region = lookup_region(value)
+        region = region_of(value)
         codes.append(value.strip() if region is None else region.short)
     length = len(",".join(codes))
     if length <= _REGIONS_LIMIT:
