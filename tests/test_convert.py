@@ -197,3 +197,24 @@ def test_customer_records_round_trip(customer: dict[str, Any], to: str, bill: bo
     for field in ("customer_number", "name", "address_line1", "address_line2", "city",
                   "postal_code", "is_bill"):  # fmt: skip
         assert back.get(field) == native_record(record).get(field), field
+
+
+def test_a_key_that_is_not_text_is_lost_never_raised() -> None:
+    """A mapping with a key that isn't text (1, None) converts: the member is named in lost."""
+    assert convert({"customerCode": "A1", "name": "A", 1: 2}, to="native").lost == ("1: 2",)
+    payload = {"id": "C1", "exempt_reason": "G", "regions": ["US-WA"],
+               "customers": [{"customer_number": "A1", None: "x"}]}  # fmt: skip
+    for target in ("native", "avatax", "certcapture", "certcapture-csv"):
+        assert "customers[0].None: 'x'" in convert(payload, to=target).lost
+
+
+def test_one_customer_given_as_an_object_keeps_its_members() -> None:
+    """``customers`` as one object is read as customers[0]: its documented members are
+    carried as they are when it comes in a list."""
+    customer = {"customer_number": "A1", "name": "X", "emailAddress": "a@b.c", "phoneNumber": "5"}
+    base = {"id": "C1", "exempt_reason": "G", "regions": ["US-WA"]}
+    alone = convert({**base, "customers": customer}, to="certcapture")
+    listed = convert({**base, "customers": [customer]}, to="certcapture")
+    assert alone.records == listed.records
+    assert alone.records[0]["customers"][0]["email_address"] == "a@b.c"
+    assert alone.lost == listed.lost == ()

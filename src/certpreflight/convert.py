@@ -137,7 +137,10 @@ def _unread(payload: Any, kind: str | None) -> list[_Unread]:
         return []
     keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
     unread: list[_Unread] = [(None, k, v) for k, v in payload.items() if k not in keys]
-    for i, customer in enumerate(payload.get("customers") or () if kind == "certificate" else ()):
+    customers = payload.get("customers") if kind == "certificate" else None
+    if is_mapping(customers):  # one customer given as an object: read as customers[0]
+        customers = [customers]
+    for i, customer in enumerate(customers if isinstance(customers, list) else ()):
         if is_mapping(customer):
             unread += [(i, k, v) for k, v in customer.items() if k not in CUSTOMER_KEYS]
     return unread
@@ -156,9 +159,11 @@ def _carry(
         documented = frozenset() if dialect is None else (
             dialect.documented_certificate if own else dialect.documented_customer
         )  # fmt: skip
-        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
-        camel = re.sub(r"_([a-z])", lambda m: m[1].upper(), key)
-        name = next((k for k in (key, snake, camel) if k in documented), None)
+        name = None
+        if isinstance(key, str):  # a key that isn't text (a dict's 1 or None) is no member
+            snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+            camel = re.sub(r"_([a-z])", lambda m: m[1].upper(), key)
+            name = next((k for k in (key, snake, camel) if k in documented), None)
         holders = [
             b if index is None else b["customers"][index]
             for b in records
