@@ -213,22 +213,6 @@ def _by_code(finding: Finding) -> int:
     return finding.code
 
 
-_CONTEXTS: dict[tuple[dt.date, int, str], Context] = {}
-
-
-def _context(today: dt.date, matrix: ExemptionMatrix, profile: str) -> Context:
-    """Contexts without options are immutable, so they are shared between calls.
-
-    Keyed by the matrix's identity (hashing a matrix walks every cell); the
-    cached Context keeps its matrix alive, so the identity can't be reused.
-    """
-    key = (today, id(matrix), profile)
-    ctx = _CONTEXTS.get(key)
-    if ctx is None:
-        ctx = _keep(_CONTEXTS, key, Context(today, matrix, profile, _NO_OPTIONS), 64)
-    return ctx
-
-
 #: The setups of calls without options, by (today, profile, select, ignore, matrix identity):
 #: a program checks many certificates with the same arguments. A kept setup's context keeps
 #: its matrix alive, so the identity can't be reused while the entry is here.
@@ -261,10 +245,8 @@ def _setup(
     )
     ruleset = _active(run.select, run.ignore, run.profile)
     matrix = ExemptionMatrix.default() if run.matrix is None else run.matrix
-    if run.rules is not None:
-        ctx = Context(today, matrix, profile, run.rules.as_mapping())
-    else:
-        ctx = _context(today, matrix, profile)
+    tuned = _NO_OPTIONS if run.rules is None else run.rules.as_mapping()
+    ctx = Context(today, matrix, profile, tuned)
     found = ruleset, ctx, reading.limits_from(ctx.options)
     if key is not None:
         _keep(_SETUPS, key, found, 64)
