@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
@@ -36,8 +36,6 @@ __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validat
 Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 # --- rule selection -------------------------------------------------------------------------------
@@ -191,14 +189,6 @@ def _record_loc(loc: Loc, link: bool) -> Loc:
     return loc[2:] if len(loc) > 2 and loc[:2] == ("customers", 0) else loc
 
 
-def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
-    """Store ``value`` in a bounded cache, emptied when full; return the value."""
-    if len(cache) >= limit:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
 def _add(
     findings: list[Finding], rule: Rule, hits: Iterable[Hit], unreadable: frozenset[Loc]
 ) -> None:
@@ -249,7 +239,9 @@ def _setup(
     ctx = Context(today, matrix, profile, tuned)
     found = ruleset, ctx, reading.limits_from(ctx.options)
     if key is not None:
-        _keep(_SETUPS, key, found, 64)
+        if len(_SETUPS) >= 64:  # a bounded cache, emptied when full: setups refill fast
+            _SETUPS.clear()
+        _SETUPS[key] = found
     return found
 
 
