@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpreflight.io import Span, csv_spans, read_csv, read_pieces, read_records, read_span
+from certpreflight.io.csvfile import record_rows
 from tests.conftest import examples
 
 MAX = 60  # a small line limit, so that oversized lines are common
@@ -106,3 +107,18 @@ def test_read_pieces_gives_spans_for_csv(tmp_path: Path) -> None:
     assert [type(p) for p in read_pieces(path)] == [Span]
     path.write_bytes(HEADER + b"\n\n \n")
     assert list(read_pieces(path)) == list(read_records(path)) == []
+
+
+def test_record_rows_split_a_records_text_as_read_csv_reads_it(tmp_path: Path) -> None:
+    """record_rows (what check --fix rewrites) gives the rows read_csv grouped, each with
+    its own text: a quoted line break and a bare CR stay inside their row."""
+    text = 'id,customer_number\r\nA,"C-1\r\nline"\rA,C-2\nB,"x\ry"\n'
+    path = tmp_path / "c.csv"
+    path.write_bytes(text.encode())
+    spans = [text.encode()[r.start : r.end].decode() for r in read_csv(path)]
+    assert [len(record_rows(span)) for span in spans] == [2, 1]
+    rows = record_rows(text)
+    assert "".join(line for _, line in rows) == text
+    assert [cells for cells, _ in rows] == [
+        ["id", "customer_number"], ["A", "C-1\r\nline"], ["A", "C-2"], ["B", "x\ry"],
+    ]  # fmt: skip

@@ -52,7 +52,7 @@ from certpreflight.io._common import (
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
 from certpreflight.rules import Hit, formatting
 
-__all__ = ["CSV_COLUMNS", "csv_spans", "read_csv", "read_csv_span"]
+__all__ = ["CSV_COLUMNS", "csv_spans", "read_csv", "read_csv_span", "record_rows"]
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
 # the native name, documented in the README. Sources: the native dialect (models.py),
@@ -257,6 +257,19 @@ class _Lines:
             return len(line.encode(self.codec, "surrogateescape"))
         except UnicodeEncodeError:  # a marked byte in UTF-16: the count can be off (and
             return len(line.encode(self.codec, "surrogatepass"))  # isn't used, see _cuttable)
+
+
+def record_rows(text: str) -> list[tuple[list[str], str]]:
+    """The rows of a CSV text (a record's bytes as :func:`read_csv` gave them, or the rows
+    above its first record), split by the reader :func:`read_csv` uses: each row's cells and
+    its own text, line end included. ``check --fix`` rewrites a record's rows from these."""
+    handle = io.StringIO(text, newline="")
+    rows, at = [], 0
+    for cells in _Lines(handle, max(1, len(text)), "utf-8", 0).rows:
+        end = handle.tell()  # the reader takes the lines of one row at a time
+        rows.append((cells, text[at:end]))
+        at = end
+    return rows
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

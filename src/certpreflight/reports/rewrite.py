@@ -20,7 +20,6 @@ of all inputs joined by customer code (:func:`certpreflight.batch.join_all`).
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import difflib
 import importlib
@@ -41,7 +40,7 @@ from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
 from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_records
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
-from certpreflight.io.csvfile import Columns, header_columns
+from certpreflight.io.csvfile import Columns, header_columns, record_rows
 from certpreflight.io.xlsx import read_sheet, sheet_records
 from certpreflight.options import Options
 from certpreflight.reports import csv_cells
@@ -245,22 +244,6 @@ def _fix_rows(run: _Run, item: Record, rows: list[list[str]], columns: Columns) 
     return changed
 
 
-def _csv_rows(text: str) -> list[tuple[list[str], str]]:
-    """The rows of a CSV record's text: each row's cells and its own text."""
-    taken: list[str] = []
-
-    def lines() -> Iterator[str]:
-        for line in io.StringIO(text, newline=""):
-            taken.append(line)
-            yield line
-
-    out = []
-    for cells in csv.reader(lines()):
-        out.append((cells, "".join(taken)))
-        taken.clear()
-    return out
-
-
 def _csv_line(cells: list[str], old: str) -> str:
     """A changed row, with the line end its text had. Its cells are the file's data: quoted as
     needed, never prefixed (csv_cells' guard would change the values)."""
@@ -354,7 +337,7 @@ def _fixed_record(
         new = patch.applied().encode("utf-8", "surrogatepass")
         run.done(item, result, new)  # check reads what is written
         return new
-    parsed = _csv_rows(text)
+    parsed = record_rows(text)
     rows = [cells for cells, _ in parsed]
     changed = _fix_rows(run, item, rows, columns)
     lines = (
@@ -410,7 +393,7 @@ def _fixed_text(path: str, shown: str, kind: str, run: _Run, reading: Mapping[st
             item = found._replace(source=shown + found.source[len(readable) :])
             if kind == "csv" and columns is None:  # the header: the row before the first record
                 head = utf8[skip : item.start].decode("utf-8", "replace")
-                columns = header_columns(next(csv.reader(io.StringIO(head, newline=""))), shown)
+                columns = header_columns(record_rows(head)[0][0], shown)
             out += [
                 utf8[at : item.start],
                 _fixed_record(run, item, utf8[item.start : item.end], columns, codec),
