@@ -26,9 +26,9 @@ from certpreflight.io._common import (
     Record,
     record_too_large,
 )
-from certpreflight.io.csvfile import group_rows, header_columns
+from certpreflight.io.csvfile import Columns, group_rows, header_columns
 
-__all__ = ["Sheet", "cell_text", "read_sheet", "sheet_records"]
+__all__ = ["Sheet", "cell_text", "read_sheet", "sheet_columns", "sheet_records"]
 
 MISSING = "reading .xlsx needs python-calamine: pip install 'certpreflight[xlsx]'"
 
@@ -102,22 +102,37 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, name: str | None =
     return Sheet(chosen, rows, (end[0] + 1 - len(rows), end[1] + 1 - width))
 
 
+def _header_row(sheet: Sheet) -> int | None:
+    """The index of the sheet's header row, its first row that isn't blank."""
+    return next((i for i, row in enumerate(sheet.rows) if any(c.strip() for c in row)), None)
+
+
+def sheet_columns(sheet: Sheet, shown: str) -> Columns:
+    """The columns of the sheet's header row (none for a blank sheet); InputError when it
+    lacks required columns. What :func:`sheet_records` reads the rows by."""
+    first = _header_row(sheet)
+    if first is None:
+        return []
+    return header_columns(sheet.rows[first], f"{shown}:{sheet.name}", what="header row")
+
+
 def sheet_records(
     sheet: Sheet, shown: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
 ) -> Iterator[Record]:
     """The records of a sheet :func:`read_sheet` read (``shown``: the file's name in sources),
     each with its rows (``start`` and ``end``: indexes into ``sheet.rows``, the end excluded);
     the source names the row Excel shows. InputError when the header lacks required columns."""
-    top = sheet.origin[0]
-    numbered = ((i, row) for i, row in enumerate(sheet.rows) if any(c.strip() for c in row))
-    first = next(numbered, None)
+    first = _header_row(sheet)
     if first is None:
         return
-    prefix = f"{shown}:{sheet.name}"
-    columns = header_columns(first[1], prefix, what="header row")
+    columns = sheet_columns(sheet, shown)
+    top, prefix = sheet.origin[0], f"{shown}:{sheet.name}"
 
     def cells() -> Iterator[Record]:
-        for i, row in numbered:
+        for i in range(first + 1, len(sheet.rows)):
+            row = sheet.rows[i]
+            if not any(c.strip() for c in row):
+                continue
             longest = max(map(len, row))
             too_large = longest > max_line_bytes
             cell = record_too_large(longest, max_line_bytes) if too_large else row

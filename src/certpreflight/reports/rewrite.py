@@ -41,7 +41,7 @@ from certpreflight.fixes import FixResult, fix, fixable
 from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_records
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
 from certpreflight.io.csvfile import Columns, header_columns, record_rows
-from certpreflight.io.xlsx import read_sheet, sheet_records
+from certpreflight.io.xlsx import read_sheet, sheet_columns, sheet_records
 from certpreflight.options import Options
 from certpreflight.reports import csv_cells
 from certpreflight.reports.output import (
@@ -429,8 +429,7 @@ def _fixed_sheet(path: str, shown: str, run: _Run, reading: Mapping[str, Any]) -
     found = read_sheet(path, sheet=reading["sheet"], name=shown)
     label, (top, left) = f"{shown}:{found.name}", found.origin
     rows = [list(row) for row in found.rows]
-    header = next((row for row in rows if any(c.strip() for c in row)), [])
-    columns = header_columns(header, label, what="header row") if header else []
+    columns = sheet_columns(found, shown)
     for item in sheet_records(found, shown, reading["limit"]):
         if isinstance(item.payload, Finding):
             run.done(item)
