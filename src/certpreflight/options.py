@@ -138,12 +138,10 @@ def selectors(value: Selector) -> tuple[str, ...]:
     if value is None:
         return ()
     items = (value,) if isinstance(value, (str, int)) else tuple(value)
-    if all(type(item) is str or type(item) is int for item in items):  # not bool
-        return _known_keys(items)
     for item in items:
         if not isinstance(item, (str, int)) or isinstance(item, bool):
             raise TypeError(f"rule selectors are codes, prefixes, names or types, not {item!r}")
-    return _known_keys(items)  # pragma: no cover - every item was a str or an int
+    return _known_keys(items)
 
 
 @lru_cache(maxsize=256)
