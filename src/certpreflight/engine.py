@@ -103,7 +103,9 @@ def _run(
 def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
     """The report of what was read: the checks run on it."""
     cert, findings, raw_id, unreadable, kind, record = read
-    if findings:  # what couldn't be read, said by the Formatting rules that run
+    if findings and (cert is not None or record is not None):
+        # what couldn't be read, said by the Formatting rules that run; a payload that
+        # couldn't be read at all is said whatever is selected (as ruff says syntax errors)
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
     if record is not None:

@@ -50,6 +50,7 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
         "with_warnings": 1,
         "by_code": {"2101": 1, "6202": 1},
         "kinds": {"certificate": 3},
+        "unreadable": 0,
     }
     assert [list(r) for r in doc["results"]] == [["source", "id", "kind", "ok", "findings"]] * 3
     assert [r["source"] for r in doc["results"]] == [f"{mixed}:{n}" for n in (1, 2, 3)]
@@ -75,6 +76,7 @@ def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
             "with_warnings": 0,
             "by_code": {},
             "kinds": {},
+            "unreadable": 0,
         },
         "results": [],
     }

@@ -300,8 +300,7 @@ class _Run:
             self.tally.add(report, unsafe=self.unsafe)
         for _, payload in self.held:
             if isinstance(payload, Finding):
-                kept = (payload,) if payload.code in codes else ()
-                self.tally.add(Report(findings=kept), unsafe=self.unsafe)
+                self.tally.add(Report(findings=(payload,)), unsafe=self.unsafe)
         self.held.clear()
 
 

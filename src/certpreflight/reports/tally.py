@@ -6,7 +6,8 @@ report the certificates checked and failing per region and the first few finding
 each code.
 
 The certificate counts add up: ``ok`` (no errors and no warnings; notes may be there),
-``with_errors``, and ``with_warnings`` (warnings but no errors). A certificate with
+``with_errors``, and ``with_warnings`` (warnings but no errors); ``unreadable`` counts the
+records that couldn't be read at all (of no kind), which are never ok. A certificate with
 errors counts as failing in a region when its errors concern that region alone (an error
 at ``("regions", i)``, or rule 3101's not-exempt regions), and in all its regions otherwise.
 """
@@ -151,6 +152,7 @@ class Tally:
             "with_warnings": self.with_warnings,
             "by_code": {str(code): n for code, n in sorted(self.by_code.items())},
             "kinds": dict(sorted(self.kinds.items())),
+            "unreadable": self.kinds["none"],
         }
 
     def most_common(self, n: int | None = None) -> list[tuple[int, str, int]]:
