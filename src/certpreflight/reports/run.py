@@ -220,7 +220,18 @@ def map_chunks(
         return
     # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
     # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
-    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(func,))
+    yield from ordered_map(
+        _work, units, jobs=jobs, initializer=_init_worker, initargs=(func,), describe=_unit_text
+    )
+
+
+def _unit_text(unit: list[Record] | Span) -> str:
+    """Where a chunk's records are, for a message: ``file:3 to file:2002``, or a span's
+    file, first line and bytes."""
+    if isinstance(unit, Span):
+        return f"{unit.path} from line {unit.line} (bytes {unit.start:,} to {unit.end:,})"
+    first, last = unit[0].source, unit[-1].source
+    return first if first == last else f"{first} to {last}"
 
 
 def run_chunks(
