@@ -9,14 +9,23 @@ error, the certificates it hit below it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
-from html import escape
 
+from certpreflight.reports.printable import surrogates_escaped
 from certpreflight.reports.tally import Example, Tally
 
 __all__ = ["CSP", "bar_chart", "page", "render_report"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def escape(text: str) -> str:
+    """``html.escape``, with lone surrogates (a file name's bytes that aren't UTF-8) shown
+    ``\\udcff``: an HTML page is UTF-8, and a character reference to a surrogate is not
+    a character."""
+    return html.escape(surrogates_escaped(text))
+
 
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1d2430}

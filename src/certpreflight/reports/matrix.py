@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from html import escape
 
 from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reports.csv_cells import row
-from certpreflight.reports.html_page import page
+from certpreflight.reports.html_page import escape, page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
 
