@@ -188,7 +188,7 @@ def _config(args: argparse.Namespace) -> Config:
     path = Path(args.config) if args.config is not None else find_config()
     if path is None:
         return Config()
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"can't read config {path}: no such file")
     return load_config(path)
 

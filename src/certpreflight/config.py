@@ -19,8 +19,10 @@ one directory ``certpreflight.toml`` wins. ``--config PATH`` names the file inst
     [tool.certpreflight.options]    # certpreflight.options.RuleOptions
     expiring_within_days = 60
 
-An unknown key, or a value of the wrong type, is a :class:`ConfigError` naming the
-file and the key (the CLI's exit code 2).
+An unknown key, or a value of the wrong type at any key (``tool = [...]`` in a
+``pyproject.toml`` included), is a :class:`ConfigError` naming the file and the key (the
+CLI's exit code 2); so is a file that isn't TOML (nested too deep for the parser
+included), isn't a regular file, or is over :data:`~certpreflight._files.MAX_FILE_BYTES`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from certpreflight._files import read_bounded
 from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
 
@@ -116,19 +119,40 @@ def find_config(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         project = folder / "pyproject.toml"
-        if project.is_file() and "certpreflight" in _read(project).get("tool", {}):
+        if project.is_file() and _ours(project, _read(project)) is not None:
             return project
     return None
 
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = read_bounded(path).decode("utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start:,})") from None
+    except ValueError as exc:
+        raise ConfigError(f"can't read {path}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"can't read {path}: {exc.strerror or exc}") from None
+
+
+def _ours(path: Path, data: dict[str, Any]) -> Any:
+    """A ``pyproject.toml``'s ``[tool.certpreflight]`` (None without one); ConfigError when
+    its ``tool`` isn't a table."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool must be a table, not {_kind(tool)}")
+    return tool.get("certpreflight")
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for a message."""
+    names = {dict: "a table", list: "an array", str: "a string", bool: "a boolean"}
+    return names.get(type(value), f"{type(value).__name__} {value!r}")
 
 
 def load_config(path: Path) -> Config:
@@ -136,12 +160,13 @@ def load_config(path: Path) -> Config:
     the whole file. Raises :class:`ConfigError` naming the file and the bad key."""
     data = _read(path)
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("certpreflight", {})
+        table = _ours(path, data)
+        table = {} if table is None else table
         where = f"{path}: [tool.certpreflight]"
     else:
         table, where = data, str(path)
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} is not a table")
+        raise ConfigError(f"{where} is not a table, but {_kind(table)}")
     for key in table:
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
@@ -168,7 +193,10 @@ def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
         isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
     ):
         raise ValueError(f"{key} must be {KEYS[key]}, not {value!r}")
-    return selectors(value)
+    try:
+        return selectors(value)
+    except ValueError as exc:
+        raise ValueError(f"{key}: {exc}") from None
 
 
 def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
@@ -207,4 +235,7 @@ def _options(table: Mapping[str, Any]) -> RuleOptions | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
-    return RuleOptions.from_mapping(value)
+    try:
+        return RuleOptions.from_mapping(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"options: {exc}") from None

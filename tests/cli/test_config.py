@@ -193,5 +193,7 @@ def test_an_unknown_selector_in_the_file_names_the_file(tmp_path: Path) -> None:
     """A selector no rule matches is a ConfigError naming the file, as an unknown key is."""
     path = tmp_path / "certpreflight.toml"
     path.write_text('ignore = ["9999"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"certpreflight\.toml: unknown rule selector '9999'"):
+    with pytest.raises(
+        ConfigError, match=r"certpreflight\.toml: ignore: unknown rule selector '9999'"
+    ):
         load_config(path)
