@@ -242,6 +242,11 @@ def sniff(head: bytes) -> str:
     return "csv"
 
 
+#: The most bytes a stream (standard input, a pipe) is copied for a run: past it, exit 2
+#: (``cat /dev/zero |`` filled the temporary folder); a file of any size is read in place.
+MAX_STREAM_BYTES = 1 << 30
+
+
 @contextlib.contextmanager
 def _inputs(
     files: Sequence[str], kind: str | None, stdin: BinaryIO | None
@@ -249,28 +254,77 @@ def _inputs(
     """The inputs. ``-`` (standard input) and other streams that aren't regular files
     (``/dev/stdin``, a pipe, ``<(...)``) are copied to a temporary file first, so workbooks
     and ``--jobs`` work on them as on a file; their format, unless named, is sniffed from
-    their first bytes. The copies are removed when done."""
+    their first bytes. The copies are removed when done. A stream over
+    :data:`MAX_STREAM_BYTES`, or a closed standard input, is a usage error; a temporary
+    folder that can't take the copy an :class:`OutputError`."""
     if files.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
     streams = [n for n in files if n == "-" or _is_stream(n)]
     if not streams:
         yield [Input(name, name, kind) for name in files]
         return
-    with tempfile.TemporaryDirectory(prefix="certpreflight-") as folder:
+    with _spool_folder() as folder:
         copies: dict[str, Input] = {}
         for number, name in enumerate(streams):
             copy = os.path.join(folder, f"stream{number}")
+            shown = STDIN if name == "-" else name
             with contextlib.ExitStack() as stack:
                 if name == "-":
-                    source = stdin if stdin is not None else sys.stdin.buffer
+                    source = stdin if stdin is not None else _standard_input()
                 else:
                     source = stack.enter_context(open(name, "rb"))
-                with open(copy, "wb") as handle:
-                    shutil.copyfileobj(source, handle)
+                _spool(source, copy, shown)
             with open(copy, "rb") as handle:
                 head = handle.read(64)
-            copies[name] = Input(copy, STDIN if name == "-" else name, kind or sniff(head))
+            copies[name] = Input(copy, shown, kind or sniff(head))
         yield [copies.get(n) or Input(n, n, kind) for n in files]
+
+
+def _standard_input() -> BinaryIO:
+    if sys.stdin is None:  # closed when the process started (``<&-``)
+        raise UsageError("'-' reads standard input, but it is closed")
+    return sys.stdin.buffer
+
+
+@contextlib.contextmanager
+def _spool_folder() -> Iterator[str]:
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="certpreflight-")
+    except OSError as exc:
+        raise OutputError(_no_room(exc)) from None
+    with folder as name:
+        yield name
+
+
+def _no_room(exc: OSError) -> str:
+    return (
+        f"can't copy standard input or a pipe to the temporary folder "
+        f"{tempfile.gettempdir()}: {exc.strerror or exc} (set TMPDIR to a folder with room)"
+    )
+
+
+def _spool(source: BinaryIO, copy: str, shown: str) -> None:
+    """Copy a stream to ``copy``, at most :data:`MAX_STREAM_BYTES` of it."""
+    size = 0
+    try:
+        with open(copy, "wb") as handle:
+            while block := _read_block(source, shown):
+                size += len(block)
+                if size > MAX_STREAM_BYTES:
+                    raise UsageError(
+                        f"{shown}: more than {MAX_STREAM_BYTES:,} bytes; a stream is copied to "
+                        "a temporary file first: check a file of this size by its name instead"
+                    )
+                handle.write(block)
+    except OSError as exc:  # a full disk, a file size limit
+        raise OutputError(_no_room(exc)) from None
+
+
+def _read_block(source: BinaryIO, shown: str) -> bytes:
+    try:
+        return source.read(1 << 20)
+    except OSError as exc:  # a closed descriptor (EBADF), a device error
+        raise UsageError(f"can't read {shown}: {exc.strerror or exc}") from None
 
 
 def _is_stream(name: str) -> bool:
