@@ -25,9 +25,14 @@ def read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> b
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
             raise ValueError("not a regular file (a device, a FIFO or a folder?)")
-        data = handle.read(limit + 1)
+        if found.st_size > limit:
+            raise ValueError(f"larger than {limit:,} bytes")
+        data = handle.read(found.st_size + 1)  # read(n) reserves n bytes: the size, not the bound
+        while len(data) <= limit and (more := handle.read(65536)):  # it grew meanwhile
+            data += more
     if len(data) > limit:
         raise ValueError(f"larger than {limit:,} bytes")
     return data
