@@ -164,12 +164,14 @@ def test_a_shared_string_index_out_of_range_is_exit_2_and_the_other_files_are_ch
 
 
 def test_the_bounds_pass_what_they_should(tmp_path: Path) -> None:
-    """Cells without ``r``, a dimension at XFD1048576, the most cells a sheet may span and
-    empty cells far away are read."""
+    """Empty cells far away, cells without ``r``, cells with a namespace prefix (as the .NET
+    Open XML SDK writes them), a dimension at XFD1048576 and the most cells a sheet may span
+    are read."""
     side = int(MAX_CELLS**0.5)
     cases = [
         '<row r="1048576"><c r="XFD1048576" s="1"/></row>',
         '<row><c t="s"><v>4</v></c><c t="s"><v>5</v></c></row>',
+        f'<x:row xmlns:x="{_MAIN}" r="3"><x:c r="A3" t="s"><x:v>5</x:v></x:c></x:row>',
         f'<row r="{side}"><c r="A{side}" t="s"><v>0</v></c><c r="{_letters(side)}{side}" '
         't="s"><v>0</v></c></row>',
     ]
@@ -178,6 +180,8 @@ def test_the_bounds_pass_what_they_should(tmp_path: Path) -> None:
         check_claims(book)
     records = list(read_records(workbook(tmp_path / "plain.xlsx")))
     assert [r.source for r in records] == [f"{tmp_path / 'plain.xlsx'}:Sheet1:2"]
+    prefixed = workbook(tmp_path / "prefixed.xlsx", cases[2].replace('r="3"', 'r="1048576"'))
+    assert len(list(read_records(prefixed))) == 2  # Excel's last row, read, with a prefix
 
 
 def test_a_workbook_is_refused_before_calamine_opens_it(tmp_path: Path) -> None:
