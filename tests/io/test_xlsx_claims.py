@@ -165,8 +165,8 @@ def test_a_shared_string_index_out_of_range_is_exit_2_and_the_other_files_are_ch
 
 def test_the_bounds_pass_what_they_should(tmp_path: Path) -> None:
     """Empty cells far away, cells without ``r``, cells with a namespace prefix (as the .NET
-    Open XML SDK writes them), a dimension at XFD1048576 and the most cells a sheet may span
-    are read."""
+    Open XML SDK writes them), a dimension at XFD1048576, the most cells a sheet may span,
+    row numbers with 5,000 leading zeros and a count no 64-bit number holds are read."""
     side = int(MAX_CELLS**0.5)
     cases = [
         '<row r="1048576"><c r="XFD1048576" s="1"/></row>',
@@ -180,6 +180,11 @@ def test_the_bounds_pass_what_they_should(tmp_path: Path) -> None:
         check_claims(book)
     records = list(read_records(workbook(tmp_path / "plain.xlsx")))
     assert [r.source for r in records] == [f"{tmp_path / 'plain.xlsx'}:Sheet1:2"]
+    zeros = "0" * 5000  # int() refuses a number of over 4,300 digits
+    cells = f'<row r="{zeros}3"><c r="A{zeros}3" t="s"><v>5</v></c></row>'
+    assert len(list(read_records(workbook(tmp_path / "zeros.xlsx", cells)))) == 2
+    huge = workbook(tmp_path / "count.xlsx", unique=int("9" * 4000))  # calamine ignores it
+    assert len(list(read_records(huge))) == 1
     prefixed = workbook(tmp_path / "prefixed.xlsx", cases[2].replace('r="3"', 'r="1048576"'))
     assert len(list(read_records(prefixed))) == 2  # Excel's last row, read, with a prefix
 

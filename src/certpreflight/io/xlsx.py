@@ -109,6 +109,11 @@ def _column_name(index: int) -> str:
     return name
 
 
+def _number(digits: bytes) -> int:
+    """A row number however many leading zeros it has (``int`` refuses over 4,300 digits)."""
+    return int(digits.lstrip(b"0") or b"0")
+
+
 def _column(letters: bytes) -> int:
     """The 1-based number of a column's letters (``XFD`` -> ``16384``)."""
     number = 0
@@ -170,7 +175,7 @@ class _Part:
 
     def check(self, row: bytes, letters: bytes, what: str) -> None:
         """Refuse a row number or column letters past Excel's limits."""
-        if row and (len(row.lstrip(b"0")) > 7 or int(row) > MAX_ROWS):
+        if row and (len(row.lstrip(b"0")) > 7 or _number(row) > MAX_ROWS):
             shown = (letters + row).decode()
             raise self.refuse(f"{what} {shown} is past Excel's last row {MAX_ROWS:,}")
         if letters and (len(letters) > 3 or _column(letters) > MAX_COLUMNS):
@@ -186,7 +191,7 @@ class _Part:
             self.check(row, b"", "row")
         for letters in self.letters:
             self.check(b"", letters, "column")
-        rows = sorted(int(r) for r in self.rows if r.isdigit())
+        rows = sorted(_number(r) for r in self.rows if r.isdigit())
         columns = sorted(_column(name) for name in self.letters if name)
         if not (rows or self.loose_rows or self.loose_cells):
             return
@@ -226,7 +231,9 @@ def _strings(where: str, handle: IO[bytes]) -> None:
     for piece in _pieces(handle, where):
         if not claimed:
             found = _SST.search(piece)
-            claimed = int(found.group(1) or 0) if found else 0
+            digits = found.group(1).lstrip(b"0") if found else b""
+            # calamine reserves what it can read as a 64-bit count, and ignores the rest
+            claimed = int(digits) if digits and len(digits) <= 20 else 0
             if found and claimed <= _FREE_STRINGS:
                 return
         held += len(_SI.findall(piece))
