@@ -7,7 +7,9 @@ every certificate linked to it. A batch does the same join, in any order and any
 
 * each record is checked on its own (:func:`certpreflight.validate`, kind detected);
 * a certificate that links customer X by its code (embedded by reference, or through a
-  link record naming the certificate) also gets X's customer findings, with
+  link record naming the certificate: from the certificate's side, or from X's side with
+  X's code in the record, ``{"customerCode": "X", "certificates": ["42"]}``) also gets X's
+  customer findings, with
   ``customer_number`` set and the loc of the link (``("customers", i, ...)`` for an embedded
   reference, ``("linked_customers", "X", ...)`` for a link record);
 * a code no customer record (nor ``known_customers``) has is 6501 (6502, info, when the
@@ -293,8 +295,8 @@ def join_all(
         reports.append(report)
         certificate_id, refs = fill(table, source, report, read)
         link = isinstance(read.record, Link)
-        if link and certificate_id in table.certificates:
-            continue  # its customers' findings go to the certificate it names
+        if link and _all_named(table, certificate_id, read):
+            continue  # its customers' findings go to the certificates it names
         own = source in table.own
         if refs or certificate_id is not None or own:
             at.append(~index if link else index)
@@ -312,6 +314,14 @@ def join_all(
     return reports, joins
 
 
+def _all_named(table: JoinTable, certificate_id: str | None, read: Read) -> bool:
+    """True when every certificate a link names is a record of the batch (so far)."""
+    record = read.record
+    targets = [certificate_id, *record.certificates] if isinstance(record, Link) else []
+    named = [t for t in targets if t is not None]
+    return bool(named) and all(t in table.certificates for t in named)
+
+
 def _label(index: int) -> str:
     """How a batch's messages name a record: ``record 1`` for the first."""
     return f"record {index + 1}"
@@ -325,6 +335,8 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
         table.add_link(certificate_id, refs)
+        for target in read.record.certificates:  # a link from the customer's side
+            table.add_link(target, refs)
     else:
         table.add_certificate(certificate_id)
     return certificate_id, refs

@@ -59,10 +59,12 @@ __all__ = [
     "detect_kind",
     "first_text",
     "is_mapping",
+    "kind_candidates",
     "native_certificate",
     "native_customer",
     "parse_date",
     "reference_code",
+    "reference_id",
 ]
 
 
@@ -136,7 +138,13 @@ NATIVE = Dialect(
         "is_ship": "is_ship",
         "exposure_zones": "exposure_zones",
     },
-    link={"certificate_id": "certificate_id", "customers": "customers"},
+    # a link from either side: customers linked to a certificate, or certificates linked to
+    # a customer (the customer named by its code, in any dialect's code key: CODE_KEYS)
+    link={
+        "certificate_id": "certificate_id",
+        "customers": "customers",
+        "certificates": "certificates",
+    },
 )
 
 AVATAX = Dialect(
@@ -167,7 +175,9 @@ AVATAX = Dialect(
         "isShip": "is_ship",
         "exposureZones": "exposure_zones",
     },
-    link={"customers": "customers"},  # LinkCustomersModel; the certificate id is in the path
+    # LinkCustomersModel and LinkCertificatesModel; the certificate's id or the customer's code
+    # is in the call's path
+    link={"customers": "customers", "certificates": "certificates"},
     # The other fields of CertificateModel and CustomerModel, as the REST v2 reference
     # documents them (https://developer.avalara.com/api-reference/avatax/rest/v2/models/
     # CertificateModel/ and .../CustomerModel/; docs/sources.md#avatax-models), read-only
@@ -664,28 +674,91 @@ def reference_code(value: Any) -> str | None:
     return reference_code(code) if isinstance(code, (str, int)) else None
 
 
-def detect_kind(data: Mapping[Any, Any]) -> str | None:
-    """The kind of a record, from its keys; None when it fits none.
+def reference_id(value: Any) -> str | None:
+    """The id of a record given by its id only, else None.
+
+    CertCapture links records by their ids (``{"customers": [{"id": 10}, {"id": 20}]}``,
+    ``{"certificates": [{"id": 500111}]}``; docs/sources.md#certcapture-api), AvaTax's
+    ``LinkCertificatesModel`` by the certificates' ids as numbers or text
+    (``{"certificates": ["500111"]}``; #avatax-models). An object with an id and nothing
+    else of the record (but the company or client it belongs to) is one; so is a whole
+    number or a text.
+    """
+    if is_mapping(value):
+        if "id" not in value or not value.keys() <= _ID_REFERENCE_KEYS:
+            return None
+        value = value["id"]
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 0 <= value < 10**50 else None
+    if isinstance(value, str) and value.strip():
+        return value
+    return None
+
+
+#: The keys of a record given by its id: the id, and the company or client it belongs to.
+_ID_REFERENCE_KEYS = frozenset({"id", "companyId", "company_id", "client_id"})
+#: The keys of a link from the customer's side (``LinkCertificatesModel``, CertCapture's
+#: ``PUT /v2/customers/{number}/certificates``): the certificates, and the customer's code
+#: (which the calls take in their path: a record may carry it in any code key).
+_CUSTOMER_SIDE_KEYS = frozenset({"certificates", "companyId"}) | CODE_KEYS
+#: The keys of a link from the certificate's side (or from both: native, many to many).
+_CERTIFICATE_SIDE_KEYS = frozenset(LINK_KEYS) | {"companyId"}
+
+
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _customer_reference(item: Any) -> bool:
+    """A customer given by its code or, as an object, by its id."""
+    return reference_code(item) is not None or (is_mapping(item) and reference_id(item) is not None)
+
+
+def kind_candidates(data: Mapping[Any, Any]) -> tuple[str, ...]:
+    """The kinds a record may be, from its keys: one, none, or several when its keys don't
+    decide (:func:`detect_kind` is the one kind; the reading route says the others).
 
     * ``certificate``: it has a key only a certificate has (an exempt reason, an
       exposure zone, a date, PO numbers, an exemption number, an attachment ...), or
       customers embedded with more than their code;
+    * ``link``: it has only ``customers``, every one given by its code (text, or an object
+      with the code only) or by its id (``{"id": 10}``), and perhaps the certificate's id;
+      or only ``certificates``, each given by its id (``"500111"``, ``{"id": 500111}``),
+      and perhaps the customer's code (a link from the customer's side);
     * ``customer``: it has a key only a customer has (its code, name, address, city,
       region, postal code, country, bill-to / ship-to flags) and no certificate key;
-    * ``link``: it has only ``customers``, every one given by its code (text, or an
-      object with the code only), and perhaps the certificate's id.
+    * ``certificate`` or ``link``: customers some of which are given by reference and some
+      in full, and no key only a certificate has: nothing tells which it is.
     """
     if not CERTIFICATE_ONLY_KEYS.isdisjoint(data):  # the usual record: one C call
-        return "certificate"
+        return _CERTIFICATE
     keys = {key for key in data if isinstance(key, str)}
+    certificates = data.get("certificates")
+    named = [] if certificates is None else _items(certificates)
+    by_id = all(reference_id(item) is not None for item in named)  # certificates by their ids
+    if named and by_id and keys <= _CUSTOMER_SIDE_KEYS:
+        return _LINK
     if not keys.isdisjoint(CUSTOMER_ONLY_KEYS):
-        return "customer"
+        return _CUSTOMER
     customers = data.get("customers")
     if customers is None:
-        return None
-    items = customers if isinstance(customers, (list, tuple)) else [customers]
-    if items and all(reference_code(item) is not None for item in items):
-        return "link" if keys <= frozenset(LINK_KEYS) | {"companyId"} else None
+        return ()
+    items = _items(customers)
+    references = [_customer_reference(item) for item in items]
+    if items and all(references):
+        return _LINK if keys <= _CERTIFICATE_SIDE_KEYS and by_id else ()
     if any(is_mapping(item) for item in items):
-        return "certificate"
-    return None
+        return ("certificate", "link") if any(references) else _CERTIFICATE
+    return ()
+
+
+_CERTIFICATE, _CUSTOMER, _LINK = ("certificate",), ("customer",), ("link",)
+
+
+def detect_kind(data: Mapping[Any, Any]) -> str | None:
+    """The kind of a record, from its keys; None when it fits none, or several
+    (:func:`kind_candidates` tells which)."""
+    kinds = kind_candidates(data)
+    return kinds[0] if len(kinds) == 1 else None

@@ -28,7 +28,7 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate,
 from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
 from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
+from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule, records
 from certpreflight.rules import formatting as fmt
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
@@ -157,36 +157,61 @@ def _record_findings(
     customer-code rules (61xx) find anything in them.
     """
     link = isinstance(record, Link)
+    found: list[Finding] = []
+    at: tuple[int, ...] = ()  # a link's checked customers: their positions in the record
     if isinstance(record, Link):
-        customers = tuple(Customer(customer_number=code) for code in record.customers)
+        at = record.customer_refs()
+        # a customer that is no reference has a blank code: the code rules say so, and
+        # no missing-field rule (a link sends no customer's fields)
+        codes = [record.customers[i] for i in at]
+        customers = tuple(Customer(customer_number="" if c is None else c) for c in codes)
         update: dict[str, Any] = {"id": record.certificate_id, "customers": customers}
         checks: Sequence[tuple[Rule, Check]] = ruleset.for_links
+        if record.customers or record.certificates:  # customers by id, or its customer
+            checks = [(r, c) for r, c in checks if r.code != 2130]  # in the call's path
+        unnamed = not record.customers and record.certificates
+        if unnamed and records.link_customer_unnamed.code in ruleset.codes:
+            found.append(_unnamed(record))
     else:
         update = {"customers": (record,)}
         checks = ruleset.for_customers
     holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
-    found: list[Finding] = []
     for rule, check in checks:
         for hit in check(holder, ctx):
             loc = hit.loc
             if loc[:1] != ("customers",) or (not link and len(loc) < 3):
                 continue  # a certificate's own field, or its customers list: not the record's
-            loc = loc[:2] if link else loc[2:]
+            loc = _in_link(loc, at) if link else loc[2:]
             if unreadable and loc in unreadable:
                 continue
-            errors = {_record_loc(at, link): problem for at, problem in hit.errors.items()}
+            errors = {
+                (_in_link(where, at) if link else _record_loc(where)): problem
+                for where, problem in hit.errors.items()
+            }
             found.append(rule.finding(dataclasses.replace(hit, loc=loc, errors=errors)))
     return found
 
 
-def _record_loc(loc: Loc, link: bool) -> Loc:
-    """An ``errors`` loc of the holding certificate, as the record's own: a customer
-    record's fields are its own (``("customers", 0, "city")`` -> ``("city",)``), and a
-    link's customer is its code (``("customers", 1, "customer_number")`` ->
-    ``("customers", 1)``)."""
-    if link:
-        return loc[:-1] if len(loc) > 1 and loc[-1] == "customer_number" else loc
+def _unnamed(link: Link) -> Finding:
+    """2131: a link from the customer's side that doesn't name its customer."""
+    ids = ", ".join(c for c in link.certificates if c is not None) or "(no id)"
+    hit = Hit(loc=("customers",), params={"certificates": ids}, errors={("customers",): "absent"})
+    return records.link_customer_unnamed.finding(hit)
+
+
+def _record_loc(loc: Loc) -> Loc:
+    """An ``errors`` loc of the holding certificate, as the customer record's own
+    (``("customers", 0, "city")`` -> ``("city",)``)."""
     return loc[2:] if len(loc) > 2 and loc[:2] == ("customers", 0) else loc
+
+
+def _in_link(loc: Loc, at: tuple[int, ...]) -> Loc:
+    """A loc of the holding certificate, as the link's own: a link's customer is its code,
+    at its position in the record (``("customers", 1, "customer_number")`` ->
+    ``("customers", 3)`` when the customers before it were given by id)."""
+    if len(loc) > 1 and loc[0] == "customers" and isinstance(loc[1], int) and loc[1] < len(at):
+        return ("customers", at[loc[1]])
+    return loc[:2]
 
 
 def _add(

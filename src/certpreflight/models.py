@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from certpreflight.dialects import (
+    CODE_KEYS,
     CUSTOMER_RECORD_KEYS,
     LINK_KEYS,
     REFERENCES,
@@ -33,6 +34,7 @@ from certpreflight.dialects import (
     native_customer,
     parse_date,
     reference_code,
+    reference_id,
 )
 
 __all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
@@ -187,25 +189,62 @@ class CustomerRecord(Customer):
 
 
 class Link(BaseModel):
-    """A link of customers to a certificate: an AvaTax ``LinkCustomersToCertificate`` body
-    (``{"customers": ["RESELLER"]}``; the certificate's id is in the call's path) or the
-    native ``{"certificate_id": "42", "customers": [...]}``."""
+    """A link between customers and certificates, from either side.
+
+    * From the certificate's side: an AvaTax ``LinkCustomersToCertificate`` body
+      (``{"customers": ["RESELLER"]}``; the certificate's id is in the call's path), a
+      CertCapture ``PUT /v2/certificates/{id}/customers`` body (``{"customers": [{"id": 10}]}``,
+      customers by their CertCapture ids), or the native
+      ``{"certificate_id": "42", "customers": [...]}``.
+    * From the customer's side: an AvaTax ``LinkCertificatesToCustomer`` body
+      (``LinkCertificatesModel``, ``{"certificates": ["500111"]}``) or a CertCapture
+      ``PUT /v2/customers/{number}/certificates`` body (``{"certificates": [{"id": 500111}]}``).
+      The customer is in the call's path; a record names it by its code in any dialect's
+      code key (``customerCode``, ``customer_number`` ...), read into ``customers``.
+    """
 
     model_config = _CONFIG
 
     certificate_id: str | None = None
     #: The linked customers' codes; a customer given otherwise than by its code is None.
     customers: tuple[str | None, ...] = ()
+    #: The ids of the customers given by their id (``{"id": 10}``), by position in
+    #: ``customers``; empty when none is.
+    customer_ids: tuple[str | None, ...] = ()
+    #: The ids of the linked certificates (a link from the customer's side); an item that
+    #: is no id is None.
+    certificates: tuple[str | None, ...] = ()
 
     @classmethod
     def native(cls, data: Mapping[Any, Any]) -> dict[str, Any]:
-        """``data`` in any dialect, with the link's field names and customers as codes."""
+        """``data`` in any dialect, with the link's field names, customers as codes (and
+        ids) and certificates as ids."""
         out = {LINK_KEYS[k]: v for k, v in data.items() if isinstance(k, str) and k in LINK_KEYS}
+        if "customers" not in out:  # a link from the customer's side names its customer
+            code = next((data[k] for k in CODE_KEYS if k in data), None)
+            if code is not None:
+                out["customers"] = [code]
         customers = out.get("customers")
         if customers is not None:
             items = customers if isinstance(customers, (list, tuple)) else [customers]
             out["customers"] = tuple(reference_code(item) for item in items)
+            ids = tuple(reference_id(item) if is_mapping(item) else None for item in items)
+            out["customer_ids"] = ids if any(ids) else ()
+        certificates = out.get("certificates")
+        if certificates is not None:
+            items = certificates if isinstance(certificates, (list, tuple)) else [certificates]
+            out["certificates"] = tuple(reference_id(item) for item in items)
         return out
+
+    def customer_refs(self) -> tuple[int, ...]:
+        """The positions of the customers given otherwise than by their id: those the
+        customer-code rules check (a customer given by its CertCapture id has no code)."""
+        ids = self.customer_ids
+        return tuple(
+            i
+            for i, code in enumerate(self.customers)
+            if code is not None or i >= len(ids) or ids[i] is None
+        )
 
     @model_validator(mode="before")
     @classmethod

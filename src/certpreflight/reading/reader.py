@@ -6,7 +6,13 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from certpreflight.dialects import CERTIFICATE_ONLY_FIELDS, KINDS, detect_kind, is_mapping
+from certpreflight.dialects import (
+    CERTIFICATE_ONLY_FIELDS,
+    KINDS,
+    detect_kind,
+    is_mapping,
+    kind_candidates,
+)
 from certpreflight.findings import Finding
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
@@ -151,11 +157,27 @@ class Reader:
                     return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
-            hit = Hit(loc=(), params={"detail": detail}, errors={(): "no known field"})
-            findings = [fmt.record_kind_unknown.finding(hit), *findings]
+            kinds = kind_candidates(payload) if is_mapping(payload) else ()
+            if len(kinds) > 1:  # said, never guessed
+                params = {"kinds": " or a ".join(kinds), "detail": _why(payload, detail)}
+                hit = Hit(loc=(), params=params, errors={(): f"a {' or a '.join(kinds)}"})
+                findings = [fmt.record_kind_ambiguous.finding(hit), *findings]
+            else:
+                hit = Hit(loc=(), params={"detail": detail}, errors={(): "no known field"})
+                findings = [fmt.record_kind_unknown.finding(hit), *findings]
             return Read(None, findings, None, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         return Read(None, findings, raw_id, unreadable, kind if record else None, record)
+
+
+def _why(payload: Any, detail: str) -> str:
+    """Why a record's kind is ambiguous (:func:`~certpreflight.dialects.kind_candidates`)."""
+    if "customers" in payload:
+        return (
+            "some of its customers are given by reference and some in full, and it has no "
+            "field only a certificate has"
+        )
+    return detail
 
 
 def _certificate_fields(done: Read) -> bool:

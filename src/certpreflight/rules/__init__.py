@@ -65,6 +65,7 @@ CATALOGUE: tuple[Rule, ...] = (
     records.exposure_zones_empty,  # 2122
     records.customer_reference_empty,  # 2123
     records.link_customers_missing,  # 2130
+    records.link_customer_unnamed,  # 2131
     input.po_number_missing,  # 2201
     input.po_number_too_long,  # 2202
     input.po_numbers_multiple,  # 2203
@@ -107,6 +108,7 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.csv_row_runs_on,  # 4012
     formatting.findings_capped,  # 4013
     formatting.record_kind_unknown,  # 4030
+    formatting.record_kind_ambiguous,  # 4031
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101

@@ -1,0 +1,116 @@
+"""Links from both sides and in every public shape, read and checked as links (issue 25).
+
+The payloads are copies written here of the shapes in public material:
+
+* CertCapture by customer id: "CertCapture REST API Part I" (Avalara developer blog,
+  2016-11-29; ``_posts/2016-11-29-certcapture-rest-api-part-i.md`` in the developer-dot
+  mirror, docs/sources.md#certcapture-api): ``PUT /v2/certificates/1/customers`` with
+  ``{"customers": [{"id": 10}, {"id": 20}]}``, shown as associating customers 10 and 20;
+* AvaTax ``LinkCertificatesModel``: ``certificates``, the certificates' ids
+  (docs/sources.md#avatax-models); the official Magento 2 connector sends it with its
+  ids as text (``Framework/Interaction/Rest/Customer.php``, ``certificates =
+  [$certificateId]``; avadev/Avalara-AvaTax-for-Magento2 at 6699373);
+* CertCapture from the customer's side: ``PUT /v2/customers/{number}/certificates`` with
+  the certificates by id, as the blog's many-to-many calls give them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from certpreflight import validate, validate_batch
+from certpreflight.dialects import detect_kind, kind_candidates
+
+TODAY = dt.date(2026, 12, 6)
+
+CERTCAPTURE_BY_ID = {"customers": [{"id": 10}, {"id": 20}]}
+AVATAX_LINK_CERTIFICATES = {"certificates": ["500111"]}
+CERTCAPTURE_CUSTOMER_SIDE = {"certificates": [{"id": 500111}]}
+CERTIFICATE = {
+    "id": "500111",
+    "exempt_reason": "G",
+    "regions": ["WA"],
+    "effective_date": "2026-01-15",
+    "tax_id": "601-234-567",
+    "filename": "cert.pdf",
+}
+CUSTOMER = {
+    "customerCode": "C-1001",
+    "name": "Acme Resale",
+    "line1": "1 Main St",
+    "city": "Seattle",
+    "region": "WA",
+    "postalCode": "98101",
+    "country": "US",
+}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        CERTCAPTURE_BY_ID,
+        {"id": "1", "customers": [{"id": 10}, {"id": 20}]},
+        {"customers": [{"id": 10}, "C-1001", {"customerCode": "C-2"}]},
+        {**AVATAX_LINK_CERTIFICATES, "customerCode": "C-1001"},
+        {**CERTCAPTURE_CUSTOMER_SIDE, "customer_number": "C-1001"},
+        {"certificates": [500111, 500112], "customers": ["C-1001"]},
+    ],
+)
+def test_every_public_link_shape_is_a_clean_link(payload: dict[str, Any]) -> None:
+    """Read as a link, with or without kind="link", and nothing to report."""
+    assert detect_kind(payload) == "link"
+    for kind in (None, "link"):
+        report = validate(payload, today=TODAY, kind=kind)
+        assert report.kind == "link"
+        assert report.findings == ()
+
+
+def test_customers_by_id_get_no_missing_customer_findings() -> None:
+    """Before: 17 false errors (read as a certificate), 14 with kind="link"."""
+    report = validate(CERTCAPTURE_BY_ID, today=TODAY, kind="link")
+    assert report.codes() == ()
+
+
+@pytest.mark.parametrize("payload", [AVATAX_LINK_CERTIFICATES, CERTCAPTURE_CUSTOMER_SIDE])
+def test_a_customer_side_link_without_its_customer_is_said_once(payload: dict[str, Any]) -> None:
+    """The customer is in the call's path: an info note (2131), not 4030 nor 2130."""
+    report = validate(payload, today=TODAY)
+    assert report.kind == "link"
+    assert report.codes() == (2131,)
+    assert report.ok
+    assert "500111" in report.findings[0].summary
+
+
+def test_a_link_item_that_is_no_reference_is_a_blank_code_only() -> None:
+    """No name, address or country findings in a link: only 6101 at the item's position."""
+    report = validate({"customers": [{"id": 10}, {}, "C-2"]}, today=TODAY, kind="link")
+    assert report.codes() == (6101,)
+    assert report.findings[0].loc == ("customers", 1)
+
+
+def test_an_ambiguous_record_is_said_not_guessed() -> None:
+    """References and full customers with no certificate field: 4031 names both kinds."""
+    payload = {"customers": [{"id": 10}, {"customerCode": "C1", "name": "Acme"}]}
+    assert kind_candidates(payload) == ("certificate", "link")
+    assert detect_kind(payload) is None
+    report = validate(payload, today=TODAY)
+    assert report.kind is None
+    assert report.codes() == (4031,)
+    assert "certificate or a link" in report.findings[0].message
+    assert validate(payload, today=TODAY, kind="certificate").kind == "certificate"
+
+
+def test_a_customer_side_link_joins_in_a_batch() -> None:
+    """The certificate it names is linked (no 2001) and gets its customer's findings."""
+    link = {"customerCode": "C-1001", "certificates": ["500111"]}
+    batch = validate_batch([CERTIFICATE, {**CUSTOMER, "city": ""}, link], today=TODAY)
+    certificate, customer, linked = batch.reports
+    assert 2001 not in certificate.codes()
+    assert 2105 in certificate.codes()  # the customer's missing city, on its certificate
+    assert customer.kind == "customer"
+    assert linked.codes() == ()
+    unknown = validate_batch([CERTIFICATE, CUSTOMER, {**link, "customerCode": "C-9"}])
+    assert 6501 in unknown.reports[0].codes()
