@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from certpreflight import validate, validate_batch
+from certpreflight.convert import convert
 from certpreflight.dialects import detect_kind, kind_candidates
 
 TODAY = dt.date(2026, 12, 6)
@@ -114,3 +115,62 @@ def test_a_customer_side_link_joins_in_a_batch() -> None:
     assert linked.codes() == ()
     unknown = validate_batch([CERTIFICATE, CUSTOMER, {**link, "customerCode": "C-9"}])
     assert 6501 in unknown.reports[0].codes()
+
+
+# --- convert: ids stay ids where the target takes them, else lost (never a made-up name) ---
+
+
+def test_convert_keeps_a_zone_given_by_id_as_an_id() -> None:
+    """AvaTax and CertCapture take ExposureZoneModel / exposure_zone by id (Part I: relations
+    match on id); never ``{"name": "#117"}``. The CSV template names zones: lost."""
+    payload = {
+        "signedDate": "2026-01-15",
+        "exemptionReason": {"name": "RESALE"},
+        "exposureZone": {"id": 117},
+        "filename": "cert.pdf",
+        "customers": [{"customerCode": "C-1001"}],
+    }
+    avatax = convert(payload, to="avatax")
+    assert avatax.records[0]["exposureZone"] == {"id": 117}
+    assert avatax.lost == ()
+    certcapture = convert(payload, to="certcapture")
+    assert certcapture.records[0]["exposure_zones"] == [{"id": 117}]
+    assert certcapture.lost == ()
+    rows = convert(payload, to="certcapture-csv")
+    assert rows.records[0]["Exposure Zones"] == ""
+    assert "regions: ['#117']" in rows.lost
+    assert "#117" not in str([*avatax.records, *certcapture.records, *rows.records])
+
+
+def test_convert_carries_customers_by_id_or_names_them_lost() -> None:
+    """CertCapture takes customers by id; AvaTax's LinkCustomersModel takes codes only."""
+    certcapture = convert(CERTCAPTURE_BY_ID, to="certcapture")
+    assert certcapture.records == ({"customers": [{"id": 10}, {"id": 20}]},)
+    assert certcapture.lost == ()
+    avatax = convert({"id": "1", **CERTCAPTURE_BY_ID}, to="avatax")
+    assert avatax.records == ({"customers": []},)
+    assert set(avatax.lost) == {"certificate_id: '1'", "customers[0].id: 10", "customers[1].id: 20"}
+
+
+def test_convert_writes_customer_side_links() -> None:
+    """LinkCertificatesModel keeps the ids; its customer goes in the call's path: lost."""
+    link = {"customerCode": "C-1001", "certificates": ["500111"]}
+    assert convert(link, to="native").records == (
+        {"customers": ["C-1001"], "certificates": ["500111"]},
+    )
+    avatax = convert(link, to="avatax")
+    assert avatax.records == ({"certificates": ["500111"]},)
+    assert avatax.lost == ("customers: ['C-1001']",)
+    certcapture = convert(link, to="certcapture")
+    assert certcapture.records[0]["certificates"] == [{"id": 500111}]
+    assert certcapture.lost == ()
+
+
+def test_region_missing_is_not_repeated_when_the_country_is_absent() -> None:
+    """No country: 2108 alone (2106 asks for a US/CA region of a customer whose country is
+    unknown); a US customer without a region still gets 2106."""
+    customer = {**CUSTOMER, "region": "", "country": ""}
+    report = validate(customer, today=TODAY)
+    assert 2108 in report.codes()
+    assert 2106 not in report.codes()
+    assert 2106 in validate({**customer, "country": "US"}, today=TODAY).codes()

@@ -63,6 +63,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from certpreflight.dialects import zone_id
 from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
 from certpreflight.fixes import AppliedFix
@@ -217,7 +218,15 @@ def to_avatax_certificates(
     zones = _zones(cert)
     if not zones:
         return [shared]
-    return [{**shared, "exposureZone": {"name": zone}} for zone in zones]
+    return [{**shared, "exposureZone": zone_reference(zone)} for zone in zones]
+
+
+def zone_reference(zone: str) -> dict[str, Any]:
+    """An ``ExposureZoneModel`` reference: by name (``{"name": "Washington"}``), or by id for
+    a zone given by its id only (``#117`` -> ``{"id": 117}``): AvaTax matches zones by name,
+    and certpreflight never invents a zone's name."""
+    ident = zone_id(zone)
+    return {"name": _zone(zone)} if ident is None else {"id": ident}
 
 
 def _customer_region(customer: Customer) -> str | None:

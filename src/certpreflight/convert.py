@@ -33,26 +33,28 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
+from certpreflight.avatax import to_avatax_certificates, to_avatax_customers, zone_reference
 from certpreflight.dialects import (
     AVATAX,
     CERTCAPTURE,
     CERTIFICATE_KEYS,
+    CODE_KEYS,
     CUSTOMER_KEYS,
     CUSTOMER_RECORD_KEYS,
     LINK_KEYS,
     is_mapping,
+    zone_id,
 )
 from certpreflight.engine import checked
 from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
-from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -118,10 +120,10 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
 _Unread = tuple[int | None, str, Any]
 
 
-def _read(payload: Any) -> tuple[str | None, Any, str | None]:
+def _read(payload: Any, kind: str | None = None) -> tuple[str | None, Any, str | None]:
     """The record's kind and model, as ``check`` reads it (the engine's one reading route), or
     why it can't be read: its first Formatting error (a value that can't be read is lost)."""
-    report, read = next(checked([payload], select=["4"]))
+    report, read = next(checked([payload], select=["4"], kind=kind))
     errors = [f.message for f in report.findings if f.severity == "error"]
     model = read.certificate if read.kind == "certificate" else read.record
     if model is None and not errors:
@@ -135,7 +137,8 @@ def _unread(payload: Any, kind: str | None) -> list[_Unread]:
         payload = json.loads(payload)
     if not is_mapping(payload):
         return []
-    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": LINK_KEYS}.get(kind or "", CERTIFICATE_KEYS)
+    link_keys = {**LINK_KEYS, **dict.fromkeys(CODE_KEYS, "customers")}
+    keys = {"customer": CUSTOMER_RECORD_KEYS, "link": link_keys}.get(kind or "", CERTIFICATE_KEYS)
     unread: list[_Unread] = [(None, k, v) for k, v in payload.items() if k not in keys]
     customers = payload.get("customers") if kind == "certificate" else None
     if is_mapping(customers):  # one customer given as an object: read as customers[0]
@@ -189,7 +192,13 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
     if kind == "customer":
         return _native_customer(model)
     if kind == "link":
-        return _clean({"certificate_id": model.certificate_id, "customers": list(model.customers)})
+        return _clean(
+            {
+                "certificate_id": model.certificate_id,
+                "customers": _link_customers(model, lambda code: code, lambda i: {"id": i}),
+                "certificates": [c for c in model.certificates if c is not None],
+            }
+        )
     cert: ExemptionCertificate = model
     fields = {name: getattr(cert, name) for name in ExemptionCertificate.model_fields}
     fields.pop("effective_date_text", None)
@@ -204,12 +213,29 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
     return _clean(fields)
 
 
-def native_record(payload: Any) -> dict[str, Any]:
-    """``payload`` (any dialect, any kind) as a native mapping; raises if it can't be read."""
-    kind, model, problem = _read(payload)
+def native_record(payload: Any, kind: str | None = None) -> dict[str, Any]:
+    """``payload`` (any dialect, any kind, or the ``kind`` named) as a native mapping; raises
+    if it can't be read."""
+    kind, model, problem = _read(payload, kind)
     if problem is not None:
         raise ValueError(problem)
     return _native(kind, model)
+
+
+def _link_customers(
+    link: Link, by_code: Callable[[str], Any], by_id: Callable[[int | str], Any] | None
+) -> list[Any]:
+    """A link's customers in a target's spelling: by code, or by id where the target takes
+    ids (``by_id`` None: it doesn't, and they are left out: the read-back names them lost)."""
+    ids = link.customer_ids
+    out = []
+    for i, code in enumerate(link.customers):
+        ident = ids[i] if i < len(ids) else None
+        if code is not None:
+            out.append(by_code(code))
+        elif ident is not None and by_id is not None:
+            out.append(by_id(int(ident) if ident.isascii() and ident.isdigit() else ident))
+    return out
 
 
 def _zone_name(value: str) -> str:
@@ -236,8 +262,11 @@ def _reason_name(value: str | None) -> str | None:
 
 
 def _avatax(kind: str | None, model: Any) -> list[dict[str, Any]]:
-    if kind == "link":
-        return [_clean({"customers": [c for c in model.customers if c is not None]})]
+    if kind == "link":  # LinkCustomersModel: codes only; LinkCertificatesModel: ids
+        certificates = [c for c in model.certificates if c is not None]
+        if certificates:  # the customer's code goes in the call's path
+            return [{"certificates": certificates}]
+        return [{"customers": _link_customers(model, lambda code: code, None)}]
     if kind == "customer":
         cert = ExemptionCertificate(customers=(model,))
         body = to_avatax_customers(cert)[0]
@@ -247,7 +276,7 @@ def _avatax(kind: str | None, model: Any) -> list[dict[str, Any]]:
             body["isBill"] = model.is_bill
         if model.is_ship is not None:
             body["isShip"] = model.is_ship
-        zones = [{"name": _zone_name(z)} for z in model.exposure_zones if z is not None]
+        zones = [zone_reference(z) for z in model.exposure_zones if z is not None]
         return [_clean({**body, "exposureZones": zones})]
     bodies = to_avatax_certificates(model)
     customers = to_avatax_customers(model)
@@ -277,14 +306,21 @@ def _certcapture_customer(customer: Customer) -> dict[str, Any]:
     }
     if isinstance(customer, CustomerRecord):
         fields.update(is_bill=customer.is_bill, is_ship=customer.is_ship)
-        zones = [{"name": _zone_name(z)} for z in customer.exposure_zones if z is not None]
-        fields["exposure_zones"] = zones
+        fields["exposure_zones"] = [_cc_zone(z) for z in customer.exposure_zones if z is not None]
     return _clean(fields)
 
 
 def _certcapture(kind: str | None, model: Any) -> list[dict[str, Any]]:
-    if kind == "link":
-        return [_clean({"id": model.certificate_id, "customers": list(model.customers)})]
+    if kind == "link":  # relations matched by any field: customers by number or id
+        customers = _link_customers(
+            model, lambda code: {"customer_number": code}, lambda i: {"id": i}
+        )
+        certificates = [{"id": _id(c)} for c in model.certificates if c is not None]
+        return [
+            _clean(
+                {"id": model.certificate_id, "customers": customers, "certificates": certificates}
+            )
+        ]
     if kind == "customer":
         return [_certcapture_customer(model)]
     cert: ExemptionCertificate = model
@@ -293,9 +329,13 @@ def _certcapture(kind: str | None, model: Any) -> list[dict[str, Any]]:
         "id": cert.id,
         "signed_date": cert.effective_date.isoformat() if cert.effective_date else None,
         "expiration_date": cert.expiration_date.isoformat() if cert.expiration_date else None,
-        "expected_tax_code": None if reason is None else {"name": reason},
+        "expected_tax_code": {"name": reason}
+        if reason is not None
+        else None
+        if cert.exempt_reason_id is None
+        else {"id": _id(cert.exempt_reason_id)},
         "exempt_reason_description": cert.exempt_reason_description,
-        "exposure_zones": [{"name": _zone_name(r)} for r in cert.regions],
+        "exposure_zones": [_cc_zone(r) for r in cert.regions],
         "is_single": cert.single_use or None,
         "po_numbers": list(cert.po_numbers),
         "tax_number": cert.tax_id,
@@ -309,6 +349,16 @@ def _certcapture(kind: str | None, model: Any) -> list[dict[str, Any]]:
         "customers": [_certcapture_customer(c) for c in cert.customers],
     }
     return [_clean(fields)]
+
+
+def _id(text: str) -> int | str:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else text
+
+
+def _cc_zone(region: str) -> dict[str, Any]:
+    """A CertCapture exposure zone: by name, or by id for a zone given by its id only."""
+    ident = zone_id(region)
+    return {"name": _zone_name(region)} if ident is None else {"id": ident}
 
 
 def _csv_text(field: str, value: Any) -> str:
@@ -335,6 +385,8 @@ def _csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
         if f in ExemptionCertificate.model_fields
     }
     shared[CSV_HEADERS["exempt_reason"]] = _reason_name(cert.exempt_reason) or ""
+    named = [r for r in cert.regions if zone_id(r) is None]  # the template names zones:
+    shared[CSV_HEADERS["regions"]] = _csv_text("regions", named)  # an id is lost, not a name
     rows = []
     for customer in cert.customers or (Customer(),):
         row = dict(shared)
@@ -367,7 +419,7 @@ def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str,
         return _csv_back(records)
     if not records:
         return {}
-    back = native_record(records[0])
+    back = native_record(records[0], kind)
     if to == "avatax" and kind == "certificate" and len(records) > 1:
         back["regions"] = [r for body in records for r in native_record(body).get("regions", ())]
     return back

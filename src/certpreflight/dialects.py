@@ -65,6 +65,7 @@ __all__ = [
     "parse_date",
     "reference_code",
     "reference_id",
+    "zone_id",
 ]
 
 
@@ -440,6 +441,16 @@ def _zone(value: Any) -> Any:
     if picked is None and isinstance(value.get("id"), (int, str)) and value["id"] != "":
         return f"#{value['id']}"
     return picked
+
+
+_ZONE_ID = re.compile(r"#(\d{1,18})", re.ASCII)
+
+
+def zone_id(region: str) -> int | None:
+    """The id of an exposure zone given by its id only (``#117``, as :func:`_zone` keeps
+    ``{"id": 117}``), else None: a writer sends it back as ``{"id": 117}``, never as a name."""
+    found = _ZONE_ID.fullmatch(region.strip())
+    return int(found[1]) if found is not None else None
 
 
 def country_reference(value: Mapping[Any, Any]) -> Any:
