@@ -174,3 +174,35 @@ def test_region_missing_is_not_repeated_when_the_country_is_absent() -> None:
     assert 2108 in report.codes()
     assert 2106 not in report.codes()
     assert 2106 in validate({**customer, "country": "US"}, today=TODAY).codes()
+
+
+# --- a certificate sent to CertCapture's validation queue ---------------------------------
+
+#: After "CertCapture REST API Part II" (Avalara developer blog, 2016-12-06, developer-dot
+#: mirror ``_posts/2016-12-06-certcapture-rest-api-part-ii.md``): one POST with a page image,
+#: ``submit_to_stack=true``, an exposure zone and an exempt reason (by id here, as the post
+#: allows: "You can provide an ID, or initials"), a customer, and no dates.
+STACKED = {
+    "submit_to_stack": True,
+    "pages": ["iVBORw0KGgo="],
+    "exposure_zone": {"id": 117},
+    "expected_tax_code": {"id": 12},
+    "customers": [{"customer_number": "mario1"}],
+}
+
+
+def test_a_stacked_certificate_needs_no_data_the_review_team_keys() -> None:
+    """Signed date and exemption number: info at most; the certificate is ok."""
+    report = validate(STACKED, today=TODAY)
+    assert report.kind == "certificate"
+    assert report.ok
+    assert {f.code: f.severity.value for f in report.findings} == {5001: "info"}
+    sent = validate({**STACKED, "submit_to_stack": False}, today=TODAY)
+    assert {f.code: f.severity.value for f in sent.findings} == {5001: "error"}
+
+
+def test_a_stacked_certificate_still_needs_its_zone_and_reason() -> None:
+    """What the queue can't key in stays an error: no exposure zone, no exempt reason."""
+    bare = {"submit_to_stack": True, "customers": [{"customer_number": "mario1"}]}
+    report = validate(bare, today=TODAY)
+    assert {2301, 3002} <= {f.code for f in report.findings if f.severity.value == "error"}

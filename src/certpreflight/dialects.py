@@ -111,6 +111,7 @@ NATIVE = Dialect(
         "effective_date": "effective_date",
         "expiration_date": "expiration_date",
         "single_use": "single_use",
+        "submit_to_stack": "submit_to_stack",
         "po_numbers": "po_numbers",
         "tax_id": "tax_id",
         "tax_id_type": "tax_id_type",
@@ -273,7 +274,6 @@ CERTCAPTURE = Dialect(
             "created",
             "modified",
             "verified",
-            "submit_to_stack",
             "certificate_number",
             "verification_number",
             "unused_multi_cert",
@@ -297,6 +297,7 @@ CERTCAPTURE = Dialect(
             "customers",
             "po_numbers",
             "exempt_reason_description",
+            "submit_to_stack",
         }
     ),
     shared_customer=frozenset(
@@ -591,7 +592,11 @@ LIST_FIELDS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
 # Every coercion the certificate's fields need, done in the one model-level validator: a
 # Python call made by pydantic costs about as much as validating a field in Rust, so one
 # call per certificate instead of one per field (customers are normalised by Customer).
-_COERCE: Mapping[str, Callable[[Any], Any]] = {**LIST_FIELDS, "single_use": _to_bool}
+_COERCE: Mapping[str, Callable[[Any], Any]] = {
+    **LIST_FIELDS,
+    "single_use": _to_bool,
+    "submit_to_stack": _to_bool,
+}
 
 
 def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -23,12 +23,22 @@ from types import MappingProxyType
 from typing import Any
 
 from certpreflight import reading
-from certpreflight.findings import Finding, Report
+from certpreflight.findings import Finding, Report, Severity
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
 from certpreflight.reading import Limits, Read
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule, records
+from certpreflight.rules import (
+    ALL_PROFILES,
+    CATALOGUE,
+    KEYED_IN_REVIEW,
+    Check,
+    Context,
+    Hit,
+    Loc,
+    Rule,
+    records,
+)
 from certpreflight.rules import formatting as fmt
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
@@ -115,6 +125,8 @@ def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
             hits = check(cert, ctx)
             if hits:  # rarely: checks return () when they find nothing
                 _add(findings, rule, hits, unreadable)
+        if cert.submit_to_stack and findings:  # the review team keys these fields in
+            findings = [_keyed_in_review(f) for f in findings]
     if len(findings) > 1:
         findings.sort(key=_by_code)
         if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
@@ -190,6 +202,14 @@ def _record_findings(
             }
             found.append(rule.finding(dataclasses.replace(hit, loc=loc, errors=errors)))
     return found
+
+
+def _keyed_in_review(finding: Finding) -> Finding:
+    """A finding of a certificate sent to the validation queue: info at most when it is about
+    a field the review team keys in (:data:`~certpreflight.rules.KEYED_IN_REVIEW`)."""
+    if finding.code in KEYED_IN_REVIEW and finding.severity is not Severity.INFO:
+        return dataclasses.replace(finding, severity=Severity.INFO)
+    return finding
 
 
 def _unnamed(link: Link) -> Finding:

@@ -109,6 +109,9 @@ class ExemptionCertificate(BaseModel):
     effective_date: Date = None
     expiration_date: Date = None
     single_use: bool = False
+    #: Sent to CertCapture's validation queue (``submit_to_stack``): its review team keys the
+    #: certificate's data in from the document, so what they key is not required yet.
+    submit_to_stack: bool = False
     po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
     tax_id_type: str | None = None

@@ -196,6 +196,7 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
         "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
+        "submit_to_stack": cs.bool_schema(strict=True),
         "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
         "exempt_percentage": cs.nullable_schema(
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)

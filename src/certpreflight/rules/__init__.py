@@ -30,6 +30,7 @@ from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Ru
 __all__ = [
     "ALL_PROFILES",
     "CATALOGUE",
+    "KEYED_IN_REVIEW",
     "RESERVED_CODES",
     "Check",
     "Context",
@@ -137,6 +138,23 @@ CATALOGUE: tuple[Rule, ...] = (
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503
     records.customer_code_variant,  # 6504
+)
+
+#: The rules about a certificate's data that CertCapture's review team keys in from the
+#: document when the certificate is sent to the validation queue (``submit_to_stack:
+#: true``; docs/sources.md#certcapture-api): before that, a missing value is no problem, so
+#: their findings are info at most. The others still hold: a document must be attached, the
+#: exposure zone and the exempt reason must resolve, the customers must be linkable.
+KEYED_IN_REVIEW: frozenset[int] = frozenset(
+    {
+        status.effective_date_missing.code,  # 5001 SignedDate
+        status.expiration_date_missing.code,  # 5002
+        identity.tax_id_missing_sst.code,  # 6201 IdNo
+        identity.tax_id_missing.code,  # 6202
+        identity.tax_id_missing_sst_avatax.code,  # 6205
+        identity.business_type_missing_sst.code,  # 6301
+        input.po_number_missing.code,  # 2201 DocumentRefNo
+    }
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(
