@@ -201,8 +201,12 @@ def test_a_stacked_certificate_needs_no_data_the_review_team_keys() -> None:
     assert {f.code: f.severity.value for f in sent.findings} == {5001: "error"}
 
 
-def test_a_stacked_certificate_still_needs_its_zone_and_reason() -> None:
-    """What the queue can't key in stays an error: no exposure zone, no exempt reason."""
+def test_a_stacked_certificate_still_needs_its_document_zone_and_reason() -> None:
+    """What the queue can't key in stays an error: no document, zone or exempt reason."""
     bare = {"submit_to_stack": True, "customers": [{"customer_number": "mario1"}]}
     report = validate(bare, today=TODAY)
-    assert {2301, 3002} <= {f.code for f in report.findings if f.severity.value == "error"}
+    errors = {f.code for f in report.findings if f.severity.value == "error"}
+    assert {2301, 3002, 2405} <= errors
+    avatax = validate(bare, today=TODAY, profile="avatax").codes()
+    assert 2401 in avatax
+    assert 2405 not in avatax  # said once

@@ -80,6 +80,7 @@ CATALOGUE: tuple[Rule, ...] = (
     attachment.attachment_conflicting,  # 2402
     attachment.attachment_empty,  # 2403
     attachment.attachment_not_pdf_or_jpeg,  # 2404
+    attachment.attachment_missing_stacked,  # 2405
     input.exempt_percentage_out_of_range,  # 2501
     input.exempt_percentage_zero,  # 2502
     situs.region_unknown,  # 3001
