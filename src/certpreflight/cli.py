@@ -966,7 +966,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "-o",
         metavar="PATH",
         help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
-        "for certcapture-csv, on standard output)",
+        "for certcapture-csv and avatax-csv, on standard output)",
     )
     convert.add_argument(
         "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"

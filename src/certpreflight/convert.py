@@ -20,7 +20,10 @@ Targets (``docs/sources.md#avatax-models``, ``#certcapture-api``, ``#import-temp
   with the keys of :data:`certpreflight.dialects.CERTCAPTURE`;
 * ``certcapture-csv``: rows of the CertCapture import template columns, one per
   certificate-customer link, with the header names the CSV reader accepts
-  (:data:`certpreflight.io.csvfile.CSV_COLUMNS`).
+  (:data:`certpreflight.io.csvfile.CSV_COLUMNS`);
+* ``avatax-csv``: rows of the AvaTax exemption import template (ECMS Cert ID, Issuing
+  Country, Issuing Region, Exemption No ... Country: :data:`AVATAX_CSV_HEADERS`), one per
+  issuing region and customer, which the CSV reader reads back.
 
 Reading the result back gives the same record but for what the target can't hold, and
 :attr:`Conversion.lost` says what that is (AvaTax has no form name; the CSV template no
@@ -59,9 +62,17 @@ from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
 
-__all__ = ["CSV_HEADERS", "TARGETS", "Conversion", "convert", "native_record"]
+__all__ = [
+    "AVATAX_CSV_HEADERS",
+    "CSV_HEADERS",
+    "CSV_TARGETS",
+    "TARGETS",
+    "Conversion",
+    "convert",
+    "native_record",
+]
 
-TARGETS = ("native", "avatax", "certcapture", "certcapture-csv")
+TARGETS = ("native", "avatax", "certcapture", "certcapture-csv", "avatax-csv")
 
 #: The CertCapture import template's column for each native field, in template order
 #: (docs/sources.md#import-templates); each is a header the CSV reader accepts.
@@ -88,6 +99,42 @@ CSV_HEADERS: Mapping[str, str] = {
     "country": "Country",
 }
 _CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "city")
+
+#: The AvaTax exemption import template's columns, in template order, each the native field
+#: it holds (None: a column certpreflight has nothing for, written empty: ECMS Cert ID, which
+#: the import ignores, "leave it blank"; Issuing Country, the issuing region's country;
+#: Business Type Desc). Every named column is a header the CSV reader accepts
+#: (docs/sources.md#import-templates).
+AVATAX_CSV_HEADERS: Mapping[str, str | None] = {
+    "ECMS Cert ID": None,
+    "Issuing Country": None,
+    "Issuing Region": "regions",
+    "Exemption No": "tax_id",
+    "Exemption No Type": "tax_id_type",
+    "Eff Date": "effective_date",
+    "End Date": "expiration_date",
+    "Customer Code": "customer_number",
+    "Cert Type": "single_use",
+    "Invoice/PO No": "po_numbers",
+    "Business Type": "business_type",
+    "Business Type Desc": None,
+    "Exemption Reason": "exempt_reason",
+    "Exemption Reason Desc": "exempt_reason_description",
+    "Customer Name": "name",
+    "Address 1": "address_line1",
+    "Address 2": "address_line2",
+    "Address 3": "address_line3",
+    "City": "city",
+    "Region": "region",
+    "Postal Code": "postal_code",
+    "Country": "country",
+}
+
+#: The CSV targets and their header rows, in column order.
+CSV_TARGETS: Mapping[str, tuple[str, ...]] = {
+    "certcapture-csv": tuple(CSV_HEADERS.values()),
+    "avatax-csv": tuple(AVATAX_CSV_HEADERS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +447,80 @@ def _csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _avatax_csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
+    """Rows of the AvaTax exemption import template: one exemption entry per issuing region
+    and customer, as AvaTax imports them (a zone given by id only has no row: lost)."""
+    if kind != "certificate":
+        return []
+    cert: ExemptionCertificate = model
+    reason = lookup_reason(cert.exempt_reason) if cert.exempt_reason is not None else None
+    shared = {
+        "Exemption No": cert.tax_id or "",
+        "Exemption No Type": cert.tax_id_type or "",
+        "Eff Date": _csv_text("effective_date", cert.effective_date),
+        "End Date": _csv_text("expiration_date", cert.expiration_date),
+        "Cert Type": "SINGLE" if cert.single_use else "BLANKET",
+        "Invoice/PO No": _csv_text("po_numbers", cert.po_numbers),
+        "Business Type": cert.business_type or "",
+        "Exemption Reason": reason.code if reason is not None else cert.exempt_reason or "",
+        "Exemption Reason Desc": cert.exempt_reason_description or "",
+    }
+    rows = []
+    regions: list[str | None] = [r for r in cert.regions if zone_id(r) is None]
+    for region in regions or [None]:
+        found = lookup_region(region) if region is not None else None
+        issuing = {
+            "Issuing Country": found.country if found is not None else "",
+            "Issuing Region": found.short if found is not None else region or "",
+        }
+        for customer in cert.customers or (Customer(),):
+            country = _country(customer.country)
+            person = {
+                "Customer Code": customer.customer_number or "",
+                "Customer Name": customer.name or "",
+                "Address 1": customer.address_line1 or "",
+                "Address 2": customer.address_line2 or "",
+                "Address 3": customer.address_line3 or "",
+                "City": customer.city or "",
+                "Region": _region_code(customer.region, country) or "",
+                "Postal Code": customer.postal_code or "",
+                "Country": country or "",
+            }
+            row = {**issuing, **shared, **person}
+            rows.append({header: row.get(header, "") for header in AVATAX_CSV_HEADERS})
+    return rows
+
+
+def _csv_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records the CSV reader reads from ``rows`` (the round trip's other half)."""
+    if not rows:
+        return []
+    header = list(rows[0])
+    columns = header_columns(header, "<converted>")
+    cells = (Record("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
+    return [native_record(r.payload) for r in group_rows(cells, columns) if is_mapping(r.payload)]
+
+
+def _avatax_csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One certificate from the template's rows (:func:`_avatax_csv`: region by region, the
+    customers in each): the first row's fields, every issuing region once, and the
+    customers of the first region's rows."""
+    records = _csv_records(rows)
+    if not records:
+        return {}
+    back = dict(records[0])
+    first = records[0].get("regions")
+    regions = [r for record in records for r in record.get("regions", ())]
+    customers = []
+    for record in records:
+        if record.get("regions") != first:
+            break
+        customers += record.get("customers", ())
+    back["regions"] = list(dict.fromkeys(regions))
+    back["customers"] = customers
+    return _clean(back)
+
+
 def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The certificate the CSV reader reads from ``rows`` (the round trip's other half)."""
     if not rows:
@@ -417,6 +538,8 @@ def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str,
     """Read converted records back into one native record (AvaTax's zones merged)."""
     if to == "certcapture-csv":
         return _csv_back(records)
+    if to == "avatax-csv":
+        return _avatax_csv_back(records)
     if not records:
         return {}
     back = native_record(records[0], kind)
@@ -493,7 +616,7 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     elif to == "certcapture":
         records = _certcapture(kind, model)
     else:
-        records = _csv(kind, model)
+        records = (_csv if to == "certcapture-csv" else _avatax_csv)(kind, model)
         if not records:
             return Conversion(
                 to, kind, (), problem=f"the certificate import template has no row for a {kind}"

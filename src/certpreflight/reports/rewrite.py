@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 from certpreflight.batch import JoinTable, join_all
-from certpreflight.convert import CSV_HEADERS, convert
+from certpreflight.convert import CSV_TARGETS, convert
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
@@ -609,11 +609,9 @@ def convert_files(
             short += problem is not None or bool(result and result.lost)
             bodies.extend(result.records if result is not None else ())
     with open_output(output, out) as stream:
-        if to == "certcapture-csv":
-            rows = [
-                CSV_HEADERS.values(),
-                *([b.get(h, "") for h in CSV_HEADERS.values()] for b in bodies),
-            ]
+        header = CSV_TARGETS.get(to)
+        if header is not None:  # the one cell writer: quoted, formulas neutralised
+            rows = [header, *([b.get(h, "") for h in header] for b in bodies)]
             stream.write("".join(map(csv_cells.row, rows)))
         elif output is not None and output.endswith(".json"):
             stream.write(json.dumps(bodies, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -109,6 +109,7 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.text_not_utf8,  # 4011
     formatting.csv_row_runs_on,  # 4012
     formatting.findings_capped,  # 4013
+    formatting.import_file_too_long,  # 4014
     formatting.record_kind_unknown,  # 4030
     formatting.record_kind_ambiguous,  # 4031
     status.effective_date_missing,  # 5001

@@ -469,3 +469,30 @@ record_kind_ambiguous = declare(
     fix="Name the kind: validate(record, kind=...) or --kind; or send the fields that tell "
     "it (a certificate's own fields, or only references in a link).",
 )
+
+
+import_file_too_long = declare(
+    None,
+    found_by=("certpreflight.io.csvfile",),
+    doc="""
+    What it does: finds a CSV file in the AvaTax exemption import template's columns (ECMS
+    Cert ID, Issuing Country, Issuing Region, Exemption No ...) that is longer than the
+    100,000 lines AvaTax imports from one file, and says so once, at its first line over.
+
+    Why is this bad? "Each imported file may contain a max of 100,000 lines" (Avalara Help,
+    Manage exempt customers using AvaTax Exemption; docs/sources.md#import-templates): the
+    file is refused, not imported in part. Every row is still checked.
+
+    Example: a template file of 100,001 lines.
+
+    Use instead: the rows split into files of at most 100,000 lines, each with the header.
+    """,
+    code=4014,
+    name="import-file-too-long",
+    severity=Severity.ERROR,
+    message="The import file is longer than {limit:,} lines, the most AvaTax imports from "
+    "one file.",
+    summary="Line {line:,} is past the {limit:,} lines of AvaTax's exemption import template: "
+    "AvaTax refuses the file.",
+    fix="Split the file into files of at most {limit:,} lines, the header row in each.",
+)
