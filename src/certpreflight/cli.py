@@ -540,6 +540,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             width=_width(stream) if args.output is None else None,
             measure=bar is not None,
             join=join,
+            fail_on=fail_on,
         )
         today = run.today or dt.date.today()
         shown = ", ".join(i.shown for i in inputs)
@@ -841,11 +842,11 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "--isolated", action="store_true", help="ignore every configuration file (default: off)"
     )
     show = check.add_argument_group("output")
-    show.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="report format (default: %(default)s)",
+    _format(
+        show,
+        list(FORMATS),
+        "report format: the CI formats are github (workflow annotations), gitlab (Code "
+        "Quality), sarif (code scanning) and junit",
     )
     show.add_argument(
         "--output",
@@ -915,9 +916,15 @@ def _command(
     return sub.add_parser(name, help=summary, description=description)
 
 
-def _format(command: _Parser, choices: list[str], meaning: str) -> None:
+def _format(command: argparse._ActionsContainer, choices: list[str], meaning: str) -> None:
+    """``--output-format`` (ruff's name), ``--format`` its alias."""
     command.add_argument(
-        "--format", choices=choices, default="text", help=f"{meaning} (default: %(default)s)"
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=choices,
+        default="text",
+        help=f"{meaning} (default: %(default)s)",
     )
 
 

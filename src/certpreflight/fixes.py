@@ -75,7 +75,12 @@ class FixResult:
 
 def fixable(finding: Finding, *, unsafe: bool = False) -> bool:
     """True when ``finding``'s rule has a repair of an allowed kind (safe, or any if ``unsafe``)."""
-    autofix = _FIXES.get(finding.code)
+    return fixable_code(finding.code, unsafe=unsafe)
+
+
+def fixable_code(code: int, *, unsafe: bool = False) -> bool:
+    """True when rule ``code`` has a repair of an allowed kind (safe, or any if ``unsafe``)."""
+    autofix = _FIXES.get(code)
     return autofix is not None and (unsafe or autofix.kind == "safe")
 
 
