@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -75,6 +76,7 @@ from certpreflight.reports.tally import Tally
 from certpreflight.reports.text import summary_line
 from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
+from certpreflight.suggest import did_you_mean
 
 __all__ = ["main"]
 
@@ -747,12 +749,36 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the epilog's layout; help lines wrap as usual."""
 
 
+#: argparse's message for a value not among an argument's choices (3.10-3.13 spellings).
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>.*?)' \(choose from (?P<choices>.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``),
-    with this parser's usage (a subcommand's own, not the top level's)."""
+    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``):
+    the message, what a misspelt option, subcommand or choice probably meant, and this
+    parser's usage in one line (a subcommand's own, not the top level's), as ruff does."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+        found = _INVALID_CHOICE.search(message)
+        if found is not None:
+            choices = [c.strip(" '") for c in found["choices"].split(",")]
+            message += did_you_mean(found["word"], choices)
+        raise UsageError(f"{message}\n{self.short_usage()}")
+
+    def unknown(self, extra: Sequence[str]) -> NoReturn:
+        """The error for arguments no option takes, with the option each one probably meant."""
+        options = [s for action in self._actions for s in action.option_strings]
+        hints = "".join(did_you_mean(a, options, quote=False) for a in extra if a[:1] == "-")
+        self.error(f"unrecognized arguments: {' '.join(extra)}{hints}")
+
+    def short_usage(self) -> str:
+        """``usage: certpreflight check [OPTIONS] FILE... (more: certpreflight check --help)``."""
+        words = [self.prog, "[OPTIONS]"]
+        for action in self._actions:
+            if not action.option_strings:
+                name = action.metavar if isinstance(action.metavar, str) else action.dest
+                words.append(f"{name}..." if action.nargs in ("+", "*") else str(name))
+        return f"usage: {' '.join(words)} (more: {self.prog} --help)"
 
 
 def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
@@ -1013,7 +1039,7 @@ def _run(
     with contextlib.redirect_stdout(out):  # --help and --version print to our ``out``
         args, extra = parser.parse_known_args(argv)
     if extra:  # the subcommand's usage, not the top level's
-        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        commands[args.command].unknown(extra)
     if args.command == "check":
         return _check(args, out, err, stdin)
     if args.command == "convert":

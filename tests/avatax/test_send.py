@@ -1,6 +1,6 @@
 """Checked sends through the REAL avalara SDK, against a local HTTP server standing in for AvaTax.
 
-Skipped when the SDK is not installed; CI installs it with ``pip install -e '.[avatax]' --group dev``.
+Skipped when the SDK is not installed; CI installs it (``pip install -e '.[avatax]' --group dev``).
 """
 
 from __future__ import annotations

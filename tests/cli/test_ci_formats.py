@@ -154,7 +154,10 @@ def test_concise_is_one_line_a_finding_with_fixable_marked(cli: Cli, tmp_path: P
     code, out, _ = cli("check", str(path), "--output-format", "concise")
     lines = out.splitlines()
     assert code == 1
-    assert lines[0] == f"{path}:2: 2101 error CustomerName is required. (This value must be specified.)"
+    assert (
+        lines[0]
+        == f"{path}:2: 2101 error CustomerName is required. (This value must be specified.)"
+    )
     assert lines[1].startswith(f"{path}:3: 3203 warning [*] Country 'USA'")
     assert lines[2].startswith("3 certificates checked")
 

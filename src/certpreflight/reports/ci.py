@@ -33,8 +33,8 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result
 
 __all__ = [
-    "GITLAB_SEVERITY",
     "GITHUB_COMMAND",
+    "GITLAB_SEVERITY",
     "concise",
     "escape_data",
     "escape_property",

@@ -47,7 +47,7 @@ def _lines(report: Report, failing: bool, rank: int) -> str:
 def _case(source: str, report: Report, rank: int) -> str:
     path, _ = location(source)
     name = f"{report.kind or 'record'} {report.record_id or '(no id)'} ({source})"
-    out = f"<testcase classname={_attr(path)} name={_attr(name)} time=\"0\""
+    out = f'<testcase classname={_attr(path)} name={_attr(name)} time="0"'
     failing = [f for f in report.findings if f.severity.rank >= rank]
     if not report.findings:
         return out + "/>\n"
@@ -78,6 +78,6 @@ def document(*, tests: int, failures: int, name: str = "certpreflight") -> tuple
     before = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<testsuites name={_attr(name)} {counts}>\n"
-        f"<testsuite name={_attr(name)} {counts} time=\"0\">\n"
+        f'<testsuite name={_attr(name)} {counts} time="0">\n'
     )
     return before, "</testsuite>\n</testsuites>\n"

@@ -26,7 +26,9 @@ from certpreflight.rules import CATALOGUE, Rule
 
 __all__ = ["LEVEL", "SCHEMA", "TAIL", "head", "render"]
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 #: A finding's severity as a SARIF level.
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 TAIL = "\n]}]}\n"
@@ -96,7 +98,5 @@ def _result(source: str, report: Report, f: Finding) -> dict[str, Any]:
 def render(results: Iterable[Result]) -> str:
     """The SARIF results of these results, one JSON object a line, comma-joined."""
     return ",\n".join(
-        _ENCODE(_result(source, report, f))
-        for source, report in results
-        for f in report.findings
+        _ENCODE(_result(source, report, f)) for source, report in results for f in report.findings
     )

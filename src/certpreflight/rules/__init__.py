@@ -26,6 +26,7 @@ from certpreflight.rules import (
     status,
 )
 from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, path
+from certpreflight.suggest import rule_hint
 
 __all__ = [
     "ALL_PROFILES",
@@ -148,4 +149,7 @@ def get_rule(key: int | str) -> Rule:
     try:
         return _BY_KEY[text]
     except KeyError:
-        raise KeyError(f"no rule {key!r}; see `certpreflight rules` for the catalogue") from None
+        hint = rule_hint(text, [r.name for r in CATALOGUE], [r.code for r in CATALOGUE])
+        raise KeyError(
+            f"no rule {key!r}{hint}; see `certpreflight rules` for the catalogue"
+        ) from None
