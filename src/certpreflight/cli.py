@@ -52,6 +52,7 @@ from certpreflight.io import (
     read_pieces,
     read_records,
 )
+from certpreflight.io.folders import expand
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
@@ -273,6 +274,18 @@ def _inputs(
                 head = handle.read(64)
             copies[name] = Input(copy, STDIN if name == "-" else name, kind or sniff(head))
         yield [copies.get(n) or Input(n, n, kind) for n in files]
+
+
+def _walked(files: Sequence[str], output: str | None, err: TextIO) -> list[str]:
+    """The inputs with each folder replaced by the files it holds (io.folders): the report
+    is never one of them. A folder without any is said on ``err``."""
+    found, empty = expand(files, skip=[output] if output else [])
+    for folder in empty:
+        err.write(
+            f"certpreflight: note: {printable(folder)}: no .json, .ndjson, .jsonl, .csv or "
+            ".xlsx files (hidden ones are passed over)\n"
+        )
+    return found
 
 
 def _is_stream(name: str) -> bool:
@@ -1040,6 +1053,8 @@ def _run(
         args, extra = parser.parse_known_args(argv)
     if extra:  # the subcommand's usage, not the top level's
         commands[args.command].unknown(extra)
+    if args.command in ("check", "convert"):
+        args.files = _walked(args.files, args.output, err)
     if args.command == "check":
         return _check(args, out, err, stdin)
     if args.command == "convert":

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from certpreflight.findings import Report
 from certpreflight.fixes import fixable, fixable_code
 from certpreflight.reports.printable import printable
-from certpreflight.reports.tally import Result, Tally
+from certpreflight.reports.tally import UNREADABLE, Result, Tally
 
 __all__ = ["closing", "render", "statistics", "summary", "summary_line"]
 
@@ -101,8 +101,9 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
     if set(kinds) <= {"certificate"}:
         what = _plural(tally.certificates, "certificate")
     else:
-        names = {"certificate": "certificate", "customer": "customer", "link": "link"}
-        parts = [_plural(kinds[k], names.get(k, "unreadable record")) for k in sorted(kinds)]
+        parts = [
+            _plural(kinds[k], "unreadable record" if k == UNREADABLE else k) for k in sorted(kinds)
+        ]
         what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
         f"{what} checked: {tally.ok} ok, "
