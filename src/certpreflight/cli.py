@@ -707,7 +707,9 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
         region = normalize_region(args.region)
         if region is None:
             raise UsageError(f"unknown region {args.region!r} (try WA, US-WA, Washington, ...)")
-    out.write(matrix_report.render(matrix_report.select(matrix, reason, region), args.format))
+    text = matrix_report.render(matrix_report.select(matrix, reason, region), args.format)
+    with _output(args.output, out, ()) as stream:
+        stream.write(text)
     return EXIT_OK
 
 
@@ -1038,6 +1040,12 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     _format(matrix, ["text", "csv", "json", "html"], "output format; html is a heat map")
     matrix.add_argument(
         "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
+    )
+    matrix.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write it here, atomically (default: standard output)",
     )
     commands["matrix"] = matrix
     for command in commands.values():
