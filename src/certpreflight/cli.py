@@ -529,7 +529,51 @@ def _size(inputs: Iterable[Input]) -> int:
 # --- check ---------------------------------------------------------------------------------------
 
 
+def _show_settings(args: argparse.Namespace, out: TextIO) -> int:
+    """``check --show-settings``: the configuration file used and the settings it resolves
+    to with the flags (ruff's flag); nothing is checked."""
+    config = _config(args)
+    run, fail_on = settings(args)
+    if args.isolated:
+        used = "none (--isolated)"
+    elif config.path is None:
+        used = "none found (the defaults)"
+    else:
+        used = str(config.path)
+    matrix = args.matrix or (str(config.matrix) if config.matrix else "the built-in")
+    rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    tuned = (run.rules or RuleOptions()).as_mapping()
+    shown: dict[str, Any] = {
+        "configuration file": used,
+        "select": list(run.select) or "all of the profile's rules",
+        "ignore": list(run.ignore),
+        "profile": run.profile,
+        "fail-on": fail_on,
+        "today": str(run.today) if run.today else "the day of the run",
+        "matrix": matrix,
+        "options": {name.replace("_", "-"): value for name, value in tuned.items()},
+        "rules": [r.code for r in rules],
+    }
+    if args.format == "json":
+        out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for key, value in shown.items():
+        if isinstance(value, dict):
+            out.write(f"{key}:\n" + "".join(f"  {k} = {json.dumps(v)}\n" for k, v in value.items()))
+        elif isinstance(value, list):
+            out.write(f"{key}: {', '.join(map(str, value)) or 'none'}\n")
+        else:
+            out.write(f"{key}: {value}\n")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    if args.show_settings:
+        return _show_settings(args, out)
+    if not args.files:
+        raise UsageError(
+            "the following arguments are required: FILE\n" + _parser()[1]["check"].short_usage()
+        )
     run, fail_on = settings(args)
     jobs = args.jobs or os.cpu_count() or 1
     _encoding(args.encoding)
@@ -806,9 +850,10 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     check.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="the files to check; '-' reads standard input",
+        help="the files to check, and folders of them (walked: the files of known suffixes, "
+        "sorted, hidden ones passed over); '-' reads standard input",
     )
     read = check.add_argument_group("input")
     read.add_argument(
@@ -881,6 +926,12 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     rules.add_argument(
         "--isolated", action="store_true", help="ignore every configuration file (default: off)"
+    )
+    rules.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration file used and the resolved settings, then exit "
+        "(default: off)",
     )
     show = check.add_argument_group("output")
     _format(

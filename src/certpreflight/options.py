@@ -172,7 +172,7 @@ class Options:
     >>> Options.of(profile="avtax")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown profile 'avtax'; expected one of ['audit', 'avatax', 'certcapture']
+    ValueError: unknown profile 'avtax' (did you mean 'avatax'?); expected one of ['audit', ...]
     """
 
     today: dt.date | None = None
@@ -203,7 +203,10 @@ class Options:
         if matrix is not None and not isinstance(matrix, ExemptionMatrix):
             raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
         if profile not in ALL_PROFILES:
-            raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+            hint = did_you_mean(str(profile), sorted(ALL_PROFILES))
+            raise ValueError(
+                f"unknown profile {profile!r}{hint}; expected one of {sorted(ALL_PROFILES)}"
+            )
         tuned = RuleOptions.from_mapping(options) if options else None
         return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)
 

@@ -211,3 +211,27 @@ def test_keys_read_in_kebab_case_and_snake_case(tmp_path: Path) -> None:
         assert config.fail_on == "info"
         assert config.options is not None
         assert config.options.expiring_within_days == 7
+
+
+def test_show_settings_names_the_file_and_the_resolved_settings(cli: Cli, project: Path) -> None:
+    """`check --show-settings` says which file was read and what the flags and it resolve
+    to, and checks nothing (no FILE needed)."""
+    path = _pyproject(
+        project,
+        'fail_on = "warning"\nselect = ["21"]\n[tool.certpreflight.options]\n'
+        "expiring-within-days = 9\n",
+    )
+    code, out, _ = cli("check", "--show-settings", "--profile", "audit")
+    shown = json.loads(cli("check", "--show-settings", "--output-format", "json")[1])
+    isolated = cli("check", "--show-settings", "--isolated")[1]
+    assert code == 0
+    assert f"configuration file: {path}\n" in out
+    assert "profile: audit\n" in out
+    assert "  expiring-within-days = 9\n" in out
+    assert (shown["configuration file"], shown["fail-on"], shown["select"]) == (
+        str(path),
+        "warning",
+        ["21"],
+    )
+    assert shown["rules"] and all(str(code).startswith("21") for code in shown["rules"])
+    assert "configuration file: none (--isolated)\n" in isolated
