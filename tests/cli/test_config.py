@@ -233,5 +233,6 @@ def test_show_settings_names_the_file_and_the_resolved_settings(cli: Cli, projec
         "warning",
         ["21"],
     )
-    assert shown["rules"] and all(str(code).startswith("21") for code in shown["rules"])
+    assert shown["rules"]
+    assert all(str(code).startswith("21") for code in shown["rules"])
     assert "configuration file: none (--isolated)\n" in isolated
