@@ -570,10 +570,6 @@ def _show_settings(args: argparse.Namespace, out: TextIO) -> int:
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
     if args.show_settings:
         return _show_settings(args, out)
-    if not args.files:
-        raise UsageError(
-            "the following arguments are required: FILE\n" + _parser()[1]["check"].short_usage()
-        )
     run, fail_on = settings(args)
     jobs = args.jobs or os.cpu_count() or 1
     _encoding(args.encoding)
@@ -1112,6 +1108,8 @@ def _run(
         args, extra = parser.parse_known_args(argv)
     if extra:  # the subcommand's usage, not the top level's
         commands[args.command].unknown(extra)
+    if args.command == "check" and not args.files and not args.show_settings:
+        commands["check"].error("the following arguments are required: FILE")
     if args.command in ("check", "convert"):
         args.files = _walked(args.files, args.output, err)
     if args.command == "check":

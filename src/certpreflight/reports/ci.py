@@ -28,9 +28,9 @@ import json
 from collections.abc import Iterable, Iterator
 
 from certpreflight.findings import Finding, Report, loc_to_pointer
-from certpreflight.fixes import fixable
 from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result
+from certpreflight.rules import fixable_code
 
 __all__ = [
     "GITHUB_COMMAND",
@@ -77,7 +77,7 @@ def concise(results: Iterable[Result]) -> str:
     """One line per finding: ``file:line: CODE severity [*] message``."""
     return "".join(
         f"{printable(source)}: {f.code} {f.severity.value} "
-        f"{FIXABLE if fixable(f) else ''}{printable(f.message)}\n"
+        f"{FIXABLE if fixable_code(f.code) else ''}{printable(f.message)}\n"
         for source, _, f in _findings(results)
     )
 

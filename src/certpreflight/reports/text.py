@@ -20,9 +20,9 @@ import textwrap
 from collections.abc import Iterable
 
 from certpreflight.findings import Report
-from certpreflight.fixes import fixable, fixable_code
 from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import UNREADABLE, Result, Tally
+from certpreflight.rules import fixable_code
 
 __all__ = ["closing", "render", "statistics", "summary", "summary_line"]
 
@@ -87,7 +87,7 @@ def render(
         lines.append(f"{head}  {what}  {_verdict(report, colour)}\n")
         for f in findings:
             severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-            mark = "[*] " if fixable(f) else ""
+            mark = "[*] " if fixable_code(f.code) else ""
             lines.append(f"  {f.code} {severity} {mark}{printable(f.message)}\n")
             fix = _fix(printable(f.fix), width).replace("\n", "\n" + _FIX_INDENT)
             lines.append(f"{_FIX_INDENT}{_paint(fix, 'dim', colour)}\n")

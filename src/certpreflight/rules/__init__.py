@@ -37,6 +37,7 @@ __all__ = [
     "Hit",
     "Loc",
     "Rule",
+    "fixable_code",
     "get_rule",
     "path",
 ]
@@ -141,6 +142,19 @@ CATALOGUE: tuple[Rule, ...] = (
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(
     {str(r.code): r for r in CATALOGUE} | {r.name: r for r in CATALOGUE}
 )
+
+
+#: The kind of each rule's automatic repair (safe or unsafe), by code.
+_FIX_KINDS: Mapping[int, str] = MappingProxyType(
+    {r.code: r.autofix.kind for r in CATALOGUE if r.autofix is not None}
+)
+
+
+def fixable_code(code: int, *, unsafe: bool = False) -> bool:
+    """True when rule ``code`` has a repair of an allowed kind (safe, or any if ``unsafe``):
+    what ``check --fix`` (``--unsafe-fixes``) repairs, ``[*]`` in a report."""
+    kind = _FIX_KINDS.get(code)
+    return kind is not None and (unsafe or kind == "safe")
 
 
 def get_rule(key: int | str) -> Rule:
