@@ -1,13 +1,15 @@
 """Command-line interface: a thin layer over the library.
 
-``certpreflight check FILE...|-`` validates the certificates in ``.json``, ``.ndjson`` /
-``.jsonl``, ``.csv`` and ``.xlsx`` files (or standard input) and reports them as text,
-JSON, CSV or HTML; ``certpreflight rules`` prints the catalogue, ``certpreflight rule
-CODE`` one rule, and ``certpreflight matrix`` the reason x region matrix. Options also
-come from ``[tool.certpreflight]`` (:mod:`certpreflight.config`). Exit codes: 0 nothing
-at or above ``--fail-on``, 1 findings at or above it, 2 usage error, bad configuration
-or unreadable input (a file that changed while it was read included), 3 an internal error
-or a report that could not be written; never 1 for those.
+``certpreflight check FILE...|DIR...|-`` validates the certificates in ``.json``,
+``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files, the folders that hold them, or
+standard input, and reports them as text, JSON, CSV, HTML or a CI format (GitHub workflow
+commands, GitLab Code Quality, SARIF, JUnit XML; ``docs/cli.md``); ``certpreflight
+rules`` prints the catalogue, ``certpreflight rule CODE`` one rule, and ``certpreflight
+matrix`` the reason x region matrix. Options also come from ``[tool.certpreflight]``
+(:mod:`certpreflight.config`). Exit codes: 0 nothing at or above ``--fail-on``, 1
+findings at or above it, 2 usage error, bad configuration or unreadable input (a file
+that changed while it was read included), 3 an internal error or a report that could
+not be written; never 1 for those.
 """
 
 from __future__ import annotations
@@ -762,6 +764,7 @@ input formats (from each FILE's suffix, or --input-format for all of them):
   .csv             one row per certificate-customer link (the README lists the columns)
   .xlsx            a workbook's first sheet (or --sheet), with the CSV's columns;
                    needs: pip install 'certpreflight[xlsx]'
+  DIR              a folder: its files of these suffixes, sorted, hidden ones skipped
   -                standard input; without --input-format its first bytes decide:
                    '[' json, '{' ndjson, a zip xlsx, anything else csv
   An input without certificates (empty, blank, [] or a header alone) checks 0
@@ -770,12 +773,15 @@ input formats (from each FILE's suffix, or --input-format for all of them):
 configuration:
   [tool.certpreflight] in the nearest pyproject.toml, or certpreflight.toml, from the
   current directory up: select, ignore, profile, fail-on, today, matrix (relative to
-  the file) and an [options] table. A flag given here overrides the file's key; an
-  unknown key is an error.
+  the file) and an [options] table, in kebab-case (snake_case is read too). A flag given
+  here overrides the file's key; an unknown key is an error. --show-settings prints the
+  file used and the settings resolved.
 
 output:
   text lists the certificates with findings, then a summary; --show-ok lists the
   clean ones too, --quiet prints the summary line only, --statistics counts per code.
+  [*] marks a finding --fix repairs. concise is one line a finding; github, gitlab,
+  sarif and junit are for CI (annotations, Code Quality, code scanning, test reports).
   With --output, the summary line goes to stderr as well.
 
 exit codes:

@@ -56,3 +56,13 @@ def test_a_folder_without_inputs_is_noted(cli: Cli, tmp_path: Path) -> None:
     code, _, err = cli("check", str(tmp_path), "--quiet")
     assert code == 0
     assert f"{tmp_path}: no .json, .ndjson, .jsonl, .csv or .xlsx files" in err
+
+
+def test_the_summary_counts_records_of_no_kind_as_unreadable(cli: Cli, tmp_path: Path) -> None:
+    """The JSON summary's ``kinds`` has ``unreadable`` for the results of ``"kind": null``."""
+    path = tmp_path / "mixed.ndjson"
+    path.write_bytes(CLEAN_LINE + b"not json\n" + b"[1, 2]\n")
+    doc = json.loads(cli("check", str(path), "--output-format", "json")[1])
+    nulls = sum(1 for r in doc["results"] if r["kind"] is None)
+    assert nulls == 2
+    assert doc["summary"]["kinds"] == {"certificate": 1, "unreadable": nulls}
