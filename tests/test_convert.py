@@ -171,6 +171,9 @@ def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str)
         if to == "avatax" and len(out.records) > 1:
             back["regions"] = [r for b in out.records for r in native_record(b)["regions"]]
     for field in ("id", "tax_id", "po_numbers", "effective_date", "expiration_date", "filename"):
+        if field == "id" and to == "avatax":  # AvaTax assigns a certificate's id
+            assert "id" not in out.records[0]
+            continue
         assert back.get(field) == native.get(field), field
     if "regions" in native:
         assert len(back["regions"]) == len(native["regions"])

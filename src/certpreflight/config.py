@@ -17,7 +17,10 @@ one directory ``certpreflight.toml`` wins. ``--config PATH`` names the file inst
     matrix = "tax/our-matrix.csv"   # relative to the file's directory
 
     [tool.certpreflight.options]    # certpreflight.options.RuleOptions
-    expiring_within_days = 60
+    expiring-within-days = 60
+
+Keys are written in kebab-case, as ruff's are; the snake_case spelling (``fail_on``,
+``expiring_within_days``) is read too, and a key set in both spellings is an error.
 
 An unknown key, or a value of the wrong type, is a :class:`ConfigError` naming the
 file and the key (the CLI's exit code 2).
@@ -34,6 +37,7 @@ from typing import Any
 
 from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,9 +146,13 @@ def load_config(path: Path) -> Config:
         table, where = data, str(path)
     if not isinstance(table, dict):
         raise ConfigError(f"{where} is not a table")
+    table = _kebab(table, where)
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown key {key!r}{did_you_mean(key, KEYS)}; "
+                f"expected one of: {', '.join(KEYS)}"
+            )
     try:
         return Config(
             path=path,
@@ -158,6 +166,18 @@ def load_config(path: Path) -> Config:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _kebab(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The table with its keys in kebab-case (``fail_on`` is ``fail-on``, as in ruff's
+    configuration, which reads both); a key given in both spellings is an error."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("_", "-")
+        if name in out:
+            raise ConfigError(f"{where}: {name!r} is set twice (as {name!r} and {key!r})")
+        out[name] = value
+    return out
 
 
 def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
@@ -207,4 +227,10 @@ def _options(table: Mapping[str, Any]) -> RuleOptions | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
-    return RuleOptions.from_mapping(value)
+    snake: dict[str, Any] = {}
+    for key, item in value.items():  # expiring-within-days, or expiring_within_days
+        name = str(key).replace("-", "_")
+        if name in snake:
+            raise ValueError(f"option {name!r} is set twice (as {key!r} too)")
+        snake[name] = item
+    return RuleOptions.from_mapping(snake)

@@ -14,7 +14,9 @@ Targets (``docs/sources.md#avatax-models``, ``#certcapture-api``, ``#import-temp
 * ``native``: certpreflight's snake_case record (:data:`certpreflight.dialects.NATIVE`);
 * ``avatax``: AvaTax REST v2 bodies: a certificate becomes ``CreateCertificates`` items, one
   per exposure zone (:func:`certpreflight.avatax.to_avatax_certificates`) with its customers
-  embedded in full as ``CustomerModel`` (:func:`certpreflight.avatax.to_avatax_customers`);
+  embedded in full as ``CustomerModel`` (:func:`certpreflight.avatax.to_avatax_customers`),
+  and without the record's ``id``: ``CertificateModel.id`` is the number AvaTax assigns when
+  it creates the certificate (not a loss: keep your id beside the one AvaTax returns);
   a customer record a ``CreateCustomers`` item; a link a ``LinkCustomersModel``;
 * ``certcapture``: CertCapture v2 bodies (``POST /v2/certificates``, ``/v2/customers``),
   with the keys of :data:`certpreflight.dialects.CERTCAPTURE`;
@@ -330,9 +332,7 @@ def _avatax(kind: str | None, model: Any) -> list[dict[str, Any]]:
     for body, customer in zip(customers, model.customers, strict=True):
         if customer.address_line3 is not None:  # CustomerModel.line3 (to_avatax_customers
             body["line3"] = customer.address_line3  # leaves it out)
-    for body in bodies:
-        if model.id is not None:
-            body["id"] = model.id
+    for body in bodies:  # no id: AvaTax assigns it (docs/sources.md#avatax-models)
         if customers:
             body["customers"] = [dict(c) for c in customers]
     return bodies
@@ -623,6 +623,8 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
             )
     for record in records:
         _finite(record)  # what it takes is lost: the record read back says what
+    if to == "avatax" and kind == "certificate":  # AvaTax assigns the id: not a loss
+        native = {k: v for k, v in native.items() if k != "id"}
     try:
         lost = _lost(native, _back(to, kind, records))
     except (ValueError, ValidationError, TypeError, KeyError):

@@ -30,7 +30,7 @@ from certpreflight.dialects import is_mapping
 from certpreflight.engine import checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, ExemptionCertificate
-from certpreflight.rules import CATALOGUE
+from certpreflight.rules import CATALOGUE, fixable_code
 from certpreflight.rules._base import Autofix, Context
 from certpreflight.rules.repairs import locate
 
@@ -75,8 +75,7 @@ class FixResult:
 
 def fixable(finding: Finding, *, unsafe: bool = False) -> bool:
     """True when ``finding``'s rule has a repair of an allowed kind (safe, or any if ``unsafe``)."""
-    autofix = _FIXES.get(finding.code)
-    return autofix is not None and (unsafe or autofix.kind == "safe")
+    return fixable_code(finding.code, unsafe=unsafe)
 
 
 def _value(record: Any, loc: tuple[str | int, ...]) -> Any:

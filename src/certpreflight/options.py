@@ -38,6 +38,7 @@ from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
+from certpreflight.suggest import did_you_mean, rule_hint
 
 __all__ = ["Options", "RuleOptions", "Selector", "matches", "selectors"]
 
@@ -55,7 +56,7 @@ class RuleOptions:
     >>> RuleOptions.from_mapping({"expiring_within_day": 60})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown option 'expiring_within_day'; expected one of: expiring_within_days, ...
+    ValueError: unknown option 'expiring_within_day' (did you mean 'expiring_within_days'?); ...
     """
 
     max_payload_bytes: int = DEFAULT_LIMITS.max_payload_bytes
@@ -97,27 +98,15 @@ class RuleOptions:
         known = cls.names()
         for key in values:
             if key not in known:
-                near = _closest(str(key), known)
-                ordered = sorted(known, key=lambda name: name != near)
-                raise ValueError(f"unknown option {key!r}; expected one of: {', '.join(ordered)}")
+                hint = did_you_mean(str(key), known)
+                raise ValueError(
+                    f"unknown option {key!r}{hint}; expected one of: {', '.join(known)}"
+                )
         return cls(**values)
 
     def as_mapping(self) -> Mapping[str, Any]:
         """Every option by name, read-only (what the rules read as ``ctx.options``)."""
         return MappingProxyType(dataclasses.asdict(self))
-
-
-def _closest(key: str, known: tuple[str, ...]) -> str | None:
-    """The known name sharing the longest prefix with ``key`` (listed first in the error)."""
-
-    def shared(name: str) -> int:
-        n = 0
-        while n < min(len(name), len(key)) and name[n] == key[n]:
-            n += 1
-        return n
-
-    best = max(known, key=shared)
-    return best if shared(best) > 0 else None
 
 
 # --- selectors ------------------------------------------------------------------------------------
@@ -151,9 +140,11 @@ def _known_keys(items: tuple[str | int, ...]) -> tuple[str, ...]:
     )
     for key in keys:
         if not any(matches(rule, key) for rule in CATALOGUE):
+            words = sorted({w for rule in CATALOGUE for w in (rule.name, rule.type.lower())})
+            hint = rule_hint(key, words, [rule.code for rule in CATALOGUE])
             raise ValueError(
-                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
-                "a rule name (customer-name-missing) or a type (Input)"
+                f"unknown rule selector {key!r}{hint}: use a code "
+                "(2101), a code prefix (21), a rule name (customer-name-missing) or a type (Input)"
             )
     return keys
 
@@ -181,7 +172,7 @@ class Options:
     >>> Options.of(profile="avtax")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown profile 'avtax'; expected one of ['audit', 'avatax', 'certcapture']
+    ValueError: unknown profile 'avtax' (did you mean 'avatax'?); expected one of ['audit', ...]
     """
 
     today: dt.date | None = None
@@ -212,7 +203,10 @@ class Options:
         if matrix is not None and not isinstance(matrix, ExemptionMatrix):
             raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
         if profile not in ALL_PROFILES:
-            raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+            hint = did_you_mean(str(profile), sorted(ALL_PROFILES))
+            raise ValueError(
+                f"unknown profile {profile!r}{hint}; expected one of {sorted(ALL_PROFILES)}"
+            )
         tuned = RuleOptions.from_mapping(options) if options else None
         return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)
 

@@ -97,30 +97,43 @@ def _axes(selection: Selection) -> tuple[list[str], list[str]]:
     return reasons, regions
 
 
+def _aligned(rows: Sequence[Sequence[str]], gap: int = 1) -> str:
+    """Rows of cells in columns as wide as their widest cell, ``gap`` spaces apart (the last
+    column unpadded), so no two columns run together whatever the data holds."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = (
+        (" " * gap).join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
+        for r in rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+_LISTED = (
+    ("region", "region"),
+    ("reason", "reason"),
+    ("status", "status"),
+    ("confidence", "confidence"),
+    ("kind", "source_kind"),
+    ("certainty", "certainty"),
+    ("condition", "condition"),
+)
+
+
 def _text(selection: Selection) -> str:
     if len(selection) == 1:
         row = _row(*selection[0])
-        return "".join(f"{k:<12}{v or '-'}\n" for k, v in row.items())
+        return _aligned([(k, v or "-") for k, v in row.items()], gap=2)
     reasons, regions = _axes(selection)
     if len(reasons) == 1 or len(regions) == 1:
         rows = [_row(*item) for item in selection]
-        lines = [
-            f"{'region':<8}{'reason':<7}{'status':<11}{'confidence':<11}{'kind':<11}"
-            f"{'certainty':<10}condition"
-        ]
-        lines += [
-            f"{r['region']:<8}{r['reason']:<7}{r['status']:<11}{r['confidence']:<11}"
-            f"{r['source_kind']:<11}{r['certainty']:<10}{r['condition']}".rstrip()
-            for r in rows
-        ]
-        return "\n".join(lines) + "\n"
+        table = [[head for head, _ in _LISTED]]
+        table += [[r[key] for _, key in _LISTED] for r in rows]
+        return _aligned(table, gap=2)
     cells = {(reason, region): cell for reason, region, cell in selection}
-    lines = ["region  " + " ".join(reasons)]
-    for region in regions:
-        # each mark takes two columns: its letter, then "~" (secondary) or a space
-        marks = "".join(f"{_symbol(cells[reason, region]):<2}" for reason in reasons)
-        lines.append(f"{region:<8}{marks}".rstrip())
-    return "\n".join([*lines, "", _LEGEND]) + "\n"
+    # a mark is its letter and "~" (secondary): two characters at most, a space between
+    grid = [["region", *(r.ljust(2) for r in reasons)]]
+    grid += [[region, *(_symbol(cells[r, region]) for r in reasons)] for region in regions]
+    return _aligned(grid) + "\n" + _LEGEND + "\n"
 
 
 def _html(selection: Selection) -> str:

@@ -21,7 +21,10 @@ from typing import Any, NamedTuple
 from certpreflight.findings import Report
 from certpreflight.rules.situs import reason_not_exempt_in_region
 
-__all__ = ["Example", "Result", "Tally", "failing_regions"]
+__all__ = ["UNREADABLE", "Example", "Result", "Tally", "failing_regions"]
+
+#: The summary's name for the records of no kind (``"kind": null`` in their results).
+UNREADABLE = "unreadable"
 
 #: ``(source, report)``: one checked record.
 Result = tuple[str, Report]
@@ -75,7 +78,8 @@ class Tally:
     by_region: Counter[str] = field(default_factory=Counter)  # failing certificates
     checked_by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
-    #: records per kind (certificate, customer, link; "none" for a record of no kind)
+    #: records per kind: certificate, customer, link, and ``UNREADABLE`` for a record of no
+    #: kind (its result's ``"kind": null``: not an object, invalid JSON, no kind's keys)
     kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
@@ -92,7 +96,7 @@ class Tally:
         indices of the regions rule 3101 fails (:func:`failing_regions`).
         """
         self.certificates += 1
-        self.kinds[report.kind or "none"] += 1
+        self.kinds[report.kind or UNREADABLE] += 1
         if regions:  # the HTML report's only
             self.checked_by_region.update(set(regions))
         findings = report.findings

@@ -26,6 +26,7 @@ from certpreflight.rules import (
     status,
 )
 from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, path
+from certpreflight.suggest import rule_hint
 
 __all__ = [
     "ALL_PROFILES",
@@ -37,6 +38,7 @@ __all__ = [
     "Hit",
     "Loc",
     "Rule",
+    "fixable_code",
     "get_rule",
     "path",
 ]
@@ -164,10 +166,26 @@ _BY_KEY: Mapping[str, Rule] = MappingProxyType(
 )
 
 
+#: The kind of each rule's automatic repair (safe or unsafe), by code.
+_FIX_KINDS: Mapping[int, str] = MappingProxyType(
+    {r.code: r.autofix.kind for r in CATALOGUE if r.autofix is not None}
+)
+
+
+def fixable_code(code: int, *, unsafe: bool = False) -> bool:
+    """True when rule ``code`` has a repair of an allowed kind (safe, or any if ``unsafe``):
+    what ``check --fix`` (``--unsafe-fixes``) repairs, ``[*]`` in a report."""
+    kind = _FIX_KINDS.get(code)
+    return kind is not None and (unsafe or kind == "safe")
+
+
 def get_rule(key: int | str) -> Rule:
     """The rule with this code (``2101`` or ``"2101"``) or name; KeyError if there is none."""
     text = str(key).strip().lower()
     try:
         return _BY_KEY[text]
     except KeyError:
-        raise KeyError(f"no rule {key!r}; see `certpreflight rules` for the catalogue") from None
+        hint = rule_hint(text, [r.name for r in CATALOGUE], [r.code for r in CATALOGUE])
+        raise KeyError(
+            f"no rule {key!r}{hint}; see `certpreflight rules` for the catalogue"
+        ) from None
