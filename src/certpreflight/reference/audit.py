@@ -97,36 +97,76 @@ class FormRow:
         return not self.reasons or reason in self.reasons
 
 
+#: The term rules whose expiration date is printed on the document (the seller copies it,
+#: never computes it), and those that set no expiration date at all.
+PRINTED_RULES = ("dated", "until:", "december-31:")
+UNDATED_RULES = ("at-most:", "lapse:")
+
+
 @dataclass(frozen=True, slots=True)
 class TermRow:
-    """A state's validity term for some reasons: ``rule`` is ``months:N``, ``calendar-year``
-    or ``dated``; ``term`` says it in words."""
+    """A state's validity term for some reasons; ``term`` says it in words. ``rule``:
+
+    * ``months:N``: the effective date plus N months;
+    * ``calendar-year``: December 31 (Florida's annual resale certificate);
+    * ``dated``: the state prints an expiration date on what it issues;
+    * ``until:YYYY-MM-DD``: one printed expiry for every certificate of the current cycle
+      (Maryland's nonprofit certificates);
+    * ``december-31:N``: a printed December 31, at most N calendar years on (Maine);
+    * ``at-most:N``: an expiration date, when one is given, at most N months on; none is
+      required (Michigan's Form 3372);
+    * ``lapse:12``: valid while no more than 12 months pass between sales.
+
+    ``applies`` says which certificates it governs: all (empty), ``state`` (the state's own
+    document: not a certificate on the MTC or SST form, nor one of several regions), or a
+    word the certificate's form must name. ``force`` is ``law`` or ``guidance`` (the source
+    says "should").
+    """
 
     region: str
     reasons: str
     form: str
     rule: str
     term: str
+    applies: str
+    force: str
     evidence: str
     source: str
     source_kind: str
     read: str
 
+    @property
+    def printed(self) -> bool:
+        """True when the expiration date is the one printed on the state's document."""
+        return self.rule.startswith(PRINTED_RULES)
+
+    @property
+    def sets_expiry(self) -> bool:
+        """True when a certificate under this term must carry an expiration date."""
+        return not self.rule.startswith(UNDATED_RULES)
+
     def limit(self, effective: dt.date) -> dt.date | None:
-        """The last day a certificate effective on ``effective`` may run to (None: no fixed
-        term, only an expiration date required).
+        """The last day a certificate effective on ``effective`` may run to (None: no date
+        is known, only that an expiration date is required).
 
         Florida's annual resale certificate expires on December 31; one issued from
         mid-October on runs to December 31 of the next year. The source says
         "mid-October", so every certificate dated in October gets the longer term: a
-        valid certificate is never flagged. None too when the limit would be past
-        9999-12-31.
+        valid certificate is never flagged. Maryland's cycle date applies to certificates
+        effective by that date (a later one is of the next cycle: its date is printed on
+        it). None too when the limit would be past 9999-12-31.
         """
+        kind, _, value = self.rule.partition(":")
         try:
-            if self.rule == "calendar-year":
+            if kind == "calendar-year":
                 return dt.date(effective.year + (1 if effective.month >= 10 else 0), 12, 31)
-            if self.rule.startswith("months:"):
-                return _add_months(effective, int(self.rule.removeprefix("months:")))
+            if kind in ("months", "at-most"):
+                return _add_months(effective, int(value))
+            if kind == "until":
+                until = dt.date.fromisoformat(value)
+                return until if effective <= until else None
+            if kind == "december-31":
+                return dt.date(effective.year + int(value), 12, 31)
         except ValueError:  # past the last date Python has (year 9999): no date to give
             return None
         return None
@@ -139,6 +179,8 @@ class StateNumberRow:
     region: str
     reason: str
     document: str
+    #: ``required`` (the exemption rests on it) or ``one-of`` (one form of proof among others)
+    proof: str
     evidence: str
     source: str
     source_kind: str

@@ -117,6 +117,7 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.form_not_accepted_in_region,  # 5201
     audit.expiration_beyond_state_term,  # 5202
     audit.expiration_missing_state_term,  # 5203
+    audit.blanket_certificate_may_have_lapsed,  # 5204
     status.certificate_invalid,  # 5301
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102

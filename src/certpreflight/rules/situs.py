@@ -47,8 +47,19 @@ def _join(regions: Sequence[Region]) -> str:
     return ", ".join([r.short for r in regions])
 
 
+#: Reasons that say who the purchaser is (the SST Agreement's "entity-based" exemptions:
+#: governments, tribes, diplomats, exempt organisations, non-residents), as opposed to how
+#: the goods are used (resale, agriculture, manufacturing, direct pay ...;
+#: docs/sources.md#streamlined-sales-tax). A purchaser can't switch between the first kind:
+#: a charity is not a federal agency or a reseller, so no fix ever suggests one for another.
+ENTITY_REASONS = frozenset("ABCDEFMNR")
+
+
 def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
-    """Reasons known to be exempt (at least partly) in every one of ``regions``."""
+    """Use-based reasons known to be exempt (at least partly) in every one of ``regions``;
+    none for an entity-based reason (:data:`ENTITY_REASONS`)."""
+    if current in ENTITY_REASONS:
+        return ""
     common: frozenset[str] | None = None
     for region in regions:
         valid = matrix.valid_reasons(region.code)
@@ -58,20 +69,29 @@ def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: s
     return ", ".join(
         reason.code
         for reason in all_reasons()
-        if reason.code not in (current, "TAXABLE") and (common is None or reason.code in common)
+        if reason.code not in (current, "TAXABLE")
+        and reason.code not in ENTITY_REASONS
+        and (common is None or reason.code in common)
     )
 
 
 def _remedy(
     matrix: ExemptionMatrix, reason: Reason, failing: Sequence[Region], everywhere: Sequence[Region]
 ) -> str:
-    """The fix text: which regions to drop, which would pass, which reasons would work."""
+    """The fix text: which regions to drop, which would pass, which reasons would work.
+
+    It never suggests removing every region (a certificate of none), and never a reason
+    that says who the purchaser is in place of another (a charity told to claim resale).
+    """
     names = {r.code for r in failing}
     passing = [r for r in everywhere if r.code not in names]
     no_tax = [r.short for r in failing if not r.sales_tax]
-    parts = [f"Remove {_join(failing)} from the certificate"]
     if passing:
-        parts.append(f" and send it for {_join(passing)} only")
+        parts = [f"Remove {_join(failing)} from the certificate and send it for "
+                 f"{_join(passing)} only"]  # fmt: skip
+    else:
+        parts = [f"Don't send this certificate for reason {reason.code}: none of its regions "
+                 f"({_join(failing)}) exempts it"]  # fmt: skip
     if no_tax:
         verb = "has" if len(no_tax) == 1 else "have"
         parts.append(
@@ -79,8 +99,13 @@ def _remedy(
         )
     alternatives = _alternatives(matrix, everywhere, reason.code)
     if alternatives:
-        parts.append(f", or use a reason exempt in all of its regions: {alternatives}")
-    elif len(everywhere) > 1:
+        parts.append(
+            f", or, if the purchaser really qualifies for it, use a reason exempt in all of its "
+            f"regions: {alternatives}"
+        )
+    elif passing and reason.code in ENTITY_REASONS:
+        parts.append(f"; or give {_join(failing)} a certificate of its own")
+    elif passing:
         parts.append(
             f"; no other reason is known to be exempt in all of {_join(everywhere)}, "
             "so split it into one certificate per region"
@@ -223,10 +248,14 @@ def not_exempt_regions(cert: ExemptionCertificate, ctx: Context) -> list[int]:
 def _drop_not_exempt(
     record: Mapping[str, Any], finding: Finding, cert: ExemptionCertificate | None, ctx: Context
 ) -> Any:
-    """The certificate without the regions its reason is not exempt in (rule 3101's own)."""
+    """The certificate without the regions its reason is not exempt in (rule 3101's own);
+    no repair when that would leave it no region."""
     if cert is None:
         return None
-    return repairs.without(record, "regions", not_exempt_regions(cert, ctx))
+    failing = not_exempt_regions(cert, ctx)
+    if len(set(failing)) >= len(cert.regions):
+        return None
+    return repairs.without(record, "regions", failing)
 
 
 @rule(
@@ -241,8 +270,8 @@ def _drop_not_exempt(
     autofix=Autofix(
         "unsafe",
         _drop_not_exempt,
-        "Drops the regions where the reason is not exempt. Unsafe: the certificate then claims "
-        "fewer regions.",
+        "Drops the regions where the reason is not exempt (never all of them). Unsafe: the "
+        "certificate then claims fewer regions.",
     ),
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
