@@ -34,6 +34,7 @@ from certpreflight.dialects import (
     parse_date,
     reference_code,
 )
+from certpreflight.reference.regions import region_of
 
 __all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
 
@@ -109,6 +110,11 @@ class ExemptionCertificate(BaseModel):
     single_use: bool = False
     po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
+    #: The purchaser's number for each region, ``(region as given, number)`` pairs: a
+    #: multi-state certificate carries one per state. Read from ``{"NY": "123456"}``, a list
+    #: of ``{"region": ..., "tax_id": ...}`` objects, or the ECMS record's ``details``
+    #: (``idNo``). A region without one falls back on ``tax_id`` (:meth:`tax_id_for`).
+    tax_ids: tuple[tuple[str, str], ...] = ()
     tax_id_type: str | None = None
     business_type: str | None = None
     exempt_percentage: float | None = None
@@ -128,6 +134,15 @@ class ExemptionCertificate(BaseModel):
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
         return native_certificate(data) if is_mapping(data) else data
+
+    def tax_id_for(self, region: str) -> str | None:
+        """The number given for ``region`` (an ISO code such as ``"US-NY"``, matched against
+        the regions as given by any alias), or else the certificate's one ``tax_id``."""
+        for given, number in self.tax_ids:
+            found = region_of(given)
+            if found is not None and found.code == region:
+                return number
+        return self.tax_id
 
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""

@@ -135,9 +135,18 @@ def test_illinois_resale_certificates_run_three_years() -> None:
 def test_washington_reseller_permit_term_is_official_and_only_for_the_permit() -> None:
     """WA's 4 years comes from the revenue department (every profile) and is the reseller
     permit's: never applied to a certificate on the MTC or SST form or of several regions."""
-    payload = cert(regions=["WA"], effective_date="2026-01-15", expiration_date="2031-01-15")
+    payload = cert(
+        regions=["WA"],
+        form="Washington reseller permit",
+        effective_date="2026-01-15",
+        expiration_date="2031-01-15",
+    )
     [f] = found(payload, 5202)
     assert "2030-01-15" in f.fix
+    # a certificate that names no form may be another state's form: audit profile only
+    unnamed = {**payload, "form": None}
+    assert found(unnamed, 5202) == []
+    assert len(found(unnamed, 5202, profile="audit")) == 1
     assert "dor.wa.gov" in f.summary
     for form in ("MTC", "SST F0003"):
         assert found({**payload, "form": form}, 5202) == []

@@ -80,7 +80,8 @@ def test_maryland_certificates_expire_on_the_printed_cycle_date() -> None:
 
 def test_maine_resale_certificates_end_on_a_printed_december_31() -> None:
     """36 MRSA 1754-B: the expiration date printed on the certificate, a December 31."""
-    me = cert(regions=["ME"], effective_date="2026-02-01", expiration_date=None)
+    me = cert(regions=["ME"], form="Maine resale certificate", effective_date="2026-02-01",
+              expiration_date=None)  # fmt: skip
     [f] = found(me, 5203)
     assert f.fix.startswith("Enter the expiration date printed on the MRS-issued resale")
     assert "2031-02-01" not in f.fix

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from benchmarks.generate import native_certificates
+
 from certpreflight import Finding, fix, validate
 from certpreflight.reference.postal import zip_regions
 from certpreflight.reference.regions import region_of, regions_in

@@ -93,6 +93,10 @@ def _single(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
+def _pairs(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, number) for key, number in value.items() if number.strip())
+
+
 def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
     """Strict core schemas for the certificate's fields, by name (customers included).
 
@@ -202,6 +206,14 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         ),
         "customers": cs.no_info_after_validator_function(
             tuple, cs.list_schema(customer, strict=True)
+        ),
+        # the native mapping {"NY": "123456"} only; a list (the ECMS details) takes the
+        # salvage path, which reads every form (dialects._tax_ids)
+        "tax_ids": cs.no_info_after_validator_function(
+            _pairs,
+            cs.dict_schema(
+                text(1, caps.ref_chars), text(1, caps.ref_chars), max_length=caps.object_keys
+            ),
         ),
     }
     for name in ExemptionCertificate.model_fields:

@@ -8,7 +8,9 @@ address of its fact, its kind (``statute``, ``regulation``, ``dor``, ``mtc``, ``
   (:func:`form_rows`); the forms a certificate can name are :data:`FORMS`;
 * ``data/terms.csv``: how long a state's certificate is valid (:func:`term_rows`);
 * ``data/state_numbers.csv``: states whose entity exemptions rest on a number or document
-  the state issues (:func:`state_number_rows`).
+  the state issues (:func:`state_number_rows`);
+* ``data/state_number_formats.csv`` (kept by hand): the form of those numbers where a public
+  source states it (:func:`number_formats`).
 
 The rules that use them are 5201-5203 and 6401 (:mod:`certpreflight.rules.audit`).
 
@@ -35,11 +37,13 @@ from certpreflight.reference.reasons import all_reasons
 __all__ = [
     "FORMS",
     "FormRow",
+    "NumberFormat",
     "StateNumberRow",
     "TermRow",
     "accepted_forms",
     "form_key",
     "form_rows",
+    "number_formats",
     "state_number_rows",
     "term_regions",
     "term_rows",
@@ -187,6 +191,26 @@ class StateNumberRow:
     read: str
 
 
+@dataclass(frozen=True, slots=True)
+class NumberFormat:
+    """The form of a number a state issues for some reasons (``data/state_number_formats.csv``)."""
+
+    region: str
+    reasons: str
+    name: str
+    pattern: str
+    example: str
+    evidence: str
+    source: str
+    source_kind: str
+    read: str
+
+    def matches(self, number: str) -> bool:
+        """True when ``number`` (spaces removed, any case) has this form."""
+        compact = "".join(number.split()).upper()
+        return re.fullmatch(self.pattern, compact) is not None
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     years, month = divmod(day.month - 1 + months, 12)
@@ -299,6 +323,25 @@ def term_regions(reason: str) -> Set[str]:
 def term_rows(region: str, reason: str) -> tuple[TermRow, ...]:
     """The validity terms of ``region`` for ``reason``."""
     return _terms_by_reason().get(reason, _NO_TERMS).get(region, ())
+
+
+@functools.cache
+def _formats() -> Mapping[tuple[str, str], NumberFormat]:
+    found: dict[tuple[str, str], NumberFormat] = {}
+    for row in _read("state_number_formats.csv"):
+        fmt = NumberFormat(**row)
+        for reason in fmt.reasons:
+            found[fmt.region, reason] = fmt
+    return MappingProxyType(found)
+
+
+def number_formats(region: str, reason: str) -> NumberFormat | None:
+    """The form of the number ``region`` issues for ``reason``, where a source states it.
+
+    >>> number_formats("US-NY", "E").matches("123456")
+    True
+    """
+    return _formats().get((region, reason))
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

@@ -132,6 +132,8 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
+    audit.state_number_malformed,  # 6402
+    audit.federal_ein_for_state_number,  # 6403
     records.customer_unknown,  # 6501
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503

@@ -14,23 +14,26 @@ department, MTC, SST, federal, Avalara); facts from secondary sources count only
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from certpreflight.findings import Severity
 from certpreflight.models import ExemptionCertificate
 from certpreflight.reference.audit import (
     FormRow,
+    NumberFormat,
     StateNumberRow,
     TermRow,
     accepted_forms,
     form_key,
     form_rows,
+    number_formats,
     state_number_rows,
     term_regions,
     term_rows,
 )
 from certpreflight.reference.reasons import reason_of
-from certpreflight.reference.regions import Region
+from certpreflight.reference.regions import Region, region_of
 from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
 from certpreflight.rules.situs import resolved_regions
 
@@ -38,8 +41,10 @@ __all__ = [
     "blanket_certificate_may_have_lapsed",
     "expiration_beyond_state_term",
     "expiration_missing_state_term",
+    "federal_ein_for_state_number",
     "form_not_accepted_in_region",
     "state_exemption_number_missing",
+    "state_number_malformed",
 ]
 
 #: The entity exemption reasons: exempt organisations, religious and educational ones,
@@ -146,14 +151,18 @@ def form_not_accepted_in_region(cert: ExemptionCertificate, ctx: Context) -> Hit
     return (hit,)
 
 
-def _governs(term: TermRow, cert: ExemptionCertificate, regions: int) -> bool:
+def _governs(term: TermRow, cert: ExemptionCertificate, regions: int, ctx: Context) -> bool:
     """Whether ``term`` is about this certificate (:attr:`TermRow.applies`): a state's own
     document (a reseller permit, a resale certificate the state issues) is never a
-    certificate on the MTC or SST form, nor one of several regions."""
+    certificate on the MTC or SST form, nor one of several regions; a certificate that
+    names no form may be it or not (a purchaser registered elsewhere gives the MTC or SST
+    form), so it counts only in the ``audit`` profile."""
     if not term.applies:
         return True
     if term.applies == "state":
-        return regions == 1 and form_key(cert.form) not in ("mtc", "sst")
+        if regions != 1 or form_key(cert.form) in ("mtc", "sst"):
+            return False
+        return not blank(cert.form) or ctx.profile == "audit"
     return term.applies in (cert.form or "")
 
 
@@ -172,7 +181,7 @@ def _terms(cert: ExemptionCertificate, ctx: Context) -> Sequence[tuple[int, Regi
         for i, region in resolved
         if region.code in with_terms
         for term in term_rows(region.code, reason)
-        if _counts(term.source_kind, ctx) and _governs(term, cert, len(resolved))
+        if _counts(term.source_kind, ctx) and _governs(term, cert, len(resolved), ctx)
     ]
 
 
@@ -265,11 +274,13 @@ def expiration_beyond_state_term(cert: ExemptionCertificate, ctx: Context) -> Hi
     * Alabama (E, F, M): the STE-1 certificate, yearly (Code of Ala. 40-9-60, statute:
       https://print.casetext.com/statute/code-of-alabama/title-40-revenue-and-taxation/chapter-9-exemptions-from-taxation-and-licenses/article-3-certificate-of-exemption/section-40-9-60-certificates-of-exemption-for-persons-or-companies-exempt-from-sales-use-and-lodging-taxes).
     * Maine (G, a certificate Maine Revenue Services issues: not on the MTC or SST form,
-      nor one of several regions): it runs to the December 31 printed on it, at most 5
+      nor one of several regions; one that names no form in the ``audit`` profile only,
+      as it may be another state's form): it runs to the December 31 printed on it, at most 5
       calendar years on (36 MRSA 1754-B, statute:
       https://legislature.maine.gov/ros/LOM/lom122nd/14Pub501-550/Pub501-550-85.htm).
     * Washington (G, a reseller permit: not a certificate on the MTC or SST form, nor
-      one of several regions): generally 4 years (dor:
+      one of several regions; one that names no form in the ``audit`` profile only):
+      generally 4 years (dor:
       https://dor.wa.gov/education/industry-guides/vessel-brokers-and-dealers/reseller-permits).
     * Michigan (a certificate that names Form 3372): a blanket certificate's expiration
       date is at most 4 years on (dor, the official form:
@@ -407,7 +418,8 @@ def blanket_certificate_may_have_lapsed(cert: ExemptionCertificate, ctx: Context
     "{regions} is missing.)",
     summary="For reason {reason}, {regions} exempt only purchasers that hold a number or "
     "document the state itself issues; the certificate gives no tax id.",
-    fix="Enter the purchaser's state-issued number in tax_id: {documents}.",
+    fix="Enter the purchaser's state-issued number for each of {regions} (in tax_ids, one per "
+    "region, or in tax_id for a certificate of one region): {documents}.",
 )
 def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -449,15 +461,20 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
     The rows are in the package's ``reference/data/state_numbers.csv`` and in
     ``docs/sources.md``.
 
+    A region's own number (``tax_ids``: ``{"NY": "123456"}``, or the ECMS record's
+    ``details``) counts for that region; the certificate's one ``tax_id`` for the others.
+
     Example: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": null}``
 
     Use instead: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": "123456"}``
     """
     reason = _reason(cert)
-    if reason not in _ENTITY_REASONS or not blank(cert.tax_id):
+    if reason not in _ENTITY_REASONS:
         return NO_HITS
     found: list[tuple[Region, StateNumberRow]] = []
     for _, region in resolved_regions(cert):
+        if not blank(cert.tax_id_for(region.code)):
+            continue
         row = state_number_rows(region.code, reason)
         if row is not None and row.proof == "required" and _counts(row.source_kind, ctx):
             found.append((region, row))
@@ -474,3 +491,166 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
         errors={("tax_id",): f"no state-issued number for {regions}"},
     )
     return (hit,)
+
+
+#: A federal EIN as it is written: NN-NNNNNNN (nine digits alone may be a state's number,
+#: such as Washington's UBI, so only a tax id type of FEIN says those are one).
+_EIN = re.compile(r"[0-9]{2}-[0-9]{7}")
+_EIN_TYPES = frozenset({"FEIN", "EIN", "FEDERAL EIN", "FEDERAL TAX ID", "FEDERAL EMPLOYER ID"})
+
+
+def _is_ein(number: str, kind: str | None) -> bool:
+    """True when the number is written as a federal EIN, or its type says it is one."""
+    if kind is not None and kind.strip().upper() in _EIN_TYPES:
+        return True
+    return _EIN.fullmatch("".join(number.split())) is not None
+
+
+def _numbers(
+    cert: ExemptionCertificate, ctx: Context
+) -> Sequence[tuple[int, Region, str, NumberFormat]]:
+    """(index, region, number, form) for each region whose number's form a source states."""
+    reason = _reason(cert)
+    if reason is None:
+        return ()
+    # The one tax_id is some state's number: for resale (and the other use-based reasons) a
+    # purchaser registered elsewhere gives its home state's (34 TAC 3.285, the MTC form), so
+    # it is held to a state's form only for an entity exemption, whose number the state
+    # itself issues; a number given for the region (tax_ids) always is.
+    shared = reason in _ENTITY_REASONS or reason == "A"
+    out = []
+    for i, region in resolved_regions(cert):
+        fmt = number_formats(region.code, reason)
+        own = _number_loc(cert, region) != ("tax_id",)
+        number = cert.tax_id_for(region.code)
+        if fmt is None or not (own or shared):
+            continue
+        if not blank(number) and _counts(fmt.source_kind, ctx):
+            assert number is not None
+            out.append((i, region, number.strip(), fmt))
+    return out
+
+
+def _number_loc(cert: ExemptionCertificate, region: Region) -> tuple[str | int, ...]:
+    for j, (given, _) in enumerate(cert.tax_ids):
+        found = region_of(given)
+        if found is not None and found.code == region.code:
+            return ("tax_ids", j)
+    return ("tax_id",)
+
+
+@rule(
+    code=6402,
+    name="state-number-malformed",
+    severity=Severity.WARNING,
+    message="The tax ID {number!r} isn't a {region} number of the form the state issues: {name}.",
+    summary="For reason {reason}, {region} issues its own number ({name}, e.g. {example}); "
+    "{number!r} does not have that form, so it may be another state's number or a typo "
+    "({source}).",
+    fix="Enter the purchaser's {region} number ({name}) for {region}: in tax_ids "
+    '({{"{region}": "{example}"}}) when the certificate covers other states too.',
+)
+def state_number_malformed(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: for each region whose number's form a public source states, finds a
+    number (the region's own in ``tax_ids``, else the certificate's ``tax_id``) not of
+    that form. The one ``tax_id`` is checked only for an entity exemption (A, B, E, F, M,
+    N), whose number the state itself issues: for resale a purchaser registered elsewhere
+    gives its home state's number, so a resale number is checked only when it is given for
+    the region (``tax_ids``). A number written as a federal EIN is rule 6403 instead. The
+    forms
+    (``reference/data/state_number_formats.csv``):
+
+    * New York (E, F, M): the 6-digit exempt organization number (Form ST-119.1, dor:
+      https://www.tax.ny.gov/pdf/current_forms/st/st119_1_fill_in.pdf).
+    * Texas (G): the 11-digit sales and use tax permit number of a purchaser registered
+      in Texas (Form 01-339, dor: https://comptroller.texas.gov/forms/01-339.pdf; one
+      registered elsewhere gives its own state's number, so only a warning).
+    * Maryland (E, F, M): the eight-digit exemption number (dor:
+      https://marylandtaxes.gov/business/sales-use/tax-exemptions/).
+    * Illinois (A, B, E, F, M, N): the exemption identification number, E and digits (dor:
+      https://tax.illinois.gov/questionsandanswers/answer.183.html; federal agencies, GSA
+      SmartTax: https://smartpay.gsa.gov/statetax/illinois-state-tax-information).
+    * Florida (G): the Annual Resale Certificate's 13-digit number (dor:
+      https://floridarevenue.com/taxes/taxesfees/Pages/annual_resale_certificate_sut.aspx);
+      (B, E, F, M, N): the DR-14 Consumer's Certificate of Exemption number (dor:
+      https://floridarevenue.com/taxes/businesses/Pages/sales_cex.aspx).
+
+    Why is this bad? A multi-state certificate carries one number per state; one number
+    given for all (a Texas permit for Florida too) supports the exemption in one state
+    only. A warning: the forms are what the states' documents show, and a number of
+    another form may still be right.
+
+    Example: ``{"exempt_reason": "G", "regions": ["TX", "FL"], "tax_ids": {"TX":
+    "32012345678", "FL": "32012345678"}}``
+
+    Use instead: ``{"tax_ids": {"TX": "32012345678", "FL": "78-8012345678-9"}}``
+    """
+    hits: list[Hit] = []
+    for i, region, number, fmt in _numbers(cert, ctx):
+        if fmt.matches(number) or _is_ein(number, cert.tax_id_type):
+            continue
+        loc = _number_loc(cert, region)
+        hits.append(
+            Hit(
+                loc=loc,
+                params={
+                    "number": number,
+                    "region": region.short,
+                    "reason": _reason(cert) or "",
+                    "name": fmt.name,
+                    "example": fmt.example,
+                    "source": _cite(fmt.source, fmt.source_kind),
+                },
+                errors={("regions", i): f"not a {fmt.name} ({_cite(fmt.source, fmt.source_kind)})"},
+            )
+        )
+    return hits
+
+
+@rule(
+    code=6403,
+    name="federal-ein-for-state-number",
+    severity=Severity.WARNING,
+    message="The tax ID {number!r} for {region} is a federal EIN, not the number {region} issues.",
+    summary="For reason {reason}, {region} exempts on its own number ({name}); a federal "
+    "employer identification number is not one ({source}).",
+    fix="Enter the purchaser's {region} number ({name}) for {region}, in tax_ids when the "
+    "certificate covers other states too; keep the EIN out of it.",
+)
+def federal_ein_for_state_number(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: for each region whose exemption rests on a number the state issues
+    (the forms of rule 6402, and North Dakota), finds a number written as a federal EIN
+    (``NN-NNNNNNN`` or nine digits, or a tax id type FEIN).
+
+    Why is this bad? The states say so: New York's exempt organization number "is not your
+    federal employer identification number" (Form ST-119.1, dor:
+    https://www.tax.ny.gov/pdf/current_forms/st/st119_1_fill_in.pdf); in North Dakota "a
+    Federal Employer Identification Number is not a valid exemption number" (dor:
+    http://www.nd.gov/tax/faqs/articles/210/). A charity's 501(c)(3) EIN does not make it
+    exempt in those states. A warning: the certificate syncs, but fails an audit there.
+
+    Example: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": "141234567",
+    "tax_id_type": "FEIN"}``
+
+    Use instead: ``{"exempt_reason": "E", "regions": ["NY"], "tax_id": "123456"}``
+    """
+    hits: list[Hit] = []
+    for i, region, number, fmt in _numbers(cert, ctx):
+        if not _is_ein(number, cert.tax_id_type):
+            continue
+        hits.append(
+            Hit(
+                loc=_number_loc(cert, region),
+                params={
+                    "number": number,
+                    "region": region.short,
+                    "reason": _reason(cert) or "",
+                    "name": fmt.name,
+                    "source": _cite(fmt.source, fmt.source_kind),
+                },
+                errors={("regions", i): f"a federal EIN, not a {fmt.name}"},
+            )
+        )
+    return hits
