@@ -113,6 +113,7 @@ NATIVE = Dialect(
         "tax_ids": "tax_ids",
         "tax_id_type": "tax_id_type",
         "business_type": "business_type",
+        "jurisdictions": "jurisdictions",
         "exempt_percentage": "exempt_percentage",
         "form": "form",
         "filename": "filename",
@@ -185,7 +186,6 @@ AVATAX = Dialect(
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
-            "jurisdictions",
             "attributes",
             "histories",
             "jobs",
@@ -196,7 +196,9 @@ AVATAX = Dialect(
             "ecmsStatus",
         }
     ),
-    shared_certificate=frozenset({"id", "filename", "pdf", "pages", "valid", "customers"}),
+    shared_certificate=frozenset(
+        {"id", "filename", "pdf", "pages", "valid", "customers", "jurisdictions"}
+    ),
     shared_customer=frozenset({"name", "city", "region", "country"}),
     documented_customer=frozenset(
         {
@@ -595,6 +597,17 @@ def _tax_ids(value: Any) -> Any:
     return tuple(pairs)
 
 
+def _jurisdictions(value: Any) -> Any:
+    """Local jurisdictions as objects: a list of them (or of names), or one alone."""
+    if value is None:
+        return ()
+    if is_mapping(value) or isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple({"name": item} if isinstance(item, str) else item for item in value)
+    return value
+
+
 def _customers(value: Any) -> Any:
     if value is None:
         return ()
@@ -615,6 +628,7 @@ _COERCE: Mapping[str, Callable[[Any], Any]] = {
     **LIST_FIELDS,
     "single_use": _to_bool,
     "tax_ids": _tax_ids,
+    "jurisdictions": _jurisdictions,
 }
 
 

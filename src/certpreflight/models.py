@@ -36,7 +36,7 @@ from certpreflight.dialects import (
 )
 from certpreflight.reference.regions import region_of
 
-__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
+__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Jurisdiction", "Link"]
 
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 
@@ -88,6 +88,21 @@ class Customer(BaseModel):
         )
 
 
+class Jurisdiction(BaseModel):
+    """A local jurisdiction a certificate applies to, below its state exposure zone: an AvaTax
+    ``CertificateJurisdictionModel`` (AvaTax 26.6: ``id``, ``type`` such as State, County,
+    City or Special, ``name``, ``code`` its FIPS code or identifier). The ones AvaTax takes
+    for a zone and reason are listed by ``ListLocalExemptJurisdictions``
+    (``docs/sources.md#avatax-models``)."""
+
+    model_config = _CONFIG
+
+    id: str | None = None
+    type: str | None = None
+    name: str | None = None
+    code: str | None = None
+
+
 class ExemptionCertificate(BaseModel):
     """An exemption certificate and the customers linked to it.
 
@@ -117,6 +132,9 @@ class ExemptionCertificate(BaseModel):
     tax_ids: tuple[tuple[str, str], ...] = ()
     tax_id_type: str | None = None
     business_type: str | None = None
+    #: Local jurisdictions the certificate applies to, below its zone (AvaTax 26.6's
+    #: ``jurisdictions``); a text alone is a jurisdiction's name.
+    jurisdictions: tuple[Jurisdiction, ...] = ()
     exempt_percentage: float | None = None
     #: The certificate form used ("MTC", "SST F0003", "ST-120"): read by the audit rules.
     form: str | None = None

@@ -85,6 +85,8 @@ CATALOGUE: tuple[Rule, ...] = (
     situs.region_local_zone,  # 3003
     situs.regions_too_long,  # 3004
     situs.zone_name_is_code,  # 3005
+    situs.jurisdiction_unidentified,  # 3006
+    situs.jurisdiction_outside_regions,  # 3007
     situs.reason_not_exempt_in_region,  # 3101
     situs.reason_likely_not_exempt_in_region,  # 3102
     situs.reason_partially_exempt_in_region,  # 3103

@@ -21,10 +21,21 @@ from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, reason_of
 from certpreflight.reference.regions import Region, region_of
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Autofix, Context, Hit, Hits, declare, rule
+from certpreflight.rules._base import (
+    NO_HITS,
+    Autofix,
+    Context,
+    Hit,
+    Hits,
+    blank,
+    declare,
+    rule,
+)
 
 __all__ = [
     "is_local_zone",
+    "jurisdiction_outside_regions",
+    "jurisdiction_unidentified",
     "not_exempt_regions",
     "reason_likely_not_exempt_in_region",
     "reason_not_exempt_in_region",
@@ -396,15 +407,26 @@ def is_local_zone(value: str) -> bool:
     return _LOCAL_WORDS.search(value) is not None
 
 
+#: AvaTax 26.6 (June 2026) added local jurisdictions to certificates: CertificateModel's
+#: ``jurisdictions`` (CertificateJurisdictionModel: id, type, name, code) and
+#: ``ListLocalExemptJurisdictions`` (``GET /api/v2/companies/{companyId}/jurisdictions``,
+#: by exposure zone and exemption tax code); docs/sources.md#avatax-models.
+_LOCAL_JURISDICTIONS = "https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0"
+
+
 @rule(
     code=3003,
     name="region-local-zone",
     severity=Severity.ERROR,
-    message="Exposure zone {region!r} is a local zone; AvaTax accepts state-level exemptions only.",
-    summary="{region!r} names a county, parish or city. Custom local exposure zones stay in "
-    "CertCapture and never reach AvaTax, so the customer is taxed there.",
+    message="Exposure zone {region!r} is a local zone; AvaTax's exposure zones are states and "
+    "provinces.",
+    summary="{region!r} names a county, parish or city. A custom local exposure zone stays in "
+    "CertCapture and never reaches AvaTax, so the customer is taxed there; since AvaTax 26.6 a "
+    "local exemption is a jurisdiction of a certificate whose zone is the state.",
     fix="Replace {region!r} with the state or province it is in (for example "
-    '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
+    '"Orleans Parish" -> LA) and list the local jurisdiction in the certificate\'s '
+    "jurisdictions (ListLocalExemptJurisdictions names the ones AvaTax takes for that zone and "
+    "reason); keep the local zone in CertCapture only if you need it there.",
 )
 def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -412,17 +434,24 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     whose name contains county, parish, borough, city, town, township, village
     or municipality.
 
-    Why is this bad? "AvaTax accepts exemptions only at state level. Custom
-    local exposure zones (e.g. 'LA Parish') are CertCapture-only"
-    (docs/sources.md#certcapture-sync-errors, #certificate-rules,
+    Why is this bad? An exposure zone is a state or province: "Custom local exposure
+    zones (e.g. 'LA Parish') are CertCapture-only" (docs/sources.md#certcapture-sync-errors,
+    #certificate-rules,
     https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Edit_Exposure_Zones_and_Exempt_Reasons).
-    An error, unlike rule 3001 (region-unknown): the name itself says the zone
-    is below state level, so the source applies. Names that resolve to a state
-    or province are never checked (so a state is never mistaken for a city).
+    AvaTax 26.6 (June 2026) added local exemptions, but not as zones: a certificate's
+    ``jurisdictions`` (CertificateJurisdictionModel: id, type, name, code) under its
+    state exposure zone, the valid ones listed by ``ListLocalExemptJurisdictions`` for a
+    zone and an exemption reason (https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0;
+    the SDK's ``src/models/CertificateModel.cs`` and ``CertificateJurisdictionModel.cs``).
+    So "state-level only" no longer holds for AvaTax, but a local name as the zone still
+    matches no zone. An error, unlike rule 3001 (region-unknown): the name itself says
+    the zone is below state level. Names that resolve to a state or province are never
+    checked (so a state is never mistaken for a city).
 
     Example: ``{"regions": ["Orleans Parish"]}``
 
-    Use instead: ``{"regions": ["LA"]}``
+    Use instead: ``{"regions": ["LA"], "jurisdictions": [{"type": "Parish", "name":
+    "ORLEANS"}]}`` (the jurisdiction as ListLocalExemptJurisdictions gives it)
     """
     if all(map(region_of, cert.regions)):
         return NO_HITS  # every zone is known: the usual case, one lookup each
@@ -435,6 +464,99 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 errors={("regions", i): "local exposure zone"},
             )
             hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=3006,
+    name="jurisdiction-unidentified",
+    severity=Severity.WARNING,
+    message="Jurisdiction {index} of the certificate has no id, code or name.",
+    summary="AvaTax links a certificate to a local jurisdiction it can identify; this one "
+    "names none, so it may be refused or ignored ({source}).",
+    fix="Give the jurisdiction as ListLocalExemptJurisdictions returns it for the certificate's "
+    "zone and reason (its code, name and type), or remove it.",
+)
+def jurisdiction_unidentified(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds local jurisdictions of a certificate (``jurisdictions``, AvaTax
+    26.6) with no id, code or name.
+
+    Why is this bad? A jurisdiction is one of those ``ListLocalExemptJurisdictions``
+    returns for the certificate's exposure zone and reason, known by its code, name and
+    type (https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0;
+    docs/sources.md#avatax-models); an empty one names nothing. A warning: what AvaTax
+    does with it is not documented.
+
+    Example: ``{"jurisdictions": [{"type": "City"}]}``
+
+    Use instead: ``{"jurisdictions": [{"type": "City", "name": "LOS ANGELES", "code":
+    "44000"}]}``
+    """
+    hits: Hits = NO_HITS
+    for i, found in enumerate(cert.jurisdictions):
+        if blank(found.id) and blank(found.code) and blank(found.name):
+            hit = Hit(
+                loc=("jurisdictions", i),
+                params={"index": i, "source": _LOCAL_JURISDICTIONS},
+                errors={("jurisdictions", i): "no id, code or name"},
+            )
+            hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=3007,
+    name="jurisdiction-outside-regions",
+    severity=Severity.WARNING,
+    message="Jurisdiction {name!r} is a state the certificate doesn't cover ({regions}).",
+    summary="A certificate's jurisdictions lie within its exposure zone: "
+    "ListLocalExemptJurisdictions lists them per zone. {name!r} is another state, so it "
+    "exempts nothing there ({source}).",
+    fix="Remove {name!r} from the jurisdictions, or add {short} to the certificate's regions "
+    "if the purchaser is exempt there.",
+)
+def jurisdiction_outside_regions(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds local jurisdictions of a certificate whose type is State and
+    whose name or code is a state or province not among the certificate's regions.
+
+    Why is this bad? AvaTax lists the jurisdictions a certificate may carry per exposure
+    zone and reason (``ListLocalExemptJurisdictions``,
+    https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0); a
+    jurisdiction of another state is not among them. A warning: the rest of the
+    certificate is unaffected.
+
+    Example: ``{"regions": ["CA"], "jurisdictions": [{"type": "State", "name": "NEVADA"}]}``
+
+    Use instead: ``{"regions": ["CA"], "jurisdictions": [{"type": "State", "name":
+    "CALIFORNIA"}]}``
+    """
+    if not cert.jurisdictions:
+        return NO_HITS
+    covered = {region.code for _, region in resolved_regions(cert)}
+    if not covered:
+        return NO_HITS  # no zone known: rule 2101 or 3001 says so
+    hits: Hits = NO_HITS
+    for i, found in enumerate(cert.jurisdictions):
+        if (found.type or "").strip().casefold() != "state":
+            continue
+        region = region_of(found.name or "") or region_of(found.code or "")
+        if region is None or region.code in covered:
+            continue
+        hit = Hit(
+            loc=("jurisdictions", i),
+            params={
+                "name": (found.name or found.code or "").strip(),
+                "short": region.short,
+                "regions": ", ".join(
+                    sorted(r.removeprefix("US-").removeprefix("CA-") for r in covered)
+                ),
+                "source": _LOCAL_JURISDICTIONS,
+            },
+            errors={("jurisdictions", i): f"{region.short} is not a region of the certificate"},
+        )
+        hits = [*hits, hit]
     return hits
 
 
