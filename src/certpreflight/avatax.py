@@ -218,7 +218,23 @@ def to_avatax_certificates(
     zones = _zones(cert)
     if not zones:
         return [shared]
-    return [{**shared, "exposureZone": zone_reference(zone)} for zone in zones]
+    if len(zones) == 1 and cert.jurisdictions:
+        # AvaTax 26.6: the local jurisdictions of a certificate lie within its one zone
+        shared["jurisdictions"] = [
+            {k: v for k, v in j.model_dump().items() if v is not None} for j in cert.jurisdictions
+        ]
+    first: dict[str, str] = {}  # each zone's first region as given
+    for value in cert.regions:
+        first.setdefault(_zone(value), value)
+    bodies = []
+    for zone in zones:
+        body = {**shared, "exposureZone": zone_reference(zone)}
+        region = lookup_region(first[zone])
+        number = cert.tax_id_for(region.code) if region is not None else cert.tax_id
+        if number is not None:  # each zone's own number (tax_ids), else the one tax_id
+            body["exemptionNumber"] = number
+        bodies.append(body)
+    return bodies
 
 
 def zone_reference(zone: str) -> dict[str, Any]:

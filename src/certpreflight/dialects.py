@@ -114,8 +114,10 @@ NATIVE = Dialect(
         "submit_to_stack": "submit_to_stack",
         "po_numbers": "po_numbers",
         "tax_id": "tax_id",
+        "tax_ids": "tax_ids",
         "tax_id_type": "tax_id_type",
         "business_type": "business_type",
+        "jurisdictions": "jurisdictions",
         "exempt_percentage": "exempt_percentage",
         "form": "form",
         "filename": "filename",
@@ -196,7 +198,6 @@ AVATAX = Dialect(
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
-            "jurisdictions",
             "attributes",
             "histories",
             "jobs",
@@ -207,7 +208,9 @@ AVATAX = Dialect(
             "ecmsStatus",
         }
     ),
-    shared_certificate=frozenset({"id", "filename", "pdf", "pages", "valid", "customers"}),
+    shared_certificate=frozenset(
+        {"id", "filename", "pdf", "pages", "valid", "customers", "jurisdictions"}
+    ),
     shared_customer=frozenset({"name", "city", "region", "country"}),
     documented_customer=frozenset(
         {
@@ -342,6 +345,9 @@ OTHER = Dialect(
         "exemptReasonDescription": "exempt_reason_description",
         "exempt_reason_other_description": "exempt_reason_description",
         "ExemptFormName": "form",  # the legacy AvaCert2 SOAP Certificate's form name
+        # EcmsModel.details: one EcmsDetailModel per region, each with its idNo (the tax ID
+        # or exemption number for that region; docs/sources.md#ecms-record)
+        "details": "tax_ids",
     },
     customer={
         "customer_code": "customer_number",
@@ -576,6 +582,54 @@ def _po_numbers(value: Any) -> Any:
     return _to_str_list(value, REFERENCES["po_numbers"])
 
 
+#: The keys of a per-region number object, in the order read: the region, then the number
+#: (native ``{"region": "NY", "tax_id": ...}``; ECMS ``EcmsDetailModel`` ``region`` / ``idNo``).
+TAX_ID_REGION_KEYS = ("region", "exposure_zone", "exposureZone", "state")
+TAX_ID_NUMBER_KEYS = ("tax_id", "number", "idNo", "id_no", "exemptionNumber", "tax_number")
+
+
+def _tax_ids(value: Any) -> Any:
+    """A certificate's numbers per region as ``(region, number)`` pairs, from a mapping
+    (``{"NY": "123456"}``), a list of objects (``[{"region": "NY", "idNo": "123456"}]``, as
+    the ECMS record's ``details``) or a list of pairs; an entry without a number is left out.
+    Anything else is given to pydantic as it is, which says what is wrong with it."""
+    if value is None:
+        return ()
+    if is_mapping(value):
+        items: list[Any] = [(k, v) for k, v in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if is_mapping(item):
+                region = first_text(item, TAX_ID_REGION_KEYS)
+                region = first_text(region, REFERENCES["regions"]) if is_mapping(region) else region
+                items.append((region, first_text(item, TAX_ID_NUMBER_KEYS)))
+            else:
+                items.append(item)
+    else:
+        return value
+    pairs = []
+    for item in items:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            return value
+        region, number = item
+        if number is None or (isinstance(number, str) and not number.strip()):
+            continue
+        pairs.append((region, number))
+    return tuple(pairs)
+
+
+def _jurisdictions(value: Any) -> Any:
+    """Local jurisdictions as objects: a list of them (or of names), or one alone."""
+    if value is None:
+        return ()
+    if is_mapping(value) or isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple({"name": item} if isinstance(item, str) else item for item in value)
+    return value
+
+
 def _customers(value: Any) -> Any:
     if value is None:
         return ()
@@ -596,6 +650,8 @@ _COERCE: Mapping[str, Callable[[Any], Any]] = {
     **LIST_FIELDS,
     "single_use": _to_bool,
     "submit_to_stack": _to_bool,
+    "tax_ids": _tax_ids,
+    "jurisdictions": _jurisdictions,
 }
 
 

@@ -36,8 +36,9 @@ from certpreflight.dialects import (
     reference_code,
     reference_id,
 )
+from certpreflight.reference.regions import region_of
 
-__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
+__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Jurisdiction", "Link"]
 
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 
@@ -89,6 +90,21 @@ class Customer(BaseModel):
         )
 
 
+class Jurisdiction(BaseModel):
+    """A local jurisdiction a certificate applies to, below its state exposure zone: an AvaTax
+    ``CertificateJurisdictionModel`` (AvaTax 26.6: ``id``, ``type`` such as State, County,
+    City or Special, ``name``, ``code`` its FIPS code or identifier). The ones AvaTax takes
+    for a zone and reason are listed by ``ListLocalExemptJurisdictions``
+    (``docs/sources.md#avatax-models``)."""
+
+    model_config = _CONFIG
+
+    id: str | None = None
+    type: str | None = None
+    name: str | None = None
+    code: str | None = None
+
+
 class ExemptionCertificate(BaseModel):
     """An exemption certificate and the customers linked to it.
 
@@ -114,8 +130,16 @@ class ExemptionCertificate(BaseModel):
     submit_to_stack: bool = False
     po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
+    #: The purchaser's number for each region, ``(region as given, number)`` pairs: a
+    #: multi-state certificate carries one per state. Read from ``{"NY": "123456"}``, a list
+    #: of ``{"region": ..., "tax_id": ...}`` objects, or the ECMS record's ``details``
+    #: (``idNo``). A region without one falls back on ``tax_id`` (:meth:`tax_id_for`).
+    tax_ids: tuple[tuple[str, str], ...] = ()
     tax_id_type: str | None = None
     business_type: str | None = None
+    #: Local jurisdictions the certificate applies to, below its zone (AvaTax 26.6's
+    #: ``jurisdictions``); a text alone is a jurisdiction's name.
+    jurisdictions: tuple[Jurisdiction, ...] = ()
     exempt_percentage: float | None = None
     #: The certificate form used ("MTC", "SST F0003", "ST-120"): read by the audit rules.
     form: str | None = None
@@ -133,6 +157,15 @@ class ExemptionCertificate(BaseModel):
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
         return native_certificate(data) if is_mapping(data) else data
+
+    def tax_id_for(self, region: str) -> str | None:
+        """The number given for ``region`` (an ISO code such as ``"US-NY"``, matched against
+        the regions as given by any alias), or else the certificate's one ``tax_id``."""
+        for given, number in self.tax_ids:
+            found = region_of(given)
+            if found is not None and found.code == region:
+                return number
+        return self.tax_id
 
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""

@@ -90,6 +90,8 @@ CATALOGUE: tuple[Rule, ...] = (
     situs.region_local_zone,  # 3003
     situs.regions_too_long,  # 3004
     situs.zone_name_is_code,  # 3005
+    situs.jurisdiction_unidentified,  # 3006
+    situs.jurisdiction_outside_regions,  # 3007
     situs.reason_not_exempt_in_region,  # 3101
     situs.reason_likely_not_exempt_in_region,  # 3102
     situs.reason_partially_exempt_in_region,  # 3103
@@ -124,6 +126,7 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.form_not_accepted_in_region,  # 5201
     audit.expiration_beyond_state_term,  # 5202
     audit.expiration_missing_state_term,  # 5203
+    audit.blanket_certificate_may_have_lapsed,  # 5204
     status.certificate_invalid,  # 5301
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
@@ -138,6 +141,8 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
+    audit.state_number_malformed,  # 6402
+    audit.federal_ein_for_state_number,  # 6403
     records.customer_unknown,  # 6501
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503
