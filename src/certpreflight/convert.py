@@ -53,6 +53,7 @@ from certpreflight.engine import checked
 from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
+from certpreflight.reading import plain
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -431,7 +432,7 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     kind, model, problem = _read(payload)
     if problem is not None:
         return Conversion(to, None, (), problem=f"the record can't be read: {problem}")
-    unread = _unread(payload, kind)
+    unread = _unread(plain(payload), kind)  # a caller's own model: the members of its dump
     native = _native(kind, model)
     if to == "native":
         lost = [*_carry(to, kind, [native], unread), *_finite(native)]

@@ -22,18 +22,33 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import BaseModel
+
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
 from certpreflight.reading import Limits, Read
+from certpreflight.reading.objects import AttrsInstance, DataclassInstance
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
-Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
+#: What :func:`validate` and its siblings take: a model, a mapping in any dialect, JSON text or
+#: bytes, or an object of the caller's own: a pydantic model, a dataclass or attrs instance
+#: (read as its dump, :func:`certpreflight.reading.plain`).
+Payload = (
+    ExemptionCertificate
+    | BaseModel
+    | DataclassInstance
+    | AttrsInstance
+    | Mapping[str, Any]
+    | str
+    | bytes
+    | bytearray
+)
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
@@ -264,8 +279,10 @@ def validate(
     """Check one certificate and return every problem at once.
 
     ``payload`` is an :class:`ExemptionCertificate`, a mapping in any of the
-    three dialects, or JSON text / bytes. ``today`` defaults to
-    ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
+    three dialects, JSON text / bytes, or a pydantic model, dataclass or attrs
+    instance of your own, read through its public dump as the JSON it would send
+    (``model_dump(by_alias=True, mode="json")``, ``dataclasses.asdict``, ``attrs.asdict``).
+    ``today`` defaults to ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``

@@ -30,6 +30,7 @@ from certpreflight.dialects import is_mapping
 from certpreflight.engine import checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.reading import plain
 from certpreflight.rules import CATALOGUE
 from certpreflight.rules._base import Autofix, Context
 from certpreflight.rules.repairs import locate
@@ -100,6 +101,7 @@ def _keeps(before: Report, after: Report, target: Finding) -> bool:
 
 def _readable(payload: Any) -> Any:
     """The payload as a mutable mapping, or None when it isn't one (nothing to repair)."""
+    payload = plain(payload)  # a caller's own model: its dump, as the reader reads it
     if isinstance(payload, ExemptionCertificate):
         return payload.model_dump(mode="json", exclude_none=True)
     if isinstance(payload, (str, bytes, bytearray)):
@@ -119,10 +121,12 @@ def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixRe
     """Repair what the rules can repair in one record; never raises on bad data.
 
     ``payload`` is what :func:`certpreflight.validate` takes (a model, a mapping in any
-    dialect, JSON text); ``validate_options`` are its options (``profile``, ``today``,
+    dialect, JSON text, a pydantic model, dataclass or attrs instance of your own);
+    ``validate_options`` are its options (``profile``, ``today``,
     ``select`` ...: a repair runs only for a finding those options report). ``unsafe``
     also applies the unsafe repairs. ``result.record`` is the repaired record, in the
-    payload's own dialect (a model or JSON text comes back as a native / parsed mapping);
+    payload's own dialect (a model or JSON text comes back as a native / parsed mapping, an
+    object of your own as its dump);
     ``result.applied`` lists each repair as ``(code, loc, before, after)``;
     ``result.report`` is the repaired record's report. Fixing a fixed record changes
     nothing.

@@ -18,6 +18,7 @@ from certpreflight.reading.limits import (
     load_json,
     read_within,
 )
+from certpreflight.reading.objects import plain
 from certpreflight.reading.strict import PLAIN, StrictReader
 from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
@@ -58,13 +59,17 @@ class Reader:
         self._strict: StrictReader | None = PLAIN
 
     def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
-        """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
+        """Read one payload: a model or a mapping in any dialect, or JSON text or bytes; a
+        caller's own pydantic model, dataclass or attrs instance is read as its dump
+        (:func:`~certpreflight.reading.objects.plain`).
 
         ``kind`` is what the payload is (``certificate``, ``customer``, ``link``); None
         detects it from the keys (:func:`certpreflight.dialects.detect_kind`). Never raises
         for bad data (what can't be read is a finding); a payload of a type no JSON or
         mapping can have, or an unknown kind, is a programming error.
         """
+        if type(payload) is not dict:
+            payload = plain(payload)
         got = self._read(payload, limits, kind)
         cert = got.certificate
         if cert is not None and cert.regions:  # AvaTax zones named by a code (3005)
