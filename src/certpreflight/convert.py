@@ -39,6 +39,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from certpreflight import literals
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers
 from certpreflight.dialects import (
     AVATAX,
@@ -49,9 +50,10 @@ from certpreflight.dialects import (
     LINK_KEYS,
     is_mapping,
 )
-from certpreflight.engine import checked
+from certpreflight.engine import Payload, checked
 from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
+from certpreflight.literals import Kind, Target
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reading import plain
 from certpreflight.reference.countries import country_code
@@ -60,7 +62,7 @@ from certpreflight.reference.regions import lookup_region
 
 __all__ = ["CSV_HEADERS", "TARGETS", "Conversion", "convert", "native_record"]
 
-TARGETS = ("native", "avatax", "certcapture", "certcapture-csv")
+TARGETS: tuple[Target, ...] = literals.TARGETS
 
 #: The CertCapture import template's column for each native field, in template order
 #: (docs/sources.md#import-templates); each is a header the CSV reader accepts.
@@ -93,8 +95,8 @@ _CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "c
 class Conversion:
     """What :func:`convert` gives: the records in the target dialect and what they lost."""
 
-    to: str
-    kind: str | None
+    to: Target
+    kind: Kind | None
     #: The converted records (AvaTax: one certificate per exposure zone; CSV: one row, a
     #: mapping of column -> text, per certificate-customer link). Empty when the record
     #: could not be read (``problem`` says why).
@@ -119,7 +121,7 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
 _Unread = tuple[int | None, str, Any]
 
 
-def _read(payload: Any) -> tuple[str | None, Any, str | None]:
+def _read(payload: Any) -> tuple[Kind | None, Any, str | None]:
     """The record's kind and model, as ``check`` reads it (the engine's one reading route), or
     why it can't be read: its first Formatting error (a value that can't be read is lost)."""
     report, read = next(checked([payload], select=["4"]))
@@ -420,7 +422,7 @@ def _finite(record: dict[str, Any], prefix: str = "") -> list[str]:
     return lost
 
 
-def convert(payload: Any, *, to: str = "native") -> Conversion:
+def convert(payload: Payload, *, to: Target = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
     ``to`` is one of :data:`TARGETS`; another value raises ``ValueError`` (that is the

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
+from certpreflight import literals
+from certpreflight.literals import Kind
 from certpreflight.reference.countries import country_code
 
 __all__ = [
@@ -623,7 +625,7 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
 # --- record kinds ---------------------------------------------------------------------------------
 
 #: The record kinds certpreflight reads (``Report.kind``).
-KINDS = ("certificate", "customer", "link")
+KINDS: tuple[Kind, ...] = literals.KINDS
 
 #: Keys that name a customer's code, in every dialect.
 CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "customer_number")
@@ -664,7 +666,7 @@ def reference_code(value: Any) -> str | None:
     return reference_code(code) if isinstance(code, (str, int)) else None
 
 
-def detect_kind(data: Mapping[Any, Any]) -> str | None:
+def detect_kind(data: Mapping[Any, Any]) -> Kind | None:
     """The kind of a record, from its keys; None when it fits none.
 
     * ``certificate``: it has a key only a certificate has (an exempt reason, an

@@ -20,19 +20,30 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from certpreflight import reading
 from certpreflight.findings import Finding, Report
+from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
+from certpreflight.options import (
+    Options,
+    RuleOptions,
+    Selector,
+    ValidateOptions,
+    matches,
+    selectors,
+)
 from certpreflight.reading import Limits, Read
 from certpreflight.reading.objects import AttrsInstance, DataclassInstance
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
+from certpreflight.rules import CATALOGUE, Check, Context, Hit, Loc, Rule
 from certpreflight.rules import formatting as fmt
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
@@ -76,8 +87,8 @@ class _RuleSet:
 @lru_cache(maxsize=256)
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
-    if profile not in ALL_PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
     rules = tuple(
         r
         for r in CATALOGUE
@@ -100,7 +111,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
 
 
 def active_rules(
-    *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
+    *, select: Selector = None, ignore: Selector = None, profile: Profile = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
     return _active(selectors(select), selectors(ignore), profile).rules
@@ -110,7 +121,7 @@ def active_rules(
 
 
 def _run(
-    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
+    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: Kind | None = None
 ) -> Report:
     return _report(reading.read(payload, limits, kind), ruleset, ctx)
 
@@ -230,8 +241,9 @@ def _setup(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
+    kind: Kind | None = None,  # what is read, not how it is checked: no part of the setup
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -260,7 +272,7 @@ def _setup(
     return found
 
 
-def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+def context(**validate_options: Unpack[ValidateOptions]) -> Context:
     """What the checks see with these :func:`validate` options (so does a rule's repair)."""
     return _setup(**validate_options)[1]
 
@@ -272,9 +284,9 @@ def validate(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
 
@@ -316,9 +328,9 @@ def validate_many(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
 
@@ -345,9 +357,9 @@ def checked(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[tuple[Report, Read]]:
     """:func:`validate_many`, with what was read beside each report (the model, or the
     customer record or link): for callers that join records, like
@@ -368,7 +380,7 @@ def _checked(
     ruleset: _RuleSet,
     ctx: Context,
     limits: Limits,
-    kind: str | None,
+    kind: Kind | None,
 ) -> Iterator[tuple[Report, Read]]:
     read = reading.read
     for payload in payloads:

@@ -24,16 +24,20 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from certpreflight.dialects import is_mapping
-from certpreflight.engine import checked, context
+from certpreflight.engine import Payload, checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.options import ValidateOptions
 from certpreflight.reading import plain
 from certpreflight.rules import CATALOGUE
 from certpreflight.rules._base import Autofix, Context
 from certpreflight.rules.repairs import locate
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AppliedFix", "FixResult", "fix", "fixable"]
 
@@ -117,7 +121,9 @@ def _readable(payload: Any) -> Any:
     return None
 
 
-def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixResult:
+def fix(
+    payload: Payload, *, unsafe: bool = False, **validate_options: Unpack[ValidateOptions]
+) -> FixResult:
     """Repair what the rules can repair in one record; never raises on bad data.
 
     ``payload`` is what :func:`certpreflight.validate` takes (a model, a mapping in any
