@@ -23,7 +23,10 @@ def test_mypy_strict_catches_misspelt_options() -> None:
     pytest.importorskip("mypy")
     import certpreflight  # noqa: PLC0415
 
-    env = {**os.environ, "MYPYPATH": str(Path(certpreflight.__file__).parents[1])}
+    where = Path(certpreflight.__file__).parents[1]  # src/, or an installed wheel's
+    env = dict(os.environ)
+    if "site-packages" not in where.parts:  # mypy finds an installed package by itself
+        env["MYPYPATH"] = str(where)
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
          "--python-version", "3.10", str(ROOT / "tests" / "typing" / "api_literals.py")],

@@ -165,8 +165,8 @@ class CertificateValidationError(ValueError):
         rule's documentation. There is no ``input``: a report keeps no payload.
 
         >>> from certpreflight import validate
-        >>> report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA"],
-        ...                    "customers": [{"customer_number": "C1"}]}, select=["2101"])
+        >>> report = validate({"id": "1", "customers": [{"customer_number": "C1", "name": ""}]},
+        ...                   select=["2101"])
         >>> try:
         ...     report.raise_for_errors()
         ... except CertificateValidationError as exc:
