@@ -59,7 +59,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -68,11 +68,16 @@ from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
 from certpreflight.fixes import AppliedFix
 from certpreflight.fixes import fix as repair
+from certpreflight.literals import FixKind, Kind
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
+from certpreflight.options import ValidateOptions
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import get_rule
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "AVATAX_ERRORS",
@@ -647,7 +652,7 @@ def _check(
     payloads = list(payloads)
     ready = []
     held = []
-    kind = None if customers else "certificate"
+    kind: Kind | None = None if customers else "certificate"
     for payload, (report, read) in zip(
         payloads, checked(payloads, kind=kind, **options), strict=True
     ):
@@ -814,8 +819,8 @@ def create_certificates_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the ones without errors in ONE SDK call.
 
@@ -864,8 +869,8 @@ def create_customers_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the linked customers of the good ones in ONE call.
 

@@ -36,10 +36,11 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
+from certpreflight.literals import Profile
 from certpreflight.models import Customer, Link
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
@@ -73,6 +74,20 @@ class BatchReport:
             key = str(report.kind)
             found[key] = found.get(key, 0) + 1
         return found
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"ok", "counts", "reports": [Report.to_dict(), ...], "findings":
+        [Finding.to_dict(), ...]}``, so ``json.dumps(batch.to_dict())`` serialises a batch."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "reports": [report.to_dict() for report in self.reports],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, under pydantic's name: the dict is JSON-ready in either mode."""
+        return self.to_dict()
 
 
 def _fold(code: str) -> str:
@@ -244,7 +259,7 @@ def validate_batch(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> BatchReport:
     """Check customers, certificates and links as one sync, joined by customer code.

@@ -33,8 +33,9 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from certpreflight.literals import PROFILES, SEVERITIES, Profile, SeverityName
 from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.suggest import did_you_mean
@@ -56,8 +57,9 @@ KEYS: Mapping[str, str] = {
     "matrix": "the path of a matrix CSV",
     "options": "a table of rule options",
 }
-_FAIL_ON = ("error", "warning", "info")
-_PROFILES = ("certcapture", "avatax", "audit")
+_FAIL_ON = SEVERITIES
+_PROFILES = PROFILES
+_Choice = TypeVar("_Choice", bound=str)
 
 
 class ConfigError(ValueError):
@@ -71,8 +73,8 @@ class Config:
     path: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
-    profile: str | None = None
-    fail_on: str | None = None
+    profile: Profile | None = None
+    fail_on: SeverityName | None = None
     today: dt.date | None = None
     matrix: Path | None = None
     options: RuleOptions | None = None
@@ -82,7 +84,7 @@ class Config:
         *,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str | None = None,
+        profile: Profile | None = None,
         today: dt.date | None = None,
         matrix: ExemptionMatrix | None = None,
         options: RuleOptions | None = None,
@@ -191,13 +193,14 @@ def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     return selectors(value)
 
 
-def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[_Choice, ...]) -> _Choice | None:
     value = table.get(key)
     if value is None:
         return None
-    if value not in choices:
-        raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
-    return str(value)
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
 
 
 def _today(table: Mapping[str, Any]) -> dt.date | None:

@@ -44,6 +44,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from certpreflight import literals
 from certpreflight.avatax import to_avatax_certificates, to_avatax_customers, zone_reference
 from certpreflight.dialects import (
     AVATAX,
@@ -56,10 +57,12 @@ from certpreflight.dialects import (
     is_mapping,
     zone_id,
 )
-from certpreflight.engine import checked
+from certpreflight.engine import Payload, checked
 from certpreflight.io import Record
 from certpreflight.io.csvfile import group_rows, header_columns
+from certpreflight.literals import Kind, Target
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
+from certpreflight.reading import plain
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
@@ -74,7 +77,7 @@ __all__ = [
     "native_record",
 ]
 
-TARGETS = ("native", "avatax", "certcapture", "certcapture-csv", "avatax-csv")
+TARGETS: tuple[Target, ...] = literals.TARGETS
 
 #: The CertCapture import template's column for each native field, in template order
 #: (docs/sources.md#import-templates); each is a header the CSV reader accepts.
@@ -143,8 +146,8 @@ CSV_TARGETS: Mapping[str, tuple[str, ...]] = {
 class Conversion:
     """What :func:`convert` gives: the records in the target dialect and what they lost."""
 
-    to: str
-    kind: str | None
+    to: Target
+    kind: Kind | None
     #: The converted records (AvaTax: one certificate per exposure zone; CSV: one row, a
     #: mapping of column -> text, per certificate-customer link). Empty when the record
     #: could not be read (``problem`` says why).
@@ -169,7 +172,7 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
 _Unread = tuple[int | None, str, Any]
 
 
-def _read(payload: Any, kind: str | None = None) -> tuple[str | None, Any, str | None]:
+def _read(payload: Any, kind: Kind | None = None) -> tuple[Kind | None, Any, str | None]:
     """The record's kind and model, as ``check`` reads it (the engine's one reading route), or
     why it can't be read: its first Formatting error (a value that can't be read is lost)."""
     report, read = next(checked([payload], select=["4"], kind=kind))
@@ -262,7 +265,7 @@ def _native(kind: str | None, model: Any) -> dict[str, Any]:
     return _clean(fields)
 
 
-def native_record(payload: Any, kind: str | None = None) -> dict[str, Any]:
+def native_record(payload: Any, kind: Kind | None = None) -> dict[str, Any]:
     """``payload`` (any dialect, any kind, or the ``kind`` named) as a native mapping; raises
     if it can't be read."""
     kind, model, problem = _read(payload, kind)
@@ -534,7 +537,7 @@ def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {}
 
 
-def _back(to: str, kind: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+def _back(to: str, kind: Kind | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Read converted records back into one native record (AvaTax's zones merged)."""
     if to == "certcapture-csv":
         return _csv_back(records)
@@ -594,7 +597,7 @@ def _finite(record: dict[str, Any], prefix: str = "") -> list[str]:
     return lost
 
 
-def convert(payload: Any, *, to: str = "native") -> Conversion:
+def convert(payload: Payload, *, to: Target = "native") -> Conversion:
     """``payload`` (a record of any dialect and kind) in dialect ``to``; never raises on data.
 
     ``to`` is one of :data:`TARGETS`; another value raises ``ValueError`` (that is the
@@ -606,7 +609,7 @@ def convert(payload: Any, *, to: str = "native") -> Conversion:
     kind, model, problem = _read(payload)
     if problem is not None:
         return Conversion(to, None, (), problem=f"the record can't be read: {problem}")
-    unread = _unread(payload, kind)
+    unread = _unread(plain(payload), kind)  # a caller's own model: the members of its dump
     native = _native(kind, model)
     if to == "native":
         lost = [*_carry(to, kind, [native], unread), *_finite(native)]

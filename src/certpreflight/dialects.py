@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
+from certpreflight import literals
+from certpreflight.literals import Kind
 from certpreflight.reference.countries import country_code
 
 __all__ = [
@@ -705,7 +707,7 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
 # --- record kinds ---------------------------------------------------------------------------------
 
 #: The record kinds certpreflight reads (``Report.kind``).
-KINDS = ("certificate", "customer", "link")
+KINDS: tuple[Kind, ...] = literals.KINDS
 
 #: Keys that name a customer's code, in every dialect.
 CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "customer_number")
@@ -788,7 +790,7 @@ def _customer_reference(item: Any) -> bool:
     return reference_code(item) is not None or (is_mapping(item) and reference_id(item) is not None)
 
 
-def kind_candidates(data: Mapping[Any, Any]) -> tuple[str, ...]:
+def kind_candidates(data: Mapping[Any, Any]) -> tuple[Kind, ...]:
     """The kinds a record may be, from its keys: one, none, or several when its keys don't
     decide (:func:`detect_kind` is the one kind; the reading route says the others).
 
@@ -826,10 +828,12 @@ def kind_candidates(data: Mapping[Any, Any]) -> tuple[str, ...]:
     return ()
 
 
-_CERTIFICATE, _CUSTOMER, _LINK = ("certificate",), ("customer",), ("link",)
+_CERTIFICATE: tuple[Kind, ...] = ("certificate",)
+_CUSTOMER: tuple[Kind, ...] = ("customer",)
+_LINK: tuple[Kind, ...] = ("link",)
 
 
-def detect_kind(data: Mapping[Any, Any]) -> str | None:
+def detect_kind(data: Mapping[Any, Any]) -> Kind | None:
     """The kind of a record, from its keys; None when it fits none, or several
     (:func:`kind_candidates` tells which)."""
     kinds = kind_candidates(data)

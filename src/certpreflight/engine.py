@@ -20,16 +20,26 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from certpreflight import reading
 from certpreflight.findings import Finding, Report, Severity
+from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
+from certpreflight.options import (
+    Options,
+    RuleOptions,
+    Selector,
+    ValidateOptions,
+    matches,
+    selectors,
+)
 from certpreflight.reading import Limits, Read
+from certpreflight.reading.objects import AttrsInstance, DataclassInstance
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import (
-    ALL_PROFILES,
     CATALOGUE,
     KEYED_IN_REVIEW,
     Check,
@@ -41,9 +51,24 @@ from certpreflight.rules import (
 )
 from certpreflight.rules import formatting as fmt
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
-Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
+#: What :func:`validate` and its siblings take: a model, a mapping in any dialect, JSON text or
+#: bytes, or an object of the caller's own: a pydantic model, a dataclass or attrs instance
+#: (read as its dump, :func:`certpreflight.reading.plain`).
+Payload = (
+    ExemptionCertificate
+    | BaseModel
+    | DataclassInstance
+    | AttrsInstance
+    | Mapping[str, Any]
+    | str
+    | bytes
+    | bytearray
+)
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
@@ -71,8 +96,8 @@ class _RuleSet:
 @lru_cache(maxsize=256)
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
-    if profile not in ALL_PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
     rules = tuple(
         r
         for r in CATALOGUE
@@ -95,7 +120,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
 
 
 def active_rules(
-    *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
+    *, select: Selector = None, ignore: Selector = None, profile: Profile = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
     return _active(selectors(select), selectors(ignore), profile).rules
@@ -105,7 +130,7 @@ def active_rules(
 
 
 def _run(
-    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
+    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: Kind | None = None
 ) -> Report:
     return _report(reading.read(payload, limits, kind), ruleset, ctx)
 
@@ -260,8 +285,9 @@ def _setup(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
+    kind: Kind | None = None,  # what is read, not how it is checked: no part of the setup
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -290,7 +316,7 @@ def _setup(
     return found
 
 
-def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+def context(**validate_options: Unpack[ValidateOptions]) -> Context:
     """What the checks see with these :func:`validate` options (so does a rule's repair)."""
     return _setup(**validate_options)[1]
 
@@ -302,15 +328,17 @@ def validate(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
 
     ``payload`` is an :class:`ExemptionCertificate`, a mapping in any of the
-    three dialects, or JSON text / bytes. ``today`` defaults to
-    ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
+    three dialects, JSON text / bytes, or a pydantic model, dataclass or attrs
+    instance of your own, read through its public dump as the JSON it would send
+    (``model_dump(by_alias=True, mode="json")``, ``dataclasses.asdict``, ``attrs.asdict``).
+    ``today`` defaults to ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``
@@ -344,9 +372,9 @@ def validate_many(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
 
@@ -373,9 +401,9 @@ def checked(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[tuple[Report, Read]]:
     """:func:`validate_many`, with what was read beside each report (the model, or the
     customer record or link): for callers that join records, like
@@ -396,7 +424,7 @@ def _checked(
     ruleset: _RuleSet,
     ctx: Context,
     limits: Limits,
-    kind: str | None,
+    kind: Kind | None,
 ) -> Iterator[tuple[Report, Read]]:
     read = reading.read
     for payload in payloads:

@@ -32,19 +32,34 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict
 
+from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Rule
+from certpreflight.rules import CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
 from certpreflight.suggest import did_you_mean, rule_hint
 
-__all__ = ["Options", "RuleOptions", "Selector", "matches", "selectors"]
+__all__ = ["Options", "RuleOptions", "Selector", "ValidateOptions", "matches", "selectors"]
 
 #: What ``select`` and ``ignore`` take: a code, a code prefix, a rule name or a type, a
 #: comma list of them, or an iterable of those.
 Selector = Iterable[int | str] | int | str | None
+
+
+class ValidateOptions(TypedDict, total=False):
+    """The keyword options of :func:`~certpreflight.validate`, for the functions that pass them
+    on (``fix(payload, **validate_options)``, the AvaTax senders): typed as ``validate``
+    types them, so a misspelt profile fails type checking there too."""
+
+    today: dt.date | None
+    matrix: ExemptionMatrix | None
+    select: Selector
+    ignore: Selector
+    profile: Profile
+    options: RuleOptions | Mapping[str, Any] | None
+    kind: Kind | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +194,7 @@ class Options:
     matrix: ExemptionMatrix | None = dataclasses.field(default=None, compare=False)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    profile: str = "certcapture"
+    profile: Profile = "certcapture"
     rules: RuleOptions | None = None
 
     @classmethod
@@ -190,7 +205,7 @@ class Options:
         matrix: ExemptionMatrix | None = None,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str = "certcapture",
+        profile: Profile = "certcapture",
         options: RuleOptions | Mapping[str, Any] | None = None,
     ) -> Options:
         """The options from the keywords of :func:`~certpreflight.validate`.
@@ -202,10 +217,10 @@ class Options:
             raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
         if matrix is not None and not isinstance(matrix, ExemptionMatrix):
             raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-        if profile not in ALL_PROFILES:
-            hint = did_you_mean(str(profile), sorted(ALL_PROFILES))
+        if profile not in PROFILES:
+            hint = did_you_mean(str(profile), sorted(PROFILES))
             raise ValueError(
-                f"unknown profile {profile!r}{hint}; expected one of {sorted(ALL_PROFILES)}"
+                f"unknown profile {profile!r}{hint}; expected one of {sorted(PROFILES)}"
             )
         tuned = RuleOptions.from_mapping(options) if options else None
         return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)

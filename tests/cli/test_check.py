@@ -56,9 +56,10 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
     finding = doc["results"][1]["findings"][0]
     assert set(finding) == {
         "code", "name", "type", "severity", "message", "summary", "fix", "errors", "loc",
-        "customer_number",
+        "customer_number", "url",
     }  # fmt: skip
     assert finding["code"] == 2101
+    assert finding["url"].endswith("/rules/#2101-customer-name-missing")
 
 
 def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:

@@ -35,6 +35,19 @@ _PROVENANCE_STYLE = (
     ".heat td.p-secondary{font-style:italic;background-image:repeating-linear-gradient("
     "135deg,transparent 0 4px,rgba(255,255,255,.75) 4px 8px)}"
     ".key td{padding:.15rem .5rem;border:1px solid #fff}.key td+td{text-align:left}"
+    # the header row and the region column stay in view while the grid scrolls
+    ".heat thead th{position:sticky;top:0;z-index:2;background:#fff;"
+    "box-shadow:0 1px 0 #9aa5b1}"
+    ".heat tbody th{position:sticky;left:0;z-index:1;background:#fff}"
+    # each cell's tooltip: shown on hover, and on keyboard focus (the cells are tabbable)
+    ".heat td{position:relative;cursor:default}"
+    ".heat td .tip{display:none;position:absolute;top:100%;left:0;z-index:3;width:24rem;"
+    "padding:.4rem .6rem;border-radius:4px;background:#1d2430;color:#fff;text-align:left;"
+    "font-size:.8rem;font-weight:normal;font-style:normal;line-height:1.35;"
+    "overflow-wrap:anywhere;box-shadow:0 2px 8px rgba(0,0,0,.3)}"
+    ".heat td .tip.left{left:auto;right:0}.heat td .tip a{color:#bfdbfe}"
+    ".heat td:hover .tip,.heat td:focus .tip{display:block}"
+    ".heat td:focus{outline:2px solid #175cd3}"
 )
 _PROVENANCE_KEY = (
     ("s-exempt p-avalara", "Y", "Avalara's own statement: predicts the sync error"),
@@ -144,24 +157,20 @@ def _html(selection: Selection) -> str:
     rows = [
         f'<table id="heatmap" class="heat"><thead><tr><th>region</th>{head}</tr></thead><tbody>'
     ]
+    half = len(reasons) // 2
     for region in regions:
         tds = []
-        for reason in reasons:
+        for column, reason in enumerate(reasons):
             cell = cells[reason, region]
             status = "unknown" if cell is None else cell.status
             provenance = _provenance(cell)
             classes = f"s-{status}" if cell is None else f"s-{status} p-{provenance}"
-            tip = f"{reason} in {region}: {status}"
-            if cell is not None:
-                tip += (
-                    f" ({cell.confidence}; source {cell.source_kind}, certainty "
-                    f"{cell.certainty or '-'}, read {cell.read or '-'}) {cell.condition} "
-                    f"{cell.source}"
-                )
+            side = " left" if column > half else ""  # the right half's tips open leftwards
             tds.append(
-                f'<td class="{classes}" title="{escape(tip.strip())}">{escape(_symbol(cell))}</td>'
+                f'<td class="{classes}" tabindex="0">{escape(_symbol(cell))}'
+                f'<span class="tip{side}" role="tooltip">{_tip(reason, region, cell)}</span></td>'
             )
-        rows.append(f"<tr><th>{escape(region)}</th>{''.join(tds)}</tr>")
+        rows.append(f'<tr id="{escape(region)}"><th>{escape(region)}</th>{"".join(tds)}</tr>')
     rows.append("</tbody></table>\n")
     key = "".join(
         f'<tr><td class="{css}">{escape(mark)}</td><td>{escape(text)}</td></tr>'
@@ -173,6 +182,33 @@ def _html(selection: Selection) -> str:
         f"{_reason_legend(reasons, names)}"
     )
     return page("Exempt reason x region matrix", head + "".join(rows))
+
+
+def _tip(reason: str, region: str, cell: Cell | None) -> str:
+    """A cell's tooltip (HTML): its status, where it comes from, its condition and source."""
+    if cell is None:
+        return f"{escape(reason)} in {escape(region)}: unknown<br>no source: never a finding"
+    origin = {
+        "avalara": "Avalara's own statement (sourced): predicts the sync error",
+        "law": "the law or another official source (inferred): a warning at most",
+        "secondary": "a secondary source or low certainty: a warning at most",
+    }[_provenance(cell)]
+    source = escape(cell.source) or "-"
+    if cell.source.startswith(("https://", "http://")):
+        source = f'<a href="{escape(cell.source)}" rel="noreferrer">{source}</a>'
+    details = ", ".join(
+        part
+        for part in (
+            cell.source_kind,
+            f"read {cell.read}" if cell.read else "",
+            f"certainty {cell.certainty}" if cell.certainty else "",
+        )
+        if part
+    )
+    return (
+        f"{escape(reason)} in {escape(region)}: {escape(cell.status)}<br>{escape(origin)}<br>"
+        f"condition: {escape(cell.condition) or '-'}<br>source: {source} ({escape(details)})"
+    )
 
 
 def _reason_legend(reasons: Sequence[str], names: Mapping[str, str]) -> str:

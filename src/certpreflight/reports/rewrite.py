@@ -42,6 +42,7 @@ from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_recor
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
 from certpreflight.io.csvfile import Columns, header_columns, record_rows
 from certpreflight.io.xlsx import read_sheet, sheet_columns, sheet_records
+from certpreflight.literals import Target
 from certpreflight.options import Options
 from certpreflight.reports import csv_cells
 from certpreflight.reports.output import (
@@ -581,7 +582,7 @@ def fix_files(
 def convert_files(
     files: Iterable[tuple[str, str, str | None]],
     *,
-    to: str,
+    to: Target,
     output: str | None,
     encoding: str | None,
     out: TextIO,

@@ -78,6 +78,9 @@ class Tally:
     by_region: Counter[str] = field(default_factory=Counter)  # failing certificates
     checked_by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
+    #: code -> the certificates with a finding of it (kept with the examples: the HTML
+    #: report's shares)
+    certificates_by_code: Counter[int] = field(default_factory=Counter)
     #: records per kind: certificate, customer, link, and ``UNREADABLE`` for a record of no
     #: kind (its result's ``"kind": null``: not an object, invalid JSON, no kind's keys)
     kinds: Counter[str] = field(default_factory=Counter)
@@ -122,6 +125,8 @@ class Tally:
                             source, report.certificate_id, f.customer_number, name, f.message, f.fix
                         )
                     )
+        if self.keep:
+            self.certificates_by_code.update({f.code for f in findings})
         self.ok += not has_error and not has_warning
         self.with_errors += has_error
         self.with_warnings += has_warning and not has_error
@@ -142,6 +147,7 @@ class Tally:
             self.rules.setdefault(code, rule)
         self.by_region.update(other.by_region)
         self.checked_by_region.update(other.checked_by_region)
+        self.certificates_by_code.update(other.certificates_by_code)
         for code, examples in other.examples.items():
             kept = self.examples.setdefault(code, [])
             kept.extend(examples[: max(0, self.keep - len(kept))])
