@@ -59,19 +59,25 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
+from certpreflight.dialects import zone_id
 from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
 from certpreflight.fixes import AppliedFix
 from certpreflight.fixes import fix as repair
+from certpreflight.literals import FixKind, Kind
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
+from certpreflight.options import ValidateOptions
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import get_rule
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "AVATAX_ERRORS",
@@ -217,7 +223,31 @@ def to_avatax_certificates(
     zones = _zones(cert)
     if not zones:
         return [shared]
-    return [{**shared, "exposureZone": {"name": zone}} for zone in zones]
+    if len(zones) == 1 and cert.jurisdictions:
+        # AvaTax 26.6: the local jurisdictions of a certificate lie within its one zone
+        shared["jurisdictions"] = [
+            {k: v for k, v in j.model_dump().items() if v is not None} for j in cert.jurisdictions
+        ]
+    first: dict[str, str] = {}  # each zone's first region as given
+    for value in cert.regions:
+        first.setdefault(_zone(value), value)
+    bodies = []
+    for zone in zones:
+        body = {**shared, "exposureZone": zone_reference(zone)}
+        region = lookup_region(first[zone])
+        number = cert.tax_id_for(region.code) if region is not None else cert.tax_id
+        if number is not None:  # each zone's own number (tax_ids), else the one tax_id
+            body["exemptionNumber"] = number
+        bodies.append(body)
+    return bodies
+
+
+def zone_reference(zone: str) -> dict[str, Any]:
+    """An ``ExposureZoneModel`` reference: by name (``{"name": "Washington"}``), or by id for
+    a zone given by its id only (``#117`` -> ``{"id": 117}``): AvaTax matches zones by name,
+    and certpreflight never invents a zone's name."""
+    ident = zone_id(zone)
+    return {"name": _zone(zone)} if ident is None else {"id": ident}
 
 
 def _customer_region(customer: Customer) -> str | None:
@@ -622,7 +652,7 @@ def _check(
     payloads = list(payloads)
     ready = []
     held = []
-    kind = None if customers else "certificate"
+    kind: Kind | None = None if customers else "certificate"
     for payload, (report, read) in zip(
         payloads, checked(payloads, kind=kind, **options), strict=True
     ):
@@ -789,8 +819,8 @@ def create_certificates_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the ones without errors in ONE SDK call.
 
@@ -839,8 +869,8 @@ def create_customers_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the linked customers of the good ones in ONE call.
 

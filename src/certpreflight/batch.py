@@ -7,7 +7,9 @@ every certificate linked to it. A batch does the same join, in any order and any
 
 * each record is checked on its own (:func:`certpreflight.validate`, kind detected);
 * a certificate that links customer X by its code (embedded by reference, or through a
-  link record naming the certificate) also gets X's customer findings, with
+  link record naming the certificate: from the certificate's side, or from X's side with
+  X's code in the record, ``{"customerCode": "X", "certificates": ["42"]}``) also gets X's
+  customer findings, with
   ``customer_number`` set and the loc of the link (``("customers", i, ...)`` for an embedded
   reference, ``("linked_customers", "X", ...)`` for a link record);
 * a code no customer record (nor ``known_customers``) has is 6501 (6502, info, when the
@@ -34,10 +36,11 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
+from certpreflight.literals import Profile
 from certpreflight.models import Customer, Link
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
@@ -71,6 +74,20 @@ class BatchReport:
             key = str(report.kind)
             found[key] = found.get(key, 0) + 1
         return found
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"ok", "counts", "reports": [Report.to_dict(), ...], "findings":
+        [Finding.to_dict(), ...]}``, so ``json.dumps(batch.to_dict())`` serialises a batch."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "reports": [report.to_dict() for report in self.reports],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, under pydantic's name: the dict is JSON-ready in either mode."""
+        return self.to_dict()
 
 
 def _fold(code: str) -> str:
@@ -242,7 +259,7 @@ def validate_batch(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> BatchReport:
     """Check customers, certificates and links as one sync, joined by customer code.
@@ -293,8 +310,8 @@ def join_all(
         reports.append(report)
         certificate_id, refs = fill(table, source, report, read)
         link = isinstance(read.record, Link)
-        if link and certificate_id in table.certificates:
-            continue  # its customers' findings go to the certificate it names
+        if link and _all_named(table, certificate_id, read):
+            continue  # its customers' findings go to the certificates it names
         own = source in table.own
         if refs or certificate_id is not None or own:
             at.append(~index if link else index)
@@ -312,6 +329,14 @@ def join_all(
     return reports, joins
 
 
+def _all_named(table: JoinTable, certificate_id: str | None, read: Read) -> bool:
+    """True when every certificate a link names is a record of the batch (so far)."""
+    record = read.record
+    targets = [certificate_id, *record.certificates] if isinstance(record, Link) else []
+    named = [t for t in targets if t is not None]
+    return bool(named) and all(t in table.certificates for t in named)
+
+
 def _label(index: int) -> str:
     """How a batch's messages name a record: ``record 1`` for the first."""
     return f"record {index + 1}"
@@ -325,6 +350,8 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
         table.add_link(certificate_id, refs)
+        for target in read.record.certificates:  # a link from the customer's side
+            table.add_link(target, refs)
     else:
         table.add_certificate(certificate_id)
     return certificate_id, refs

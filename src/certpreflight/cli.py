@@ -1,13 +1,15 @@
 """Command-line interface: a thin layer over the library.
 
-``certpreflight check FILE...|-`` validates the certificates in ``.json``, ``.ndjson`` /
-``.jsonl``, ``.csv`` and ``.xlsx`` files (or standard input) and reports them as text,
-JSON, CSV or HTML; ``certpreflight rules`` prints the catalogue, ``certpreflight rule
-CODE`` one rule, and ``certpreflight matrix`` the reason x region matrix. Options also
-come from ``[tool.certpreflight]`` (:mod:`certpreflight.config`). Exit codes: 0 nothing
-at or above ``--fail-on``, 1 findings at or above it, 2 usage error, bad configuration
-or unreadable input (a file that changed while it was read included), 3 an internal error
-or a report that could not be written; never 1 for those.
+``certpreflight check FILE...|DIR...|-`` validates the certificates in ``.json``,
+``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files, the folders that hold them, or
+standard input, and reports them as text, JSON, CSV, HTML or a CI format (GitHub workflow
+commands, GitLab Code Quality, SARIF, JUnit XML; ``docs/cli.md``); ``certpreflight
+rules`` prints the catalogue, ``certpreflight rule CODE`` one rule, and ``certpreflight
+matrix`` the reason x region matrix. Options also come from ``[tool.certpreflight]``
+(:mod:`certpreflight.config`). Exit codes: 0 nothing at or above ``--fail-on``, 1
+findings at or above it, 2 usage error, bad configuration or unreadable input (a file
+that changed while it was read included), 3 an internal error or a report that could
+not be written; never 1 for those.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -51,6 +54,7 @@ from certpreflight.io import (
     read_pieces,
     read_records,
 )
+from certpreflight.io.folders import expand
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
@@ -75,6 +79,7 @@ from certpreflight.reports.tally import Tally
 from certpreflight.reports.text import summary_line
 from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
+from certpreflight.suggest import did_you_mean
 
 __all__ = ["main"]
 
@@ -327,6 +332,18 @@ def _read_block(source: BinaryIO, shown: str) -> bytes:
         raise UsageError(f"can't read {shown}: {exc.strerror or exc}") from None
 
 
+def _walked(files: Sequence[str], output: str | None, err: TextIO) -> list[str]:
+    """The inputs with each folder replaced by the files it holds (io.folders): the report
+    is never one of them. A folder without any is said on ``err``."""
+    found, empty = expand(files, skip=[output] if output else [])
+    for folder in empty:
+        err.write(
+            f"certpreflight: note: {printable(folder)}: no .json, .ndjson, .jsonl, .csv or "
+            ".xlsx files (hidden ones are passed over)\n"
+        )
+    return found
+
+
 def _is_stream(name: str) -> bool:
     """Whether ``name`` is a pipe or a socket (``/dev/stdin`` from a pipe, ``<(...)``), which
     can be read only once. Regular files, folders and character devices are read in place:
@@ -568,7 +585,47 @@ def _size(inputs: Iterable[Input]) -> int:
 # --- check ---------------------------------------------------------------------------------------
 
 
+def _show_settings(args: argparse.Namespace, out: TextIO) -> int:
+    """``check --show-settings``: the configuration file used and the settings it resolves
+    to with the flags (ruff's flag); nothing is checked."""
+    config = _config(args)
+    run, fail_on = settings(args)
+    if args.isolated:
+        used = "none (--isolated)"
+    elif config.path is None:
+        used = "none found (the defaults)"
+    else:
+        used = str(config.path)
+    matrix = args.matrix or (str(config.matrix) if config.matrix else "the built-in")
+    rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    tuned = (run.rules or RuleOptions()).as_mapping()
+    shown: dict[str, Any] = {
+        "configuration file": used,
+        "select": list(run.select) or "all of the profile's rules",
+        "ignore": list(run.ignore),
+        "profile": run.profile,
+        "fail-on": fail_on,
+        "today": str(run.today) if run.today else "the day of the run",
+        "matrix": matrix,
+        "options": {name.replace("_", "-"): value for name, value in tuned.items()},
+        "rules": [r.code for r in rules],
+    }
+    if args.format == "json":
+        out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for key, value in shown.items():
+        if isinstance(value, dict):
+            out.write(f"{key}:\n" + "".join(f"  {k} = {json.dumps(v)}\n" for k, v in value.items()))
+        elif isinstance(value, list):
+            out.write(f"{key}: {', '.join(map(str, value)) or 'none'}\n")
+        else:
+            out.write(f"{key}: {value}\n")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    if args.show_settings:
+        return _show_settings(args, out)
     run, fail_on = settings(args)
     jobs = args.jobs or os.cpu_count() or 1
     _encoding(args.encoding)
@@ -594,6 +651,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             width=_width(stream) if args.output is None else None,
             measure=bar is not None,
             join=join,
+            fail_on=fail_on,
         )
         today = run.today or dt.date.today()
         shown = ", ".join(i.shown for i in inputs)
@@ -745,7 +803,9 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
         region = normalize_region(args.region)
         if region is None:
             raise UsageError(f"unknown region {args.region!r} (try WA, US-WA, Washington, ...)")
-    out.write(matrix_report.render(matrix_report.select(matrix, reason, region), args.format))
+    text = matrix_report.render(matrix_report.select(matrix, reason, region), args.format)
+    with _output(args.output, out, ()) as stream:
+        stream.write(text)
     return EXIT_OK
 
 
@@ -758,6 +818,7 @@ input formats (from each FILE's suffix, or --input-format for all of them):
   .csv             one row per certificate-customer link (the README lists the columns)
   .xlsx            a workbook's first sheet (or --sheet), with the CSV's columns;
                    needs: pip install 'certpreflight[xlsx]'
+  DIR              a folder: its files of these suffixes, sorted, hidden ones skipped
   -                standard input; without --input-format its first bytes decide:
                    '[' json, '{' ndjson, a zip xlsx, anything else csv
   An input without certificates (empty, blank, [] or a header alone) checks 0
@@ -766,12 +827,15 @@ input formats (from each FILE's suffix, or --input-format for all of them):
 configuration:
   [tool.certpreflight] in the nearest pyproject.toml, or certpreflight.toml, from the
   current directory up: select, ignore, profile, fail-on, today, matrix (relative to
-  the file) and an [options] table. A flag given here overrides the file's key; an
-  unknown key is an error.
+  the file) and an [options] table, in kebab-case (snake_case is read too). A flag given
+  here overrides the file's key; an unknown key is an error. --show-settings prints the
+  file used and the settings resolved.
 
 output:
   text lists the certificates with findings, then a summary; --show-ok lists the
   clean ones too, --quiet prints the summary line only, --statistics counts per code.
+  [*] marks a finding --fix repairs. concise is one line a finding; github, gitlab,
+  sarif and junit are for CI (annotations, Code Quality, code scanning, test reports).
   With --output, the summary line goes to stderr as well.
 
 exit codes:
@@ -800,12 +864,36 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the epilog's layout; help lines wrap as usual."""
 
 
+#: argparse's message for a value not among an argument's choices (3.10-3.13 spellings).
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>.*?)' \(choose from (?P<choices>.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``),
-    with this parser's usage (a subcommand's own, not the top level's)."""
+    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``):
+    the message, what a misspelt option, subcommand or choice probably meant, and this
+    parser's usage in one line (a subcommand's own, not the top level's), as ruff does."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+        found = _INVALID_CHOICE.search(message)
+        if found is not None:
+            choices = [c.strip(" '") for c in found["choices"].split(",")]
+            message += did_you_mean(found["word"], choices)
+        raise UsageError(f"{message}\n{self.short_usage()}")
+
+    def unknown(self, extra: Sequence[str]) -> NoReturn:
+        """The error for arguments no option takes, with the option each one probably meant."""
+        options = [s for action in self._actions for s in action.option_strings]
+        hints = "".join(did_you_mean(a, options, quote=False) for a in extra if a[:1] == "-")
+        self.error(f"unrecognized arguments: {' '.join(extra)}{hints}")
+
+    def short_usage(self) -> str:
+        """``usage: certpreflight check [OPTIONS] FILE... (more: certpreflight check --help)``."""
+        words = [self.prog, "[OPTIONS]"]
+        for action in self._actions:
+            if not action.option_strings:
+                name = action.metavar if isinstance(action.metavar, str) else action.dest
+                words.append(f"{name}..." if action.nargs in ("+", "*") else str(name))
+        return f"usage: {' '.join(words)} (more: {self.prog} --help)"
 
 
 def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
@@ -818,9 +906,10 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     check.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="the files to check; '-' reads standard input",
+        help="the files to check, and folders of them (walked: the files of known suffixes, "
+        "sorted, hidden ones passed over); '-' reads standard input",
     )
     read = check.add_argument_group("input")
     read.add_argument(
@@ -894,12 +983,18 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     rules.add_argument(
         "--isolated", action="store_true", help="ignore every configuration file (default: off)"
     )
+    rules.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration file used and the resolved settings, then exit "
+        "(default: off)",
+    )
     show = check.add_argument_group("output")
-    show.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="report format (default: %(default)s)",
+    _format(
+        show,
+        list(FORMATS),
+        "report format: the CI formats are github (workflow annotations), gitlab (Code "
+        "Quality), sarif (code scanning) and junit",
     )
     show.add_argument(
         "--output",
@@ -969,9 +1064,15 @@ def _command(
     return sub.add_parser(name, help=summary, description=description)
 
 
-def _format(command: _Parser, choices: list[str], meaning: str) -> None:
+def _format(command: argparse._ActionsContainer, choices: list[str], meaning: str) -> None:
+    """``--output-format`` (ruff's name), ``--format`` its alias."""
     command.add_argument(
-        "--format", choices=choices, default="text", help=f"{meaning} (default: %(default)s)"
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=choices,
+        default="text",
+        help=f"{meaning} (default: %(default)s)",
     )
 
 
@@ -1020,7 +1121,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "-o",
         metavar="PATH",
         help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
-        "for certcapture-csv, on standard output)",
+        "for certcapture-csv and avatax-csv, on standard output)",
     )
     convert.add_argument(
         "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
@@ -1047,6 +1148,12 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     matrix.add_argument(
         "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
     )
+    matrix.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write it here, atomically (default: standard output)",
+    )
     commands["matrix"] = matrix
     for command in commands.values():
         command.add_argument("--version", action="version", version=f"certpreflight {__version__}")
@@ -1060,7 +1167,11 @@ def _run(
     with contextlib.redirect_stdout(out):  # --help and --version print to our ``out``
         args, extra = parser.parse_known_args(argv)
     if extra:  # the subcommand's usage, not the top level's
-        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        commands[args.command].unknown(extra)
+    if args.command == "check" and not args.files and not args.show_settings:
+        commands["check"].error("the following arguments are required: FILE")
+    if args.command in ("check", "convert"):
+        args.files = _walked(args.files, args.output, err)
     if args.command == "check":
         return _check(args, out, err, stdin)
     if args.command == "convert":

@@ -17,7 +17,10 @@ one directory ``certpreflight.toml`` wins. ``--config PATH`` names the file inst
     matrix = "tax/our-matrix.csv"   # relative to the file's directory
 
     [tool.certpreflight.options]    # certpreflight.options.RuleOptions
-    expiring_within_days = 60
+    expiring-within-days = 60
+
+Keys are written in kebab-case, as ruff's are; the snake_case spelling (``fail_on``,
+``expiring_within_days``) is read too, and a key set in both spellings is an error.
 
 An unknown key, or a value of the wrong type at any key (``tool = [...]`` in a
 ``pyproject.toml`` included), is a :class:`ConfigError` naming the file and the key (the
@@ -32,11 +35,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from certpreflight._files import read_bounded
+from certpreflight.literals import PROFILES, SEVERITIES, Profile, SeverityName
 from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,8 +60,9 @@ KEYS: Mapping[str, str] = {
     "matrix": "the path of a matrix CSV",
     "options": "a table of rule options",
 }
-_FAIL_ON = ("error", "warning", "info")
-_PROFILES = ("certcapture", "avatax", "audit")
+_FAIL_ON = SEVERITIES
+_PROFILES = PROFILES
+_Choice = TypeVar("_Choice", bound=str)
 
 
 class ConfigError(ValueError):
@@ -70,8 +76,8 @@ class Config:
     path: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
-    profile: str | None = None
-    fail_on: str | None = None
+    profile: Profile | None = None
+    fail_on: SeverityName | None = None
     today: dt.date | None = None
     matrix: Path | None = None
     options: RuleOptions | None = None
@@ -81,7 +87,7 @@ class Config:
         *,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str | None = None,
+        profile: Profile | None = None,
         today: dt.date | None = None,
         matrix: ExemptionMatrix | None = None,
         options: RuleOptions | None = None,
@@ -167,9 +173,13 @@ def load_config(path: Path) -> Config:
         table, where = data, str(path)
     if not isinstance(table, dict):
         raise ConfigError(f"{where} is not a table, but {_kind(table)}")
+    table = _kebab(table, where)
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown key {key!r}{did_you_mean(key, KEYS)}; "
+                f"expected one of: {', '.join(KEYS)}"
+            )
     try:
         return Config(
             path=path,
@@ -183,6 +193,18 @@ def load_config(path: Path) -> Config:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _kebab(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The table with its keys in kebab-case (``fail_on`` is ``fail-on``, as in ruff's
+    configuration, which reads both); a key given in both spellings is an error."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("_", "-")
+        if name in out:
+            raise ConfigError(f"{where}: {name!r} is set twice (as {name!r} and {key!r})")
+        out[name] = value
+    return out
 
 
 def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
@@ -199,13 +221,14 @@ def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
         raise ValueError(f"{key}: {exc}") from None
 
 
-def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[_Choice, ...]) -> _Choice | None:
     value = table.get(key)
     if value is None:
         return None
-    if value not in choices:
-        raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
-    return str(value)
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
 
 
 def _today(table: Mapping[str, Any]) -> dt.date | None:
@@ -235,7 +258,13 @@ def _options(table: Mapping[str, Any]) -> RuleOptions | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
+    snake: dict[str, Any] = {}
+    for key, item in value.items():  # expiring-within-days, or expiring_within_days
+        name = str(key).replace("-", "_")
+        if name in snake:
+            raise ValueError(f"option {name!r} is set twice (as {key!r} too)")
+        snake[name] = item
     try:
-        return RuleOptions.from_mapping(value)
+        return RuleOptions.from_mapping(snake)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"options: {exc}") from None

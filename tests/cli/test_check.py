@@ -50,16 +50,16 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
         "with_warnings": 1,
         "by_code": {"2101": 1, "6202": 1},
         "kinds": {"certificate": 3},
-        "unreadable": 0,
     }
     assert [list(r) for r in doc["results"]] == [["source", "id", "kind", "ok", "findings"]] * 3
     assert [r["source"] for r in doc["results"]] == [f"{mixed}:{n}" for n in (1, 2, 3)]
     finding = doc["results"][1]["findings"][0]
     assert set(finding) == {
         "code", "name", "type", "severity", "message", "summary", "fix", "errors", "loc",
-        "customer_number",
+        "customer_number", "url",
     }  # fmt: skip
     assert finding["code"] == 2101
+    assert finding["url"].endswith("/rules/#2101-customer-name-missing")
 
 
 def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
@@ -76,7 +76,6 @@ def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
             "with_warnings": 0,
             "by_code": {},
             "kinds": {},
-            "unreadable": 0,
         },
         "results": [],
     }

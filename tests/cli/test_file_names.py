@@ -1,7 +1,8 @@
 """A file name that isn't UTF-8 (its bytes come in argv as lone surrogates) is written in
-every report format, on the standard output and with -o: the text report, CSV and HTML show
-each such byte as ``\\udcff``, and JSON writes that as its escape, which reads back to the
-name. ``--format json`` and ``-o`` with html or csv used to exit 3."""
+every report format, on the standard output and with -o: the text formats, CSV and HTML show
+each such byte as ``\\udcff``, and the JSON ones (json, gitlab, sarif) write that as its
+escape, which reads back to the name; a SARIF URI has the byte itself (``%FF``).
+``--format json`` and ``-o`` with html or csv used to exit 3."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from certpreflight.reports.run import FORMATS
 from tests.cli.conftest import CLEAN_LINE, ROOT, Cli, ndjson_line
 
 RAW = b"n\xffame.ndjson"
@@ -30,7 +32,14 @@ def _shown(path: Path) -> str:
     return str(path).replace("\udcff", "\\udcff")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
+def _names(text: str, named: Path, fmt: str) -> bool:
+    """Whether a report names the file (a JSON report: read back to the name itself)."""
+    if fmt in ("json", "gitlab", "sarif"):
+        return str(named) in json.dumps(json.loads(text), ensure_ascii=False)
+    return _shown(named) in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_writes_the_name_with_o(cli: Cli, named: Path, fmt: str) -> None:
     """-o: exit 1 (the findings), and the report, in UTF-8, names the file's lines."""
     out = named.parent / f"report.{fmt}"
@@ -42,10 +51,10 @@ def test_every_format_writes_the_name_with_o(cli: Cli, named: Path, fmt: str) ->
         assert sources == [f"{named}:1", f"{named}:2"]  # the escape reads back to the name
         assert os.fsencode(sources[0]).endswith(RAW + b":1")
     else:
-        assert f"{_shown(named)}:2" in text
+        assert _names(text, named, fmt)
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_writes_the_name_on_standard_output(named: Path, fmt: str) -> None:
     """The standard output of a real process (UTF-8): exit 1, the name's lines there."""
     proc = subprocess.run(
@@ -61,4 +70,6 @@ def test_every_format_writes_the_name_on_standard_output(named: Path, fmt: str) 
     if fmt == "json":
         assert [r["source"] for r in json.loads(text)["results"]][1] == f"{named}:2"
     else:
-        assert f"{_shown(named)}:2" in text
+        assert _names(text, named, fmt)
+    if fmt == "sarif":
+        assert os.fsencode(named.name).replace(b"\xff", b"%FF") in proc.stdout

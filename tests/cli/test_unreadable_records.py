@@ -36,7 +36,7 @@ def test_unreadable_counted_apart_in_the_json_summary(cli: Cli, tmp_path: Path) 
     code, out, _ = cli("check", str(path), "--select", "3101", "--format", "json")
     doc = json.loads(out)
     assert code == 1
-    assert doc["summary"]["unreadable"] == 2
+    assert doc["summary"]["kinds"] == {"unreadable": 2}
     assert doc["summary"]["ok"] == 0
     assert [[f["code"] for f in r["findings"]] for r in doc["results"]] == [[4001], [4001]]
 

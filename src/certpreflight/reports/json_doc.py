@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import IO, TextIO
 
 from certpreflight.findings import Report
-from certpreflight.reports.printable import surrogates_escaped
 from certpreflight.reports.tally import Result, Tally
 
 __all__ = ["render", "write_document"]
@@ -24,8 +23,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 def render(results: Iterable[Result]) -> str:
     """One compact JSON object a result, ``{"source", "id", "kind", "ok", "findings"}``,
-    comma-joined; a lone surrogate (a file name's byte that isn't UTF-8) as its JSON escape."""
-    return surrogates_escaped(",\n".join(_line(source, report) for source, report in results))
+    comma-joined."""
+    return ",\n".join(_line(source, report) for source, report in results)
 
 
 def _line(source: str, report: Report) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "customer_region_too_long",
     "customer_unknown",
     "exposure_zones_empty",
+    "link_customer_unnamed",
     "link_customers_missing",
 ]
 
@@ -212,6 +213,37 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
             errors={("customers",): "no customer"},
         ),
     )
+
+
+link_customer_unnamed = declare(
+    None,
+    found_by=("certpreflight.engine",),
+    kinds=("link",),
+    doc="""
+    What it does: finds links from the customer's side (an AvaTax
+    ``LinkCertificatesToCustomer`` body, ``{"certificates": ["500111"]}``, or a CertCapture
+    ``PUT /v2/customers/{number}/certificates`` body) that don't name their customer.
+
+    Why is this bad? It isn't, for the call: both calls take the customer's code in their
+    path (docs/sources.md#avatax-models, #certcapture-api). But the record alone doesn't
+    say which customer it links, so certpreflight can't join it to that customer's record in
+    a batch (its findings, 6501 for an unknown code): the link is checked for its
+    certificate ids only.
+
+    Example: ``{"certificates": ["500111"]}``
+
+    Use instead: the customer's code beside the certificates, in any dialect's code key:
+    ``{"customerCode": "C-1001", "certificates": ["500111"]}``.
+    """,
+    code=2131,
+    name="link-customer-unnamed",
+    severity=Severity.INFO,
+    message="The link names no customer: its customer is in the call's path.",
+    summary="Certificate(s) {certificates} are linked to the customer named in the call's "
+    "path, which the record doesn't carry, so it was not joined to a customer record.",
+    fix="Add the customer's code to the record (customerCode or customer_number) to check "
+    "the link with that customer's record.",
+)
 
 
 # --- across the records of one sync (validate_batch) ----------------------------------------------
