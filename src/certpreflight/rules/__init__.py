@@ -135,6 +135,7 @@ CATALOGUE: tuple[Rule, ...] = (
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503
     records.customer_code_variant,  # 6504
+    records.customer_code_variant_held,  # 6505
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(
