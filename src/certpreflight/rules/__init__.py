@@ -136,6 +136,7 @@ CATALOGUE: tuple[Rule, ...] = (
     records.customer_duplicate,  # 6503
     records.customer_code_variant,  # 6504
     records.customer_code_variant_held,  # 6505
+    records.held_record_unkeyed,  # 6506
 )
 
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(

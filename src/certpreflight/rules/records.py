@@ -29,6 +29,7 @@ __all__ = [
     "customer_region_too_long",
     "customer_unknown",
     "exposure_zones_empty",
+    "held_record_unkeyed",
     "link_customers_missing",
 ]
 
@@ -354,4 +355,32 @@ customer_code_variant_held = declare(
     fix="Send the code exactly as AvaTax holds it, {other!r}, or rename the customer in AvaTax "
     "first.",
     kinds=("certificate", "customer", "link"),
+)
+
+held_record_unkeyed = declare(
+    None,
+    found_by=("certpreflight.plan",),
+    doc="""
+    What it does: in the export a sync plan is made against, finds a customer without its
+    ``customerCode`` or a certificate without its ``id``.
+
+    Why is this bad? A plan matches customers by their code and certificates by their id
+    (or their customer, region, reason and signed date, which need the id to be named): a
+    record that has neither can't be matched, updated or called an orphan. AvaTax returns
+    both on every record of ``QueryCustomers`` and ``QueryCertificates``
+    (docs/sources.md#sync-plans), so the file is likely not an export: the source given as
+    ``--against``, say.
+
+    Example: ``{"@recordsetCount": 1, "value": [{"exemptionReason": {"name": "RESALE"}}]}``
+
+    Use instead: the records as AvaTax returns them (``certpreflight export``).
+    """,
+    code=6506,
+    name="held-record-unkeyed",
+    severity=Severity.ERROR,
+    message="The record Avalara holds has no {key}, so no source record can match it.",
+    summary="This export record has no {key}: a plan can't tell what a sync would do to it.",
+    fix="Export the records as AvaTax returns them, with their customerCode and id "
+    "(certpreflight export).",
+    kinds=("certificate", "customer"),
 )
