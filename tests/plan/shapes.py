@@ -12,9 +12,11 @@ customers as full CustomerModels, poNumbers as PoNumberModel). docs/sources.md#s
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 COMPANY = 12345
+TODAY = dt.date(2026, 11, 1)
 
 
 def zone(name: str, region: str, ident: int) -> dict[str, Any]:

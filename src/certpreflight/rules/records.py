@@ -359,7 +359,7 @@ customer_code_variant_held = declare(
 
 held_record_unkeyed = declare(
     None,
-    found_by=("certpreflight.plan",),
+    found_by=("certpreflight.sync",),
     doc="""
     What it does: in the export a sync plan is made against, finds a customer without its
     ``customerCode`` or a certificate without its ``id``.
