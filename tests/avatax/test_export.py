@@ -13,8 +13,18 @@ import pytest
 from certpreflight import plan
 from certpreflight.avatax import ExportError, export
 from tests.avatax.conftest import FakeAvaTax
-from tests.plan.shapes import C1, C2, C_OLD, CERT_11, CERT_12, CERT_13, COMPANY, EXPORT, TODAY
-from tests.plan.shapes import source_from_export
+from tests.plan.shapes import (
+    C1,
+    C2,
+    C_OLD,
+    CERT_11,
+    CERT_12,
+    CERT_13,
+    COMPANY,
+    EXPORT,
+    TODAY,
+    source_from_export,
+)
 
 avalara = pytest.importorskip(
     "avalara", reason="the AvaTax SDK is not installed: pip install -e '.[dev,avatax]'"
@@ -53,7 +63,8 @@ def test_export_pages_both_queries_and_writes_the_pages_as_avatax_returned_them(
     pages = json.loads(path.read_text(encoding="utf-8"))
     assert [p["@recordsetCount"] for p in pages] == [3, 3, 3, 3]
     assert [len(p["value"]) for p in pages] == [2, 1, 2, 1]
-    assert "@nextLink" in pages[0] and "@nextLink" not in pages[1]
+    assert "@nextLink" in pages[0]
+    assert "@nextLink" not in pages[1]
     assert [r for p in pages for r in p["value"]] == [C1, C2, C_OLD, CERT_11, CERT_12, CERT_13]
 
 

@@ -123,7 +123,7 @@ def page(records: list[dict[str, Any]], total: int, next_link: str | None = None
 #: The export: QueryCustomers in one page, QueryCertificates in two.
 EXPORT = [
     page([C1, C2, C_OLD], 3),
-    page([CERT_11, CERT_12], 3, "/api/v2/companies/12345/certificates?$include=customers,po_numbers&$top=2&$skip=2"),
+    page([CERT_11, CERT_12], 3, f"/api/v2/companies/{COMPANY}/certificates?$top=2&$skip=2"),
     page([CERT_13], 3),
 ]  # fmt: skip
 
