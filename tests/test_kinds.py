@@ -255,7 +255,8 @@ def test_known_codes_that_differ_in_case_give_one_answer_whatever_the_hash_seed(
         "known = [' RESELLER', 'reseller', 'Reseller'];"
         "b = validate_batch([{**C, 'customerCode': c} for c in ('reseller', 'RESELLER ')],"
         " known_customers=known);"
-        "print([[(f.code, f.message) for f in r.findings if f.code in (6504, 6505)] for r in b.reports])"
+        "print([[(f.code, f.message) for f in r.findings if f.code in (6504, 6505)]"
+        " for r in b.reports])"
     )
     seen = {
         subprocess.run(

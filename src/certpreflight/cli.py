@@ -661,28 +661,67 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "pages, as 'certpreflight export' writes them) and print the plan; exit 1 when a "
         "record it would send has findings at or above --fail-on, or a record can't be read.",
     )
-    command.add_argument("files", nargs="+", metavar="SOURCE", help="'-' reads standard input")
     command.add_argument(
-        "--against", nargs="+", required=True, metavar="EXPORT", help="what Avalara holds"
+        "files", nargs="+", metavar="SOURCE", help="what the sync sends; '-' reads standard input"
+    )
+    command.add_argument(
+        "--against",
+        nargs="+",
+        required=True,
+        metavar="EXPORT",
+        help="what Avalara holds: .json / .ndjson files of FetchResult pages or records "
+        "(required, no default)",
     )
     _format(command, list(PLAN_FORMATS), "text like terraform plan, JSON or an HTML page")
-    command.add_argument("--output", "-o", metavar="PATH", help="write the plan here, atomically")
-    command.add_argument("--input-format", choices=INPUT_FORMATS, help="as check --input-format")
-    command.add_argument("--sheet", metavar="NAME", help="as check --sheet")
-    command.add_argument("--encoding", metavar="NAME", help="as check --encoding")
     command.add_argument(
-        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
-        help="as check --max-line-bytes (SOURCE only)",
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write the plan here, atomically (default: standard output)",
+    )
+    command.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read every SOURCE as this format (default: from its suffix)",
+    )
+    command.add_argument("--sheet", metavar="NAME", help="as check --sheet (default: the first)")
+    command.add_argument("--encoding", metavar="NAME", help="as check --encoding (default: utf-8)")
+    command.add_argument(
+        "--max-line-bytes",
+        type=_count,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help="as check --max-line-bytes, for SOURCE (default: %(default)s)",
+    )
+    for flag, meaning in (("--select", "only these rules"), ("--ignore", "leave out these rules")):
+        command.add_argument(
+            flag,
+            action="append",
+            metavar="CODES",
+            help=f"{meaning}, as check {flag} (default: the configuration file's)",
+        )
+    command.add_argument(
+        "--profile",
+        choices=["certcapture", "avatax", "audit"],
+        help="which target's rules apply (default: certcapture)",
+    )
+    command.add_argument("--matrix", metavar="CSV", help="as check --matrix (default: built-in)")
+    command.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="plan as on this date (default: today)"
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="exit 1 when a record sent has findings of this severity or worse (default: error)",
+    )
+    command.add_argument("--config", metavar="PATH", help="as check --config (default: found)")
+    command.add_argument(
+        "--isolated", action="store_true", help="ignore configuration files (default: off)"
+    )
+    command.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto",
+        help="colour the text (default: %(default)s)",
     )  # fmt: skip
-    for flag, meaning in (("--select", "only these rules"), ("--ignore", "not these rules")):
-        command.add_argument(flag, action="append", metavar="CODES", help=f"as check: {meaning}")
-    command.add_argument("--profile", choices=["certcapture", "avatax", "audit"])
-    command.add_argument("--matrix", metavar="CSV", help="as check --matrix")
-    command.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="as check --today")
-    command.add_argument("--fail-on", choices=["error", "warning", "info"])
-    command.add_argument("--config", metavar="PATH", help="as check --config")
-    command.add_argument("--isolated", action="store_true", help="as check --isolated")
-    command.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     command.set_defaults(max_items=None, quiet=False)
     return command
 
@@ -722,7 +761,10 @@ def _add_export(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "account id and license key in them).",
     )
     command.add_argument("company_id", metavar="COMPANY_ID", help="AvaTax's id of the company")
-    command.add_argument("--output", "-o", required=True, metavar="PATH", help="the file to write")
+    command.add_argument(
+        "--output", "-o", required=True, metavar="PATH",
+        help="the file to write, atomically (required, no default)",
+    )  # fmt: skip
     command.add_argument(
         "--environment",
         default="sandbox",
@@ -730,7 +772,11 @@ def _add_export(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         help="sandbox, production, or AvaTax's base URL (default: %(default)s)",
     )
     command.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per call (default: 30)"
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wait at most this long for each page (default: %(default)s)",
     )
     return command
 

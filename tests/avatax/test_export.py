@@ -3,6 +3,7 @@ local stand-in for AvaTax, into the file a sync plan reads."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from certpreflight import plan
 from certpreflight.avatax import ExportError, export
+from certpreflight.cli import main
 from tests.avatax.conftest import FakeAvaTax
 from tests.plan.shapes import (
     C1,
@@ -37,6 +39,12 @@ CERTIFICATES = f"/api/v2/companies/{COMPANY}/certificates"
 def _client(url: str) -> Any:
     client = avalara.AvataxClient("certpreflight-tests", "1.0", "pytest", url, timeout_limit=5)
     return client.add_credentials("user", "secret")
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """Run ``certpreflight`` in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
 
 
 def _queries(server: FakeAvaTax) -> list[str]:
@@ -143,3 +151,44 @@ def test_a_client_that_logs_bodies_is_refused(tmp_path: Path) -> None:
 def test_the_export_matches_the_shapes_module() -> None:
     """The test export of tests/plan/shapes.py is what export() writes for these records."""
     assert [r for p in EXPORT for r in p["value"]] == [C1, C2, C_OLD, CERT_11, CERT_12, CERT_13]
+
+
+def test_export_command_writes_the_file_plan_reads(
+    tmp_path: Path, avatax_server: FakeAvaTax, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`certpreflight export ID -o FILE --environment URL`: credentials from the environment,
+    the pages written, then `plan --against FILE` plans nothing for the same records."""
+    avatax_server.held[f"/api/v2/companies/{COMPANY}/customers"] = [C1, C2, C_OLD]
+    avatax_server.held[f"/api/v2/companies/{COMPANY}/certificates"] = [CERT_11, CERT_12, CERT_13]
+    monkeypatch.setenv("AVATAX_USERNAME", "user")
+    monkeypatch.setenv("AVATAX_PASSWORD", "secret")
+    target = tmp_path / "export.json"
+    code, out, err = cli(
+        "export", str(COMPANY), "-o", str(target), "--environment", avatax_server.url
+    )
+    assert (code, err) == (0, "")
+    assert out == f"{target}: 3 customers, 3 certificates in 2 pages\n"
+    assert avatax_server.received[0].headers["Authorization"].startswith("Basic ")
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(source_from_export()), encoding="utf-8")
+    code, out, _ = cli("plan", str(source), "--against", str(target), "--today", "2026-11-01")
+    assert (code, out) == (0, "No changes: the source matches what Avalara holds (6 unchanged).\n")
+
+
+def test_export_command_without_credentials_or_with_an_error(
+    tmp_path: Path, avatax_server: FakeAvaTax, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials: exit 2; AvaTax answers 401: exit 1 with its message, no file."""
+    monkeypatch.delenv("AVATAX_USERNAME", raising=False)
+    target = tmp_path / "export.json"
+    code, _, err = cli("export", "1", "-o", str(target), "--environment", avatax_server.url)
+    assert code == 2
+    assert "AVATAX_USERNAME" in err
+    monkeypatch.setenv("AVATAX_USERNAME", "user")
+    monkeypatch.setenv("AVATAX_PASSWORD", "wrong")
+    avatax_server.reply(401, {"error": {"code": "AuthenticationException",
+                                        "message": "Authentication failed."}})  # fmt: skip
+    code, _, err = cli("export", "1", "-o", str(target), "--environment", avatax_server.url)
+    assert code == 1
+    assert "Authentication failed." in err
+    assert not target.exists()

@@ -80,14 +80,13 @@ def summary_line(plan: Plan) -> str:
         tail.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     if plan.unread:
         tail.append(f"{_plural(len(plan.unread), 'record')} not read")
-    end = f" ({'; '.join(tail)})" if tail else ""
     if not plan.changed:
-        return f"No changes: the source matches what Avalara holds ({counts['unchanged']} " + (
-            f"unchanged){end}."
-        )
+        said = "; ".join([f"{counts['unchanged']} unchanged", *tail])
+        return f"No changes: the source matches what Avalara holds ({said})."
     doing = ", ".join(
         f"{counts[name]} to {name}" for name in ("create", "update", "orphan", "link", "unlink")
     )
+    end = f" ({'; '.join(tail)})" if tail else ""
     return f"Plan: {doing}; {counts['unchanged']} unchanged{end}."
 
 
