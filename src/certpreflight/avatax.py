@@ -967,10 +967,11 @@ def export(
     Pages through ``QueryCustomers`` and ``QueryCertificates`` (``$top`` ``page_size``,
     1,000 by default, AvaTax's maximum; ``$skip`` until ``@recordsetCount`` records came or
     a page is empty), certificates with ``$include=customers,po_numbers`` so the export
-    holds their links and PO numbers, and writes one JSON array of the FetchResult pages
-    as AvaTax returned them (``{"@recordsetCount": N, "value": [...]}``), customers' pages
-    first, atomically. ``client`` is an ``avalara.AvataxClient`` (``timeout`` as for the
-    senders: each call waits that long at most). Raises :class:`ExportError` when a page
+    holds their links and PO numbers, and writes the FetchResult pages as AvaTax returned
+    them (``{"@recordsetCount": N, "value": [...]}``), customers' pages first, atomically:
+    a page a line (NDJSON), or one JSON array of them when ``path`` ends in ``.json``.
+    ``client`` is an ``avalara.AvataxClient`` (``timeout`` as for the senders: each call
+    waits that long at most). Raises :class:`ExportError` when a page
     fails (nothing is written), ``ValueError`` for a client that logs bodies.
 
     Nothing here logs a record: log entries carry counts and statuses only.
@@ -986,14 +987,17 @@ def export(
     )
     counts = [0, 0]
     written = 0
+    array = path.lower().endswith(".json")  # else NDJSON: a page a line, read the fastest
     with open_output(path, sys.stdout) as out:  # replaced only when every page came
-        out.write("[")
+        out.write("[" if array else "")
         for number, (name, include) in enumerate(queries):
             call = _sdk_call(client, name, company_id, timeout)
             for page in _pages(call, name, include, page_size):
-                out.write(",\n" if written else "\n")
+                if array:
+                    out.write(",\n" if written else "\n")
                 out.write(json.dumps(page, ensure_ascii=False, separators=(",", ":")))
+                out.write("" if array else "\n")
                 counts[number] += len(page["value"])
                 written += 1
-        out.write("\n]\n")
+        out.write("\n]\n" if array else "")
     return ExportResult(path, counts[0], counts[1], written)

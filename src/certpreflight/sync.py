@@ -39,6 +39,7 @@ values. 10^5 customers and 10^5 certificates on each side plan in seconds
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -46,8 +47,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from certpreflight import reading
-from certpreflight.batch import JoinTable, join_all
+from certpreflight.batch import JoinTable, Refs, references
+from certpreflight.dialects import detect_kind
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
@@ -247,6 +251,23 @@ def _codes(cert: ExemptionCertificate) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.customer_number for c in cert.customers if c.customer_number))
 
 
+@dataclass(frozen=True, slots=True)
+class _Certificate:
+    """What a plan keeps of a certificate, on either side: no model."""
+
+    id: str | None
+    #: its regions' ISO codes, in order, once each; ``(None,)`` when it has none
+    regions: tuple[str | None, ...]
+    values: Values
+    #: the codes of the customers it links, in order
+    codes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, cert: ExemptionCertificate) -> _Certificate:
+        regions = tuple(dict.fromkeys(_iso(r) for r in cert.regions)) or (None,)
+        return cls(cert.id, regions, certificate_values(cert), _codes(cert))
+
+
 # --- what Avalara holds ---------------------------------------------------------------------------
 
 
@@ -275,8 +296,24 @@ class _Held:
     unread: list[tuple[str, Finding]] = field(default_factory=list)
 
     def add(self, source: str, item: Any) -> None:
+        """Hold one export record. What Avalara holds is compared, not checked: a record is
+        read by the models (its kind told by :func:`~certpreflight.dialects.detect_kind`),
+        and only one they refuse goes to the reading stage, which says why and reads the
+        rest (the reading stage's limits walk would cost more than the plan itself)."""
+        kind = detect_kind(item) if type(item) is dict else None
+        try:
+            if kind == "customer":
+                self._customer(source, CustomerRecord.model_validate(item), item)
+                return
+            if kind == "certificate":
+                self._certificate(source, ExemptionCertificate.model_validate(item))
+                return
+        except ValidationError:
+            pass
         got = reading.read(item)
         record = got.record
+        if got.findings and (record is not None or got.certificate is not None):
+            self.unread.append((source, got.findings[0]))  # held, but not all of it read
         if isinstance(record, CustomerRecord):
             self._customer(source, record, item)
         elif got.kind == "certificate" and got.certificate is not None:
@@ -304,13 +341,13 @@ class _Held:
             code = customer.customer_number
             if code is not None and not customer.is_reference and code not in self.customers:
                 self.customers[code] = (customer_values(customer), source)
-        values = certificate_values(cert)
-        regions = [_iso(r) for r in cert.regions] or [None]
-        held = _HeldCertificate(values, regions[0], source, codes, bool(cert.customers))
+        compact = _Certificate.of(cert)
+        values = compact.values
+        held = _HeldCertificate(values, compact.regions[0], source, codes, bool(cert.customers))
         self.certificates[cert.id] = held
         reason, signed = values["exemptionReason"], values["signedDate"]
         for code in codes:
-            for region in regions:
+            for region in compact.regions:
                 self.natural.setdefault((code, region, reason, signed), []).append(cert.id)
                 self.folded.setdefault((_fold(code), region, reason, signed), []).append(cert.id)
 
@@ -377,29 +414,32 @@ class _Sent:
     kind: str | None
     #: a customer record: (code, values); a certificate: its embedded full customers
     customers: list[tuple[str, Values]]
-    certificate: ExemptionCertificate | None = None
+    certificate: _Certificate | None = None
     link: Link | None = None
+    #: what the batch join needs: the certificate id and the codes it links by reference
+    refs: tuple[str | None, Refs] = (None, ())
+    #: a customer record's code (None: it has none)
+    code: str | None = None
 
 
 def _sent(source: str, read: reading.Read) -> _Sent:
     record = read.record
+    refs = references(read)
     if isinstance(record, CustomerRecord):
         code = record.customer_number
         entries = [(code, customer_values(record))] if code is not None else []
-        return _Sent(source, "customer", entries)
+        return _Sent(source, "customer", entries, refs=refs, code=code)
     if isinstance(record, Link):
-        return _Sent(source, "link", [], link=record)
+        return _Sent(source, "link", [], link=record, refs=refs)
     cert = read.certificate
     if read.kind != "certificate" or cert is None:
-        return _Sent(source, read.kind, [])
+        return _Sent(source, read.kind, [], refs=refs)
     full = [
         (c.customer_number, customer_values(c))
         for c in cert.customers
         if c.customer_number is not None and not c.is_reference
     ]
-    # the compared values only: the model's attachment (a PDF's Base64) is not kept
-    slim = cert.model_copy(update={"pdf": None, "pages": None})
-    return _Sent(source, "certificate", full, certificate=slim)
+    return _Sent(source, "certificate", full, certificate=_Certificate.of(cert), refs=refs)
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -446,46 +486,123 @@ def plan_records(
     run: Options,
 ) -> Plan:
     """:func:`plan` of labelled records (``(source, payload)``, as the CLI reads them from
-    files: a payload that is a :class:`Finding` is a record that could not be read)."""
+    files: a payload that is a :class:`Finding` is a record that could not be read).
+
+    Three passes: every source record is read (the reading stage) and compared; the
+    records a sync would send (and the customer records their certificates link, whose
+    findings CertCapture shows on them) are checked, as ``check`` checks them, and joined
+    by customer code with every record of the source (the batch join); then the actions
+    take their findings. A record that sends nothing is read, never checked: most of a
+    nightly sync is unchanged, and the checks are most of a plan's cost.
+    """
     held = _Held()
     for where, item in export_records(avalara):
         held.add(where, item)
     unread: list[tuple[str, Finding]] = []
-    labels: list[str] = []
-
-    def payloads() -> Iterator[Payload]:
-        for label, payload in source:
-            if isinstance(payload, Finding):
-                unread.append((label, payload))
-                continue
-            labels.append(label)
-            yield payload
-
+    limits = reading.limits_from(run.rules.as_mapping() if run.rules is not None else {})
     sent: list[_Sent] = []
+    payloads: list[Payload] = []
+    for label, payload in source:
+        if isinstance(payload, Finding):
+            unread.append((label, payload))
+            continue
+        got = reading.read(payload, limits)
+        if got.kind is None:  # what the reading stage says of it (4030, 4001, ...)
+            found = [f for f in got.findings[:1] if f.code in _codes_run(run)]
+            unread += [(label, f) for f in found]
+            continue
+        sent.append(_sent(label, got))
+        payloads.append(payload)
+    actions = _Planner(held, sent).actions()
+    index = {record.source: i for i, record in enumerate(sent)}
+    sending = {index[a.source] for a in actions if a.action in _SENDING and a.source is not None}
+    reports = _checked(sent, payloads, _linked_customers(sent, sending), held, run)
+    return Plan(tuple(_with_findings(actions, sent, index, reports)), (*unread, *held.unread))
 
-    def labelled() -> Iterator[tuple[str, Report, reading.Read]]:
-        for index, (report, read) in enumerate(checked(payloads(), **run.keywords())):
-            label = labels[index]
-            sent.append(_sent(label, read))
-            yield label, report, read
 
-    rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-    table = JoinTable(frozenset(r.code for r in rules), frozenset(held.customers))
-    reports, _ = join_all(labelled(), table)
-    for record, report in zip(sent, reports, strict=True):
-        if record.kind is None:
-            unread += [(record.source, f) for f in report.findings[:1]]
-    actions = _Planner(held, sent, reports).actions()
-    return Plan(tuple(actions), (*unread, *held.unread))
+def _with_findings(
+    actions: Iterable[Action],
+    sent: Sequence[_Sent],
+    index: Mapping[str, int],
+    reports: Mapping[int, Report],
+) -> Iterator[Action]:
+    """Each action that sends a record, with the findings of that record: a customer
+    record's own, a customer embedded in a certificate the certificate's about it, a
+    certificate's and a link record's own; a certificate's link actions send nothing of
+    their own."""
+    for action in actions:
+        at = index.get(action.source) if action.action in _SENDING and action.source else None
+        report = reports.get(at) if at is not None else None
+        if report is None or not report.findings:
+            yield action
+            continue
+        kind = sent[at].kind if at is not None else None
+        if action.kind == "customer" and kind == "certificate":
+            found = tuple(f for f in report.findings if f.customer_number == action.key)
+        elif action.kind == "link" and kind != "link":
+            found = ()
+        else:
+            found = report.findings
+        yield dataclasses.replace(action, findings=found) if found else action
+
+
+#: The actions that send a record (their findings are the record's).
+_SENDING = frozenset({"create", "update", "link", "unlink"})
+
+
+def _codes_run(run: Options) -> frozenset[int]:
+    return frozenset(r.code for r in active_rules(select=run.select, ignore=run.ignore,
+                                                 profile=run.profile))  # fmt: skip
+
+
+def _linked_customers(sent: Sequence[_Sent], sending: set[int]) -> set[int]:
+    """``sending``, and the customer records the certificates among them link."""
+    codes = {
+        code for i in sending if (cert := sent[i].certificate) is not None for code in cert.codes
+    }
+    found = set(sending)
+    for i, record in enumerate(sent):
+        if record.kind == "customer" and record.customers and record.customers[0][0] in codes:
+            found.add(i)
+    return found
+
+
+def _checked(
+    sent: Sequence[_Sent],
+    payloads: Sequence[Payload],
+    which: set[int],
+    held: _Held,
+    run: Options,
+) -> dict[int, Report]:
+    """The reports of records ``which``, checked and joined with every record of the source
+    by customer code (the batch join; the customers Avalara holds are known codes)."""
+    order = sorted(which)
+    checks = checked([payloads[i] for i in order], **run.keywords())
+    reports = {i: report for i, (report, _) in zip(order, checks, strict=True)}
+    table = JoinTable(_codes_run(run), frozenset(held.customers))
+    for i, record in enumerate(sent):
+        ident, refs = record.refs
+        if record.kind == "customer":
+            code = record.customers[0][0] if record.customers else record.code
+            table.add_customer(record.source, reports.get(i) or Report(kind="customer"), code)
+        elif record.kind == "link":
+            table.add_link(ident, table.shared(refs))
+        else:
+            table.add_certificate(ident)
+    for i in order:
+        record = sent[i]
+        ident, refs = record.refs
+        link = record.kind == "link"
+        reports[i] = table.applied(reports[i], record.source, link, ident, refs)[0]
+    return reports
 
 
 class _Planner:
     """Matches the source's records to the export's and says what a sync would do."""
 
-    def __init__(self, held: _Held, sent: Sequence[_Sent], reports: Sequence[Report]) -> None:
+    def __init__(self, held: _Held, sent: Sequence[_Sent]) -> None:
         self.held = held
         self.sent = sent
-        self.reports = reports
         self.claimed_customers: set[str] = set()
         self.claimed_certificates: set[str] = set()
         self.held_folded: dict[str, str] = {}
@@ -506,9 +623,9 @@ class _Planner:
             if code not in self.claimed_customers
         ]
         certificate_ids = set()
-        for record, report in zip(self.sent, self.reports, strict=True):
+        for record in self.sent:
             if record.certificate is not None:
-                found += self._certificate(record, record.certificate, report)
+                found += self._certificate(record, record.certificate)
                 if record.certificate.id is not None:
                     certificate_ids.add(record.certificate.id)
         found += self._link_records(certificate_ids)
@@ -524,51 +641,39 @@ class _Planner:
     def _customers(self) -> list[Action]:
         found: list[Action] = []
         seen: set[str] = set()
-        for record, report in zip(self.sent, self.reports, strict=True):
+        for record in self.sent:
             for code, values in record.customers:
                 if code in seen:
                     continue
                 seen.add(code)
-                if record.kind == "customer":
-                    findings = report.findings
-                else:  # embedded in a certificate: its findings about this customer
-                    findings = tuple(f for f in report.findings if f.customer_number == code)
-                found.append(self._customer(code, values, findings, record.source))
+                found.append(self._customer(code, values, record.source))
         return found
 
-    def _customer(
-        self, code: str, values: Values, findings: tuple[Finding, ...], source: str
-    ) -> Action:
+    def _customer(self, code: str, values: Values, source: str) -> Action:
         held = self.held.customers.get(code)
         if held is not None:
             self.claimed_customers.add(code)
             changes = _changes(held[0], values)
-            if not changes:
-                return Action("unchanged", "customer", code, {}, (), BY_CODE, source, held[1])
-            return Action("update", "customer", code, changes, findings, BY_CODE, source, held[1])
+            action = "update" if changes else "unchanged"
+            return Action(action, "customer", code, changes, (), BY_CODE, source, held[1])
         variant = self.held_folded.get(_fold(code))
         if variant is not None:  # 6505 names both; the held one is no orphan
             self.claimed_customers.add(variant)
-        return Action("create", "customer", code, {}, findings, None, source)
+        return Action("create", "customer", code, {}, (), None, source)
 
     # certificates
 
-    def _certificate(
-        self, record: _Sent, cert: ExemptionCertificate, report: Report
-    ) -> list[Action]:
-        regions = list(dict.fromkeys(_iso(r) for r in cert.regions)) or [None]
-        values = certificate_values(cert)
-        codes = [*_codes(cert)]
+    def _certificate(self, record: _Sent, cert: _Certificate) -> list[Action]:
+        regions, values = cert.regions, cert.values
+        codes = [*cert.codes]
         if cert.id is not None:
             codes += [c for c in self.links.get(cert.id, ()) if c not in codes]
         found: list[Action] = []
         for region in regions:
-            ident, by = self._match(cert, region, values, codes, single=len(regions) == 1)
+            ident, by = self._match(cert.id, region, values, codes, single=len(regions) == 1)
             if ident is None:
-                key = _new_key(cert, region, values, codes, several=len(regions) > 1)
-                found.append(
-                    Action("create", "certificate", key, {}, report.findings, None, record.source)
-                )
+                key = _new_key(cert.id, region, values, codes, several=len(regions) > 1)
+                found.append(Action("create", "certificate", key, source=record.source))
                 continue
             self.claimed_certificates.add(ident)
             held = self.held.certificates[ident]
@@ -576,24 +681,21 @@ class _Planner:
             if region is not None and held.region != region:
                 changes["exposureZone"] = (_short(held.region), _short(region))
             action = "update" if changes else "unchanged"
-            findings = report.findings if changes else ()
             found.append(
-                Action(action, "certificate", ident, changes, findings, by, record.source,
-                       held.source)
-            )  # fmt: skip
+                Action(action, "certificate", ident, changes, (), by, record.source, held.source)
+            )
             found += self._links(ident, codes, record.source)
         return found
 
     def _match(
         self,
-        cert: ExemptionCertificate,
+        ident: str | None,
         region: str | None,
         values: Values,
         codes: Sequence[str],
         *,
         single: bool,
     ) -> tuple[str | None, str | None]:
-        ident = cert.id
         if ident is not None and ident not in self.claimed_certificates:
             held = self.held.certificates.get(ident)
             if held is not None and (single or held.region == region):
@@ -628,7 +730,7 @@ class _Planner:
         """Link records naming a certificate the source doesn't hold: they add customers to
         the certificate Avalara holds (or to one nobody holds: its findings say so)."""
         found: list[Action] = []
-        for record, report in zip(self.sent, self.reports, strict=True):
+        for record in self.sent:
             link = record.link
             if (
                 link is None
@@ -640,10 +742,7 @@ class _Planner:
             linked = self.held.linked(ident)[0] if ident in self.held.certificates else set()
             for code in dict.fromkeys(c for c in link.customers if c):
                 if code not in linked:
-                    found.append(
-                        Action("link", "link", ident, {}, report.findings, None, record.source,
-                               customer=code)
-                    )  # fmt: skip
+                    found.append(Action("link", "link", ident, source=record.source, customer=code))
         return found
 
 
@@ -655,7 +754,7 @@ def _short(region: str | None) -> str | None:
 
 
 def _new_key(
-    cert: ExemptionCertificate,
+    ident: str | None,
     region: str | None,
     values: Values,
     codes: Sequence[str],
@@ -665,8 +764,8 @@ def _new_key(
     """A new certificate's key: its source id (with its region when it has several), else
     its customer, region, reason and signed date."""
     short = _short(region)
-    if cert.id is not None:
-        return f"{cert.id} ({short})" if several and short else cert.id
+    if ident is not None:
+        return f"{ident} ({short})" if several and short else ident
     signed = values["signedDate"]
     parts = [
         codes[0] if codes else "?",

@@ -113,6 +113,22 @@ def _text(plan: Plan, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _json(plan: Plan) -> str:
+    """:meth:`Plan.to_dict` as one JSON document, an action a line (a large plan's document
+    is written in a fraction of the time an indented one takes, and still reads line by
+    line)."""
+    document = plan.to_dict()
+
+    def items(name: str) -> str:
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in document[name])
+        return f"[\n{lines}\n]" if lines else "[]"
+
+    summary = json.dumps(document["summary"])
+    return (
+        f'{{"summary": {summary},\n"actions": {items("actions")},\n"unread": {items("unread")}}}\n'
+    )
+
+
 def _html_rows(actions: Iterable[Action]) -> str:
     rows = []
     for action in actions:
@@ -153,7 +169,7 @@ def _html(plan: Plan) -> str:
 def render(plan: Plan, format: str = "text", *, colour: bool = False) -> str:
     """The plan in ``format`` (one of :data:`FORMATS`)."""
     if format == "json":
-        return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return _json(plan)
     if format == "html":
         return _html(plan)
     if format != "text":
