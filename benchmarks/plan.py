@@ -10,7 +10,9 @@ customer by code (half carry Avalara's id, half are matched by customer, region,
 and signed date; one in ten with a later expiration). One child process, one core:
 ``certpreflight plan --format json`` of the two files, its CPU seconds, wall seconds and
 peak RSS, and beside it the peak RSS of reading the export alone (what the plan holds of
-what Avalara holds) and of the interpreter with certpreflight imported.
+what Avalara holds) and of the interpreter with certpreflight imported. (Run it in a small
+process: on Linux a child's peak RSS starts at its parent's, ``python -m benchmarks``
+starts this module afresh.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -182,11 +185,14 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mib": resource.getrusage(
 
 
 def _child(how: str, source: Path, export: Path) -> dict[str, Any]:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, how, str(source), str(export)],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     result: dict[str, Any] = json.loads(done.stdout)
     return result

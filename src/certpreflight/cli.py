@@ -734,7 +734,7 @@ def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
 
 
 def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
-    from certpreflight.reports.plan import render  # noqa: PLC0415 - for plan only
+    from certpreflight.reports.plan import write  # noqa: PLC0415 - for plan only
     from certpreflight.sync import plan_records  # noqa: PLC0415 - for plan only
 
     run, fail_on = settings(args)
@@ -747,7 +747,7 @@ def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | 
             raise UsageError(f"no plan: {len(failed)} SOURCE file(s) could not be read")
         exports = [Input(path, path, None) for path in args.against]
         with _output(args.output, out, [*inputs, *exports]) as stream:
-            stream.write(render(made, args.format, colour=wants_colour(args.color, stream)))
+            write(made, stream, args.format, colour=wants_colour(args.color, stream))
     return EXIT_FINDINGS if made.fails(Severity(fail_on)) else EXIT_OK
 
 

@@ -163,15 +163,18 @@ class Plan:
         """True when the sync would do anything (an action other than ``unchanged``)."""
         return any(a.action != "unchanged" for a in self.actions)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, actions: bool = True) -> dict[str, Any]:
         """JSON-ready: ``{"summary": {action: n, ..., "errors": n, "unread": n},
-        "actions": [Action.to_dict(), ...], "unread": [{"source", "finding"}, ...]}``."""
+        "actions": [Action.to_dict(), ...], "unread": [{"source", "finding"}, ...]}``
+        (``actions=False``: without the actions list)."""
         errors = sum(1 for a in self.actions for f in a.findings if f.severity is Severity.ERROR)
-        return {
+        found: dict[str, Any] = {
             "summary": {**self.counts(), "errors": errors, "unread": len(self.unread)},
-            "actions": [a.to_dict() for a in self.actions],
-            "unread": [{"source": s, "finding": f.to_dict()} for s, f in self.unread],
         }
+        if actions:
+            found["actions"] = [a.to_dict() for a in self.actions]
+        found["unread"] = [{"source": s, "finding": f.to_dict()} for s, f in self.unread]
+        return found
 
 
 # --- the records, as plans compare them -----------------------------------------------------------

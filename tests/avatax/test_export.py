@@ -75,6 +75,20 @@ def test_export_pages_both_queries_and_writes_the_pages_as_avatax_returned_them(
     assert [r for p in pages for r in p["value"]] == [C1, C2, C_OLD, CERT_11, CERT_12, CERT_13]
 
 
+def test_an_ndjson_path_gets_a_page_a_line(avatax_server: FakeAvaTax, tmp_path: Path) -> None:
+    """export.ndjson: each line one FetchResult page, read by plan like the JSON array."""
+    avatax_server.held[CUSTOMERS] = [C1, C2, C_OLD]
+    avatax_server.held[CERTIFICATES] = [CERT_11, CERT_12, CERT_13]
+    path = tmp_path / "export.ndjson"
+    assert export(_client(avatax_server.url), COMPANY, str(path), page_size=2).pages == 4
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [len(json.loads(line)["value"]) for line in lines] == [2, 1, 2, 1]
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(source_from_export()), encoding="utf-8")
+    code, out, _ = cli("plan", str(source), "--against", str(path), "--today", "2026-11-01")
+    assert (code, out) == (0, "No changes: the source matches what Avalara holds (6 unchanged).\n")
+
+
 def test_a_plan_against_the_export_of_the_same_records_plans_nothing(
     avatax_server: FakeAvaTax, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from certpreflight import Plan, convert, plan, validate, validate_batch
 from certpreflight.options import Options
+from certpreflight.reports.plan import render
 from certpreflight.sync import BY_CODE, BY_FOLDED, BY_ID, BY_NATURAL, plan_records
 from tests.plan.shapes import (
     C1,
@@ -301,3 +302,12 @@ def test_to_dict_is_json_with_an_actions_list() -> None:
         "action", "kind", "key", "changes", "findings", "matched_by", "source", "held", "customer",
     }  # fmt: skip
     assert first["changes"] == {"name": ["Acme Supply Co", "Acme"]}
+
+
+@pytest.mark.parametrize("source", [[_with(C1, name="Acme")], []])
+def test_the_json_report_is_to_dict_written_an_action_a_line(source: list[Any]) -> None:
+    """The JSON writer streams exactly Plan.to_dict(), one action a line."""
+    result = _plan([*source, {"foo": 1}])
+    text = render(result, "json")
+    assert json.loads(text) == result.to_dict()
+    assert len(text.splitlines()) == len(result.actions) + 4
