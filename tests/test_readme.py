@@ -47,3 +47,10 @@ def test_readme_fixing_and_converting_examples_print_their_comments() -> None:
         out = printed_by(code)
         expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
         assert out == expected, heading
+
+
+def test_readme_sync_plan_example_prints_its_comments() -> None:
+    """The Sync plans example runs and prints its comment lines."""
+    code = _section_code(README.read_text(encoding="utf-8"), "Sync plans")
+    out = printed_by(code)
+    assert out == [line[2:] for line in code.splitlines() if line.startswith("# ")]
