@@ -646,9 +646,9 @@ class _Planner:
         seen: set[str] = set()
         for record in self.sent:
             for code, values in record.customers:
-                if code in seen:
-                    continue
-                seen.add(code)
+                if code in seen and record.kind != "customer":
+                    continue  # the same customer embedded again: planned once
+                seen.add(code)  # a customer record is planned each time (6503 says twice)
                 found.append(self._customer(code, values, record.source))
         return found
 

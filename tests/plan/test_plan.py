@@ -311,3 +311,17 @@ def test_the_json_report_is_to_dict_written_an_action_a_line(source: list[Any]) 
     text = render(result, "json")
     assert json.loads(text) == result.to_dict()
     assert len(text.splitlines()) == len(result.actions) + 4
+
+
+def test_two_customer_records_with_one_code_are_each_planned() -> None:
+    """The second record of C-1002 sends a duplicate: its update carries 6503 (an error)."""
+    result = _plan([C1, C2, _with(C2, name="Bolt Two"), C_OLD])
+    customers = [(a.action, a.key, [f.code for f in a.findings]) for a in result.actions
+                 if a.kind == "customer"]  # fmt: skip
+    assert customers == [
+        ("unchanged", "C-1001", []),
+        ("unchanged", "C-1002", []),
+        ("update", "C-1002", [6503]),
+        ("unchanged", "C-OLD", []),
+    ]
+    assert not result.ok
