@@ -19,7 +19,9 @@ of ``--against``, round after round), and each figure is the best of ``--repeat`
     a one-record file) taken out, against ``validate()`` of the same records;
 (h) ``validate_batch()`` of ``--batch`` sync records (customers, certificates by code,
     links) in a child process: seconds and peak RSS;
-(f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate.
+(f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate;
+(i) a large account's sync plan (``benchmarks/plan.py``): ``certpreflight plan`` of 10^5
+    customers and 10^5 certificates against an export of as many, CPU seconds and peak RSS.
 
 ``--against REF`` (a git commit, tag or branch of this repository) measures that commit's
 ``src/`` beside this tree's: the before/after of a change, in one run. ``--quick`` uses small
@@ -384,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-cli", action="store_true", help="no CLI and batch figures")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", type=int, help="records in the batch (default 10^6)")
+    parser.add_argument(
+        "--plan", type=int, help="customers and certificates in the plan (default 10^5)"
+    )
     args = parser.parse_args(argv)
     n_lib = 1_000 if args.quick else 20_000
     n_cli = 2_000 if args.quick else 50_000
@@ -456,6 +461,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nvalidate_batch of {n_batch:,} sync records, one child process each:")
         for name, (seconds, mib) in b.items():
             print(f"  {name:<7} {seconds:7.1f} s   peak RSS {mib:8.1f} MiB (target < 400 MiB)")
+
+        n_plan = str(args.plan or (2_000 if args.quick else 100_000))
+        print("\n(i) sync plan (this tree), in a fresh process (its children's peak RSS is "
+              "their own, not this one's):")  # fmt: skip
+        argv = ["-m", "benchmarks.plan", "--customers", n_plan, "--certificates", n_plan]
+        print(subprocess.run([sys.executable, *argv], capture_output=True, text=True,
+                             env=_env(trees["now"]), check=True).stdout, end="")  # fmt: skip
     return 0
 
 

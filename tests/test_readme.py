@@ -93,3 +93,8 @@ def test_fixing_and_converting_examples_print_their_comments() -> None:
     fixing = text.split("\n## Converting", 1)[0]
     _prints_its_comments("".join(re.findall(r"```python\n(.*?)```", fixing, re.S)))
     _prints_its_comments(_section_code(text, "Converting"))
+
+
+def test_readme_sync_plan_example_prints_its_comments() -> None:
+    """The Sync plans example runs and prints its comment lines."""
+    _prints_its_comments(_section_code(README.read_text(encoding="utf-8"), "Sync plans"))

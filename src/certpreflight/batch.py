@@ -166,7 +166,7 @@ class JoinTable:
             self.carried[code] = carried
         variant = self.folded.setdefault(_fold(code), code)
         if variant != code and code not in self.known:  # a code AvaTax holds is no variant
-            self._own(source, _variant(code, variant, ()))
+            self._own(source, _variant(code, variant, (), held=variant in self.known))
 
     def add_link(self, certificate_id: str | None, codes: Refs) -> None:
         """A link record: the certificate it names gets its customers' findings."""
@@ -241,7 +241,7 @@ class JoinTable:
             return []
         variant = self.folded.get(_fold(code))
         if variant is not None:
-            return [_variant(code, variant, prefix)]
+            return [_variant(code, variant, prefix, held=variant in self.known)]
         rule = (
             rules.customer_unknown if self.customers or self.known else rules.customer_not_checked
         )
@@ -402,7 +402,8 @@ def _duplicate(code: str, first: str) -> Finding:
     return rules.customer_duplicate.finding(hit)
 
 
-def _variant(code: str, other: str, loc: Loc) -> Finding:
+def _variant(code: str, other: str, loc: Loc, *, held: bool) -> Finding:
+    """6504, or 6505 when ``other`` is a code AvaTax holds."""
     where = loc or ("customer_number",)
     hit = Hit(
         loc=where,
@@ -410,7 +411,8 @@ def _variant(code: str, other: str, loc: Loc) -> Finding:
         errors={where: f"differs from {other!r} in case or spaces only"},
         customer_number=code,
     )
-    return rules.customer_code_variant.finding(hit)
+    rule = rules.customer_code_variant_held if held else rules.customer_code_variant
+    return rule.finding(hit)
 
 
 def with_findings(report: Report, findings: Iterable[Finding]) -> Report:

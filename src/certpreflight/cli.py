@@ -66,6 +66,7 @@ from certpreflight.reports.output import (
     open_output,
     refuse_inputs,
 )
+from certpreflight.reports.plan import FORMATS as PLAN_FORMATS
 from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
@@ -756,6 +757,169 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
     return EXIT_FINDINGS if short else EXIT_OK
 
 
+# --- plan, export ------------------------------------------------------------------------------
+
+#: Bytes a page of an export may hold (a FetchResult of 1,000 certificates with their
+#: customers is a few MiB, more than one record of a source file).
+EXPORT_PAGE_BYTES = 256 * 1024 * 1024
+
+
+def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "plan",
+        help="show what a sync would create, update, leave alone or orphan in Avalara",
+        description="Compare what a sync would send (SOURCE: customers, certificates, links, "
+        "any dialect) with what Avalara holds (EXPORT: QueryCustomers / QueryCertificates "
+        "pages, as 'certpreflight export' writes them) and print the plan; exit 1 when a "
+        "record it would send has findings at or above --fail-on, or a record can't be read.",
+    )
+    command.add_argument(
+        "files", nargs="+", metavar="SOURCE", help="what the sync sends; '-' reads standard input"
+    )
+    command.add_argument(
+        "--against",
+        nargs="+",
+        required=True,
+        metavar="EXPORT",
+        help="what Avalara holds: .json / .ndjson files of FetchResult pages or records "
+        "(required, no default)",
+    )
+    _format(command, list(PLAN_FORMATS), "text like terraform plan, JSON or an HTML page")
+    command.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write the plan here, atomically (default: standard output)",
+    )
+    command.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read every SOURCE as this format (default: from its suffix)",
+    )
+    command.add_argument("--sheet", metavar="NAME", help="as check --sheet (default: the first)")
+    command.add_argument("--encoding", metavar="NAME", help="as check --encoding (default: utf-8)")
+    command.add_argument(
+        "--max-line-bytes",
+        type=_count,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help="as check --max-line-bytes, for SOURCE (default: %(default)s)",
+    )
+    for flag, meaning in (("--select", "only these rules"), ("--ignore", "leave out these rules")):
+        command.add_argument(
+            flag,
+            action="append",
+            metavar="CODES",
+            help=f"{meaning}, as check {flag} (default: the configuration file's)",
+        )
+    command.add_argument(
+        "--profile",
+        choices=["certcapture", "avatax", "audit"],
+        help="which target's rules apply (default: certcapture)",
+    )
+    command.add_argument("--matrix", metavar="CSV", help="as check --matrix (default: built-in)")
+    command.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="plan as on this date (default: today)"
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="exit 1 when a record sent has findings of this severity or worse (default: error)",
+    )
+    command.add_argument("--config", metavar="PATH", help="as check --config (default: found)")
+    command.add_argument(
+        "--isolated", action="store_true", help="ignore configuration files (default: off)"
+    )
+    command.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto",
+        help="colour the text (default: %(default)s)",
+    )  # fmt: skip
+    command.set_defaults(max_items=None, quiet=False)
+    return command
+
+
+def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """The records of the export files, with their sources (``file:line value[3]``)."""
+    for path in paths:
+        for record in read_records(path, max_line_bytes=EXPORT_PAGE_BYTES):
+            yield record.source, record.payload
+
+
+def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    from certpreflight.reports.plan import write  # noqa: PLC0415 - for plan only
+    from certpreflight.sync import plan_records  # noqa: PLC0415 - for plan only
+
+    run, fail_on = settings(args)
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        failed: list[str] = []
+        records = _all_records(inputs, args, err, failed, {}, spans=None)
+        source = ((r.source, r.payload) for r in records if isinstance(r, Record))
+        made = plan_records(source, _export_records(args.against), run)
+        if failed:
+            raise UsageError(f"no plan: {len(failed)} SOURCE file(s) could not be read")
+        exports = [Input(path, path, None) for path in args.against]
+        with _output(args.output, out, [*inputs, *exports]) as stream:
+            write(made, stream, args.format, colour=wants_colour(args.color, stream))
+    return EXIT_FINDINGS if made.fails(Severity(fail_on)) else EXIT_OK
+
+
+def _add_export(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "export",
+        help="write what AvaTax holds (customers, certificates) for 'plan --against'",
+        description="Page through QueryCustomers and QueryCertificates of COMPANY_ID with the "
+        "AvaTax SDK (pip install 'certpreflight[avatax]') and write their pages to --output. "
+        "Credentials come from the environment: AVATAX_USERNAME and AVATAX_PASSWORD (or an "
+        "account id and license key in them).",
+    )
+    command.add_argument("company_id", metavar="COMPANY_ID", help="AvaTax's id of the company")
+    command.add_argument(
+        "--output", "-o", required=True, metavar="PATH",
+        help="the file to write, atomically (required, no default)",
+    )  # fmt: skip
+    command.add_argument(
+        "--environment",
+        default="sandbox",
+        metavar="ENV",
+        help="sandbox, production, or AvaTax's base URL (default: %(default)s)",
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wait at most this long for each page (default: %(default)s)",
+    )
+    return command
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        import avalara  # type: ignore[import-untyped]  # noqa: PLC0415 - optional
+    except ImportError:
+        raise UsageError(
+            "export needs the AvaTax SDK: pip install 'certpreflight[avatax]'"
+        ) from None
+    from certpreflight.avatax import ExportError, export  # noqa: PLC0415 - for export only
+
+    username, password = os.environ.get("AVATAX_USERNAME"), os.environ.get("AVATAX_PASSWORD")
+    if not username or not password:
+        raise UsageError("set AVATAX_USERNAME and AVATAX_PASSWORD (account id and license key)")
+    environment = None if args.environment == "production" else args.environment
+    client = avalara.AvataxClient("certpreflight", __version__, "certpreflight-cli", environment)
+    client.add_credentials(username, password)
+    try:
+        result = export(client, args.company_id, args.output, timeout=args.timeout)
+    except ExportError as exc:
+        err.write(f"certpreflight: export failed: {printable(str(exc))}\n")
+        return EXIT_FINDINGS
+    out.write(
+        f"{printable(args.output)}: {result.customers} customers, {result.certificates} "
+        f"certificates in {result.pages} pages\n"
+    )
+    return EXIT_OK
+
+
 # --- rules, rule, matrix -----------------------------------------------------------------------
 
 
@@ -1155,6 +1319,8 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         help="write it here, atomically (default: standard output)",
     )
     commands["matrix"] = matrix
+    commands["plan"] = _add_plan(sub)
+    commands["export"] = _add_export(sub)
     for command in commands.values():
         command.add_argument("--version", action="version", version=f"certpreflight {__version__}")
     return parser, commands
@@ -1180,6 +1346,10 @@ def _run(
         return _rules(args, out)
     if args.command == "matrix":
         return _matrix(args, out)
+    if args.command == "plan":
+        return _plan(args, out, err, stdin)
+    if args.command == "export":
+        return _export(args, out, err)
     return _rule(args, out)
 
 

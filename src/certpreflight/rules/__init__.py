@@ -147,6 +147,8 @@ CATALOGUE: tuple[Rule, ...] = (
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503
     records.customer_code_variant,  # 6504
+    records.customer_code_variant_held,  # 6505
+    records.held_record_unkeyed,  # 6506
 )
 
 #: The rules about a certificate's data that CertCapture's review team keys in from the

@@ -22,12 +22,14 @@ from certpreflight.rules.input import customer_hit
 __all__ = [
     "customer_bill_and_ship",
     "customer_code_variant",
+    "customer_code_variant_held",
     "customer_duplicate",
     "customer_not_checked",
     "customer_reference_empty",
     "customer_region_too_long",
     "customer_unknown",
     "exposure_zones_empty",
+    "held_record_unkeyed",
     "link_customer_unnamed",
     "link_customers_missing",
 ]
@@ -356,4 +358,61 @@ customer_code_variant = declare(
     "AvaTax treats them as two customers.",
     fix="Use the code exactly as {other!r} everywhere, or rename one of them.",
     kinds=("certificate", "customer", "link"),
+)
+
+customer_code_variant_held = declare(
+    None,
+    found_by=("certpreflight.batch",),
+    doc="""
+    What it does: finds customer codes that differ from a code AvaTax already holds (one of
+    ``known_customers``, or a customer of the export a sync plan is made against) only in
+    letter case or surrounding whitespace.
+
+    Why is this bad? AvaTax matches customer codes exactly (case and spaces count;
+    docs/sources.md#avatax-models): ``CreateCustomers`` with ``c-1001`` creates a second
+    customer beside ``C-1001``, the certificates stay linked to the one the sync no longer
+    updates, and the ERP's edits never reach it.
+
+    Example: AvaTax holds ``"C-1001"`` and the sync sends a customer ``"c-1001 "``.
+
+    Use instead: the code exactly as AvaTax holds it.
+    """,
+    code=6505,
+    name="customer-code-variant-held",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) matches customer {other!r}, which "
+    "AvaTax holds, only when case and spaces are ignored.",
+    summary="AvaTax holds customer {other!r}; {customer_number!r} differs from it only in case "
+    "or spaces, so sending it creates a second customer and leaves {other!r} as it is.",
+    fix="Send the code exactly as AvaTax holds it, {other!r}, or rename the customer in AvaTax "
+    "first.",
+    kinds=("certificate", "customer", "link"),
+)
+
+held_record_unkeyed = declare(
+    None,
+    found_by=("certpreflight.sync",),
+    doc="""
+    What it does: in the export a sync plan is made against, finds a customer without its
+    ``customerCode`` or a certificate without its ``id``.
+
+    Why is this bad? A plan matches customers by their code and certificates by their id
+    (or their customer, region, reason and signed date, which need the id to be named): a
+    record that has neither can't be matched, updated or called an orphan. AvaTax returns
+    both on every record of ``QueryCustomers`` and ``QueryCertificates``
+    (docs/sources.md#sync-plans), so the file is likely not an export: the source given as
+    ``--against``, say.
+
+    Example: ``{"@recordsetCount": 1, "value": [{"exemptionReason": {"name": "RESALE"}}]}``
+
+    Use instead: the records as AvaTax returns them (``certpreflight export``).
+    """,
+    code=6506,
+    name="held-record-unkeyed",
+    severity=Severity.ERROR,
+    message="The record Avalara holds has no {key}, so no source record can match it.",
+    summary="This export record has no {key}: a plan can't tell what a sync would do to it.",
+    fix="Export the records as AvaTax returns them, with their customerCode and id "
+    "(certpreflight export).",
+    kinds=("certificate", "customer"),
 )
