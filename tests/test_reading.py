@@ -28,6 +28,7 @@ from certpreflight.dialects import (
 )
 from certpreflight.io import read_csv
 from certpreflight.reading import Reader, read
+from certpreflight.reading import reader as reader_module
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, json_size, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
@@ -59,6 +60,7 @@ def test_the_fast_route_is_on_for_the_default_limits() -> None:
     assert DEFAULT_LIMITS.native_fast
     assert not Limits(max_value_chars=NATIVE_CAPS.chars - 1).native_fast
     assert not Limits(max_depth=3).native_fast  # customer, then its reference objects
+    assert not Limits(max_depth=4).native_fast  # a customer's documented list of objects
     assert not Limits(max_number_digits=10).native_fast
 
 
@@ -127,12 +129,14 @@ def test_a_small_object_is_never_more_json_than_the_size_bound_counts() -> None:
 
 
 def test_documented_keys_with_other_values_take_the_salvage_path() -> None:
-    """A documented key holding a list or a long text is left to the salvage path (its
-    limits walk sees it), and reads as before."""
+    """A documented key holding a long text, a large object or anything nested deeper than
+    a list of small objects is left to the salvage path (its limits walk sees it), and
+    reads as before."""
     for extra in (
-        {"customFields": [{"x": 1}]},
+        {"customFields": [{"x": [1]}]},
+        {"customFields": [[{"x": 1}]]},
         {"createdDate": "x" * 20_000},
-        {"validatedExemptionReason": {f"k{i}": 1 for i in range(8)}},
+        {"validatedExemptionReason": {f"k{i}": 1 for i in range(NATIVE_CAPS.object_keys + 1)}},
         {"exposureZone": {"name": "Washington", "region": {"code": "WA"}}},
     ):
         payload = {**cert(), **extra}
@@ -350,3 +354,282 @@ def test_the_schema_reads_a_date_only_as_the_salvage_path_reads_it(text: str) ->
     """A date text the schema takes reads to the salvage path's date."""
     payload = cert(effective_date=text)
     assert _read(payload) == _read(payload, GENERAL)
+
+
+# --- AvaTax's records as GET returns them ---------------------------------------------------------
+
+#: An ExposureZoneModel with its nine members, as GET returns it (AvaTax REST v2 .NET SDK,
+#: ``src/models/ExposureZoneModel.cs``: id, companyId, name, tag, description, created,
+#: modified, region, country; docs/sources.md#sync-plans).
+WASHINGTON_ZONE: dict[str, Any] = {
+    "id": 82,
+    "companyId": 0,
+    "name": "Washington",
+    "tag": "EZ_US_WA",
+    "description": "Washington",
+    "created": "2019-03-04T20:01:23.097",
+    "modified": "2019-03-04T20:01:23.097",
+    "region": "WA",
+    "country": "US",
+}
+
+#: A CustomerModel as ``ListCustomers`` / ``QueryCustomers`` returns it (the .NET SDK's
+#: ``src/models/CustomerModel.cs``: ids, contact fields, DateTime members, exposureZones as
+#: ExposureZoneModels; nulls written out).
+RETURNED_CUSTOMER: dict[str, Any] = {
+    "id": 5012,
+    "companyId": 12345,
+    "customerCode": "C-1001",
+    "alternateId": None,
+    "name": "Acme Supply Co",
+    "attnName": "Accounts Payable",
+    "line1": "100 Main St",
+    "line2": "Suite 4",
+    "city": "Seattle",
+    "postalCode": "98101",
+    "phoneNumber": "206-555-0100",
+    "faxNumber": None,
+    "emailAddress": "tax@acme.example",
+    "contactName": "Pat Lee",
+    "lastTransaction": "2026-10-01T00:00:00",
+    "createdDate": "2025-02-01T17:22:41.9",
+    "modifiedDate": "2026-03-01T09:05:12.4733333Z",
+    "country": "US",
+    "region": "WA",
+    "isBill": True,
+    "isShip": False,
+    "taxpayerIdNumber": None,
+    "exposureZones": [
+        WASHINGTON_ZONE,
+        {
+            **WASHINGTON_ZONE,
+            "id": 78,
+            "name": "Texas",
+            "tag": "EZ_US_TX",
+            "description": "Texas",
+            "region": "TX",
+        },
+    ],
+}
+
+#: A CertificateModel as ``QueryCertificates`` returns it with ``$include=customers,
+#: po_numbers`` (the .NET SDK's ``src/models/CertificateModel.cs``: DateTime dates,
+#: ExemptionReasonModel {id, name}, the full zone, full customers, PoNumberModel
+#: {id, poNumber}).
+RETURNED_CERTIFICATE: dict[str, Any] = {
+    "id": 11,
+    "companyId": 12345,
+    "signedDate": "2026-01-15T00:00:00",
+    "expirationDate": "2029-01-15T00:00:00",
+    "filename": "cert-11.pdf",
+    "documentExists": True,
+    "valid": True,
+    "verified": False,
+    "exemptPercentage": 100.0,
+    "isSingleCertificate": True,
+    "exemptionNumber": "601234567",
+    "validatedExemptionReason": {"id": 70, "name": "RESALE"},
+    "exemptionReason": {"id": 70, "name": "RESALE"},
+    "status": "COMPLETE",
+    "ecmStatus": "Valid",
+    "createdDate": "2026-01-15T18:32:07.447",
+    "modifiedDate": "2026-01-16T10:00:00Z",
+    "taxNumberType": "FEIN",
+    "businessNumberType": "Retail trade",
+    "pageCount": 1,
+    "customers": [RETURNED_CUSTOMER],
+    "poNumbers": [{"id": 9001, "poNumber": "PO-4471"}],
+    "exposureZone": WASHINGTON_ZONE,
+    "exposureZoneName": "Washington",
+    "ecmsId": 4011,
+    "ecmsStatus": "ACTIVE",
+}
+
+
+def _no_salvage(monkeypatch: Any) -> None:
+    """The salvage path's entries, made to fail: a read that succeeds took the schema."""
+
+    def salvage(*args: Any) -> Any:
+        raise AssertionError("read on the salvage path")
+
+    for name in ("read_lenient", "read_customer", "load_json", "enforce"):
+        monkeypatch.setattr(reader_module, name, salvage)
+
+
+def test_a_returned_certificate_reads_on_the_schema_alone(monkeypatch: Any) -> None:
+    """QueryCertificates' record (date-times, full zone and customers, the PO number
+    model): the schema reads it, as a mapping and as JSON text, to the salvage path's model
+    and no finding, and the salvage path is never entered."""
+    salvaged = read(RETURNED_CERTIFICATE, GENERAL)
+    assert salvaged.findings == []
+    cert = salvaged.certificate
+    assert cert is not None
+    assert (cert.effective_date, cert.expiration_date) == (
+        dt.date(2026, 1, 15),
+        dt.date(2029, 1, 15),
+    )
+    assert (cert.regions, cert.exempt_reason, cert.po_numbers) == (
+        ("Washington",),
+        "RESALE",
+        ("PO-4471",),
+    )
+    assert cert.customers[0].customer_number == "C-1001"
+    _no_salvage(monkeypatch)
+    for payload in (RETURNED_CERTIFICATE, json.dumps(RETURNED_CERTIFICATE)):
+        assert _READER.fast(payload, DEFAULT_LIMITS) is not None
+        got = read(payload)
+        assert (got.certificate, got.findings, got.kind) == (cert, [], "certificate")
+
+
+def test_a_returned_customer_reads_on_the_schema_alone(monkeypatch: Any) -> None:
+    """ListCustomers' record (contact fields, DateTime members, ExposureZoneModels): the
+    customer record's schema reads it, as a mapping and as JSON text, to the salvage path's
+    record and no finding."""
+    salvaged = read(RETURNED_CUSTOMER, GENERAL)
+    assert (salvaged.kind, salvaged.findings) == ("customer", [])
+    assert salvaged.record is not None
+    assert salvaged.record.exposure_zones == ("Washington", "Texas")
+    assert _READER.fast_customer(RETURNED_CUSTOMER, DEFAULT_LIMITS) == salvaged.record
+    text = json.dumps(RETURNED_CUSTOMER)
+    _no_salvage(monkeypatch)
+    got = read(RETURNED_CUSTOMER)
+    assert (got.kind, got.record, got.findings, got.raw_id) == (
+        "customer",
+        salvaged.record,
+        [],
+        "C-1001",
+    )
+    monkeypatch.undo()  # JSON text is decoded by the salvage path's decoder, then read alike
+    _no_salvage_but_decoding(monkeypatch)
+    assert read(text).record == salvaged.record
+
+
+def _no_salvage_but_decoding(monkeypatch: Any) -> None:
+    def salvage(*args: Any) -> Any:
+        raise AssertionError("read on the salvage path")
+
+    for name in ("read_lenient", "read_customer", "enforce"):
+        monkeypatch.setattr(reader_module, name, salvage)
+
+
+def test_a_date_time_reads_to_the_date_as_written() -> None:
+    """Midnight (AvaTax's signedDate) and any other ISO date-time parse_date reads, with a
+    fraction and an offset: the date as written, on the schema."""
+    for text in (
+        "2026-01-15T00:00:00",
+        "2026-01-15T23:59:59.1234567+05:00",
+        "2026-01-15T10:00:00Z",
+        "2026-01-15 10:00:00",
+    ):
+        payload = {**AVATAX_CERTIFICATE, "signedDate": text}
+        done = _READER.fast(payload, DEFAULT_LIMITS)
+        assert done is not None
+        assert done.certificate is not None
+        assert done.certificate.effective_date == dt.date(2026, 1, 15)
+        assert done.certificate.effective_date_text == text
+        assert _read(payload) == _read(payload, GENERAL)
+    for text in ("2026-02-30T00:00:00", "2026-01-15T24:00:00", "2026-01-15T10:00"):
+        payload = {**AVATAX_CERTIFICATE, "signedDate": text}
+        assert _READER.fast(payload, DEFAULT_LIMITS) is None
+        assert _read(payload) == _read(payload, GENERAL)
+        assert 4003 in [f.code for f in read(payload).findings]
+
+
+def test_a_documented_list_is_held_to_max_items_and_counted_in_the_size() -> None:
+    """The schema reads a customer's exposureZones past (a list of small objects) but the
+    model forgets it: the reader still holds it to max_items (4009 past it) and counts it in
+    the payload's size (4004 over it), as mapping and as JSON text, as the salvage path does."""
+    zones = {**RETURNED_CUSTOMER, "exposureZones": [WASHINGTON_ZONE] * 3}
+    payload = {**RETURNED_CERTIFICATE, "customers": [zones]}
+    few = Limits(max_items=2)
+    for sent in (payload, json.dumps(payload), zones):
+        assert (_READER.fast(sent, few) or _READER.fast_customer(sent, few)) is None
+        assert _read(sent, few) == _read(sent, _general(few))
+        assert 4009 in [f.code for f in read(sent, few).findings]
+    # over 1 MiB of zones in a payload of a few dozen keys (which alone would be surely within)
+    worst = "\x1f" * NATIVE_CAPS.ref_chars  # six bytes a character as JSON
+    wide = {
+        **WASHINGTON_ZONE,
+        **dict.fromkeys(
+            ("name", "tag", "description", "created", "modified", "region", "country"), worst
+        ),
+    }
+    heavy = {
+        **RETURNED_CERTIFICATE,
+        "customers": [{**RETURNED_CUSTOMER, "exposureZones": [wide] * 300}],
+    }
+    size = json_size(heavy)
+    assert size is not None
+    assert size > DEFAULT_LIMITS.max_payload_bytes
+    assert _READER.fast(heavy, DEFAULT_LIMITS) is None
+    assert _read(heavy) == _read(heavy, GENERAL)
+    assert 4004 in [f.code for f in read(heavy).findings]
+
+
+# --- generated customer records -------------------------------------------------------------------
+
+zone_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers(0, 10**6) | values,
+        "name": texts,
+        "tag": texts,
+        "companyId": st.integers(0, 10**6),
+        "region": texts,
+        "country": texts,
+        "created": values,
+    },
+)
+customer_records = st.fixed_dictionaries(
+    {},
+    optional={
+        **dict.fromkeys(customer_keys, values),
+        "customerCode": values,  # AvaTax's keys beside the native ones
+        "line1": values,
+        "postalCode": values,
+        "state": st.fixed_dictionaries({"initials": texts}) | values,
+        "isBill": st.booleans() | values,
+        "is_ship": st.booleans() | values,
+        "exposureZones": st.lists(zone_objects | texts, max_size=3) | zone_objects | values,
+        "companyId": st.integers(0, 10**16) | values,  # documented, not read
+        "createdDate": values,
+        "customFields": st.lists(
+            st.fixed_dictionaries({"name": texts, "value": values}), max_size=2
+        )
+        | values,
+    },
+).filter(lambda record: detect_kind(record) == "customer")
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(record=customer_records)
+def test_a_customer_record_reads_on_the_schema_as_on_the_salvage_path(
+    record: dict[str, Any],
+) -> None:
+    """Any customer record reads without raising; what the record's schema accepts is within
+    the limits and reads to the record, findings and id the salvage path gives."""
+    got = read(record)
+    salvaged = read(record, GENERAL)
+    assert (got.kind, got.record, got.findings, got.raw_id) == (
+        salvaged.kind,
+        salvaged.record,
+        salvaged.findings,
+        salvaged.raw_id,
+    )
+    if _READER.fast_customer(record, DEFAULT_LIMITS) is not None:
+        assert within(record, DEFAULT_LIMITS)
+        assert got.findings == []
+
+
+def test_jurisdictions_are_held_to_max_items_on_the_schema_too() -> None:
+    """A certificate's jurisdictions past max_items: 4009 whichever path reads it (the
+    schema took them without the count before)."""
+    payload = {
+        **AVATAX_CERTIFICATE,
+        "jurisdictions": [{"name": f"J{i}", "type": "City"} for i in range(12)],
+    }
+    few = Limits(max_items=10)
+    assert _READER.fast(payload, DEFAULT_LIMITS) is not None
+    assert _READER.fast(payload, few) is None
+    assert _read(payload, few) == _read(payload, _general(few))
+    assert 4009 in [f.code for f in read(payload, few).findings]

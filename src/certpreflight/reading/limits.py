@@ -5,7 +5,8 @@ finite. This module is where every limit is checked, once per payload, by whiche
 four entries fits what was given:
 
 * a payload the one schema read (:func:`read_within`): the schema accepts no value near a
-  limit (:attr:`Limits.native_fast`), so only list lengths and the size are left;
+  limit (:attr:`Limits.native_fast`), so only list lengths and the size are left (those of
+  the documented lists the model forgets counted while it read them);
 * a mapping on the salvage path (:func:`enforce`): one cheap pass, iterative, answers
   "nothing here is near a limit" for every real certificate; only when it says no is the
   payload walked again, slowly, to name each offending value, and a copy returned without
@@ -38,14 +39,14 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import from_json, to_json
 
 from certpreflight.dialects import CERTIFICATE_KEYS, CUSTOMER_KEYS
 from certpreflight.findings import Finding
-from certpreflight.models import ExemptionCertificate
-from certpreflight.reading.strict import NATIVE_CAPS, PLAIN, NativeCaps
+from certpreflight.models import CustomerRecord, ExemptionCertificate
+from certpreflight.reading.strict import NATIVE_CAPS, PLAIN, Forgotten, NativeCaps
 from certpreflight.rules import Hit, Loc, Rule, path
 from certpreflight.rules import formatting as fmt
 
@@ -74,8 +75,15 @@ MAX_FINDINGS_PER_RULE = fmt.MAX_FINDINGS_PER_RULE
 #: and keys (their characters) are under max_payload_bytes / 6 is surely within it.
 _JSON_FACTOR = 6
 
-#: The most bytes of JSON one key and its value can be in a mapping the schema accepts.
-_VALUE_BYTES = 2 * _JSON_FACTOR * NATIVE_CAPS.key_chars + _JSON_FACTOR * NATIVE_CAPS.chars + 3
+#: The most bytes of JSON one key and its value can be in a mapping the schema accepts: a
+#: text, or a small object (its keys and texts, each with its quotes, colon and comma).
+_VALUE_BYTES = max(
+    2 * _JSON_FACTOR * NATIVE_CAPS.key_chars + _JSON_FACTOR * NATIVE_CAPS.chars + 3,
+    _JSON_FACTOR * NATIVE_CAPS.key_chars
+    + 5
+    + NATIVE_CAPS.object_keys
+    * (_JSON_FACTOR * (NATIVE_CAPS.key_chars + NATIVE_CAPS.ref_chars) + 6),
+)
 
 
 #: Bytes by which a mapping's JSON may differ between pydantic-core's and Python's encoders:
@@ -121,15 +129,15 @@ def _caps_within(caps: NativeCaps, limits: Limits) -> bool:
     """True when every value the schema accepts is surely within ``limits``.
 
     The schema (:mod:`certpreflight.reading.strict`) takes only dicts, lists, text, finite
-    numbers, booleans and None, nested four levels deep at most (certificate, customers
-    list, customer, reference object), text of at most ``caps.chars`` characters
+    numbers, booleans and None, nested five levels deep at most (certificate, customers
+    list, customer, a documented list, its objects), text of at most ``caps.chars`` characters
     (``caps.ref_chars`` in a reference object) and numbers of at most ``caps.number``.
     What it can't bound, the payload's size and the lengths of its lists, the reader
     checks on each read (:func:`read_within`).
     """
     return (
         PLAIN is not None
-        and limits.max_depth >= 4
+        and limits.max_depth >= 5
         and max(caps.chars, caps.ref_chars) <= limits.max_value_chars
         and caps.number < limits.number_bound
     )
@@ -289,32 +297,48 @@ def json_size(data: Any) -> int | None:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
-    """True when a payload the schema read as ``cert`` is within the limits it can't
-    bound: no list longer than ``max_items``, and (a mapping) at most
-    ``max_payload_bytes`` as JSON; False sends it down the salvage path, which says why.
+def read_within(
+    data: Any,
+    read: ExemptionCertificate | CustomerRecord,
+    limits: Limits,
+    forgotten: Forgotten,
+) -> bool:
+    """True when a payload the schema read as ``read`` (what its documented lists held:
+    ``forgotten``) is within the limits it can't bound: no list longer than ``max_items``,
+    and (a mapping) at most ``max_payload_bytes`` as JSON; False sends it down the salvage
+    path, which says why.
 
     JSON text was measured before it was read. A mapping is measured only when the bound of
     what the schema accepts with this many list items and keys could be over the limit:
     never for a real certificate of a dozen customers.
     """
-    customers = cert.customers
-    regions, po_numbers, pages = cert.regions, cert.po_numbers, cert.pages
-    items = len(customers) + len(regions) + len(po_numbers)
-    if pages is not None:
-        items += len(pages)
     max_items = limits.max_items
-    if (
-        items > max_items
-        and max(len(customers), len(regions), len(po_numbers), len(pages or ())) > max_items
-    ):
+    if forgotten.longest > max_items:
         return False
+    customers: tuple[Any, ...] = ()
+    if type(read) is ExemptionCertificate:
+        customers = read.customers
+        regions, po_numbers, pages = read.regions, read.po_numbers, read.pages
+        jurisdictions = read.jurisdictions
+        items = len(customers) + len(regions) + len(po_numbers) + len(jurisdictions)
+        if pages is not None:
+            items += len(pages)
+        lengths = (len(customers), len(regions), len(po_numbers), len(jurisdictions))
+        if items > max_items and max(*lengths, len(pages or ())) > max_items:
+            return False
+        # a jurisdiction is an object of four texts; a number a region, two
+        values = items + 3 * len(jurisdictions) + 2 * len(read.tax_ids)
+    else:
+        items = len(cast(CustomerRecord, read).exposure_zones)
+        if items > max_items:
+            return False
+        values = items
     if type(data) is not dict:
         return True
     # the largest JSON a mapping of this many values could be: each value a key of
-    # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars (a small object is never larger),
+    # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars, or a small object (_VALUE_BYTES),
     # each character _JSON_FACTOR bytes; customers come only under "customers"
-    values = len(data) + items + 4 * len(cert.jurisdictions)
+    values += len(data) + forgotten.items
     if customers:
         values += sum(map(len, data["customers"]))
     if values <= limits.surely_values:

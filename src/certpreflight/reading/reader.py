@@ -8,6 +8,9 @@ from pydantic import ValidationError
 
 from certpreflight.dialects import (
     CERTIFICATE_ONLY_FIELDS,
+    CUSTOMER_ONLY_KEYS,
+    DOCUMENTED_CERTIFICATE_KEYS,
+    DOCUMENTED_CUSTOMER_KEYS,
     KINDS,
     detect_kind,
     is_mapping,
@@ -26,7 +29,7 @@ from certpreflight.reading.limits import (
     read_within,
 )
 from certpreflight.reading.objects import plain
-from certpreflight.reading.strict import PLAIN, StrictReader
+from certpreflight.reading.strict import PLAIN, Forgotten, StrictReader
 from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
 from certpreflight.rules import formatting as fmt
@@ -86,12 +89,15 @@ class Reader:
         return got
 
     def _read(self, payload: Any, limits: Limits, kind: Kind | None) -> Read:
-        """The one route: the schema reads a certificate that reads cleanly; anything it
-        refuses is decoded, its kind detected, and read on the salvage path."""
+        """The one route: the schema reads a certificate or a customer record that reads
+        cleanly; anything it refuses is decoded, its kind detected, and read on the salvage
+        path."""
         if kind is not None:
             _known(kind)
         done = None
-        if kind is None or kind == "certificate":
+        # a key only a customer has is no key of the certificate's schema: it would refuse
+        customer = type(payload) is dict and not CUSTOMER_ONLY_KEYS.isdisjoint(payload)
+        if kind == "certificate" or (kind is None and not customer):
             done = self.fast(payload, limits)
             # a model naming a field only a certificate has is one (detect_kind's first rule,
             # on the fields read): the usual certificate; other payloads' keys tell their kind
@@ -114,22 +120,45 @@ class Reader:
         if strict is None or not limits.native_fast:
             return None
         kind = type(payload)
+        forgotten = Forgotten()
         try:
             if kind is dict:
-                cert = strict.python(payload)
+                # the same schema either way; documented keys tried first when it names one
+                if DOCUMENTED_CERTIFICATE_KEYS.isdisjoint(payload):
+                    cert = strict.python(payload, context=forgotten)
+                else:
+                    cert = strict.python_documented(payload, context=forgotten)
             elif kind is bytes or kind is str or kind is bytearray:
                 # at least the size load_json would measure (a char: at most 4 bytes of UTF-8)
                 size = len(payload) * 4 if kind is str else len(payload)
                 if size > limits.max_payload_bytes:
                     return None
-                cert = strict.json(payload)
+                cert = strict.json(payload, context=forgotten)
             else:
                 return None
         except ValidationError:
             return None
-        if not read_within(payload, cert, limits):
+        if not read_within(payload, cert, limits, forgotten):
             return None
         return Read(cert, [], cert.id, _NONE)
+
+    def fast_customer(self, payload: Any, limits: Limits) -> CustomerRecord | None:
+        """A customer record read by the schema alone (a dict); None when it refuses it, or
+        when it is over a limit the schema can't bound."""
+        strict = self._strict
+        if strict is None or not limits.native_fast or type(payload) is not dict:
+            return None
+        forgotten = Forgotten()
+        read = (
+            strict.customer
+            if DOCUMENTED_CUSTOMER_KEYS.isdisjoint(payload)
+            else strict.customer_documented
+        )
+        try:
+            record = read(payload, context=forgotten)
+        except ValidationError:
+            return None
+        return record if read_within(payload, record, limits, forgotten) else None
 
     def _lenient(self, payload: Any, limits: Limits) -> Read:
         """A certificate on the salvage path (the schema refused it)."""
@@ -148,6 +177,9 @@ class Reader:
                 return Read(None, [failure], None, _NONE, None)
         record: CustomerRecord | Link | None
         if kind == "customer":
+            record = self.fast_customer(payload, limits)
+            if record is not None:
+                return Read(None, [], record.customer_number, _NONE, kind, record)
             record, findings = read_customer(payload, limits)
             raw_id = None if record is None else record.customer_number
             if record is not None:

@@ -1,14 +1,18 @@
-"""The one schema: every dialect's certificate read to the models in Rust.
+"""The one schema: every dialect's certificate and customer record read to the models in Rust.
 
 One pydantic-core validator, built from the dialect tables of :mod:`certpreflight.dialects`,
 reads a certificate given as a dict or as JSON text (str or bytes): each field under any of
 its dialect keys, text as text, whole numbers as their text, reference objects with a text
-to pick (a small object of scalars, as AvaTax returns its ExposureZoneModel), ISO dates,
-lists of non-empty text of any length, true/false; the documented keys certpreflight does not
-read (a customer's ``companyId``, a certificate's ``createdDate``), when their value is a
-scalar or a small object of scalars. It calls no Python but to pick a reference object's text.
-Values are small enough that no limit but the payload's size and list lengths can be near
-(:data:`NATIVE_CAPS`; the reader checks those,
+to pick (a small object of scalars, as AvaTax returns its ExposureZoneModel), ISO dates and
+the ISO date-times AvaTax returns (``2026-01-15T00:00:00``), lists of non-empty text of any
+length, true/false; the documented keys certpreflight does not read (a customer's
+``companyId``, a certificate's ``createdDate``, a customer's ``exposureZones`` inside a
+certificate), when their value is a scalar, a small object of scalars or a list of those.
+A second validator from the same tables reads a customer record (:class:`CustomerRecord`:
+a ``ListCustomers`` item as GET returns it, a ``CreateCustomers`` item) the same way. They
+call no Python but to pick a reference object's text, to read a date-time's date and to
+count the items of a documented list. Values are small enough that no limit but the
+payload's size and list lengths can be near (:data:`NATIVE_CAPS`; the reader checks those,
 :func:`~certpreflight.reading.limits.read_within`).
 
 What it refuses (a date "banana", a key nobody reads, a value over a limit, two keys for one
@@ -32,16 +36,19 @@ from pydantic_core import core_schema as cs
 from certpreflight.dialects import (
     CERTIFICATE_KEYS,
     CUSTOMER_KEYS,
+    CUSTOMER_RECORD_KEYS,
     DOCUMENTED_CERTIFICATE_KEYS,
     DOCUMENTED_CUSTOMER_KEYS,
     REFERENCES,
     first_text,
+    parse_date,
 )
-from certpreflight.models import Customer, ExemptionCertificate, Jurisdiction
+from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Jurisdiction
 
 __all__ = [
     "NATIVE_CAPS",
     "PLAIN",
+    "Forgotten",
     "NativeCaps",
     "StrictReader",
     "strict_reader",
@@ -57,10 +64,10 @@ class NativeCaps:
     chars: int = 1_000
     #: Characters in one text of a reference object (``{"name": "Washington"}``).
     ref_chars: int = 100
-    #: Keys in a reference object or in the object value of a documented key, and the
-    #: characters of such a key: so one is never more JSON than a text value (every key
-    #: that is read or documented is shorter).
-    object_keys: int = 7
+    #: Keys in a reference object or in the object value of a documented key (AvaTax's
+    #: ExposureZoneModel has nine), and the characters of such a key (every key that is read
+    #: or documented is shorter); ``limits`` counts such an object as one value.
+    object_keys: int = 9
     key_chars: int = 32
     #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
     number: float = 1e15
@@ -73,7 +80,21 @@ NATIVE_CAPS = NativeCaps()
 #: The keys of a customer's country object that the schema picks (not its name).
 _COUNTRY_KEYS = ("initials", "code")
 
-_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
+#: The other members of AvaTax's ExposureZoneModel (docs/sources.md#sync-plans; its nine:
+#: id, companyId, name, tag, description, created, modified, region, country): a reference
+#: object may carry them, short scalars, and its text is still picked without Python.
+_REFERENCE_EXTRAS = ("companyId", "description", "created", "modified", "region", "country")
+
+#: An ISO date, or the date-time of its midnight (AvaTax returns ``signedDate`` as
+#: ``2026-01-15T00:00:00``): parse_date reads these exactly as pydantic does.
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T00:00:00)?$"
+#: The other ISO date-times of dialects.parse_date (``2026-01-16T10:00:00.1234567Z``), read
+#: by parse_date itself: the salvage path's date, by construction.
+_ISO_DATE_TIME = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"| [0-9]{2}:[0-9]{2}:[0-9]{2})$"
+)
 
 
 def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | None:
@@ -103,8 +124,16 @@ def _pairs(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple((key, number) for key, number in value.items() if number.strip())
 
 
-def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
-    """Strict core schemas for the certificate's fields, by name (customers included).
+class _Schemas(NamedTuple):
+    #: the certificate's fields, by name (customers included)
+    certificate: dict[str, cs.CoreSchema]
+    #: a customer record (:class:`CustomerRecord`), whole
+    record: cs.CoreSchema
+
+
+def _strict_schemas(caps: NativeCaps, documented_first: bool) -> _Schemas:
+    """Strict core schemas for the certificate's fields, by name (customers included), and
+    for a customer record (``documented_first``: see :func:`_model`).
 
     Each reads a field's value as every dialect writes it (text, a whole number as its
     text, a reference object's name) but only in the forms the salvage path reads to
@@ -123,13 +152,14 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         # {"name": "Washington"} -> "Washington": the first of ``keys`` with a value, as
         # dialects.first_text picks it; a reference object with nothing to pick is refused
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
-        # the usual object has the first key's text and perhaps an id: picked without a
-        # Python frame
-        usual_fields = {key: cs.typed_dict_field(short, required=False) for key in keys}
-        usual_fields[keys[0]] = cs.typed_dict_field(text(1, caps.ref_chars), required=True)
-        usual_fields["id"] = cs.typed_dict_field(
+        # the usual object has the first key's text, perhaps an id and the zone model's
+        # other members: picked without a Python frame
+        scalar = cs.typed_dict_field(
             cs.nullable_schema(cs.union_schema([whole, short])), required=False
         )
+        usual_fields = dict.fromkeys(("id", *_REFERENCE_EXTRAS), scalar)
+        usual_fields.update({key: cs.typed_dict_field(short, required=False) for key in keys})
+        usual_fields[keys[0]] = cs.typed_dict_field(text(1, caps.ref_chars), required=True)
         usual = cs.no_info_after_validator_function(
             itemgetter(keys[0]),
             cs.typed_dict_schema(usual_fields, extra_behavior="forbid", strict=True),
@@ -177,22 +207,54 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
             raise TypeError(f"no strict schema for {model.__name__}.{name}")
         return cs.nullable_schema(scalar(keys))
 
-    date = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
+    day = cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()])
+    # (a date-time not at midnight: a Python call)
+    moment = cs.no_info_after_validator_function(
+        parse_date, cs.str_schema(strict=True, pattern=_ISO_DATE_TIME)
+    )
+    date = cs.union_schema([day, moment], mode="left_to_right")
 
     def customer_field(name: str) -> cs.CoreSchema:
         keys = _COUNTRY_KEYS if name == "country" else REFERENCES.get(name)
         return cs.with_default_schema(optional_text(Customer, name, keys), default=None)
 
+    def customer_fields(keys: Mapping[str, str]) -> dict[str, cs.ModelField]:
+        return {
+            name: cs.model_field(customer_field(name), validation_alias=_aliases(keys, name))
+            for name in Customer.model_fields
+        }
+
     customer = _model(
         Customer,
-        {
-            name: cs.model_field(
-                customer_field(name), validation_alias=_aliases(CUSTOMER_KEYS, name)
-            )
-            for name in Customer.model_fields
-        },
+        customer_fields(CUSTOMER_KEYS),
         DOCUMENTED_CUSTOMER_KEYS - CUSTOMER_KEYS.keys(),
         caps,
+        documented_first,
+    )
+    flag = cs.with_default_schema(cs.nullable_schema(cs.bool_schema(strict=True)), default=None)
+    record_fields = {
+        **customer_fields(CUSTOMER_RECORD_KEYS),
+        "is_bill": cs.model_field(flag, validation_alias=_aliases(CUSTOMER_RECORD_KEYS, "is_bill")),
+        "is_ship": cs.model_field(flag, validation_alias=_aliases(CUSTOMER_RECORD_KEYS, "is_ship")),
+        # ship-to zones: names, or ExposureZoneModels by their name (an empty object, a null
+        # or an item that is no text: the salvage path)
+        "exposure_zones": cs.model_field(
+            cs.with_default_schema(texts(1, REFERENCES["regions"]), default=()),
+            validation_alias=_aliases(CUSTOMER_RECORD_KEYS, "exposure_zones"),
+        ),
+        # what the salvage path finds (a reference object with nothing in it), never a key
+        "empty_references": cs.model_field(
+            cs.with_default_schema(cs.is_instance_schema(_NoKey), default=())
+        ),
+    }
+    if record_fields.keys() != CustomerRecord.model_fields.keys():
+        raise TypeError("no strict schema for a field of CustomerRecord")
+    record = _model(
+        CustomerRecord,
+        record_fields,
+        DOCUMENTED_CUSTOMER_KEYS - CUSTOMER_RECORD_KEYS.keys(),
+        caps,
+        documented_first,
     )
     fields: dict[str, cs.CoreSchema] = {
         "exempt_reason": optional_text(
@@ -248,7 +310,11 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
     for name in ExemptionCertificate.model_fields:
         if name not in fields:
             fields[name] = optional_text(ExemptionCertificate, name)
-    return fields
+    return _Schemas(fields, record)
+
+
+class _NoKey:
+    """What no payload holds: a field that no key may set reads only this."""
 
 
 def _small_object(caps: NativeCaps) -> cs.CoreSchema:
@@ -272,25 +338,34 @@ def _model(
     fields: dict[str, cs.ModelField],
     documented: Set[str],
     caps: NativeCaps,
+    documented_first: bool,
 ) -> cs.CoreSchema:
     """A model of ``fields`` that refuses any other key (unknown, or a field's second key);
     or else, when the others are ``documented`` keys certpreflight does not read, each
-    holding a scalar small enough that no limit can be near it, the model without them.
+    holding a value small enough that no limit but list lengths can be near it, the model
+    without them.
 
-    The second reading is only tried when the first fails, so a payload without such keys
-    calls no Python here.
+    Either reading gives the same model where both do, so their order is only a matter of
+    speed: the exact one first calls no Python for a payload without documented keys; the
+    other first (``documented_first``) spares a payload with them (an AvaTax record as GET
+    returns it) a whole failed reading of itself and of its customers.
     """
-    small = cs.union_schema(
-        [
-            cs.none_schema(),
-            cs.str_schema(strict=True, max_length=caps.chars),
-            cs.bool_schema(strict=True),
-            cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
-            cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number),
-            _small_object(caps),  # a reference object (validatedExemptionReason)
-        ],
-        mode="left_to_right",
+    one = cs.nullable_schema(
+        cs.union_schema(
+            [
+                cs.str_schema(strict=True, max_length=caps.chars),
+                cs.bool_schema(strict=True),
+                cs.int_schema(strict=True, ge=-int(caps.number), le=int(caps.number)),
+                cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number),
+                _small_object(caps),  # a reference object (validatedExemptionReason)
+            ],
+            mode="left_to_right",
+        )
     )
+    # a list of those (a customer's exposureZones, ExposureZoneModels), counted for the
+    # reader, which holds it to max_items and the size: the model forgets it
+    many = cs.with_info_after_validator_function(_counted, cs.list_schema(one, strict=True))
+    small = cs.union_schema([one, many], mode="left_to_right")
     exact = cs.model_schema(model, cs.model_fields_schema(fields, extra_behavior="forbid"))
     along = cs.model_fields_schema(
         fields,
@@ -301,7 +376,30 @@ def _model(
     with_documented = cs.no_info_after_validator_function(
         _forget_extras, cs.model_schema(model, along)
     )
-    return cs.union_schema([exact, with_documented], mode="left_to_right")
+    order: list[cs.CoreSchema | tuple[cs.CoreSchema, str]] = [exact, with_documented]
+    return cs.union_schema(order[::-1] if documented_first else order, mode="left_to_right")
+
+
+class Forgotten:
+    """What the documented lists of one read held (the model keeps none of it): their items
+    in all, and the longest. Given as the validation's context, it is filled in, and the
+    reader holds it to the limits (:func:`~certpreflight.reading.limits.read_within`). A
+    list read twice (by both readings of a model) counts twice: never too few."""
+
+    __slots__ = ("items", "longest")
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.longest = 0
+
+
+def _counted(items: list[Any], info: cs.ValidationInfo) -> list[Any]:
+    seen = info.context
+    if type(seen) is Forgotten:
+        count = len(items)
+        seen.items += count
+        seen.longest = max(seen.longest, count)
+    return items
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -316,57 +414,81 @@ def _forget_extras(model: _Model) -> _Model:
     return model
 
 
-def _native_validator(caps: NativeCaps) -> SchemaValidator | None:
-    """The one validator of ExemptionCertificate (and Customer), or None if pydantic can't.
+def _native_validators(
+    caps: NativeCaps, documented_first: bool
+) -> tuple[SchemaValidator, SchemaValidator] | None:
+    """The one validator of ExemptionCertificate (and Customer) and that of CustomerRecord,
+    or None if pydantic can't build them.
 
     Given a schema for a finished model class, pydantic-core reuses the class's own
     validator instead of building the schema (its "prebuilt" shortcut, keyed on the
-    class's ``__pydantic_complete__``); the flag is lowered while this one is built,
+    class's ``__pydantic_complete__``); the flag is lowered while these are built,
     at import. Should a pydantic release reuse it anyway, the self-check below finds
-    the lenient validator and the fast route is off: slower, never wrong.
+    a lenient validator and the fast route is off: slower, never wrong.
     """
-    schemas = _strict_schemas(caps)
+    schemas = _strict_schemas(caps, documented_first)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
         # a date's text is read from the date's own key
         key = name.removesuffix("_text") if name.endswith("_date_text") else name
-        field = cs.with_default_schema(schemas[name], default=info.default)
+        field = cs.with_default_schema(schemas.certificate[name], default=info.default)
         alias = _aliases(CERTIFICATE_KEYS, key) or (None if key == name else key)
         fields[name] = cs.model_field(field, validation_alias=alias)
     documented = DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys()
-    schema = _model(ExemptionCertificate, fields, documented, caps)
-    models = (ExemptionCertificate, Customer)
+    schema = _model(ExemptionCertificate, fields, documented, caps, documented_first)
+    models = (ExemptionCertificate, Customer, CustomerRecord)
     for model in models:
         type.__setattr__(model, "__pydantic_complete__", False)
     try:
         validator = SchemaValidator(schema)
+        record = SchemaValidator(schemas.record)
     finally:
         for model in models:
             type.__setattr__(model, "__pydantic_complete__", True)
-    try:
-        validator.validate_python({"notes": "a key no dialect has", "tax_id": None})
-    except ValidationError:
-        return validator  # strict, as built
-    return None  # pydantic used the models' own lenient validators: no fast route
+    for built, probe in (
+        (validator, {"notes": "a key no dialect has", "tax_id": None}),
+        (record, {"notes": "a key no dialect has", "name": None}),
+    ):
+        try:
+            built.validate_python(probe)
+        except ValidationError:
+            continue  # strict, as built
+        return None  # pydantic used the models' own lenient validators: no fast route
+    return validator, record
 
 
 class StrictReader(NamedTuple):
-    """The one schema's two entry points."""
+    """The one schema's entry points. Each takes ``context=Forgotten()`` to count what the
+    model forgets (:class:`Forgotten`). The ``*_documented`` ones are the same schema with
+    documented keys tried first (:func:`_model`): the same model, sooner for a mapping
+    that names a documented key."""
 
-    #: ``python(mapping)``: a mapping in any dialect
+    #: ``python(mapping)``: a certificate as a mapping in any dialect
     python: Callable[..., ExemptionCertificate]
     #: ``json(text)``: JSON text read straight to the model, which is the
     #: model of the decoded mapping (``python``) and refuses what ``python`` would refuse.
     json: Callable[..., ExemptionCertificate]
+    #: ``customer(mapping)``: a customer record as a mapping in any dialect
+    customer: Callable[..., CustomerRecord]
+    python_documented: Callable[..., ExemptionCertificate]
+    customer_documented: Callable[..., CustomerRecord]
 
 
 def strict_reader() -> StrictReader | None:
     """The one schema; None when this pydantic can't build it: then everything takes the
     salvage path."""
-    validator = _native_validator(NATIVE_CAPS)
-    if validator is None:
+    exact_first = _native_validators(NATIVE_CAPS, documented_first=False)
+    documented_first = _native_validators(NATIVE_CAPS, documented_first=True)
+    if exact_first is None or documented_first is None:
         return None
-    return StrictReader(validator.validate_python, validator.validate_json)
+    (certificate, record), (returned, returned_record) = exact_first, documented_first
+    return StrictReader(
+        certificate.validate_python,
+        certificate.validate_json,
+        record.validate_python,
+        returned.validate_python,
+        returned_record.validate_python,
+    )
 
 
 #: The one schema, or None when this pydantic can't build one.
