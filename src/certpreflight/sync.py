@@ -47,11 +47,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from certpreflight import reading
 from certpreflight.batch import JoinTable, Refs, references
-from certpreflight.dialects import detect_kind
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
@@ -300,24 +297,17 @@ class _Held:
     unread: list[tuple[str, Finding]] = field(default_factory=list)
 
     def add(self, source: str, item: Any) -> None:
-        """Hold one export record. What Avalara holds is compared, not checked: a record is
-        read by the models (its kind told by :func:`~certpreflight.dialects.detect_kind`),
-        and only one they refuse goes to the reading stage, which says why and reads the
-        rest (the reading stage's limits walk would cost more than the plan itself)."""
-        kind = detect_kind(item) if type(item) is dict else None
-        try:
-            if kind == "customer":
-                self._customer(source, CustomerRecord.model_validate(item), item)
-                return
-            if kind == "certificate":
-                self._certificate(source, ExemptionCertificate.model_validate(item))
-                return
-        except ValidationError:
-            pass
+        """Hold one export record, read by the reading stage as every record is (AvaTax's
+        records as GET returns them read on its schema). What Avalara holds is compared,
+        not checked: of the reading stage's findings only a Formatting one counts, a value
+        it could not read (the record is held without it); keys it does not know and zones
+        named by a code say nothing of what Avalara holds."""
         got = reading.read(item)
         record = got.record
-        if got.findings and (record is not None or got.certificate is not None):
-            self.unread.append((source, got.findings[0]))  # held, but not all of it read
+        if record is not None or got.certificate is not None:
+            unread = next((f for f in got.findings if f.type == _FORMATTING), None)
+            if unread is not None:
+                self.unread.append((source, unread))  # held, but not all of it read
         if isinstance(record, CustomerRecord):
             self._customer(source, record, item)
         elif got.kind == "certificate" and got.certificate is not None:
@@ -362,6 +352,9 @@ class _Held:
         if extra is None:
             return held.codes, held.links_known
         return held.codes | extra, True
+
+
+_FORMATTING = "Formatting"
 
 
 def _ids(value: Any) -> Iterator[str]:

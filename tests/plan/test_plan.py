@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from typing import Any
 
@@ -325,3 +326,36 @@ def test_two_customer_records_with_one_code_are_each_planned() -> None:
         ("unchanged", "C-OLD", []),
     ]
     assert not result.ok
+
+
+def test_the_export_is_read_on_the_reading_stages_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AvaTax's records as QueryCustomers and QueryCertificates return them (tests/plan/
+    shapes.py) take the one reading route's schema: with the salvage path's entries made
+    to fail, the export is still held and a source equal to it plans nothing."""
+    from certpreflight.reading import reader  # noqa: PLC0415 - patched for this test only
+
+    def salvage(*args: Any) -> Any:
+        raise AssertionError("an export record took the salvage path")
+
+    for name in ("read_lenient", "read_customer", "enforce"):
+        monkeypatch.setattr(reader, name, salvage)
+    held = [r for p in EXPORT for r in p["value"]]
+    result = plan([], EXPORT, today=TODAY)  # every record held: each an orphan
+    assert [(a.action, a.key) for a in result.actions] == [
+        ("orphan", str(r.get("customerCode", r["id"]))) for r in held
+    ]
+    assert not result.unread
+
+
+def test_what_the_export_holds_is_compared_not_checked() -> None:
+    """A key AvaTax added since (no table knows it) and a zone named by its code are no
+    reason to call an export record unread (the reading stage's 2311 and 3005 are about what
+    a sync sends); a value it can't read is: the record is held without it (4003)."""
+    newer = _with(C1, exemptionCertificateStatus="Active")
+    by_code = _with(CERT_11, exposureZone={"id": 82, "name": "WA"})
+    bad_date = _with(CERT_12, expirationDate="someday")
+    export = [page([newer, C2, C_OLD], 3), page([by_code, bad_date, CERT_13], 3)]
+    result = _plan(source_from_export(), export)
+    assert [(s, f.code) for s, f in result.unread] == [("export record 2 value[1]", 4003)]
+    changed = [(a.action, a.key, dict(a.changes)) for a in result.actions if a.changes]
+    assert changed == [("update", "12", {"expirationDate": (None, dt.date(2029, 1, 15))})]
