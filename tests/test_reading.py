@@ -32,6 +32,7 @@ from certpreflight.reading import reader as reader_module
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, json_size, within
 from certpreflight.reading.strict import NATIVE_CAPS, PLAIN
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer, examples
+from tests.plan.shapes import held_certificate, held_customer, zone
 
 GENERAL = Limits()
 object.__setattr__(GENERAL, "native_fast", False)  # the same limits, without the fast route
@@ -124,6 +125,11 @@ def test_a_small_object_is_never_more_json_than_the_size_bound_counts() -> None:
     obj = {f"{i}{key[1:]}": worst * NATIVE_CAPS.ref_chars for i in range(NATIVE_CAPS.object_keys)}
     assert json_size(text) <= per_value
     assert json_size({key: obj}) <= per_value
+    # the usual reference object, with every member of an ExposureZoneModel and every key a
+    # reference's text is picked from, read without Python
+    members = ("id", "companyId", "name", "tag", "code", "initials", "description", "created",
+               "modified", "region", "country")  # fmt: skip
+    assert json_size({key: dict.fromkeys(members, worst * NATIVE_CAPS.ref_chars)}) <= per_value
     keys = {*CERTIFICATE_KEYS, *CUSTOMER_KEYS, *DOCUMENTED_CERTIFICATE_KEYS}
     assert max(map(len, keys | DOCUMENTED_CUSTOMER_KEYS)) <= NATIVE_CAPS.key_chars
 
@@ -362,88 +368,37 @@ def test_the_schema_reads_a_date_only_as_the_salvage_path_reads_it(text: str) ->
 #: ``src/models/ExposureZoneModel.cs``: id, companyId, name, tag, description, created,
 #: modified, region, country; docs/sources.md#sync-plans).
 WASHINGTON_ZONE: dict[str, Any] = {
-    "id": 82,
-    "companyId": 0,
-    "name": "Washington",
-    "tag": "EZ_US_WA",
-    "description": "Washington",
+    **zone("Washington", "WA", 82),
     "created": "2019-03-04T20:01:23.097",
     "modified": "2019-03-04T20:01:23.097",
-    "region": "WA",
-    "country": "US",
 }
 
 #: A CustomerModel as ``ListCustomers`` / ``QueryCustomers`` returns it (the .NET SDK's
 #: ``src/models/CustomerModel.cs``: ids, contact fields, DateTime members, exposureZones as
-#: ExposureZoneModels; nulls written out).
-RETURNED_CUSTOMER: dict[str, Any] = {
-    "id": 5012,
-    "companyId": 12345,
-    "customerCode": "C-1001",
-    "alternateId": None,
-    "name": "Acme Supply Co",
-    "attnName": "Accounts Payable",
-    "line1": "100 Main St",
-    "line2": "Suite 4",
-    "city": "Seattle",
-    "postalCode": "98101",
-    "phoneNumber": "206-555-0100",
-    "faxNumber": None,
-    "emailAddress": "tax@acme.example",
-    "contactName": "Pat Lee",
-    "lastTransaction": "2026-10-01T00:00:00",
-    "createdDate": "2025-02-01T17:22:41.9",
-    "modifiedDate": "2026-03-01T09:05:12.4733333Z",
-    "country": "US",
-    "region": "WA",
-    "isBill": True,
-    "isShip": False,
-    "taxpayerIdNumber": None,
-    "exposureZones": [
-        WASHINGTON_ZONE,
-        {
-            **WASHINGTON_ZONE,
-            "id": 78,
-            "name": "Texas",
-            "tag": "EZ_US_TX",
-            "description": "Texas",
-            "region": "TX",
-        },
-    ],
-}
+#: ExposureZoneModels, nulls written out).
+RETURNED_CUSTOMER: dict[str, Any] = held_customer(
+    "C-1001",
+    5012,
+    createdDate="2025-02-01T17:22:41.9",
+    modifiedDate="2026-03-01T09:05:12.4733333Z",
+    exposureZones=[WASHINGTON_ZONE, {**WASHINGTON_ZONE, **zone("Texas", "TX", 78)}],
+)
 
 #: A CertificateModel as ``QueryCertificates`` returns it with ``$include=customers,
 #: po_numbers`` (the .NET SDK's ``src/models/CertificateModel.cs``: DateTime dates,
 #: ExemptionReasonModel {id, name}, the full zone, full customers, PoNumberModel
 #: {id, poNumber}).
-RETURNED_CERTIFICATE: dict[str, Any] = {
-    "id": 11,
-    "companyId": 12345,
-    "signedDate": "2026-01-15T00:00:00",
-    "expirationDate": "2029-01-15T00:00:00",
-    "filename": "cert-11.pdf",
-    "documentExists": True,
-    "valid": True,
-    "verified": False,
-    "exemptPercentage": 100.0,
-    "isSingleCertificate": True,
-    "exemptionNumber": "601234567",
-    "validatedExemptionReason": {"id": 70, "name": "RESALE"},
-    "exemptionReason": {"id": 70, "name": "RESALE"},
-    "status": "COMPLETE",
-    "ecmStatus": "Valid",
-    "createdDate": "2026-01-15T18:32:07.447",
-    "modifiedDate": "2026-01-16T10:00:00Z",
-    "taxNumberType": "FEIN",
-    "businessNumberType": "Retail trade",
-    "pageCount": 1,
-    "customers": [RETURNED_CUSTOMER],
-    "poNumbers": [{"id": 9001, "poNumber": "PO-4471"}],
-    "exposureZone": WASHINGTON_ZONE,
-    "exposureZoneName": "Washington",
-    "ecmsId": 4011,
-    "ecmsStatus": "ACTIVE",
-}
+RETURNED_CERTIFICATE: dict[str, Any] = held_certificate(
+    11,
+    [RETURNED_CUSTOMER],
+    WASHINGTON_ZONE,
+    isSingleCertificate=True,
+    poNumbers=[{"id": 9001, "poNumber": "PO-4471"}],
+    exemptionReason={"id": 70, "name": "RESALE"},
+    validatedExemptionReason={"id": 70, "name": "RESALE"},
+    createdDate="2026-01-15T18:32:07.447",
+    modifiedDate="2026-01-16T10:00:00Z",
+)
 
 
 def _no_salvage(monkeypatch: Any) -> None:

@@ -154,10 +154,10 @@ def _strict_schemas(caps: NativeCaps, documented_first: bool) -> _Schemas:
         short = cs.nullable_schema(text(max_length=caps.ref_chars))
         # the usual object has the first key's text, perhaps an id and the zone model's
         # other members: picked without a Python frame
-        scalar = cs.typed_dict_field(
+        member = cs.typed_dict_field(
             cs.nullable_schema(cs.union_schema([whole, short])), required=False
         )
-        usual_fields = dict.fromkeys(("id", *_REFERENCE_EXTRAS), scalar)
+        usual_fields = dict.fromkeys(("id", *_REFERENCE_EXTRAS), member)
         usual_fields.update({key: cs.typed_dict_field(short, required=False) for key in keys})
         usual_fields[keys[0]] = cs.typed_dict_field(text(1, caps.ref_chars), required=True)
         usual = cs.no_info_after_validator_function(
