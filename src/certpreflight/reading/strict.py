@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
-from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
 from certpreflight.dialects import (
@@ -414,18 +414,11 @@ def _forget_extras(model: _Model) -> _Model:
     return model
 
 
-def _native_validators(
-    caps: NativeCaps, documented_first: bool
-) -> tuple[SchemaValidator, SchemaValidator] | None:
-    """The one validator of ExemptionCertificate (and Customer) and that of CustomerRecord,
-    or None if pydantic can't build them.
-
-    Given a schema for a finished model class, pydantic-core reuses the class's own
-    validator instead of building the schema (its "prebuilt" shortcut, keyed on the
-    class's ``__pydantic_complete__``); the flag is lowered while these are built,
-    at import. Should a pydantic release reuse it anyway, the self-check below finds
-    a lenient validator and the fast route is off: slower, never wrong.
-    """
+@cache
+def _schemas(documented_first: bool) -> tuple[cs.CoreSchema, cs.CoreSchema]:
+    """The certificate's schema and the customer record's (``documented_first``: see
+    :func:`_model`)."""
+    caps = NATIVE_CAPS
     schemas = _strict_schemas(caps, documented_first)
     fields = {}
     for name, info in ExemptionCertificate.model_fields.items():
@@ -435,26 +428,63 @@ def _native_validators(
         alias = _aliases(CERTIFICATE_KEYS, key) or (None if key == name else key)
         fields[name] = cs.model_field(field, validation_alias=alias)
     documented = DOCUMENTED_CERTIFICATE_KEYS - CERTIFICATE_KEYS.keys()
-    schema = _model(ExemptionCertificate, fields, documented, caps, documented_first)
+    certificate = _model(ExemptionCertificate, fields, documented, caps, documented_first)
+    return certificate, schemas.record
+
+
+#: What no strict schema reads (a key no dialect has), and every lenient model does.
+_PROBE = {"notes": "a key no dialect has", "name": None, "tax_id": None}
+
+
+def _compiled(schema: cs.CoreSchema) -> SchemaValidator | None:
+    """The validator of ``schema``, or None if pydantic can't build it.
+
+    Given a schema for a finished model class, pydantic-core reuses the class's own
+    validator instead of building the schema (its "prebuilt" shortcut, keyed on the
+    class's ``__pydantic_complete__``); the flag is lowered while this one is built.
+    Should a pydantic release reuse it anyway, the self-check below finds a lenient
+    validator and this schema is not used: slower, never wrong.
+    """
     models = (ExemptionCertificate, Customer, CustomerRecord)
     for model in models:
         type.__setattr__(model, "__pydantic_complete__", False)
     try:
         validator = SchemaValidator(schema)
-        record = SchemaValidator(schemas.record)
     finally:
         for model in models:
             type.__setattr__(model, "__pydantic_complete__", True)
-    for built, probe in (
-        (validator, {"notes": "a key no dialect has", "tax_id": None}),
-        (record, {"notes": "a key no dialect has", "name": None}),
-    ):
-        try:
-            built.validate_python(probe)
-        except ValidationError:
-            continue  # strict, as built
-        return None  # pydantic used the models' own lenient validators: no fast route
-    return validator, record
+    try:
+        validator.validate_python(_PROBE)
+    except ValidationError:
+        return validator  # strict, as built
+    return None  # pydantic used the models' own lenient validators
+
+
+def _refused(payload: Any, **options: Any) -> Any:
+    """What a schema this pydantic can't build says of every payload: the salvage path."""
+    error = PydanticCustomError("no_schema", "no strict schema with this pydantic")
+    raise ValidationError.from_exception_data("strict", [{"type": error, "input": payload}])
+
+
+class _OnFirstUse:
+    """``validate_python`` of a validator built when it is first called (most runs never
+    read a customer record, or a payload with documented keys); ``fallback`` where this
+    pydantic can't build it. Two threads may both build it: either validator is the same."""
+
+    __slots__ = ("_build", "_fallback", "_validate")
+
+    def __init__(self, build: Callable[[], SchemaValidator | None], fallback: Callable[..., Any]):
+        self._build = build
+        self._fallback = fallback
+        self._validate: Callable[..., Any] | None = None
+
+    def __call__(self, payload: Any, **options: Any) -> Any:
+        validate = self._validate
+        if validate is None:
+            built = self._build()
+            validate = self._fallback if built is None else built.validate_python
+            self._validate = validate
+        return validate(payload, **options)
 
 
 class StrictReader(NamedTuple):
@@ -476,18 +506,18 @@ class StrictReader(NamedTuple):
 
 def strict_reader() -> StrictReader | None:
     """The one schema; None when this pydantic can't build it: then everything takes the
-    salvage path."""
-    exact_first = _native_validators(NATIVE_CAPS, documented_first=False)
-    documented_first = _native_validators(NATIVE_CAPS, documented_first=True)
-    if exact_first is None or documented_first is None:
+    salvage path. The certificate's validator is built now, the others when first used."""
+    certificate = _compiled(_schemas(documented_first=False)[0])
+    if certificate is None:
         return None
-    (certificate, record), (returned, returned_record) = exact_first, documented_first
     return StrictReader(
         certificate.validate_python,
         certificate.validate_json,
-        record.validate_python,
-        returned.validate_python,
-        returned_record.validate_python,
+        _OnFirstUse(lambda: _compiled(_schemas(documented_first=False)[1]), _refused),
+        _OnFirstUse(
+            lambda: _compiled(_schemas(documented_first=True)[0]), certificate.validate_python
+        ),
+        _OnFirstUse(lambda: _compiled(_schemas(documented_first=True)[1]), _refused),
     )
 
 
