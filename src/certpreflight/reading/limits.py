@@ -39,7 +39,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from pydantic_core import from_json, to_json
 
@@ -313,34 +313,42 @@ def read_within(
     never for a real certificate of a dozen customers.
     """
     max_items = limits.max_items
-    if forgotten.longest > max_items:
+    if forgotten[1] > max_items:
         return False
-    customers: tuple[Any, ...] = ()
+    fields = read.__dict__  # a pydantic field read costs more than a dict's lookup
     if type(read) is ExemptionCertificate:
-        customers = read.customers
-        regions, po_numbers, pages = read.regions, read.po_numbers, read.pages
-        jurisdictions = read.jurisdictions
+        customers = fields["customers"]
+        regions, po_numbers, pages = fields["regions"], fields["po_numbers"], fields["pages"]
+        jurisdictions = fields["jurisdictions"]
         items = len(customers) + len(regions) + len(po_numbers) + len(jurisdictions)
         if pages is not None:
             items += len(pages)
-        lengths = (len(customers), len(regions), len(po_numbers), len(jurisdictions))
-        if items > max_items and max(*lengths, len(pages or ())) > max_items:
+        if (
+            items > max_items
+            and max(
+                len(customers), len(regions), len(po_numbers), len(jurisdictions), len(pages or ())
+            )
+            > max_items
+        ):
             return False
-        # a jurisdiction is an object of four texts; a number a region, two
-        values = items + 3 * len(jurisdictions) + 2 * len(read.tax_ids)
+        if type(data) is not dict:
+            return True
+        # a jurisdiction is an object of four texts; a number a region, two; customers come
+        # only under "customers"
+        values = items + 3 * len(jurisdictions) + 2 * len(fields["tax_ids"])
+        if customers:
+            values += sum(map(len, data["customers"]))
     else:
-        items = len(cast(CustomerRecord, read).exposure_zones)
+        items = len(fields["exposure_zones"])
         if items > max_items:
             return False
+        if type(data) is not dict:
+            return True
         values = items
-    if type(data) is not dict:
-        return True
     # the largest JSON a mapping of this many values could be: each value a key of
     # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars, or a small object (_VALUE_BYTES),
-    # each character _JSON_FACTOR bytes; customers come only under "customers"
-    values += len(data) + forgotten.items
-    if customers:
-        values += sum(map(len, data["customers"]))
+    # each character _JSON_FACTOR bytes
+    values += len(data) + forgotten[0]
     if values <= limits.surely_values:
         return True
     # measured in Rust; near the limit, as json.dumps measures it (the salvage path's measure:

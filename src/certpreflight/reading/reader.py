@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from certpreflight.dialects import (
     CERTIFICATE_ONLY_FIELDS,
+    CERTIFICATE_ONLY_KEYS,
     CUSTOMER_ONLY_KEYS,
     DOCUMENTED_CERTIFICATE_KEYS,
     DOCUMENTED_CUSTOMER_KEYS,
@@ -95,9 +96,7 @@ class Reader:
         if kind is not None:
             _known(kind)
         done = None
-        # a key only a customer has is no key of the certificate's schema: it would refuse
-        customer = type(payload) is dict and not CUSTOMER_ONLY_KEYS.isdisjoint(payload)
-        if kind == "certificate" or (kind is None and not customer):
+        if kind == "certificate" or (kind is None and not _customer_only(payload)):
             done = self.fast(payload, limits)
             # a model naming a field only a certificate has is one (detect_kind's first rule,
             # on the fields read): the usual certificate; other payloads' keys tell their kind
@@ -120,7 +119,7 @@ class Reader:
         if strict is None or not limits.native_fast:
             return None
         kind = type(payload)
-        forgotten = Forgotten()
+        forgotten: Forgotten = [0, 0]
         try:
             if kind is dict:
                 # the same schema either way; documented keys tried first when it names one
@@ -148,7 +147,7 @@ class Reader:
         strict = self._strict
         if strict is None or not limits.native_fast or type(payload) is not dict:
             return None
-        forgotten = Forgotten()
+        forgotten: Forgotten = [0, 0]
         read = (
             strict.customer
             if DOCUMENTED_CUSTOMER_KEYS.isdisjoint(payload)
@@ -216,6 +215,17 @@ def _why(payload: Any, detail: str) -> str:
             "field only a certificate has"
         )
     return detail
+
+
+def _customer_only(payload: Any) -> bool:
+    """A mapping with a key only a customer has and none only a certificate has: the
+    certificate's schema would refuse it (no such key is one of its keys), detect_kind
+    tells a customer record or a link. (The usual certificate answers at its first keys.)"""
+    return (
+        type(payload) is dict
+        and CERTIFICATE_ONLY_KEYS.isdisjoint(payload)
+        and not CUSTOMER_ONLY_KEYS.isdisjoint(payload)
+    )
 
 
 def _certificate_fields(done: Read) -> bool:

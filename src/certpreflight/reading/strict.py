@@ -380,25 +380,20 @@ def _model(
     return cs.union_schema(order[::-1] if documented_first else order, mode="left_to_right")
 
 
-class Forgotten:
-    """What the documented lists of one read held (the model keeps none of it): their items
-    in all, and the longest. Given as the validation's context, it is filled in, and the
-    reader holds it to the limits (:func:`~certpreflight.reading.limits.read_within`). A
-    list read twice (by both readings of a model) counts twice: never too few."""
-
-    __slots__ = ("items", "longest")
-
-    def __init__(self) -> None:
-        self.items = 0
-        self.longest = 0
+#: What the documented lists of one read held (the model keeps none of it): ``[items in
+#: all, the longest]``. Given as the validation's context, it is filled in, and the reader
+#: holds it to the limits (:func:`~certpreflight.reading.limits.read_within`). A plain
+#: list: one is made for every read. A list read twice (by both readings of a model)
+#: counts twice: never too few.
+Forgotten = list[int]
 
 
 def _counted(items: list[Any], info: cs.ValidationInfo) -> list[Any]:
     seen = info.context
-    if type(seen) is Forgotten:
+    if type(seen) is list:
         count = len(items)
-        seen.items += count
-        seen.longest = max(seen.longest, count)
+        seen[0] += count
+        seen[1] = max(seen[1], count)
     return items
 
 
@@ -488,8 +483,8 @@ class _OnFirstUse:
 
 
 class StrictReader(NamedTuple):
-    """The one schema's entry points. Each takes ``context=Forgotten()`` to count what the
-    model forgets (:class:`Forgotten`). The ``*_documented`` ones are the same schema with
+    """The one schema's entry points. Each takes ``context=[0, 0]`` to count what the
+    model forgets (:data:`Forgotten`). The ``*_documented`` ones are the same schema with
     documented keys tried first (:func:`_model`): the same model, sooner for a mapping
     that names a documented key."""
 
