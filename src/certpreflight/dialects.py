@@ -118,6 +118,7 @@ NATIVE = Dialect(
         "pdf": "pdf",
         "pages": "pages",
         "valid": "valid",
+        "created_date": "created_date",
         "customers": "customers",
     },
     customer={
@@ -154,6 +155,7 @@ AVATAX = Dialect(
         "taxNumberType": "tax_id_type",
         "businessNumberType": "business_type",
         "exemptPercentage": "exempt_percentage",
+        "createdDate": "created_date",
     },
     customer={  # CustomerModel; name, city, region and country are spelled as in native
         "customerCode": "customer_number",
@@ -180,7 +182,6 @@ AVATAX = Dialect(
             "validatedExemptionReason",
             "status",
             "ecmStatus",
-            "createdDate",
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
@@ -241,6 +242,7 @@ CERTCAPTURE = Dialect(
         "tax_number_type": "tax_id_type",
         "business_number_type": "business_type",
         "exmpt_percent": "exempt_percentage",
+        "created": "created_date",
     },
     customer={
         "zip": "postal_code",
@@ -259,7 +261,6 @@ CERTCAPTURE = Dialect(
             "never_renew",
             "renewable",
             "replacement",
-            "created",
             "modified",
             "verified",
             "submit_to_stack",
