@@ -34,8 +34,8 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 
 from pydantic_core import from_json
 
-from certpreflight import __version__
-from certpreflight.batch import JoinTable, fill
+from certpreflight import __version__, reading
+from certpreflight.batch import Dates, JoinTable, dates_of, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
@@ -429,9 +429,9 @@ def _scan(
 ) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
-    and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`).
-    The ids of those given as JSON text are read only when some link names a certificate:
-    then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
+    and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`)
+    and read (not checked) for their ids and what 6505 compares (customer, region, reason,
+    dates: a certificate repeating an earlier one). With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
     they found; the spans are kept in ``cuts`` for the check."""
     rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
@@ -443,15 +443,19 @@ def _scan(
             if not isinstance(record, Span):  # not asked for: records only
                 yield record
 
+    def certificate(source: str, ident: str | None, dates: Dates | None) -> None:
+        table.add_certificate(ident)
+        table.add_dates(source, dates)
+
     def others() -> Iterator[tuple[str, dict[str, Any]]]:
         if jobs <= 1:
-            yield from _sorted(records(), table.add_certificate)
+            yield from _sorted(records(), certificate)
             return
         pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=cuts)
         try:
-            for ids, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
-                for ident in ids:
-                    table.add_certificate(ident)
+            for certs, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
+                for item in certs:
+                    certificate(*item)
                 yield from found
         except InputError as exc:  # a file changed since it was cut into spans
             raise UsageError(str(exc)) from None
@@ -464,43 +468,35 @@ def _scan(
     reads = checked(candidates(), **run.keywords())
     for (report, read), source in zip(reads, sources, strict=False):
         fill(table, source, report, read)
-    named = [target.encode() for target in set(table.linked) - table.certificates]
-    if named:
-        for _, payload, _, _ in records():
-            text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-            if isinstance(text, bytes) and (
-                len(named) > 64 or any(target in text for target in named)
-            ):
-                data = _decoded(payload)
-                if data is not None and detect_kind(data) == "certificate":
-                    table.add_certificate(_certificate_id(data))
     return table
 
 
 def _sorted(
-    records: Iterable[Record], certificate: Callable[[str | None], None]
+    records: Iterable[Record], certificate: Callable[[str, str | None, Dates | None], None]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The customer and link records among ``records``, decoded; the id of each certificate
-    read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
-    are read only when a link names one), and so is what isn't a record."""
+    """The customer and link records among ``records``, decoded; each certificate's source,
+    id and what 6505 compares of it (read, :func:`certpreflight.batch.dates_of`) go to
+    ``certificate``. What isn't a record is left out."""
     for source, payload, _, _ in records:
         data = _decoded(payload)
         if data is None:
             continue
         kind = detect_kind(data)
         if kind == "certificate":
-            if data is payload:  # not JSON text: its id is kept at once
-                certificate(_certificate_id(data))
+            cert = reading.read(data).certificate
+            dates = dates_of(cert, source) if cert is not None else None
+            certificate(source, _certificate_id(data), dates)
         elif kind is not None:
             yield source, data
 
 
-def _sorted_chunk(
-    records: list[Record],
-) -> tuple[list[str | None], list[tuple[str, dict[str, Any]]]]:
-    """:func:`_sorted` of a chunk, in a worker: the certificates' ids, the other records."""
-    ids: list[str | None] = []
-    return ids, list(_sorted(records, ids.append))
+Certificates = list[tuple[str, str | None, Dates | None]]
+
+
+def _sorted_chunk(records: list[Record]) -> tuple[Certificates, list[tuple[str, dict[str, Any]]]]:
+    """:func:`_sorted` of a chunk, in a worker: the certificates, the other records."""
+    certs: Certificates = []
+    return certs, list(_sorted(records, lambda *item: certs.append(item)))
 
 
 def _size(inputs: Iterable[Input]) -> int:
