@@ -39,7 +39,7 @@ from certpreflight.batch import Dates, JoinTable, dates_of, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
-from certpreflight.findings import Severity
+from certpreflight.findings import Finding, Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
     INPUT_FORMATS,
@@ -48,6 +48,7 @@ from certpreflight.io import (
     Record,
     Span,
     file_state,
+    kind_of,
     read_pieces,
     read_records,
 )
@@ -691,6 +692,150 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# --- coverage ---------------------------------------------------------------------------------
+
+_TRANSACTION_FORMATS = ("json", "ndjson")
+
+
+def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    """``certpreflight coverage``: the certificates of RECORDS indexed by customer code and
+    region (the records read and joined as ``check`` reads them), each transaction decided
+    against them as it is read, then the coverage of every exempt customer by region."""
+    from certpreflight.coverage import (  # noqa: PLC0415 - not for a check
+        CertificateIndex,
+        Decision,
+        coverage,
+        decide,
+    )
+    from certpreflight.reports import coverage as report  # noqa: PLC0415 - not for a check
+
+    run, _ = settings(args)
+    _encoding(args.encoding)
+    nexus = _nexus(args.nexus)
+    failed: list[str] = []
+    with (
+        _sigterm_as_exit(),
+        _inputs(args.files, args.input_format, stdin) as inputs,
+        _output(args.output, out, inputs) as stream,
+    ):
+        pieces = _all_records(inputs, args, err, failed, {}, spans=None)
+        records = ((r.source, r.payload) for r in pieces if isinstance(r, Record))
+        index = CertificateIndex.labelled(records, run)
+        for source, finding in index.unreadable:
+            err.write(f"certpreflight: {printable(source)}: {finding.code} {finding.message}\n")
+        writer = report.writer(stream, args.format)
+        shipped: dict[str, set[str]] = {}
+        claimed: set[str] = set()
+        matrix = run.matrix
+        for source, payload in _transactions(args.transactions):
+            decision = (
+                decide(payload, index, matrix)
+                if not isinstance(payload, Finding)
+                else Decision("taxable", None, (payload,))
+            )
+            writer.sale(source, decision)
+            code = decision.customer_code
+            if code is not None:
+                shipped.setdefault(code, set()).update(decision.regions)
+                if any(f.code in _CLAIMS for f in decision.findings):
+                    claimed.add(code)
+        rows = coverage(
+            index,
+            shipped=shipped,
+            claimed=claimed,
+            nexus=nexus,
+            today=run.today,
+            within=args.within,
+        )
+        writer.close(rows)
+    if failed:
+        return EXIT_USAGE
+    exposed = any(c.status in report.GAPS for c in rows) or writer.totals.at_risk
+    return EXIT_FINDINGS if exposed or index.unreadable else EXIT_OK
+
+
+#: Findings that show a sale claims an exemption without a certificate (6703, 3702).
+_CLAIMS = frozenset({3702, 6703})
+
+
+def _nexus(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if normalize_region(n) is None]
+    if unknown:
+        raise UsageError(f"unknown nexus region(s): {', '.join(unknown)} (try WA, US-WA, ...)")
+    return names
+
+
+def _transactions(path: str | None) -> Iterator[tuple[str, Any]]:
+    """Each transaction of ``path`` (a JSON array or NDJSON), streamed: ``(source,
+    payload)``, the payload a Finding for one that can't be read (a line over the cap)."""
+    if path is None:
+        return
+    try:
+        kind = kind_of(path)
+        if kind not in _TRANSACTION_FORMATS:
+            raise InputError(f"{path}: transactions are read from .json or .ndjson files")
+        for record in read_records(path, kind=kind):
+            yield record.source, record.payload
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"can't read {path}: {exc.strerror or exc}") from None
+
+
+def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "coverage",
+        help="will these sales be exempted? coverage of exempt customers by region",
+        description="Index the certificates of RECORDS (customers, certificates, links in any "
+        "dialect, joined by customer code) and say, for every exempt customer and region it "
+        "ships to, whether a certificate covers it; with --transactions, decide each sale as "
+        "AvaTax would (exempt, partial, taxable) and total the taxed sales by cause. Exit 1 "
+        "when a customer is missing, expired or invalid in a region, or a sale is at risk.",
+    )
+    command.add_argument("files", nargs="+", metavar="RECORDS", help="'-' reads standard input")
+    command.add_argument(
+        "--transactions",
+        metavar="FILE",
+        help="AvaTax CreateTransactionModel bodies: a .json array or .ndjson, one a line",
+    )
+    command.add_argument(
+        "--nexus",
+        metavar="R,R,...",
+        help="the regions where you collect tax (default: every region with a sales tax)",
+    )
+    command.add_argument(
+        "--within",
+        type=_count,
+        default=30,
+        metavar="DAYS",
+        help="an expiry this close is 'expiring' (default: %(default)s)",
+    )
+    _format(command, ["text", "json", "csv", "html"], "report format")
+    command.add_argument("--output", "-o", metavar="PATH", help="write the report here")
+    command.add_argument("--input-format", choices=INPUT_FORMATS, help="read RECORDS as this")
+    command.add_argument("--encoding", metavar="NAME", help="the input's encoding")
+    command.add_argument("--sheet", metavar="NAME", help="as check --sheet")
+    command.add_argument(
+        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
+        help="as check --max-line-bytes",
+    )  # fmt: skip
+    command.add_argument("--max-items", type=_positive, metavar="N", help="as check --max-items")
+    command.add_argument("--select", action="append", metavar="CODES", help="as check --select")
+    command.add_argument("--ignore", action="append", metavar="CODES", help="as check --ignore")
+    command.add_argument("--profile", choices=["certcapture", "avatax", "audit"])
+    command.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
+    command.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="coverage as on this date"
+    )
+    command.add_argument("--config", metavar="PATH", help="as check --config")
+    command.add_argument("--isolated", action="store_true", help="as check --isolated")
+    command.set_defaults(fail_on=None, quiet=False)
+    return command
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 _CHECK_EPILOG = """\
@@ -926,7 +1071,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, metavar="COMMAND"
     )
-    commands = {"check": _add_check(sub)}
+    commands = {"check": _add_check(sub), "coverage": _add_coverage(sub)}
 
     rules = _command(
         sub, "rules", "print the rule catalogue", "Every rule: code, name, type, severity, message."
@@ -1007,6 +1152,8 @@ def _run(
         return _check(args, out, err, stdin)
     if args.command == "convert":
         return _convert(args, out, err, stdin)
+    if args.command == "coverage":
+        return _coverage(args, out, err, stdin)
     if args.command == "rules":
         return _rules(args, out)
     if args.command == "matrix":

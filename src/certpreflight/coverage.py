@@ -37,6 +37,7 @@ the records, so a stream of transactions is decided against it in bounded memory
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -308,6 +309,12 @@ class Sale:
         return sum(amounts) if amounts else None
 
 
+def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """``data`` with its keys in lower case: AvaTax reads JSON keys in any case
+    (``exemptionno`` is ``exemptionNo``)."""
+    return {k.lower() if isinstance(k, str) else k: v for k, v in data.items()}
+
+
 def _get(data: Mapping[str, Any], *keys: str) -> Any:
     for key in keys:
         value = data.get(key)
@@ -329,10 +336,11 @@ def _address(data: Any) -> Mapping[str, Any] | None:
     """The address tax is calculated at: singleLocation, else shipTo."""
     if not isinstance(data, Mapping):
         return None
-    for key in ("singleLocation", "single_location", "shipTo", "ship_to"):
+    data = _keys(data)
+    for key in ("singlelocation", "single_location", "shipto", "ship_to"):
         found = data.get(key)
         if isinstance(found, Mapping):
-            return found
+            return _keys(found)
     return None
 
 
@@ -344,7 +352,7 @@ def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
     if written is not None:
         found = lookup_region(written, country)
         return (found.code if found is not None else None), written
-    postal = _text(_get(address, "postalCode", "postal_code", "zip"))
+    postal = _text(_get(address, "postalcode", "postal_code", "zip"))
     if postal is not None:
         regions = zip_regions(postal) if postal[:1].isdigit() else postal_regions(postal)
         if regions is not None and len(regions) == 1:
@@ -379,26 +387,28 @@ def read_sale(payload: Any) -> Sale | str:
         try:
             data = from_json(payload)
         except ValueError:
-            return "valid JSON"
+            return "it is not valid JSON"
     if not isinstance(data, Mapping):
-        return "a JSON object"
-    customer = _text(_get(data, "customerCode", "customer_code"))
+        return "it is not a JSON object"
+    data = _keys(data)
+    customer = _text(_get(data, "customercode", "customer_code"))
     if customer is None:
-        return "a customer code (customerCode)"
+        return "it has no customer code (customerCode)"
     try:
-        date = parse_date(_get(data, "date", "documentDate", "document_date"))
+        date = parse_date(_get(data, "date", "documentdate", "document_date"))
     except ValueError:
         date = None
     if not isinstance(date, dt.date):
-        return "a document date (date)"
-    header = _address(data.get("addresses")) or _address({"shipTo": data})
-    use_code = _text(_get(data, "entityUseCode", "customerUsageType", "entity_use_code"))
-    exemption_no = _text(_get(data, "exemptionNo", "exemption_no"))
+        return "it has no document date (date)"
+    header = _address(data.get("addresses")) or _address({"shipto": data})
+    use_code = _text(_get(data, "entityusecode", "customerusagetype", "entity_use_code"))
+    exemption_no = _text(_get(data, "exemptionno", "exemption_no"))
     parts = []
     lines = data.get("lines")
     for number, line in enumerate(lines if isinstance(lines, list) else (), start=1):
         if not isinstance(line, Mapping):
             continue
+        line = _keys(line)  # noqa: PLW2901 - the line, its keys in lower case
         own = _address(line.get("addresses"))
         address = own if own is not None else header
         region, written = _region(address) if address is not None else (None, "")
@@ -408,23 +418,23 @@ def read_sale(payload: Any) -> Sale | str:
                 region=region,
                 written=written,
                 amount=_amount(line.get("amount")),
-                use_code=_text(_get(line, "entityUseCode", "customerUsageType", "entity_use_code"))
+                use_code=_text(_get(line, "entityusecode", "customerusagetype", "entity_use_code"))
                 or use_code,
-                exemption_no=_text(_get(line, "exemptionCode", "exemptionNo", "exemption_no"))
+                exemption_no=_text(_get(line, "exemptioncode", "exemptionno", "exemption_no"))
                 or exemption_no,
             )
         )
     if not parts:
         region, written = _region(header) if header is not None else (None, "")
-        amount = _amount(_get(data, "amount", "totalAmount"))
+        amount = _amount(_get(data, "amount", "totalamount"))
         parts.append(Part(None, region, written, amount, use_code, exemption_no))
     if all(p.region is None for p in parts):
-        return "the region it ships to (addresses.shipTo or singleLocation: region, country)"
+        return "it names no region to tax at (addresses.shipTo or singleLocation)"
     return Sale(
-        code=_text(_get(data, "code", "documentCode")),
+        code=_text(_get(data, "code", "documentcode")),
         customer=customer,
         date=date,
-        po=_text(_get(data, "purchaseOrderNo", "po_number", "referenceCode")),
+        po=_text(_get(data, "purchaseorderno", "po_number")),
         parts=_merged(parts),
     )
 
@@ -566,7 +576,7 @@ def _decide(
 ) -> tuple[str, str | None, list[Finding]]:
     """One part's status, certificate and findings."""
     if part.region is None:
-        problem = f"a region we know in its address ({part.written or 'none given'})"
+        problem = f"no region is known for its address ({part.written or 'none given'})"
         return "taxable", None, [_finding(rules.transaction_unreadable, sale, _part_loc(part),
                                           problem=problem)]  # fmt: skip
     if part.use_code is not None and normalize_reason(part.use_code) == "TAXABLE":
@@ -585,7 +595,7 @@ def _decide(
             found += problems
         else:
             applicable.append(held)
-    if not candidates:
+    if not candidates and part.region in _taxing():  # untaxed regions: nothing to exempt
         found.append(_no_certificate(sale, part, regions, index))
     if applicable:
         best = _best(applicable)
@@ -667,16 +677,13 @@ def _no_certificate(
 
 def _several(sale: Sale, part: Part, best: Held, applicable: list[Held]) -> Finding:
     others = [h.id for h in applicable if h is not best]
-    percentage = best.percentage if best.percentage is not None else 100.0
-    fuller = any((h.percentage if h.percentage is not None else 100.0) < percentage
-                 for h in applicable)  # fmt: skip
-    why = (
-        f" (it exempts {percentage:g}%)"
-        if fuller
-        else f" (it took effect last, on {best.effective})"
-        if best.effective is not None
-        else ""
-    )
+    rank = _rank(best)
+    if any(_rank(h)[0] != rank[0] for h in applicable):
+        why = f" (it exempts {-rank[0]:g}%, more than the others)"
+    elif any(_rank(h)[1] != rank[1] for h in applicable):
+        why = f" (it took effect last, on {best.effective})"
+    else:  # AvaTax's own choice between equal certificates isn't documented
+        why = " (the others are alike: the first by id)"
     return _finding(
         rules.sale_certificates_several,
         sale,
@@ -813,7 +820,9 @@ def covered(
     return Coverage(code, region, "missing", held[0].id)  # effective only later
 
 
+@functools.cache
 def _taxing() -> frozenset[str]:
+    """The regions with a sales tax (not AK, DE, MT, NH, OR at state level)."""
     return frozenset(r.code for r in all_regions() if r.sales_tax)
 
 
@@ -821,28 +830,34 @@ def coverage(
     index: CertificateIndex,
     *,
     shipped: Mapping[str, Iterable[str]] | None = None,
+    claimed: Iterable[str] = (),
     nexus: Iterable[str] | None = None,
     today: dt.date | None = None,
     within: int = EXPIRING_WITHIN_DAYS,
 ) -> list[Coverage]:
     """Every (customer, region) pair to cover, with its status, sorted by customer, region.
 
-    The regions of a customer are those its customer records give (address, ship-to zones),
-    those its certificates list, and ``shipped`` (customer code -> regions, the ship-tos of
-    its transactions), kept when they are in ``nexus`` (region codes or names), or in any
-    region with a sales tax when ``nexus`` is None.
+    The customers are the exempt ones: those with a certificate, and ``claimed`` (codes whose
+    sales claim an exemption: an ``exemptionNo`` or an entity use code). Their regions are
+    those their customer records give (address, ship-to zones), those their certificates
+    list, and ``shipped`` (customer code -> regions, the ship-tos of their transactions),
+    kept when they are in ``nexus`` (region codes or names), or in any region with a sales
+    tax when ``nexus`` is None.
     """
     day = today or index.today or dt.date.today()
     if nexus is None:
         keep = _taxing()
     else:
         keep = frozenset(r.code for r in (lookup_region(n) for n in nexus) if r is not None)
-    wanted: dict[str, set[str]] = {}
-    for code, by_region in index.by_code.items():
-        wanted.setdefault(code, set()).update(by_region)
+    wanted: dict[str, set[str]] = {
+        code: set(by_region) for code, by_region in index.by_code.items()
+    }
+    for code in claimed:
+        wanted.setdefault(code, set())
     for source in (index.ships, shipped or {}):
         for code, zones in source.items():
-            wanted.setdefault(code, set()).update(zones)
+            if code in wanted:
+                wanted[code].update(zones)
     return [
         covered(index, code, region, day, within)
         for code in sorted(wanted)

@@ -91,8 +91,8 @@ sale_region_not_covered = declare(
     "on file cover {regions}.",
     summary="The sale is taxed in {region} (its ship-to), and no certificate of customer "
     "{customer_number} lists that region.",
-    fix="Ask customer {customer_number} for a {region} certificate, or correct the ship-to "
-    "address if the goods go to {regions}.",
+    fix="Ask customer {customer_number} for a certificate for {region}, or correct the "
+    "ship-to address if the goods go to {regions}.",
 )
 
 sale_use_code_not_exempt = declare(
@@ -143,7 +143,7 @@ transaction_unreadable = declare(
     severity=Severity.ERROR,
     message="The transaction can't be read: {problem}.",
     summary="A transaction needs a customer code, a document date and the region it ships "
-    "to before an exemption can be decided; this one lacks {problem}.",
+    "to before an exemption can be decided.",
     fix="Send customerCode, date (YYYY-MM-DD) and addresses.shipTo (or singleLocation) with "
     "region and country.",
 )
@@ -325,7 +325,7 @@ sale_certificates_several = declare(
     code=5707,
     name="sale-certificates-several",
     severity=Severity.INFO,
-    message="Certificate {certificate} applies; {others} also match{why}.",
+    message="Certificate {certificate} applies{why}; also matching: {others}.",
     summary="{count} certificates of customer {customer_number} list {region}; {certificate} "
     "is the one valid on {date}.",
     fix="Nothing to do; remove the certificates that are copies of one another.",
