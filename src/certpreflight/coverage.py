@@ -37,8 +37,8 @@ the records, so a stream of transactions is decided against it in bounded memory
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
