@@ -40,9 +40,9 @@ def test_readme_kinds_and_batch_examples_print_their_comments() -> None:
 
 
 def test_readme_fixing_and_converting_examples_print_their_comments() -> None:
-    """The Fixing and Converting examples run and print their comment lines."""
+    """The Fixing, Converting and explain examples run and print their comment lines."""
     text = README.read_text(encoding="utf-8")
-    for heading in ("Fixing", "Converting"):
+    for heading in ("Fixing", "Converting", "Will this sale be exempted?"):
         code = _section_code(text, heading)
         out = printed_by(code)
         expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]

@@ -202,9 +202,10 @@ class JoinTable:
         for code in codes:
             for region in regions:
                 earlier = self.dated.setdefault((code, region, reason), [])
+                if any(other[2] == ident for other in earlier):
+                    continue  # one id twice is one record sent again (an update), not a copy
                 for other in earlier if found is None else ():
-                    # one id twice is one record sent twice (an update), not a second one
-                    if other[2] != ident and other[0] <= end and start <= other[1]:
+                    if other[0] <= end and start <= other[1]:
                         found = _overlap(
                             ident, (start, end), other, code=code, region=region, reason=reason
                         )

@@ -204,7 +204,7 @@ _STYLE = (
     ".s-covered{background:#b7e4c7}.s-expiring{background:#fde68a}"
     ".s-expired{background:#f4a6a6}.s-missing{background:#f4a6a6}"
     ".s-invalid{background:#d8b4fe}.s-none{background:#eceff3;color:#8a94a3}"
-    ".heat td{min-width:2.2rem}"
+    ".heat td{min-width:2.2rem}#grid{width:auto}"
 )
 _MARK = {"covered": "C", "expiring": "E", "expired": "X", "missing": "M", "invalid": "I"}
 
