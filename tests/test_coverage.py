@@ -83,7 +83,8 @@ def test_sale_before_the_effective_date_names_the_dates() -> None:
     decision = explain(sale(date="2026-01-10"), RECORDS)
     assert (decision.status, codes(decision)) == ("taxable", [5701])
     message = decision.findings[0].message
-    assert "2026-01-10" in message and "2026-01-15" in message
+    assert "2026-01-10" in message
+    assert "2026-01-15" in message
 
 
 def test_sale_after_the_expiration_names_the_dates() -> None:
@@ -303,7 +304,7 @@ JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
-    ),  # fmt: skip
+    ),
     max_leaves=12,
 )
 FIELDS = st.fixed_dictionaries(

@@ -152,17 +152,20 @@ def test_unreadable_records_and_transactions_are_named_not_dropped(
     code, out, err = cli("coverage", str(records), "--transactions", str(sales), *TODAY)
     assert code == 1
     assert f"{records}:2: 4001" in err
-    assert f"{sales}:1 TAXABLE" in out and f"{sales}:2 TAXABLE" in out
-    assert "it has no document date" in out and "it is not a JSON object" in out
+    for text in (f"{sales}:1 TAXABLE", f"{sales}:2 TAXABLE", "it has no document date",
+                 "it is not a JSON object"):  # fmt: skip
+        assert text in out
 
 
 def test_usage_errors(cli: Cli, tmp_path: Path) -> None:
     table = tmp_path / "sales.csv"
     table.write_text("customerCode\nC-1\n", encoding="utf-8")
     code, _, err = cli("coverage", *RECORDS, "--transactions", str(table))
-    assert code == 2 and ".json or .ndjson" in err
+    assert code == 2
+    assert ".json or .ndjson" in err
     code, _, err = cli("coverage", *RECORDS, "--nexus", "WA,Atlantis")
-    assert code == 2 and "Atlantis" in err
+    assert code == 2
+    assert "Atlantis" in err
     code, _, err = cli("coverage", *RECORDS, "--transactions", str(tmp_path / "none.ndjson"))
     assert code == 2
 
