@@ -41,7 +41,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import from_json
 
@@ -309,50 +309,174 @@ class Sale:
         return sum(amounts) if amounts else None
 
 
-def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
-    """``data`` with its keys in lower case: AvaTax reads JSON keys in any case
-    (``exemptionno`` is ``exemptionNo``)."""
-    return {k.lower() if isinstance(k, str) else k: v for k, v in data.items()}
+#: The fields read from a transaction, its addresses and its lines: every spelling (AvaTax's
+#: camelCase, native snake_case, and any case, as AvaTax reads JSON keys) -> one name.
+_NAMES = {
+    spelling: name
+    for name, spellings in {
+        "customer": ("customerCode", "customer_code"),
+        "date": ("date", "documentDate", "document_date"),
+        "addresses": ("addresses",),
+        "lines": ("lines",),
+        "use": ("entityUseCode", "customerUsageType", "entity_use_code"),
+        "exemption": ("exemptionNo", "exemption_no", "exemptionCode"),
+        "po": ("purchaseOrderNo", "po_number"),
+        "code": ("code", "documentCode"),
+        "amount": ("amount", "totalAmount"),
+        "number": ("number",),
+        "region": ("region", "state"),
+        "country": ("country",),
+        "postal": ("postalCode", "postal_code", "zip"),
+        "single": ("singleLocation", "single_location"),
+        "ship": ("shipTo", "ship_to"),
+    }.items()
+    for written in spellings
+    for spelling in (written, written.lower())
+}
+#: The other keys of CreateTransactionModel, its lines and addresses: documented, not read.
+_OTHER_KEYS = (
+    "type",
+    "companyCode",
+    "commit",
+    "discount",
+    "parameters",
+    "userDefinedFields",
+    "referenceCode",
+    "reportingLocationCode",
+    "batchCode",
+    "salespersonCode",
+    "taxOverride",
+    "currencyCode",
+    "serviceMode",
+    "exchangeRate",
+    "exchangeRateEffectiveDate",
+    "exchangeRateCurrencyCode",
+    "posLaneCode",
+    "businessIdentificationNo",
+    "isSellerImporterOfRecord",
+    "description",
+    "email",
+    "debugLevel",
+    "customerSupplierName",
+    "dataSourceId",
+    "deliveryTerms",
+    "quantity",
+    "taxCode",
+    "itemCode",
+    "discounted",
+    "taxIncluded",
+    "revenueAccount",
+    "ref1",
+    "ref2",
+    "hsCode",
+    "merchantSellerId",
+    "category",
+    "summary",
+    "shipFrom",
+    "pointOfOrderOrigin",
+    "pointOfOrderAcceptance",
+    "goodsPlaceOrServiceRendered",
+    "import",
+    "billTo",
+    "locationCode",
+    "line1",
+    "line2",
+    "line3",
+    "city",
+    "latitude",
+    "longitude",
+)
+_NAMES |= dict.fromkeys((*_OTHER_KEYS, *(k.lower() for k in _OTHER_KEYS)), "")
 
 
-def _get(data: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = data.get(key)
-        if value is not None and value != "":
-            return value
-    return None
+def _named(data: Mapping[Any, Any]) -> dict[str, Any]:
+    """The fields of ``data`` that a decision reads, by their one name (a key in another
+    case reads as AvaTax reads it: ``exemptionno`` is ``exemptionNo``); empty values left
+    out, the first spelling given wins."""
+    out: dict[str, Any] = {}
+    names = _NAMES
+    for key, value in data.items():
+        name = names.get(key)
+        if name is None:
+            name = names.get(key.lower()) if isinstance(key, str) else None
+        if name and value is not None and value != "" and name not in out:
+            out[name] = value
+    return out
+
+
+def _is_map(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)  # a dict is told at once
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float, str)):
-        text = str(value)
-        return text if text.strip() else None
+    if type(value) is str:
+        return value if value.strip() else None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     return None
 
 
-def _address(data: Any) -> Mapping[str, Any] | None:
-    """The address tax is calculated at: singleLocation, else shipTo."""
-    if not isinstance(data, Mapping):
+def _address(addresses: Any) -> Mapping[str, Any] | None:
+    """The address tax is calculated at: singleLocation, else shipTo (named addresses)."""
+    if not _is_map(addresses):
         return None
-    data = _keys(data)
-    for key in ("singlelocation", "single_location", "shipto", "ship_to"):
-        found = data.get(key)
-        if isinstance(found, Mapping):
-            return _keys(found)
+    for name in ("single", "ship"):
+        address = addresses.get(name)
+        if _is_map(address):
+            return cast("Mapping[str, Any]", address)
     return None
+
+
+def _named_addresses(value: Any) -> Any:
+    if not _is_map(value):
+        return value
+    found = _named(value)
+    for name in ("single", "ship"):
+        if _is_map(found.get(name)):
+            found[name] = _named(found[name])
+    return found
+
+
+def _named_sale(data: Mapping[Any, Any]) -> dict[str, Any]:
+    """A transaction's fields by their one name, its addresses' and lines' too (keys in any
+    case, values of any type: :func:`read_sale` checks them)."""
+    fields = _named(data)
+    fields["addresses"] = _named_addresses(fields.get("addresses"))
+    lines = fields.get("lines")
+    if isinstance(lines, list):
+        named = []
+        for item in lines:
+            line = _named(item) if _is_map(item) else None
+            if line is not None:
+                line["addresses"] = _named_addresses(line.get("addresses"))
+            named.append(line)
+        fields["lines"] = named
+    return fields
+
+
+def _fields(payload: Any) -> dict[str, Any] | str:
+    """The named fields of a transaction (:func:`_named_sale`), or why it has none."""
+    data = payload
+    if isinstance(payload, (str, bytes, bytearray)):
+        try:
+            data = from_json(payload)
+        except ValueError:
+            return "it is not valid JSON"
+    if not _is_map(data):
+        return "it is not a JSON object"
+    return _named_sale(data)
 
 
 def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
     """The ISO code of an address's region (from its ZIP when it names none), and the text
     it gives."""
-    country = _text(_get(address, "country"))
-    written = _text(_get(address, "region", "state"))
+    written = _text(address.get("region"))
     if written is not None:
-        found = lookup_region(written, country)
+        found = lookup_region(written, _text(address.get("country")))
         return (found.code if found is not None else None), written
-    postal = _text(_get(address, "postalcode", "postal_code", "zip"))
+    postal = _text(address.get("postal"))
     if postal is not None:
         regions = zip_regions(postal) if postal[:1].isdigit() else postal_regions(postal)
         if regions is not None and len(regions) == 1:
@@ -378,80 +502,65 @@ def read_sale(payload: Any) -> Sale | str:
     ``customerCode``, ``date``, ``addresses.shipTo`` / ``addresses.singleLocation`` (region,
     country; a ZIP alone is read to its state), ``purchaseOrderNo``, ``entityUseCode`` /
     ``customerUsageType``, ``exemptionNo``, and ``lines`` with their own ``addresses``,
-    ``entityUseCode`` / ``customerUsageType``, ``exemptionCode`` and ``amount``. The native
-    form spells them ``customer_code``, ``date``, ``region`` + ``country`` (or
-    ``ship_to``), ``po_number``, ``entity_use_code``, ``exemption_no``, ``lines``.
+    ``entityUseCode`` / ``customerUsageType``, ``exemptionCode`` and ``amount``; keys in any
+    case, as AvaTax reads them. The native form spells them ``customer_code``, ``date``,
+    ``region`` + ``country`` (or ``ship_to``), ``po_number``, ``entity_use_code``,
+    ``exemption_no``, ``lines``.
     """
-    data = payload
-    if isinstance(payload, (str, bytes, bytearray)):
-        try:
-            data = from_json(payload)
-        except ValueError:
-            return "it is not valid JSON"
-    if not isinstance(data, Mapping):
-        return "it is not a JSON object"
-    data = _keys(data)
-    customer = _text(_get(data, "customercode", "customer_code"))
+    fields = _fields(payload)
+    if isinstance(fields, str):
+        return fields
+    customer = _text(fields.get("customer"))
     if customer is None:
         return "it has no customer code (customerCode)"
     try:
-        date = parse_date(_get(data, "date", "documentdate", "document_date"))
+        date = parse_date(fields.get("date"))
     except ValueError:
         date = None
     if not isinstance(date, dt.date):
         return "it has no document date (date)"
-    header = _address(data.get("addresses")) or _address({"shipto": data})
-    use_code = _text(_get(data, "entityusecode", "customerusagetype", "entity_use_code"))
-    exemption_no = _text(_get(data, "exemptionno", "exemption_no"))
-    parts = []
-    lines = data.get("lines")
-    for number, line in enumerate(lines if isinstance(lines, list) else (), start=1):
-        if not isinstance(line, Mapping):
+    header = _address(fields.get("addresses"))
+    if header is None and ("region" in fields or "postal" in fields):
+        header = fields  # the native form: the ship-to's region and country on the sale
+    use_code = _text(fields.get("use"))
+    exemption_no = _text(fields.get("exemption"))
+    lines = fields.get("lines")
+    parts: dict[tuple[str | None, str | None, str | None], Part] = {}
+    for number, item in enumerate(lines if isinstance(lines, list) else (), start=1):
+        if not _is_map(item):
             continue
-        line = _keys(line)  # noqa: PLW2901 - the line, its keys in lower case
+        line = item
         own = _address(line.get("addresses"))
         address = own if own is not None else header
         region, written = _region(address) if address is not None else (None, "")
-        parts.append(
-            Part(
-                line=_text(line.get("number")) or str(number),
-                region=region,
-                written=written,
-                amount=_amount(line.get("amount")),
-                use_code=_text(_get(line, "entityusecode", "customerusagetype", "entity_use_code"))
-                or use_code,
-                exemption_no=_text(_get(line, "exemptioncode", "exemptionno", "exemption_no"))
-                or exemption_no,
-            )
-        )
+        use = line.get("use")
+        use = use_code if use is None else _text(use) or use_code
+        exempt = line.get("exemption")
+        exempt = exemption_no if exempt is None else _text(exempt) or exemption_no
+        amount = _amount(line.get("amount"))
+        key = (region, use, exempt)  # lines taxed alike are one part, their amounts summed
+        before = parts.get(key)
+        if before is not None:
+            if amount is not None:
+                total = amount if before.amount is None else before.amount + amount
+                parts[key] = Part(before.line, region, written, total, use, exempt)
+            continue
+        label = line.get("number")
+        label = str(number) if label is None else _text(label) or str(number)
+        parts[key] = Part(label, region, written, amount, use, exempt)
     if not parts:
         region, written = _region(header) if header is not None else (None, "")
-        amount = _amount(_get(data, "amount", "totalamount"))
-        parts.append(Part(None, region, written, amount, use_code, exemption_no))
-    if all(p.region is None for p in parts):
+        amount = _amount(fields.get("amount"))
+        parts[None, None, None] = Part(None, region, written, amount, use_code, exemption_no)
+    if all(p.region is None for p in parts.values()):
         return "it names no region to tax at (addresses.shipTo or singleLocation)"
     return Sale(
-        code=_text(_get(data, "code", "documentcode")),
+        code=_text(fields.get("code")),
         customer=customer,
         date=date,
-        po=_text(_get(data, "purchaseorderno", "po_number")),
-        parts=_merged(parts),
+        po=_text(fields.get("po")),
+        parts=tuple(parts.values()),
     )
-
-
-def _merged(parts: list[Part]) -> tuple[Part, ...]:
-    """Lines taxed alike as one part (their amounts summed): a 1,000-line invoice to one
-    region is one decision."""
-    out: dict[tuple[str | None, str | None, str | None], Part] = {}
-    for part in parts:
-        key = (part.region, part.use_code, part.exemption_no)
-        before = out.get(key)
-        if before is None:
-            out[key] = part
-        elif part.amount is not None:
-            total = part.amount if before.amount is None else before.amount + part.amount
-            out[key] = dataclasses.replace(before, amount=total)
-    return tuple(out.values())
 
 
 # --- the decision --------------------------------------------------------------------------------
