@@ -19,11 +19,14 @@ of ``--against``, round after round), and each figure is the best of ``--repeat`
     a one-record file) taken out, against ``validate()`` of the same records;
 (h) ``validate_batch()`` of ``--batch`` sync records (customers, certificates by code,
     links) in a child process: seconds and peak RSS;
+(i) ``certpreflight coverage --transactions``: 10^6 AvaTax transactions against 10^5
+    certificates, in a child process (``benchmarks/coverage.py``): wall and CPU seconds, peak
+    RSS;
 (f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate.
 
 ``--against REF`` (a git commit, tag or branch of this repository) measures that commit's
 ``src/`` beside this tree's: the before/after of a change, in one run. ``--quick`` uses small
-sizes (a smoke test); ``--skip-cli`` skips (d) and (h).
+sizes (a smoke test); ``--skip-cli`` skips (d), (h) and (i).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from benchmarks import coverage
 from benchmarks.generate import (
     avatax_by_code,
     certificates,
@@ -388,6 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_lib = 1_000 if args.quick else 20_000
     n_cli = 2_000 if args.quick else 50_000
     n_batch = args.batch or (20_000 if args.quick else 1_000_000)
+    n_certs, n_sales = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
     repeat = 2 if args.quick else args.repeat
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -456,6 +461,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nvalidate_batch of {n_batch:,} sync records, one child process each:")
         for name, (seconds, mib) in b.items():
             print(f"  {name:<7} {seconds:7.1f} s   peak RSS {mib:8.1f} MiB (target < 400 MiB)")
+
+        print()  # (i) this tree only: the command is new
+        coverage.main(["--certificates", str(n_certs), "--transactions", str(n_sales)])
     return 0
 
 
