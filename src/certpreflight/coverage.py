@@ -41,7 +41,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pydantic_core import from_json
 
@@ -274,8 +274,7 @@ def _held(cert: ExemptionCertificate, source: str, blocking: Finding | None) -> 
 # --- a transaction -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """Where one part of a sale is taxed: the whole document, or one line with its own
     address or exemption."""
 
@@ -287,8 +286,7 @@ class Part:
     exemption_no: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Sale:
+class Sale(NamedTuple):
     """A transaction as :func:`explain` reads it (``CreateTransactionModel``, or native)."""
 
     code: str | None
@@ -405,7 +403,12 @@ def _named(data: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _is_map(value: Any) -> bool:
-    return type(value) is dict or isinstance(value, Mapping)  # a dict is told at once
+    if type(value) is dict:  # told at once; None and the JSON scalars too
+        return True
+    return type(value) not in _SCALARS and isinstance(value, Mapping)
+
+
+_SCALARS = frozenset({type(None), str, int, float, bool, list})
 
 
 def _text(value: Any) -> str | None:
