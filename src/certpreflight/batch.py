@@ -142,9 +142,13 @@ class JoinTable:
     #: its :data:`Refs`; a list from the second on)
     linked: dict[str, Refs | list[str | None]] = field(default_factory=dict)
     certificates: set[str] = field(default_factory=set)
-    #: (customer code, region, reason) -> the dates and id of each certificate for it, in
-    #: input order (ordinals; 0 and the maximum for an open start or end): for 6505
-    dated: dict[tuple[str, str, str], list[tuple[int, int, str]]] = field(default_factory=dict)
+    #: For 6505, flat (a 10^6-certificate sync holds one entry a certificate): the hash of
+    #: (customer code, region, reason) -> the latest entry for it; each entry's dates packed
+    #: (:func:`_pack`), the entry before it for the same key (-1: none) and the id.
+    dated: dict[int, int] = field(default_factory=dict)
+    spans: array[int] = field(default_factory=lambda: array("q"))
+    before: array[int] = field(default_factory=lambda: array("q"))
+    idents: list[str] = field(default_factory=list)
     #: (source, certificate id) -> its 6505 findings (a source alone may hold several
     #: records: a JSON array on one line)
     repeats: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
@@ -201,20 +205,42 @@ class JoinTable:
         found: Finding | None = None
         for code in codes:
             for region in regions:
-                earlier = self.dated.setdefault((code, region, reason), [])
-                if any(other[2] == ident for other in earlier):
+                key = hash((code, region, reason))  # a collision: odds of 1 in 2^64 a pair
+                latest = self.dated.get(key, -1)
+                other = self._earlier(latest, ident, start, end)
+                if other == _SAME:
                     continue  # one id twice is one record sent again (an update), not a copy
-                for other in earlier if found is None else ():
-                    if other[0] <= end and start <= other[1]:
-                        found = _overlap(
-                            ident, (start, end), other, code=code, region=region, reason=reason
-                        )
-                        break
-                earlier.append((start, end, ident))
-                if len(earlier) > _KEPT:  # the latest: a key's list stays short
-                    del earlier[0]
+                if other >= 0 and found is None:
+                    found = _overlap(
+                        ident,
+                        (start, end),
+                        (*_unpack(self.spans[other]), self.idents[other]),
+                        code=code,
+                        region=region,
+                        reason=reason,
+                    )
+                self.dated[key] = len(self.idents)
+                self.spans.append(_pack(start, end))
+                self.before.append(latest)
+                self.idents.append(ident)
         if found is not None:
             self.repeats.setdefault((source, ident), []).append(found)
+
+    def _earlier(self, entry: int, ident: str, start: int, end: int) -> int:
+        """The latest of the :data:`_KEPT` entries from ``entry`` back whose dates overlap
+        ``start``-``end`` (-1: none), or :data:`_SAME` when one has the id ``ident``."""
+        found = -1
+        for _ in range(_KEPT):
+            if entry < 0:
+                break
+            if self.idents[entry] == ident:
+                return _SAME
+            if found < 0:
+                first, last = _unpack(self.spans[entry])
+                if first <= end and start <= last:
+                    found = entry
+            entry = self.before[entry]
+        return found
 
     def apply(self, report: Report, source: str, read: Read) -> Report:
         """``report`` of the record at ``source`` with its cross-record findings; a
@@ -397,6 +423,16 @@ def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
 #: How many certificates of one customer, region and reason 6505 compares a new one with
 #: (the latest): one finding a certificate, in linear time whatever the batch holds.
 _KEPT = 8
+_SAME = -2  # :meth:`JoinTable._earlier`: the same id again
+
+
+def _pack(start: int, end: int) -> int:
+    """Two date ordinals (at most 3,652,059 < 2^22) in one int."""
+    return start << 22 | end
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return packed >> 22, packed & 0x3FFFFF
 
 
 def _day(ordinal: int) -> str:
