@@ -25,8 +25,10 @@ Memory: every record's :class:`~certpreflight.Report` is kept (the result). Unti
 is done, a customer record is also held as its code and source (and the findings it
 carries, if any), a certificate as its id and the codes it links, a link as the codes it
 gives its certificate: strings the reports hold already (a code is held once, however many
-records name it), in flat lists, no object a record. Models are dropped as soon as each
-record is checked. 10^6 sync records peak at about 340 MiB (``python -m benchmarks``).
+records name it), in flat lists, no object a record; and for 6505 each certificate's
+(customer, region, reason) hashed, its dates packed and its id, about 150 bytes a
+certificate. Models are dropped as soon as each record is checked. 10^6 sync records peak
+at about 385 MiB (``python -m benchmarks``; 337 MiB before 6505).
 """
 
 from __future__ import annotations
