@@ -554,8 +554,10 @@ def read_sale(payload: Any) -> Sale | str:
     if not parts:
         region, written = _region(header) if header is not None else (None, "")
         amount = _amount(fields.get("amount"))
-        parts[None, None, None] = Part(None, region, written, amount, use_code, exemption_no)
-    if all(p.region is None for p in parts.values()):
+        parts[region, use_code, exemption_no] = Part(
+            None, region, written, amount, use_code, exemption_no
+        )
+    if not any(key[0] for key in parts):  # a part's key starts with its region
         return "it names no region to tax at (addresses.shipTo or singleLocation)"
     return Sale(
         code=_text(fields.get("code")),
