@@ -19,14 +19,16 @@ of ``--against``, round after round), and each figure is the best of ``--repeat`
     a one-record file) taken out, against ``validate()`` of the same records;
 (h) ``validate_batch()`` of ``--batch`` sync records (customers, certificates by code,
     links) in a child process: seconds and peak RSS;
-(i) ``certpreflight coverage --transactions``: 10^6 AvaTax transactions against 10^5
+(f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate;
+(i) a large account's sync plan (``benchmarks/plan.py``): ``certpreflight plan`` of 10^5
+    customers and 10^5 certificates against an export of as many, CPU seconds and peak RSS;
+(j) ``certpreflight coverage --transactions``: 10^6 AvaTax transactions against 10^5
     certificates, in a child process (``benchmarks/coverage.py``): wall and CPU seconds, peak
-    RSS;
-(f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate.
+    RSS.
 
 ``--against REF`` (a git commit, tag or branch of this repository) measures that commit's
 ``src/`` beside this tree's: the before/after of a change, in one run. ``--quick`` uses small
-sizes (a smoke test); ``--skip-cli`` skips (d), (h) and (i).
+sizes (a smoke test); ``--skip-cli`` skips (d), (h), (i) and (j).
 """
 
 from __future__ import annotations
@@ -388,6 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-cli", action="store_true", help="no CLI and batch figures")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", type=int, help="records in the batch (default 10^6)")
+    parser.add_argument(
+        "--plan", type=int, help="customers and certificates in the plan (default 10^5)"
+    )
     args = parser.parse_args(argv)
     n_lib = 1_000 if args.quick else 20_000
     n_cli = 2_000 if args.quick else 50_000
@@ -462,7 +467,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, (seconds, mib) in b.items():
             print(f"  {name:<7} {seconds:7.1f} s   peak RSS {mib:8.1f} MiB (target < 400 MiB)")
 
-        print()  # (i) this tree only: the command is new
+        n_plan = str(args.plan or (2_000 if args.quick else 100_000))
+        print("\n(i) sync plan (this tree), in a fresh process (its children's peak RSS is "
+              "their own, not this one's):")  # fmt: skip
+        argv = ["-m", "benchmarks.plan", "--customers", n_plan, "--certificates", n_plan]
+        print(subprocess.run([sys.executable, *argv], capture_output=True, text=True,
+                             env=_env(trees["now"]), check=True).stdout, end="")  # fmt: skip
+
+        print("\n(j) exemption coverage (this tree):")
         coverage.main(["--certificates", str(n_certs), "--transactions", str(n_sales)])
     return 0
 

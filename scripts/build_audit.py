@@ -55,8 +55,10 @@ READ = MATRIX.READ_LAW
 SST_REASONS = {"US-TX": "G", "US-FL": "G"}
 #: (region, start of expiry.csv's reason_or_form) -> (reasons, rule, words the row must say).
 #: rule: "months:N" (effective date + N months), "calendar-year" (Florida), "dated" (the state
-#: issues it with an expiration date). Maine: 3 calendar years for a first certificate, 5 for
-#: later ones; a date check cannot tell which, so the longer term is used.
+#: issues it with an expiration date), "until:YYYY-MM-DD" (one printed expiry for every
+#: certificate of the current cycle), "december-31:N" (a printed December 31, at most N
+#: calendar years on), "at-most:N" (an expiration date, when given, at most N months on; none
+#: required), "lapse:12" (valid while no more than 12 months pass between sales).
 TERMS = {
     ("US-FL", "G: Form DR-13"): ("G", "calendar-year", "December 31"),
     ("US-IL", "G: CRT-61"): ("G", "months:36", "3 years"),
@@ -67,7 +69,75 @@ TERMS = {
     ("US-ME", "G: MRS-issued"): ("G", "months:60", "5 years"),
     ("US-AL", "E/F/M: STE-1"): ("EFM", "months:12", "annually"),
     ("US-IN", "E/F/M: NP-1"): ("EFM", "dated", "expiration date"),
+    ("US-MI", "all: Form 3372"): ("ABCDEFGHIJKLMN", "at-most:48", "4 years"),
+    ("US-NJ", "G: Form ST-3"): ("G", "lapse:12", "12 months"),
+    ("US-NC", "G/all: Form E-595E"): ("G", "lapse:12", "12 months"),
+    ("US-AR", "G: Form ST391"): ("G", "lapse:12", "12 months"),
 }
+#: Corrections of the research rows by a 2026-12-06 audit, each on a public source: which
+#: fields of the row change. ``applies``: the certificates the term governs ("" any; "state"
+#: the state's own document, so not a certificate on the MTC or SST form, nor one of several
+#: regions; otherwise a word its form must name). ``force``: "law", or "guidance" where the
+#: source says "should".
+TERM_CHANGES: dict[tuple[str, str], dict[str, str]] = {
+    ("US-MD", "E/F/M"): {
+        "rule": "until:2027-09-30",
+        "term": "Every certificate of the current cycle expires on September 30, 2027",
+        "evidence": "Comptroller of Maryland: certificates issued to nonprofit religious, "
+        "educational and charitable organizations contain an expiration date of September 30, "
+        "2027.",
+        "read": "2026-12-06",
+    },
+    ("US-ME", "G: MRS-issued"): {
+        "rule": "december-31:5",
+        "term": "Runs to the December 31 printed on it: 3 calendar years for a first "
+        "certificate, 5 for later ones",
+        "evidence": "36 MRS 1754-B: resale certificates run for calendar years and must "
+        "contain the expiration date of the certificate.",
+        "source": "https://legislature.maine.gov/ros/LOM/lom122nd/14Pub501-550/Pub501-550-85.htm",
+        "applies": "state",
+        "read": "2026-12-06",
+    },
+    ("US-IL", "G: CRT-61"): {
+        "term": "IDOR guidance: update blanket certificates at least every 3 years",
+        "force": "guidance",
+    },
+    ("US-WA", "G: reseller permit"): {
+        "term": "Reseller permits are generally valid 4 years (2 for contractors and new "
+        "businesses)",
+        "evidence": "WA DOR: reseller permits are generally valid for four years; two years "
+        "for contractors and businesses open less than 12 months.",
+        "source": "https://dor.wa.gov/education/industry-guides/vessel-brokers-and-dealers/"
+        "reseller-permits",
+        "source_kind": "dor",
+        "applies": "state",
+        "read": "2026-12-06",
+    },
+    ("US-MI", "all: Form 3372"): {
+        "term": "A blanket Form 3372 states an expiration date at most 4 years on (none needed "
+        "in a recurring business relationship)",
+        "evidence": "Form 3372 (official form) [via copy]: a blanket certificate is valid for "
+        "at most four years; a recurring business relationship needs no renewal.",
+        "applies": "3372",
+        "read": "2026-12-06",
+    },
+}
+#: Corrections of forms.csv rows by the 2026-12-06 audit: (region, form key) -> changed fields.
+FORM_CHANGES: dict[tuple[str, str], dict[str, str]] = {
+    ("US-WA", "sst"): {
+        "reasons": "G",
+        "evidence": "RCW 82.04.470(2)(a)(i): a seller may accept the SST certificate from a buyer "
+        "required to register in Washington; it must include the buyer's reseller permit "
+        "number.",
+        "source": "https://lawfilesext.leg.wa.gov/Law/RCW/RCW%20%2082%20%20TITLE/"
+        "RCW%20%2082%20.%2004%20%20CHAPTER/RCW%20%2082%20.%2004%20.470.htm",
+        "source_kind": "statute",
+        "read": "2026-12-06",
+    },
+}
+#: State numbers that are one form of proof among others, not the only one (6401 does not
+#: report them): Missouri's letter, "One form of proof of exemption" (12 CSR 10-110.950(2)(A)).
+ONE_PROOF_OF_SEVERAL = {"US-MO"}
 #: (region, reason) -> (what the state issues, a word the research row's evidence must hold).
 STATE_NUMBERS = {
     ("US-FL", "B"): ("Form DR-14 Consumer's Certificate of Exemption", "DR-14"),
@@ -124,13 +194,21 @@ HEADERS = {
         "# GENERATED by scripts/build_audit.py from the project's research; do not edit.\n"
         "# rule: months:N (effective date + N months), calendar-year (expires December 31;\n"
         "#   one dated from October on runs to December 31 of the next year), dated (the\n"
-        "#   state issues it with an expiration date).\n" + _SOURCE_NOTES
+        "#   state issues it with an expiration date), until:YYYY-MM-DD (the printed expiry of\n"
+        "#   every certificate of the current cycle), december-31:N (a printed December 31, at\n"
+        "#   most N calendar years on), at-most:N (an expiration date, if given, at most N\n"
+        "#   months on), lapse:12 (valid while no more than 12 months pass between sales).\n"
+        "# applies: the certificates it governs: all (empty), state (the state's own document:\n"
+        "#   not a certificate on the MTC or SST form, nor one of several regions), or a word\n"
+        "#   the certificate's form must name. force: law, or guidance (the source says\n"
+        '#   "should").\n' + _SOURCE_NOTES
     ),
     "state_numbers.csv": (
         "# States whose entity exemptions rest on a number or document the state issues.\n"
         "# GENERATED by scripts/build_audit.py from the project's research; do not edit.\n"
         "# document: what the state issues; its number goes in the certificate's tax id.\n"
-        + _SOURCE_NOTES
+        "# proof: required (the exemption rests on it), or one-of (one form of proof among\n"
+        "#   others: not reported by rule 6401).\n" + _SOURCE_NOTES
     ),
 }
 COLUMNS = {
@@ -139,10 +217,11 @@ COLUMNS = {
         "read",
     ),
     "terms.csv": (
-        "region", "reasons", "form", "rule", "term", "evidence", "source", "source_kind", "read",
+        "region", "reasons", "form", "rule", "term", "applies", "force", "evidence", "source",
+        "source_kind", "read",
     ),
     "state_numbers.csv": (
-        "region", "reason", "document", "evidence", "source", "source_kind", "read",
+        "region", "reason", "document", "proof", "evidence", "source", "source_kind", "read",
     ),
 }  # fmt: skip
 
@@ -163,19 +242,18 @@ def forms(research: Path) -> list[dict[str, str]]:
             continue
         form = _form_key(name)
         reasons = {"mtc": "G", "sst": SST_REASONS.get(region, ""), "state": "G"}[form]
-        rows.append(
-            {
-                "region": region,
-                "form": form,
-                "name": name,
-                "reasons": reasons,
-                "accepted": row["accepted"],
-                "evidence": row["evidence"],
-                "source": row["source_url"],
-                "source_kind": row["source_kind"],
-                "read": READ,
-            }
-        )
+        out = {
+            "region": region,
+            "form": form,
+            "name": name,
+            "reasons": reasons,
+            "accepted": row["accepted"],
+            "evidence": row["evidence"],
+            "source": row["source_url"],
+            "source_kind": row["source_kind"],
+            "read": READ,
+        }
+        rows.append(out | FORM_CHANGES.get((region, form), {}))
     return rows
 
 
@@ -191,19 +269,20 @@ def terms(research: Path) -> list[dict[str, str]]:
             if MATRIX.is_mirror(row["source_url"]):
                 sys.exit(f"expiry.csv {region} {start!r} is on a mirror site")
             found.add((region, start))
-            rows.append(
-                {
-                    "region": region,
-                    "reasons": reasons,
-                    "form": row["reason_or_form"].split(": ", 1)[-1],
-                    "rule": rule,
-                    "term": row["rule"],
-                    "evidence": row["evidence"],
-                    "source": row["source_url"],
-                    "source_kind": row["source_kind"],
-                    "read": READ,
-                }
-            )
+            out = {
+                "region": region,
+                "reasons": reasons,
+                "form": row["reason_or_form"].split(": ", 1)[-1],
+                "rule": rule,
+                "term": row["rule"],
+                "applies": "",
+                "force": "law",
+                "evidence": row["evidence"],
+                "source": row["source_url"],
+                "source_kind": row["source_kind"],
+                "read": READ,
+            }
+            rows.append(out | TERM_CHANGES.get((region, start), {}))
     if missing := set(TERMS) - found:
         sys.exit(f"expiry.csv has no row for {sorted(missing)}")
     return rows
@@ -223,6 +302,7 @@ def state_numbers(research: Path) -> list[dict[str, str]]:
                 "region": region,
                 "reason": reason,
                 "document": document,
+                "proof": "one-of" if region in ONE_PROOF_OF_SEVERAL else "required",
                 "evidence": row["evidence"],
                 "source": row["source_url"],
                 "source_kind": row["source_kind"],

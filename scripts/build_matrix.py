@@ -31,6 +31,10 @@ combine as the research README's policy says, extended:
    without an address that states the cell). Such cells are unknown: silent.
 5. US-WA G cites Washington's own reseller permit page (``matrix3/forms.csv``) rather
    than the MTC certificate's state list.
+6. ``CORRECTIONS``: cells an audit of the shipped data (2026-12-06) found wrong or too
+   strong, each replaced by what its own public source states (home-state-only government
+   and charity exemptions; Hawaii, where Avalara names A, B and D as the only fully exempt
+   codes).
 
 Rows are written in catalogue order (``regions.csv``, then ``reasons.csv`` of the package),
 so the output is byte-for-byte reproducible. Counts per kind and certainty go to stderr.
@@ -61,6 +65,63 @@ KINDS = ("statute", "regulation", "dor", "mtc", "sst", "federal", "avalara", "se
 #: (matrix3) is undated and was delivered on 2026-12-01, so that date is an upper bound.
 READ_AVALARA = "2026-11"
 READ_LAW = "2026-12-01"
+READ_AUDIT = "2026-12-06"
+_HAWAII = (
+    "https://help.avalara.com/Frequently_Asked_Questions/ECMS_-_Frequently_Asked_Questions/"
+    "Why_does_my_invoice_not_exempt_even_though_there_is_an_exemption_number_in_the_"
+    "exemption_field%3F"
+)
+_HAWAII_CONDITION = (
+    "Avalara: in Hawaii A, B and D are the only fully exempt codes, so AvaTax still charges "
+    "some tax with this one. Check what the purchaser's exemption covers."
+)
+_COLORADO = (
+    "https://law.justia.com/codes/colorado/2016/title-39/specific-taxes/article-26/part-7/"
+    "section-39-26-704/"
+)
+#: Cells the 2026-12-06 audit corrected: (region, reason) -> (status, confidence, basis,
+#: condition, source, source_kind, certainty). Each source states the cell itself.
+CORRECTIONS: dict[tuple[str, str], tuple[str, str, str, str, str, str, str]] = {
+    ("US-CO", "B"): (
+        "partial", "inferred", "law",
+        "C.R.S. 39-26-704(1): sales to the state of Colorado, its departments and institutions "
+        "are exempt in their governmental capacities only; other states' governments are not "
+        "named.",
+        _COLORADO, "statute", "high",
+    ),
+    ("US-CO", "N"): (
+        "partial", "inferred", "law",
+        "C.R.S. 39-26-704(1): sales to Colorado's political subdivisions (counties, "
+        "municipalities, school and special districts) are exempt in their governmental "
+        "capacities only; home-rule cities' own taxes may differ.",
+        _COLORADO, "statute", "high",
+    ),
+    ("US-NV", "E"): (
+        "partial", "inferred", "law",
+        "NRS 372.3261(3): a charitable organization qualifies only if it is operating in "
+        "Nevada, and it buys exempt with the Department's letter of exemption (NRS 374.353) "
+        "[via copy].",
+        "https://www.leg.state.nv.us/NRS/NRS-372.html#NRS372Sec3261", "statute", "high",
+    ),
+    ("US-ND", "B"): (
+        "partial", "inferred", "law",
+        "ND Tax Commissioner: North Dakota's state government and its departments are exempt "
+        "when they pay directly; other states' exemption certificates are not recognised.",
+        "http://www.nd.gov/tax/faqs/articles/210/", "dor", "high",
+    ),
+    ("US-ND", "N"): (
+        "partial", "inferred", "law",
+        "ND Tax Commissioner: political subdivisions of North Dakota are exempt when they pay "
+        "directly; other states' or governments' exemption certificates are not recognised.",
+        "http://www.nd.gov/tax/faqs/articles/210/", "dor", "high",
+    ),
+    **{
+        ("US-HI", reason): (
+            "partial", "sourced", "avalara", _HAWAII_CONDITION, _HAWAII, "avalara", "high"
+        )
+        for reason in "EFHIM"
+    },
+}  # fmt: skip
 NO_SALES_TAX = {"US-AK", "US-DE", "US-MT", "US-NH", "US-OR"}
 SSTP_F_STATES = {"US-AL", "US-AZ", "US-ID", "US-IA", "US-LA", "US-MS", "US-ND", "US-PR"}
 SSTP_F_STATES |= {"US-SD", "US-UT"}
@@ -279,6 +340,17 @@ def build(research: Path) -> Cells:
             law = f"Law differs ({LAW_WORDS[value]}; {kind}, {url}): {evidence}"
             note = f"{law} Avalara's cell is kept: it predicts the sync error."
             cells[key] = {**strict, "condition": note}
+    for key, (status, confidence, basis, condition, url, kind, certainty) in CORRECTIONS.items():
+        cells[key] = cell(
+            status,
+            confidence,
+            basis,
+            condition=condition,
+            source=url,
+            source_kind=kind,
+            read=READ_AUDIT,
+            certainty=certainty,
+        )
     return cells
 
 

@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             add("Matrix cells: Avalara's statements", url, title, "avalara", cell["read"],
                 f"{region} {reason}")  # fmt: skip
         else:
-            title = _label(facts[region, reason]["evidence"])
+            corrected = (region, reason) in matrix.CORRECTIONS
+            title = _label(cell["condition"] if corrected else facts[region, reason]["evidence"])
             add("Matrix cells: law, official forms and other sources", url, title,
                 cell["source_kind"], cell["read"], f"{region} {reason}")  # fmt: skip
         if cell["condition"].startswith("Law"):
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         add("Accepted certificate forms (rule 5201)", row["source"], _label(row["evidence"]),
             row["source_kind"], row["read"], f"{row['region']} {row['form']}")  # fmt: skip
     for row in audit.terms(args.research):
-        add("Validity terms (rules 5202, 5203)", row["source"], _label(row["evidence"]),
+        add("Validity terms (rules 5202-5204)", row["source"], _label(row["evidence"]),
             row["source_kind"], row["read"], f"{row['region']} {row['reasons']}")  # fmt: skip
     for row in audit.state_numbers(args.research):
         add("State-issued numbers for entity exemptions (rule 6401)", row["source"],

@@ -1,9 +1,11 @@
 """Render the examples' HTML report and load it in headless Chromium; assert what it shows.
 
 Checks that the pages render under their own Content-Security-Policy: the check
-report's summary totals and both SVG charts (regions as "N of M checked"), the
-matrix heat map with its legend of reason names, and the coverage page (exposure first,
-then the grid of customers by region), are in the DOM Chromium builds, the
+report's summary totals and both SVG charts (problems as shares of the certificates, each
+bar in its severity's colour; regions as "P% fail (N of M checked)"), the matrix heat
+map with its legend of reason names, its cells' tooltips and its sticky header, and the
+coverage page (exposure first, then the grid of customers by region), are in the
+DOM Chromium builds, the
 strict CSP is still there, and nothing is a script. Needs Debian's
 ``/usr/bin/chromium`` (``apt-get install -y chromium``).
 
@@ -20,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from certpreflight.cli import main as certpreflight
-from certpreflight.reports.html_page import CSP
+from certpreflight.reports.html_page import CSP, FILLS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "certificates.json"
@@ -39,13 +41,22 @@ EXPECTED = [
     '<svg id="chart-regions" class="chart"',
     '<table id="groups">',
     "2101 customer-name-missing",
-    " of ",  # a region bar: "N of M checked"
+    " of certificates (",  # a problem bar: its share of the certificates checked
+    "% fail (",  # a region bar: "P% fail (N of M checked)"
+    '<g class="bar error"><text x="0" y="17">2101 customer-name-missing',
+    f'fill="{FILLS["error"]}"',  # an error's bar in the error's colour, and the legend's
+    f'fill="{FILLS["warning"]}"></rect></svg> <span class="warning">warning</span>',
     f'content="{CSP}"',
 ]
+#: Never in the report: counts with a "(s)" (the messages' own "region(s)" are CertCapture's).
+UNEXPECTED = ["finding(s)", "certificate(s)"]
 MATRIX_EXPECTED = [
     '<table id="heatmap" class="heat">',
     '<dl id="reason-legend" class="legend"><dt>A</dt><dd>FEDERAL GOV</dd>',
     "<dt>G</dt><dd>RESALE</dd>",
+    '<span class="tip" role="tooltip">G in US-WA: exempt<br>',  # a cell's tooltip
+    "condition: ",
+    ".heat thead th{position:sticky;top:0",  # the header row stays in view
     f'content="{CSP}"',
 ]
 
@@ -93,6 +104,7 @@ def _render(argv: list[str], target: Path) -> str | None:
 
 def _problems(dom: str, expected: list[str], name: str) -> list[str]:
     problems = [f"{name}: not in the rendered DOM: {text}" for text in expected if text not in dom]
+    problems += [f"{name}: in the rendered DOM: {text}" for text in UNEXPECTED if text in dom]
     if "<script" in dom.lower():
         problems.append(f"{name}: the rendered DOM contains a <script> element")
     if problems:

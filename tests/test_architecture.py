@@ -24,6 +24,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS = [
     "certpreflight.dialects",
     "certpreflight.models",
+    "certpreflight.reading.objects",
     "certpreflight.reading.strict",
     "certpreflight.reading.limits",
     "certpreflight.reading.lenient",

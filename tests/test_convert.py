@@ -154,7 +154,7 @@ _native = st.fixed_dictionaries(
 
 
 @settings(max_examples=examples(60), deadline=None)
-@given(_native, st.sampled_from(TARGETS))
+@given(_native, st.sampled_from([t for t in TARGETS if t != "avatax-csv"]))
 def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str) -> None:
     """native -> target -> native gives the record back, but for what ``lost`` names."""
     out = convert(record, to=to)
@@ -171,12 +171,47 @@ def test_round_trip_keeps_what_the_target_holds(record: dict[str, Any], to: str)
         if to == "avatax" and len(out.records) > 1:
             back["regions"] = [r for b in out.records for r in native_record(b)["regions"]]
     for field in ("id", "tax_id", "po_numbers", "effective_date", "expiration_date", "filename"):
+        if field == "id" and to == "avatax":  # AvaTax assigns a certificate's id
+            assert "id" not in out.records[0]
+            continue
         assert back.get(field) == native.get(field), field
     if "regions" in native:
         assert len(back["regions"]) == len(native["regions"])
     for mine, theirs in zip(native.get("customers", []), back.get("customers", []), strict=True):
         for field in ("customer_number", "name", "address_line1", "address_line2", "city"):
             assert theirs.get(field) == mine.get(field), field
+
+
+#: What the AvaTax exemption import template has no column for (docs/sources.md#import-templates).
+_NOT_IN_AVATAX_TEMPLATE = ("id", "filename", "exempt_percentage")
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(_native)
+def test_the_avatax_template_round_trip_loses_only_what_it_has_no_column_for(
+    record: dict[str, Any],
+) -> None:
+    """native -> the exemption import template's rows -> the CSV reader: one row per issuing
+    region and customer; back come the fields and every region and customer, and ``lost``
+    names exactly the fields the template has no column for."""
+    out = convert(record, to="avatax-csv")
+    assert out.problem is None
+    native = native_record(record)
+    assert sorted(out.lost) == sorted(
+        f"{k}: {native[k]!r}" for k in _NOT_IN_AVATAX_TEMPLATE if k in native
+    )
+    assert len(out.records) == len(native.get("regions") or [None]) * len(
+        native.get("customers") or [None]
+    )
+    header = list(out.records[0])
+    cells = [Record("t", [str(r[h]) for h in header], 0, 0) for r in out.records]
+    rows = [rec.payload for rec in group_rows(cells, header_columns(header, "t"))]
+    assert len(rows) == len(out.records)  # ECMS Cert ID blank: one certificate a row
+    back = native_record(rows[0])
+    for field in ("tax_id", "po_numbers", "effective_date", "expiration_date"):
+        assert back.get(field) == native.get(field), field
+    regions = [r for row in rows for r in native_record(row).get("regions", ())]
+    assert list(dict.fromkeys(regions)) == native.get("regions", [])
 
 
 def _from_rows(rows: tuple[dict[str, Any], ...]) -> dict[str, Any]:

@@ -384,10 +384,10 @@ def test_coverage_leaves_out_customers_without_certificates_unless_they_claim() 
     assert [c.status for c in coverage(index, today=TODAY, claimed=["T"])] == ["missing"]
 
 
-# --- duplicates and overlaps (6505) ----------------------------------------------------------
+# --- duplicates and overlaps (6507) ----------------------------------------------------------
 
 
-def test_overlapping_certificate_for_the_same_customer_region_reason_is_6505() -> None:
+def test_overlapping_certificate_for_the_same_customer_region_reason_is_6507() -> None:
     records = [
         cert(id="first"),
         cert(id="copy"),
@@ -396,7 +396,7 @@ def test_overlapping_certificate_for_the_same_customer_region_reason_is_6505() -
         cert(id="first"),  # the same id again: one record sent twice, not a second certificate
     ]
     reports = validate_batch(records, today=TODAY).reports
-    found = [[f for f in r.findings if f.code == 6505] for r in reports]
+    found = [[f for f in r.findings if f.code == 6507] for r in reports]
     assert [len(f) for f in found] == [0, 1, 0, 0, 0]
     (finding,) = found[1]
     assert "copy repeats certificate first" in finding.message
@@ -405,7 +405,7 @@ def test_overlapping_certificate_for_the_same_customer_region_reason_is_6505() -
     assert finding.customer_number == "C-1001"
 
 
-def test_6505_keeps_the_one_valid_longer() -> None:
+def test_6507_keeps_the_one_valid_longer() -> None:
     records = [cert(id="short", expiration_date="2027-01-15"), cert(id="long")]
-    (finding,) = [f for f in validate_batch(records).reports[1].findings if f.code == 6505]
+    (finding,) = [f for f in validate_batch(records).reports[1].findings if f.code == 6507]
     assert finding.fix.startswith("Keep long (the one valid longer)")

@@ -42,3 +42,57 @@ def test_security_md_cites_tests_that_exist() -> None:
         assert f"def {match.group(2)}(" in source, f"{current}::{match.group(2)} not found"
         cited += 1
     assert cited >= 40
+
+
+ROOT = DOCS.parent.parent
+README = ROOT / "README.md"
+
+
+def _pyproject_urls() -> dict[str, str]:
+    import sys  # noqa: PLC0415
+
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:
+        import tomli as tomllib  # noqa: PLC0415
+    return dict(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"])
+
+
+def test_readme_is_a_first_page() -> None:
+    """Under 250 lines, it says how to install, and every link is absolute (it is also the
+    package index's page, where a relative link breaks)."""
+    import re  # noqa: PLC0415
+
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) < 250
+    assert "pip install certpreflight" in text
+    links = re.findall(r"\]\(([^)]*)\)", text)
+    assert links
+    assert [link for link in links if not link.startswith("https://")] == []
+
+
+def test_readme_links_to_pages_the_docs_site_has() -> None:
+    """Every link into the docs site names a page that docs/ holds, and the site's address is
+    the package's Documentation URL, mkdocs.yml's site_url and the findings' rule urls'."""
+    import re  # noqa: PLC0415
+
+    from certpreflight.findings import DOCS_URL  # noqa: PLC0415
+
+    urls = _pyproject_urls()
+    assert urls["Documentation"] == DOCS_URL
+    assert f"site_url: {DOCS_URL}\n" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"repo_url: {urls['Repository']}\n" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
+    pages = re.findall(re.escape(DOCS_URL) + r"([\w-]+)/", text)
+    assert len(pages) >= 10
+    for page in pages:
+        assert (ROOT / "docs" / f"{page}.md").exists(), page
+
+
+def test_every_docs_page_is_in_the_site_navigation() -> None:
+    """No page of docs/ is left out of mkdocs.yml's nav, and the nav names no missing page."""
+    import re  # noqa: PLC0415
+
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
+    listed = set(re.findall(r":\s+(\S+\.md)\s*$", nav, re.M))
+    assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}

@@ -38,7 +38,8 @@ def test_finding_is_hashable_and_comparable() -> None:
 
 
 def test_finding_to_dict_has_exactly_the_documented_keys() -> None:
-    """to_dict() has the documented keys, severity as text and loc as a list."""
+    """to_dict() has the documented keys and the rule's url, severity as text and loc as a
+    list."""
     d = make().to_dict()
     assert set(d) == {
         "code",
@@ -51,6 +52,7 @@ def test_finding_to_dict_has_exactly_the_documented_keys() -> None:
         "errors",
         "loc",
         "customer_number",
+        "url",
     }
     assert d["severity"] == "error"
     assert d["loc"] == ["customers", 0, "name"]
@@ -110,3 +112,73 @@ def test_loc_to_pointer_escapes() -> None:
     """JSON Pointer escapes ~ and /."""
     assert loc_to_pointer(("a/b", "c~d", 0)) == "#/a~1b/c~0d/0"
     assert loc_to_pointer(()) == "#"
+
+
+def test_reports_serialise_with_json_dumps_through_to_dict() -> None:
+    """``json.dumps(x.to_dict())`` serialises a Report, a Finding and a BatchReport, and
+    ``model_dump(mode="json")`` (pydantic's name) gives the same dict."""
+    import json  # noqa: PLC0415
+
+    from certpreflight import validate, validate_batch  # noqa: PLC0415
+
+    payload = {"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]}
+    report = validate(payload)
+    back = json.loads(json.dumps(report.to_dict()))
+    assert back == report.model_dump(mode="json")
+    assert [f["code"] for f in back["findings"]] == list(report.codes())
+    assert json.loads(json.dumps(report.findings[0].to_dict()))["url"] == report.findings[0].url
+    batch = validate_batch([payload, {"customerCode": "C1", "name": ""}])
+    doc = json.loads(json.dumps(batch.to_dict()))
+    assert doc == batch.model_dump(mode="json")
+    assert doc["counts"] == {"certificate": 1, "customer": 1}
+    assert [r["kind"] for r in doc["reports"]] == ["certificate", "customer"]
+
+
+def test_every_finding_url_is_an_anchor_of_the_rules_page() -> None:
+    """A finding's url is the docs site's rules page at the anchor MkDocs makes of its rule's
+    heading (``## 2101 customer-name-missing`` -> ``#2101-customer-name-missing``)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from certpreflight import CATALOGUE  # noqa: PLC0415
+    from certpreflight.findings import DOCS_URL, rule_url  # noqa: PLC0415
+
+    headings = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in CATALOGUE:
+        url = rule_url(rule.code, rule.name)
+        assert url.startswith(f"{DOCS_URL}rules/#")
+        anchor = url.split("#", 1)[1]
+        heading = f"## {rule.code} {rule.name}\n"
+        assert heading in headings
+        assert anchor == heading[3:-1].lower().replace(" ", "-")
+
+
+def test_the_exception_errors_like_pydantic() -> None:
+    """``CertificateValidationError.errors()`` lists the error findings as pydantic's
+    ``ValidationError.errors()`` does: type, loc (a tuple), msg, ctx, url."""
+    from certpreflight import CertificateValidationError, validate  # noqa: PLC0415
+
+    report = validate({"id": "1", "exempt_reason": "G", "regions": ["WA", "NH"]})
+    with pytest.raises(CertificateValidationError) as caught:
+        report.raise_for_errors()
+    errors = caught.value.errors()
+    assert caught.value.error_count() == len(errors) == len(report.errors)
+    first = report.errors[0]
+    assert errors[0] == {
+        "type": first.name,
+        "loc": first.loc,
+        "msg": first.message,
+        "ctx": {
+            "code": first.code,
+            "severity": "error",
+            "summary": first.summary,
+            "fix": first.fix,
+            "errors": dict(first.errors),
+            "customer_number": first.customer_number,
+        },
+        "url": first.url,
+    }
+    assert set(caught.value.errors(include_url=False, include_context=False)[0]) == {
+        "type",
+        "loc",
+        "msg",
+    }

@@ -83,10 +83,10 @@ CASES: dict[int, tuple[dict[str, Any], Any, tuple[Any, ...], Any, Any]] = {
     ),
     3101: (
         {},
-        _cert(regions=["WA", "NH", "OR"]),
+        _cert(regions=["TX", "NH", "OR"]),
         ("regions",),
-        ["WA"],
-        _cert(regions=["WA", "TX"]),
+        ["TX"],
+        _cert(regions=["TX", "CA"]),
     ),
     3203: (
         {},

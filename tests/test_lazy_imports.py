@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 #: Modules neither ``import certpreflight`` nor ``certpreflight check`` (text or JSON,
 #: ``--jobs 1``) needs: fixes, conversion and the AvaTax senders, the HTML page, the
-#: rule docs, the matrix report, the worker processes.
+#: rule docs, the matrix report, the worker processes, attrs.
 UNUSED = (
     "certpreflight.avatax",
     "certpreflight.convert",
@@ -31,6 +31,7 @@ UNUSED = (
     "certpreflight.reports.matrix",
     "certpreflight.rules.docs",
     "multiprocessing",
+    "attrs",  # only to dump an attrs instance given to validate()
 )
 
 

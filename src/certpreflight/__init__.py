@@ -28,6 +28,7 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate,
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
+from certpreflight.sync import Action, Plan, plan
 
 if TYPE_CHECKING:
     from certpreflight.convert import Conversion, convert
@@ -101,6 +102,7 @@ sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "CATALOGUE",
+    "Action",
     "AppliedFix",
     "BatchReport",
     "CertificateIndex",
@@ -114,6 +116,7 @@ __all__ = [
     "Finding",
     "FixResult",
     "Link",
+    "Plan",
     "Report",
     "Rule",
     "RuleOptions",
@@ -123,6 +126,7 @@ __all__ = [
     "explain",
     "fix",
     "get_rule",
+    "plan",
     "validate",
     "validate_batch",
     "validate_many",

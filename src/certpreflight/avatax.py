@@ -55,36 +55,49 @@ import inspect
 import json
 import logging
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
+from certpreflight.dialects import zone_id
 from certpreflight.engine import Payload, checked
 from certpreflight.findings import FAMILIES, Finding, Report, Severity
 from certpreflight.fixes import AppliedFix
 from certpreflight.fixes import fix as repair
+from certpreflight.literals import FixKind, Kind
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
+from certpreflight.options import ValidateOptions
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import get_rule
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = [
     "AVATAX_ERRORS",
+    "CERTIFICATE_INCLUDE",
     "DEFAULT_TIMEOUT",
+    "PAGE_SIZE",
     "REJECTED_CODE",
     "UNREACHABLE_CODE",
     "CertificateClient",
     "CustomerClient",
+    "ExportClient",
+    "ExportError",
+    "ExportResult",
     "HeldItem",
     "SendResult",
     "SentItem",
     "create_certificates_checked",
     "create_customers_checked",
+    "export",
     "findings_from_avatax_error",
     "to_avatax_certificates",
     "to_avatax_customers",
@@ -217,7 +230,31 @@ def to_avatax_certificates(
     zones = _zones(cert)
     if not zones:
         return [shared]
-    return [{**shared, "exposureZone": {"name": zone}} for zone in zones]
+    if len(zones) == 1 and cert.jurisdictions:
+        # AvaTax 26.6: the local jurisdictions of a certificate lie within its one zone
+        shared["jurisdictions"] = [
+            {k: v for k, v in j.model_dump().items() if v is not None} for j in cert.jurisdictions
+        ]
+    first: dict[str, str] = {}  # each zone's first region as given
+    for value in cert.regions:
+        first.setdefault(_zone(value), value)
+    bodies = []
+    for zone in zones:
+        body = {**shared, "exposureZone": zone_reference(zone)}
+        region = lookup_region(first[zone])
+        number = cert.tax_id_for(region.code) if region is not None else cert.tax_id
+        if number is not None:  # each zone's own number (tax_ids), else the one tax_id
+            body["exemptionNumber"] = number
+        bodies.append(body)
+    return bodies
+
+
+def zone_reference(zone: str) -> dict[str, Any]:
+    """An ``ExposureZoneModel`` reference: by name (``{"name": "Washington"}``), or by id for
+    a zone given by its id only (``#117`` -> ``{"id": 117}``): AvaTax matches zones by name,
+    and certpreflight never invents a zone's name."""
+    ident = zone_id(zone)
+    return {"name": _zone(zone)} if ident is None else {"id": ident}
 
 
 def _customer_region(customer: Customer) -> str | None:
@@ -622,7 +659,7 @@ def _check(
     payloads = list(payloads)
     ready = []
     held = []
-    kind = None if customers else "certificate"
+    kind: Kind | None = None if customers else "certificate"
     for payload, (report, read) in zip(
         payloads, checked(payloads, kind=kind, **options), strict=True
     ):
@@ -789,8 +826,8 @@ def create_certificates_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the ones without errors in ONE SDK call.
 
@@ -839,8 +876,8 @@ def create_customers_checked(
     *,
     dry_run: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-    fix: str | None = None,
-    **validate_options: Any,
+    fix: FixKind | None = None,
+    **validate_options: Unpack[ValidateOptions],
 ) -> SendResult:
     """Validate every certificate and create the linked customers of the good ones in ONE call.
 
@@ -872,3 +909,125 @@ def create_customers_checked(
     call = _sdk_call(client, "create_customers", company_id, timeout)
     result = _send(call, ready, held, what="create_customers", dry_run=dry_run)
     return _with_fixes(result, applied)
+
+
+# --- export: what AvaTax holds, for a sync plan ---------------------------------------------------
+
+#: Records a page of ``QueryCustomers`` / ``QueryCertificates``: AvaTax's maximum (``$top``).
+PAGE_SIZE = 1000
+#: What each certificate of the export carries: its customers (the links) and PO numbers.
+CERTIFICATE_INCLUDE = "customers,po_numbers"
+
+
+class ExportClient(Protocol):
+    """What :func:`export` needs: ``avalara.AvataxClient`` has it."""
+
+    def query_customers(self, companyId: Any, include: Any = None) -> Any:  # noqa: N803 (the SDK's name)
+        """``GET /api/v2/companies/{companyId}/customers``; returns a ``requests.Response``."""
+
+    def query_certificates(self, companyId: Any, include: Any = None) -> Any:  # noqa: N803 (the SDK's name)
+        """``GET /api/v2/companies/{companyId}/certificates``; a ``requests.Response``."""
+
+
+class ExportError(Exception):
+    """AvaTax answered a page of the export with an error, or could not be reached.
+
+    ``findings`` say what AvaTax said (:func:`findings_from_avatax_error`), or that it
+    could not be reached; ``status`` is the HTTP status (None without an answer). Nothing
+    is written when the export fails: a plan against half an export would orphan the rest.
+    """
+
+    def __init__(self, what: str, status: int | None, findings: Sequence[Finding]) -> None:
+        self.status = status
+        self.findings = tuple(findings)
+        said = "; ".join(f.message for f in self.findings) or "no answer"
+        super().__init__(f"{what}: HTTP {status}: {said}" if status else f"{what}: {said}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What :func:`export` wrote: how many customers and certificates, in how many pages."""
+
+    path: str
+    customers: int
+    certificates: int
+    pages: int
+
+
+def _pages(
+    call: Callable[[Any], Any], what: str, include: str | None, page_size: int
+) -> Iterator[dict[str, Any]]:
+    """Every FetchResult page of one query, as parsed JSON, by ``$top`` / ``$skip``."""
+    skip = 0
+    while True:
+        params: dict[str, Any] = {"$top": page_size, "$skip": skip}
+        if include:
+            params["$include"] = include
+        try:
+            status, parsed, raw = _reply(call(params))
+        except Exception as exc:
+            if not _sdk_failure(exc):
+                raise
+            raise ExportError(what, None, [_unreachable(exc)]) from None
+        values = parsed.get("value") if isinstance(parsed, dict) else None
+        if status != 200 or not isinstance(values, list):
+            raise ExportError(what, status, findings_from_avatax_error(parsed or raw))
+        log.info("%s: %d records from $skip=%d (HTTP %s)", what, len(values), skip, status)
+        yield parsed
+        skip += len(values)
+        total = parsed.get("@recordsetCount")
+        more = parsed.get("@nextLink") or (isinstance(total, int) and skip < total)
+        if not values or not more:
+            return
+
+
+def export(
+    client: ExportClient,
+    company_id: int | str,
+    path: str,
+    *,
+    page_size: int = PAGE_SIZE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    certificate_include: str | None = CERTIFICATE_INCLUDE,
+    customer_include: str | None = None,
+) -> ExportResult:
+    """Write what AvaTax holds for ``company_id`` to ``path``: the file a sync plan reads
+    (:func:`certpreflight.plan`, ``certpreflight plan --against``).
+
+    Pages through ``QueryCustomers`` and ``QueryCertificates`` (``$top`` ``page_size``,
+    1,000 by default, AvaTax's maximum; ``$skip`` until ``@recordsetCount`` records came or
+    a page is empty), certificates with ``$include=customers,po_numbers`` so the export
+    holds their links and PO numbers, and writes the FetchResult pages as AvaTax returned
+    them (``{"@recordsetCount": N, "value": [...]}``), customers' pages first, atomically:
+    a page a line (NDJSON), or one JSON array of them when ``path`` ends in ``.json``.
+    ``client`` is an ``avalara.AvataxClient`` (``timeout`` as for the senders: each call
+    waits that long at most). Raises :class:`ExportError` when a page
+    fails (nothing is written), ``ValueError`` for a client that logs bodies.
+
+    Nothing here logs a record: log entries carry counts and statuses only.
+    """
+    from certpreflight.reports.output import open_output  # noqa: PLC0415 (writes files)
+
+    _refuse_body_logging(client)
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
+    queries = (
+        ("query_customers", customer_include),
+        ("query_certificates", certificate_include),
+    )
+    counts = [0, 0]
+    written = 0
+    array = path.lower().endswith(".json")  # else NDJSON: a page a line, read the fastest
+    with open_output(path, sys.stdout) as out:  # replaced only when every page came
+        out.write("[" if array else "")
+        for number, (name, include) in enumerate(queries):
+            call = _sdk_call(client, name, company_id, timeout)
+            for page in _pages(call, name, include, page_size):
+                if array:
+                    out.write(",\n" if written else "\n")
+                out.write(json.dumps(page, ensure_ascii=False, separators=(",", ":")))
+                out.write("" if array else "\n")
+                counts[number] += len(page["value"])
+                written += 1
+        out.write("\n]\n" if array else "")
+    return ExportResult(path, counts[0], counts[1], written)

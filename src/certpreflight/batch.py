@@ -7,14 +7,16 @@ every certificate linked to it. A batch does the same join, in any order and any
 
 * each record is checked on its own (:func:`certpreflight.validate`, kind detected);
 * a certificate that links customer X by its code (embedded by reference, or through a
-  link record naming the certificate) also gets X's customer findings, with
+  link record naming the certificate: from the certificate's side, or from X's side with
+  X's code in the record, ``{"customerCode": "X", "certificates": ["42"]}``) also gets X's
+  customer findings, with
   ``customer_number`` set and the loc of the link (``("customers", i, ...)`` for an embedded
   reference, ``("linked_customers", "X", ...)`` for a link record);
 * a code no customer record (nor ``known_customers``) has is 6501 (6502, info, when the
   batch has no customer records at all); a customer code given twice is 6503; codes that
   differ only in case or surrounding spaces are 6504 (AvaTax matches codes exactly);
 * a certificate for the same customer, region and exempt reason as an earlier one, with
-  dates that overlap, is 6505 (a warning on the later one, naming the earlier's id).
+  dates that overlap, is 6507 (a warning on the later one, naming the earlier's id).
 
 The join is a :class:`JoinTable`: what the customer records and link records of the batch
 say, collected first, then asked for each record's cross-record findings. The CLI fills one
@@ -25,10 +27,10 @@ Memory: every record's :class:`~certpreflight.Report` is kept (the result). Unti
 is done, a customer record is also held as its code and source (and the findings it
 carries, if any), a certificate as its id and the codes it links, a link as the codes it
 gives its certificate: strings the reports hold already (a code is held once, however many
-records name it), in flat lists, no object a record; and for 6505 each certificate's
+records name it), in flat lists, no object a record; and for 6507 each certificate's
 (customer, region, reason) hashed, its dates packed and its id, about 150 bytes a
 certificate. Models are dropped as soon as each record is checked. 10^6 sync records peak
-at about 385 MiB (``python -m benchmarks``; 337 MiB before 6505).
+at about 385 MiB (``python -m benchmarks``; 337 MiB before 6507).
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
+from certpreflight.literals import Profile
 from certpreflight.models import Customer, ExemptionCertificate, Link
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
@@ -85,6 +88,20 @@ class BatchReport:
             key = str(report.kind)
             found[key] = found.get(key, 0) + 1
         return found
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"ok", "counts", "reports": [Report.to_dict(), ...], "findings":
+        [Finding.to_dict(), ...]}``, so ``json.dumps(batch.to_dict())`` serialises a batch."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "reports": [report.to_dict() for report in self.reports],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, under pydantic's name: the dict is JSON-ready in either mode."""
+        return self.to_dict()
 
 
 def _fold(code: str) -> str:
@@ -144,14 +161,14 @@ class JoinTable:
     #: its :data:`Refs`; a list from the second on)
     linked: dict[str, Refs | list[str | None]] = field(default_factory=dict)
     certificates: set[str] = field(default_factory=set)
-    #: For 6505, flat (a 10^6-certificate sync holds one entry a certificate): the hash of
+    #: For 6507, flat (a 10^6-certificate sync holds one entry a certificate): the hash of
     #: (customer code, region, reason) -> the latest entry for it; each entry's dates packed
     #: (:func:`_pack`), the entry before it for the same key (-1: none) and the id.
     dated: dict[int, int] = field(default_factory=dict)
     spans: array[int] = field(default_factory=lambda: array("q"))
     before: array[int] = field(default_factory=lambda: array("q"))
     idents: list[str] = field(default_factory=list)
-    #: (source, certificate id) -> its 6505 findings (a source alone may hold several
+    #: (source, certificate id) -> its 6507 findings (a source alone may hold several
     #: records: a JSON array on one line)
     repeats: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
 
@@ -173,7 +190,7 @@ class JoinTable:
             self.carried[code] = carried
         variant = self.folded.setdefault(_fold(code), code)
         if variant != code and code not in self.known:  # a code AvaTax holds is no variant
-            self._own(source, _variant(code, variant, ()))
+            self._own(source, _variant(code, variant, (), held=variant in self.known))
 
     def add_link(self, certificate_id: str | None, codes: Refs) -> None:
         """A link record: the certificate it names gets its customers' findings."""
@@ -200,7 +217,7 @@ class JoinTable:
 
     def add_dates(self, source: str, dates: Dates | None) -> None:
         """A certificate's :func:`dates_of`: a later certificate whose dates overlap an
-        earlier one's for the same customer, region and reason gets 6505."""
+        earlier one's for the same customer, region and reason gets 6507."""
         if dates is None or rules.certificate_duplicate.code not in self.codes:
             return
         ident, codes, regions, reason, start, end = dates
@@ -296,7 +313,7 @@ class JoinTable:
             return []
         variant = self.folded.get(_fold(code))
         if variant is not None:
-            return [_variant(code, variant, prefix)]
+            return [_variant(code, variant, prefix, held=variant in self.known)]
         rule = (
             rules.customer_unknown if self.customers or self.known else rules.customer_not_checked
         )
@@ -314,7 +331,7 @@ def validate_batch(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> BatchReport:
     """Check customers, certificates and links as one sync, joined by customer code.
@@ -365,8 +382,8 @@ def join_all(
         reports.append(report)
         certificate_id, refs = fill(table, source, report, read)
         link = isinstance(read.record, Link)
-        if link and certificate_id in table.certificates:
-            continue  # its customers' findings go to the certificate it names
+        if link and _all_named(table, certificate_id, read):
+            continue  # its customers' findings go to the certificates it names
         own = source in table.own or (source, certificate_id or source) in table.repeats
         if refs or certificate_id is not None or own:
             at.append(~index if link else index)
@@ -384,6 +401,14 @@ def join_all(
     return reports, joins
 
 
+def _all_named(table: JoinTable, certificate_id: str | None, read: Read) -> bool:
+    """True when every certificate a link names is a record of the batch (so far)."""
+    record = read.record
+    targets = [certificate_id, *record.certificates] if isinstance(record, Link) else []
+    named = [t for t in targets if t is not None]
+    return bool(named) and all(t in table.certificates for t in named)
+
+
 def _label(index: int) -> str:
     """How a batch's messages name a record: ``record 1`` for the first."""
     return f"record {index + 1}"
@@ -397,6 +422,8 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
         table.add_link(certificate_id, refs)
+        for target in read.record.certificates:  # a link from the customer's side
+            table.add_link(target, refs)
     else:
         table.add_certificate(certificate_id)
         if read.certificate is not None:
@@ -404,7 +431,7 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
     return certificate_id, refs
 
 
-#: What 6505 compares of a certificate: its id, customer codes, regions (ISO), reason code,
+#: What 6507 compares of a certificate: its id, customer codes, regions (ISO), reason code,
 #: and its dates as ordinals (0 and the maximum for an open start or end).
 Dates = tuple[str, tuple[str, ...], tuple[str, ...], str, int, int]
 
@@ -422,7 +449,7 @@ def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
     return (cert.id if cert.id is not None else source, codes, regions, reason, start, end)
 
 
-#: How many certificates of one customer, region and reason 6505 compares a new one with
+#: How many certificates of one customer, region and reason 6507 compares a new one with
 #: (the latest): one finding a certificate, in linear time whatever the batch holds.
 _KEPT = 8
 _SAME = -2  # :meth:`JoinTable._earlier`: the same id again
@@ -454,7 +481,7 @@ def _overlap(
     region: str,
     reason: str,
 ) -> Finding:
-    """6505 on certificate ``ident`` (``dates``), which repeats ``other``."""
+    """6507 on certificate ``ident`` (``dates``), which repeats ``other``."""
     start, end = max(dates[0], other[0]), min(dates[1], other[1])
     overlap = f"both valid {_day(start)} to {_day(end)}"
     if (dates[1], dates[0]) >= (other[1], other[0]):
@@ -526,7 +553,8 @@ def _duplicate(code: str, first: str) -> Finding:
     return rules.customer_duplicate.finding(hit)
 
 
-def _variant(code: str, other: str, loc: Loc) -> Finding:
+def _variant(code: str, other: str, loc: Loc, *, held: bool) -> Finding:
+    """6504, or 6505 when ``other`` is a code AvaTax holds."""
     where = loc or ("customer_number",)
     hit = Hit(
         loc=where,
@@ -534,7 +562,8 @@ def _variant(code: str, other: str, loc: Loc) -> Finding:
         errors={where: f"differs from {other!r} in case or spaces only"},
         customer_number=code,
     )
-    return rules.customer_code_variant.finding(hit)
+    rule = rules.customer_code_variant_held if held else rules.customer_code_variant
+    return rule.finding(hit)
 
 
 def with_findings(report: Report, findings: Iterable[Finding]) -> Report:

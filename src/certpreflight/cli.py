@@ -1,13 +1,15 @@
 """Command-line interface: a thin layer over the library.
 
-``certpreflight check FILE...|-`` validates the certificates in ``.json``, ``.ndjson`` /
-``.jsonl``, ``.csv`` and ``.xlsx`` files (or standard input) and reports them as text,
-JSON, CSV or HTML; ``certpreflight rules`` prints the catalogue, ``certpreflight rule
-CODE`` one rule, and ``certpreflight matrix`` the reason x region matrix. Options also
-come from ``[tool.certpreflight]`` (:mod:`certpreflight.config`). Exit codes: 0 nothing
-at or above ``--fail-on``, 1 findings at or above it, 2 usage error, bad configuration
-or unreadable input (a file that changed while it was read included), 3 an internal error
-or a report that could not be written; never 1 for those.
+``certpreflight check FILE...|DIR...|-`` validates the certificates in ``.json``,
+``.ndjson`` / ``.jsonl``, ``.csv`` and ``.xlsx`` files, the folders that hold them, or
+standard input, and reports them as text, JSON, CSV, HTML or a CI format (GitHub workflow
+commands, GitLab Code Quality, SARIF, JUnit XML; ``docs/cli.md``); ``certpreflight
+rules`` prints the catalogue, ``certpreflight rule CODE`` one rule, and ``certpreflight
+matrix`` the reason x region matrix. Options also come from ``[tool.certpreflight]``
+(:mod:`certpreflight.config`). Exit codes: 0 nothing at or above ``--fail-on``, 1
+findings at or above it, 2 usage error, bad configuration or unreadable input (a file
+that changed while it was read included), 3 an internal error or a report that could
+not be written; never 1 for those.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -52,6 +55,7 @@ from certpreflight.io import (
     read_pieces,
     read_records,
 )
+from certpreflight.io.folders import expand
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
@@ -63,6 +67,7 @@ from certpreflight.reports.output import (
     open_output,
     refuse_inputs,
 )
+from certpreflight.reports.plan import FORMATS as PLAN_FORMATS
 from certpreflight.reports.printable import printable
 from certpreflight.reports.run import (
     FORMATS,
@@ -76,6 +81,7 @@ from certpreflight.reports.tally import Tally
 from certpreflight.reports.text import summary_line
 from certpreflight.reports.workers import WorkerError
 from certpreflight.rules import CATALOGUE, get_rule
+from certpreflight.suggest import did_you_mean
 
 __all__ = ["main"]
 
@@ -189,7 +195,7 @@ def _config(args: argparse.Namespace) -> Config:
     path = Path(args.config) if args.config is not None else find_config()
     if path is None:
         return Config()
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"can't read config {path}: no such file")
     return load_config(path)
 
@@ -243,6 +249,11 @@ def sniff(head: bytes) -> str:
     return "csv"
 
 
+#: The most bytes a stream (standard input, a pipe) is copied for a run: past it, exit 2
+#: (``cat /dev/zero |`` filled the temporary folder); a file of any size is read in place.
+MAX_STREAM_BYTES = 1 << 30
+
+
 @contextlib.contextmanager
 def _inputs(
     files: Sequence[str], kind: str | None, stdin: BinaryIO | None
@@ -250,28 +261,89 @@ def _inputs(
     """The inputs. ``-`` (standard input) and other streams that aren't regular files
     (``/dev/stdin``, a pipe, ``<(...)``) are copied to a temporary file first, so workbooks
     and ``--jobs`` work on them as on a file; their format, unless named, is sniffed from
-    their first bytes. The copies are removed when done."""
+    their first bytes. The copies are removed when done. A stream over
+    :data:`MAX_STREAM_BYTES`, or a closed standard input, is a usage error; a temporary
+    folder that can't take the copy an :class:`OutputError`."""
     if files.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
     streams = [n for n in files if n == "-" or _is_stream(n)]
     if not streams:
         yield [Input(name, name, kind) for name in files]
         return
-    with tempfile.TemporaryDirectory(prefix="certpreflight-") as folder:
+    with _spool_folder() as folder:
         copies: dict[str, Input] = {}
         for number, name in enumerate(streams):
             copy = os.path.join(folder, f"stream{number}")
+            shown = STDIN if name == "-" else name
             with contextlib.ExitStack() as stack:
                 if name == "-":
-                    source = stdin if stdin is not None else sys.stdin.buffer
+                    source = stdin if stdin is not None else _standard_input()
                 else:
                     source = stack.enter_context(open(name, "rb"))
-                with open(copy, "wb") as handle:
-                    shutil.copyfileobj(source, handle)
+                _spool(source, copy, shown)
             with open(copy, "rb") as handle:
                 head = handle.read(64)
-            copies[name] = Input(copy, STDIN if name == "-" else name, kind or sniff(head))
+            copies[name] = Input(copy, shown, kind or sniff(head))
         yield [copies.get(n) or Input(n, n, kind) for n in files]
+
+
+def _standard_input() -> BinaryIO:
+    if sys.stdin is None:  # closed when the process started (``<&-``)
+        raise UsageError("'-' reads standard input, but it is closed")
+    return sys.stdin.buffer
+
+
+@contextlib.contextmanager
+def _spool_folder() -> Iterator[str]:
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="certpreflight-")
+    except OSError as exc:
+        raise OutputError(_no_room(exc)) from None
+    with folder as name:
+        yield name
+
+
+def _no_room(exc: OSError) -> str:
+    return (
+        f"can't copy standard input or a pipe to the temporary folder "
+        f"{tempfile.gettempdir()}: {exc.strerror or exc} (set TMPDIR to a folder with room)"
+    )
+
+
+def _spool(source: BinaryIO, copy: str, shown: str) -> None:
+    """Copy a stream to ``copy``, at most :data:`MAX_STREAM_BYTES` of it."""
+    size = 0
+    try:
+        with open(copy, "wb") as handle:
+            while block := _read_block(source, shown):
+                size += len(block)
+                if size > MAX_STREAM_BYTES:
+                    raise UsageError(
+                        f"{shown}: more than {MAX_STREAM_BYTES:,} bytes; a stream is copied to "
+                        "a temporary file first: check a file of this size by its name instead"
+                    )
+                handle.write(block)
+    except OSError as exc:  # a full disk, a file size limit
+        raise OutputError(_no_room(exc)) from None
+
+
+def _read_block(source: BinaryIO, shown: str) -> bytes:
+    try:
+        return source.read(1 << 20)
+    except OSError as exc:  # a closed descriptor (EBADF), a device error
+        raise UsageError(f"can't read {shown}: {exc.strerror or exc}") from None
+
+
+def _walked(files: Sequence[str], output: str | None, err: TextIO) -> list[str]:
+    """The inputs with each folder replaced by the files it holds (io.folders): the report
+    is never one of them. A folder without any is said on ``err``."""
+    found, empty = expand(files, skip=[output] if output else [])
+    for folder in empty:
+        err.write(
+            f"certpreflight: note: {printable(folder)}: no .json, .ndjson, .jsonl, .csv or "
+            ".xlsx files (hidden ones are passed over)\n"
+        )
+    return found
 
 
 def _is_stream(name: str) -> bool:
@@ -431,7 +503,7 @@ def _scan(
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
     and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`)
-    and read (not checked) for their ids and what 6505 compares (customer, region, reason,
+    and read (not checked) for their ids and what 6507 compares (customer, region, reason,
     dates: a certificate repeating an earlier one). With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
     they found; the spans are kept in ``cuts`` for the check."""
@@ -476,7 +548,7 @@ def _sorted(
     records: Iterable[Record], certificate: Callable[[str, str | None, Dates | None], None]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The customer and link records among ``records``, decoded; each certificate's source,
-    id and what 6505 compares of it (read, :func:`certpreflight.batch.dates_of`) go to
+    id and what 6507 compares of it (read, :func:`certpreflight.batch.dates_of`) go to
     ``certificate``. What isn't a record is left out."""
     for source, payload, _, _ in records:
         data = _decoded(payload)
@@ -511,7 +583,47 @@ def _size(inputs: Iterable[Input]) -> int:
 # --- check ---------------------------------------------------------------------------------------
 
 
+def _show_settings(args: argparse.Namespace, out: TextIO) -> int:
+    """``check --show-settings``: the configuration file used and the settings it resolves
+    to with the flags (ruff's flag); nothing is checked."""
+    config = _config(args)
+    run, fail_on = settings(args)
+    if args.isolated:
+        used = "none (--isolated)"
+    elif config.path is None:
+        used = "none found (the defaults)"
+    else:
+        used = str(config.path)
+    matrix = args.matrix or (str(config.matrix) if config.matrix else "the built-in")
+    rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    tuned = (run.rules or RuleOptions()).as_mapping()
+    shown: dict[str, Any] = {
+        "configuration file": used,
+        "select": list(run.select) or "all of the profile's rules",
+        "ignore": list(run.ignore),
+        "profile": run.profile,
+        "fail-on": fail_on,
+        "today": str(run.today) if run.today else "the day of the run",
+        "matrix": matrix,
+        "options": {name.replace("_", "-"): value for name, value in tuned.items()},
+        "rules": [r.code for r in rules],
+    }
+    if args.format == "json":
+        out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for key, value in shown.items():
+        if isinstance(value, dict):
+            out.write(f"{key}:\n" + "".join(f"  {k} = {json.dumps(v)}\n" for k, v in value.items()))
+        elif isinstance(value, list):
+            out.write(f"{key}: {', '.join(map(str, value)) or 'none'}\n")
+        else:
+            out.write(f"{key}: {value}\n")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    if args.show_settings:
+        return _show_settings(args, out)
     run, fail_on = settings(args)
     jobs = args.jobs or os.cpu_count() or 1
     _encoding(args.encoding)
@@ -537,6 +649,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
             width=_width(stream) if args.output is None else None,
             measure=bar is not None,
             join=join,
+            fail_on=fail_on,
         )
         today = run.today or dt.date.today()
         shown = ", ".join(i.shown for i in inputs)
@@ -641,6 +754,169 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
     return EXIT_FINDINGS if short else EXIT_OK
 
 
+# --- plan, export ------------------------------------------------------------------------------
+
+#: Bytes a page of an export may hold (a FetchResult of 1,000 certificates with their
+#: customers is a few MiB, more than one record of a source file).
+EXPORT_PAGE_BYTES = 256 * 1024 * 1024
+
+
+def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "plan",
+        help="show what a sync would create, update, leave alone or orphan in Avalara",
+        description="Compare what a sync would send (SOURCE: customers, certificates, links, "
+        "any dialect) with what Avalara holds (EXPORT: QueryCustomers / QueryCertificates "
+        "pages, as 'certpreflight export' writes them) and print the plan; exit 1 when a "
+        "record it would send has findings at or above --fail-on, or a record can't be read.",
+    )
+    command.add_argument(
+        "files", nargs="+", metavar="SOURCE", help="what the sync sends; '-' reads standard input"
+    )
+    command.add_argument(
+        "--against",
+        nargs="+",
+        required=True,
+        metavar="EXPORT",
+        help="what Avalara holds: .json / .ndjson files of FetchResult pages or records "
+        "(required, no default)",
+    )
+    _format(command, list(PLAN_FORMATS), "text like terraform plan, JSON or an HTML page")
+    command.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write the plan here, atomically (default: standard output)",
+    )
+    command.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read every SOURCE as this format (default: from its suffix)",
+    )
+    command.add_argument("--sheet", metavar="NAME", help="as check --sheet (default: the first)")
+    command.add_argument("--encoding", metavar="NAME", help="as check --encoding (default: utf-8)")
+    command.add_argument(
+        "--max-line-bytes",
+        type=_count,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help="as check --max-line-bytes, for SOURCE (default: %(default)s)",
+    )
+    for flag, meaning in (("--select", "only these rules"), ("--ignore", "leave out these rules")):
+        command.add_argument(
+            flag,
+            action="append",
+            metavar="CODES",
+            help=f"{meaning}, as check {flag} (default: the configuration file's)",
+        )
+    command.add_argument(
+        "--profile",
+        choices=["certcapture", "avatax", "audit"],
+        help="which target's rules apply (default: certcapture)",
+    )
+    command.add_argument("--matrix", metavar="CSV", help="as check --matrix (default: built-in)")
+    command.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="plan as on this date (default: today)"
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="exit 1 when a record sent has findings of this severity or worse (default: error)",
+    )
+    command.add_argument("--config", metavar="PATH", help="as check --config (default: found)")
+    command.add_argument(
+        "--isolated", action="store_true", help="ignore configuration files (default: off)"
+    )
+    command.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto",
+        help="colour the text (default: %(default)s)",
+    )  # fmt: skip
+    command.set_defaults(max_items=None, quiet=False)
+    return command
+
+
+def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """The records of the export files, with their sources (``file:line value[3]``)."""
+    for path in paths:
+        for record in read_records(path, max_line_bytes=EXPORT_PAGE_BYTES):
+            yield record.source, record.payload
+
+
+def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    from certpreflight.reports.plan import write  # noqa: PLC0415 - for plan only
+    from certpreflight.sync import plan_records  # noqa: PLC0415 - for plan only
+
+    run, fail_on = settings(args)
+    with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
+        failed: list[str] = []
+        records = _all_records(inputs, args, err, failed, {}, spans=None)
+        source = ((r.source, r.payload) for r in records if isinstance(r, Record))
+        made = plan_records(source, _export_records(args.against), run)
+        if failed:
+            raise UsageError(f"no plan: {len(failed)} SOURCE file(s) could not be read")
+        exports = [Input(path, path, None) for path in args.against]
+        with _output(args.output, out, [*inputs, *exports]) as stream:
+            write(made, stream, args.format, colour=wants_colour(args.color, stream))
+    return EXIT_FINDINGS if made.fails(Severity(fail_on)) else EXIT_OK
+
+
+def _add_export(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "export",
+        help="write what AvaTax holds (customers, certificates) for 'plan --against'",
+        description="Page through QueryCustomers and QueryCertificates of COMPANY_ID with the "
+        "AvaTax SDK (pip install 'certpreflight[avatax]') and write their pages to --output. "
+        "Credentials come from the environment: AVATAX_USERNAME and AVATAX_PASSWORD (or an "
+        "account id and license key in them).",
+    )
+    command.add_argument("company_id", metavar="COMPANY_ID", help="AvaTax's id of the company")
+    command.add_argument(
+        "--output", "-o", required=True, metavar="PATH",
+        help="the file to write, atomically (required, no default)",
+    )  # fmt: skip
+    command.add_argument(
+        "--environment",
+        default="sandbox",
+        metavar="ENV",
+        help="sandbox, production, or AvaTax's base URL (default: %(default)s)",
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wait at most this long for each page (default: %(default)s)",
+    )
+    return command
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        import avalara  # type: ignore[import-untyped]  # noqa: PLC0415 - optional
+    except ImportError:
+        raise UsageError(
+            "export needs the AvaTax SDK: pip install 'certpreflight[avatax]'"
+        ) from None
+    from certpreflight.avatax import ExportError, export  # noqa: PLC0415 - for export only
+
+    username, password = os.environ.get("AVATAX_USERNAME"), os.environ.get("AVATAX_PASSWORD")
+    if not username or not password:
+        raise UsageError("set AVATAX_USERNAME and AVATAX_PASSWORD (account id and license key)")
+    environment = None if args.environment == "production" else args.environment
+    client = avalara.AvataxClient("certpreflight", __version__, "certpreflight-cli", environment)
+    client.add_credentials(username, password)
+    try:
+        result = export(client, args.company_id, args.output, timeout=args.timeout)
+    except ExportError as exc:
+        err.write(f"certpreflight: export failed: {printable(str(exc))}\n")
+        return EXIT_FINDINGS
+    out.write(
+        f"{printable(args.output)}: {result.customers} customers, {result.certificates} "
+        f"certificates in {result.pages} pages\n"
+    )
+    return EXIT_OK
+
+
 # --- rules, rule, matrix -----------------------------------------------------------------------
 
 
@@ -688,7 +964,9 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
         region = normalize_region(args.region)
         if region is None:
             raise UsageError(f"unknown region {args.region!r} (try WA, US-WA, Washington, ...)")
-    out.write(matrix_report.render(matrix_report.select(matrix, reason, region), args.format))
+    text = matrix_report.render(matrix_report.select(matrix, reason, region), args.format)
+    with _output(args.output, out, ()) as stream:
+        stream.write(text)
     return EXIT_OK
 
 
@@ -845,6 +1123,7 @@ input formats (from each FILE's suffix, or --input-format for all of them):
   .csv             one row per certificate-customer link (the README lists the columns)
   .xlsx            a workbook's first sheet (or --sheet), with the CSV's columns;
                    needs: pip install 'certpreflight[xlsx]'
+  DIR              a folder: its files of these suffixes, sorted, hidden ones skipped
   -                standard input; without --input-format its first bytes decide:
                    '[' json, '{' ndjson, a zip xlsx, anything else csv
   An input without certificates (empty, blank, [] or a header alone) checks 0
@@ -853,12 +1132,15 @@ input formats (from each FILE's suffix, or --input-format for all of them):
 configuration:
   [tool.certpreflight] in the nearest pyproject.toml, or certpreflight.toml, from the
   current directory up: select, ignore, profile, fail-on, today, matrix (relative to
-  the file) and an [options] table. A flag given here overrides the file's key; an
-  unknown key is an error.
+  the file) and an [options] table, in kebab-case (snake_case is read too). A flag given
+  here overrides the file's key; an unknown key is an error. --show-settings prints the
+  file used and the settings resolved.
 
 output:
   text lists the certificates with findings, then a summary; --show-ok lists the
   clean ones too, --quiet prints the summary line only, --statistics counts per code.
+  [*] marks a finding --fix repairs. concise is one line a finding; github, gitlab,
+  sarif and junit are for CI (annotations, Code Quality, code scanning, test reports).
   With --output, the summary line goes to stderr as well.
 
 exit codes:
@@ -887,12 +1169,36 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the epilog's layout; help lines wrap as usual."""
 
 
+#: argparse's message for a value not among an argument's choices (3.10-3.13 spellings).
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>.*?)' \(choose from (?P<choices>.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``),
-    with this parser's usage (a subcommand's own, not the top level's)."""
+    """An ArgumentParser whose errors become UsageError (exit 2 on the caller's ``err``):
+    the message, what a misspelt option, subcommand or choice probably meant, and this
+    parser's usage in one line (a subcommand's own, not the top level's), as ruff does."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+        found = _INVALID_CHOICE.search(message)
+        if found is not None:
+            choices = [c.strip(" '") for c in found["choices"].split(",")]
+            message += did_you_mean(found["word"], choices)
+        raise UsageError(f"{message}\n{self.short_usage()}")
+
+    def unknown(self, extra: Sequence[str]) -> NoReturn:
+        """The error for arguments no option takes, with the option each one probably meant."""
+        options = [s for action in self._actions for s in action.option_strings]
+        hints = "".join(did_you_mean(a, options, quote=False) for a in extra if a[:1] == "-")
+        self.error(f"unrecognized arguments: {' '.join(extra)}{hints}")
+
+    def short_usage(self) -> str:
+        """``usage: certpreflight check [OPTIONS] FILE... (more: certpreflight check --help)``."""
+        words = [self.prog, "[OPTIONS]"]
+        for action in self._actions:
+            if not action.option_strings:
+                name = action.metavar if isinstance(action.metavar, str) else action.dest
+                words.append(f"{name}..." if action.nargs in ("+", "*") else str(name))
+        return f"usage: {' '.join(words)} (more: {self.prog} --help)"
 
 
 def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
@@ -905,9 +1211,10 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     check.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="the files to check; '-' reads standard input",
+        help="the files to check, and folders of them (walked: the files of known suffixes, "
+        "sorted, hidden ones passed over); '-' reads standard input",
     )
     read = check.add_argument_group("input")
     read.add_argument(
@@ -981,12 +1288,18 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     rules.add_argument(
         "--isolated", action="store_true", help="ignore every configuration file (default: off)"
     )
+    rules.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration file used and the resolved settings, then exit "
+        "(default: off)",
+    )
     show = check.add_argument_group("output")
-    show.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="report format (default: %(default)s)",
+    _format(
+        show,
+        list(FORMATS),
+        "report format: the CI formats are github (workflow annotations), gitlab (Code "
+        "Quality), sarif (code scanning) and junit",
     )
     show.add_argument(
         "--output",
@@ -1056,9 +1369,15 @@ def _command(
     return sub.add_parser(name, help=summary, description=description)
 
 
-def _format(command: _Parser, choices: list[str], meaning: str) -> None:
+def _format(command: argparse._ActionsContainer, choices: list[str], meaning: str) -> None:
+    """``--output-format`` (ruff's name), ``--format`` its alias."""
     command.add_argument(
-        "--format", choices=choices, default="text", help=f"{meaning} (default: %(default)s)"
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=choices,
+        default="text",
+        help=f"{meaning} (default: %(default)s)",
     )
 
 
@@ -1107,7 +1426,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "-o",
         metavar="PATH",
         help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
-        "for certcapture-csv, on standard output)",
+        "for certcapture-csv and avatax-csv, on standard output)",
     )
     convert.add_argument(
         "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
@@ -1134,7 +1453,15 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     matrix.add_argument(
         "--matrix", metavar="CSV", help="show this matrix file instead (default: the built-in)"
     )
+    matrix.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write it here, atomically (default: standard output)",
+    )
     commands["matrix"] = matrix
+    commands["plan"] = _add_plan(sub)
+    commands["export"] = _add_export(sub)
     for command in commands.values():
         command.add_argument("--version", action="version", version=f"certpreflight {__version__}")
     return parser, commands
@@ -1147,7 +1474,11 @@ def _run(
     with contextlib.redirect_stdout(out):  # --help and --version print to our ``out``
         args, extra = parser.parse_known_args(argv)
     if extra:  # the subcommand's usage, not the top level's
-        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        commands[args.command].unknown(extra)
+    if args.command == "check" and not args.files and not args.show_settings:
+        commands["check"].error("the following arguments are required: FILE")
+    if args.command in ("check", "convert"):
+        args.files = _walked(args.files, args.output, err)
     if args.command == "check":
         return _check(args, out, err, stdin)
     if args.command == "convert":
@@ -1158,6 +1489,10 @@ def _run(
         return _rules(args, out)
     if args.command == "matrix":
         return _matrix(args, out)
+    if args.command == "plan":
+        return _plan(args, out, err, stdin)
+    if args.command == "export":
+        return _export(args, out, err)
     return _rule(args, out)
 
 

@@ -17,10 +17,15 @@ one directory ``certpreflight.toml`` wins. ``--config PATH`` names the file inst
     matrix = "tax/our-matrix.csv"   # relative to the file's directory
 
     [tool.certpreflight.options]    # certpreflight.options.RuleOptions
-    expiring_within_days = 60
+    expiring-within-days = 60
 
-An unknown key, or a value of the wrong type, is a :class:`ConfigError` naming the
-file and the key (the CLI's exit code 2).
+Keys are written in kebab-case, as ruff's are; the snake_case spelling (``fail_on``,
+``expiring_within_days``) is read too, and a key set in both spellings is an error.
+
+An unknown key, or a value of the wrong type at any key (``tool = [...]`` in a
+``pyproject.toml`` included), is a :class:`ConfigError` naming the file and the key (the
+CLI's exit code 2); so is a file that isn't TOML (nested too deep for the parser
+included), isn't a regular file, or is over :data:`~certpreflight._files.MAX_FILE_BYTES`.
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from certpreflight._files import read_bounded
+from certpreflight.literals import PROFILES, SEVERITIES, Profile, SeverityName
 from certpreflight.options import Options, RuleOptions, Selector, selectors
 from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,8 +60,9 @@ KEYS: Mapping[str, str] = {
     "matrix": "the path of a matrix CSV",
     "options": "a table of rule options",
 }
-_FAIL_ON = ("error", "warning", "info")
-_PROFILES = ("certcapture", "avatax", "audit")
+_FAIL_ON = SEVERITIES
+_PROFILES = PROFILES
+_Choice = TypeVar("_Choice", bound=str)
 
 
 class ConfigError(ValueError):
@@ -67,8 +76,8 @@ class Config:
     path: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
-    profile: str | None = None
-    fail_on: str | None = None
+    profile: Profile | None = None
+    fail_on: SeverityName | None = None
     today: dt.date | None = None
     matrix: Path | None = None
     options: RuleOptions | None = None
@@ -78,7 +87,7 @@ class Config:
         *,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str | None = None,
+        profile: Profile | None = None,
         today: dt.date | None = None,
         matrix: ExemptionMatrix | None = None,
         options: RuleOptions | None = None,
@@ -116,19 +125,40 @@ def find_config(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         project = folder / "pyproject.toml"
-        if project.is_file() and "certpreflight" in _read(project).get("tool", {}):
+        if project.is_file() and _ours(project, _read(project)) is not None:
             return project
     return None
 
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = read_bounded(path).decode("utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start:,})") from None
+    except ValueError as exc:
+        raise ConfigError(f"can't read {path}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"can't read {path}: {exc.strerror or exc}") from None
+
+
+def _ours(path: Path, data: dict[str, Any]) -> Any:
+    """A ``pyproject.toml``'s ``[tool.certpreflight]`` (None without one); ConfigError when
+    its ``tool`` isn't a table."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool must be a table, not {_kind(tool)}")
+    return tool.get("certpreflight")
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for a message."""
+    names = {dict: "a table", list: "an array", str: "a string", bool: "a boolean"}
+    return names.get(type(value), f"{type(value).__name__} {value!r}")
 
 
 def load_config(path: Path) -> Config:
@@ -136,15 +166,20 @@ def load_config(path: Path) -> Config:
     the whole file. Raises :class:`ConfigError` naming the file and the bad key."""
     data = _read(path)
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("certpreflight", {})
+        table = _ours(path, data)
+        table = {} if table is None else table
         where = f"{path}: [tool.certpreflight]"
     else:
         table, where = data, str(path)
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} is not a table")
+        raise ConfigError(f"{where} is not a table, but {_kind(table)}")
+    table = _kebab(table, where)
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown key {key!r}{did_you_mean(key, KEYS)}; "
+                f"expected one of: {', '.join(KEYS)}"
+            )
     try:
         return Config(
             path=path,
@@ -160,6 +195,18 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _kebab(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The table with its keys in kebab-case (``fail_on`` is ``fail-on``, as in ruff's
+    configuration, which reads both); a key given in both spellings is an error."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("_", "-")
+        if name in out:
+            raise ConfigError(f"{where}: {name!r} is set twice (as {name!r} and {key!r})")
+        out[name] = value
+    return out
+
+
 def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     value = table.get(key)
     if value is None:
@@ -168,16 +215,20 @@ def _selectors(table: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
         isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
     ):
         raise ValueError(f"{key} must be {KEYS[key]}, not {value!r}")
-    return selectors(value)
+    try:
+        return selectors(value)
+    except ValueError as exc:
+        raise ValueError(f"{key}: {exc}") from None
 
 
-def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[_Choice, ...]) -> _Choice | None:
     value = table.get(key)
     if value is None:
         return None
-    if value not in choices:
-        raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
-    return str(value)
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise ValueError(f"{key} must be {' or '.join(choices)}, not {value!r}")
 
 
 def _today(table: Mapping[str, Any]) -> dt.date | None:
@@ -207,4 +258,13 @@ def _options(table: Mapping[str, Any]) -> RuleOptions | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"options must be {KEYS['options']}, not {value!r}")
-    return RuleOptions.from_mapping(value)
+    snake: dict[str, Any] = {}
+    for key, item in value.items():  # expiring-within-days, or expiring_within_days
+        name = str(key).replace("-", "_")
+        if name in snake:
+            raise ValueError(f"option {name!r} is set twice (as {key!r} too)")
+        snake[name] = item
+    try:
+        return RuleOptions.from_mapping(snake)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"options: {exc}") from None

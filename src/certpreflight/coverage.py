@@ -49,6 +49,7 @@ from certpreflight.batch import JoinTable, Refs, fill
 from certpreflight.dialects import parse_date
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Severity
+from certpreflight.literals import Profile
 from certpreflight.models import CustomerRecord, ExemptionCertificate
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
@@ -157,7 +158,7 @@ class CertificateIndex:
         matrix: ExemptionMatrix | None = None,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str = "certcapture",
+        profile: Profile = "certcapture",
         options: RuleOptions | Mapping[str, Any] | None = None,
     ) -> CertificateIndex:
         """The index of ``records`` (customers, certificates and links, any dialect and
@@ -855,7 +856,7 @@ def explain(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
 ) -> Decision:
     """Will AvaTax exempt this sale? The decision, the certificate that applies, and why.

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
+from certpreflight import literals
+from certpreflight.literals import Kind
 from certpreflight.reference.countries import country_code
 
 __all__ = [
@@ -59,10 +61,13 @@ __all__ = [
     "detect_kind",
     "first_text",
     "is_mapping",
+    "kind_candidates",
     "native_certificate",
     "native_customer",
     "parse_date",
     "reference_code",
+    "reference_id",
+    "zone_id",
 ]
 
 
@@ -108,10 +113,13 @@ NATIVE = Dialect(
         "effective_date": "effective_date",
         "expiration_date": "expiration_date",
         "single_use": "single_use",
+        "submit_to_stack": "submit_to_stack",
         "po_numbers": "po_numbers",
         "tax_id": "tax_id",
+        "tax_ids": "tax_ids",
         "tax_id_type": "tax_id_type",
         "business_type": "business_type",
+        "jurisdictions": "jurisdictions",
         "exempt_percentage": "exempt_percentage",
         "form": "form",
         "filename": "filename",
@@ -137,7 +145,13 @@ NATIVE = Dialect(
         "is_ship": "is_ship",
         "exposure_zones": "exposure_zones",
     },
-    link={"certificate_id": "certificate_id", "customers": "customers"},
+    # a link from either side: customers linked to a certificate, or certificates linked to
+    # a customer (the customer named by its code, in any dialect's code key: CODE_KEYS)
+    link={
+        "certificate_id": "certificate_id",
+        "customers": "customers",
+        "certificates": "certificates",
+    },
 )
 
 AVATAX = Dialect(
@@ -169,7 +183,9 @@ AVATAX = Dialect(
         "isShip": "is_ship",
         "exposureZones": "exposure_zones",
     },
-    link={"customers": "customers"},  # LinkCustomersModel; the certificate id is in the path
+    # LinkCustomersModel and LinkCertificatesModel; the certificate's id or the customer's code
+    # is in the call's path
+    link={"customers": "customers", "certificates": "certificates"},
     # The other fields of CertificateModel and CustomerModel, as the REST v2 reference
     # documents them (https://developer.avalara.com/api-reference/avatax/rest/v2/models/
     # CertificateModel/ and .../CustomerModel/; docs/sources.md#avatax-models), read-only
@@ -185,7 +201,6 @@ AVATAX = Dialect(
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
-            "jurisdictions",
             "attributes",
             "histories",
             "jobs",
@@ -196,7 +211,9 @@ AVATAX = Dialect(
             "ecmsStatus",
         }
     ),
-    shared_certificate=frozenset({"id", "filename", "pdf", "pages", "valid", "customers"}),
+    shared_certificate=frozenset(
+        {"id", "filename", "pdf", "pages", "valid", "customers", "jurisdictions"}
+    ),
     shared_customer=frozenset({"name", "city", "region", "country"}),
     documented_customer=frozenset(
         {
@@ -263,7 +280,6 @@ CERTCAPTURE = Dialect(
             "replacement",
             "modified",
             "verified",
-            "submit_to_stack",
             "certificate_number",
             "verification_number",
             "unused_multi_cert",
@@ -287,6 +303,7 @@ CERTCAPTURE = Dialect(
             "customers",
             "po_numbers",
             "exempt_reason_description",
+            "submit_to_stack",
         }
     ),
     shared_customer=frozenset(
@@ -331,6 +348,9 @@ OTHER = Dialect(
         "exemptReasonDescription": "exempt_reason_description",
         "exempt_reason_other_description": "exempt_reason_description",
         "ExemptFormName": "form",  # the legacy AvaCert2 SOAP Certificate's form name
+        # EcmsModel.details: one EcmsDetailModel per region, each with its idNo (the tax ID
+        # or exemption number for that region; docs/sources.md#ecms-record)
+        "details": "tax_ids",
     },
     customer={
         "customer_code": "customer_number",
@@ -431,6 +451,16 @@ def _zone(value: Any) -> Any:
     if picked is None and isinstance(value.get("id"), (int, str)) and value["id"] != "":
         return f"#{value['id']}"
     return picked
+
+
+_ZONE_ID = re.compile(r"#(\d{1,18})", re.ASCII)
+
+
+def zone_id(region: str) -> int | None:
+    """The id of an exposure zone given by its id only (``#117``, as :func:`_zone` keeps
+    ``{"id": 117}``), else None: a writer sends it back as ``{"id": 117}``, never as a name."""
+    found = _ZONE_ID.fullmatch(region.strip())
+    return int(found[1]) if found is not None else None
 
 
 def country_reference(value: Mapping[Any, Any]) -> Any:
@@ -555,6 +585,54 @@ def _po_numbers(value: Any) -> Any:
     return _to_str_list(value, REFERENCES["po_numbers"])
 
 
+#: The keys of a per-region number object, in the order read: the region, then the number
+#: (native ``{"region": "NY", "tax_id": ...}``; ECMS ``EcmsDetailModel`` ``region`` / ``idNo``).
+TAX_ID_REGION_KEYS = ("region", "exposure_zone", "exposureZone", "state")
+TAX_ID_NUMBER_KEYS = ("tax_id", "number", "idNo", "id_no", "exemptionNumber", "tax_number")
+
+
+def _tax_ids(value: Any) -> Any:
+    """A certificate's numbers per region as ``(region, number)`` pairs, from a mapping
+    (``{"NY": "123456"}``), a list of objects (``[{"region": "NY", "idNo": "123456"}]``, as
+    the ECMS record's ``details``) or a list of pairs; an entry without a number is left out.
+    Anything else is given to pydantic as it is, which says what is wrong with it."""
+    if value is None:
+        return ()
+    if is_mapping(value):
+        items: list[Any] = [(k, v) for k, v in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if is_mapping(item):
+                region = first_text(item, TAX_ID_REGION_KEYS)
+                region = first_text(region, REFERENCES["regions"]) if is_mapping(region) else region
+                items.append((region, first_text(item, TAX_ID_NUMBER_KEYS)))
+            else:
+                items.append(item)
+    else:
+        return value
+    pairs = []
+    for item in items:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            return value
+        region, number = item
+        if number is None or (isinstance(number, str) and not number.strip()):
+            continue
+        pairs.append((region, number))
+    return tuple(pairs)
+
+
+def _jurisdictions(value: Any) -> Any:
+    """Local jurisdictions as objects: a list of them (or of names), or one alone."""
+    if value is None:
+        return ()
+    if is_mapping(value) or isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple({"name": item} if isinstance(item, str) else item for item in value)
+    return value
+
+
 def _customers(value: Any) -> Any:
     if value is None:
         return ()
@@ -571,7 +649,13 @@ LIST_FIELDS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
 # Every coercion the certificate's fields need, done in the one model-level validator: a
 # Python call made by pydantic costs about as much as validating a field in Rust, so one
 # call per certificate instead of one per field (customers are normalised by Customer).
-_COERCE: Mapping[str, Callable[[Any], Any]] = {**LIST_FIELDS, "single_use": _to_bool}
+_COERCE: Mapping[str, Callable[[Any], Any]] = {
+    **LIST_FIELDS,
+    "single_use": _to_bool,
+    "submit_to_stack": _to_bool,
+    "tax_ids": _tax_ids,
+    "jurisdictions": _jurisdictions,
+}
 
 
 def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -624,7 +708,7 @@ def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
 # --- record kinds ---------------------------------------------------------------------------------
 
 #: The record kinds certpreflight reads (``Report.kind``).
-KINDS = ("certificate", "customer", "link")
+KINDS: tuple[Kind, ...] = literals.KINDS
 
 #: Keys that name a customer's code, in every dialect.
 CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "customer_number")
@@ -665,28 +749,93 @@ def reference_code(value: Any) -> str | None:
     return reference_code(code) if isinstance(code, (str, int)) else None
 
 
-def detect_kind(data: Mapping[Any, Any]) -> str | None:
-    """The kind of a record, from its keys; None when it fits none.
+def reference_id(value: Any) -> str | None:
+    """The id of a record given by its id only, else None.
+
+    CertCapture links records by their ids (``{"customers": [{"id": 10}, {"id": 20}]}``,
+    ``{"certificates": [{"id": 500111}]}``; docs/sources.md#certcapture-api), AvaTax's
+    ``LinkCertificatesModel`` by the certificates' ids as numbers or text
+    (``{"certificates": ["500111"]}``; #avatax-models). An object with an id and nothing
+    else of the record (but the company or client it belongs to) is one; so is a whole
+    number or a text.
+    """
+    if is_mapping(value):
+        if "id" not in value or not value.keys() <= _ID_REFERENCE_KEYS:
+            return None
+        value = value["id"]
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 0 <= value < 10**50 else None
+    if isinstance(value, str) and value.strip():
+        return value
+    return None
+
+
+#: The keys of a record given by its id: the id, and the company or client it belongs to.
+_ID_REFERENCE_KEYS = frozenset({"id", "companyId", "company_id", "client_id"})
+#: The keys of a link from the customer's side (``LinkCertificatesModel``, CertCapture's
+#: ``PUT /v2/customers/{number}/certificates``): the certificates, and the customer's code
+#: (which the calls take in their path: a record may carry it in any code key).
+_CUSTOMER_SIDE_KEYS = frozenset({"certificates", "companyId"}) | CODE_KEYS
+#: The keys of a link from the certificate's side (or from both: native, many to many).
+_CERTIFICATE_SIDE_KEYS = frozenset(LINK_KEYS) | {"companyId"}
+
+
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _customer_reference(item: Any) -> bool:
+    """A customer given by its code or, as an object, by its id."""
+    return reference_code(item) is not None or (is_mapping(item) and reference_id(item) is not None)
+
+
+def kind_candidates(data: Mapping[Any, Any]) -> tuple[Kind, ...]:
+    """The kinds a record may be, from its keys: one, none, or several when its keys don't
+    decide (:func:`detect_kind` is the one kind; the reading route says the others).
 
     * ``certificate``: it has a key only a certificate has (an exempt reason, an
       exposure zone, a date, PO numbers, an exemption number, an attachment ...), or
       customers embedded with more than their code;
+    * ``link``: it has only ``customers``, every one given by its code (text, or an object
+      with the code only) or by its id (``{"id": 10}``), and perhaps the certificate's id;
+      or only ``certificates``, each given by its id (``"500111"``, ``{"id": 500111}``),
+      and perhaps the customer's code (a link from the customer's side);
     * ``customer``: it has a key only a customer has (its code, name, address, city,
       region, postal code, country, bill-to / ship-to flags) and no certificate key;
-    * ``link``: it has only ``customers``, every one given by its code (text, or an
-      object with the code only), and perhaps the certificate's id.
+    * ``certificate`` or ``link``: customers some of which are given by reference and some
+      in full, and no key only a certificate has: nothing tells which it is.
     """
     if not CERTIFICATE_ONLY_KEYS.isdisjoint(data):  # the usual record: one C call
-        return "certificate"
+        return _CERTIFICATE
     keys = {key for key in data if isinstance(key, str)}
+    certificates = data.get("certificates")
+    named = [] if certificates is None else _items(certificates)
+    by_id = all(reference_id(item) is not None for item in named)  # certificates by their ids
+    if named and by_id and keys <= _CUSTOMER_SIDE_KEYS:
+        return _LINK
     if not keys.isdisjoint(CUSTOMER_ONLY_KEYS):
-        return "customer"
+        return _CUSTOMER
     customers = data.get("customers")
     if customers is None:
-        return None
-    items = customers if isinstance(customers, (list, tuple)) else [customers]
-    if items and all(reference_code(item) is not None for item in items):
-        return "link" if keys <= frozenset(LINK_KEYS) | {"companyId"} else None
+        return ()
+    items = _items(customers)
+    references = [_customer_reference(item) for item in items]
+    if items and all(references):
+        return _LINK if keys <= _CERTIFICATE_SIDE_KEYS and by_id else ()
     if any(is_mapping(item) for item in items):
-        return "certificate"
-    return None
+        return ("certificate", "link") if any(references) else _CERTIFICATE
+    return ()
+
+
+_CERTIFICATE: tuple[Kind, ...] = ("certificate",)
+_CUSTOMER: tuple[Kind, ...] = ("customer",)
+_LINK: tuple[Kind, ...] = ("link",)
+
+
+def detect_kind(data: Mapping[Any, Any]) -> Kind | None:
+    """The kind of a record, from its keys; None when it fits none, or several
+    (:func:`kind_candidates` tells which)."""
+    kinds = kind_candidates(data)
+    return kinds[0] if len(kinds) == 1 else None

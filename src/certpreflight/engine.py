@@ -20,20 +20,55 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from certpreflight import reading
-from certpreflight.findings import Finding, Report
+from certpreflight.findings import Finding, Report, Severity
+from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
-from certpreflight.options import Options, RuleOptions, Selector, matches, selectors
+from certpreflight.options import (
+    Options,
+    RuleOptions,
+    Selector,
+    ValidateOptions,
+    matches,
+    selectors,
+)
 from certpreflight.reading import Limits, Read
+from certpreflight.reading.objects import AttrsInstance, DataclassInstance
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Check, Context, Hit, Loc, Rule
+from certpreflight.rules import (
+    CATALOGUE,
+    KEYED_IN_REVIEW,
+    Check,
+    Context,
+    Hit,
+    Loc,
+    Rule,
+    records,
+)
 from certpreflight.rules import formatting as fmt
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
 
-Payload = ExemptionCertificate | Mapping[str, Any] | str | bytes | bytearray
+#: What :func:`validate` and its siblings take: a model, a mapping in any dialect, JSON text or
+#: bytes, or an object of the caller's own: a pydantic model, a dataclass or attrs instance
+#: (read as its dump, :func:`certpreflight.reading.plain`).
+Payload = (
+    ExemptionCertificate
+    | BaseModel
+    | DataclassInstance
+    | AttrsInstance
+    | Mapping[str, Any]
+    | str
+    | bytes
+    | bytearray
+)
 
 _NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
@@ -61,8 +96,8 @@ class _RuleSet:
 @lru_cache(maxsize=256)
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
-    if profile not in ALL_PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
     rules = tuple(
         r
         for r in CATALOGUE
@@ -85,7 +120,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
 
 
 def active_rules(
-    *, select: Selector = None, ignore: Selector = None, profile: str = "certcapture"
+    *, select: Selector = None, ignore: Selector = None, profile: Profile = "certcapture"
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
     return _active(selectors(select), selectors(ignore), profile).rules
@@ -95,7 +130,7 @@ def active_rules(
 
 
 def _run(
-    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: str | None = None
+    payload: Payload, ruleset: _RuleSet, ctx: Context, limits: Limits, kind: Kind | None = None
 ) -> Report:
     return _report(reading.read(payload, limits, kind), ruleset, ctx)
 
@@ -103,7 +138,9 @@ def _run(
 def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
     """The report of what was read: the checks run on it."""
     cert, findings, raw_id, unreadable, kind, record = read
-    if findings:  # what couldn't be read, said by the Formatting rules that run
+    if findings and (cert is not None or record is not None):
+        # what couldn't be read, said by the Formatting rules that run; a payload that
+        # couldn't be read at all is said whatever is selected (as ruff says syntax errors)
         codes = ruleset.codes
         findings = [f for f in findings if f.code in codes]
     if record is not None:
@@ -115,6 +152,8 @@ def _report(read: Read, ruleset: _RuleSet, ctx: Context) -> Report:
             hits = check(cert, ctx)
             if hits:  # rarely: checks return () when they find nothing
                 _add(findings, rule, hits, unreadable)
+        if cert.submit_to_stack and findings:  # the review team keys these fields in
+            findings = [_keyed_in_review(f) for f in findings]
     if len(findings) > 1:
         findings.sort(key=_by_code)
         if len(findings) > fmt.MAX_FINDINGS_PER_RULE:  # a runaway record: a bounded report
@@ -157,36 +196,69 @@ def _record_findings(
     customer-code rules (61xx) find anything in them.
     """
     link = isinstance(record, Link)
+    found: list[Finding] = []
+    at: tuple[int, ...] = ()  # a link's checked customers: their positions in the record
     if isinstance(record, Link):
-        customers = tuple(Customer(customer_number=code) for code in record.customers)
+        at = record.customer_refs()
+        # a customer that is no reference has a blank code: the code rules say so, and
+        # no missing-field rule (a link sends no customer's fields)
+        codes = [record.customers[i] for i in at]
+        customers = tuple(Customer(customer_number="" if c is None else c) for c in codes)
         update: dict[str, Any] = {"id": record.certificate_id, "customers": customers}
         checks: Sequence[tuple[Rule, Check]] = ruleset.for_links
+        if record.customers or record.certificates:  # customers by id, or its customer
+            checks = [(r, c) for r, c in checks if r.code != 2130]  # in the call's path
+        unnamed = not record.customers and record.certificates
+        if unnamed and records.link_customer_unnamed.code in ruleset.codes:
+            found.append(_unnamed(record))
     else:
         update = {"customers": (record,)}
         checks = ruleset.for_customers
     holder = _HOLDER.model_copy(update=update)  # the empty certificate, holding the record
-    found: list[Finding] = []
     for rule, check in checks:
         for hit in check(holder, ctx):
             loc = hit.loc
             if loc[:1] != ("customers",) or (not link and len(loc) < 3):
                 continue  # a certificate's own field, or its customers list: not the record's
-            loc = loc[:2] if link else loc[2:]
+            loc = _in_link(loc, at) if link else loc[2:]
             if unreadable and loc in unreadable:
                 continue
-            errors = {_record_loc(at, link): problem for at, problem in hit.errors.items()}
+            errors = {
+                (_in_link(where, at) if link else _record_loc(where)): problem
+                for where, problem in hit.errors.items()
+            }
             found.append(rule.finding(dataclasses.replace(hit, loc=loc, errors=errors)))
     return found
 
 
-def _record_loc(loc: Loc, link: bool) -> Loc:
-    """An ``errors`` loc of the holding certificate, as the record's own: a customer
-    record's fields are its own (``("customers", 0, "city")`` -> ``("city",)``), and a
-    link's customer is its code (``("customers", 1, "customer_number")`` ->
-    ``("customers", 1)``)."""
-    if link:
-        return loc[:-1] if len(loc) > 1 and loc[-1] == "customer_number" else loc
+def _keyed_in_review(finding: Finding) -> Finding:
+    """A finding of a certificate sent to the validation queue: info at most when it is about
+    a field the review team keys in (:data:`~certpreflight.rules.KEYED_IN_REVIEW`)."""
+    if finding.code in KEYED_IN_REVIEW and finding.severity is not Severity.INFO:
+        return dataclasses.replace(finding, severity=Severity.INFO)
+    return finding
+
+
+def _unnamed(link: Link) -> Finding:
+    """2131: a link from the customer's side that doesn't name its customer."""
+    ids = ", ".join(c for c in link.certificates if c is not None) or "(no id)"
+    hit = Hit(loc=("customers",), params={"certificates": ids}, errors={("customers",): "absent"})
+    return records.link_customer_unnamed.finding(hit)
+
+
+def _record_loc(loc: Loc) -> Loc:
+    """An ``errors`` loc of the holding certificate, as the customer record's own
+    (``("customers", 0, "city")`` -> ``("city",)``)."""
     return loc[2:] if len(loc) > 2 and loc[:2] == ("customers", 0) else loc
+
+
+def _in_link(loc: Loc, at: tuple[int, ...]) -> Loc:
+    """A loc of the holding certificate, as the link's own: a link's customer is its code,
+    at its position in the record (``("customers", 1, "customer_number")`` ->
+    ``("customers", 3)`` when the customers before it were given by id)."""
+    if len(loc) > 1 and loc[0] == "customers" and isinstance(loc[1], int) and loc[1] < len(at):
+        return ("customers", at[loc[1]])
+    return loc[:2]
 
 
 def _add(
@@ -215,8 +287,9 @@ def _setup(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
+    kind: Kind | None = None,  # what is read, not how it is checked: no part of the setup
 ) -> tuple[_RuleSet, Context, Limits]:
     if today is None:
         today = dt.date.today()
@@ -245,7 +318,7 @@ def _setup(
     return found
 
 
-def context(*, kind: str | None = None, **validate_options: Any) -> Context:
+def context(**validate_options: Unpack[ValidateOptions]) -> Context:
     """What the checks see with these :func:`validate` options (so does a rule's repair)."""
     return _setup(**validate_options)[1]
 
@@ -257,15 +330,17 @@ def validate(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Report:
     """Check one certificate and return every problem at once.
 
     ``payload`` is an :class:`ExemptionCertificate`, a mapping in any of the
-    three dialects, or JSON text / bytes. ``today`` defaults to
-    ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
+    three dialects, JSON text / bytes, or a pydantic model, dataclass or attrs
+    instance of your own, read through its public dump as the JSON it would send
+    (``model_dump(by_alias=True, mode="json")``, ``dataclasses.asdict``, ``attrs.asdict``).
+    ``today`` defaults to ``date.today()``; ``matrix`` to :meth:`ExemptionMatrix.default`.
     ``select`` / ``ignore`` take codes (``2101``), code prefixes (``"21"``),
     rule names (``"customer-name-missing"``) or types (``"Input"``).
     ``profile`` is ``"certcapture"`` (default), ``"avatax"`` or ``"audit"``
@@ -299,9 +374,9 @@ def validate_many(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[Report]:
     """Check many certificates lazily, one :class:`Report` each, in input order.
 
@@ -328,9 +403,9 @@ def checked(
     matrix: ExemptionMatrix | None = None,
     select: Selector = None,
     ignore: Selector = None,
-    profile: str = "certcapture",
+    profile: Profile = "certcapture",
     options: RuleOptions | Mapping[str, Any] | None = None,
-    kind: str | None = None,
+    kind: Kind | None = None,
 ) -> Iterator[tuple[Report, Read]]:
     """:func:`validate_many`, with what was read beside each report (the model, or the
     customer record or link): for callers that join records, like
@@ -351,7 +426,7 @@ def _checked(
     ruleset: _RuleSet,
     ctx: Context,
     limits: Limits,
-    kind: str | None,
+    kind: Kind | None,
 ) -> Iterator[tuple[Report, Read]]:
     read = reading.read
     for payload in payloads:

@@ -12,15 +12,19 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
+
+from certpreflight.literals import Kind
 
 __all__ = [
+    "DOCS_URL",
     "FAMILIES",
     "CertificateValidationError",
     "Finding",
     "Report",
     "Severity",
     "loc_to_pointer",
+    "rule_url",
 ]
 
 #: First digit of a code -> its family word (mirrors the CereTax catalogue).
@@ -29,6 +33,19 @@ FAMILIES: Mapping[int, str] = MappingProxyType(
 )
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+
+#: The documentation site (``mkdocs.yml``'s ``site_url``; pyproject's Documentation URL).
+DOCS_URL = "https://certpreflight.readthedocs.io/en/latest/"
+
+
+def rule_url(code: int, name: str) -> str:
+    """The address of a rule's section of the rules catalogue on the documentation site
+    (the anchor MkDocs gives the heading ``## 2101 customer-name-missing``).
+
+    >>> rule_url(2101, "customer-name-missing")
+    'https://certpreflight.readthedocs.io/en/latest/rules/#2101-customer-name-missing'
+    """
+    return f"{DOCS_URL}rules/#{code}-{name}"
 
 
 class Severity(str, enum.Enum):
@@ -80,8 +97,15 @@ class Finding:
     loc: tuple[str | int, ...] = ()
     customer_number: str | None = None
 
+    @property
+    def url(self) -> str:
+        """The rule's page in the documentation (its section of the rules catalogue), as
+        pydantic's and ruff's errors link to theirs."""
+        return rule_url(self.code, self.name)
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with exactly the documented keys."""
+        """A JSON-ready dict of the documented fields and the rule's ``url``:
+        ``json.dumps(finding.to_dict())``."""
         return {
             "code": self.code,
             "name": self.name,
@@ -93,7 +117,12 @@ class Finding:
             "errors": dict(self.errors),
             "loc": list(self.loc),
             "customer_number": self.customer_number,
+            "url": self.url,
         }
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, under pydantic's name: the dict is JSON-ready in either mode."""
+        return self.to_dict()
 
     def to_ceretax(self) -> dict[str, Any]:
         """One CereTax ``errorMessages`` entry: ``{code, type, message, summary, errors}``."""
@@ -107,7 +136,11 @@ class Finding:
 
 
 class CertificateValidationError(ValueError):
-    """Raised by :meth:`Report.raise_for_errors` when a certificate has error findings."""
+    """Raised by :meth:`Report.raise_for_errors` when a certificate has error findings.
+
+    ``.report`` is the whole report; :meth:`errors` lists the error findings as pydantic's
+    ``ValidationError.errors()`` lists its errors.
+    """
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -115,6 +148,51 @@ class CertificateValidationError(ValueError):
         lines = [f"{len(errors)} error(s) in certificate {report.certificate_id or '(no id)'}:"]
         lines += [f"  {f.code} {f.message}" for f in errors]
         super().__init__("\n".join(lines))
+
+    def error_count(self) -> int:
+        """How many error findings there are (pydantic's ``error_count()``)."""
+        return len(self.report.errors)
+
+    def errors(
+        self, *, include_url: bool = True, include_context: bool = True
+    ) -> list[dict[str, Any]]:
+        """The error findings as pydantic's ``ValidationError.errors()`` gives its errors.
+
+        Each is ``{"type": name, "loc": loc, "msg": message, "ctx": {...}, "url": ...}``:
+        ``type`` is the rule's name (``customer-name-missing``), ``loc`` the tuple path,
+        ``msg`` the CertCapture-style message, ``ctx`` the rest of the finding (``code``,
+        ``severity``, ``summary``, ``fix``, ``errors``, ``customer_number``) and ``url`` the
+        rule's documentation. There is no ``input``: a report keeps no payload.
+
+        >>> from certpreflight import validate
+        >>> report = validate({"id": "1", "customers": [{"customer_number": "C1", "name": ""}]},
+        ...                   select=["2101"])
+        >>> try:
+        ...     report.raise_for_errors()
+        ... except CertificateValidationError as exc:
+        ...     [(e["type"], e["loc"]) for e in exc.errors(include_context=False)]
+        [('customer-name-missing', ('customers', 0, 'name'))]
+        """
+        out = []
+        for finding in self.report.errors:
+            error: dict[str, Any] = {
+                "type": finding.name,
+                "loc": finding.loc,
+                "msg": finding.message,
+            }
+            if include_context:
+                error["ctx"] = {
+                    "code": finding.code,
+                    "severity": finding.severity.value,
+                    "summary": finding.summary,
+                    "fix": finding.fix,
+                    "errors": dict(finding.errors),
+                    "customer_number": finding.customer_number,
+                }
+            if include_url:
+                error["url"] = finding.url
+            out.append(error)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +203,7 @@ class Report:
     certificate_id: str | None = None
     #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
     #: it could not be read as any (not an object, invalid JSON, a record of no kind).
-    kind: str | None = "certificate"
+    kind: Kind | None = "certificate"
     #: A customer record's code (its id).
     customer_number: str | None = None
 
@@ -176,13 +254,18 @@ class Report:
         return tuple(f.code for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"id", "kind", "ok", "findings": [Finding.to_dict(), ...]}``."""
+        """JSON-ready: ``{"id", "kind", "ok", "findings": [Finding.to_dict(), ...]}``, so
+        ``json.dumps(report.to_dict())`` serialises a report."""
         return {
             "id": self.record_id,
             "kind": self.kind,
             "ok": self.ok,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, under pydantic's name: the dict is JSON-ready in either mode."""
+        return self.to_dict()
 
     def to_ceretax(self) -> dict[str, Any]:
         """CereTax-style: ``{"errorMessages": [{code, type, message, summary, errors}, ...]}``."""

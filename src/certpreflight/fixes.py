@@ -24,15 +24,20 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from certpreflight.dialects import is_mapping
-from certpreflight.engine import checked, context
+from certpreflight.engine import Payload, checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.models import Customer, ExemptionCertificate
-from certpreflight.rules import CATALOGUE
+from certpreflight.options import ValidateOptions
+from certpreflight.reading import plain
+from certpreflight.rules import CATALOGUE, fixable_code
 from certpreflight.rules._base import Autofix, Context
 from certpreflight.rules.repairs import locate
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AppliedFix", "FixResult", "fix", "fixable"]
 
@@ -75,8 +80,7 @@ class FixResult:
 
 def fixable(finding: Finding, *, unsafe: bool = False) -> bool:
     """True when ``finding``'s rule has a repair of an allowed kind (safe, or any if ``unsafe``)."""
-    autofix = _FIXES.get(finding.code)
-    return autofix is not None and (unsafe or autofix.kind == "safe")
+    return fixable_code(finding.code, unsafe=unsafe)
 
 
 def _value(record: Any, loc: tuple[str | int, ...]) -> Any:
@@ -100,6 +104,7 @@ def _keeps(before: Report, after: Report, target: Finding) -> bool:
 
 def _readable(payload: Any) -> Any:
     """The payload as a mutable mapping, or None when it isn't one (nothing to repair)."""
+    payload = plain(payload)  # a caller's own model: its dump, as the reader reads it
     if isinstance(payload, ExemptionCertificate):
         return payload.model_dump(mode="json", exclude_none=True)
     if isinstance(payload, (str, bytes, bytearray)):
@@ -115,14 +120,18 @@ def _readable(payload: Any) -> Any:
     return None
 
 
-def fix(payload: Any, *, unsafe: bool = False, **validate_options: Any) -> FixResult:
+def fix(
+    payload: Payload, *, unsafe: bool = False, **validate_options: Unpack[ValidateOptions]
+) -> FixResult:
     """Repair what the rules can repair in one record; never raises on bad data.
 
     ``payload`` is what :func:`certpreflight.validate` takes (a model, a mapping in any
-    dialect, JSON text); ``validate_options`` are its options (``profile``, ``today``,
+    dialect, JSON text, a pydantic model, dataclass or attrs instance of your own);
+    ``validate_options`` are its options (``profile``, ``today``,
     ``select`` ...: a repair runs only for a finding those options report). ``unsafe``
     also applies the unsafe repairs. ``result.record`` is the repaired record, in the
-    payload's own dialect (a model or JSON text comes back as a native / parsed mapping);
+    payload's own dialect (a model or JSON text comes back as a native / parsed mapping, an
+    object of your own as its dump);
     ``result.applied`` lists each repair as ``(code, loc, before, after)``;
     ``result.report`` is the repaired record's report. Fixing a fixed record changes
     nothing.

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from certpreflight.dialects import (
+    CODE_KEYS,
     CUSTOMER_RECORD_KEYS,
     LINK_KEYS,
     REFERENCES,
@@ -33,9 +34,11 @@ from certpreflight.dialects import (
     native_customer,
     parse_date,
     reference_code,
+    reference_id,
 )
+from certpreflight.reference.regions import region_of
 
-__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Link"]
+__all__ = ["Customer", "CustomerRecord", "Date", "ExemptionCertificate", "Jurisdiction", "Link"]
 
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 
@@ -87,6 +90,21 @@ class Customer(BaseModel):
         )
 
 
+class Jurisdiction(BaseModel):
+    """A local jurisdiction a certificate applies to, below its state exposure zone: an AvaTax
+    ``CertificateJurisdictionModel`` (AvaTax 26.6: ``id``, ``type`` such as State, County,
+    City or Special, ``name``, ``code`` its FIPS code or identifier). The ones AvaTax takes
+    for a zone and reason are listed by ``ListLocalExemptJurisdictions``
+    (``docs/sources.md#avatax-models``)."""
+
+    model_config = _CONFIG
+
+    id: str | None = None
+    type: str | None = None
+    name: str | None = None
+    code: str | None = None
+
+
 class ExemptionCertificate(BaseModel):
     """An exemption certificate and the customers linked to it.
 
@@ -107,10 +125,21 @@ class ExemptionCertificate(BaseModel):
     effective_date: Date = None
     expiration_date: Date = None
     single_use: bool = False
+    #: Sent to CertCapture's validation queue (``submit_to_stack``): its review team keys the
+    #: certificate's data in from the document, so what they key is not required yet.
+    submit_to_stack: bool = False
     po_numbers: tuple[str, ...] = ()
     tax_id: str | None = None
+    #: The purchaser's number for each region, ``(region as given, number)`` pairs: a
+    #: multi-state certificate carries one per state. Read from ``{"NY": "123456"}``, a list
+    #: of ``{"region": ..., "tax_id": ...}`` objects, or the ECMS record's ``details``
+    #: (``idNo``). A region without one falls back on ``tax_id`` (:meth:`tax_id_for`).
+    tax_ids: tuple[tuple[str, str], ...] = ()
     tax_id_type: str | None = None
     business_type: str | None = None
+    #: Local jurisdictions the certificate applies to, below its zone (AvaTax 26.6's
+    #: ``jurisdictions``); a text alone is a jurisdiction's name.
+    jurisdictions: tuple[Jurisdiction, ...] = ()
     exempt_percentage: float | None = None
     #: The certificate form used ("MTC", "SST F0003", "ST-120"): read by the audit rules.
     form: str | None = None
@@ -131,6 +160,15 @@ class ExemptionCertificate(BaseModel):
     @classmethod
     def _from_dialects(cls, data: Any) -> Any:
         return native_certificate(data) if is_mapping(data) else data
+
+    def tax_id_for(self, region: str) -> str | None:
+        """The number given for ``region`` (an ISO code such as ``"US-NY"``, matched against
+        the regions as given by any alias), or else the certificate's one ``tax_id``."""
+        for given, number in self.tax_ids:
+            found = region_of(given)
+            if found is not None and found.code == region:
+                return number
+        return self.tax_id
 
     def customer_numbers(self) -> tuple[str | None, ...]:
         """The linked customers' numbers, in order."""
@@ -190,25 +228,62 @@ class CustomerRecord(Customer):
 
 
 class Link(BaseModel):
-    """A link of customers to a certificate: an AvaTax ``LinkCustomersToCertificate`` body
-    (``{"customers": ["RESELLER"]}``; the certificate's id is in the call's path) or the
-    native ``{"certificate_id": "42", "customers": [...]}``."""
+    """A link between customers and certificates, from either side.
+
+    * From the certificate's side: an AvaTax ``LinkCustomersToCertificate`` body
+      (``{"customers": ["RESELLER"]}``; the certificate's id is in the call's path), a
+      CertCapture ``PUT /v2/certificates/{id}/customers`` body (``{"customers": [{"id": 10}]}``,
+      customers by their CertCapture ids), or the native
+      ``{"certificate_id": "42", "customers": [...]}``.
+    * From the customer's side: an AvaTax ``LinkCertificatesToCustomer`` body
+      (``LinkCertificatesModel``, ``{"certificates": ["500111"]}``) or a CertCapture
+      ``PUT /v2/customers/{number}/certificates`` body (``{"certificates": [{"id": 500111}]}``).
+      The customer is in the call's path; a record names it by its code in any dialect's
+      code key (``customerCode``, ``customer_number`` ...), read into ``customers``.
+    """
 
     model_config = _CONFIG
 
     certificate_id: str | None = None
     #: The linked customers' codes; a customer given otherwise than by its code is None.
     customers: tuple[str | None, ...] = ()
+    #: The ids of the customers given by their id (``{"id": 10}``), by position in
+    #: ``customers``; empty when none is.
+    customer_ids: tuple[str | None, ...] = ()
+    #: The ids of the linked certificates (a link from the customer's side); an item that
+    #: is no id is None.
+    certificates: tuple[str | None, ...] = ()
 
     @classmethod
     def native(cls, data: Mapping[Any, Any]) -> dict[str, Any]:
-        """``data`` in any dialect, with the link's field names and customers as codes."""
+        """``data`` in any dialect, with the link's field names, customers as codes (and
+        ids) and certificates as ids."""
         out = {LINK_KEYS[k]: v for k, v in data.items() if isinstance(k, str) and k in LINK_KEYS}
+        if "customers" not in out:  # a link from the customer's side names its customer
+            code = next((data[k] for k in CODE_KEYS if k in data), None)
+            if code is not None:
+                out["customers"] = [code]
         customers = out.get("customers")
         if customers is not None:
             items = customers if isinstance(customers, (list, tuple)) else [customers]
             out["customers"] = tuple(reference_code(item) for item in items)
+            ids = tuple(reference_id(item) if is_mapping(item) else None for item in items)
+            out["customer_ids"] = ids if any(ids) else ()
+        certificates = out.get("certificates")
+        if certificates is not None:
+            items = certificates if isinstance(certificates, (list, tuple)) else [certificates]
+            out["certificates"] = tuple(reference_id(item) for item in items)
         return out
+
+    def customer_refs(self) -> tuple[int, ...]:
+        """The positions of the customers given otherwise than by their id: those the
+        customer-code rules check (a customer given by its CertCapture id has no code)."""
+        ids = self.customer_ids
+        return tuple(
+            i
+            for i, code in enumerate(self.customers)
+            if code is not None or i >= len(ids) or ids[i] is None
+        )
 
     @model_validator(mode="before")
     @classmethod

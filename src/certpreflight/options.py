@@ -32,18 +32,34 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict
 
+from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reference.matrix import ExemptionMatrix
-from certpreflight.rules import ALL_PROFILES, CATALOGUE, Rule
+from certpreflight.rules import CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
+from certpreflight.suggest import did_you_mean, rule_hint
 
-__all__ = ["Options", "RuleOptions", "Selector", "matches", "selectors"]
+__all__ = ["Options", "RuleOptions", "Selector", "ValidateOptions", "matches", "selectors"]
 
 #: What ``select`` and ``ignore`` take: a code, a code prefix, a rule name or a type, a
 #: comma list of them, or an iterable of those.
 Selector = Iterable[int | str] | int | str | None
+
+
+class ValidateOptions(TypedDict, total=False):
+    """The keyword options of :func:`~certpreflight.validate`, for the functions that pass them
+    on (``fix(payload, **validate_options)``, the AvaTax senders): typed as ``validate``
+    types them, so a misspelt profile fails type checking there too."""
+
+    today: dt.date | None
+    matrix: ExemptionMatrix | None
+    select: Selector
+    ignore: Selector
+    profile: Profile
+    options: RuleOptions | Mapping[str, Any] | None
+    kind: Kind | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +71,7 @@ class RuleOptions:
     >>> RuleOptions.from_mapping({"expiring_within_day": 60})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown option 'expiring_within_day'; expected one of: expiring_within_days, ...
+    ValueError: unknown option 'expiring_within_day' (did you mean 'expiring_within_days'?); ...
     """
 
     max_payload_bytes: int = DEFAULT_LIMITS.max_payload_bytes
@@ -97,27 +113,15 @@ class RuleOptions:
         known = cls.names()
         for key in values:
             if key not in known:
-                near = _closest(str(key), known)
-                ordered = sorted(known, key=lambda name: name != near)
-                raise ValueError(f"unknown option {key!r}; expected one of: {', '.join(ordered)}")
+                hint = did_you_mean(str(key), known)
+                raise ValueError(
+                    f"unknown option {key!r}{hint}; expected one of: {', '.join(known)}"
+                )
         return cls(**values)
 
     def as_mapping(self) -> Mapping[str, Any]:
         """Every option by name, read-only (what the rules read as ``ctx.options``)."""
         return MappingProxyType(dataclasses.asdict(self))
-
-
-def _closest(key: str, known: tuple[str, ...]) -> str | None:
-    """The known name sharing the longest prefix with ``key`` (listed first in the error)."""
-
-    def shared(name: str) -> int:
-        n = 0
-        while n < min(len(name), len(key)) and name[n] == key[n]:
-            n += 1
-        return n
-
-    best = max(known, key=shared)
-    return best if shared(best) > 0 else None
 
 
 # --- selectors ------------------------------------------------------------------------------------
@@ -151,9 +155,11 @@ def _known_keys(items: tuple[str | int, ...]) -> tuple[str, ...]:
     )
     for key in keys:
         if not any(matches(rule, key) for rule in CATALOGUE):
+            words = sorted({w for rule in CATALOGUE for w in (rule.name, rule.type.lower())})
+            hint = rule_hint(key, words, [rule.code for rule in CATALOGUE])
             raise ValueError(
-                f"unknown rule selector {key!r}: use a code (2101), a code prefix (21), "
-                "a rule name (customer-name-missing) or a type (Input)"
+                f"unknown rule selector {key!r}{hint}: use a code "
+                "(2101), a code prefix (21), a rule name (customer-name-missing) or a type (Input)"
             )
     return keys
 
@@ -181,14 +187,14 @@ class Options:
     >>> Options.of(profile="avtax")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown profile 'avtax'; expected one of ['audit', 'avatax', 'certcapture']
+    ValueError: unknown profile 'avtax' (did you mean 'avatax'?); expected one of ['audit', ...]
     """
 
     today: dt.date | None = None
     matrix: ExemptionMatrix | None = dataclasses.field(default=None, compare=False)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    profile: str = "certcapture"
+    profile: Profile = "certcapture"
     rules: RuleOptions | None = None
 
     @classmethod
@@ -199,7 +205,7 @@ class Options:
         matrix: ExemptionMatrix | None = None,
         select: Selector = None,
         ignore: Selector = None,
-        profile: str = "certcapture",
+        profile: Profile = "certcapture",
         options: RuleOptions | Mapping[str, Any] | None = None,
     ) -> Options:
         """The options from the keywords of :func:`~certpreflight.validate`.
@@ -211,8 +217,11 @@ class Options:
             raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
         if matrix is not None and not isinstance(matrix, ExemptionMatrix):
             raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-        if profile not in ALL_PROFILES:
-            raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(ALL_PROFILES)}")
+        if profile not in PROFILES:
+            hint = did_you_mean(str(profile), sorted(PROFILES))
+            raise ValueError(
+                f"unknown profile {profile!r}{hint}; expected one of {sorted(PROFILES)}"
+            )
         tuned = RuleOptions.from_mapping(options) if options else None
         return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)
 

@@ -186,8 +186,9 @@ def test_module_imports_and_converts_without_the_sdk(monkeypatch: pytest.MonkeyP
 # --- the round trip -------------------------------------------------------------------------------
 
 SCOPED_TAX_ID = frozenset({6201, 6202, 6205})
-#: The audit rules name the regions they concern (5201-5203 in ``errors``, 6401 in its text).
-SCOPED_AUDIT = frozenset({5201, 5202, 5203, 6401})
+#: The audit rules name the regions they concern (5201-5204, 6402 and 6403 in ``errors``,
+#: 6401 in its text).
+SCOPED_AUDIT = frozenset({5201, 5202, 5203, 5204, 6401, 6402, 6403})
 
 
 def _merged(payload: Any) -> list[dict[str, Any]]:

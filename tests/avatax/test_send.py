@@ -1,6 +1,6 @@
 """Checked sends through the REAL avalara SDK, against a local HTTP server standing in for AvaTax.
 
-Skipped when the SDK is not installed; CI installs it with ``pip install -e '.[dev,avatax]'``.
+Skipped when the SDK is not installed; CI installs it (``pip install -e '.[avatax]' --group dev``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.avatax.test_errors import CERTCAPTURE_1203
 from tests.conftest import AVATAX_CERTIFICATE, TODAY, cert, customer
 
 avalara = pytest.importorskip(
-    "avalara", reason="the AvaTax SDK is not installed: pip install -e '.[dev,avatax]'"
+    "avalara", reason="the AvaTax SDK is not installed: pip install -e '.[avatax]' --group dev"
 )
 
 COMPANY = 12345

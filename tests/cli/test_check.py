@@ -56,9 +56,10 @@ def test_json_document_shape(cli: Cli, mixed: Path) -> None:
     finding = doc["results"][1]["findings"][0]
     assert set(finding) == {
         "code", "name", "type", "severity", "message", "summary", "fix", "errors", "loc",
-        "customer_number",
+        "customer_number", "url",
     }  # fmt: skip
     assert finding["code"] == 2101
+    assert finding["url"].endswith("/rules/#2101-customer-name-missing")
 
 
 def test_json_document_of_nothing_is_valid(cli: Cli, tmp_path: Path) -> None:
@@ -364,7 +365,7 @@ def test_examples_text_report_is_readable(cli: Cli) -> None:
     """The README's newcomer command prints a report with a summary line."""
     code, out, _ = cli("check", str(EXAMPLES / "certificates.json"))
     assert code == 1
-    assert "32 certificates checked: 8 ok, 18 with errors, 6 with warnings" in out  # 6505: 2
+    assert "32 certificates checked: 8 ok, 18 with errors, 6 with warnings" in out  # 6507: 2
 
 
 @given(

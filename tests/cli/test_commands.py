@@ -52,9 +52,30 @@ def test_matrix_grid(cli: Cli) -> None:
     code, out, _ = cli("matrix")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].startswith("region  A B C D")
-    assert any(line.startswith("US-NH   N N") for line in lines)
+    assert lines[0].startswith("region A  B  C  D")
+    assert any(line.startswith("US-NH  N  N") for line in lines)
     assert "Y exempt, N not exempt" in out
+
+
+def test_matrix_text_columns_never_run_together(cli: Cli) -> None:
+    """Every mark starts at its reason's column, a secondary one's ``~`` included, and the
+    listed views' columns are as wide as their widest cell."""
+    lines = cli("matrix")[1].split("\n\n")[0].splitlines()
+    starts = [i for i, ch in enumerate(lines[0]) if ch != " " and lines[0][i - 1] == " "]
+    for line in lines[1:]:
+        assert all(line[i - 1] == " " and line[i] != " " for i in starts), line
+    assert any("~ " in line for line in lines)
+    listed = cli("matrix", "--reason", "G")[1].splitlines()
+    column = listed[0].index("confidence")
+    assert all(line[column - 2 : column] in ("  ", "") for line in listed), "status runs on"
+
+
+def test_matrix_output_file(cli: Cli, tmp_path: Path) -> None:
+    """`matrix -o PATH` writes the view there, nothing on standard output."""
+    path = tmp_path / "matrix.html"
+    code, out, _ = cli("matrix", "--format", "html", "-o", str(path))
+    assert (code, out) == (0, "")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_matrix_single_cell_lookup(cli: Cli) -> None:

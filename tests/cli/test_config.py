@@ -118,7 +118,8 @@ def test_config_path_and_isolated(cli: Cli, project: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "problem"),
     [
-        ('fail_on = "warning"\n', "unknown key 'fail_on'; expected one of: select, ignore,"),
+        ('fail-of = "warning"\n', "unknown key 'fail-of' (did you mean 'fail-on'?); expected one"),
+        ('fail-on = "info"\nfail_on = "info"\n', "'fail-on' is set twice"),
         ('profile = "nope"\n', "profile must be certcapture or avatax or audit, not 'nope'"),
         ("select = 3\n", "select must be a list of codes"),
         ('today = "tomorrow"\n', "today must be a date, YYYY-MM-DD, not 'tomorrow'"),
@@ -193,5 +194,47 @@ def test_an_unknown_selector_in_the_file_names_the_file(tmp_path: Path) -> None:
     """A selector no rule matches is a ConfigError naming the file, as an unknown key is."""
     path = tmp_path / "certpreflight.toml"
     path.write_text('ignore = ["9999"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"certpreflight\.toml: unknown rule selector '9999'"):
+    with pytest.raises(
+        ConfigError, match=r"certpreflight\.toml: ignore: unknown rule selector '9999'"
+    ):
         load_config(path)
+
+
+def test_keys_read_in_kebab_case_and_snake_case(tmp_path: Path) -> None:
+    """``fail-on`` and ``fail_on``, ``expiring-within-days`` and ``expiring_within_days``:
+    both spellings are read, kebab-case is the one documented."""
+    path = tmp_path / "certpreflight.toml"
+    for text in (
+        'fail-on = "info"\n[options]\nexpiring-within-days = 7\n',
+        'fail_on = "info"\n[options]\nexpiring_within_days = 7\n',
+    ):
+        path.write_text(text, encoding="utf-8")
+        config = load_config(path)
+        assert config.fail_on == "info"
+        assert config.options is not None
+        assert config.options.expiring_within_days == 7
+
+
+def test_show_settings_names_the_file_and_the_resolved_settings(cli: Cli, project: Path) -> None:
+    """`check --show-settings` says which file was read and what the flags and it resolve
+    to, and checks nothing (no FILE needed)."""
+    path = _pyproject(
+        project,
+        'fail_on = "warning"\nselect = ["21"]\n[tool.certpreflight.options]\n'
+        "expiring-within-days = 9\n",
+    )
+    code, out, _ = cli("check", "--show-settings", "--profile", "audit")
+    shown = json.loads(cli("check", "--show-settings", "--output-format", "json")[1])
+    isolated = cli("check", "--show-settings", "--isolated")[1]
+    assert code == 0
+    assert f"configuration file: {path}\n" in out
+    assert "profile: audit\n" in out
+    assert "  expiring-within-days = 9\n" in out
+    assert (shown["configuration file"], shown["fail-on"], shown["select"]) == (
+        str(path),
+        "warning",
+        ["21"],
+    )
+    assert shown["rules"]
+    assert all(str(code).startswith("21") for code in shown["rules"])
+    assert "configuration file: none (--isolated)\n" in isolated

@@ -170,8 +170,8 @@ def test_usage_errors(cli: Cli, tmp_path: Path) -> None:
     assert code == 2
 
 
-def test_check_reports_6505_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path) -> None:
-    """check's first pass reads the certificates' dates, so a repeated certificate is 6505
+def test_check_reports_6507_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path) -> None:
+    """check's first pass reads the certificates' dates, so a repeated certificate is 6507
     whether one process or workers check the file."""
     path = tmp_path / "dups.ndjson"
     path.write_bytes(
@@ -182,4 +182,4 @@ def test_check_reports_6505_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path
         _, out, _ = cli("check", str(path), "--format", "json", "--jobs", jobs)
         found.append([[f["code"] for f in r["findings"]] for r in json.loads(out)["results"]])
     assert found[0] == found[1]
-    assert [6505 in codes for codes in found[0]] == [False, True, False]
+    assert [6507 in codes for codes in found[0]] == [False, True, False]

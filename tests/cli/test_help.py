@@ -13,7 +13,7 @@ from certpreflight.cli import _parser
 from certpreflight.rules.docs import rule_dict
 from tests.cli.conftest import Cli
 
-COMMANDS = ["check", "rules", "rule", "matrix"]
+COMMANDS = ["check", "rules", "rule", "matrix", "plan", "export"]
 
 
 def _options(command: str) -> list[argparse.Action]:
@@ -62,6 +62,8 @@ def test_check_help_lists_exit_codes_input_formats_and_configuration(cli: Cli) -
 def test_an_unknown_option_prints_the_subcommands_usage(cli: Cli, command: str) -> None:
     """`check --frobnicate` names the option and shows check's usage, not the top level's."""
     argv = [command, "--frobnicate"] + (["x.json"] if command == "check" else [])
+    argv += ["s.json", "--against", "e.json"] if command == "plan" else []
+    argv += ["123", "-o", "e.json"] if command == "export" else []
     argv += ["2101"] if command == "rule" else []
     code, out, err = cli(*argv)
     assert (code, out) == (2, "")

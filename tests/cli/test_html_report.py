@@ -11,7 +11,7 @@ from pathlib import Path
 from certpreflight import Report, validate
 from certpreflight.engine import checked, context
 from certpreflight.reference.reasons import all_reasons
-from certpreflight.reports.html_page import CSP
+from certpreflight.reports.html_page import CSP, FILLS
 from certpreflight.reports.tally import Tally, failing_regions
 from certpreflight.rules.situs import not_exempt_regions
 from tests.cli.conftest import Cli, ndjson_line
@@ -67,7 +67,8 @@ def _chart(html: str) -> dict[str, str]:
     svg = re.search(r'<svg id="chart-regions".*?</svg>', html, re.S)
     assert svg is not None
     bars = re.findall(
-        r'<g class="bar"><text[^>]*>([^<]*)</text>.*?<text[^>]*>([^<]*)</text>', svg[0]
+        r'<g class="bar error"><text[^>]*>([^<]*)</text>.*?</rect><text[^>]*>([^<]*)</text>',
+        svg[0],
     )
     return dict(bars)
 
@@ -81,7 +82,10 @@ def test_html_region_chart_shows_failing_of_checked(cli: Cli, tmp_path: Path) ->
     )
     code, out, _ = cli("check", str(path), "--format", "html")
     assert code == 1
-    assert _chart(out) == {"OR": "1 of 1 checked", "MT": "1 of 1 checked"}
+    assert _chart(out) == {
+        "OR": "100% fail (1 of 1 checked)",
+        "MT": "100% fail (1 of 1 checked)",
+    }
     assert f'content="{CSP}"' in out
     assert "<script" not in out.lower()
 
@@ -121,9 +125,67 @@ def test_html_counts_each_failure_in_its_own_regions(cli: Cli, tmp_path: Path) -
     code, out, _ = cli("check", str(path), "--format", "html", "--matrix", str(matrix))
     assert code == 1
     assert _chart(out) == {
-        "NH": "1 of 1 checked",
-        "MT": "1 of 1 checked",
-        "?": "1 of 1 checked",  # the local zone: not a region, shown as "?"
-        "WA": "1 of 2 checked",
-        "OR": "1 of 2 checked",
+        "NH": "100% fail (1 of 1 checked)",
+        "MT": "100% fail (1 of 1 checked)",
+        "?": "100% fail (1 of 1 checked)",  # the local zone: not a region, shown as "?"
+        "WA": "50% fail (1 of 2 checked)",
+        "OR": "50% fail (1 of 2 checked)",
     }
+
+
+def test_problem_bars_are_coloured_by_severity_and_say_shares(cli: Cli, tmp_path: Path) -> None:
+    """Each problem's bar has its severity's colour (a warning's is not an error's red) and
+    says its share of the certificates checked; the groups say "1 finding", never
+    "finding(s)", and list the certificate and customer before the file."""
+    path = tmp_path / "c.ndjson"
+    path.write_bytes(
+        ndjson_line(id="a", regions=["WA"], customers=[customer(name="")])  # 2101 error
+        + ndjson_line(id="b", regions=["WA"], effective_date="2027-01-01")  # 5101 warning
+        + ndjson_line(id="c", regions=["WA"])
+        + ndjson_line(id="d", regions=["WA"])
+    )
+    code, out, _ = cli("check", str(path), "--format", "html", "--today", "2026-11-21")
+    assert code == 1
+    svg = re.search(r'<svg id="chart-problems".*?</svg>', out, re.S)
+    assert svg is not None
+    bars = re.findall(
+        r'<g class="bar (\w+)"><text[^>]*>(\d{4})[^<]*</text><rect [^>]*fill="([^"]+)">'
+        r".*?</rect><text[^>]*>([^<]*)</text>",
+        svg[0],
+    )
+    by_code = {code: (severity, fill, note) for severity, code, fill, note in bars}
+    assert by_code["2101"] == ("error", FILLS["error"], "25% of certificates (1)")
+    severity, fill, note = by_code["5101"]
+    assert (severity, fill, note) == ("warning", FILLS["warning"], "25% of certificates (1)")
+    assert FILLS["warning"] != FILLS["error"]
+    assert "(s)" not in out
+    assert "1 finding in 1 certificate, 25% of certificates" in out
+    head = re.search(r'<table id="groups"><thead><tr>(.*?)</tr>', out)
+    assert head is not None
+    assert re.findall(r"<th>([^<]*)</th>", head[1]) == [
+        "certificate", "customer", "message", "fix", "source",
+    ]  # fmt: skip
+    assert re.search(r"<tr><td>a</td><td>[^<]*</td>.*?<td class=\"source\">[^<]*c\.ndjson:1", out)
+    totals = re.search(r'<ul id="summary".*?</ul>', out)
+    assert totals is not None
+    assert 'with errors<b>1</b><span class="share">25% of certificates</span>' in totals[0]
+
+
+def test_matrix_cells_carry_a_tooltip_and_the_header_sticks(cli: Cli) -> None:
+    """Every cell of the heat map has a tooltip, shown on hover or focus without scripts,
+    with its status, source and condition; the header row and region column stay in view."""
+    code, out, _ = cli("matrix", "--format", "html")
+    assert code == 0
+    table = re.search(r'<table id="heatmap".*?</table>', out, re.S)
+    assert table is not None
+    cells = re.findall(r"<td class=\"s-[^\"]*\"[^>]*>(.*?)</td>", table[0])
+    assert len(cells) > 600
+    assert all(re.search(r'<span class="tip( left)?" role="tooltip">', cell) for cell in cells)
+    hi_g = re.search(r"<span class=\"tip[^\"]*\"[^>]*>G in US-HI: partial.*?</span>", out)
+    assert hi_g is not None
+    assert "source:" in hi_g[0]
+    assert "condition:" in hi_g[0]
+    assert ".heat thead th{position:sticky;top:0" in out
+    assert "td:hover .tip" in out
+    assert "td:focus .tip" in out
+    assert "<script" not in out.lower()

@@ -132,13 +132,26 @@ def test_illinois_resale_certificates_run_three_years() -> None:
     assert g.fix.startswith("Set expiration_date to 2029-01-15")
 
 
-def test_washington_reseller_permit_term_is_secondary_so_audit_only() -> None:
-    """WA's 48 months comes from a secondary source: profile audit only."""
-    payload = cert(regions=["WA"], effective_date="2026-01-15", expiration_date="2031-01-15")
-    assert found(payload, 5202) == []
-    [f] = found(payload, 5202, profile="audit")
+def test_washington_reseller_permit_term_is_official_and_only_for_the_permit() -> None:
+    """WA's 4 years comes from the revenue department (every profile) and is the reseller
+    permit's: never applied to a certificate on the MTC or SST form or of several regions."""
+    payload = cert(
+        regions=["WA"],
+        form="Washington reseller permit",
+        effective_date="2026-01-15",
+        expiration_date="2031-01-15",
+    )
+    [f] = found(payload, 5202)
     assert "2030-01-15" in f.fix
-    assert "secondary source" in f.summary
+    # a certificate that names no form may be another state's form: audit profile only
+    unnamed = {**payload, "form": None}
+    assert found(unnamed, 5202) == []
+    assert len(found(unnamed, 5202, profile="audit")) == 1
+    assert "dor.wa.gov" in f.summary
+    for form in ("MTC", "SST F0003"):
+        assert found({**payload, "form": form}, 5202) == []
+        assert found({**payload, "form": form, "expiration_date": None}, 5203) == []
+    assert found({**payload, "regions": ["WA", "TX"]}, 5202) == []
 
 
 def test_terms_skip_single_use_other_reasons_and_states_without_a_term() -> None:
@@ -286,9 +299,10 @@ def test_shipped_audit_data_matches_the_build_script() -> None:
     ("code", "name", "used"),
     [
         (5201, "forms.csv", lambda row: row["accepted"] == "N"),
-        (5202, "terms.csv", lambda row: row["rule"] != "dated"),
+        (5202, "terms.csv", lambda row: not row["rule"].startswith(("dated", "lapse:"))),
         (5203, "terms.csv", lambda row: row["rule"] == "dated"),
-        (6401, "state_numbers.csv", lambda row: True),
+        (5204, "terms.csv", lambda row: row["rule"].startswith("lapse:")),
+        (6401, "state_numbers.csv", lambda row: row["proof"] == "required"),
     ],
 )
 def test_rule_docs_cite_every_source_of_their_rows(

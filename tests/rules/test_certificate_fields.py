@@ -93,8 +93,12 @@ def test_exempt_percentage_in_range(value: float | None) -> None:
     assert 2502 not in found
 
 
-def test_exempt_percentage_zero_warns() -> None:
-    """Exactly 0 exempts nothing: a warning, not an error."""
-    f = only(cert(exempt_percentage=0), 2502)
-    assert f.severity.value == "warning"
+def test_exempt_percentage_zero_is_an_audit_note_only() -> None:
+    """0 is what Avalara's own CreateCertificates example sends on a full RESALE exemption
+    (the AvaTax REST v2 reference's example, docs/sources.md#avatax-models) and nothing
+    documents what AvaTax does with it: no finding by default, an info note in ``audit``."""
+    assert 2502 not in codes(cert(exempt_percentage=0))
+    assert 2502 not in codes(cert(exempt_percentage=0), profile="avatax")
+    f = only(cert(exempt_percentage=0), 2502, profile="audit")
+    assert f.severity.value == "info"
     assert 2501 not in codes(cert(exempt_percentage=0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from certpreflight import ExemptionMatrix, validate
+from certpreflight import ExemptionMatrix, fix, validate
 from certpreflight.reference.matrix import Cell
 from tests.conftest import TODAY, cert
 
@@ -41,10 +41,38 @@ def test_reason_not_exempt_fix_names_regions_to_drop_and_alternatives(
 
 
 def test_reason_alternatives_named_when_known(small_matrix: ExemptionMatrix) -> None:
-    """When another reason is exempt in every region, the fix names it."""
-    m = small_matrix.with_overrides({("G", "US-TX"): "not_exempt"})
+    """When another use-based reason is exempt in every region, the fix names it; a reason
+    that says who the purchaser is (D, a diplomat) is never offered for another."""
+    m = small_matrix.with_overrides(
+        {("G", "US-TX"): "not_exempt", ("H", "US-WA"): "exempt", ("H", "US-TX"): "exempt"}
+    )
     [f] = findings(cert(regions=["WA", "TX"]), m, 3101)
-    assert "or use a reason exempt in all of its regions: D" in f.fix
+    assert "use a reason exempt in all of its regions: H" in f.fix
+    assert "D" not in f.fix.rpartition(":")[2]
+
+
+def test_entity_reasons_are_never_swapped_for_another() -> None:
+    """A charity (E) is never told to claim federal, diplomat, resale or manufacturing
+    exemptions (the audit's NY, FL, IL, TX, CA charity), nor a church (F) in Georgia."""
+    charity = cert(exempt_reason="E", regions=["NY", "FL", "IL", "TX", "CA"])
+    [f] = [x for x in validate(charity, today=TODAY).findings if x.code == 3102]
+    assert "use a reason" not in f.fix
+    assert "A, D, G, I" not in f.fix
+    church = cert(exempt_reason="F", regions=["GA"])
+    [g] = [x for x in validate(church, today=TODAY).findings if x.code == 3101]
+    assert "use a reason" not in g.fix
+
+
+def test_no_fix_removes_the_only_region() -> None:
+    """NH alone: the fix says not to send the certificate, never "Remove NH" (no region left),
+    and the unsafe repair leaves the record as it is."""
+    payload = cert(regions=["NH"])
+    [f] = [x for x in validate(payload, today=TODAY).findings if x.code == 3101]
+    assert not f.fix.startswith("Remove")
+    assert "Don't send this certificate" in f.fix
+    result = fix(payload, unsafe=True, today=TODAY)
+    assert result.record["regions"] == ["NH"]
+    assert all(code != 3101 for code, *_ in result.applied)
 
 
 def test_reason_exempt_everywhere_passes(small_matrix: ExemptionMatrix) -> None:

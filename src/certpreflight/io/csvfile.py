@@ -9,9 +9,14 @@ Blank rows are skipped. Empty cells count as absent. Columns this reader doesn't
 know are ignored; ``certificate id`` and a customer number column are required.
 
 Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
-names (``exempt_reason``), their spaced forms (``Exempt Reason``) and the
+names (``exempt_reason``), their spaced forms (``Exempt Reason``), the
 CertCapture customer import template names (``Billing Customer Number``, ``Name 1``,
-``Address 1``, ``State``, ``Zip``; docs/sources.md#import-templates) all work.
+``Address 1``, ``State``, ``Zip``) and the AvaTax exemption import template's (``ECMS Cert
+ID``, ``Issuing Region``, ``Exemption No``, ``Eff Date``, ``Cert Type``, ``Invoice/PO No``
+...; docs/sources.md#import-templates) all work. That template's ECMS Cert ID is left blank
+("leave it blank"), so each of its rows is a certificate of its own, as AvaTax imports it
+(one exemption entry a row: one issuing region, its own exemption number); a file of it over
+:data:`IMPORT_MAX_LINES` lines gets a 4014 finding at its first line over.
 The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32), else ``encoding``
 (default UTF-8). A row with bytes that aren't text in it is a 4011 text-not-utf8
 finding, never checked with its characters replaced by U+FFFD. Lines are read in
@@ -52,28 +57,52 @@ from certpreflight.io._common import (
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
 from certpreflight.rules import Hit, formatting
 
-__all__ = ["CSV_COLUMNS", "csv_spans", "read_csv", "read_csv_span", "record_rows"]
+__all__ = [
+    "CSV_COLUMNS",
+    "IMPORT_MAX_LINES",
+    "csv_spans",
+    "read_csv",
+    "read_csv_span",
+    "record_rows",
+]
+
+#: The lines AvaTax imports from one exemption import template file, header included
+#: ("Each imported file may contain a max of 100,000 lines": docs/sources.md#import-templates).
+IMPORT_MAX_LINES = 100_000
+#: The headers that tell the AvaTax exemption import template (folded, as :func:`_fold`).
+_AVATAX_TEMPLATE = frozenset({"issuing region", "exemption no"})
 
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
 # the native name, documented in the README. Sources: the native dialect (models.py),
 # docs/sources.md#import-templates (CertCapture customer import, AvaTax / ECMS exemption templates).
 CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("certificate", "id"): ("id", "certificate id", "certificate id (avacert id)", "avacert id"),
+    ("certificate", "id"): (
+        "id",
+        "certificate id",
+        "certificate id (avacert id)",
+        "avacert id",
+        "ecms cert id",
+    ),
     ("certificate", "exempt_reason"): (
         "exempt reason",
         "exemption reason",
         "expected tax code",
         "reason",
     ),
-    ("certificate", "exempt_reason_description"): ("exempt reason description",),
+    ("certificate", "exempt_reason_description"): (
+        "exempt reason description",
+        "exemption reason desc",
+        "exempt reason desc",
+    ),
     ("certificate", "regions"): ("regions", "exposure zones", "exposure zone", "issuing region"),
     ("certificate", "effective_date"): ("effective date", "signed date", "eff date"),
     ("certificate", "expiration_date"): ("expiration date", "end date"),
-    ("certificate", "single_use"): ("single use", "is single", "certificate type"),
-    ("certificate", "po_numbers"): ("po numbers", "po number"),
+    ("certificate", "single_use"): ("single use", "is single", "certificate type", "cert type"),
+    ("certificate", "po_numbers"): ("po numbers", "po number", "invoice/po no"),
     ("certificate", "tax_id"): ("tax id", "tax number", "exemption no", "exemption number"),
     ("certificate", "tax_id_type"): ("tax id type", "tax number type", "exemption no type"),
     ("certificate", "exempt_percentage"): ("exempt percentage", "exempt percent"),
+    ("certificate", "business_type"): ("business type",),
     ("certificate", "filename"): ("filename", "file name"),
     ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): (
@@ -85,6 +114,7 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("customer", "name_2"): ("name 2",),
     ("customer", "address_line1"): ("address line1", "address line 1", "address 1", "line1"),
     ("customer", "address_line2"): ("address line2", "address line 2", "address 2", "line2"),
+    ("customer", "address_line3"): ("address line3", "address line 3", "address 3", "line3"),
     ("customer", "city"): ("city",),
     ("customer", "region"): ("region", "state"),
     ("customer", "postal_code"): ("postal code", "zip", "zip code"),
@@ -412,8 +442,12 @@ def read_csv_span(span: Span) -> Iterator[Record]:
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
-    """``(file:line, cells or Finding, start, end)`` for every row that isn't blank."""
+    """``(file:line, cells or Finding, start, end)`` for every row that isn't blank; in a file
+    of the AvaTax exemption import template, a 4014 finding before its first row past
+    :data:`IMPORT_MAX_LINES` (a span starting past it leaves that to the span before)."""
     limit = lines.limit
+    template = _AVATAX_TEMPLATE.issubset(_fold(h) for h in header)
+    said = not template or lines.count > IMPORT_MAX_LINES
     while True:
         line, at = lines.count + 1, lines.position
         problem: Finding | None = None
@@ -427,6 +461,13 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
             row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
         problem = problem or _row_problem(row, header, (line, lines.count), limit, lines.codec)
+        if (
+            not said
+            and line > IMPORT_MAX_LINES
+            and (problem is not None or any(map(str.strip, row)))
+        ):
+            said = True
+            yield Record(f"{name}:{line}", _too_long(line), at, at)
         if problem is not None:
             yield Record(f"{name}:{line}", problem, at, lines.position)
         elif any(cell.strip() for cell in row):
@@ -512,6 +553,12 @@ def _row_problem(
             hit = Hit(loc=(), params=params, errors={(column,): f"lines {line}-{end}"})
             return formatting.csv_row_runs_on.finding(hit)
     return None
+
+
+def _too_long(line: int) -> Finding:
+    params = {"line": line, "limit": IMPORT_MAX_LINES}
+    hit = Hit(loc=(), params=params, errors={(): f"line {line:,}"})
+    return formatting.import_file_too_long.finding(hit)
 
 
 def _unreadable_row(problem: str, limit: int) -> Finding:

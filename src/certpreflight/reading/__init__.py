@@ -6,11 +6,13 @@ tables (:mod:`certpreflight.dialects`), reads a certificate that reads cleanly, 
 JSON text alike, in Rust; what it refuses takes the one salvage path
 (:mod:`~certpreflight.reading.lenient`), which says what could not be read and reads the
 rest. The limits are checked in :mod:`~certpreflight.reading.limits`; the kind of a
-record is told by :func:`certpreflight.dialects.detect_kind`. ``docs/architecture.md``
+record is told by :func:`certpreflight.dialects.detect_kind`. A caller's own pydantic model,
+dataclass or attrs instance is read as its dump (:func:`plain`). ``docs/architecture.md``
 draws the route.
 """
 
 from certpreflight.reading.limits import DEFAULT_LIMITS, Limits, limits_from
+from certpreflight.reading.objects import plain
 from certpreflight.reading.reader import Read, Reader, read
 
 __all__ = [
@@ -19,5 +21,6 @@ __all__ = [
     "Read",
     "Reader",
     "limits_from",
+    "plain",
     "read",
 ]

@@ -9,7 +9,6 @@ Which keys are read, and which are documented but not read, is the dialect table
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +26,7 @@ from certpreflight.dialects import (
 from certpreflight.findings import Finding
 from certpreflight.rules import Hit, Loc, path
 from certpreflight.rules.keys import key_misspelled, keys_unknown
+from certpreflight.suggest import closest
 
 __all__ = [
     "CERTIFICATE",
@@ -97,9 +97,9 @@ class KeyTable:
         if len(key) > _LONGEST or folded in self._documented:
             return None
         for pool in (self._pools[dialect.name], self._everyone):
-            found = difflib.get_close_matches(folded, pool, n=1, cutoff=CUTOFF)
-            if found:
-                return pool[found[0]]
+            found = closest(key, pool.values(), cutoff=CUTOFF, fold=_fold)
+            if found is not None:
+                return found
         return None
 
 

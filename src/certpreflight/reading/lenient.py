@@ -59,7 +59,8 @@ def read_lenient(
         hit = Hit(loc=(), params={"kind": kind}, errors={(): f"got {kind}"})
         return None, [fmt.not_an_object.finding(hit)], None
     raise TypeError(
-        "validate() takes an ExemptionCertificate, a mapping, or JSON text/bytes, "
+        "validate() takes an ExemptionCertificate, a mapping, JSON text/bytes, or a "
+        "pydantic model, dataclass or attrs instance, "
         f"not {type(payload).__name__}"
     )
 

@@ -314,7 +314,7 @@ def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
     # the largest JSON a mapping of this many values could be: each value a key of
     # NATIVE_CAPS.key_chars and a text of NATIVE_CAPS.chars (a small object is never larger),
     # each character _JSON_FACTOR bytes; customers come only under "customers"
-    values = len(data) + items
+    values = len(data) + items + 4 * len(cert.jurisdictions)
     if customers:
         values += sum(map(len, data["customers"]))
     if values <= limits.surely_values:
@@ -325,6 +325,10 @@ def read_within(data: Any, cert: ExemptionCertificate, limits: Limits) -> bool:
         return True
     size = json_size(data)
     return size is not None and size <= limits.max_payload_bytes
+
+
+#: The model's lists of objects (their texts are bounded where they are read).
+_OBJECT_LISTS = frozenset({"customers", "jurisdictions", "tax_ids"})
 
 
 def model_within(cert: ExemptionCertificate, limits: Limits) -> bool:
@@ -346,7 +350,7 @@ def _fields_within(fields: Mapping[str, Any], max_chars: int) -> bool:
         elif (
             kind is tuple
             and key not in FILE_KEYS
-            and key != "customers"
+            and key not in _OBJECT_LISTS
             and any(len(item) > max_chars for item in value)
         ):
             return False

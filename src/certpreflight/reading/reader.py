@@ -6,8 +6,15 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from certpreflight.dialects import CERTIFICATE_ONLY_FIELDS, KINDS, detect_kind, is_mapping
+from certpreflight.dialects import (
+    CERTIFICATE_ONLY_FIELDS,
+    KINDS,
+    detect_kind,
+    is_mapping,
+    kind_candidates,
+)
 from certpreflight.findings import Finding
+from certpreflight.literals import Kind
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading.keys import customer_key_findings, unknown_key_findings
 from certpreflight.reading.lenient import read_customer, read_lenient, read_link
@@ -18,6 +25,7 @@ from certpreflight.reading.limits import (
     load_json,
     read_within,
 )
+from certpreflight.reading.objects import plain
 from certpreflight.reading.strict import PLAIN, StrictReader
 from certpreflight.reading.zones import zone_name_findings
 from certpreflight.rules import Hit, Loc
@@ -41,7 +49,7 @@ class Read(NamedTuple):
     unreadable: frozenset[Loc]
     #: What the payload was read as: ``certificate``, ``customer`` or ``link``; None when
     #: it could not be read as any (not an object, invalid JSON, a record of no kind).
-    kind: str | None = "certificate"
+    kind: Kind | None = "certificate"
     #: The customer record or the link (``kind`` says which); None for a certificate.
     record: CustomerRecord | Link | None = None
 
@@ -57,14 +65,18 @@ class Reader:
     def __init__(self) -> None:
         self._strict: StrictReader | None = PLAIN
 
-    def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
-        """Read one payload: a model or a mapping in any dialect, or JSON text or bytes.
+    def read(self, payload: Any, limits: Limits = DEFAULT_LIMITS, kind: Kind | None = None) -> Read:
+        """Read one payload: a model or a mapping in any dialect, or JSON text or bytes; a
+        caller's own pydantic model, dataclass or attrs instance is read as its dump
+        (:func:`~certpreflight.reading.objects.plain`).
 
         ``kind`` is what the payload is (``certificate``, ``customer``, ``link``); None
         detects it from the keys (:func:`certpreflight.dialects.detect_kind`). Never raises
         for bad data (what can't be read is a finding); a payload of a type no JSON or
         mapping can have, or an unknown kind, is a programming error.
         """
+        if type(payload) is not dict:
+            payload = plain(payload)
         got = self._read(payload, limits, kind)
         cert = got.certificate
         if cert is not None and cert.regions:  # AvaTax zones named by a code (3005)
@@ -73,7 +85,7 @@ class Reader:
                 return got._replace(findings=[*got.findings, *zones])
         return got
 
-    def _read(self, payload: Any, limits: Limits, kind: str | None) -> Read:
+    def _read(self, payload: Any, limits: Limits, kind: Kind | None) -> Read:
         """The one route: the schema reads a certificate that reads cleanly; anything it
         refuses is decoded, its kind detected, and read on the salvage path."""
         if kind is not None:
@@ -125,10 +137,10 @@ class Reader:
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the schema refused them
             findings += unknown_key_findings(payload)
-        kind = "certificate" if cert is not None or is_mapping(payload) else None
-        return Read(cert, findings, raw_id, unreadable, kind)
+        readable = cert is not None or is_mapping(payload)
+        return Read(cert, findings, raw_id, unreadable, "certificate" if readable else None)
 
-    def _other(self, payload: Any, limits: Limits, kind: str | None) -> Read:
+    def _other(self, payload: Any, limits: Limits, kind: Kind | None) -> Read:
         """A customer record or a link; or the finding that the payload is of no kind."""
         if isinstance(payload, (str, bytes, bytearray)):
             payload, failure = load_json(payload, limits)
@@ -151,11 +163,27 @@ class Reader:
                     return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
-            hit = Hit(loc=(), params={"detail": detail}, errors={(): "no known field"})
-            findings = [fmt.record_kind_unknown.finding(hit), *findings]
+            kinds = kind_candidates(payload) if is_mapping(payload) else ()
+            if len(kinds) > 1:  # said, never guessed
+                params = {"kinds": " or a ".join(kinds), "detail": _why(payload, detail)}
+                hit = Hit(loc=(), params=params, errors={(): f"a {' or a '.join(kinds)}"})
+                findings = [fmt.record_kind_ambiguous.finding(hit), *findings]
+            else:
+                hit = Hit(loc=(), params={"detail": detail}, errors={(): "no known field"})
+                findings = [fmt.record_kind_unknown.finding(hit), *findings]
             return Read(None, findings, None, _NONE, None)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         return Read(None, findings, raw_id, unreadable, kind if record else None, record)
+
+
+def _why(payload: Any, detail: str) -> str:
+    """Why a record's kind is ambiguous (:func:`~certpreflight.dialects.kind_candidates`)."""
+    if "customers" in payload:
+        return (
+            "some of its customers are given by reference and some in full, and it has no "
+            "field only a certificate has"
+        )
+    return detail
 
 
 def _certificate_fields(done: Read) -> bool:
@@ -169,7 +197,7 @@ def _known(kind: str) -> str:
     return kind
 
 
-def _detected(payload: Any) -> str | None:
+def _detected(payload: Any) -> Kind | None:
     """The kind of a payload that is no JSON text (:func:`~certpreflight.dialects.detect_kind`
     for a mapping)."""
     if isinstance(payload, (Customer, Link)):
@@ -182,6 +210,6 @@ def _detected(payload: Any) -> str | None:
 _PLAIN_READER = Reader()
 
 
-def read(payload: Any, limits: Limits = DEFAULT_LIMITS, kind: str | None = None) -> Read:
+def read(payload: Any, limits: Limits = DEFAULT_LIMITS, kind: Kind | None = None) -> Read:
     """Read one payload: the model and what could not be read."""
     return _PLAIN_READER.read(payload, limits, kind)

@@ -38,7 +38,7 @@ from certpreflight.dialects import (
     first_text,
     parse_date,
 )
-from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.models import Customer, ExemptionCertificate, Jurisdiction
 
 __all__ = [
     "NATIVE_CAPS",
@@ -65,6 +65,8 @@ class NativeCaps:
     key_chars: int = 32
     #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
     number: float = 1e15
+    #: Local jurisdictions on one certificate (more take the salvage path, which measures).
+    jurisdictions: int = 100
 
 
 NATIVE_CAPS = NativeCaps()
@@ -98,6 +100,14 @@ def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | Non
 
 def _single(value: Any) -> tuple[Any, ...]:
     return (value,)
+
+
+def _jurisdictions(items: list[dict[str, Any]]) -> tuple[Jurisdiction, ...]:
+    return tuple(Jurisdiction.model_construct(None, **item) for item in items)
+
+
+def _pairs(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, number) for key, number in value.items() if number.strip())
 
 
 def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
@@ -208,12 +218,43 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
         "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
+        "submit_to_stack": cs.bool_schema(strict=True),
         "valid": cs.nullable_schema(cs.bool_schema(strict=True)),
         "exempt_percentage": cs.nullable_schema(
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
         ),
         "customers": cs.no_info_after_validator_function(
             tuple, cs.list_schema(customer, strict=True)
+        ),
+        # the native mapping {"NY": "123456"} only; a list (the ECMS details) takes the
+        # salvage path, which reads every form (dialects._tax_ids)
+        # AvaTax's CertificateJurisdictionModel objects (id, type, name, code), at most
+        # NATIVE_CAPS.jurisdictions of them; names alone or more take the salvage path
+        "jurisdictions": cs.no_info_after_validator_function(
+            _jurisdictions,
+            cs.list_schema(
+                cs.typed_dict_schema(
+                    {
+                        key: cs.typed_dict_field(
+                            cs.nullable_schema(
+                                cs.union_schema([text(max_length=caps.ref_chars), as_text])
+                            ),
+                            required=False,
+                        )
+                        for key in ("id", "type", "name", "code")
+                    },
+                    extra_behavior="forbid",
+                    strict=True,
+                ),
+                max_length=caps.jurisdictions,
+                strict=True,
+            ),
+        ),
+        "tax_ids": cs.no_info_after_validator_function(
+            _pairs,
+            cs.dict_schema(
+                text(1, caps.ref_chars), text(1, caps.ref_chars), max_length=caps.object_keys
+            ),
         ),
     }
     for name in ExemptionCertificate.model_fields:

@@ -8,7 +8,9 @@ address of its fact, its kind (``statute``, ``regulation``, ``dor``, ``mtc``, ``
   (:func:`form_rows`); the forms a certificate can name are :data:`FORMS`;
 * ``data/terms.csv``: how long a state's certificate is valid (:func:`term_rows`);
 * ``data/state_numbers.csv``: states whose entity exemptions rest on a number or document
-  the state issues (:func:`state_number_rows`).
+  the state issues (:func:`state_number_rows`);
+* ``data/state_number_formats.csv`` (kept by hand): the form of those numbers where a public
+  source states it (:func:`number_formats`).
 
 The rules that use them are 5201-5203 and 6401 (:mod:`certpreflight.rules.audit`).
 
@@ -35,11 +37,13 @@ from certpreflight.reference.reasons import all_reasons
 __all__ = [
     "FORMS",
     "FormRow",
+    "NumberFormat",
     "StateNumberRow",
     "TermRow",
     "accepted_forms",
     "form_key",
     "form_rows",
+    "number_formats",
     "state_number_rows",
     "term_regions",
     "term_rows",
@@ -97,36 +101,76 @@ class FormRow:
         return not self.reasons or reason in self.reasons
 
 
+#: The term rules whose expiration date is printed on the document (the seller copies it,
+#: never computes it), and those that set no expiration date at all.
+PRINTED_RULES = ("dated", "until:", "december-31:")
+UNDATED_RULES = ("at-most:", "lapse:")
+
+
 @dataclass(frozen=True, slots=True)
 class TermRow:
-    """A state's validity term for some reasons: ``rule`` is ``months:N``, ``calendar-year``
-    or ``dated``; ``term`` says it in words."""
+    """A state's validity term for some reasons; ``term`` says it in words. ``rule``:
+
+    * ``months:N``: the effective date plus N months;
+    * ``calendar-year``: December 31 (Florida's annual resale certificate);
+    * ``dated``: the state prints an expiration date on what it issues;
+    * ``until:YYYY-MM-DD``: one printed expiry for every certificate of the current cycle
+      (Maryland's nonprofit certificates);
+    * ``december-31:N``: a printed December 31, at most N calendar years on (Maine);
+    * ``at-most:N``: an expiration date, when one is given, at most N months on; none is
+      required (Michigan's Form 3372);
+    * ``lapse:12``: valid while no more than 12 months pass between sales.
+
+    ``applies`` says which certificates it governs: all (empty), ``state`` (the state's own
+    document: not a certificate on the MTC or SST form, nor one of several regions), or a
+    word the certificate's form must name. ``force`` is ``law`` or ``guidance`` (the source
+    says "should").
+    """
 
     region: str
     reasons: str
     form: str
     rule: str
     term: str
+    applies: str
+    force: str
     evidence: str
     source: str
     source_kind: str
     read: str
 
+    @property
+    def printed(self) -> bool:
+        """True when the expiration date is the one printed on the state's document."""
+        return self.rule.startswith(PRINTED_RULES)
+
+    @property
+    def sets_expiry(self) -> bool:
+        """True when a certificate under this term must carry an expiration date."""
+        return not self.rule.startswith(UNDATED_RULES)
+
     def limit(self, effective: dt.date) -> dt.date | None:
-        """The last day a certificate effective on ``effective`` may run to (None: no fixed
-        term, only an expiration date required).
+        """The last day a certificate effective on ``effective`` may run to (None: no date
+        is known, only that an expiration date is required).
 
         Florida's annual resale certificate expires on December 31; one issued from
         mid-October on runs to December 31 of the next year. The source says
         "mid-October", so every certificate dated in October gets the longer term: a
-        valid certificate is never flagged. None too when the limit would be past
-        9999-12-31.
+        valid certificate is never flagged. Maryland's cycle date applies to certificates
+        effective by that date (a later one is of the next cycle: its date is printed on
+        it). None too when the limit would be past 9999-12-31.
         """
+        kind, _, value = self.rule.partition(":")
         try:
-            if self.rule == "calendar-year":
+            if kind == "calendar-year":
                 return dt.date(effective.year + (1 if effective.month >= 10 else 0), 12, 31)
-            if self.rule.startswith("months:"):
-                return _add_months(effective, int(self.rule.removeprefix("months:")))
+            if kind in ("months", "at-most"):
+                return _add_months(effective, int(value))
+            if kind == "until":
+                until = dt.date.fromisoformat(value)
+                return until if effective <= until else None
+            if kind == "december-31":
+                return dt.date(effective.year + int(value), 12, 31)
         except ValueError:  # past the last date Python has (year 9999): no date to give
             return None
         return None
@@ -139,10 +183,32 @@ class StateNumberRow:
     region: str
     reason: str
     document: str
+    #: ``required`` (the exemption rests on it) or ``one-of`` (one form of proof among others)
+    proof: str
     evidence: str
     source: str
     source_kind: str
     read: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFormat:
+    """The form of a number a state issues for some reasons (``data/state_number_formats.csv``)."""
+
+    region: str
+    reasons: str
+    name: str
+    pattern: str
+    example: str
+    evidence: str
+    source: str
+    source_kind: str
+    read: str
+
+    def matches(self, number: str) -> bool:
+        """True when ``number`` (spaces removed, any case) has this form."""
+        compact = "".join(number.split()).upper()
+        return re.fullmatch(self.pattern, compact) is not None
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -257,6 +323,25 @@ def term_regions(reason: str) -> Set[str]:
 def term_rows(region: str, reason: str) -> tuple[TermRow, ...]:
     """The validity terms of ``region`` for ``reason``."""
     return _terms_by_reason().get(reason, _NO_TERMS).get(region, ())
+
+
+@functools.cache
+def _formats() -> Mapping[tuple[str, str], NumberFormat]:
+    found: dict[tuple[str, str], NumberFormat] = {}
+    for row in _read("state_number_formats.csv"):
+        fmt = NumberFormat(**row)
+        for reason in fmt.reasons:
+            found[fmt.region, reason] = fmt
+    return MappingProxyType(found)
+
+
+def number_formats(region: str, reason: str) -> NumberFormat | None:
+    """The form of the number ``region`` issues for ``reason``, where a source states it.
+
+    >>> number_formats("US-NY", "E").matches("123456")
+    True
+    """
+    return _formats().get((region, reason))
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

@@ -42,6 +42,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Literal, Protocol, cast, get_args
 
+from certpreflight._files import read_bounded
 from certpreflight.reference.reasons import all_reasons, normalize_reason
 from certpreflight.reference.regions import all_regions, normalize_region
 
@@ -160,7 +161,7 @@ class MatrixFormatError(ValueError):
     """A matrix CSV that cannot be read; the message names the file, the line and the problem."""
 
     def __init__(self, path: str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
+        super().__init__(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
         self.path = path
         self.line = line
         self.problem = problem
@@ -260,11 +261,15 @@ class ExemptionMatrix:
         cell warn at most.
 
         Raises MatrixFormatError (a ValueError) naming the file, line and problem, also
-        for a file with a header and no rows (it would turn rule 3101 off silently).
+        for a file with a header and no rows (it would turn rule 3101 off silently), and
+        naming the file for one that isn't a regular file (``/dev/zero``, a FIFO) or is
+        over 16 MiB, of which no more is read.
         """
         name = os.fspath(path)
-        with open(path, "rb") as stream:
-            data = stream.read()
+        try:
+            data = read_bounded(path)  # a device, a FIFO or a file over 16 MiB: refused
+        except ValueError as error:
+            raise MatrixFormatError(name, 0, str(error)) from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from certpreflight.reports.printable import surrogates_escaped
 from certpreflight.reports.tally import Result
 
 __all__ = ["FORMULA_START", "HEADER", "cell", "header", "render", "row", "safe_cell"]
@@ -23,8 +24,9 @@ _QUOTE_IF = frozenset(',"\r\n')
 
 
 def safe_cell(value: object) -> str:
-    """The cell text, with a leading ``'`` if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
+    """The cell text, with a leading ``'`` if a spreadsheet would read it as a formula, and
+    lone surrogates (a file name's bytes that aren't UTF-8) written ``\\udcff``."""
+    text = "" if value is None else surrogates_escaped(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from html import escape
 
 from certpreflight.reference.matrix import CSV_COLUMNS, Cell, ExemptionMatrix
 from certpreflight.reference.reasons import all_reasons
 from certpreflight.reports.csv_cells import row
-from certpreflight.reports.html_page import page
+from certpreflight.reports.html_page import escape, page
 
 __all__ = ["COLUMNS", "Selection", "render", "select"]
 
@@ -35,6 +34,19 @@ _PROVENANCE_STYLE = (
     ".heat td.p-secondary{font-style:italic;background-image:repeating-linear-gradient("
     "135deg,transparent 0 4px,rgba(255,255,255,.75) 4px 8px)}"
     ".key td{padding:.15rem .5rem;border:1px solid #fff}.key td+td{text-align:left}"
+    # the header row and the region column stay in view while the grid scrolls
+    ".heat thead th{position:sticky;top:0;z-index:2;background:#fff;"
+    "box-shadow:0 1px 0 #9aa5b1}"
+    ".heat tbody th{position:sticky;left:0;z-index:1;background:#fff}"
+    # each cell's tooltip: shown on hover, and on keyboard focus (the cells are tabbable)
+    ".heat td{position:relative;cursor:default}"
+    ".heat td .tip{display:none;position:absolute;top:100%;left:0;z-index:3;width:24rem;"
+    "padding:.4rem .6rem;border-radius:4px;background:#1d2430;color:#fff;text-align:left;"
+    "font-size:.8rem;font-weight:normal;font-style:normal;line-height:1.35;"
+    "overflow-wrap:anywhere;box-shadow:0 2px 8px rgba(0,0,0,.3)}"
+    ".heat td .tip.left{left:auto;right:0}.heat td .tip a{color:#bfdbfe}"
+    ".heat td:hover .tip,.heat td:focus .tip{display:block}"
+    ".heat td:focus{outline:2px solid #175cd3}"
 )
 _PROVENANCE_KEY = (
     ("s-exempt p-avalara", "Y", "Avalara's own statement: predicts the sync error"),
@@ -97,30 +109,43 @@ def _axes(selection: Selection) -> tuple[list[str], list[str]]:
     return reasons, regions
 
 
+def _aligned(rows: Sequence[Sequence[str]], gap: int = 1) -> str:
+    """Rows of cells in columns as wide as their widest cell, ``gap`` spaces apart (the last
+    column unpadded), so no two columns run together whatever the data holds."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = (
+        (" " * gap).join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
+        for r in rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+_LISTED = (
+    ("region", "region"),
+    ("reason", "reason"),
+    ("status", "status"),
+    ("confidence", "confidence"),
+    ("kind", "source_kind"),
+    ("certainty", "certainty"),
+    ("condition", "condition"),
+)
+
+
 def _text(selection: Selection) -> str:
     if len(selection) == 1:
         row = _row(*selection[0])
-        return "".join(f"{k:<12}{v or '-'}\n" for k, v in row.items())
+        return _aligned([(k, v or "-") for k, v in row.items()], gap=2)
     reasons, regions = _axes(selection)
     if len(reasons) == 1 or len(regions) == 1:
         rows = [_row(*item) for item in selection]
-        lines = [
-            f"{'region':<8}{'reason':<7}{'status':<11}{'confidence':<11}{'kind':<11}"
-            f"{'certainty':<10}condition"
-        ]
-        lines += [
-            f"{r['region']:<8}{r['reason']:<7}{r['status']:<11}{r['confidence']:<11}"
-            f"{r['source_kind']:<11}{r['certainty']:<10}{r['condition']}".rstrip()
-            for r in rows
-        ]
-        return "\n".join(lines) + "\n"
+        table = [[head for head, _ in _LISTED]]
+        table += [[r[key] for _, key in _LISTED] for r in rows]
+        return _aligned(table, gap=2)
     cells = {(reason, region): cell for reason, region, cell in selection}
-    lines = ["region  " + " ".join(reasons)]
-    for region in regions:
-        # each mark takes two columns: its letter, then "~" (secondary) or a space
-        marks = "".join(f"{_symbol(cells[reason, region]):<2}" for reason in reasons)
-        lines.append(f"{region:<8}{marks}".rstrip())
-    return "\n".join([*lines, "", _LEGEND]) + "\n"
+    # a mark is its letter and "~" (secondary): two characters at most, a space between
+    grid = [["region", *(r.ljust(2) for r in reasons)]]
+    grid += [[region, *(_symbol(cells[r, region]) for r in reasons)] for region in regions]
+    return _aligned(grid) + "\n" + _LEGEND + "\n"
 
 
 def _html(selection: Selection) -> str:
@@ -131,24 +156,20 @@ def _html(selection: Selection) -> str:
     rows = [
         f'<table id="heatmap" class="heat"><thead><tr><th>region</th>{head}</tr></thead><tbody>'
     ]
+    half = len(reasons) // 2
     for region in regions:
         tds = []
-        for reason in reasons:
+        for column, reason in enumerate(reasons):
             cell = cells[reason, region]
             status = "unknown" if cell is None else cell.status
             provenance = _provenance(cell)
             classes = f"s-{status}" if cell is None else f"s-{status} p-{provenance}"
-            tip = f"{reason} in {region}: {status}"
-            if cell is not None:
-                tip += (
-                    f" ({cell.confidence}; source {cell.source_kind}, certainty "
-                    f"{cell.certainty or '-'}, read {cell.read or '-'}) {cell.condition} "
-                    f"{cell.source}"
-                )
+            side = " left" if column > half else ""  # the right half's tips open leftwards
             tds.append(
-                f'<td class="{classes}" title="{escape(tip.strip())}">{escape(_symbol(cell))}</td>'
+                f'<td class="{classes}" tabindex="0">{escape(_symbol(cell))}'
+                f'<span class="tip{side}" role="tooltip">{_tip(reason, region, cell)}</span></td>'
             )
-        rows.append(f"<tr><th>{escape(region)}</th>{''.join(tds)}</tr>")
+        rows.append(f'<tr id="{escape(region)}"><th>{escape(region)}</th>{"".join(tds)}</tr>')
     rows.append("</tbody></table>\n")
     key = "".join(
         f'<tr><td class="{css}">{escape(mark)}</td><td>{escape(text)}</td></tr>'
@@ -160,6 +181,33 @@ def _html(selection: Selection) -> str:
         f"{_reason_legend(reasons, names)}"
     )
     return page("Exempt reason x region matrix", head + "".join(rows))
+
+
+def _tip(reason: str, region: str, cell: Cell | None) -> str:
+    """A cell's tooltip (HTML): its status, where it comes from, its condition and source."""
+    if cell is None:
+        return f"{escape(reason)} in {escape(region)}: unknown<br>no source: never a finding"
+    origin = {
+        "avalara": "Avalara's own statement (sourced): predicts the sync error",
+        "law": "the law or another official source (inferred): a warning at most",
+        "secondary": "a secondary source or low certainty: a warning at most",
+    }[_provenance(cell)]
+    source = escape(cell.source) or "-"
+    if cell.source.startswith(("https://", "http://")):
+        source = f'<a href="{escape(cell.source)}" rel="noreferrer">{source}</a>'
+    details = ", ".join(
+        part
+        for part in (
+            cell.source_kind,
+            f"read {cell.read}" if cell.read else "",
+            f"certainty {cell.certainty}" if cell.certainty else "",
+        )
+        if part
+    )
+    return (
+        f"{escape(reason)} in {escape(region)}: {escape(cell.status)}<br>{escape(origin)}<br>"
+        f"condition: {escape(cell.condition) or '-'}<br>source: {source} ({escape(details)})"
+    )
 
 
 def _reason_legend(reasons: Sequence[str], names: Mapping[str, str]) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["printable", "surrogates_escaped"]
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSAFE_BUT_LF = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
@@ -33,3 +34,13 @@ def printable(text: str, *, lines: bool = False) -> str:
     if text.isascii() and text.isprintable():
         return text
     return (_UNSAFE_BUT_LF if lines else _UNSAFE).sub(_escape, text)
+
+
+def surrogates_escaped(text: str) -> str:
+    """``text`` with each lone surrogate written as the six characters ``\\udcff``, as the
+    text report shows it: a file name's bytes that aren't UTF-8 (Python reads them as lone
+    surrogates) can then be written by any UTF-8 writer. In a JSON string that is the JSON
+    escape of the same character, which reads back to the name (``os.fsencode``)."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(_escape, text)

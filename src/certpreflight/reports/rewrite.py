@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 from certpreflight.batch import JoinTable, join_all
-from certpreflight.convert import CSV_HEADERS, convert
+from certpreflight.convert import CSV_TARGETS, convert
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
@@ -42,6 +42,7 @@ from certpreflight.io import DEFAULT_MAX_LINE_BYTES, Record, kind_of, read_recor
 from certpreflight.io._text import MARK_ERRORS, encode_marked, sniff
 from certpreflight.io.csvfile import Columns, header_columns, record_rows
 from certpreflight.io.xlsx import read_sheet, sheet_columns, sheet_records
+from certpreflight.literals import Target
 from certpreflight.options import Options
 from certpreflight.reports import csv_cells
 from certpreflight.reports.output import (
@@ -300,8 +301,7 @@ class _Run:
             self.tally.add(report, unsafe=self.unsafe)
         for _, payload in self.held:
             if isinstance(payload, Finding):
-                kept = (payload,) if payload.code in codes else ()
-                self.tally.add(Report(findings=kept), unsafe=self.unsafe)
+                self.tally.add(Report(findings=(payload,)), unsafe=self.unsafe)
         self.held.clear()
 
 
@@ -581,7 +581,7 @@ def fix_files(
 def convert_files(
     files: Iterable[tuple[str, str, str | None]],
     *,
-    to: str,
+    to: Target,
     output: str | None,
     encoding: str | None,
     out: TextIO,
@@ -609,11 +609,9 @@ def convert_files(
             short += problem is not None or bool(result and result.lost)
             bodies.extend(result.records if result is not None else ())
     with open_output(output, out) as stream:
-        if to == "certcapture-csv":
-            rows = [
-                CSV_HEADERS.values(),
-                *([b.get(h, "") for h in CSV_HEADERS.values()] for b in bodies),
-            ]
+        header = CSV_TARGETS.get(to)
+        if header is not None:  # the one cell writer: quoted, formulas neutralised
+            rows = [header, *([b.get(h, "") for h in header] for b in bodies)]
             stream.write("".join(map(csv_cells.row, rows)))
         elif output is not None and output.endswith(".json"):
             stream.write(json.dumps(bodies, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

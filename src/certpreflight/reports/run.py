@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import functools
 import importlib
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from certpreflight.batch import JoinTable
-from certpreflight.engine import Payload, active_rules, checked, context
+from certpreflight.engine import Payload, checked, context
 from certpreflight.findings import Finding, Report
 from certpreflight.io import InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
 from certpreflight.options import Options
 from certpreflight.reference.regions import lookup_region
-from certpreflight.reports import csv_cells, json_doc, text
+from certpreflight.reports import ci, csv_cells, json_doc, junit, sarif, text
+from certpreflight.reports.printable import surrogates_escaped
 from certpreflight.reports.tally import Result, Tally
 from certpreflight.reports.workers import ordered_map
 from certpreflight.rules import Context
@@ -41,7 +43,8 @@ __all__ = [
     "writer_for",
 ]
 
-FORMATS = ("text", "json", "csv", "html")
+#: The report formats, ``--output-format``'s choices.
+FORMATS = ("text", "concise", "json", "csv", "html", "github", "gitlab", "sarif", "junit")
 CHUNK_SIZE = 2000
 _HTML_EXAMPLES = 200  # certificates listed per error in the HTML report; counts stay complete
 
@@ -64,6 +67,8 @@ class CheckOptions:
     measure: bool = False
     #: the run's records joined by customer code (certpreflight.batch), made by a first pass
     join: JoinTable | None = None
+    #: junit: the severity from which a record's findings are a failure (``--fail-on``)
+    fail_on: str = "error"
 
 
 class Chunk(NamedTuple):
@@ -113,13 +118,10 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     run = options.run
     reports = checked(payloads, **run.keywords())
     ctx = context(**run.keywords())  # what the checks saw: rule 3101's regions, for HTML
-    selected = {
-        r.code for r in active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-    }
     results: list[Result] = []
     for source, payload, _, _ in records:
         if isinstance(payload, Finding):
-            report = Report(findings=(payload,) if payload.code in selected else ())
+            report = Report(findings=(payload,))  # unreadable: said whatever is selected
             tally.add(source, report)
         else:
             report, read = next(reports)
@@ -146,15 +148,27 @@ def _size(value: Any) -> int:
     return len(str(value)) if value is not None else 0
 
 
+_RENDERERS: dict[str, Callable[[list[Result]], str]] = {
+    "json": json_doc.render,
+    "csv": csv_cells.render,
+    "github": ci.github,
+    "gitlab": ci.gitlab,
+    "sarif": sarif.render,
+}
+
+
 def _render(results: list[Result], options: CheckOptions) -> str:
-    if options.format == "json":
-        return json_doc.render(results)
-    if options.format == "csv":
-        return csv_cells.render(results)
+    renderer = _RENDERERS.get(options.format)
+    if renderer is not None:  # a file name's bytes that aren't UTF-8 as ``\udcff`` (in JSON,
+        return surrogates_escaped(renderer(results))  # its escape): any UTF-8 writer takes it
+    if options.format == "junit":
+        return junit.render(results, options.fail_on)
     if options.format == "html":
         return ""  # the page is built from the tally at the end
     if not options.listing:
         return ""
+    if options.format == "concise":
+        return ci.concise(results)
     return text.render(results, colour=options.colour, show_ok=options.show_ok, width=options.width)
 
 
@@ -223,7 +237,18 @@ def map_chunks(
         return
     # Our own workers, not multiprocessing.Pool: a signal to the process group could leave
     # Pool.terminate() waiting forever on a lock a killed worker held (reports/workers.py).
-    yield from ordered_map(_work, units, jobs=jobs, initializer=_init_worker, initargs=(func,))
+    yield from ordered_map(
+        _work, units, jobs=jobs, initializer=_init_worker, initargs=(func,), describe=_unit_text
+    )
+
+
+def _unit_text(unit: list[Record] | Span) -> str:
+    """Where a chunk's records are, for a message: ``file:3 to file:2002``, or a span's
+    file, first line and bytes."""
+    if isinstance(unit, Span):
+        return f"{unit.path} from line {unit.line} (bytes {unit.start:,} to {unit.end:,})"
+    first, last = unit[0].source, unit[-1].source
+    return first if first == last else f"{first} to {last}"
 
 
 def run_chunks(
@@ -270,21 +295,60 @@ class _CsvWriter(_Writer):
         out.write(csv_cells.header())
 
 
-class _JsonWriter(_Writer):
-    def __init__(self, out: TextIO) -> None:
+class _ListWriter(_Writer):
+    """A JSON list written as it comes (``gitlab``, ``sarif``): ``head``, the chunks'
+    comma-joined items, ``tail``."""
+
+    def __init__(self, out: TextIO, head: str, tail: str) -> None:
         super().__init__(out)
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        out.write(head)
+        self.tail = tail
         self.first = True
 
     def write(self, chunk_text: str) -> None:
         if not chunk_text:
             return
-        self.spool.write(chunk_text if self.first else ",\n" + chunk_text)
+        self.out.write(chunk_text if self.first else ",\n" + chunk_text)
         self.first = False
 
     def close(self, tally: Tally) -> None:
+        self.out.write(self.tail)
+
+
+class _JsonWriter(_ListWriter):
+    """The JSON report: the summary comes first, so the results are spooled until the end."""
+
+    def __init__(self, out: TextIO) -> None:
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        super().__init__(spool, "", "")
+        self.target = out
+
+    def close(self, tally: Tally) -> None:
+        with self.out as spool:
+            json_doc.write_document(self.target, tally, spool)
+
+
+class _JunitWriter(_Writer):
+    """The JUnit report: the suite's counts come first, so the test cases are spooled."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.tests = self.failures = 0
+
+    def write(self, chunk_text: str) -> None:
+        # input text is escaped (``<`` is ``&lt;``): each tag here is one of ours
+        self.tests += chunk_text.count("<testcase ")
+        self.failures += chunk_text.count("<failure ")
+        self.spool.write(chunk_text)
+
+    def close(self, tally: Tally) -> None:
+        before, after = junit.document(tests=self.tests, failures=self.failures)
         with self.spool:
-            json_doc.write_document(self.out, tally, self.spool)
+            self.out.write(before)
+            self.spool.seek(0)
+            shutil.copyfileobj(self.spool, self.out)
+            self.out.write(after)
 
 
 class _HtmlWriter(_Writer):
@@ -307,13 +371,24 @@ def writer_for(
     quiet: bool = False,
     stats: bool = False,
 ) -> _Writer:
-    """The writer for a format: ``text``, ``json``, ``csv`` or ``html``.
+    """The writer for a format, one of :data:`FORMATS`.
 
-    A text report closes with the statistics (``stats``) or the summary, one line if
-    ``quiet``.
+    A text or concise report closes with the statistics (``stats``) or the summary, one line
+    if ``quiet`` (concise: always one line); the CI formats (``github``, ``gitlab``,
+    ``sarif``, ``junit``) hold the findings alone.
     """
     if fmt == "json":
         return _JsonWriter(out)
+    if fmt == "gitlab":
+        return _ListWriter(out, "[\n", "\n]\n")
+    if fmt == "sarif":
+        return _ListWriter(out, sarif.head(), sarif.TAIL)
+    if fmt == "junit":
+        return _JunitWriter(out)
+    if fmt == "github":
+        return _Writer(out)
+    if fmt == "concise":
+        return _TextWriter(out, colour, quiet=True, stats=stats)
     if fmt == "csv":
         return _CsvWriter(out)
     if fmt == "html":

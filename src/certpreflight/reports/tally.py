@@ -6,9 +6,11 @@ report the certificates checked and failing per region and the first few finding
 each code.
 
 The certificate counts add up: ``ok`` (no errors and no warnings; notes may be there),
-``with_errors``, and ``with_warnings`` (warnings but no errors). A certificate with
-errors counts as failing in a region when its errors concern that region alone (an error
-at ``("regions", i)``, or rule 3101's not-exempt regions), and in all its regions otherwise.
+``with_errors``, and ``with_warnings`` (warnings but no errors); ``kinds`` counts the
+records that couldn't be read at all apart (:data:`UNREADABLE`): they are never ok. A
+certificate with errors counts as failing in a region when its errors concern that region
+alone (an error at ``("regions", i)``, or rule 3101's not-exempt regions), and in all its
+regions otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from typing import Any, NamedTuple
 from certpreflight.findings import Report
 from certpreflight.rules.situs import reason_not_exempt_in_region
 
-__all__ = ["Example", "Result", "Tally", "failing_regions"]
+__all__ = ["UNREADABLE", "Example", "Result", "Tally", "failing_regions"]
+
+#: The summary's name for the records of no kind (``"kind": null`` in their results).
+UNREADABLE = "unreadable"
 
 #: ``(source, report)``: one checked record.
 Result = tuple[str, Report]
@@ -75,7 +80,11 @@ class Tally:
     by_region: Counter[str] = field(default_factory=Counter)  # failing certificates
     checked_by_region: Counter[str] = field(default_factory=Counter)
     examples: dict[int, list[Example]] = field(default_factory=dict)
-    #: records per kind (certificate, customer, link; "none" for a record of no kind)
+    #: code -> the certificates with a finding of it (kept with the examples: the HTML
+    #: report's shares)
+    certificates_by_code: Counter[int] = field(default_factory=Counter)
+    #: records per kind: certificate, customer, link, and ``UNREADABLE`` for a record of no
+    #: kind (its result's ``"kind": null``: not an object, invalid JSON, no kind's keys)
     kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
@@ -92,7 +101,7 @@ class Tally:
         indices of the regions rule 3101 fails (:func:`failing_regions`).
         """
         self.certificates += 1
-        self.kinds[report.kind or "none"] += 1
+        self.kinds[report.kind or UNREADABLE] += 1
         if regions:  # the HTML report's only
             self.checked_by_region.update(set(regions))
         findings = report.findings
@@ -118,6 +127,8 @@ class Tally:
                             source, report.certificate_id, f.customer_number, name, f.message, f.fix
                         )
                     )
+        if self.keep:
+            self.certificates_by_code.update({f.code for f in findings})
         self.ok += not has_error and not has_warning
         self.with_errors += has_error
         self.with_warnings += has_warning and not has_error
@@ -138,6 +149,7 @@ class Tally:
             self.rules.setdefault(code, rule)
         self.by_region.update(other.by_region)
         self.checked_by_region.update(other.checked_by_region)
+        self.certificates_by_code.update(other.certificates_by_code)
         for code, examples in other.examples.items():
             kept = self.examples.setdefault(code, [])
             kept.extend(examples[: max(0, self.keep - len(kept))])

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 
 from certpreflight.findings import Report
 from certpreflight.reports.printable import printable
-from certpreflight.reports.tally import Result, Tally
+from certpreflight.reports.tally import UNREADABLE, Result, Tally
+from certpreflight.rules import fixable_code
 
 __all__ = ["closing", "render", "statistics", "summary", "summary_line"]
 
@@ -86,7 +87,8 @@ def render(
         lines.append(f"{head}  {what}  {_verdict(report, colour)}\n")
         for f in findings:
             severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-            lines.append(f"  {f.code} {severity} {printable(f.message)}\n")
+            mark = "[*] " if fixable_code(f.code) else ""
+            lines.append(f"  {f.code} {severity} {mark}{printable(f.message)}\n")
             fix = _fix(printable(f.fix), width).replace("\n", "\n" + _FIX_INDENT)
             lines.append(f"{_FIX_INDENT}{_paint(fix, 'dim', colour)}\n")
     return "".join(lines)
@@ -99,8 +101,9 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
     if set(kinds) <= {"certificate"}:
         what = _plural(tally.certificates, "certificate")
     else:
-        names = {"certificate": "certificate", "customer": "customer", "link": "link"}
-        parts = [_plural(kinds[k], names.get(k, "unreadable record")) for k in sorted(kinds)]
+        parts = [
+            _plural(kinds[k], "unreadable record" if k == UNREADABLE else k) for k in sorted(kinds)
+        ]
         what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
         f"{what} checked: {tally.ok} ok, "
@@ -132,10 +135,17 @@ def summary(tally: Tally, *, colour: bool = False, top: int = 10) -> str:
     return "".join(lines)
 
 
+def fixable_line(tally: Tally) -> str:
+    """``[*] N fixable with `certpreflight check --fix```, as ruff says it; empty for none."""
+    count = sum(n for code, n in tally.by_code.items() if fixable_code(code))
+    return f"[*] {count} fixable with `certpreflight check --fix`\n" if count else ""
+
+
 def closing(tally: Tally, *, colour: bool = False, quiet: bool = False, stats: bool = False) -> str:
-    """What ends a text report: the statistics if asked, then the summary (one line if quiet)."""
+    """What ends a text report: the statistics if asked, then the summary (one line if
+    quiet), then, unless quiet, how many findings ``--fix`` repairs (``[*]`` in the listing)."""
     if stats:
-        return statistics(tally) + summary_line(tally, colour=colour)
+        return statistics(tally) + summary_line(tally, colour=colour) + fixable_line(tally)
     if quiet:
         return summary_line(tally, colour=colour)
-    return summary(tally, colour=colour)
+    return summary(tally, colour=colour) + fixable_line(tally)

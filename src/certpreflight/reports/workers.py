@@ -6,7 +6,8 @@ shared queue lock, ``Pool.terminate()`` waits for that lock forever. Here nothin
 shared: each worker has its own pipe, a thread in the worker drains it (so neither side
 can block the other on a full pipe), and stopping is ``SIGKILL`` and ``join``, which
 can't wait on a lock. Results come back in input order: unit ``i`` goes to worker
-``i % jobs``, and at most ``2 * jobs`` units are in flight.
+``i % jobs``, and at most ``2 * jobs`` units are in flight. A worker that dies (the kernel's
+OOM killer, a crash in native code) is said with the unit it was working on.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:  # multiprocessing is imported by the first ordered_map: --jobs 1 needs none
     import multiprocessing.process
@@ -76,31 +77,59 @@ def _serve(
             conn.send(("error", WorkerError(f"{type(exc).__name__}: {exc}")))
 
 
-def _died(worker: multiprocessing.process.BaseProcess) -> BaseException:
-    """What to raise for a worker whose pipe broke: a signal's exit, or a WorkerError."""
+#: Signals sent to the whole process group (Ctrl-C, ``timeout``, a closed terminal): the
+#: parent got one too and stops with its exit (128 + the signal), as the workers did.
+_GROUP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def _died(worker: multiprocessing.process.BaseProcess, doing: str) -> BaseException:
+    """What to raise for a worker whose pipe broke while it was ``doing`` something: the
+    group's signal as an exit, or a WorkerError that says what killed it."""
     worker.join(_JOIN_SECONDS)
     code = worker.exitcode
-    if code is not None and code < 0:  # killed by a signal: the group got it too
-        return SystemExit(128 - code)
-    return WorkerError(f"a worker process stopped unexpectedly (exit code {code})")
+    if code is not None and code < 0:
+        if -code in _GROUP_SIGNALS:
+            return SystemExit(128 - code)
+        why = f"was killed by {signal.Signals(-code).name}"
+    else:
+        why = f"stopped unexpectedly (exit code {code})"
+    return WorkerError(f"a worker process {why} while {doing}")
 
 
-def _result(worker: multiprocessing.process.BaseProcess, conn: Connection) -> Any:
-    """The next answer of one worker: its result, or its error raised here."""
+class _Worker(NamedTuple):
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+
+
+def _result(worker: _Worker, doing: Callable[[], str]) -> Any:
+    """The next answer of one worker: its result, or its error raised here (``doing``: what
+    it was busy with, asked if it died)."""
     try:
-        kind, value = conn.recv()
+        kind, value = worker.conn.recv()
     except (EOFError, OSError):
-        raise _died(worker) from None
+        raise _died(worker.process, doing()) from None
     if kind == "error":
         raise value
     return value
 
 
-def _give(worker: multiprocessing.process.BaseProcess, conn: Connection, unit: Any) -> None:
+def _next(
+    pending: deque[tuple[int, Any]],
+    workers: list[_Worker],
+    doing: Callable[[int], Callable[[], str]],
+) -> Any:
+    """The answer for the oldest unit in flight, which is then no longer in flight."""
+    worker = pending[0][0]
+    answer = _result(workers[worker], doing(worker))
+    pending.popleft()
+    return answer
+
+
+def _give(worker: _Worker, unit: Any, doing: Callable[[], str]) -> None:
     try:
-        conn.send(unit)
+        worker.conn.send(unit)
     except OSError:  # a broken pipe: the worker is gone
-        raise _died(worker) from None
+        raise _died(worker.process, doing()) from None
 
 
 def ordered_map(
@@ -110,18 +139,21 @@ def ordered_map(
     jobs: int,
     initializer: Callable[..., None],
     initargs: tuple[Any, ...] = (),
+    describe: Callable[[_U], str] = repr,
 ) -> Iterator[_R]:
     """``func(unit)`` for every unit, computed in ``jobs`` worker processes, in input order.
 
     An error raised by ``func`` is raised here; a worker that dies raises
-    :class:`WorkerError` (or ``SystemExit(128 + signal)`` when a signal killed it).
+    :class:`WorkerError`, which names the unit it was working on (``describe(unit)``), or
+    ``SystemExit(128 + signal)`` when a signal sent to the whole group killed it (SIGINT,
+    SIGTERM, SIGHUP).
     However this generator ends (exhausted, closed, an exception, a signal turned into
     ``SystemExit``), every worker is stopped before it returns.
     """
     import multiprocessing  # noqa: PLC0415 - see the imports above
 
     context = multiprocessing.get_context()
-    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    workers: list[_Worker] = []
     done = False
     try:
         masked = _mask(signal.SIG_BLOCK)
@@ -129,15 +161,23 @@ def ordered_map(
             _start(context, workers, jobs, (func, initializer, initargs))
         finally:
             _mask(signal.SIG_SETMASK, masked)  # a signal that came meanwhile is handled now
-        pending: deque[int] = deque()  # the worker of each unit in flight, in input order
+        pending: deque[tuple[int, _U]] = deque()  # each unit in flight and its worker, in order
+
+        def doing(worker: int) -> Callable[[], str]:
+            def said() -> str:  # the worker's oldest unit in flight is the one it was on
+                unit = next((u for w, u in pending if w == worker), None)
+                return "starting" if unit is None else f"checking {describe(unit)}"
+
+            return said
+
         for index, unit in enumerate(units):
             worker = index % jobs
-            _give(*workers[worker], unit)
-            pending.append(worker)
+            _give(workers[worker], unit, doing(worker))
+            pending.append((worker, unit))
             if len(pending) >= 2 * jobs:
-                yield _result(*workers[pending.popleft()])
+                yield _next(pending, workers, doing)
         while pending:
-            yield _result(*workers[pending.popleft()])
+            yield _next(pending, workers, doing)
         for _, conn in workers:
             with contextlib.suppress(OSError):
                 conn.send(_STOP)
@@ -158,7 +198,7 @@ def _mask(how: int, signals: Iterable[int] = _SIGNALS) -> set[int]:
 
 def _start(
     context: Any,
-    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]],
+    workers: list[_Worker],
     jobs: int,
     job: tuple[Callable[..., Any], Callable[..., None], tuple[Any, ...]],
 ) -> None:
@@ -177,12 +217,10 @@ def _start(
         )
         process.start()
         theirs.close()
-        workers.append((process, mine))
+        workers.append(_Worker(process, mine))
 
 
-def _stop(
-    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]], *, graceful: bool
-) -> None:
+def _stop(workers: list[_Worker], *, graceful: bool) -> None:
     """Stop every worker: after the last unit they exit on their own; otherwise (an error, a
     signal) they are killed at once. ``join`` after ``SIGKILL`` can't hang."""
     for process, conn in workers:

@@ -29,16 +29,19 @@ from certpreflight.rules import (
     status,
 )
 from certpreflight.rules._base import ALL_PROFILES, Check, Context, Hit, Loc, Rule, path
+from certpreflight.suggest import rule_hint
 
 __all__ = [
     "ALL_PROFILES",
     "CATALOGUE",
+    "KEYED_IN_REVIEW",
     "RESERVED_CODES",
     "Check",
     "Context",
     "Hit",
     "Loc",
     "Rule",
+    "fixable_code",
     "get_rule",
     "path",
 ]
@@ -68,6 +71,7 @@ CATALOGUE: tuple[Rule, ...] = (
     records.exposure_zones_empty,  # 2122
     records.customer_reference_empty,  # 2123
     records.link_customers_missing,  # 2130
+    records.link_customer_unnamed,  # 2131
     input.po_number_missing,  # 2201
     input.po_number_too_long,  # 2202
     input.po_numbers_multiple,  # 2203
@@ -81,6 +85,7 @@ CATALOGUE: tuple[Rule, ...] = (
     attachment.attachment_conflicting,  # 2402
     attachment.attachment_empty,  # 2403
     attachment.attachment_not_pdf_or_jpeg,  # 2404
+    attachment.attachment_missing_stacked,  # 2405
     input.exempt_percentage_out_of_range,  # 2501
     input.exempt_percentage_zero,  # 2502
     sale.sale_po_not_on_certificate,  # 2701
@@ -89,6 +94,8 @@ CATALOGUE: tuple[Rule, ...] = (
     situs.region_local_zone,  # 3003
     situs.regions_too_long,  # 3004
     situs.zone_name_is_code,  # 3005
+    situs.jurisdiction_unidentified,  # 3006
+    situs.jurisdiction_outside_regions,  # 3007
     situs.reason_not_exempt_in_region,  # 3101
     situs.reason_likely_not_exempt_in_region,  # 3102
     situs.reason_partially_exempt_in_region,  # 3103
@@ -112,7 +119,9 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.text_not_utf8,  # 4011
     formatting.csv_row_runs_on,  # 4012
     formatting.findings_capped,  # 4013
+    formatting.import_file_too_long,  # 4014
     formatting.record_kind_unknown,  # 4030
+    formatting.record_kind_ambiguous,  # 4031
     sale.transaction_unreadable,  # 4701
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
@@ -124,6 +133,7 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.form_not_accepted_in_region,  # 5201
     audit.expiration_beyond_state_term,  # 5202
     audit.expiration_missing_state_term,  # 5203
+    audit.blanket_certificate_may_have_lapsed,  # 5204
     status.certificate_invalid,  # 5301
     sale.sale_before_effective_date,  # 5701
     sale.sale_after_expiration,  # 5702
@@ -145,19 +155,53 @@ CATALOGUE: tuple[Rule, ...] = (
     identity.business_type_missing_sst,  # 6301
     identity.business_type_invalid,  # 6302
     audit.state_exemption_number_missing,  # 6401
+    audit.state_number_malformed,  # 6402
+    audit.federal_ein_for_state_number,  # 6403
     records.customer_unknown,  # 6501
     records.customer_not_checked,  # 6502
     records.customer_duplicate,  # 6503
     records.customer_code_variant,  # 6504
-    records.certificate_duplicate,  # 6505
+    records.customer_code_variant_held,  # 6505
+    records.held_record_unkeyed,  # 6506
+    records.certificate_duplicate,  # 6507
     sale.sale_no_certificate,  # 6701
     sale.sale_customer_code_variant,  # 6702
     sale.sale_exempt_without_certificate,  # 6703
 )
 
+#: The rules about a certificate's data that CertCapture's review team keys in from the
+#: document when the certificate is sent to the validation queue (``submit_to_stack:
+#: true``; docs/sources.md#certcapture-api): before that, a missing value is no problem, so
+#: their findings are info at most. The others still hold: a document must be attached, the
+#: exposure zone and the exempt reason must resolve, the customers must be linkable.
+KEYED_IN_REVIEW: frozenset[int] = frozenset(
+    {
+        status.effective_date_missing.code,  # 5001 SignedDate
+        status.expiration_date_missing.code,  # 5002
+        identity.tax_id_missing_sst.code,  # 6201 IdNo
+        identity.tax_id_missing.code,  # 6202
+        identity.tax_id_missing_sst_avatax.code,  # 6205
+        identity.business_type_missing_sst.code,  # 6301
+        input.po_number_missing.code,  # 2201 DocumentRefNo
+    }
+)
+
 _BY_KEY: Mapping[str, Rule] = MappingProxyType(
     {str(r.code): r for r in CATALOGUE} | {r.name: r for r in CATALOGUE}
 )
+
+
+#: The kind of each rule's automatic repair (safe or unsafe), by code.
+_FIX_KINDS: Mapping[int, str] = MappingProxyType(
+    {r.code: r.autofix.kind for r in CATALOGUE if r.autofix is not None}
+)
+
+
+def fixable_code(code: int, *, unsafe: bool = False) -> bool:
+    """True when rule ``code`` has a repair of an allowed kind (safe, or any if ``unsafe``):
+    what ``check --fix`` (``--unsafe-fixes``) repairs, ``[*]`` in a report."""
+    kind = _FIX_KINDS.get(code)
+    return kind is not None and (unsafe or kind == "safe")
 
 
 def get_rule(key: int | str) -> Rule:
@@ -166,4 +210,7 @@ def get_rule(key: int | str) -> Rule:
     try:
         return _BY_KEY[text]
     except KeyError:
-        raise KeyError(f"no rule {key!r}; see `certpreflight rules` for the catalogue") from None
+        hint = rule_hint(text, [r.name for r in CATALOGUE], [r.code for r in CATALOGUE])
+        raise KeyError(
+            f"no rule {key!r}{hint}; see `certpreflight rules` for the catalogue"
+        ) from None

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from certpreflight import literals
 from certpreflight.findings import FAMILIES, Finding, Severity
+from certpreflight.literals import PROFILES
 
 if TYPE_CHECKING:
     from certpreflight.models import Customer, ExemptionCertificate
@@ -49,7 +51,7 @@ Loc = tuple[str | int, ...]
 #: The targets whose checks a rule can belong to (the ``profile`` of ``validate()``);
 #: ``audit`` adds what makes a certificate hold up in an audit (the audit rules on secondary
 #: sources) to the default.
-ALL_PROFILES = frozenset({"certcapture", "avatax", "audit"})
+ALL_PROFILES: frozenset[str] = frozenset(PROFILES)
 
 _EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
@@ -89,7 +91,7 @@ Check = Callable[["ExemptionCertificate", Context], Iterable[Hit]]
 #: The kinds of automatic fix, as ruff separates them: a *safe* fix cannot change the
 #: meaning of the record (trimming, the case of a code, a name to its code); an *unsafe* one
 #: changes what the certificate claims or drops data, and is applied only when asked for.
-FIX_KINDS = ("safe", "unsafe")
+FIX_KINDS: tuple[str, ...] = literals.FIX_KINDS
 
 #: A fix: the record as sent (a JSON-like mapping in its own dialect), the finding it
 #: repairs (its ``loc`` says where), and what the rule's check saw: the certificate as read

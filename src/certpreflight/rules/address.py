@@ -161,12 +161,25 @@ def _country_of(value: str | None) -> str | None:
     return "US" if code is None and not value.strip() else code
 
 
-def _malformed(country: str, text: str) -> dict[str, str]:
-    """Template values of rule 3301: ``text`` is not a postal code of ``country`` (US/CA)."""
+def _lost_zero(text: str, region_text: str | None) -> str:
+    """The hint of a 4-digit US ZIP that lost its leading zero, when the ZIP with it belongs
+    to the customer's state (or the state is not known): never a ZIP of another state."""
+    if not (text.isdigit() and len(text) == 4):
+        return ""
+    zipped = text.zfill(5)
+    expected = zip_regions(zipped[:3])
+    region = regions_in["US"](region_text) if region_text else None
+    if region is not None and (expected is None or region.code not in expected):
+        return ""
+    return f" (a lost leading zero? {zipped})"
+
+
+def _malformed(country: str, text: str, region_text: str | None = None) -> dict[str, str]:
+    """Template values of rule 3301: ``text`` is not a postal code of ``country`` (US/CA) of
+    a customer in ``region_text``."""
     if country == "US":
-        form, pattern = "ZIP code", "98101 or 98101-2450"
-        zero = text.isdigit() and len(text) == 4
-        hint = f" (a lost leading zero? {text.zfill(5)})" if zero else ""
+        form, pattern = "ZIP code", "NNNNN or NNNNN-NNNN"
+        hint = _lost_zero(text, region_text)
     else:
         form, pattern, hint = "postal code", "A1A 1A1, e.g. K1A 0B1", ""
     return {
@@ -245,7 +258,7 @@ def postal_code_invalid(cert: ExemptionCertificate, ctx: Context) -> Hits:
         country = _country_of(customer.country)
         if country in _US_CA and not _well_formed(text, country):
             assert country is not None
-            params = _malformed(country, text)
+            params = _malformed(country, text, customer.region)
             hits = [*hits, customer_hit(customer, i, "postal_code", params["issue"], **params)]
     return hits
 

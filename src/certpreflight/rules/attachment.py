@@ -1,11 +1,12 @@
-"""Attachment rules (24xx, Input family; AvaTax profile): the certificate's file.
+"""Attachment rules (24xx, Input family; AvaTax profile, but 2405): the certificate's file.
 
 AvaTax REST v2 CreateCertificates takes the document as exactly one of
 ``filename``, ``pdf`` (Base64 PDF) or ``pages`` (Base64 JPEG pages): none is
 error 1204 MissingRequiredFields, more than one 1213 ConflictingFields, an empty
 file 1214 InvalidPdfOrImageFile (docs/sources.md#avatax-models,
 docs/sources.md#avatax-error-codes). CertCapture holds the file itself, so these
-rules belong to the ``avatax`` profile only.
+rules belong to the ``avatax`` profile only; but for 2405: a certificate sent to
+CertCapture's validation queue needs its document on every profile.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "attachment_conflicting",
     "attachment_empty",
     "attachment_missing",
+    "attachment_missing_stacked",
     "attachment_not_pdf_or_jpeg",
 ]
 
@@ -209,3 +211,35 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Hits
                 ),
             ]
     return hits
+
+
+@rule(
+    code=2405,
+    name="attachment-missing-stacked",
+    severity=E,
+    message="The certificate is sent for validation (submit_to_stack) without a document.",
+    summary="The certificate goes to CertCapture's validation queue, whose review team keys "
+    "its data in from the document, but it carries none: there is nothing to review.",
+    fix="Attach the signed certificate (pdf, or pages: one Base64 image per page), or send "
+    "it without submit_to_stack with its data filled in.",
+)
+def attachment_missing_stacked(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds certificates sent to CertCapture's validation queue
+    (``submit_to_stack: true``) with none of ``filename``, ``pdf`` and ``pages``. With
+    profile ``avatax``, 2401 says it.
+
+    Why is this bad? ``submit_to_stack`` "makes sure the document created goes through the
+    validation process" (CertCapture REST API Part II; docs/sources.md#certcapture-api): the
+    review team keys the signed date, exemption number and the rest in from the document
+    (which is why those may be missing; ``rules.KEYED_IN_REVIEW``). Without a document the
+    queue has nothing to validate, and the certificate stays without its data.
+
+    Example: ``{"submit_to_stack": true, "exposure_zone": {"name": "Washington"}}``
+
+    Use instead: ``{"submit_to_stack": true, "exposure_zone": {"name": "Washington"},
+    "pages": ["iVBORw0KGgo..."]}``
+    """
+    if cert.submit_to_stack and ctx.profile != "avatax" and not _files(cert):
+        return (Hit(loc=("pdf",), errors={("pdf",): "none of filename, pdf, pages given"}),)
+    return NO_HITS

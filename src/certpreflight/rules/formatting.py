@@ -441,3 +441,58 @@ record_kind_unknown = declare(
     fix="Send the certificate's, customer's or link's fields (see the README's record "
     "kinds), or name the kind: validate(record, kind=...) or --kind.",
 )
+
+
+record_kind_ambiguous = declare(
+    None,
+    found_by=("certpreflight.reading.reader",),
+    doc="""
+    What it does: reports a record whose keys fit more than one kind, so that certpreflight
+    can't tell which it is: customers some of which are given by reference (a code, or
+    ``{"id": 10}``) and some in full, and no field only a certificate has. It names the
+    kinds the record may be (README, "Record kinds").
+
+    Why is this bad? Guessing would report the wrong problems: read as a certificate, the
+    record lacks an exempt reason, exposure zone and signed date (17 errors for a
+    two-customer link); read as a link, its customers' fields go unchecked.
+
+    Example: ``{"customers": [{"id": 10}, {"customerCode": "C1", "name": "Acme"}]}``
+
+    Use instead: the certificate's fields beside its customers, only references in a link,
+    or ``validate(record, kind="link")`` to say which kind it is.
+    """,
+    code=4031,
+    name="record-kind-ambiguous",
+    severity=Severity.ERROR,
+    message="The record could be a {kinds}: {detail}.",
+    summary="Its keys fit more than one kind of record, so it was not checked as any.",
+    fix="Name the kind: validate(record, kind=...) or --kind; or send the fields that tell "
+    "it (a certificate's own fields, or only references in a link).",
+)
+
+
+import_file_too_long = declare(
+    None,
+    found_by=("certpreflight.io.csvfile",),
+    doc="""
+    What it does: finds a CSV file in the AvaTax exemption import template's columns (ECMS
+    Cert ID, Issuing Country, Issuing Region, Exemption No ...) that is longer than the
+    100,000 lines AvaTax imports from one file, and says so once, at its first line over.
+
+    Why is this bad? "Each imported file may contain a max of 100,000 lines" (Avalara Help,
+    Manage exempt customers using AvaTax Exemption; docs/sources.md#import-templates): the
+    file is refused, not imported in part. Every row is still checked.
+
+    Example: a template file of 100,001 lines.
+
+    Use instead: the rows split into files of at most 100,000 lines, each with the header.
+    """,
+    code=4014,
+    name="import-file-too-long",
+    severity=Severity.ERROR,
+    message="The import file is longer than {limit:,} lines, the most AvaTax imports from "
+    "one file.",
+    summary="Line {line:,} is past the {limit:,} lines of AvaTax's exemption import template: "
+    "AvaTax refuses the file.",
+    fix="Split the file into files of at most {limit:,} lines, the header row in each.",
+)

@@ -117,7 +117,7 @@ def tax_id_missing_sst(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"regions": ["WA"], "tax_id": "601234567"}``
     """
-    if not blank(cert.tax_id) or _placeholder(cert):
+    if not blank(cert.tax_id) or cert.tax_ids or _placeholder(cert):
         return NO_HITS
     sst, _ = _sst_split(cert)
     if sst:
@@ -153,7 +153,7 @@ def tax_id_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Use instead: ``{"regions": ["CA"], "tax_id": "SR-123-456789"}``
     """
-    if not blank(cert.tax_id) or _placeholder(cert):
+    if not blank(cert.tax_id) or cert.tax_ids or _placeholder(cert):
         return NO_HITS
     sst, other = _sst_split(cert)
     if other and not sst:

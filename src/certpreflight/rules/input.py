@@ -258,8 +258,9 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
 
     Why is this bad? AvaTax requires ``region`` when the country is US or CA and
     leaves it optional elsewhere (docs/sources.md#customer-rules; import error
-    "Region cannot be empty for US or Canada."). A blank country counts as US, as
-    in AvaTax imports.
+    "Region cannot be empty for US or Canada."). A customer without a country is
+    reported by 2108 alone: which country it is (and so whether a region is required)
+    is what it lacks.
 
     Example: ``{"country": "US", "region": ""}``
 
@@ -268,9 +269,12 @@ def region_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     hits: Hits = NO_HITS
     for i, customer in enumerate(cert.customers):
         region = customer.region
+        country = customer.country
         if (
             (region is None or not region.strip())
-            and is_us_or_canada(customer.country)
+            and country is not None  # no country: 2108 says so, once
+            and country.strip()
+            and is_us_or_canada(country)
             and not customer.is_reference
         ):
             hits = [*hits, customer_hit(customer, i, "region", "empty value")]
@@ -755,25 +759,32 @@ def exempt_percentage_out_of_range(cert: ExemptionCertificate, ctx: Context) -> 
 @rule(
     code=2502,
     name="exempt-percentage-zero",
-    severity=Severity.WARNING,
-    message="ExemptPercentage is 0: the certificate exempts nothing.",
-    summary="An exempt percentage of 0 leaves every sale fully taxed, though the certificate "
-    "looks valid.",
-    fix="Set exempt_percentage to 100 for a full exemption (or the partial share), or leave it "
-    "out; don't send the certificate if the customer is not exempt.",
+    severity=Severity.INFO,
+    message="ExemptPercentage is 0, which AvaTax doesn't define: it documents 100 for a full "
+    "exemption.",
+    summary="The certificate's exempt percentage is 0; Avalara's own examples send 0 on full "
+    "exemptions, so it most likely means 'not partial', but no Avalara document says so.",
+    fix="For an audit file, send exempt_percentage 100 for a full exemption (or the partial "
+    "share), or leave it out.",
+    profiles=("audit",),
 )
 def exempt_percentage_zero(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
-    What it does: finds certificates whose exempt percentage is exactly 0.
+    What it does: with profile ``audit``, finds certificates whose exempt percentage is
+    exactly 0.
 
-    Why is this bad? ``exemptPercentage`` 100 means fully exempt
-    (docs/sources.md#avatax-models), so 0 exempts nothing: usually an
-    unset default in the sending code. A warning, because the certificate
-    syncs.
+    Why is this bad? It may not be. ``CertificateModel.exemptPercentage`` is documented as
+    "what percentage of the transaction is considered exempt? For a fully exempt
+    certificate, this percentage should be 100" (docs/sources.md#avatax-models), and
+    nothing documents what AvaTax does with 0; but Avalara's own ``CreateCertificates``
+    example sends ``"exemptPercentage": 0`` on a valid RESALE certificate
+    (docs/sources.md#avatax-models, the example certificate), and CertCapture's
+    ``exmpt_percent`` defaults to 0. So 0 is no error nor warning: the audit profile notes
+    it, because an auditor reading the record sees "0 % exempt".
 
     Example: ``{"exempt_percentage": 0}``
 
-    Use instead: ``{"exempt_percentage": 100}``
+    Use instead: ``{"exempt_percentage": 100}``, or no percentage
     """
     if cert.exempt_percentage == 0:
         return (Hit(loc=("exempt_percentage",), errors={("exempt_percentage",): "0"}),)

@@ -23,12 +23,15 @@ __all__ = [
     "certificate_duplicate",
     "customer_bill_and_ship",
     "customer_code_variant",
+    "customer_code_variant_held",
     "customer_duplicate",
     "customer_not_checked",
     "customer_reference_empty",
     "customer_region_too_long",
     "customer_unknown",
     "exposure_zones_empty",
+    "held_record_unkeyed",
+    "link_customer_unnamed",
     "link_customers_missing",
 ]
 
@@ -215,6 +218,37 @@ def link_customers_missing(cert: ExemptionCertificate, ctx: Context) -> Hits:
     )
 
 
+link_customer_unnamed = declare(
+    None,
+    found_by=("certpreflight.engine",),
+    kinds=("link",),
+    doc="""
+    What it does: finds links from the customer's side (an AvaTax
+    ``LinkCertificatesToCustomer`` body, ``{"certificates": ["500111"]}``, or a CertCapture
+    ``PUT /v2/customers/{number}/certificates`` body) that don't name their customer.
+
+    Why is this bad? It isn't, for the call: both calls take the customer's code in their
+    path (docs/sources.md#avatax-models, #certcapture-api). But the record alone doesn't
+    say which customer it links, so certpreflight can't join it to that customer's record in
+    a batch (its findings, 6501 for an unknown code): the link is checked for its
+    certificate ids only.
+
+    Example: ``{"certificates": ["500111"]}``
+
+    Use instead: the customer's code beside the certificates, in any dialect's code key:
+    ``{"customerCode": "C-1001", "certificates": ["500111"]}``.
+    """,
+    code=2131,
+    name="link-customer-unnamed",
+    severity=Severity.INFO,
+    message="The link names no customer: its customer is in the call's path.",
+    summary="Certificate(s) {certificates} are linked to the customer named in the call's "
+    "path, which the record doesn't carry, so it was not joined to a customer record.",
+    fix="Add the customer's code to the record (customerCode or customer_number) to check "
+    "the link with that customer's record.",
+)
+
+
 # --- across the records of one sync (validate_batch) ----------------------------------------------
 #
 # These findings join records, so no check of one record makes them: validate_batch() emits
@@ -327,6 +361,63 @@ customer_code_variant = declare(
     kinds=("certificate", "customer", "link"),
 )
 
+customer_code_variant_held = declare(
+    None,
+    found_by=("certpreflight.batch",),
+    doc="""
+    What it does: finds customer codes that differ from a code AvaTax already holds (one of
+    ``known_customers``, or a customer of the export a sync plan is made against) only in
+    letter case or surrounding whitespace.
+
+    Why is this bad? AvaTax matches customer codes exactly (case and spaces count;
+    docs/sources.md#avatax-models): ``CreateCustomers`` with ``c-1001`` creates a second
+    customer beside ``C-1001``, the certificates stay linked to the one the sync no longer
+    updates, and the ERP's edits never reach it.
+
+    Example: AvaTax holds ``"C-1001"`` and the sync sends a customer ``"c-1001 "``.
+
+    Use instead: the code exactly as AvaTax holds it.
+    """,
+    code=6505,
+    name="customer-code-variant-held",
+    severity=Severity.WARNING,
+    message="The certificate customer({customer_number}) matches customer {other!r}, which "
+    "AvaTax holds, only when case and spaces are ignored.",
+    summary="AvaTax holds customer {other!r}; {customer_number!r} differs from it only in case "
+    "or spaces, so sending it creates a second customer and leaves {other!r} as it is.",
+    fix="Send the code exactly as AvaTax holds it, {other!r}, or rename the customer in AvaTax "
+    "first.",
+    kinds=("certificate", "customer", "link"),
+)
+
+held_record_unkeyed = declare(
+    None,
+    found_by=("certpreflight.sync",),
+    doc="""
+    What it does: in the export a sync plan is made against, finds a customer without its
+    ``customerCode`` or a certificate without its ``id``.
+
+    Why is this bad? A plan matches customers by their code and certificates by their id
+    (or their customer, region, reason and signed date, which need the id to be named): a
+    record that has neither can't be matched, updated or called an orphan. AvaTax returns
+    both on every record of ``QueryCustomers`` and ``QueryCertificates``
+    (docs/sources.md#sync-plans), so the file is likely not an export: the source given as
+    ``--against``, say.
+
+    Example: ``{"@recordsetCount": 1, "value": [{"exemptionReason": {"name": "RESALE"}}]}``
+
+    Use instead: the records as AvaTax returns them (``certpreflight export``).
+    """,
+    code=6506,
+    name="held-record-unkeyed",
+    severity=Severity.ERROR,
+    message="The record Avalara holds has no {key}, so no source record can match it.",
+    summary="This export record has no {key}: a plan can't tell what a sync would do to it.",
+    fix="Export the records as AvaTax returns them, with their customerCode and id "
+    "(certpreflight export).",
+    kinds=("certificate", "customer"),
+)
+
 certificate_duplicate = declare(
     None,
     found_by=("certpreflight.batch",),
@@ -343,7 +434,7 @@ certificate_duplicate = declare(
 
     Use instead: one certificate per customer, region and reason at a time.
     """,
-    code=6505,
+    code=6507,
     name="certificate-duplicate",
     severity=Severity.WARNING,
     message="Certificate {certificate} repeats certificate {other} of customer "

@@ -316,7 +316,7 @@ sale_certificates_several = declare(
 
     Why is this bad? It isn't in itself: the one valid on the document date applies (a
     full exemption before a partial one, then the latest effective date). But overlapping
-    certificates are often the same document sent twice (6505).
+    certificates are often the same document sent twice (6507).
 
     Example: two WA resale certificates of one customer.
 

@@ -21,10 +21,21 @@ from certpreflight.reference.matrix import Cell, ExemptionMatrix, Status
 from certpreflight.reference.reasons import Reason, all_reasons, reason_of
 from certpreflight.reference.regions import Region, region_of
 from certpreflight.rules import repairs
-from certpreflight.rules._base import NO_HITS, Autofix, Context, Hit, Hits, declare, rule
+from certpreflight.rules._base import (
+    NO_HITS,
+    Autofix,
+    Context,
+    Hit,
+    Hits,
+    blank,
+    declare,
+    rule,
+)
 
 __all__ = [
     "is_local_zone",
+    "jurisdiction_outside_regions",
+    "jurisdiction_unidentified",
     "not_exempt_regions",
     "reason_likely_not_exempt_in_region",
     "reason_not_exempt_in_region",
@@ -47,8 +58,19 @@ def _join(regions: Sequence[Region]) -> str:
     return ", ".join([r.short for r in regions])
 
 
+#: Reasons that say who the purchaser is (the SST Agreement's "entity-based" exemptions:
+#: governments, tribes, diplomats, exempt organisations, non-residents), as opposed to how
+#: the goods are used (resale, agriculture, manufacturing, direct pay ...;
+#: docs/sources.md#streamlined-sales-tax). A purchaser can't switch between the first kind:
+#: a charity is not a federal agency or a reseller, so no fix ever suggests one for another.
+ENTITY_REASONS = frozenset("ABCDEFMNR")
+
+
 def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: str) -> str:
-    """Reasons known to be exempt (at least partly) in every one of ``regions``."""
+    """Use-based reasons known to be exempt (at least partly) in every one of ``regions``;
+    none for an entity-based reason (:data:`ENTITY_REASONS`)."""
+    if current in ENTITY_REASONS:
+        return ""
     common: frozenset[str] | None = None
     for region in regions:
         valid = matrix.valid_reasons(region.code)
@@ -58,20 +80,29 @@ def _alternatives(matrix: ExemptionMatrix, regions: Sequence[Region], current: s
     return ", ".join(
         reason.code
         for reason in all_reasons()
-        if reason.code not in (current, "TAXABLE") and (common is None or reason.code in common)
+        if reason.code not in (current, "TAXABLE")
+        and reason.code not in ENTITY_REASONS
+        and (common is None or reason.code in common)
     )
 
 
 def _remedy(
     matrix: ExemptionMatrix, reason: Reason, failing: Sequence[Region], everywhere: Sequence[Region]
 ) -> str:
-    """The fix text: which regions to drop, which would pass, which reasons would work."""
+    """The fix text: which regions to drop, which would pass, which reasons would work.
+
+    It never suggests removing every region (a certificate of none), and never a reason
+    that says who the purchaser is in place of another (a charity told to claim resale).
+    """
     names = {r.code for r in failing}
     passing = [r for r in everywhere if r.code not in names]
     no_tax = [r.short for r in failing if not r.sales_tax]
-    parts = [f"Remove {_join(failing)} from the certificate"]
     if passing:
-        parts.append(f" and send it for {_join(passing)} only")
+        parts = [f"Remove {_join(failing)} from the certificate and send it for "
+                 f"{_join(passing)} only"]  # fmt: skip
+    else:
+        parts = [f"Don't send this certificate for reason {reason.code}: none of its regions "
+                 f"({_join(failing)}) exempts it"]  # fmt: skip
     if no_tax:
         verb = "has" if len(no_tax) == 1 else "have"
         parts.append(
@@ -79,8 +110,13 @@ def _remedy(
         )
     alternatives = _alternatives(matrix, everywhere, reason.code)
     if alternatives:
-        parts.append(f", or use a reason exempt in all of its regions: {alternatives}")
-    elif len(everywhere) > 1:
+        parts.append(
+            f", or, if the purchaser really qualifies for it, use a reason exempt in all of its "
+            f"regions: {alternatives}"
+        )
+    elif passing and reason.code in ENTITY_REASONS:
+        parts.append(f"; or give {_join(failing)} a certificate of its own")
+    elif passing:
         parts.append(
             f"; no other reason is known to be exempt in all of {_join(everywhere)}, "
             "so split it into one certificate per region"
@@ -223,10 +259,14 @@ def not_exempt_regions(cert: ExemptionCertificate, ctx: Context) -> list[int]:
 def _drop_not_exempt(
     record: Mapping[str, Any], finding: Finding, cert: ExemptionCertificate | None, ctx: Context
 ) -> Any:
-    """The certificate without the regions its reason is not exempt in (rule 3101's own)."""
+    """The certificate without the regions its reason is not exempt in (rule 3101's own);
+    no repair when that would leave it no region."""
     if cert is None:
         return None
-    return repairs.without(record, "regions", not_exempt_regions(cert, ctx))
+    failing = not_exempt_regions(cert, ctx)
+    if len(set(failing)) >= len(cert.regions):
+        return None
+    return repairs.without(record, "regions", failing)
 
 
 @rule(
@@ -241,8 +281,8 @@ def _drop_not_exempt(
     autofix=Autofix(
         "unsafe",
         _drop_not_exempt,
-        "Drops the regions where the reason is not exempt. Unsafe: the certificate then claims "
-        "fewer regions.",
+        "Drops the regions where the reason is not exempt (never all of them). Unsafe: the "
+        "certificate then claims fewer regions.",
     ),
 )
 def reason_not_exempt_in_region(cert: ExemptionCertificate, ctx: Context) -> Hits:
@@ -367,15 +407,26 @@ def is_local_zone(value: str) -> bool:
     return _LOCAL_WORDS.search(value) is not None
 
 
+#: AvaTax 26.6 (June 2026) added local jurisdictions to certificates: CertificateModel's
+#: ``jurisdictions`` (CertificateJurisdictionModel: id, type, name, code) and
+#: ``ListLocalExemptJurisdictions`` (``GET /api/v2/companies/{companyId}/jurisdictions``,
+#: by exposure zone and exemption tax code); docs/sources.md#avatax-models.
+_LOCAL_JURISDICTIONS = "https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0"
+
+
 @rule(
     code=3003,
     name="region-local-zone",
     severity=Severity.ERROR,
-    message="Exposure zone {region!r} is a local zone; AvaTax accepts state-level exemptions only.",
-    summary="{region!r} names a county, parish or city. Custom local exposure zones stay in "
-    "CertCapture and never reach AvaTax, so the customer is taxed there.",
+    message="Exposure zone {region!r} is a local zone; AvaTax's exposure zones are states and "
+    "provinces.",
+    summary="{region!r} names a county, parish or city. A custom local exposure zone stays in "
+    "CertCapture and never reaches AvaTax, so the customer is taxed there; since AvaTax 26.6 a "
+    "local exemption is a jurisdiction of a certificate whose zone is the state.",
     fix="Replace {region!r} with the state or province it is in (for example "
-    '"Orleans Parish" -> LA); keep the local zone in CertCapture only if you need it there.',
+    '"Orleans Parish" -> LA) and list the local jurisdiction in the certificate\'s '
+    "jurisdictions (ListLocalExemptJurisdictions names the ones AvaTax takes for that zone and "
+    "reason); keep the local zone in CertCapture only if you need it there.",
 )
 def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     """
@@ -383,17 +434,24 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
     whose name contains county, parish, borough, city, town, township, village
     or municipality.
 
-    Why is this bad? "AvaTax accepts exemptions only at state level. Custom
-    local exposure zones (e.g. 'LA Parish') are CertCapture-only"
-    (docs/sources.md#certcapture-sync-errors, #certificate-rules,
+    Why is this bad? An exposure zone is a state or province: "Custom local exposure
+    zones (e.g. 'LA Parish') are CertCapture-only" (docs/sources.md#certcapture-sync-errors,
+    #certificate-rules,
     https://help.avalara.com/0021_Avalara_CertCapture/All_About_CertCapture/Edit_Exposure_Zones_and_Exempt_Reasons).
-    An error, unlike rule 3001 (region-unknown): the name itself says the zone
-    is below state level, so the source applies. Names that resolve to a state
-    or province are never checked (so a state is never mistaken for a city).
+    AvaTax 26.6 (June 2026) added local exemptions, but not as zones: a certificate's
+    ``jurisdictions`` (CertificateJurisdictionModel: id, type, name, code) under its
+    state exposure zone, the valid ones listed by ``ListLocalExemptJurisdictions`` for a
+    zone and an exemption reason (https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0;
+    the SDK's ``src/models/CertificateModel.cs`` and ``CertificateJurisdictionModel.cs``).
+    So "state-level only" no longer holds for AvaTax, but a local name as the zone still
+    matches no zone. An error, unlike rule 3001 (region-unknown): the name itself says
+    the zone is below state level. Names that resolve to a state or province are never
+    checked (so a state is never mistaken for a city).
 
     Example: ``{"regions": ["Orleans Parish"]}``
 
-    Use instead: ``{"regions": ["LA"]}``
+    Use instead: ``{"regions": ["LA"], "jurisdictions": [{"type": "Parish", "name":
+    "ORLEANS"}]}`` (the jurisdiction as ListLocalExemptJurisdictions gives it)
     """
     if all(map(region_of, cert.regions)):
         return NO_HITS  # every zone is known: the usual case, one lookup each
@@ -406,6 +464,99 @@ def region_local_zone(cert: ExemptionCertificate, ctx: Context) -> Hits:
                 errors={("regions", i): "local exposure zone"},
             )
             hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=3006,
+    name="jurisdiction-unidentified",
+    severity=Severity.WARNING,
+    message="Jurisdiction {index} of the certificate has no id, code or name.",
+    summary="AvaTax links a certificate to a local jurisdiction it can identify; this one "
+    "names none, so it may be refused or ignored ({source}).",
+    fix="Give the jurisdiction as ListLocalExemptJurisdictions returns it for the certificate's "
+    "zone and reason (its code, name and type), or remove it.",
+)
+def jurisdiction_unidentified(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds local jurisdictions of a certificate (``jurisdictions``, AvaTax
+    26.6) with no id, code or name.
+
+    Why is this bad? A jurisdiction is one of those ``ListLocalExemptJurisdictions``
+    returns for the certificate's exposure zone and reason, known by its code, name and
+    type (https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0;
+    docs/sources.md#avatax-models); an empty one names nothing. A warning: what AvaTax
+    does with it is not documented.
+
+    Example: ``{"jurisdictions": [{"type": "City"}]}``
+
+    Use instead: ``{"jurisdictions": [{"type": "City", "name": "LOS ANGELES", "code":
+    "44000"}]}``
+    """
+    hits: Hits = NO_HITS
+    for i, found in enumerate(cert.jurisdictions):
+        if blank(found.id) and blank(found.code) and blank(found.name):
+            hit = Hit(
+                loc=("jurisdictions", i),
+                params={"index": i, "source": _LOCAL_JURISDICTIONS},
+                errors={("jurisdictions", i): "no id, code or name"},
+            )
+            hits = [*hits, hit]
+    return hits
+
+
+@rule(
+    code=3007,
+    name="jurisdiction-outside-regions",
+    severity=Severity.WARNING,
+    message="Jurisdiction {name!r} is a state the certificate doesn't cover ({regions}).",
+    summary="A certificate's jurisdictions lie within its exposure zone: "
+    "ListLocalExemptJurisdictions lists them per zone. {name!r} is another state, so it "
+    "exempts nothing there ({source}).",
+    fix="Remove {name!r} from the jurisdictions, or add {short} to the certificate's regions "
+    "if the purchaser is exempt there.",
+)
+def jurisdiction_outside_regions(cert: ExemptionCertificate, ctx: Context) -> Hits:
+    """
+    What it does: finds local jurisdictions of a certificate whose type is State and
+    whose name or code is a state or province not among the certificate's regions.
+
+    Why is this bad? AvaTax lists the jurisdictions a certificate may carry per exposure
+    zone and reason (``ListLocalExemptJurisdictions``,
+    https://github.com/avadev/AvaTax-REST-V2-DotNet-SDK/releases/tag/26.6.0); a
+    jurisdiction of another state is not among them. A warning: the rest of the
+    certificate is unaffected.
+
+    Example: ``{"regions": ["CA"], "jurisdictions": [{"type": "State", "name": "NEVADA"}]}``
+
+    Use instead: ``{"regions": ["CA"], "jurisdictions": [{"type": "State", "name":
+    "CALIFORNIA"}]}``
+    """
+    if not cert.jurisdictions:
+        return NO_HITS
+    covered = {region.code for _, region in resolved_regions(cert)}
+    if not covered:
+        return NO_HITS  # no zone known: rule 2101 or 3001 says so
+    hits: Hits = NO_HITS
+    for i, found in enumerate(cert.jurisdictions):
+        if (found.type or "").strip().casefold() != "state":
+            continue
+        region = region_of(found.name or "") or region_of(found.code or "")
+        if region is None or region.code in covered:
+            continue
+        hit = Hit(
+            loc=("jurisdictions", i),
+            params={
+                "name": (found.name or found.code or "").strip(),
+                "short": region.short,
+                "regions": ", ".join(
+                    sorted(r.removeprefix("US-").removeprefix("CA-") for r in covered)
+                ),
+                "source": _LOCAL_JURISDICTIONS,
+            },
+            errors={("jurisdictions", i): f"{region.short} is not a region of the certificate"},
+        )
+        hits = [*hits, hit]
     return hits
 
 

@@ -1,0 +1,105 @@
+"""The AvaTax exemption import template, read as it is and written by ``convert``.
+
+The header is the template's (Avalara Help, "Guidelines for the exemptions import
+template" and "Manage exempt customers using AvaTax Exemption": columns A-H ECMS Cert ID,
+Issuing Country, Issuing Region, Exemption No, Exemption No Type, Eff Date, End Date ...;
+the rest in the template's order as integrators' code writes its header row;
+docs/sources.md#import-templates). The rows are written here: ECMS Cert ID blank, as the
+guidelines say ("Leave it blank"), dates mm/dd/yyyy, Cert Type BLANKET or SINGLE.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from certpreflight.findings import Finding
+from certpreflight.io.csvfile import IMPORT_MAX_LINES, read_csv
+from tests.cli.conftest import Cli
+
+HEADER = (
+    "ECMS Cert ID,Issuing Country,Issuing Region,Exemption No,Exemption No Type,Eff Date,"
+    "End Date,Customer Code,Cert Type,Invoice/PO No,Business Type,Business Type Desc,"
+    "Exemption Reason,Exemption Reason Desc,Customer Name,Address 1,Address 2,Address 3,City,"
+    "Region,Postal Code,Country"
+)
+WASHINGTON = (
+    ",US,WA,601-234-567,TIN,01/15/2026,12/31/2029,C-1001,BLANKET,,,,G,,Acme Resale,"
+    "1 Main St,,,Seattle,WA,98101,US"
+)
+TEXAS_SINGLE = (
+    ",US,TX,1-23-4567890-1,TIN,01/15/2026,,C-1002,SINGLE,PO-5512,,,G,,Beta Shop,"
+    "200 Elm St,Suite 4,Bldg 2,Austin,TX,78701,US"
+)
+
+
+def test_the_template_is_read_one_certificate_a_row(tmp_path: Path, cli: Cli) -> None:
+    """Before: exit 2 ("lacks required column(s): 'id'"). Now every row is checked."""
+    path = tmp_path / "exemptions.csv"
+    path.write_text(f"{HEADER}\n{WASHINGTON}\n{TEXAS_SINGLE}\n", encoding="utf-8")
+    records = [r.payload for r in read_csv(path)]
+    assert len(records) == 2
+    first, second = records
+    assert first["regions"] == ["WA"]
+    assert first["tax_id"] == "601-234-567"
+    assert first["single_use"] is False
+    assert second["single_use"] is True
+    assert second["po_numbers"] == ["PO-5512"]
+    assert second["customers"][0]["address_line3"] == "Bldg 2"
+    code, out, err = cli("check", "--format", "json", str(path))
+    assert code == 0, err
+    reports = json.loads(out)["results"]
+    assert len(reports) == 2
+    assert all(r["kind"] == "certificate" for r in reports)
+
+
+def test_a_template_over_100000_lines_is_said_once(tmp_path: Path) -> None:
+    """AvaTax imports at most 100,000 lines a file: 4014 at the first line over, once."""
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(HEADER + "\n")
+        handle.write((WASHINGTON + "\n") * IMPORT_MAX_LINES)
+    said = [r for r in read_csv(path) if isinstance(r.payload, Finding)]
+    assert [(r.source.rsplit(":", 1)[1], r.payload.code) for r in said] == [
+        (str(IMPORT_MAX_LINES + 1), 4014)
+    ]
+
+
+def test_convert_writes_the_template_through_the_csv_cell_writer(tmp_path: Path, cli: Cli) -> None:
+    """One row per issuing region and customer, the template's header, cells quoted; what
+    the template has no column for (the certificate id, the file) is named."""
+    record = {
+        "id": "42",
+        "exempt_reason": "RESALE",
+        "regions": ["WA", "TX"],
+        "effective_date": "2026-01-15",
+        "tax_id": "601-234-567",
+        "filename": "c.pdf",
+        "customers": [
+            {
+                "customer_number": "C-1001",
+                "name": "Acme, Inc.",
+                "address_line1": "1 Main St",
+                "city": "Seattle",
+                "region": "WA",
+                "postal_code": "98101",
+                "country": "US",
+            }
+        ],
+    }
+    source = tmp_path / "cert.json"
+    source.write_text(json.dumps(record), encoding="utf-8")
+    target = tmp_path / "out.csv"
+    code, _, err = cli("convert", "--to", "avatax-csv", str(source), "-o", str(target))
+    assert code == 1  # short: the id and the file have no column
+    assert "id: '42'" in err
+    assert "filename: 'c.pdf'" in err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    assert len(lines) == 3
+    assert lines[1].startswith(",US,WA,601-234-567,")
+    assert lines[2].startswith(",US,TX,601-234-567,")
+    assert '"Acme, Inc."' in lines[1]
+    code, out, err = cli("check", "--format", "json", str(target))
+    assert code == 0, err
+    assert len(json.loads(out)["results"]) == 2
