@@ -43,7 +43,8 @@ EXPECTED = [
     "2101 customer-name-missing",
     " of certificates (",  # a problem bar: its share of the certificates checked
     "% fail (",  # a region bar: "P% fail (N of M checked)"
-    '<g class="bar error"><text x="0" y="17">2101 customer-name-missing',
+    '<g class="bar error"><text x="0" y="',  # an error's bar (6507, a warning, comes first)
+    '">2101 customer-name-missing',
     f'fill="{FILLS["error"]}"',  # an error's bar in the error's colour, and the legend's
     f'fill="{FILLS["warning"]}"></rect></svg> <span class="warning">warning</span>',
     f'content="{CSP}"',

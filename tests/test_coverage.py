@@ -409,3 +409,11 @@ def test_6507_keeps_the_one_valid_longer() -> None:
     records = [cert(id="short", expiration_date="2027-01-15"), cert(id="long")]
     (finding,) = [f for f in validate_batch(records).reports[1].findings if f.code == 6507]
     assert finding.fix.startswith("Keep long (the one valid longer)")
+
+
+def test_6507_waits_for_a_certificate_with_errors_of_its_own() -> None:
+    """A copy that won't sync as it is (a customer without a name) gets its errors, not 6507."""
+    records = [cert(id="first"), cert(id="broken", customers=[customer(name="")])]
+    codes_found = [f.code for f in validate_batch(records).reports[1].findings]
+    assert 2101 in codes_found
+    assert 6507 not in codes_found

@@ -16,7 +16,8 @@ every certificate linked to it. A batch does the same join, in any order and any
   batch has no customer records at all); a customer code given twice is 6503; codes that
   differ only in case or surrounding spaces are 6504 (AvaTax matches codes exactly);
 * a certificate for the same customer, region and exempt reason as an earlier one, with
-  dates that overlap, is 6507 (a warning on the later one, naming the earlier's id).
+  dates that overlap, is 6507 (a warning on the later one, naming the earlier's id; not on
+  one with errors of its own, which won't sync as it is).
 
 The join is a :class:`JoinTable`: what the customer records and link records of the batch
 say, collected first, then asked for each record's cross-record findings. The CLI fills one
@@ -278,6 +279,8 @@ class JoinTable:
         """:meth:`apply`, from the record's :func:`references` (``source`` None: a record
         with no findings of its own); also the findings added."""
         extra = self.joined(source, link, certificate_id, refs)
+        if extra and not report.ok:  # it won't sync as it is: its errors first, not 6507
+            extra = [f for f in extra if f.code != rules.certificate_duplicate.code]
         linked = not link and certificate_id is not None and certificate_id in self.linked
         if linked and 2001 in report.codes():
             kept = tuple(f for f in report.findings if f.code != 2001)

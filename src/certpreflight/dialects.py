@@ -716,7 +716,11 @@ CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "c
 #: belongs to, the id AvaTax or CertCapture gave it.
 _REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
 #: Keys both a certificate and a customer record may have: they decide nothing.
-_SHARED_KEYS = frozenset({"id", "customers", "exposureZones", "exposure_zones", "companyId"})
+_SHARED_KEYS = frozenset(
+    # a customer has a created date too (CustomerModel.createdDate, CertCapture created)
+    {"id", "customers", "exposureZones", "exposure_zones", "companyId", "createdDate", "created",
+     "created_date"}
+)  # fmt: skip
 #: Keys only a certificate has.
 CERTIFICATE_ONLY_KEYS = frozenset(CERTIFICATE_KEYS) - _SHARED_KEYS - frozenset(LINK_KEYS)
 #: The fields of such keys: the one schema reads a payload setting one of them as a
