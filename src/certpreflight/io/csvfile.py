@@ -150,8 +150,8 @@ _COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "filename"): ("filename", "file name"),
     ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): ("customer number", "customer code"),
-    # "Billing Customer Name" without the 1: the heading a CertCapture upload tool's header
-    # check asks for (docs/sources.md#import-templates)
+    # "Billing Customer Name" without the 1: an integrator's upload tool spells the template's
+    # name column so (docs/sources.md#import-templates)
     ("customer", "name"): ("name", "name 1", "customer name", "billing customer name"),
     ("customer", "name_2"): ("name 2",),
     ("customer", "address_line1"): ("address line1", "address line 1", "address 1", "line1"),
