@@ -19,10 +19,12 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from certpreflight.convert import CUSTOMER_CSV_HEADERS, convert
-from certpreflight.io import Span, csv_spans, read_csv, read_span
-from certpreflight.io.csvfile import CUSTOMER_TEMPLATE
+from certpreflight.findings import Finding
+from certpreflight.io import Span, csv_spans, csvfile, read_csv, read_records, read_span
+from certpreflight.io.csvfile import CUSTOMER_IMPORT_MAX_LINES, CUSTOMER_TEMPLATE, import_limit
 from tests.cli.conftest import Cli
 
 #: The template's column headings, columns A-O in the published order, then the field the
@@ -210,3 +212,57 @@ def test_convert_writes_customer_records_in_the_template(tmp_path: Path, cli: Cl
     assert (back["kind"], back["id"], _codes(back)) == ("customer", "C-1001", [])
     (again,) = read_csv(target)
     assert again.payload["exposure_zones"] == ["WA", "OR"]
+
+
+def test_a_file_over_40000_lines_is_said_once(tmp_path: Path) -> None:
+    """CertCapture imports at most 40,000 lines a customer file ("Import files ... with more
+    than 40,000 lines can't be imported"): 4014 at the first line over, once; every row is
+    still read."""
+    rows = [LONE_STAR.replace("C-1002", f"C-{n}") for n in range(CUSTOMER_IMPORT_MAX_LINES)]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    records = list(read_csv(path))
+    said = [r for r in records if isinstance(r.payload, Finding)]
+    assert [(r.source.rsplit(":", 1)[1], r.payload.code) for r in said] == [
+        (str(CUSTOMER_IMPORT_MAX_LINES + 1), 4014)
+    ]
+    assert "40,000 lines, the most CertCapture imports" in said[0].payload.message
+    assert len(records) == CUSTOMER_IMPORT_MAX_LINES + 1
+
+
+def test_a_workbook_counts_its_rows_as_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheet's rows are the file's lines: 4014 at the first row over (the limit lowered to
+    5 here, so that the workbook stays small), once, and the row is still read."""
+    monkeypatch.setattr(csvfile, "CUSTOMER_IMPORT_MAX_LINES", 5)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Basic Information"
+    sheet.append(list(PUBLISHED))
+    for n in range(6):
+        sheet.append(LONE_STAR.replace("C-1002", f"C-{n}").split(","))
+    workbook = tmp_path / "customers.xlsx"
+    book.save(workbook)
+    read = [
+        (r.source.rsplit(":", 1)[1], r.payload.code if isinstance(r.payload, Finding) else None)
+        for r in read_records(workbook, sheet="Basic Information")
+    ]
+    assert read == [
+        ("2", None),
+        ("3", None),
+        ("4", None),
+        ("5", None),
+        ("6", 4014),
+        ("6", None),
+        ("7", None),
+    ]
+
+
+def test_only_the_templates_have_a_line_limit() -> None:
+    """The limit is the template's: a customer file in other headings, or a certificate file
+    naming a Billing Customer Number, has none."""
+    assert import_limit(PUBLISHED) == (CUSTOMER_IMPORT_MAX_LINES, "CertCapture")
+    assert import_limit(["Customer Number", "Name 1", "Zip"]) is None
+    assert import_limit(["Certificate ID", "Billing Customer Number", "Name 1"]) is None

@@ -19,7 +19,8 @@ docs/sources.md#import-templates) all work.
 The AvaTax template's ECMS Cert ID is left blank ("leave it blank"), so each of its rows is
 a certificate of its own, as AvaTax imports it (one exemption entry a row: one issuing
 region, its own exemption number); a file of it over :data:`IMPORT_MAX_LINES` lines gets a
-4014 finding at its first line over.
+4014 finding at its first line over; so does a file of CertCapture's customer template over
+:data:`CUSTOMER_IMPORT_MAX_LINES` lines.
 
 A file with customer columns only (CertCapture's customer template) is a file of customer
 records, a row each; consecutive rows of one customer that say the same but for ``Shipping
@@ -71,9 +72,11 @@ from certpreflight.rules import Hit, formatting
 
 __all__ = [
     "CSV_COLUMNS",
+    "CUSTOMER_IMPORT_MAX_LINES",
     "CUSTOMER_TEMPLATE",
     "IMPORT_MAX_LINES",
     "csv_spans",
+    "import_limit",
     "read_csv",
     "read_csv_span",
     "record_rows",
@@ -82,6 +85,9 @@ __all__ = [
 #: The lines AvaTax imports from one exemption import template file, header included
 #: ("Each imported file may contain a max of 100,000 lines": docs/sources.md#import-templates).
 IMPORT_MAX_LINES = 100_000
+#: The lines CertCapture imports from one customer import file ("Import files larger than 50
+#: MB or with more than 40,000 lines can't be imported": docs/sources.md#import-templates).
+CUSTOMER_IMPORT_MAX_LINES = 40_000
 #: The headers that tell the AvaTax exemption import template (folded, as :func:`_fold`).
 _AVATAX_TEMPLATE = frozenset({"issuing region", "exemption no"})
 
@@ -196,6 +202,20 @@ def _with_template(
 CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(_with_template(_COLUMNS))
 
 _BY_HEADER = {_fold(h): key for key, headers in CSV_COLUMNS.items() for h in headers}
+
+
+def import_limit(header: Iterable[str]) -> tuple[int, str] | None:
+    """The most lines (header included) the import a header's template is for takes from one
+    file, and who imports it: the AvaTax exemption import template's 100,000, CertCapture's
+    customer import template's 40,000 (a file of customer records with its ``Billing Customer
+    Number``); None for a header of no import template."""
+    folded = {_fold(h) for h in header}
+    if _AVATAX_TEMPLATE.issubset(folded):
+        return IMPORT_MAX_LINES, "AvaTax"
+    levels = {_BY_HEADER[h][0] for h in folded if h in _BY_HEADER}
+    if "billing customer number" in folded and levels == {"customer"}:
+        return CUSTOMER_IMPORT_MAX_LINES, "CertCapture"
+    return None
 
 
 def _expected(key: tuple[str, str]) -> str:
@@ -540,11 +560,11 @@ def read_csv_span(span: Span) -> Iterator[Record]:
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
     """``(file:line, cells or Finding, start, end)`` for every row that isn't blank; in a file
-    of the AvaTax exemption import template, a 4014 finding before its first row past
-    :data:`IMPORT_MAX_LINES` (a span starting past it leaves that to the span before)."""
+    of an import template (:func:`import_limit`), a 4014 finding before its first row past
+    the template's lines (a span starting past it leaves that to the span before)."""
     limit = lines.limit
-    template = _AVATAX_TEMPLATE.issubset(_fold(h) for h in header)
-    said = not template or lines.count > IMPORT_MAX_LINES
+    most, target = import_limit(header) or (0, "")
+    said = not most or lines.count > most
     while True:
         line, at = lines.count + 1, lines.position
         problem: Finding | None = None
@@ -558,13 +578,9 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
             row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
         problem = problem or _row_problem(row, header, (line, lines.count), limit, lines.codec)
-        if (
-            not said
-            and line > IMPORT_MAX_LINES
-            and (problem is not None or any(map(str.strip, row)))
-        ):
+        if not said and line > most and (problem is not None or any(map(str.strip, row))):
             said = True
-            yield Record(f"{name}:{line}", _too_long(line), at, at)
+            yield Record(f"{name}:{line}", too_many_lines(line, most, target), at, at)
         if problem is not None:
             yield Record(f"{name}:{line}", problem, at, lines.position)
         elif any(cell.strip() for cell in row):
@@ -651,8 +667,9 @@ def _row_problem(
     return None
 
 
-def _too_long(line: int) -> Finding:
-    params = {"line": line, "limit": IMPORT_MAX_LINES}
+def too_many_lines(line: int, limit: int, target: str) -> Finding:
+    """The 4014 finding for ``line``, the first past the ``limit`` lines ``target`` imports."""
+    params = {"line": line, "limit": limit, "target": target}
     hit = Hit(loc=(), params=params, errors={(): f"line {line:,}"})
     return formatting.import_file_too_long.finding(hit)
 
