@@ -147,15 +147,12 @@ CSV_TARGETS: Mapping[str, tuple[str, ...]] = {
 #: customer import template ("Basic Information"), which the CSV reader reads back as
 #: customer records (docs/sources.md#import-templates).
 CUSTOMER_CSV_HEADERS: tuple[str, ...] = tuple(CUSTOMER_TEMPLATE)
-#: The members of a customer record no field reads that the customer template has a column
-#: for (CertCapture's customer keys; AvaTax's ``alternateId`` ... are the same in camelCase).
+#: The customer template's columns for the members of a customer record no field reads
+#: (CertCapture's ``email_address`` ...; AvaTax's ``emailAddress`` ... are the same in camelCase).
 _CUSTOMER_TEMPLATE_CARRIES: Mapping[str, str] = {
-    "alternate_id": "Billing Customer Alternate ID",
-    "fein_number": "Billing Customer FEIN",
-    "attn_name": "Billing Customer Attn Name",
-    "phone_number": "Billing Customer Phone",
-    "fax_number": "Billing Customer Fax",
-    "email_address": "Billing Customer Email",
+    field: heading
+    for heading, field in CUSTOMER_TEMPLATE.items()
+    if field not in CustomerRecord.model_fields and field != "name_2"
 }
 
 

@@ -84,13 +84,18 @@ def test_the_template_is_read_as_customer_records(tmp_path: Path, cli: Cli) -> N
     cascade, lone_star = (r.payload for r in read_csv(path))
     assert cascade == {
         "customer_number": "C-1001",
+        "alternate_id": "ERP-77",  # the columns no rule reads: CertCapture's keys, carried
+        "fein_number": "91-1234567",
         "name": "Cascade Hardware Supply Co",  # Name 2 "merged with Name 1"
+        "attn_name": "Accounts Payable",
         "address_line1": "1200 Pine St",
         "address_line2": "Suite 400",
         "city": "Seattle",
         "region": "WA",
         "country": "US",
         "postal_code": "98101",
+        "phone_number": "206-555-0100",
+        "email_address": "ap@cascade.example",
         "exposure_zones": ["WA"],
     }
     assert lone_star["exposure_zones"] == ["TX"]
@@ -212,6 +217,21 @@ def test_convert_writes_customer_records_in_the_template(tmp_path: Path, cli: Cl
     assert (back["kind"], back["id"], _codes(back)) == ("customer", "C-1001", [])
     (again,) = read_csv(target)
     assert again.payload["exposure_zones"] == ["WA", "OR"]
+
+
+def test_the_template_converts_to_itself(tmp_path: Path, cli: Cli) -> None:
+    """The template read and written again keeps every column (Name 2 merged into Name 1,
+    as CertCapture merges it), the copies of a row included; nothing is said lost."""
+    source = tmp_path / "customers.csv"
+    source.write_text(f"{HEADER}\n{CASCADE_WA}\n{CASCADE_OR}\n{LONE_STAR}\n", encoding="utf-8")
+    target = tmp_path / "again.csv"
+    code, _, err = cli("convert", str(source), "--to", "certcapture-csv", "--output", str(target))
+    assert (code, err) == (0, "")
+    merged = [
+        r.replace("Cascade Hardware,Supply Co,", "Cascade Hardware Supply Co,,")
+        for r in (CASCADE_WA, CASCADE_OR)
+    ]
+    assert target.read_text(encoding="utf-8") == "\n".join([HEADER, *merged, LONE_STAR]) + "\n"
 
 
 def test_a_file_over_40000_lines_is_said_once(tmp_path: Path) -> None:

@@ -92,29 +92,29 @@ CUSTOMER_IMPORT_MAX_LINES = 40_000
 _AVATAX_TEMPLATE = frozenset({"issuing region", "exemption no"})
 
 #: CertCapture's customer import template ("Basic Information" sheet), its column headings in
-#: template order and the native field each holds (None: a column certpreflight has no field
-#: for, read past: alternate id, FEIN, attention name, phone, fax, e-mail). ``name_2`` is
-#: "merged with Name 1"; ``exposure_zones`` are the customer's ship-to states. Avalara Help,
+#: template order and the field each is read into: a native field, or for a column no rule
+#: reads (alternate id, FEIN, attention name, phone, fax, e-mail) the CertCapture v2 customer
+#: key, carried as it is (a documented key: read past, and written by ``convert``). ``name_2``
+#: is "merged with Name 1"; ``exposure_zones`` are the customer's ship-to states. Avalara Help,
 #: "Guidelines for the Basic Information customer import template"
-#: (docs/sources.md#import-templates).
-#: The reader accepts every named heading; ``convert --to certcapture-csv`` writes a customer
-#: record in these columns.
-CUSTOMER_TEMPLATE: Mapping[str, str | None] = {
+#: (docs/sources.md#import-templates). The reader accepts every heading; ``convert --to
+#: certcapture-csv`` writes a customer record in these columns.
+CUSTOMER_TEMPLATE: Mapping[str, str] = {
     "Billing Customer Number": "customer_number",
-    "Billing Customer Alternate ID": None,
-    "Billing Customer FEIN": None,
+    "Billing Customer Alternate ID": "alternate_id",
+    "Billing Customer FEIN": "fein_number",
     "Billing Customer Name 1": "name",
     "Billing Customer Name 2": "name_2",
-    "Billing Customer Attn Name": None,
+    "Billing Customer Attn Name": "attn_name",
     "Billing Customer Address 1": "address_line1",
     "Billing Customer Address 2": "address_line2",
     "Billing Customer City": "city",
     "Billing Customer State": "region",
     "Billing Customer Country": "country",
     "Billing Customer Zip": "postal_code",
-    "Billing Customer Phone": None,
-    "Billing Customer Fax": None,
-    "Billing Customer Email": None,
+    "Billing Customer Phone": "phone_number",
+    "Billing Customer Fax": "fax_number",
+    "Billing Customer Email": "email_address",
     "Shipping Customer State": "exposure_zones",
 }
 #: Fields only a customer record has: read from a file of customer records, never into the
@@ -189,14 +189,12 @@ def _fold(header: str) -> str:
 def _with_template(
     columns: Mapping[tuple[str, str], tuple[str, ...]],
 ) -> dict[tuple[str, str], tuple[str, ...]]:
-    """``columns`` with each :data:`CUSTOMER_TEMPLATE` heading added to its field's spellings."""
-    heading = {field: _fold(h) for h, field in CUSTOMER_TEMPLATE.items() if field is not None}
-    return {
-        (level, field): (*spellings, heading[field])
-        if level == "customer" and field in heading
-        else spellings
-        for (level, field), spellings in columns.items()
-    }
+    """``columns`` with each :data:`CUSTOMER_TEMPLATE` heading added to its field's spellings
+    (a field of its own for a column only the template has)."""
+    merged = dict(columns)
+    for heading, field in CUSTOMER_TEMPLATE.items():
+        merged[("customer", field)] = (*merged.get(("customer", field), ()), _fold(heading))
+    return merged
 
 
 CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(_with_template(_COLUMNS))
