@@ -286,3 +286,22 @@ def test_only_the_templates_have_a_line_limit() -> None:
     assert import_limit(PUBLISHED) == (CUSTOMER_IMPORT_MAX_LINES, "CertCapture")
     assert import_limit(["Customer Number", "Name 1", "Zip"]) is None
     assert import_limit(["Certificate ID", "Billing Customer Number", "Name 1"]) is None
+
+
+def test_the_limit_never_parts_the_copies_of_a_row(tmp_path: Path) -> None:
+    """Copies of a row on both sides of line 40,000 are still one customer, the 4014 said
+    after it, whole and in spans alike (before: a false 6503 on the second copy)."""
+    rows = [LONE_STAR.replace("C-1002", f"C-{n}") for n in range(CUSTOMER_IMPORT_MAX_LINES - 2)]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join([HEADER, *rows, CASCADE_WA, CASCADE_OR]) + "\n", encoding="utf-8")
+    whole = list(read_csv(path))
+    last, note = whole[-2:]
+    assert (last.source.rsplit(":", 1)[1], last.payload["exposure_zones"]) == (
+        "40000",
+        ["WA", "OR"],
+    )
+    assert isinstance(note.payload, Finding)
+    assert (note.source.rsplit(":", 1)[1], note.payload.code) == ("40001", 4014)
+    spans = [s for s in csv_spans(path, span_bytes=4096) if isinstance(s, Span)]
+    pieces = [r for s in spans for r in read_span(s)]
+    assert [(r.source, r.payload) for r in pieces] == [(r.source, r.payload) for r in whole]

@@ -27,7 +27,7 @@ records, a row each; consecutive rows of one customer that say the same but for 
 Customer State`` (the template's way to give a customer several ship-to states: "duplicate
 that customer row and update the Shipping Customer State field") are one record with those
 exposure zones. Rows of one customer that say different things stay records of their own
-(6503 names the second).
+(6503 names the second). A 4014 finding between copies (the line limit passed) never parts them.
 
 The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32), else ``encoding``
 (default UTF-8). A row with bytes that aren't text in it is a 4011 text-not-utf8
@@ -511,6 +511,8 @@ def csv_spans(
         span: Span | None = None
         previous: object = _FRESH
         for row in rows:
+            if isinstance(row.payload, Finding) and row.start == row.end:
+                continue  # a finding on the file (4014): the span reading past it says it
             if isinstance(row.payload, Finding):
                 key: object = _FRESH
             else:
@@ -597,11 +599,17 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
     current: dict[str, Any] | None = None
     key: object = ""
     source, start, end = "", 0, 0
+    notes: list[Record] = []  # findings on the file that cover no row (4014), said in order
     for row in rows:
+        if isinstance(row.payload, Finding) and row.start == row.end and current is not None:
+            notes.append(row)  # the rows around it may still be one record
+            continue
         if isinstance(row.payload, Finding):
             if current is not None:
                 yield Record(source, current, start, end)
                 current = None
+            yield from notes
+            notes.clear()
             yield row
             continue
         cells = split.padded(row.payload)
@@ -613,10 +621,13 @@ def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
             continue
         if current is not None:
             yield Record(source, current, start, end)
+        yield from notes
+        notes.clear()
         current, key = split.record(cells, customer), joins
         source, start, end = row.source, row.start, row.end
     if current is not None:
         yield Record(source, current, start, end)
+    yield from notes
 
 
 def _customer_key(customer: Mapping[str, Any]) -> object:
