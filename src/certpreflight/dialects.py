@@ -126,6 +126,7 @@ NATIVE = Dialect(
         "pdf": "pdf",
         "pages": "pages",
         "valid": "valid",
+        "created_date": "created_date",
         "customers": "customers",
     },
     customer={
@@ -168,6 +169,7 @@ AVATAX = Dialect(
         "taxNumberType": "tax_id_type",
         "businessNumberType": "business_type",
         "exemptPercentage": "exempt_percentage",
+        "createdDate": "created_date",
     },
     customer={  # CustomerModel; name, city, region and country are spelled as in native
         "customerCode": "customer_number",
@@ -196,7 +198,6 @@ AVATAX = Dialect(
             "validatedExemptionReason",
             "status",
             "ecmStatus",
-            "createdDate",
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
@@ -258,6 +259,7 @@ CERTCAPTURE = Dialect(
         "tax_number_type": "tax_id_type",
         "business_number_type": "business_type",
         "exmpt_percent": "exempt_percentage",
+        "created": "created_date",
     },
     customer={
         "zip": "postal_code",
@@ -276,7 +278,6 @@ CERTCAPTURE = Dialect(
             "never_renew",
             "renewable",
             "replacement",
-            "created",
             "modified",
             "verified",
             "certificate_number",
@@ -715,7 +716,11 @@ CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "c
 #: belongs to, the id AvaTax or CertCapture gave it.
 _REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
 #: Keys both a certificate and a customer record may have: they decide nothing.
-_SHARED_KEYS = frozenset({"id", "customers", "exposureZones", "exposure_zones", "companyId"})
+_SHARED_KEYS = frozenset(
+    # a customer has a created date too (CustomerModel.createdDate, CertCapture created)
+    {"id", "customers", "exposureZones", "exposure_zones", "companyId", "createdDate", "created",
+     "created_date"}
+)  # fmt: skip
 #: Keys only a certificate has.
 CERTIFICATE_ONLY_KEYS = frozenset(CERTIFICATE_KEYS) - _SHARED_KEYS - frozenset(LINK_KEYS)
 #: The fields of such keys: the one schema reads a payload setting one of them as a

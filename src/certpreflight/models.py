@@ -147,6 +147,9 @@ class ExemptionCertificate(BaseModel):
     pdf: str | None = None
     pages: tuple[str, ...] | None = None
     valid: bool | None = None
+    #: When the certificate was stored (AvaTax ``createdDate``, CertCapture ``created``): a
+    #: sale dated before it was calculated before the certificate existed.
+    created_date: Date = None
     customers: tuple[Customer, ...] = ()
     # The dates' text as given ("03/04/2026"), filled in from the input, never read from a key
     # of its own; left out of dumps and reprs. Rule 5105 uses it to report ambiguous dates.

@@ -217,7 +217,7 @@ def test_keys_of_other_types_and_long_keys_are_listed_not_compared() -> None:
 
 def test_tables_compare_only_what_they_should() -> None:
     """A documented key in another spelling is silent; nothing is close to nothing."""
-    assert CERTIFICATE.meant("created_date", dialects.AVATAX) is None  # createdDate
+    assert CERTIFICATE.meant("modified_date", dialects.AVATAX) is None  # modifiedDate
     assert CUSTOMER.meant("phone_numbr", dialects.NATIVE) is None  # close to no read key
     assert CUSTOMER.meant("cty", dialects.NATIVE) == "city"
     assert CERTIFICATE.meant("region_code", dialects.NATIVE) is None

@@ -70,7 +70,7 @@ class KeyTable:
         self.kind = kind
         #: Every key that is read or documented: never reported.
         self.known = frozenset(read) | documented
-        # ``created_date`` is ``createdDate`` spelled otherwise: a documented field, not read
+        # ``modified_date`` is ``modifiedDate`` spelled otherwise: a documented field, not read
         self._documented = frozenset(_fold(k) for k in documented)
         self._everyone = _folded(read)
         # per dialect, the keys a record written in it uses: its own, and the native keys it

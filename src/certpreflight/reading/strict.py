@@ -36,6 +36,7 @@ from certpreflight.dialects import (
     DOCUMENTED_CUSTOMER_KEYS,
     REFERENCES,
     first_text,
+    parse_date,
 )
 from certpreflight.models import Customer, ExemptionCertificate, Jurisdiction
 
@@ -74,6 +75,12 @@ NATIVE_CAPS = NativeCaps()
 _COUNTRY_KEYS = ("initials", "code")
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # parse_date reads these exactly as pydantic does
+#: ``createdDate`` / ``created``: a date, or a date-time with seconds (parse_date reads them).
+_ISO_DATE_TIME = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"| [0-9]{2}:[0-9]{2}:[0-9]{2})?$"
+)
 
 
 def _aliases(keys: Mapping[str, str], field: str) -> list[list[str | int]] | None:
@@ -203,6 +210,11 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
         "pages": cs.nullable_schema(texts(0, None)),
         "effective_date": cs.nullable_schema(date),
         "expiration_date": cs.nullable_schema(date),
+        "created_date": cs.nullable_schema(  # a date-time as AvaTax and CertCapture write it
+            cs.no_info_after_validator_function(
+                parse_date, cs.str_schema(strict=True, pattern=_ISO_DATE_TIME)
+            )
+        ),
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
         "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
