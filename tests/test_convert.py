@@ -99,7 +99,12 @@ def test_customer_and_link_records() -> None:
     assert convert({"customers": ["C1", "C2"]}, to="avatax").records == (
         {"customers": ["C1", "C2"]},
     )
-    assert convert(customer, to="certcapture-csv").problem is not None
+    rows = convert(customer, to="certcapture-csv")  # CertCapture's customer import template
+    assert [(r["Billing Customer Number"], r["Billing Customer State"]) for r in rows.records] == [
+        ("C1", "OH")
+    ]
+    assert rows.lost == ("is_bill: True",)
+    assert convert({"customers": ["C1", "C2"]}, to="certcapture-csv").problem is not None
 
 
 def test_a_list_cell_cannot_hold_its_separator() -> None:

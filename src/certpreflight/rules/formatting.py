@@ -473,26 +473,30 @@ record_kind_ambiguous = declare(
 
 import_file_too_long = declare(
     None,
-    found_by=("certpreflight.io.csvfile",),
+    found_by=("certpreflight.io.csvfile",),  # for the CSV and the workbook reader
     doc="""
-    What it does: finds a CSV file in the AvaTax exemption import template's columns (ECMS
-    Cert ID, Issuing Country, Issuing Region, Exemption No ...) that is longer than the
-    100,000 lines AvaTax imports from one file, and says so once, at its first line over.
+    What it does: finds a file in an import template's columns that is longer than the lines
+    its importer takes from one file, and says so once, at its first line over: 100,000 for
+    the AvaTax exemption import template (ECMS Cert ID, Issuing Country, Issuing Region,
+    Exemption No ...), 40,000 for CertCapture's customer import template (Billing Customer
+    Number, Billing Customer Name 1 ...; a workbook's rows count as its lines).
 
     Why is this bad? "Each imported file may contain a max of 100,000 lines" (Avalara Help,
-    Manage exempt customers using AvaTax Exemption; docs/sources.md#import-templates): the
-    file is refused, not imported in part. Every row is still checked.
+    Manage exempt customers using AvaTax Exemption); "Import files larger than 50 MB or with
+    more than 40,000 lines can't be imported" (Avalara Help, Import multiple customers with a
+    template; docs/sources.md#import-templates): the file is refused, not imported in part.
+    Every row is still checked.
 
-    Example: a template file of 100,001 lines.
+    Example: an AvaTax template file of 100,001 lines.
 
-    Use instead: the rows split into files of at most 100,000 lines, each with the header.
+    Use instead: the rows split into files of at most that many lines, each with the header.
     """,
     code=4014,
     name="import-file-too-long",
     severity=Severity.ERROR,
-    message="The import file is longer than {limit:,} lines, the most AvaTax imports from "
+    message="The import file is longer than {limit:,} lines, the most {target} imports from "
     "one file.",
-    summary="Line {line:,} is past the {limit:,} lines of AvaTax's exemption import template: "
-    "AvaTax refuses the file.",
+    summary="Line {line:,} is past the {limit:,} lines {target} imports from one file: "
+    "{target} refuses the file.",
     fix="Split the file into files of at most {limit:,} lines, the header row in each.",
 )
