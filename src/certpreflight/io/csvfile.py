@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -58,6 +59,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO, TextIO
 
+from certpreflight.dialects import DATE_FIELDS, parse_date
 from certpreflight.findings import Finding
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
@@ -76,6 +78,7 @@ __all__ = [
     "CUSTOMER_TEMPLATE",
     "IMPORT_MAX_LINES",
     "csv_spans",
+    "dates_month_first",
     "import_limit",
     "read_csv",
     "read_csv_span",
@@ -202,14 +205,23 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(_with_
 _BY_HEADER = {_fold(h): key for key, headers in CSV_COLUMNS.items() for h in headers}
 
 
+def dates_month_first(header: Iterable[str]) -> bool:
+    """Whether a header's template defines its dates as ``mm/dd/yyyy``: the AvaTax exemption
+    import template's Eff Date and End Date (docs/sources.md#import-templates). Such a file's
+    numeric dates are read month first as the template says, not guessed (no 5105 note);
+    CertCapture's customer template has no date column."""
+    return _AVATAX_TEMPLATE.issubset({_fold(h) for h in header})
+
+
 def import_limit(header: Iterable[str]) -> tuple[int, str] | None:
     """The most lines (header included) the import a header's template is for takes from one
     file, and who imports it: the AvaTax exemption import template's 100,000, CertCapture's
     customer import template's 40,000 (a file of customer records with its ``Billing Customer
     Number``); None for a header of no import template."""
-    folded = {_fold(h) for h in header}
-    if _AVATAX_TEMPLATE.issubset(folded):
+    header = list(header)
+    if dates_month_first(header):
         return IMPORT_MAX_LINES, "AvaTax"
+    folded = {_fold(h) for h in header}
     levels = {_BY_HEADER[h][0] for h in folded if h in _BY_HEADER}
     if "billing customer number" in folded and levels == {"customer"}:
         return CUSTOMER_IMPORT_MAX_LINES, "CertCapture"
@@ -265,9 +277,12 @@ def _cell(field: str, value: str) -> Any:
 
 class _Splitter:
     """Splits rows of one header into (certificate fields, customer fields), empty cells
-    left out: the header's columns looked at once, not on every row."""
+    left out: the header's columns looked at once, not on every row. ``month_first``: the
+    header's template defines its dates as ``mm/dd/yyyy`` (:func:`dates_month_first`), so a
+    date read so is handed on as ``YYYY-MM-DD``, its order known."""
 
-    def __init__(self, columns: Columns) -> None:
+    def __init__(self, columns: Columns, *, month_first: bool = False) -> None:
+        self.month_first = month_first
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
@@ -311,11 +326,16 @@ class _Splitter:
 
     def certificate_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's certificate fields, typed (:func:`_cell`)."""
-        return {
+        fields = {
             field: _cell(field, value) if field in _TYPED else value
             for i, field in self.certificate
             if (value := row[i].strip())
         }
+        if self.month_first:
+            for field in DATE_FIELDS:
+                if field in fields:
+                    fields[field] = _month_first(fields[field])
+        return fields
 
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's customer fields (a customer record's ship-to states a list)."""
@@ -326,6 +346,16 @@ class _Splitter:
         if second:  # the CertCapture template merges Name 2 into Name 1
             customer["name"] = f"{customer.get('name', '')} {second}".strip()
         return customer
+
+
+def _month_first(text: str) -> str:
+    """A template's ``mm/dd/yyyy`` date as ``YYYY-MM-DD``; other text as it is (the reading
+    route says what is wrong with it)."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return text
+    return value.isoformat() if isinstance(value, dt.date) else text
 
 
 class _LineTooLongError(Exception):
@@ -442,7 +472,8 @@ def read_csv(
         codec, bom = sniff(raw.read(4), encoding)
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if header:
-            yield from group_rows(rows, header_columns(header, name))
+            columns = header_columns(header, name)
+            yield from group_rows(rows, columns, month_first=dates_month_first(header))
 
 
 def _rows(
@@ -555,7 +586,8 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         lines = _Lines(text, span.max_line_bytes, span.encoding, span.start)
         lines.count, lines.skip_long = span.line - 1, True
         rows = _csv_rows(lines, header, span.path)
-        yield from group_rows(rows, header_columns(header, span.path))
+        columns = header_columns(header, span.path)
+        yield from group_rows(rows, columns, month_first=dates_month_first(header))
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
@@ -587,15 +619,19 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
             yield Record(f"{name}:{line}", row, at, lines.position)
 
 
-def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
+def group_rows(
+    rows: Iterable[Record], columns: Columns, *, month_first: bool = False
+) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate
     (from its first row's start to its last row's end). With customer columns only (a
     customer file), each row is a customer record, and copies of a row that differ only in
     their ship-to states are one (:meth:`_Splitter.joins_on`).
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
+    ``month_first``: the file's template defines its dates as ``mm/dd/yyyy``
+    (:func:`dates_month_first`).
     """
-    split = _Splitter(columns)
+    split = _Splitter(columns, month_first=month_first)
     current: dict[str, Any] | None = None
     key: object = ""
     source, start, end = "", 0, 0

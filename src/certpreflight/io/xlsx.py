@@ -36,6 +36,7 @@ from certpreflight.io._common import (
 )
 from certpreflight.io.csvfile import (
     Columns,
+    dates_month_first,
     group_rows,
     header_columns,
     import_limit,
@@ -387,4 +388,4 @@ def sheet_records(
             cell = record_too_large(longest, max_line_bytes) if too_large else row
             yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
-    yield from group_rows(cells(), columns)
+    yield from group_rows(cells(), columns, month_first=dates_month_first(sheet.rows[first]))
