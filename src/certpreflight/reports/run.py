@@ -121,7 +121,8 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     results: list[Result] = []
     for source, payload, _, _ in records:
         if isinstance(payload, Finding):
-            report = Report(findings=(payload,))  # unreadable: said whatever is selected
+            # unreadable, or a finding on the file: of no kind, said whatever is selected
+            report = Report(findings=(payload,), kind=None)
             tally.add(source, report)
         else:
             report, read = next(reports)
