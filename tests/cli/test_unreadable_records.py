@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from certpreflight import validate
+from certpreflight.io import csvfile
 from tests.cli.conftest import Cli
 
 BAD = b'not json\n{"id": "A"\n'
@@ -88,8 +89,6 @@ def test_an_import_line_limit_is_counted_as_a_file_finding(
     not a record: the summary counts it as ``file`` (before: one extra certificate). The
     limit is lowered here (the real 40,000 is tested in test_certcapture_customer_template) so the
     file stays small; every row is still a customer."""
-    from certpreflight.io import csvfile
-
     monkeypatch.setattr(csvfile, "CUSTOMER_IMPORT_MAX_LINES", 3)
     header = "Billing Customer Number,Billing Customer Name 1,Billing Customer Address 1,"
     header += "Billing Customer City,Billing Customer State,Billing Customer Country,"
