@@ -68,6 +68,7 @@ __all__ = [
     "reference_code",
     "reference_id",
     "zone_id",
+    "zone_text",
 ]
 
 
@@ -442,7 +443,7 @@ def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _zone(value: Any) -> Any:
+def zone_text(value: Any) -> Any:
     """An exposure zone as given: text, or a reference object's name or tag, or ``#id`` for
     a zone given by its AvaTax id only (which names no region certpreflight can check)."""
     if not is_mapping(value):
@@ -457,7 +458,7 @@ _ZONE_ID = re.compile(r"#(\d{1,18})", re.ASCII)
 
 
 def zone_id(region: str) -> int | None:
-    """The id of an exposure zone given by its id only (``#117``, as :func:`_zone` keeps
+    """The id of an exposure zone given by its id only (``#117``, as :func:`zone_text` keeps
     ``{"id": 117}``), else None: a writer sends it back as ``{"id": 117}``, never as a name."""
     found = _ZONE_ID.fullmatch(region.strip())
     return int(found[1]) if found is not None else None
@@ -575,9 +576,9 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
 
 def _regions(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
-        value = [_zone(v) for v in value]
+        value = [zone_text(v) for v in value]
     elif is_mapping(value):
-        value = [_zone(value)]
+        value = [zone_text(value)]
     return _to_str_list(value, REFERENCES["regions"])
 
 
