@@ -258,3 +258,39 @@ def test_one_customer_given_as_an_object_keeps_its_members() -> None:
     assert alone.records == listed.records
     assert alone.records[0]["customers"][0]["email_address"] == "a@b.c"
     assert alone.lost == listed.lost == ()
+
+
+def test_a_native_certificates_customers_by_code_are_carried() -> None:
+    """``"customers": ["C-1001"]`` in a native certificate names its customers by code, as a
+    native link does (before: 4003 and nothing converted). Each target gets them as it
+    takes a customer by reference: AvaTax ``{"customerCode": ...}``, CertCapture and the
+    templates the customer number; nothing is lost for them. An AvaTax body with customers
+    as text is still refused (AvaTax takes customer objects only)."""
+    record = {
+        "id": "9",
+        "exempt_reason": "RESALE",
+        "regions": ["WA"],
+        "effective_date": "2026-01-01",
+        "customers": ["C-1001", "C-1002"],
+    }
+    assert 4003 not in validate(record).codes()
+    avatax = convert(record, to="avatax")
+    assert avatax.ok, avatax.problem
+    assert avatax.records[0]["customers"] == [
+        {"customerCode": "C-1001"},
+        {"customerCode": "C-1002"},
+    ]
+    certcapture = convert(record, to="certcapture")
+    assert certcapture.ok, certcapture.problem
+    assert [c["customer_number"] for c in certcapture.records[0]["customers"]] == [
+        "C-1001",
+        "C-1002",
+    ]
+    rows = convert(record, to="certcapture-csv")
+    assert rows.ok, rows.problem
+    assert [r[CSV_HEADERS["customer_number"]] for r in rows.records] == ["C-1001", "C-1002"]
+    template = convert(record, to="avatax-csv")
+    assert [r["Customer Code"] for r in template.records] == ["C-1001", "C-1002"]
+    assert not any(item.startswith("customers") for item in template.lost), template.lost
+    body = {"exemptionReason": {"name": "RESALE"}, "exposureZone": {"name": "Washington"}}
+    assert 4003 in validate({**body, "signedDate": "2026-01-01", "customers": ["C-1001"]}).codes()

@@ -682,15 +682,37 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return out
 
 
+#: Certificate keys of the APIs' dialects that the native one doesn't share.
+_FOREIGN_CERTIFICATE_KEYS = frozenset(
+    key for d in (AVATAX, CERTCAPTURE, OTHER) for key in d.certificate
+) - frozenset(NATIVE.certificate)
+
+
+def _native_only(data: Mapping[str, Any]) -> bool:
+    """Whether a certificate mapping has no key of the APIs' dialects (a native record)."""
+    return not any(key in _FOREIGN_CERTIFICATE_KEYS for key in data)
+
+
+def _by_code(customer: Any) -> Any:
+    """A native certificate's customer given by its code alone (``"C-1001"``, as a native
+    link names its customers) as the customer it names; any other item as it is."""
+    return {"customer_number": customer} if type(customer) is str else customer
+
+
 def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
     """A certificate mapping in any dialect: native keys, reference objects unwrapped.
 
     Also coerces the list fields (``"WA, OR"`` -> ``("WA", "OR")``) and the
     single-use flag. Customers stay mappings (each is normalised by
-    :class:`~certpreflight.models.Customer`) and dates stay text (:func:`parse_date`,
-    per field, so a date that can't be read is reported at its own loc).
+    :class:`~certpreflight.models.Customer`); in a native certificate (no key of the APIs'
+    dialects) a customer given by its code alone, ``"C-1001"``, is that customer by
+    reference (AvaTax and CertCapture take customers as objects only). Dates stay text
+    (:func:`parse_date`, per field, so a date that can't be read is reported at its own loc).
     """
     out = _rename(data, CERTIFICATE_KEYS)
+    customers = out.get("customers")
+    if type(customers) is list and any(type(c) is str for c in customers) and _native_only(data):
+        out["customers"] = [_by_code(c) for c in customers]
     for key in DATE_FIELDS:
         value = out.get(key)
         if isinstance(value, str):
