@@ -62,6 +62,7 @@ __all__ = [
     "dates_of",
     "join_all",
     "references",
+    "targets",
     "validate_batch",
 ]
 
@@ -266,7 +267,7 @@ class JoinTable:
         """``report`` of the record at ``source`` with its cross-record findings; a
         certificate that link records link has no 2001 (no customer linked)."""
         link = isinstance(read.record, Link)
-        return self.applied(report, source, link, *references(read))[0]
+        return self.applied(report, source, link, *references(read), named=targets(read))[0]
 
     def applied(
         self,
@@ -275,10 +276,13 @@ class JoinTable:
         link: bool,
         certificate_id: str | None,
         refs: Refs,
+        *,
+        named: Sequence[str] = (),
     ) -> tuple[Report, list[Finding]]:
-        """:meth:`apply`, from the record's :func:`references` (``source`` None: a record
-        with no findings of its own); also the findings added."""
-        extra = self.joined(source, link, certificate_id, refs)
+        """:meth:`apply`, from the record's :func:`references` and a link's :func:`targets`
+        (``named``) (``source`` None: a record with no findings of its own); also the
+        findings added."""
+        extra = self.joined(source, link, certificate_id, refs, named=named)
         if extra and not report.ok:  # it won't sync as it is: its errors first, not 6507
             extra = [f for f in extra if f.code != rules.certificate_duplicate.code]
         linked = not link and certificate_id is not None and certificate_id in self.linked
@@ -293,13 +297,16 @@ class JoinTable:
         link: bool,
         certificate_id: str | None,
         refs: Refs,
+        *,
+        named: Sequence[str] = (),
     ) -> list[Finding]:
-        """The cross-record findings of a record, from its :func:`references`."""
+        """The cross-record findings of a record, from its :func:`references` (and for a
+        link, the certificates it names: :func:`targets`, else ``certificate_id``)."""
         found = list(self.own.get(source, ())) if source is not None else []
         if not link and source is not None and self.repeats:
             found += self.repeats.get((source, certificate_id or source), ())
-        if link and certificate_id is not None and certificate_id in self.certificates:
-            return found  # its customers' findings go to the certificate it names
+        if link and self.names_all(named or ([certificate_id] if certificate_id else [])):
+            return found  # its customers' findings go to the certificates it names
         for i, code in enumerate(_each(refs)):
             if code is not None:
                 found += self._for(code, ("customers", i))
@@ -308,6 +315,11 @@ class JoinTable:
                 if code is not None:
                     found += self._for(code, ("linked_customers", code))
         return [f for f in found if f.code in self.codes]
+
+    def names_all(self, named: Sequence[str]) -> bool:
+        """True when a link names certificates and each is a record of the batch (so far):
+        they get its customers' findings, not the link."""
+        return bool(named) and all(t in self.certificates for t in named)
 
     def _for(self, code: str, prefix: Loc) -> list[Finding]:
         if code in self.customers:
@@ -380,12 +392,14 @@ def join_all(
     ids: list[str | None] = []
     codes: list[Refs] = []
     sources: dict[int, str] = {}  # of the records with findings of their own
+    #: the certificates a link from the customer's side names (few: by its index)
+    named: dict[int, tuple[str, ...]] = {}
     for source, report, read in checked_records:
         index = len(reports)
         reports.append(report)
         certificate_id, refs = fill(table, source, report, read)
         link = isinstance(read.record, Link)
-        if link and _all_named(table, certificate_id, read):
+        if link and table.names_all(targets(read)):
             continue  # its customers' findings go to the certificates it names
         own = source in table.own or (source, certificate_id or source) in table.repeats
         if refs or certificate_id is not None or own:
@@ -394,22 +408,30 @@ def join_all(
             codes.append(refs)
             if own:
                 sources[index] = source
+            if isinstance(read.record, Link) and read.record.certificates:
+                named[index] = targets(read)
     joins: list[Finding] = []
     for signed, certificate_id, refs in zip(at, ids, codes, strict=True):
         index = ~signed if signed < 0 else signed
         reports[index], extra = table.applied(
-            reports[index], sources.get(index), signed < 0, certificate_id, refs
+            reports[index],
+            sources.get(index),
+            signed < 0,
+            certificate_id,
+            refs,
+            named=named.get(index, ()),
         )
         joins += extra
     return reports, joins
 
 
-def _all_named(table: JoinTable, certificate_id: str | None, read: Read) -> bool:
-    """True when every certificate a link names is a record of the batch (so far)."""
+def targets(read: Read) -> tuple[str, ...]:
+    """The certificates a link record names: its certificate's id, or those a link from the
+    customer's side lists; () for a record of another kind."""
     record = read.record
-    targets = [certificate_id, *record.certificates] if isinstance(record, Link) else []
-    named = [t for t in targets if t is not None]
-    return bool(named) and all(t in table.certificates for t in named)
+    if not isinstance(record, Link):
+        return ()
+    return tuple(t for t in (record.certificate_id, *record.certificates) if t is not None)
 
 
 def _label(index: int) -> str:
