@@ -294,3 +294,33 @@ def test_a_native_certificates_customers_by_code_are_carried() -> None:
     assert not any(item.startswith("customers") for item in template.lost), template.lost
     body = {"exemptionReason": {"name": "RESALE"}, "exposureZone": {"name": "Washington"}}
     assert 4003 in validate({**body, "signedDate": "2026-01-01", "customers": ["C-1001"]}).codes()
+
+
+def test_numbers_per_region_spread_over_avatax_bodies_are_not_lost() -> None:
+    """A certificate split into one AvaTax body a zone gives each body its zone's number
+    (``exemptionNumber`` from ``tax_id_for``): its ``tax_ids`` (and a ``tax_id`` some zone
+    falls back on) are kept, not lost (before: ``tax_ids`` named lost). A number for a region
+    the certificate doesn't list has no body: still lost."""
+    record = {
+        "id": "10",
+        "exempt_reason": "RESALE",
+        "regions": ["WA", "TX", "OR"],
+        "effective_date": "2026-01-01",
+        "tax_id": "93-1234567",
+        "tax_ids": {"WA": "601234567", "TX": "12345678901"},
+        "customers": [{"customer_number": "C-1"}],
+    }
+    result = convert(record, to="avatax")
+    numbers = [(b["exposureZone"]["name"], b["exemptionNumber"]) for b in result.records]
+    assert numbers == [
+        ("Washington", "601234567"),
+        ("Texas", "12345678901"),
+        ("Oregon", "93-1234567"),
+    ]
+    assert result.lost == ()
+    wa = {"WA": "601234567"}
+    one = convert({**record, "regions": ["WA"], "tax_id": None, "tax_ids": wa}, to="avatax")
+    assert one.records[0]["exemptionNumber"] == "601234567"
+    assert not any(item.startswith("tax_id") for item in one.lost), one.lost
+    stray = convert({**record, "tax_ids": {**record["tax_ids"], "NY": "123456"}}, to="avatax")
+    assert any(item.startswith("tax_ids") for item in stray.lost)

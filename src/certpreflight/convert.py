@@ -605,6 +605,34 @@ def _back(to: str, kind: Kind | None, records: list[dict[str, Any]]) -> dict[str
     return back
 
 
+def _zone_key(region: str) -> str:
+    """A region as given, by its ISO code when it names one (``"WA"``, ``"Washington"``)."""
+    found = lookup_region(region)
+    return found.code if found is not None else region
+
+
+def _numbers_kept(cert: ExemptionCertificate, bodies: list[dict[str, Any]]) -> bool:
+    """True when AvaTax bodies (one a zone) carry each of ``cert``'s regions' numbers
+    (:meth:`~certpreflight.models.ExemptionCertificate.tax_id_for`) as their
+    ``exemptionNumber``, and every number the certificate gives is one of them: its
+    ``tax_id`` / ``tax_ids`` are then kept, spread over the bodies, not lost."""
+    want = {
+        _zone_key(r): cert.tax_id_for(_zone_key(r)) if zone_id(r) is None else cert.tax_id
+        for r in cert.regions
+    }
+    got: dict[str, Any] = {}
+    for body in bodies:
+        back = native_record(body, "certificate")
+        for region in back.get("regions", ()):
+            got[_zone_key(region)] = back.get("tax_id")
+    if not want or want != got:
+        return False
+    given = [number for _, number in cert.tax_ids]
+    if cert.tax_id is not None:
+        given.append(cert.tax_id)
+    return all(number in got.values() for number in given)
+
+
 def _same(field: str, before: Any, after: Any) -> bool:
     """True when two native values say the same (the target's own spelling of a value)."""
     if before == after:
@@ -682,6 +710,8 @@ def convert(payload: Payload, *, to: Target = "native") -> Conversion:
         _finite(record)  # what it takes is lost: the record read back says what
     if to == "avatax" and kind == "certificate":  # AvaTax assigns the id: not a loss
         native = {k: v for k, v in native.items() if k != "id"}
+        if _numbers_kept(model, records):  # each body carries its zone's number
+            native = {k: v for k, v in native.items() if k not in ("tax_id", "tax_ids")}
     try:
         lost = _lost(native, _back(to, kind, records))
     except (ValueError, ValidationError, TypeError, KeyError):
