@@ -124,7 +124,7 @@ class Reader:
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the schema refused them
-            findings += unknown_key_findings(payload)
+            findings += unknown_key_findings(payload, limits.max_items)
         kind = "certificate" if cert is not None or is_mapping(payload) else None
         return Read(cert, findings, raw_id, unreadable, kind)
 

@@ -38,6 +38,7 @@ from certpreflight.dialects import (
     first_text,
 )
 from certpreflight.models import Customer, ExemptionCertificate
+from certpreflight.rules.formatting import MAX_ITEMS
 
 __all__ = [
     "NATIVE_CAPS",
@@ -50,8 +51,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class NativeCaps:
-    """The largest values the schema accepts (larger ones take the salvage path); lists
-    have no cap here: the reader holds their lengths to the run's ``max_items``."""
+    """The largest values the schema accepts (larger ones take the salvage path). The
+    reader holds list lengths to the run's ``max_items``; ``items`` only stops the schema
+    from reading a list far past it."""
 
     #: Characters in one text value (an embedded PDF is longer: salvage path).
     chars: int = 1_000
@@ -64,6 +66,10 @@ class NativeCaps:
     key_chars: int = 32
     #: Largest ``abs(exempt_percentage)``; a bigger number may be near the digit limit.
     number: float = 1e15
+    #: Items in a list (customers, regions, PO numbers, pages): the default ``max_items``.
+    #: The schema refuses a longer list at once, without reading its items (a run with a
+    #: larger ``max_items`` reads it on the salvage path).
+    items: int = MAX_ITEMS
 
 
 NATIVE_CAPS = NativeCaps()
@@ -151,7 +157,7 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
             if keys is None
             else cs.union_schema([text(min_length), ref(keys)], mode="left_to_right")
         )
-        items = cs.list_schema(item, strict=True)
+        items = cs.list_schema(item, strict=True, max_length=caps.items)
         many = cs.no_info_after_validator_function(tuple, items)
         if keys is None:
             return many
@@ -201,7 +207,7 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
         ),
         "customers": cs.no_info_after_validator_function(
-            tuple, cs.list_schema(customer, strict=True)
+            tuple, cs.list_schema(customer, strict=True, max_length=caps.items)
         ),
     }
     for name in ExemptionCertificate.model_fields:
