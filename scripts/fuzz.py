@@ -127,6 +127,7 @@ def run_payloads(minutes: float, count: int, seed: int) -> int:
             check(payload)
             check_repairs(payload, done)
         except Exception:
+            sys.set_int_max_str_digits(0)  # the payload may hold an integer of 5,000 digits
             print(f"payload {done} (seed {seed}) failed: {payload!r:.2000}", flush=True)
             raise
         done += 1

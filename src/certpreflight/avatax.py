@@ -55,6 +55,7 @@ import inspect
 import json
 import logging
 import string
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
@@ -71,6 +72,7 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import formatting as fmt
 from certpreflight.rules import get_rule
 
 __all__ = [
@@ -407,12 +409,25 @@ def _certcapture(description: str) -> dict[str, Any] | None:
     return inner if isinstance(inner, dict) and "error" in inner else None
 
 
-def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> Finding:
-    """One ``details[]`` entry (or the envelope itself) -> one Finding."""
-    avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
+def _detail_number(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> int | None:
+    """The AvaTax error number of one ``details[]`` entry: given, or known by its code name."""
     number = _as_int(detail.get("number"))
     if number is None:
+        avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
         number = _BY_AVATAX_NAME.get(avatax_name.lower())
+    return number
+
+
+def _known(number: int | None) -> _Known:
+    return AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+
+
+def _detail_finding(
+    detail: Mapping[str, Any], envelope: Mapping[str, Any], number: int | None
+) -> Finding:
+    """One ``details[]`` entry (or the envelope itself), whose number is ``number``
+    (:func:`_detail_number`) -> one Finding."""
+    avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
     message = _text(detail.get("message")) or _text(envelope.get("message"))
     message = message or "AvaTax rejected the request."
     description = _text(detail.get("description"))
@@ -429,7 +444,7 @@ def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> F
     if target:
         errors["target"] = target
     severity = _SEVERITIES.get(_text(detail.get("severity")).lower(), Severity.ERROR)
-    known = AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+    known = _known(number)
     name, fix = _rule_texts(known)
     if known is _REJECTED and help_link:
         fix = f"See {help_link}"
@@ -493,7 +508,9 @@ def findings_from_avatax_error(body: Any) -> list[Finding]:
     AvaTax's (``-0-`` placeholders as given), the summary its description; for
     1203 the CertCapture error inside the description is unpacked.
     ``errors["avatax"]`` keeps AvaTax's number, code name and message. Anything
-    that is not an error envelope gives one ``avatax-rejected`` finding.
+    that is not an error envelope gives one ``avatax-rejected`` finding. At most 20
+    findings a code are made, in the order of the details, and a last 4013
+    ``findings-capped`` counts the rest, as in every report.
     """
     try:
         envelope = _envelope(body)
@@ -503,7 +520,20 @@ def findings_from_avatax_error(body: Any) -> list[Finding]:
         entries = (
             [d for d in details if isinstance(d, Mapping)] if isinstance(details, list) else []
         )
-        return [_detail_finding(d, envelope) for d in entries or [envelope]]
+        made: list[Finding] = []
+        per_code: Counter[int] = Counter()
+        left_out: Counter[int] = Counter()
+        for detail in entries or [envelope]:
+            number = _detail_number(detail, envelope)
+            code = _known(number).code
+            per_code[code] += 1
+            if per_code[code] > fmt.MAX_FINDINGS_PER_RULE:
+                left_out[code] += 1  # not made: 200,000 details are one item's reply
+            else:
+                made.append(_detail_finding(detail, envelope, number))
+        if left_out:
+            made.append(fmt.left_out_finding(left_out))
+        return made
     except Exception:  # documented: never raises on odd input
         return [_unreadable(body)]
 
@@ -715,7 +745,11 @@ def _send(
 
 
 def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
-    return Report(findings=report.findings + findings, certificate_id=report.certificate_id)
+    """The report's findings followed by AvaTax's, at most 20 a rule in all (one 4013)."""
+    joined = report.findings + findings
+    if len(joined) > fmt.MAX_FINDINGS_PER_RULE:
+        joined = tuple(fmt.capped(joined, by_code=False))
+    return Report(findings=joined, certificate_id=report.certificate_id)
 
 
 def _split(parsed: Any, sizes: list[int]) -> list[Any]:

@@ -261,11 +261,20 @@ def _listed(locs: list[Loc], kind: str = "certificate") -> Finding:
 
 
 def _customer_number(customer: Mapping[Any, Any]) -> str | None:
-    """The customer's number as given, under any dialect's key, when it is text or a number."""
+    """The customer's number as given, under any dialect's key, when it is text or a number
+    (not one over the digit limit, 4008: Python can't write an integer of 4,301 digits)."""
     for key, field in CUSTOMER_KEYS.items():
         if field != "customer_number":
             continue
         value = customer.get(key)
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if -_BOUND < value < _BOUND:
+                return str(value)
+        elif isinstance(value, str) and value.strip():
+            return value
     return None
+
+
+#: Numbers of at most 255 digits (the ``max_number_digits`` default; a longer one is 4008,
+#: and left out) are written as a customer number.
+_BOUND = 10**255
