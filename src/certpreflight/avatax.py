@@ -27,14 +27,21 @@ original has one. One legitimate difference: a certificate without a tax id
 for an SST state *and* another state gives 6201 (error) on the original, while
 the body for the other state alone gives 6202 (warning) instead.
 
-The senders call the SDK's own method beneath its logging decorator (``ava_log``, which
-``functools.wraps`` keeps reachable as ``__wrapped__``), on a shallow copy of the client
-whose ``timeout_limit`` is the sender's ``timeout`` (default :data:`DEFAULT_TIMEOUT`
-seconds; the SDK's own default is 1,200 s). The decorator's log entry reads the
-``x-correlation-id`` header and raises ``KeyError`` when a reply lacks it (a gateway's
-error page, a proxy), losing a reply that may say 201 Created; without it every reply
-is judged by its status and body. This module logs the status and the correlation id
-instead.
+The senders send an ``avalara.AvataxClient``'s request themselves, in one place
+(``certpreflight._avatax_http.post_json``): the SDK method's URL, credentials and
+``X-Avalara-Client`` header, with ``requests`` as the SDK does, but never following a
+redirect (``requests.post`` sends a POST answered 302 again as a GET) and with ``timeout``
+(default :data:`DEFAULT_TIMEOUT` seconds; the SDK's own default is 1,200 s) bounding the
+whole call, not each read. The SDK's logging decorator is not run (it raises ``KeyError``
+for a reply without ``x-correlation-id``, losing a reply that may say 201 Created); this
+module logs the status and the correlation id instead. A client of another class (a
+stand-in) is called as it is.
+
+A reply is judged by its status and body: a 2xx must confirm every record sent (a list with
+one record per body, matched in order by customer code, exposure zone and the other fields
+both hold); a body it doesn't confirm is 5901 ``avatax-unconfirmed`` on its item. A 2xx
+carrying an error envelope is an error, and a redirect (or a reply reached through one) is
+2900 ``avatax-rejected``: nothing confirms the records were created.
 
 Nothing here logs a request or response body (customer names, addresses, tax
 ids, certificate images): log records carry counts, the company id, the HTTP
@@ -50,11 +57,10 @@ method and status at INFO; it logs bodies only when the client was built with
 
 from __future__ import annotations
 
-import copy
-import inspect
 import json
 import logging
 import string
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +85,7 @@ __all__ = [
     "AVATAX_ERRORS",
     "DEFAULT_TIMEOUT",
     "REJECTED_CODE",
+    "UNCONFIRMED_CODE",
     "UNREACHABLE_CODE",
     "CertificateClient",
     "CustomerClient",
@@ -272,6 +279,8 @@ def to_avatax_customers(
 REJECTED_CODE = 2900
 #: Finding code for a send that never got an HTTP answer (connection refused, timeout).
 UNREACHABLE_CODE = 5900
+#: Finding code for a record sent that a 2xx reply does not confirm (not listed in it).
+UNCONFIRMED_CODE = 5901
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,20 +737,48 @@ def _send(
         extra: tuple[Finding, ...] = (_unreachable(exc),)
         sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra)) for p, c, r, b in ready)
         return SendResult(sent=sent, held=tuple(held))
-    correlation = getattr(getattr(response, "headers", None), "get", lambda _: None)(
-        "x-correlation-id"
-    )
+    headers = getattr(response, "headers", None)
+    correlation = getattr(headers, "get", lambda _: None)("x-correlation-id")
     log.info("%s: AvaTax answered HTTP %s (x-correlation-id %s)", what, status, correlation)
-    if status is not None and 200 <= status < 300:
-        parts = _split(parsed, [len(b) for *_, b in ready])
+    redirect = _redirect(response, status)
+    if redirect is not None:
+        extra = (redirect,)
+    elif status is not None and 200 <= status < 300 and _envelope(parsed) is None:
+        parts = _confirmed(parsed, [b for *_, b in ready])
         sent = tuple(
-            SentItem(p, c, tuple(b), r, part)
-            for (p, c, r, b), part in zip(ready, parts, strict=True)
+            SentItem(p, c, tuple(b), _plus(r, missing) if missing else r, part)
+            for (p, c, r, b), (part, missing) in zip(ready, parts, strict=True)
         )
-    else:
+        return SendResult(sent=sent, held=tuple(held), status_code=status, response=parsed)
+    else:  # an error, or a 2xx carrying an error envelope
         extra = tuple(findings_from_avatax_error(parsed if parsed is not None else raw))
-        sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra), parsed) for p, c, r, b in ready)
+    sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra), parsed) for p, c, r, b in ready)
     return SendResult(sent=sent, held=tuple(held), status_code=status, response=parsed)
+
+
+def _redirect(response: Any, status: int | None) -> Finding | None:
+    """The finding of a reply that is a redirect (3xx), or that a client reached by
+    following one (``requests``' ``Response.history``); None for any other reply."""
+    history = getattr(response, "history", None)
+    followed = history[0] if isinstance(history, (list, tuple)) and history else None
+    if followed is None and (status is None or not 300 <= status < 400):
+        return None
+    first = response if followed is None else followed
+    code = getattr(first, "status_code", status)
+    where = getattr(getattr(first, "headers", None), "get", lambda _: None)("location")
+    target = f" to {str(where)[:200]}" if where else ""
+    return _finding(
+        REJECTED_CODE,
+        "avatax-rejected",
+        message=f"AvaTax answered with a redirect (HTTP {code}{target}); the records were not "
+        "sent there.",
+        summary="A request that creates records is never sent again to another address: a "
+        "POST followed as a redirect becomes a GET, whose answer says nothing of what was "
+        "created.",
+        fix="Check the client's base URL (https, the right environment); query the company's "
+        "certificates or customers before sending again.",
+        errors={"avatax": f"HTTP {code} redirect"},
+    )
 
 
 def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
@@ -752,36 +789,108 @@ def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
     return Report(findings=joined, certificate_id=report.certificate_id)
 
 
-def _split(parsed: Any, sizes: list[int]) -> list[Any]:
-    """The reply's records per item when it is a list with one record per body, else the reply."""
-    if not isinstance(parsed, list) or len(parsed) != sum(sizes):
-        return [parsed] * len(sizes)
-    parts, start = [], 0
-    for size in sizes:
-        parts.append(parsed[start : start + size])
-        start += size
-    return parts
+#: The fields a created record and the body it came from both hold, compared to match them
+#: (CertificateModel, CustomerModel: docs/sources.md#avatax-models).
+_MATCHED = ("customerCode", "exposureZone", "signedDate", "expirationDate", "exemptionNumber")
+
+
+def _same(body: Mapping[str, Any], record: Any) -> bool:
+    """True when ``record`` (one element of a 2xx reply) can be the one made of ``body``:
+    every field of :data:`_MATCHED` that both hold is equal (a zone by its name)."""
+    if not isinstance(record, Mapping):
+        return False
+    for key in _MATCHED:
+        if key not in body or record.get(key) is None:
+            continue
+        mine, theirs = body[key], record[key]
+        if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+            mine, theirs = _text(mine.get("name")).casefold(), _text(theirs.get("name")).casefold()
+            if not mine or not theirs:
+                continue
+        if mine != theirs:
+            return False
+    return True
+
+
+def _confirmed(
+    parsed: Any, items: list[list[dict[str, Any]]]
+) -> list[tuple[Any, tuple[Finding, ...]]]:
+    """Per item: its records in a 2xx reply, and a 5901 finding for each of its bodies that
+    the reply does not confirm. The reply confirms a body with the next record that
+    :func:`_same` matches, in order (AvaTax lists what it created in the order sent); a
+    reply that is no list confirms nothing."""
+    records = parsed if isinstance(parsed, list) else []
+    at = 0
+    out: list[tuple[Any, tuple[Finding, ...]]] = []
+    for bodies in items:
+        mine: list[Any] = []
+        missing: list[int] = []
+        for index, body in enumerate(bodies):
+            found = next((j for j in range(at, len(records)) if _same(body, records[j])), None)
+            if found is None:
+                missing.append(index)
+            else:
+                mine.append(records[found])
+                at = found + 1
+        part = mine if isinstance(parsed, list) else parsed
+        out.append((part, (_unconfirmed(parsed, bodies, missing),) if missing else ()))
+    return out
+
+
+def _unconfirmed(parsed: Any, bodies: list[dict[str, Any]], missing: list[int]) -> Finding:
+    listed = len(parsed) if isinstance(parsed, list) else None
+    reply = f"a list of {listed} records" if listed is not None else type(parsed).__name__
+    which = ", ".join(_label(bodies[i], i) for i in missing[:20])
+    if len(missing) > 20:
+        which += f" and {len(missing) - 20} more"
+    return _finding(
+        UNCONFIRMED_CODE,
+        "avatax-unconfirmed",
+        message=f"AvaTax's reply does not confirm {len(missing)} of the {len(bodies)} records "
+        f"sent for this item: {which}.",
+        summary=f"AvaTax answered with success but its reply ({reply}) does not list these "
+        "records, so nothing shows they were created.",
+        fix="Query the company's certificates or customers for them before sending them "
+        "again, so nothing is created twice.",
+        errors={"avatax": f"{len(missing)} not confirmed"},
+    )
+
+
+def _label(body: Mapping[str, Any], index: int) -> str:
+    """How a message names a body: its customer code or exposure zone, else its place."""
+    code = body.get("customerCode")
+    if isinstance(code, str) and code:
+        return f"customer {code[:60]!r}"
+    zone = body.get("exposureZone")
+    if isinstance(zone, Mapping) and isinstance(zone.get("name"), str):
+        return f"zone {str(zone['name'])[:60]!r}"
+    return f"body {index + 1}"
 
 
 def _sdk_call(
     client: Any, name: str, company_id: int | str, timeout: float | None
 ) -> Callable[[list[dict[str, Any]]], Any]:
-    """``client.<name>(company_id, bodies)`` as a one-argument call, past the SDK's logging.
+    """``client.<name>(company_id, bodies)`` as a one-argument call.
 
-    For an ``avalara.AvataxClient`` the method beneath the ``ava_log`` decorator is called
-    on a shallow copy of the client with ``timeout_limit`` set to ``timeout`` (None: the
-    client's own), so a reply without ``x-correlation-id`` is still returned and the
-    caller's client is not changed. Any other client (a stand-in) is called as it is.
+    For an ``avalara.AvataxClient`` whose method is the SDK's own, the request is the one
+    :func:`certpreflight._avatax_http.post_json` makes (no redirect, ``timeout`` for the
+    whole call; None: the client's ``timeout_limit``); the caller's client is not changed.
+    Any other client (a stand-in, a subclass with its own method) is called as it is.
     """
+    sdk = getattr(sys.modules.get("avalara"), "AvataxClient", None)
     method = getattr(type(client), name, None)
-    inner = inspect.unwrap(method) if method is not None else None
-    if inner is None or inner is method:
-        bound = getattr(client, name)
-        return lambda bodies: bound(company_id, bodies)
-    target = copy.copy(client)
-    if timeout is not None:
-        target.timeout_limit = timeout
-    return lambda bodies: inner(target, company_id, bodies)
+    if isinstance(sdk, type) and isinstance(client, sdk) and method is getattr(sdk, name, None):
+        from certpreflight._avatax_http import post_json  # noqa: PLC0415 - the SDK's requests
+
+        path = f"/api/v2/companies/{company_id}/{_PATHS[name]}"
+        return lambda bodies: post_json(client, path, bodies, timeout)
+    bound = getattr(client, name)
+    return lambda bodies: bound(company_id, bodies)
+
+
+#: The SDK methods the senders call, and the path under the company each POSTs to
+#: (``client_methods.py``, docs/sources.md#sdk-behaviours).
+_PATHS = {"create_certificates": "certificates", "create_customers": "customers"}
 
 
 Repaired = tuple[list[Any], dict[int, tuple[AppliedFix, ...]]]
