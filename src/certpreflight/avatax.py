@@ -790,13 +790,15 @@ def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
 
 
 #: The fields a created record and the body it came from both hold, compared to match them
-#: (CertificateModel, CustomerModel: docs/sources.md#avatax-models).
-_MATCHED = ("customerCode", "exposureZone", "signedDate", "expirationDate", "exemptionNumber")
+#: (CertificateModel, CustomerModel: docs/sources.md#avatax-models): the customer code
+#: exactly, the exposure zone by its name (any case), a date by its day (AvaTax may write
+#: ``2026-01-15T00:00:00`` for ``2026-01-15``).
+_MATCHED = ("customerCode", "exposureZone", "signedDate", "expirationDate")
 
 
 def _same(body: Mapping[str, Any], record: Any) -> bool:
     """True when ``record`` (one element of a 2xx reply) can be the one made of ``body``:
-    every field of :data:`_MATCHED` that both hold is equal (a zone by its name)."""
+    every field of :data:`_MATCHED` that both hold agrees."""
     if not isinstance(record, Mapping):
         return False
     for key in _MATCHED:
@@ -807,6 +809,8 @@ def _same(body: Mapping[str, Any], record: Any) -> bool:
             mine, theirs = _text(mine.get("name")).casefold(), _text(theirs.get("name")).casefold()
             if not mine or not theirs:
                 continue
+        elif key.endswith("Date") and isinstance(mine, str) and isinstance(theirs, str):
+            mine, theirs = mine[:10], theirs[:10]
         if mine != theirs:
             return False
     return True

@@ -78,7 +78,11 @@ def test_a_201_listing_fewer_records_names_those_it_does_not_confirm(
     """Three bodies sent (GOOD: Washington and Texas; the AvaTax certificate: Washington), a
     201 listing the first and the third: GOOD's Texas body is 5901, the other item is ok."""
     clean = [
-        {"id": 1, "exposureZone": {"id": 7, "name": "Washington"}, "signedDate": "2026-01-15"},
+        {
+            "id": 1,
+            "exposureZone": {"id": 7, "name": "WASHINGTON", "tag": "EZ_US_WA"},
+            "signedDate": "2026-01-15T00:00:00",
+        },
         {"id": 3, "exposureZone": {"name": "Washington"}},
     ]
     avatax_server.reply(201, clean)
