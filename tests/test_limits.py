@@ -307,9 +307,7 @@ def test_did_you_mean_stops_at_max_items(monkeypatch: pytest.MonkeyPatch) -> Non
     customers = [{f"k{i}": 1, "zzqq": 2} for i in range(30_000)]
     customers[5_000] = {"customer_numbr": "late"}
     text = json.dumps(cert(customers=customers))
-    started = time.monotonic()
     report = validate(text, today=TODAY)
-    assert time.monotonic() - started < 2.0
     assert 4009 in report.codes()
     assert 2310 not in report.codes()
     assert len(compared) == len(set(compared)) <= 100
