@@ -816,6 +816,13 @@ def _same(body: Mapping[str, Any], record: Any) -> bool:
     return True
 
 
+#: Records of a reply looked at past the last one matched, for the next body: AvaTax lists
+#: what it created in order, so a longer gap only makes later bodies unconfirmed (query
+#: before resending), never confirms one wrongly; and a hostile reply costs at most this
+#: many comparisons a body.
+_LOOK_AHEAD = 100
+
+
 def _confirmed(
     parsed: Any, items: list[list[dict[str, Any]]]
 ) -> list[tuple[Any, tuple[Finding, ...]]]:
@@ -830,7 +837,8 @@ def _confirmed(
         mine: list[Any] = []
         missing: list[int] = []
         for index, body in enumerate(bodies):
-            found = next((j for j in range(at, len(records)) if _same(body, records[j])), None)
+            ahead = range(at, min(len(records), at + _LOOK_AHEAD))
+            found = next((j for j in ahead if _same(body, records[j])), None)
             if found is None:
                 missing.append(index)
             else:
