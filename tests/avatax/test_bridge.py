@@ -169,3 +169,15 @@ def test_a_400_with_thousands_of_details_is_capped_on_the_item(avatax_server: Fa
     assert counts[4013] == 1
     [capped] = [f for f in result.sent[0].report.findings if f.code == 4013]
     assert capped.message.startswith("4,980 more findings of 2302 (4,980)")
+
+
+def test_a_2xx_of_other_records_confirms_none_of_them(avatax_server: FakeAvaTax) -> None:
+    """A 201 listing 20,000 records of another zone confirms neither of GOOD's two bodies
+    (each compared with at most 100 records past the last match, not all 20,000)."""
+    others = [{"id": i, "exposureZone": {"name": "Ohio"}} for i in range(20_000)]
+    avatax_server.reply(201, others)
+    result = create_certificates_checked(_client(avatax_server.url), COMPANY, [GOOD], today=TODAY)
+    [finding] = result.sent[0].report.errors
+    assert finding.code == UNCONFIRMED_CODE
+    assert finding.message.endswith("zone 'Washington', zone 'Texas'.")
+    assert result.sent[0].response == []
