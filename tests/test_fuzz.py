@@ -320,3 +320,18 @@ def test_any_payload_never_raises(payload: Any) -> None:
 def test_fix_and_convert_never_raise(payload: Any, turn: int) -> None:
     """fix() (safe and unsafe) and convert() (every target) of any payload: never an exception."""
     check_repairs(payload, turn)
+
+
+def test_seeded_hostile_payloads_through_validate_fix_and_convert() -> None:
+    """The long run's engine (``scripts/fuzz.py --engine payloads``) in short: 300 seeded
+    hostile payloads (seed 24, the issue 24 run's) through validate(), fix() and convert(),
+    never an exception (docs/fuzzing.md)."""
+    import random  # noqa: PLC0415
+
+    from scripts.hostile import hostile_payload  # noqa: PLC0415
+
+    rng = random.Random(24)  # reproducible test data
+    for turn in range(300):
+        payload = hostile_payload(rng)
+        check(payload)
+        check_repairs(payload, turn)
