@@ -53,6 +53,7 @@ from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
 from certpreflight.rules import Hit, Loc, Rule, path
+from certpreflight.rules import formatting as fmt
 from certpreflight.rules import records as rules
 
 __all__ = [
@@ -289,7 +290,13 @@ class JoinTable:
         if linked and 2001 in report.codes():
             kept = tuple(f for f in report.findings if f.code != 2001)
             report = dataclasses.replace(report, findings=kept)
-        return (with_findings(report, extra) if extra else report), extra
+        if not extra:
+            return report, extra
+        joined = with_findings(report, extra, count=fmt.findings_capped.code in self.codes)
+        if len(joined.findings) < len(report.findings) + len(extra):  # capped: those kept
+            listed = {id(f) for f in joined.findings}
+            extra = [f for f in extra if id(f) in listed]
+        return joined, extra
 
     def joined(
         self,
@@ -591,7 +598,11 @@ def _variant(code: str, other: str, loc: Loc, *, held: bool) -> Finding:
     return rule.finding(hit)
 
 
-def with_findings(report: Report, findings: Iterable[Finding]) -> Report:
-    """``report`` with ``findings`` added, in code order."""
+def with_findings(report: Report, findings: Iterable[Finding], *, count: bool = True) -> Report:
+    """``report`` with ``findings`` added, in code order, at most 20 a rule as every report
+    (:func:`~certpreflight.rules.formatting.capped`; ``count``: with the 4013 finding that
+    counts the rest, merged with the report's own)."""
     merged = sorted((*report.findings, *findings), key=lambda f: f.code)
+    if len(merged) > fmt.MAX_FINDINGS_PER_RULE:
+        merged = fmt.capped(merged, count=count)
     return dataclasses.replace(report, findings=tuple(merged))

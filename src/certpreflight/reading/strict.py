@@ -39,6 +39,7 @@ from certpreflight.dialects import (
     parse_date,
 )
 from certpreflight.models import Customer, ExemptionCertificate, Jurisdiction
+from certpreflight.rules.formatting import MAX_ITEMS
 
 __all__ = [
     "NATIVE_CAPS",
@@ -51,8 +52,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class NativeCaps:
-    """The largest values the schema accepts (larger ones take the salvage path); lists
-    have no cap here: the reader holds their lengths to the run's ``max_items``."""
+    """The largest values the schema accepts (larger ones take the salvage path). The
+    reader holds list lengths to the run's ``max_items``; ``items`` only stops the schema
+    from reading a list far past it."""
 
     #: Characters in one text value (an embedded PDF is longer: salvage path).
     chars: int = 1_000
@@ -67,6 +69,10 @@ class NativeCaps:
     number: float = 1e15
     #: Local jurisdictions on one certificate (more take the salvage path, which measures).
     jurisdictions: int = 100
+    #: Items in a list (customers, regions, PO numbers, pages): the default ``max_items``.
+    #: The schema refuses a longer list at once, without reading its items (a run with a
+    #: larger ``max_items`` reads it on the salvage path).
+    items: int = MAX_ITEMS
 
 
 NATIVE_CAPS = NativeCaps()
@@ -168,7 +174,7 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
             if keys is None
             else cs.union_schema([text(min_length), ref(keys)], mode="left_to_right")
         )
-        items = cs.list_schema(item, strict=True)
+        items = cs.list_schema(item, strict=True, max_length=caps.items)
         many = cs.no_info_after_validator_function(tuple, items)
         if keys is None:
             return many
@@ -224,7 +230,7 @@ def _strict_schemas(caps: NativeCaps) -> dict[str, cs.CoreSchema]:
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
         ),
         "customers": cs.no_info_after_validator_function(
-            tuple, cs.list_schema(customer, strict=True)
+            tuple, cs.list_schema(customer, strict=True, max_length=caps.items)
         ),
         # the native mapping {"NY": "123456"} only; a list (the ECMS details) takes the
         # salvage path, which reads every form (dialects._tax_ids)

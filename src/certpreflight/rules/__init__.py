@@ -49,7 +49,7 @@ __all__ = [
 #: Codes used by findings made outside the catalogue (AvaTax replies turned into
 #: findings by :mod:`certpreflight.avatax`); no rule may take them.
 RESERVED_CODES: Mapping[int, str] = MappingProxyType(
-    {2900: "avatax-rejected", 5900: "avatax-unreachable"}
+    {2900: "avatax-rejected", 5900: "avatax-unreachable", 5901: "avatax-unconfirmed"}
 )
 
 CATALOGUE: tuple[Rule, ...] = (

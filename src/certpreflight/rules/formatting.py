@@ -10,7 +10,7 @@ other rule.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from certpreflight.findings import Finding, Severity
 from certpreflight.rules._base import Hit, declare
@@ -382,14 +382,26 @@ findings_capped = declare(
 
 
 def capped(
-    findings: Sequence[Finding], *, limit: int = MAX_FINDINGS_PER_RULE, count: bool = True
+    findings: Sequence[Finding],
+    *,
+    limit: int = MAX_FINDINGS_PER_RULE,
+    count: bool = True,
+    by_code: bool = True,
 ) -> list[Finding]:
     """At most ``limit`` findings per rule, in order, and (``count``) one 4013 finding
-    counting the ones left out, in its place by code. ``findings`` sorted by code."""
+    counting the ones left out: in its place by code when ``findings`` are sorted by code
+    (``by_code``), else last.
+
+    A 4013 finding among ``findings`` (a report capped before more findings were added to
+    it: a batch's join, AvaTax's reply) is merged into the one returned: its counts add up.
+    """
     per_rule: Counter[int] = Counter()
     kept: list[Finding] = []
     left_out: Counter[int] = Counter()
     for finding in findings:
+        if finding.code == findings_capped.code:
+            left_out.update(_left_out(finding))
+            continue
         per_rule[finding.code] += 1
         if per_rule[finding.code] <= limit:
             kept.append(finding)
@@ -397,6 +409,14 @@ def capped(
             left_out[finding.code] += 1
     if not left_out or not count:
         return kept
+    kept.append(left_out_finding(left_out, limit))
+    if by_code:
+        kept.sort(key=_code)
+    return kept
+
+
+def left_out_finding(left_out: Mapping[int, int], limit: int = MAX_FINDINGS_PER_RULE) -> Finding:
+    """The 4013 finding counting ``left_out`` (rule code -> findings left out)."""
     rules = ", ".join(f"{code} ({n:,})" for code, n in sorted(left_out.items()))
     total = sum(left_out.values())
     hit = Hit(
@@ -404,9 +424,17 @@ def capped(
         params={"count": f"{total:,}", "rules": rules, "limit": limit},
         errors={(str(code),): f"{n:,} more" for code, n in sorted(left_out.items())},
     )
-    kept.append(findings_capped.finding(hit))
-    kept.sort(key=_code)
-    return kept
+    return findings_capped.finding(hit)
+
+
+def _left_out(finding: Finding) -> Counter[int]:
+    """What a 4013 finding counts, by rule: its ``errors`` (``{"2101": "5,880 more"}``)."""
+    counts: Counter[int] = Counter()
+    for key, text in finding.errors.items():
+        number = text.split(" ", 1)[0].replace(",", "")
+        if key.isdigit() and number.isdigit():
+            counts[int(key)] += int(number)
+    return counts
 
 
 def _code(finding: Finding) -> int:
