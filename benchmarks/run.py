@@ -21,11 +21,14 @@ of ``--against``, round after round), and each figure is the best of ``--repeat`
     links) in a child process: seconds and peak RSS;
 (f) startup: import, the first ``validate()``, ``certpreflight check`` on one certificate;
 (i) a large account's sync plan (``benchmarks/plan.py``): ``certpreflight plan`` of 10^5
-    customers and 10^5 certificates against an export of as many, CPU seconds and peak RSS.
+    customers and 10^5 certificates against an export of as many, CPU seconds and peak RSS;
+(j) ``certpreflight coverage --transactions``: 10^6 AvaTax transactions against 10^5
+    certificates, in a child process (``benchmarks/coverage.py``): wall and CPU seconds, peak
+    RSS.
 
 ``--against REF`` (a git commit, tag or branch of this repository) measures that commit's
 ``src/`` beside this tree's: the before/after of a change, in one run. ``--quick`` uses small
-sizes (a smoke test); ``--skip-cli`` skips (d) and (h).
+sizes (a smoke test); ``--skip-cli`` skips (d), (h), (i) and (j).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from benchmarks import coverage
 from benchmarks.generate import (
     avatax_by_code,
     certificates,
@@ -393,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_lib = 1_000 if args.quick else 20_000
     n_cli = 2_000 if args.quick else 50_000
     n_batch = args.batch or (20_000 if args.quick else 1_000_000)
+    n_certs, n_sales = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
     repeat = 2 if args.quick else args.repeat
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -468,6 +473,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["-m", "benchmarks.plan", "--customers", n_plan, "--certificates", n_plan]
         print(subprocess.run([sys.executable, *argv], capture_output=True, text=True,
                              env=_env(trees["now"]), check=True).stdout, end="")  # fmt: skip
+
+        print("\n(j) exemption coverage (this tree):")
+        coverage.main(["--certificates", str(n_certs), "--transactions", str(n_sales)])
     return 0
 
 

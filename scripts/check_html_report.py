@@ -2,8 +2,9 @@
 
 Checks that the pages render under their own Content-Security-Policy: the check
 report's summary totals and both SVG charts (problems as shares of the certificates, each
-bar in its severity's colour; regions as "P% fail (N of M checked)"), and the matrix heat
-map with its legend of reason names, its cells' tooltips and its sticky header, are in the
+bar in its severity's colour; regions as "P% fail (N of M checked)"), the matrix heat
+map with its legend of reason names, its cells' tooltips and its sticky header, and the
+coverage page (exposure first, then the grid of customers by region), are in the
 DOM Chromium builds, the
 strict CSP is still there, and nothing is a script. Needs Debian's
 ``/usr/bin/chromium`` (``apt-get install -y chromium``).
@@ -42,7 +43,8 @@ EXPECTED = [
     "2101 customer-name-missing",
     " of certificates (",  # a problem bar: its share of the certificates checked
     "% fail (",  # a region bar: "P% fail (N of M checked)"
-    '<g class="bar error"><text x="0" y="17">2101 customer-name-missing',
+    '<g class="bar error"><text x="0" y="',  # an error's bar (6507, a warning, comes first)
+    '">2101 customer-name-missing',
     f'fill="{FILLS["error"]}"',  # an error's bar in the error's colour, and the legend's
     f'fill="{FILLS["warning"]}"></rect></svg> <span class="warning">warning</span>',
     f'content="{CSP}"',
@@ -56,6 +58,28 @@ MATRIX_EXPECTED = [
     '<span class="tip" role="tooltip">G in US-WA: exempt<br>',  # a cell's tooltip
     "condition: ",
     ".heat thead th{position:sticky;top:0",  # the header row stays in view
+    f'content="{CSP}"',
+]
+
+COVERAGE = ROOT / "examples" / "coverage"
+COVERAGE_ARGS = [
+    "coverage",
+    str(COVERAGE / "customers.ndjson"),
+    str(COVERAGE / "certificates.json"),
+    "--transactions",
+    str(COVERAGE / "sales.ndjson"),
+    "--format",
+    "html",
+    "--today",
+    "2026-11-21",
+]
+COVERAGE_EXPECTED = [
+    '<ul class="totals" id="coverage-totals">',
+    '<h2 id="exposure">Exposure</h2>',
+    '<table id="gaps">',
+    "3701 sale-region-not-covered: 2 sale(s)",
+    '<table id="grid" class="heat">',
+    '<td class="s-covered" title="C-1001 in US-WA: covered 101">C</td>',
     f'content="{CSP}"',
 ]
 
@@ -93,13 +117,21 @@ def check(chromium: str) -> list[str]:
     """The problems found (empty when the rendered pages are as expected)."""
     with tempfile.TemporaryDirectory() as tmp:
         report, heat = Path(tmp) / "report.html", Path(tmp) / "matrix.html"
+        covered = Path(tmp) / "coverage.html"
         check_args = ["check", str(EXAMPLES), "--format", "html", "--today", "2026-11-21"]
-        for problem in (_render(check_args, report), _matrix(heat)):
+        rendered = (_render(check_args, report), _matrix(heat), _render(COVERAGE_ARGS, covered))
+        for problem in rendered:
             if problem is not None:
                 return [problem]
         profile = Path(tmp) / "profile"
-        return _problems(_dom(chromium, report, profile), EXPECTED, "report") + _problems(
-            _dom(chromium, heat, profile), MATRIX_EXPECTED, "matrix"
+        dom = _dom(chromium, covered, profile)
+        problems = _problems(dom, COVERAGE_EXPECTED, "coverage")
+        if dom.find('id="exposure"') > dom.find('id="grid"'):
+            problems.append("coverage: the grid comes before the exposure list")
+        return (
+            _problems(_dom(chromium, report, profile), EXPECTED, "report")
+            + _problems(_dom(chromium, heat, profile), MATRIX_EXPECTED, "matrix")
+            + problems
         )
 
 

@@ -111,11 +111,12 @@ def run_atheris(minutes: float) -> int:
 
 
 def run_payloads(minutes: float, count: int, seed: int) -> int:
-    """``count`` hostile payloads through validate() (or fewer when ``minutes`` run out)."""
+    """``count`` hostile payloads through validate(), fix() and convert() (or fewer when
+    ``minutes`` run out)."""
     import random  # noqa: PLC0415
 
     from scripts.hostile import hostile_payload  # noqa: PLC0415
-    from tests.test_fuzz import check  # noqa: PLC0415
+    from tests.test_fuzz import check, check_repairs  # noqa: PLC0415
 
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     deadline = time.monotonic() + minutes * 60
@@ -124,7 +125,9 @@ def run_payloads(minutes: float, count: int, seed: int) -> int:
         payload = hostile_payload(rng)
         try:
             check(payload)
+            check_repairs(payload, done)
         except Exception:
+            sys.set_int_max_str_digits(0)  # the payload may hold an integer of 5,000 digits
             print(f"payload {done} (seed {seed}) failed: {payload!r:.2000}", flush=True)
             raise
         done += 1

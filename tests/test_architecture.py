@@ -160,35 +160,38 @@ def _rule_attributes() -> list[tuple[str, str, Rule]]:
     return found
 
 
-def _uses(tree: ast.Module, attribute: str) -> bool:
-    """Whether ``tree`` uses the rule object named ``attribute`` (``fmt.x.finding(...)``,
-    ``rules.x`` passed on), not only its ``.code``, nor a function of the same name."""
+def _used_names(tree: ast.Module) -> set[str]:
+    """The names ``tree`` uses as objects (``fmt.x.finding(...)``, ``rules.x`` passed on): not
+    only their ``.code``, nor a function of the same name called."""
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    used = set()
     for node in ast.walk(tree):
-        named = (isinstance(node, ast.Name) and node.id == attribute
-                 and isinstance(node.ctx, ast.Load)) or (
-            isinstance(node, ast.Attribute) and node.attr == attribute
-        )  # fmt: skip
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        else:
+            continue
         parent = parents.get(node)
-        if not named or (isinstance(parent, ast.Call) and parent.func is node):
+        if isinstance(parent, ast.Call) and parent.func is node:
             continue
         if isinstance(parent, ast.Attribute) and parent.attr == "code":
             continue
-        return True
-    return False
+        used.add(name)
+    return used
 
 
 def test_every_rule_without_a_check_names_the_modules_that_make_its_finding() -> None:
     """A rule has one check, or its found_by names exactly the modules that use the rule
     object to make its finding (its code alone, for selection, doesn't count): a newcomer
     opens the rule's module and learns where its finding comes from."""
-    modules = {n: t for n, t in _modules().items() if n != "certpreflight.rules"}
+    modules = {n: _used_names(t) for n, t in _modules().items() if n != "certpreflight.rules"}
     checked = 0
     for own, attribute, rule in _rule_attributes():
         if rule.check is not None:
             assert rule.found_by == ()
             continue
-        makers = {name for name, tree in modules.items() if _uses(tree, attribute)}
+        makers = {name for name, used in modules.items() if attribute in used}
         if own not in rule.found_by:
             makers.discard(own)  # the declaring module itself, when it only declares
         assert makers == set(rule.found_by), (rule.code, makers)

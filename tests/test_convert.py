@@ -99,7 +99,12 @@ def test_customer_and_link_records() -> None:
     assert convert({"customers": ["C1", "C2"]}, to="avatax").records == (
         {"customers": ["C1", "C2"]},
     )
-    assert convert(customer, to="certcapture-csv").problem is not None
+    rows = convert(customer, to="certcapture-csv")  # CertCapture's customer import template
+    assert [(r["Billing Customer Number"], r["Billing Customer State"]) for r in rows.records] == [
+        ("C1", "OH")
+    ]
+    assert rows.lost == ("is_bill: True",)
+    assert convert({"customers": ["C1", "C2"]}, to="certcapture-csv").problem is not None
 
 
 def test_a_list_cell_cannot_hold_its_separator() -> None:
@@ -253,3 +258,69 @@ def test_one_customer_given_as_an_object_keeps_its_members() -> None:
     assert alone.records == listed.records
     assert alone.records[0]["customers"][0]["email_address"] == "a@b.c"
     assert alone.lost == listed.lost == ()
+
+
+def test_a_native_certificates_customers_by_code_are_carried() -> None:
+    """``"customers": ["C-1001"]`` in a native certificate names its customers by code, as a
+    native link does (before: 4003 and nothing converted). Each target gets them as it
+    takes a customer by reference: AvaTax ``{"customerCode": ...}``, CertCapture and the
+    templates the customer number; nothing is lost for them. An AvaTax body with customers
+    as text is still refused (AvaTax takes customer objects only)."""
+    record = {
+        "id": "9",
+        "exempt_reason": "RESALE",
+        "regions": ["WA"],
+        "effective_date": "2026-01-01",
+        "customers": ["C-1001", "C-1002"],
+    }
+    assert 4003 not in validate(record).codes()
+    avatax = convert(record, to="avatax")
+    assert avatax.ok, avatax.problem
+    assert avatax.records[0]["customers"] == [
+        {"customerCode": "C-1001"},
+        {"customerCode": "C-1002"},
+    ]
+    certcapture = convert(record, to="certcapture")
+    assert certcapture.ok, certcapture.problem
+    assert [c["customer_number"] for c in certcapture.records[0]["customers"]] == [
+        "C-1001",
+        "C-1002",
+    ]
+    rows = convert(record, to="certcapture-csv")
+    assert rows.ok, rows.problem
+    assert [r[CSV_HEADERS["customer_number"]] for r in rows.records] == ["C-1001", "C-1002"]
+    template = convert(record, to="avatax-csv")
+    assert [r["Customer Code"] for r in template.records] == ["C-1001", "C-1002"]
+    assert not any(item.startswith("customers") for item in template.lost), template.lost
+    body = {"exemptionReason": {"name": "RESALE"}, "exposureZone": {"name": "Washington"}}
+    assert 4003 in validate({**body, "signedDate": "2026-01-01", "customers": ["C-1001"]}).codes()
+
+
+def test_numbers_per_region_spread_over_avatax_bodies_are_not_lost() -> None:
+    """A certificate split into one AvaTax body a zone gives each body its zone's number
+    (``exemptionNumber`` from ``tax_id_for``): its ``tax_ids`` (and a ``tax_id`` some zone
+    falls back on) are kept, not lost (before: ``tax_ids`` named lost). A number for a region
+    the certificate doesn't list has no body: still lost."""
+    record = {
+        "id": "10",
+        "exempt_reason": "RESALE",
+        "regions": ["WA", "TX", "OR"],
+        "effective_date": "2026-01-01",
+        "tax_id": "93-1234567",
+        "tax_ids": {"WA": "601234567", "TX": "12345678901"},
+        "customers": [{"customer_number": "C-1"}],
+    }
+    result = convert(record, to="avatax")
+    numbers = [(b["exposureZone"]["name"], b["exemptionNumber"]) for b in result.records]
+    assert numbers == [
+        ("Washington", "601234567"),
+        ("Texas", "12345678901"),
+        ("Oregon", "93-1234567"),
+    ]
+    assert result.lost == ()
+    wa = {"WA": "601234567"}
+    one = convert({**record, "regions": ["WA"], "tax_id": None, "tax_ids": wa}, to="avatax")
+    assert one.records[0]["exemptionNumber"] == "601234567"
+    assert not any(item.startswith("tax_id") for item in one.lost), one.lost
+    stray = convert({**record, "tax_ids": {**record["tax_ids"], "NY": "123456"}}, to="avatax")
+    assert any(item.startswith("tax_ids") for item in stray.lost)

@@ -1,4 +1,5 @@
-"""Fuzzing validate(): any payload gives a Report, deterministic, sorted, JSON-safe.
+"""Fuzzing validate(), fix() and convert(): any payload gives a Report, deterministic, sorted,
+JSON-safe; fix() a repaired record and its report, convert() a Conversion; none raises.
 
 The strategies build certificates in the three dialects (native, AvaTax REST v2,
 CertCapture v2) from a mix of valid and hostile values, and raw JSON text and
@@ -17,7 +18,16 @@ from typing import Any
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from certpreflight import ExemptionCertificate, Report, validate
+from certpreflight import (
+    Conversion,
+    ExemptionCertificate,
+    FixResult,
+    Report,
+    convert,
+    fix,
+    validate,
+)
+from certpreflight.convert import TARGETS
 from tests.conftest import TODAY
 
 # --- values: valid ones and hostile ones, mixed ---------------------------------------------------
@@ -226,6 +236,27 @@ def check(payload: Any) -> Report:
     return report
 
 
+def check_repairs(payload: Any, turn: int = 0) -> None:
+    """fix() and convert() of any payload never raise for its data.
+
+    fix(): a FixResult whose report is the repaired record's (validate() of it), and fixing
+    the repaired record again changes nothing. convert(): a Conversion to the target of this
+    ``turn`` (the four in turn), records only when it says no problem, JSON-safe records.
+    """
+    unsafe = turn % 2 == 1
+    result = fix(payload, today=TODAY, unsafe=unsafe)
+    assert isinstance(result, FixResult)
+    assert isinstance(result.report, Report)
+    if result.applied:
+        assert result.report == validate(result.record, today=TODAY)
+        assert fix(result.record, today=TODAY, unsafe=unsafe).applied == ()
+    to = TARGETS[turn % len(TARGETS)]
+    conversion = convert(payload, to=to)
+    assert isinstance(conversion, Conversion)
+    assert conversion.problem is None or conversion.records == ()
+    json.dumps(conversion.records, allow_nan=False)
+
+
 @given(payload=certificates)
 def test_mappings_never_raise(payload: dict[str, Any]) -> None:
     """A mapping in any dialect, however broken, gives a deterministic, JSON-safe Report."""
@@ -283,3 +314,24 @@ def test_a_model_gives_the_report_of_its_json(payload: dict[str, Any]) -> None:
 def test_any_payload_never_raises(payload: Any) -> None:
     """Mappings, text and bytes mixed: never an exception."""
     check(payload)
+
+
+@given(payload=payloads, turn=st.integers(0, 7))
+def test_fix_and_convert_never_raise(payload: Any, turn: int) -> None:
+    """fix() (safe and unsafe) and convert() (every target) of any payload: never an exception."""
+    check_repairs(payload, turn)
+
+
+def test_seeded_hostile_payloads_through_validate_fix_and_convert() -> None:
+    """The long run's engine (``scripts/fuzz.py --engine payloads``) in short: 300 seeded
+    hostile payloads (seed 24, the issue 24 run's) through validate(), fix() and convert(),
+    never an exception (docs/fuzzing.md)."""
+    import random  # noqa: PLC0415
+
+    from scripts.hostile import hostile_payload  # noqa: PLC0415
+
+    rng = random.Random(24)  # reproducible test data
+    for turn in range(300):
+        payload = hostile_payload(rng)
+        check(payload)
+        check_repairs(payload, turn)

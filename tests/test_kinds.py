@@ -25,6 +25,7 @@ from certpreflight import (
     Customer,
     CustomerRecord,
     Link,
+    convert,
     validate,
     validate_batch,
     validate_many,
@@ -157,6 +158,25 @@ def test_certcapture_empty_objects() -> None:
     assert report.findings[0].loc == ("exposure_zones", 1)
     state = {**CERTCAPTURE_CUSTOMER, "state": {}}
     assert validate(state, today=TODAY).codes() == (2106, 2123)
+
+
+def test_a_ship_to_zone_by_id_is_no_empty_zone() -> None:
+    """A ship-to zone given by its id only ({"id": 117}, as CertCapture and AvaTax take an
+    exposure zone) names a zone certpreflight can't judge: no 2122 (before: an error, the id
+    read as nothing), and ``convert`` sends it back by id."""
+    for record in (
+        {**CERTCAPTURE_CUSTOMER, "exposure_zones": [{"id": 117}]},
+        {**AVATAX_CUSTOMER, "exposureZones": [{"id": 117}]},
+    ):
+        report = validate(record, today=TODAY)
+        assert report.kind == "customer"
+        assert 2122 not in report.codes()
+        assert all(f.severity.value == "info" for f in report.findings), report.codes()
+        result = convert(record, to="avatax")
+        assert result.records[0]["exposureZones"] == [{"id": 117}]
+        assert not result.lost
+    still_empty = {**CERTCAPTURE_CUSTOMER, "exposure_zones": [{"id": ""}]}
+    assert validate(still_empty, today=TODAY).codes() == (2122,)
 
 
 def test_a_link_is_checked_for_its_codes() -> None:

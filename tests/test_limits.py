@@ -290,3 +290,70 @@ def test_a_bare_huge_number_is_not_an_object() -> None:
     (found by the hostile-payload fuzz run, issue 19)."""
     assert validate("9" * 5000).codes() == (4002,)
     assert validate(b"-" + b"9" * 5000).codes() == (4002,)
+
+
+def test_did_you_mean_stops_at_max_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0.77 MB JSON text of 30,000 customers with unknown keys (2.7 s before, issue 24):
+    only the first max_items customers' keys are looked at, a key is compared once a record,
+    and at most 100 distinct keys are compared; a typo past max_items is not reported."""
+    from certpreflight.reading import keys  # noqa: PLC0415
+
+    compared: list[str] = []
+    meant = keys.KeyTable.meant
+
+    def counting(self: keys.KeyTable, key: str, dialect: Any) -> str | None:
+        compared.append(key)
+        return meant(self, key, dialect)
+
+    monkeypatch.setattr(keys.KeyTable, "meant", counting)
+    customers = [{f"k{i}": 1, "zzqq": 2} for i in range(30_000)]
+    customers[5_000] = {"customer_numbr": "late"}
+    text = json.dumps(cert(customers=customers))
+    report = validate(text, today=TODAY)
+    assert 4009 in report.codes()
+    assert 2310 not in report.codes()
+    assert len(compared) == len(set(compared)) <= 100
+    # a typo repeated in every customer within the limit: compared once, reported (capped)
+    compared.clear()
+    typos = [customer(customer_number=f"C{i}", adress_line1="1 Main") for i in range(900)]
+    report = validate(cert(customers=typos), today=TODAY)
+    assert report.codes().count(2310) == MAX_FINDINGS_PER_RULE
+    assert compared == ["adress_line1"]
+
+
+def test_the_schema_reads_no_list_far_past_max_items() -> None:
+    """A mapping with 60,000 regions that aren't text is refused by the schema at its length,
+    not item by item (60,000 errors before, 0.84 s): a too_long error; the report is 4009 and
+    4003 (capped)."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from certpreflight.reading.strict import PLAIN  # noqa: PLC0415
+
+    data = cert(regions=[[i] for i in range(60_000)])
+    assert PLAIN is not None
+    with pytest.raises(ValidationError) as refused:
+        PLAIN.python(data)
+    errors = [e["type"] for e in refused.value.errors()]
+    assert "too_long" in errors
+    assert len(errors) < 10  # the union's other branches, not one error an item
+    report = validate(data, today=TODAY)
+    assert {4009, 4003, 4013} <= set(report.codes())
+    longer = validate(cert(regions=["WA"] * 1_500), today=TODAY, options={"max_items": 2_000})
+    assert 4009 not in longer.codes()
+
+
+def test_a_huge_customer_number_beside_an_unknown_key() -> None:
+    """A customer number of 5,000 digits in a customer with a key nobody reads raised
+    ValueError (Python's integer-string limit) while naming the customer in 2311: found by
+    the issue 24 fuzz run (seed 24). It is 4008, and the customer is named by its place."""
+    data = cert(customers=[{"customer_number": 10**5000, "nickname": "x", "name": "A"}])
+    report = validate(data, today=TODAY)
+    assert {4008, 2311} <= set(report.codes())
+    assert (
+        validate(
+            json.dumps(cert(customers=[{"customer_number": 10**200, "nme": "A"}])), today=TODAY
+        )
+        .codes()
+        .count(2310)
+        == 1
+    )

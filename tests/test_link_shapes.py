@@ -17,11 +17,15 @@ The payloads are copies written here of the shapes in public material:
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from certpreflight import validate, validate_batch
+from certpreflight.cli import main
 from certpreflight.convert import convert
 from certpreflight.dialects import detect_kind, kind_candidates
 
@@ -115,6 +119,42 @@ def test_a_customer_side_link_joins_in_a_batch() -> None:
     assert linked.codes() == ()
     unknown = validate_batch([CERTIFICATE, CUSTOMER, {**link, "customerCode": "C-9"}])
     assert 6501 in unknown.reports[0].codes()
+
+
+def test_a_customer_side_link_before_its_certificate_passes_its_findings_on() -> None:
+    """Wherever the link stands (before its certificate too), its customer's findings are
+    on the certificate only, as with a certificate-side link (before: on the link as well,
+    and in the CLI's join on the link in either order). A link whose certificate is not in
+    the batch keeps them."""
+    link = {"customerCode": "C-1001", "certificates": ["500111"]}
+    customer = {**CUSTOMER, "city": ""}
+    for order in ([customer, link, CERTIFICATE], [link, CERTIFICATE, customer]):
+        batch = validate_batch(order, today=TODAY)
+        (linked,) = [r for r in batch.reports if r.kind == "link"]
+        (certificate,) = [r for r in batch.reports if r.kind == "certificate"]
+        assert linked.codes() == ()
+        assert 2105 in certificate.codes()
+        assert [f.code for f in batch.findings].count(2105) == 1
+    alone = validate_batch([customer, {**link, "certificates": ["9"]}], today=TODAY)
+    assert 2105 in alone.reports[1].codes()
+
+
+def test_the_cli_join_puts_a_customer_side_links_findings_on_the_certificate(
+    tmp_path: Path,
+) -> None:
+    """``check`` joins through a table filled first: the link, before or after its
+    certificate, has none of its customer's findings."""
+    link = {"customerCode": "C-1001", "certificates": ["500111"]}
+    for records in ([link, CERTIFICATE], [CERTIFICATE, link]):
+        path = tmp_path / "sync.ndjson"
+        lines = [json.dumps(r) for r in [{**CUSTOMER, "city": ""}, *records]]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        main(["check", "--format", "json", str(path)], out=out, err=err)
+        results = json.loads(out.getvalue())["results"]
+        found = {r["kind"]: [f["code"] for f in r["findings"]] for r in results}
+        assert 2105 not in found["link"], found
+        assert 2105 in found["certificate"], found
 
 
 # --- convert: ids stay ids where the target takes them, else lost (never a made-up name) ---

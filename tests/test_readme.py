@@ -98,3 +98,9 @@ def test_fixing_and_converting_examples_print_their_comments() -> None:
 def test_readme_sync_plan_example_prints_its_comments() -> None:
     """The Sync plans example runs and prints its comment lines."""
     _prints_its_comments(_section_code(README.read_text(encoding="utf-8"), "Sync plans"))
+
+
+def test_readme_explain_example_prints_its_comments() -> None:
+    """The "Will this sale be exempted?" example runs and prints its comment lines."""
+    text = README.read_text(encoding="utf-8")
+    _prints_its_comments(_section_code(text, "Will this sale be exempted?"))

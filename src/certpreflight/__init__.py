@@ -32,18 +32,22 @@ from certpreflight.sync import Action, Plan, plan
 
 if TYPE_CHECKING:
     from certpreflight.convert import Conversion, convert
+    from certpreflight.coverage import CertificateIndex, Decision, explain
     from certpreflight.fixes import AppliedFix, FixResult, fix
 
 __version__ = "0.1.0"
 
-#: Names imported when first used (a check needs neither fixes nor conversion; both
-#: import the AvaTax module): name -> the module that defines it.
+#: Names imported when first used (a check needs neither fixes, conversion nor explain;
+#: the first two import the AvaTax module): name -> the module that defines it.
 _LAZY = {
     "AppliedFix": "certpreflight.fixes",
     "FixResult": "certpreflight.fixes",
     "fix": "certpreflight.fixes",
     "Conversion": "certpreflight.convert",
     "convert": "certpreflight.convert",
+    "CertificateIndex": "certpreflight.coverage",
+    "Decision": "certpreflight.coverage",
+    "explain": "certpreflight.coverage",
 }
 
 
@@ -101,10 +105,12 @@ __all__ = [
     "Action",
     "AppliedFix",
     "BatchReport",
+    "CertificateIndex",
     "CertificateValidationError",
     "Conversion",
     "Customer",
     "CustomerRecord",
+    "Decision",
     "ExemptionCertificate",
     "ExemptionMatrix",
     "Finding",
@@ -117,6 +123,7 @@ __all__ = [
     "Severity",
     "__version__",
     "convert",
+    "explain",
     "fix",
     "get_rule",
     "plan",

@@ -27,14 +27,21 @@ original has one. One legitimate difference: a certificate without a tax id
 for an SST state *and* another state gives 6201 (error) on the original, while
 the body for the other state alone gives 6202 (warning) instead.
 
-The senders call the SDK's own method beneath its logging decorator (``ava_log``, which
-``functools.wraps`` keeps reachable as ``__wrapped__``), on a shallow copy of the client
-whose ``timeout_limit`` is the sender's ``timeout`` (default :data:`DEFAULT_TIMEOUT`
-seconds; the SDK's own default is 1,200 s). The decorator's log entry reads the
-``x-correlation-id`` header and raises ``KeyError`` when a reply lacks it (a gateway's
-error page, a proxy), losing a reply that may say 201 Created; without it every reply
-is judged by its status and body. This module logs the status and the correlation id
-instead.
+The senders send an ``avalara.AvataxClient``'s request themselves, in one place
+(``certpreflight._avatax_http.send``): the SDK method's URL, credentials and
+``X-Avalara-Client`` header, with ``requests`` as the SDK does, but never following a
+redirect (``requests.post`` sends a POST answered 302 again as a GET) and with ``timeout``
+(default :data:`DEFAULT_TIMEOUT` seconds; the SDK's own default is 1,200 s) bounding the
+whole call, not each read. The SDK's logging decorator is not run (it raises ``KeyError``
+for a reply without ``x-correlation-id``, losing a reply that may say 201 Created); this
+module logs the status and the correlation id instead. A client of another class (a
+stand-in) is called as it is.
+
+A reply is judged by its status and body: a 2xx must confirm every record sent (a list with
+one record per body, matched in order by customer code, exposure zone and the other fields
+both hold); a body it doesn't confirm is 5901 ``avatax-unconfirmed`` on its item. A 2xx
+carrying an error envelope is an error, and a redirect (or a reply reached through one) is
+2900 ``avatax-rejected``: nothing confirms the records were created.
 
 Nothing here logs a request or response body (customer names, addresses, tax
 ids, certificate images): log records carry counts, the company id, the HTTP
@@ -50,12 +57,11 @@ method and status at INFO; it logs bodies only when the client was built with
 
 from __future__ import annotations
 
-import copy
-import inspect
 import json
 import logging
 import string
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
@@ -75,6 +81,7 @@ from certpreflight.options import ValidateOptions
 from certpreflight.reference.countries import country_code
 from certpreflight.reference.reasons import lookup_reason
 from certpreflight.reference.regions import lookup_region
+from certpreflight.rules import formatting as fmt
 from certpreflight.rules import get_rule
 
 if TYPE_CHECKING:
@@ -86,6 +93,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "PAGE_SIZE",
     "REJECTED_CODE",
+    "UNCONFIRMED_CODE",
     "UNREACHABLE_CODE",
     "CertificateClient",
     "CustomerClient",
@@ -307,6 +315,8 @@ def to_avatax_customers(
 REJECTED_CODE = 2900
 #: Finding code for a send that never got an HTTP answer (connection refused, timeout).
 UNREACHABLE_CODE = 5900
+#: Finding code for a record sent that a 2xx reply does not confirm (not listed in it).
+UNCONFIRMED_CODE = 5901
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,12 +454,25 @@ def _certcapture(description: str) -> dict[str, Any] | None:
     return inner if isinstance(inner, dict) and "error" in inner else None
 
 
-def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> Finding:
-    """One ``details[]`` entry (or the envelope itself) -> one Finding."""
-    avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
+def _detail_number(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> int | None:
+    """The AvaTax error number of one ``details[]`` entry: given, or known by its code name."""
     number = _as_int(detail.get("number"))
     if number is None:
+        avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
         number = _BY_AVATAX_NAME.get(avatax_name.lower())
+    return number
+
+
+def _known(number: int | None) -> _Known:
+    return AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+
+
+def _detail_finding(
+    detail: Mapping[str, Any], envelope: Mapping[str, Any], number: int | None
+) -> Finding:
+    """One ``details[]`` entry (or the envelope itself), whose number is ``number``
+    (:func:`_detail_number`) -> one Finding."""
+    avatax_name = _text(detail.get("code")) or _text(envelope.get("code"))
     message = _text(detail.get("message")) or _text(envelope.get("message"))
     message = message or "AvaTax rejected the request."
     description = _text(detail.get("description"))
@@ -466,7 +489,7 @@ def _detail_finding(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> F
     if target:
         errors["target"] = target
     severity = _SEVERITIES.get(_text(detail.get("severity")).lower(), Severity.ERROR)
-    known = AVATAX_ERRORS.get(number, _REJECTED) if number is not None else _REJECTED
+    known = _known(number)
     name, fix = _rule_texts(known)
     if known is _REJECTED and help_link:
         fix = f"See {help_link}"
@@ -530,7 +553,9 @@ def findings_from_avatax_error(body: Any) -> list[Finding]:
     AvaTax's (``-0-`` placeholders as given), the summary its description; for
     1203 the CertCapture error inside the description is unpacked.
     ``errors["avatax"]`` keeps AvaTax's number, code name and message. Anything
-    that is not an error envelope gives one ``avatax-rejected`` finding.
+    that is not an error envelope gives one ``avatax-rejected`` finding. At most 20
+    findings a code are made, in the order of the details, and a last 4013
+    ``findings-capped`` counts the rest, as in every report.
     """
     try:
         envelope = _envelope(body)
@@ -540,7 +565,20 @@ def findings_from_avatax_error(body: Any) -> list[Finding]:
         entries = (
             [d for d in details if isinstance(d, Mapping)] if isinstance(details, list) else []
         )
-        return [_detail_finding(d, envelope) for d in entries or [envelope]]
+        made: list[Finding] = []
+        per_code: Counter[int] = Counter()
+        left_out: Counter[int] = Counter()
+        for detail in entries or [envelope]:
+            number = _detail_number(detail, envelope)
+            code = _known(number).code
+            per_code[code] += 1
+            if per_code[code] > fmt.MAX_FINDINGS_PER_RULE:
+                left_out[code] += 1  # not made: 200,000 details are one item's reply
+            else:
+                made.append(_detail_finding(detail, envelope, number))
+        if left_out:
+            made.append(fmt.left_out_finding(left_out))
+        return made
     except Exception:  # documented: never raises on odd input
         return [_unreadable(body)]
 
@@ -735,56 +773,181 @@ def _send(
         extra: tuple[Finding, ...] = (_unreachable(exc),)
         sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra)) for p, c, r, b in ready)
         return SendResult(sent=sent, held=tuple(held))
-    correlation = getattr(getattr(response, "headers", None), "get", lambda _: None)(
-        "x-correlation-id"
-    )
+    headers = getattr(response, "headers", None)
+    correlation = getattr(headers, "get", lambda _: None)("x-correlation-id")
     log.info("%s: AvaTax answered HTTP %s (x-correlation-id %s)", what, status, correlation)
-    if status is not None and 200 <= status < 300:
-        parts = _split(parsed, [len(b) for *_, b in ready])
+    redirect = _redirect(response, status)
+    if redirect is not None:
+        extra = (redirect,)
+    elif status is not None and 200 <= status < 300 and _envelope(parsed) is None:
+        parts = _confirmed(parsed, [b for *_, b in ready])
         sent = tuple(
-            SentItem(p, c, tuple(b), r, part)
-            for (p, c, r, b), part in zip(ready, parts, strict=True)
+            SentItem(p, c, tuple(b), _plus(r, missing) if missing else r, part)
+            for (p, c, r, b), (part, missing) in zip(ready, parts, strict=True)
         )
-    else:
+        return SendResult(sent=sent, held=tuple(held), status_code=status, response=parsed)
+    else:  # an error, or a 2xx carrying an error envelope
         extra = tuple(findings_from_avatax_error(parsed if parsed is not None else raw))
-        sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra), parsed) for p, c, r, b in ready)
+    sent = tuple(SentItem(p, c, tuple(b), _plus(r, extra), parsed) for p, c, r, b in ready)
     return SendResult(sent=sent, held=tuple(held), status_code=status, response=parsed)
 
 
+def _redirect(response: Any, status: int | None) -> Finding | None:
+    """The finding of a reply that is a redirect (3xx), or that a client reached by
+    following one (``requests``' ``Response.history``); None for any other reply."""
+    history = getattr(response, "history", None)
+    followed = history[0] if isinstance(history, (list, tuple)) and history else None
+    if followed is None and (status is None or not 300 <= status < 400):
+        return None
+    first = response if followed is None else followed
+    code = getattr(first, "status_code", status)
+    where = getattr(getattr(first, "headers", None), "get", lambda _: None)("location")
+    target = f" to {str(where)[:200]}" if where else ""
+    return _finding(
+        REJECTED_CODE,
+        "avatax-rejected",
+        message=f"AvaTax answered with a redirect (HTTP {code}{target}); the records were not "
+        "sent there.",
+        summary="A request that creates records is never sent again to another address: a "
+        "POST followed as a redirect becomes a GET, whose answer says nothing of what was "
+        "created.",
+        fix="Check the client's base URL (https, the right environment); query the company's "
+        "certificates or customers before sending again.",
+        errors={"avatax": f"HTTP {code} redirect"},
+    )
+
+
 def _plus(report: Report, findings: tuple[Finding, ...]) -> Report:
-    return Report(findings=report.findings + findings, certificate_id=report.certificate_id)
+    """The report's findings followed by AvaTax's, at most 20 a rule in all (one 4013)."""
+    joined = report.findings + findings
+    if len(joined) > fmt.MAX_FINDINGS_PER_RULE:
+        joined = tuple(fmt.capped(joined, by_code=False))
+    return Report(findings=joined, certificate_id=report.certificate_id)
 
 
-def _split(parsed: Any, sizes: list[int]) -> list[Any]:
-    """The reply's records per item when it is a list with one record per body, else the reply."""
-    if not isinstance(parsed, list) or len(parsed) != sum(sizes):
-        return [parsed] * len(sizes)
-    parts, start = [], 0
-    for size in sizes:
-        parts.append(parsed[start : start + size])
-        start += size
-    return parts
+#: The fields a created record and the body it came from both hold, compared to match them
+#: (CertificateModel, CustomerModel: docs/sources.md#avatax-models): the customer code
+#: exactly, the exposure zone by its name (any case), a date by its day (AvaTax may write
+#: ``2026-01-15T00:00:00`` for ``2026-01-15``).
+_MATCHED = ("customerCode", "exposureZone", "signedDate", "expirationDate")
+
+
+def _same(body: Mapping[str, Any], record: Any) -> bool:
+    """True when ``record`` (one element of a 2xx reply) can be the one made of ``body``:
+    every field of :data:`_MATCHED` that both hold agrees."""
+    if not isinstance(record, Mapping):
+        return False
+    for key in _MATCHED:
+        if key not in body or record.get(key) is None:
+            continue
+        mine, theirs = body[key], record[key]
+        if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+            mine, theirs = _text(mine.get("name")).casefold(), _text(theirs.get("name")).casefold()
+            if not mine or not theirs:
+                continue
+        elif key.endswith("Date") and isinstance(mine, str) and isinstance(theirs, str):
+            mine, theirs = mine[:10], theirs[:10]
+        if mine != theirs:
+            return False
+    return True
+
+
+#: Records of a reply looked at past the last one matched, for the next body: AvaTax lists
+#: what it created in order, so a longer gap only makes later bodies unconfirmed (query
+#: before resending), never confirms one wrongly; and a hostile reply costs at most this
+#: many comparisons a body.
+_LOOK_AHEAD = 100
+
+
+def _confirmed(
+    parsed: Any, items: list[list[dict[str, Any]]]
+) -> list[tuple[Any, tuple[Finding, ...]]]:
+    """Per item: its records in a 2xx reply, and a 5901 finding for each of its bodies that
+    the reply does not confirm. The reply confirms a body with the next record that
+    :func:`_same` matches, in order (AvaTax lists what it created in the order sent); a
+    reply that is no list confirms nothing."""
+    records = parsed if isinstance(parsed, list) else []
+    at = 0
+    out: list[tuple[Any, tuple[Finding, ...]]] = []
+    for bodies in items:
+        mine: list[Any] = []
+        missing: list[int] = []
+        for index, body in enumerate(bodies):
+            ahead = range(at, min(len(records), at + _LOOK_AHEAD))
+            found = next((j for j in ahead if _same(body, records[j])), None)
+            if found is None:
+                missing.append(index)
+            else:
+                mine.append(records[found])
+                at = found + 1
+        part = mine if isinstance(parsed, list) else parsed
+        out.append((part, (_unconfirmed(parsed, bodies, missing),) if missing else ()))
+    return out
+
+
+def _unconfirmed(parsed: Any, bodies: list[dict[str, Any]], missing: list[int]) -> Finding:
+    listed = len(parsed) if isinstance(parsed, list) else None
+    reply = f"a list of {listed} records" if listed is not None else type(parsed).__name__
+    which = ", ".join(_label(bodies[i], i) for i in missing[:20])
+    if len(missing) > 20:
+        which += f" and {len(missing) - 20} more"
+    return _finding(
+        UNCONFIRMED_CODE,
+        "avatax-unconfirmed",
+        message=f"AvaTax's reply does not confirm {len(missing)} of the {len(bodies)} records "
+        f"sent for this item: {which}.",
+        summary=f"AvaTax answered with success but its reply ({reply}) does not list these "
+        "records, so nothing shows they were created.",
+        fix="Query the company's certificates or customers for them before sending them "
+        "again, so nothing is created twice.",
+        errors={"avatax": f"{len(missing)} not confirmed"},
+    )
+
+
+def _label(body: Mapping[str, Any], index: int) -> str:
+    """How a message names a body: its customer code or exposure zone, else its place."""
+    code = body.get("customerCode")
+    if isinstance(code, str) and code:
+        return f"customer {code[:60]!r}"
+    zone = body.get("exposureZone")
+    if isinstance(zone, Mapping) and isinstance(zone.get("name"), str):
+        return f"zone {str(zone['name'])[:60]!r}"
+    return f"body {index + 1}"
 
 
 def _sdk_call(
     client: Any, name: str, company_id: int | str, timeout: float | None
-) -> Callable[[list[dict[str, Any]]], Any]:
-    """``client.<name>(company_id, bodies)`` as a one-argument call, past the SDK's logging.
+) -> Callable[[Any], Any]:
+    """``client.<name>(company_id, bodies)`` as a one-argument call.
 
-    For an ``avalara.AvataxClient`` the method beneath the ``ava_log`` decorator is called
-    on a shallow copy of the client with ``timeout_limit`` set to ``timeout`` (None: the
-    client's own), so a reply without ``x-correlation-id`` is still returned and the
-    caller's client is not changed. Any other client (a stand-in) is called as it is.
+    For an ``avalara.AvataxClient`` whose method is the SDK's own, the request is the one
+    :func:`certpreflight._avatax_http.send` makes (a POST of the bodies, or a query's GET;
+    no redirect, ``timeout`` for the whole call; None: the client's ``timeout_limit``); the
+    caller's client is not changed.
+    Any other client (a stand-in, a subclass with its own method) is called as it is.
     """
+    sdk = getattr(sys.modules.get("avalara"), "AvataxClient", None)
     method = getattr(type(client), name, None)
-    inner = inspect.unwrap(method) if method is not None else None
-    if inner is None or inner is method:
-        bound = getattr(client, name)
-        return lambda bodies: bound(company_id, bodies)
-    target = copy.copy(client)
-    if timeout is not None:
-        target.timeout_limit = timeout
-    return lambda bodies: inner(target, company_id, bodies)
+    if isinstance(sdk, type) and isinstance(client, sdk) and method is getattr(sdk, name, None):
+        from certpreflight._avatax_http import send  # noqa: PLC0415 - the SDK's requests
+
+        verb, under = _PATHS[name]
+        path = f"/api/v2/companies/{company_id}/{under}"
+        if verb == "GET":  # a query: its argument is the query's parameters
+            return lambda params: send(client, verb, path, timeout, params=params)
+        return lambda bodies: send(client, verb, path, timeout, bodies=bodies)
+    bound = getattr(client, name)
+    return lambda bodies: bound(company_id, bodies)
+
+
+#: The SDK methods the senders and the export call: the method and the path under the company
+#: (``client_methods.py``, docs/sources.md#sdk-behaviours).
+_PATHS = {
+    "create_certificates": ("POST", "certificates"),
+    "create_customers": ("POST", "customers"),
+    "query_certificates": ("GET", "certificates"),
+    "query_customers": ("GET", "customers"),
+}
 
 
 Repaired = tuple[list[Any], dict[int, tuple[AppliedFix, ...]]]

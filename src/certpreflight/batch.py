@@ -14,7 +14,10 @@ every certificate linked to it. A batch does the same join, in any order and any
   reference, ``("linked_customers", "X", ...)`` for a link record);
 * a code no customer record (nor ``known_customers``) has is 6501 (6502, info, when the
   batch has no customer records at all); a customer code given twice is 6503; codes that
-  differ only in case or surrounding spaces are 6504 (AvaTax matches codes exactly).
+  differ only in case or surrounding spaces are 6504 (AvaTax matches codes exactly);
+* a certificate for the same customer, region and exempt reason as an earlier one, with
+  dates that overlap, is 6507 (a warning on the later one, naming the earlier's id; not on
+  one with errors of its own, which won't sync as it is).
 
 The join is a :class:`JoinTable`: what the customer records and link records of the batch
 say, collected first, then asked for each record's cross-record findings. The CLI fills one
@@ -25,8 +28,10 @@ Memory: every record's :class:`~certpreflight.Report` is kept (the result). Unti
 is done, a customer record is also held as its code and source (and the findings it
 carries, if any), a certificate as its id and the codes it links, a link as the codes it
 gives its certificate: strings the reports hold already (a code is held once, however many
-records name it), in flat lists, no object a record. Models are dropped as soon as each
-record is checked. 10^6 sync records peak at about 340 MiB (``python -m benchmarks``).
+records name it), in flat lists, no object a record; and for 6507 each certificate's
+(customer, region, reason) hashed, its dates packed and its id, about 150 bytes a
+certificate. Models are dropped as soon as each record is checked. 10^6 sync records peak
+at about 385 MiB (``python -m benchmarks``; 337 MiB before 6507).
 """
 
 from __future__ import annotations
@@ -41,14 +46,26 @@ from typing import Any, Literal
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
-from certpreflight.models import Customer, Link
+from certpreflight.models import Customer, ExemptionCertificate, Link
 from certpreflight.options import Options, RuleOptions
 from certpreflight.reading import Read
 from certpreflight.reference.matrix import ExemptionMatrix
+from certpreflight.reference.reasons import normalize_reason
+from certpreflight.reference.regions import normalize_region
 from certpreflight.rules import Hit, Loc, Rule, path
+from certpreflight.rules import formatting as fmt
 from certpreflight.rules import records as rules
 
-__all__ = ["BatchReport", "JoinTable", "join_all", "references", "validate_batch"]
+__all__ = [
+    "BatchReport",
+    "Dates",
+    "JoinTable",
+    "dates_of",
+    "join_all",
+    "references",
+    "targets",
+    "validate_batch",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +164,16 @@ class JoinTable:
     #: its :data:`Refs`; a list from the second on)
     linked: dict[str, Refs | list[str | None]] = field(default_factory=dict)
     certificates: set[str] = field(default_factory=set)
+    #: For 6507, flat (a 10^6-certificate sync holds one entry a certificate): the hash of
+    #: (customer code, region, reason) -> the latest entry for it; each entry's dates packed
+    #: (:func:`_pack`), the entry before it for the same key (-1: none) and the id.
+    dated: dict[int, int] = field(default_factory=dict)
+    spans: array[int] = field(default_factory=lambda: array("q"))
+    before: array[int] = field(default_factory=lambda: array("q"))
+    idents: list[str] = field(default_factory=list)
+    #: (source, certificate id) -> its 6507 findings (a source alone may hold several
+    #: records: a JSON array on one line)
+    repeats: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for code in sorted(self.known):  # in one order, whatever the hash seed
@@ -191,11 +218,57 @@ class JoinTable:
         if certificate_id is not None:
             self.certificates.add(certificate_id)
 
+    def add_dates(self, source: str, dates: Dates | None) -> None:
+        """A certificate's :func:`dates_of`: a later certificate whose dates overlap an
+        earlier one's for the same customer, region and reason gets 6507."""
+        if dates is None or rules.certificate_duplicate.code not in self.codes:
+            return
+        ident, codes, regions, reason, start, end = dates
+        found: Finding | None = None
+        for code in codes:
+            for region in regions:
+                key = hash((code, region, reason))  # a collision: odds of 1 in 2^64 a pair
+                latest = self.dated.get(key, -1)
+                other = self._earlier(latest, ident, start, end)
+                if other == _SAME:
+                    continue  # one id twice is one record sent again (an update), not a copy
+                if other >= 0 and found is None:
+                    found = _overlap(
+                        ident,
+                        (start, end),
+                        (*_unpack(self.spans[other]), self.idents[other]),
+                        code=code,
+                        region=region,
+                        reason=reason,
+                    )
+                self.dated[key] = len(self.idents)
+                self.spans.append(_pack(start, end))
+                self.before.append(latest)
+                self.idents.append(ident)
+        if found is not None:
+            self.repeats.setdefault((source, ident), []).append(found)
+
+    def _earlier(self, entry: int, ident: str, start: int, end: int) -> int:
+        """The latest of the :data:`_KEPT` entries from ``entry`` back whose dates overlap
+        ``start``-``end`` (-1: none), or :data:`_SAME` when one has the id ``ident``."""
+        found = -1
+        for _ in range(_KEPT):
+            if entry < 0:
+                break
+            if self.idents[entry] == ident:
+                return _SAME
+            if found < 0:
+                first, last = _unpack(self.spans[entry])
+                if first <= end and start <= last:
+                    found = entry
+            entry = self.before[entry]
+        return found
+
     def apply(self, report: Report, source: str, read: Read) -> Report:
         """``report`` of the record at ``source`` with its cross-record findings; a
         certificate that link records link has no 2001 (no customer linked)."""
         link = isinstance(read.record, Link)
-        return self.applied(report, source, link, *references(read))[0]
+        return self.applied(report, source, link, *references(read), named=targets(read))[0]
 
     def applied(
         self,
@@ -204,15 +277,26 @@ class JoinTable:
         link: bool,
         certificate_id: str | None,
         refs: Refs,
+        *,
+        named: Sequence[str] = (),
     ) -> tuple[Report, list[Finding]]:
-        """:meth:`apply`, from the record's :func:`references` (``source`` None: a record
-        with no findings of its own); also the findings added."""
-        extra = self.joined(source, link, certificate_id, refs)
+        """:meth:`apply`, from the record's :func:`references` and a link's :func:`targets`
+        (``named``) (``source`` None: a record with no findings of its own); also the
+        findings added."""
+        extra = self.joined(source, link, certificate_id, refs, named=named)
+        if extra and not report.ok:  # it won't sync as it is: its errors first, not 6507
+            extra = [f for f in extra if f.code != rules.certificate_duplicate.code]
         linked = not link and certificate_id is not None and certificate_id in self.linked
         if linked and 2001 in report.codes():
             kept = tuple(f for f in report.findings if f.code != 2001)
             report = dataclasses.replace(report, findings=kept)
-        return (with_findings(report, extra) if extra else report), extra
+        if not extra:
+            return report, extra
+        joined = with_findings(report, extra, count=fmt.findings_capped.code in self.codes)
+        if len(joined.findings) < len(report.findings) + len(extra):  # capped: those kept
+            listed = {id(f) for f in joined.findings}
+            extra = [f for f in extra if id(f) in listed]
+        return joined, extra
 
     def joined(
         self,
@@ -220,11 +304,16 @@ class JoinTable:
         link: bool,
         certificate_id: str | None,
         refs: Refs,
+        *,
+        named: Sequence[str] = (),
     ) -> list[Finding]:
-        """The cross-record findings of a record, from its :func:`references`."""
+        """The cross-record findings of a record, from its :func:`references` (and for a
+        link, the certificates it names: :func:`targets`, else ``certificate_id``)."""
         found = list(self.own.get(source, ())) if source is not None else []
-        if link and certificate_id is not None and certificate_id in self.certificates:
-            return found  # its customers' findings go to the certificate it names
+        if not link and source is not None and self.repeats:
+            found += self.repeats.get((source, certificate_id or source), ())
+        if link and self.names_all(named or ([certificate_id] if certificate_id else [])):
+            return found  # its customers' findings go to the certificates it names
         for i, code in enumerate(_each(refs)):
             if code is not None:
                 found += self._for(code, ("customers", i))
@@ -233,6 +322,11 @@ class JoinTable:
                 if code is not None:
                     found += self._for(code, ("linked_customers", code))
         return [f for f in found if f.code in self.codes]
+
+    def names_all(self, named: Sequence[str]) -> bool:
+        """True when a link names certificates and each is a record of the batch (so far):
+        they get its customers' findings, not the link."""
+        return bool(named) and all(t in self.certificates for t in named)
 
     def _for(self, code: str, prefix: Loc) -> list[Finding]:
         if code in self.customers:
@@ -305,36 +399,46 @@ def join_all(
     ids: list[str | None] = []
     codes: list[Refs] = []
     sources: dict[int, str] = {}  # of the records with findings of their own
+    #: the certificates a link from the customer's side names (few: by its index)
+    named: dict[int, tuple[str, ...]] = {}
     for source, report, read in checked_records:
         index = len(reports)
         reports.append(report)
         certificate_id, refs = fill(table, source, report, read)
         link = isinstance(read.record, Link)
-        if link and _all_named(table, certificate_id, read):
+        if link and table.names_all(targets(read)):
             continue  # its customers' findings go to the certificates it names
-        own = source in table.own
+        own = source in table.own or (source, certificate_id or source) in table.repeats
         if refs or certificate_id is not None or own:
             at.append(~index if link else index)
             ids.append(certificate_id)
             codes.append(refs)
             if own:
                 sources[index] = source
+            if isinstance(read.record, Link) and read.record.certificates:
+                named[index] = targets(read)
     joins: list[Finding] = []
     for signed, certificate_id, refs in zip(at, ids, codes, strict=True):
         index = ~signed if signed < 0 else signed
         reports[index], extra = table.applied(
-            reports[index], sources.get(index), signed < 0, certificate_id, refs
+            reports[index],
+            sources.get(index),
+            signed < 0,
+            certificate_id,
+            refs,
+            named=named.get(index, ()),
         )
         joins += extra
     return reports, joins
 
 
-def _all_named(table: JoinTable, certificate_id: str | None, read: Read) -> bool:
-    """True when every certificate a link names is a record of the batch (so far)."""
+def targets(read: Read) -> tuple[str, ...]:
+    """The certificates a link record names: its certificate's id, or those a link from the
+    customer's side lists; () for a record of another kind."""
     record = read.record
-    targets = [certificate_id, *record.certificates] if isinstance(record, Link) else []
-    named = [t for t in targets if t is not None]
-    return bool(named) and all(t in table.certificates for t in named)
+    if not isinstance(record, Link):
+        return ()
+    return tuple(t for t in (record.certificate_id, *record.certificates) if t is not None)
 
 
 def _label(index: int) -> str:
@@ -354,7 +458,86 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
             table.add_link(target, refs)
     else:
         table.add_certificate(certificate_id)
+        if read.certificate is not None:
+            table.add_dates(source, dates_of(read.certificate, source))
     return certificate_id, refs
+
+
+#: What 6507 compares of a certificate: its id, customer codes, regions (ISO), reason code,
+#: and its dates as ordinals (0 and the maximum for an open start or end).
+Dates = tuple[str, tuple[str, ...], tuple[str, ...], str, int, int]
+
+
+def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
+    """What :meth:`JoinTable.add_dates` compares of ``cert``, or None when it has no reason,
+    region or customer code to compare."""
+    reason = normalize_reason(cert.exempt_reason) if cert.exempt_reason else None
+    codes = tuple(dict.fromkeys(c.customer_number for c in cert.customers if c.customer_number))
+    regions = tuple(dict.fromkeys(r for r in map(normalize_region, cert.regions) if r))
+    if reason is None or not codes or not regions:
+        return None
+    start = cert.effective_date.toordinal() if cert.effective_date else 0
+    end = cert.expiration_date.toordinal() if cert.expiration_date else dt.date.max.toordinal()
+    return (cert.id if cert.id is not None else source, codes, regions, reason, start, end)
+
+
+#: How many certificates of one customer, region and reason 6507 compares a new one with
+#: (the latest): one finding a certificate, in linear time whatever the batch holds.
+_KEPT = 8
+_SAME = -2  # :meth:`JoinTable._earlier`: the same id again
+
+
+def _pack(start: int, end: int) -> int:
+    """Two date ordinals (at most 3,652,059 < 2^22) in one int."""
+    return start << 22 | end
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return packed >> 22, packed & 0x3FFFFF
+
+
+def _day(ordinal: int) -> str:
+    if ordinal == 0:
+        return "open start"
+    if ordinal == dt.date.max.toordinal():
+        return "no end"
+    return dt.date.fromordinal(ordinal).isoformat()
+
+
+def _overlap(
+    ident: str,
+    dates: tuple[int, int],
+    other: tuple[int, int, str],
+    *,
+    code: str,
+    region: str,
+    reason: str,
+) -> Finding:
+    """6507 on certificate ``ident`` (``dates``), which repeats ``other``."""
+    start, end = max(dates[0], other[0]), min(dates[1], other[1])
+    overlap = f"both valid {_day(start)} to {_day(end)}"
+    if (dates[1], dates[0]) >= (other[1], other[0]):
+        keep, why = ident, "valid longer" if dates[1] > other[1] else "signed later"
+    else:
+        keep, why = other[2], "valid longer"
+    if dates == other[:2]:
+        keep, why = other[2], "sent first: this one is a copy"
+    hit = Hit(
+        loc=("id",),
+        params={
+            "certificate": ident,
+            "other": other[2],
+            "customer_number": code,
+            "reason": reason,
+            "region": region.split("-", 1)[-1],
+            "overlap": overlap,
+            "keep": keep,
+            "why": why,
+        },
+        errors={("id",): f"repeats certificate {other[2]}"},
+        customer_number=code,
+    )
+    return rules.certificate_duplicate.finding(hit)
 
 
 #: Customer findings that stay with the customer record: those of the customer calls
@@ -415,7 +598,11 @@ def _variant(code: str, other: str, loc: Loc, *, held: bool) -> Finding:
     return rule.finding(hit)
 
 
-def with_findings(report: Report, findings: Iterable[Finding]) -> Report:
-    """``report`` with ``findings`` added, in code order."""
+def with_findings(report: Report, findings: Iterable[Finding], *, count: bool = True) -> Report:
+    """``report`` with ``findings`` added, in code order, at most 20 a rule as every report
+    (:func:`~certpreflight.rules.formatting.capped`; ``count``: with the 4013 finding that
+    counts the rest, merged with the report's own)."""
     merged = sorted((*report.findings, *findings), key=lambda f: f.code)
+    if len(merged) > fmt.MAX_FINDINGS_PER_RULE:
+        merged = fmt.capped(merged, count=count)
     return dataclasses.replace(report, findings=tuple(merged))

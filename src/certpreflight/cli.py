@@ -37,12 +37,12 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 
 from pydantic_core import from_json
 
-from certpreflight import __version__
-from certpreflight.batch import JoinTable, fill
+from certpreflight import __version__, reading
+from certpreflight.batch import Dates, JoinTable, dates_of, fill
 from certpreflight.config import Config, ConfigError, find_config, load_config
 from certpreflight.dialects import CERTIFICATE_KEYS, detect_kind
 from certpreflight.engine import active_rules, checked
-from certpreflight.findings import Severity
+from certpreflight.findings import Finding, Severity
 from certpreflight.io import (
     DEFAULT_MAX_LINE_BYTES,
     INPUT_FORMATS,
@@ -51,6 +51,7 @@ from certpreflight.io import (
     Record,
     Span,
     file_state,
+    kind_of,
     read_pieces,
     read_records,
 )
@@ -501,9 +502,9 @@ def _scan(
 ) -> JoinTable:
     """The first pass of a run, so that the check can join records by customer code as
     :func:`certpreflight.validate_batch` does: every customer and link record is checked,
-    and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`).
-    The ids of those given as JSON text are read only when some link names a certificate:
-    then the lines that hold a named id are read again. With ``jobs`` over 1 the workers
+    and certificates are told from their keys (:func:`certpreflight.dialects.detect_kind`)
+    and read (not checked) for their ids and what 6507 compares (customer, region, reason,
+    dates: a certificate repeating an earlier one). With ``jobs`` over 1 the workers
     read the spans and tell the records apart (:func:`_sorted`), the parent checks what
     they found; the spans are kept in ``cuts`` for the check."""
     rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
@@ -515,15 +516,19 @@ def _scan(
             if not isinstance(record, Span):  # not asked for: records only
                 yield record
 
+    def certificate(source: str, ident: str | None, dates: Dates | None) -> None:
+        table.add_certificate(ident)
+        table.add_dates(source, dates)
+
     def others() -> Iterator[tuple[str, dict[str, Any]]]:
         if jobs <= 1:
-            yield from _sorted(records(), table.add_certificate)
+            yield from _sorted(records(), certificate)
             return
         pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=cuts)
         try:
-            for ids, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
-                for ident in ids:
-                    table.add_certificate(ident)
+            for certs, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
+                for item in certs:
+                    certificate(*item)
                 yield from found
         except InputError as exc:  # a file changed since it was cut into spans
             raise UsageError(str(exc)) from None
@@ -536,43 +541,35 @@ def _scan(
     reads = checked(candidates(), **run.keywords())
     for (report, read), source in zip(reads, sources, strict=False):
         fill(table, source, report, read)
-    named = [target.encode() for target in set(table.linked) - table.certificates]
-    if named:
-        for _, payload, _, _ in records():
-            text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-            if isinstance(text, bytes) and (
-                len(named) > 64 or any(target in text for target in named)
-            ):
-                data = _decoded(payload)
-                if data is not None and detect_kind(data) == "certificate":
-                    table.add_certificate(_certificate_id(data))
     return table
 
 
 def _sorted(
-    records: Iterable[Record], certificate: Callable[[str | None], None]
+    records: Iterable[Record], certificate: Callable[[str, str | None, Dates | None], None]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The customer and link records among ``records``, decoded; the id of each certificate
-    read whole goes to ``certificate``. Certificates as JSON text are left out (their ids
-    are read only when a link names one), and so is what isn't a record."""
+    """The customer and link records among ``records``, decoded; each certificate's source,
+    id and what 6507 compares of it (read, :func:`certpreflight.batch.dates_of`) go to
+    ``certificate``. What isn't a record is left out."""
     for source, payload, _, _ in records:
         data = _decoded(payload)
         if data is None:
             continue
         kind = detect_kind(data)
         if kind == "certificate":
-            if data is payload:  # not JSON text: its id is kept at once
-                certificate(_certificate_id(data))
+            cert = reading.read(data).certificate
+            dates = dates_of(cert, source) if cert is not None else None
+            certificate(source, _certificate_id(data), dates)
         elif kind is not None:
             yield source, data
 
 
-def _sorted_chunk(
-    records: list[Record],
-) -> tuple[list[str | None], list[tuple[str, dict[str, Any]]]]:
-    """:func:`_sorted` of a chunk, in a worker: the certificates' ids, the other records."""
-    ids: list[str | None] = []
-    return ids, list(_sorted(records, ids.append))
+Certificates = list[tuple[str, str | None, Dates | None]]
+
+
+def _sorted_chunk(records: list[Record]) -> tuple[Certificates, list[tuple[str, dict[str, Any]]]]:
+    """:func:`_sorted` of a chunk, in a worker: the certificates, the other records."""
+    certs: Certificates = []
+    return certs, list(_sorted(records, lambda *item: certs.append(item)))
 
 
 def _size(inputs: Iterable[Input]) -> int:
@@ -973,6 +970,150 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# --- coverage ---------------------------------------------------------------------------------
+
+_TRANSACTION_FORMATS = ("json", "ndjson")
+
+
+def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
+    """``certpreflight coverage``: the certificates of RECORDS indexed by customer code and
+    region (the records read and joined as ``check`` reads them), each transaction decided
+    against them as it is read, then the coverage of every exempt customer by region."""
+    from certpreflight.coverage import (  # noqa: PLC0415 - not for a check
+        CertificateIndex,
+        Decision,
+        coverage,
+        decide,
+    )
+    from certpreflight.reports import coverage as report  # noqa: PLC0415 - not for a check
+
+    run, _ = settings(args)
+    _encoding(args.encoding)
+    nexus = _nexus(args.nexus)
+    failed: list[str] = []
+    with (
+        _sigterm_as_exit(),
+        _inputs(args.files, args.input_format, stdin) as inputs,
+        _output(args.output, out, inputs) as stream,
+    ):
+        pieces = _all_records(inputs, args, err, failed, {}, spans=None)
+        records = ((r.source, r.payload) for r in pieces if isinstance(r, Record))
+        index = CertificateIndex.labelled(records, run)
+        for source, finding in index.unreadable:
+            err.write(f"certpreflight: {printable(source)}: {finding.code} {finding.message}\n")
+        writer = report.writer(stream, args.format)
+        shipped: dict[str, set[str]] = {}
+        claimed: set[str] = set()
+        matrix = run.matrix
+        for source, payload in _transactions(args.transactions):
+            decision = (
+                decide(payload, index, matrix)
+                if not isinstance(payload, Finding)
+                else Decision("taxable", None, (payload,))
+            )
+            writer.sale(source, decision)
+            code = decision.customer_code
+            if code is not None:
+                shipped.setdefault(code, set()).update(decision.regions)
+                if any(f.code in _CLAIMS for f in decision.findings):
+                    claimed.add(code)
+        rows = coverage(
+            index,
+            shipped=shipped,
+            claimed=claimed,
+            nexus=nexus,
+            today=run.today,
+            within=args.within,
+        )
+        writer.close(rows)
+    if failed:
+        return EXIT_USAGE
+    exposed = any(c.status in report.GAPS for c in rows) or writer.totals.at_risk
+    return EXIT_FINDINGS if exposed or index.unreadable else EXIT_OK
+
+
+#: Findings that show a sale claims an exemption without a certificate (6703, 3702).
+_CLAIMS = frozenset({3702, 6703})
+
+
+def _nexus(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if normalize_region(n) is None]
+    if unknown:
+        raise UsageError(f"unknown nexus region(s): {', '.join(unknown)} (try WA, US-WA, ...)")
+    return names
+
+
+def _transactions(path: str | None) -> Iterator[tuple[str, Any]]:
+    """Each transaction of ``path`` (a JSON array or NDJSON), streamed: ``(source,
+    payload)``, the payload a Finding for one that can't be read (a line over the cap)."""
+    if path is None:
+        return
+    try:
+        kind = kind_of(path)
+        if kind not in _TRANSACTION_FORMATS:
+            raise InputError(f"{path}: transactions are read from .json or .ndjson files")
+        for record in read_records(path, kind=kind):
+            yield record.source, record.payload
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"can't read {path}: {exc.strerror or exc}") from None
+
+
+def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
+    command = sub.add_parser(
+        "coverage",
+        help="will these sales be exempted? coverage of exempt customers by region",
+        description="Index the certificates of RECORDS (customers, certificates, links in any "
+        "dialect, joined by customer code) and say, for every exempt customer and region it "
+        "ships to, whether a certificate covers it; with --transactions, decide each sale as "
+        "AvaTax would (exempt, partial, taxable) and total the taxed sales by cause. Exit 1 "
+        "when a customer is missing, expired or invalid in a region, or a sale is at risk.",
+    )
+    command.add_argument("files", nargs="+", metavar="RECORDS", help="'-' reads standard input")
+    command.add_argument(
+        "--transactions",
+        metavar="FILE",
+        help="AvaTax CreateTransactionModel bodies: a .json array or .ndjson, one a line",
+    )
+    command.add_argument(
+        "--nexus",
+        metavar="R,R,...",
+        help="the regions where you collect tax (default: every region with a sales tax)",
+    )
+    command.add_argument(
+        "--within",
+        type=_count,
+        default=30,
+        metavar="DAYS",
+        help="an expiry this close is 'expiring' (default: %(default)s)",
+    )
+    _format(command, ["text", "json", "csv", "html"], "report format")
+    command.add_argument("--output", "-o", metavar="PATH", help="write the report here")
+    command.add_argument("--input-format", choices=INPUT_FORMATS, help="read RECORDS as this")
+    command.add_argument("--encoding", metavar="NAME", help="the input's encoding")
+    command.add_argument("--sheet", metavar="NAME", help="as check --sheet")
+    command.add_argument(
+        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
+        help="as check --max-line-bytes",
+    )  # fmt: skip
+    command.add_argument("--max-items", type=_positive, metavar="N", help="as check --max-items")
+    command.add_argument("--select", action="append", metavar="CODES", help="as check --select")
+    command.add_argument("--ignore", action="append", metavar="CODES", help="as check --ignore")
+    command.add_argument("--profile", choices=["certcapture", "avatax", "audit"])
+    command.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
+    command.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="coverage as on this date"
+    )
+    command.add_argument("--config", metavar="PATH", help="as check --config")
+    command.add_argument("--isolated", action="store_true", help="as check --isolated")
+    command.set_defaults(fail_on=None, quiet=False)
+    return command
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 _CHECK_EPILOG = """\
@@ -1249,7 +1390,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, metavar="COMMAND"
     )
-    commands = {"check": _add_check(sub)}
+    commands = {"check": _add_check(sub), "coverage": _add_coverage(sub)}
 
     rules = _command(
         sub, "rules", "print the rule catalogue", "Every rule: code, name, type, severity, message."
@@ -1342,6 +1483,8 @@ def _run(
         return _check(args, out, err, stdin)
     if args.command == "convert":
         return _convert(args, out, err, stdin)
+    if args.command == "coverage":
+        return _coverage(args, out, err, stdin)
     if args.command == "rules":
         return _rules(args, out)
     if args.command == "matrix":

@@ -22,7 +22,8 @@ Targets (``docs/sources.md#avatax-models``, ``#certcapture-api``, ``#import-temp
   with the keys of :data:`certpreflight.dialects.CERTCAPTURE`;
 * ``certcapture-csv``: rows of the CertCapture import template columns, one per
   certificate-customer link, with the header names the CSV reader accepts
-  (:data:`certpreflight.io.csvfile.CSV_COLUMNS`);
+  (:data:`certpreflight.io.csvfile.CSV_COLUMNS`); a customer record rows of CertCapture's
+  customer import template (:data:`CUSTOMER_CSV_HEADERS`), one per ship-to state;
 * ``avatax-csv``: rows of the AvaTax exemption import template (ECMS Cert ID, Issuing
   Country, Issuing Region, Exemption No ... Country: :data:`AVATAX_CSV_HEADERS`), one per
   issuing region and customer, which the CSV reader reads back.
@@ -59,7 +60,7 @@ from certpreflight.dialects import (
 )
 from certpreflight.engine import Payload, checked
 from certpreflight.io import Record
-from certpreflight.io.csvfile import group_rows, header_columns
+from certpreflight.io.csvfile import CUSTOMER_TEMPLATE, group_rows, header_columns
 from certpreflight.literals import Kind, Target
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.reading import plain
@@ -71,9 +72,11 @@ __all__ = [
     "AVATAX_CSV_HEADERS",
     "CSV_HEADERS",
     "CSV_TARGETS",
+    "CUSTOMER_CSV_HEADERS",
     "TARGETS",
     "Conversion",
     "convert",
+    "csv_header",
     "native_record",
 ]
 
@@ -140,6 +143,26 @@ CSV_TARGETS: Mapping[str, tuple[str, ...]] = {
     "certcapture-csv": tuple(CSV_HEADERS.values()),
     "avatax-csv": tuple(AVATAX_CSV_HEADERS),
 }
+#: The header a customer record is written under by ``certcapture-csv``: CertCapture's
+#: customer import template ("Basic Information"), which the CSV reader reads back as
+#: customer records (docs/sources.md#import-templates).
+CUSTOMER_CSV_HEADERS: tuple[str, ...] = tuple(CUSTOMER_TEMPLATE)
+#: The customer template's columns for the members of a customer record no field reads
+#: (CertCapture's ``email_address`` ...; AvaTax's ``emailAddress`` ... are the same in camelCase).
+_CUSTOMER_TEMPLATE_CARRIES: Mapping[str, str] = {
+    field: heading
+    for heading, field in CUSTOMER_TEMPLATE.items()
+    if field not in CustomerRecord.model_fields and field != "name_2"
+}
+
+
+def csv_header(to: str, kind: str | None) -> tuple[str, ...] | None:
+    """The header row a record of ``kind`` is written under in CSV target ``to``; None for a
+    target that isn't CSV. One file holds one header: a customer record converted to
+    ``certcapture-csv`` goes in a file of customer records (:data:`CUSTOMER_CSV_HEADERS`)."""
+    if to == "certcapture-csv" and kind == "customer":
+        return CUSTOMER_CSV_HEADERS
+    return CSV_TARGETS.get(to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +224,15 @@ def _unread(payload: Any, kind: str | None) -> list[_Unread]:
     return unread
 
 
+def _template_column(to: str, kind: str | None, key: Any) -> str | None:
+    """The customer import template's column for a customer record's unread member, if any
+    (``email_address`` or ``emailAddress``: Billing Customer Email)."""
+    if to != "certcapture-csv" or kind != "customer" or not isinstance(key, str):
+        return None
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+    return _CUSTOMER_TEMPLATE_CARRIES.get(snake)
+
+
 def _carry(
     to: str, kind: str | None, records: list[dict[str, Any]], unread: list[_Unread]
 ) -> list[str]:
@@ -224,6 +256,11 @@ def _carry(
             for b in records
             if index is None or index < len(b.get("customers") or ())
         ]
+        column = _template_column(to, kind, key)
+        if column is not None and isinstance(value, (str, int)) and not isinstance(value, bool):
+            for row in records:
+                row[column] = _csv_text("", value)
+            continue
         if name is None or kind == "link" or not holders:
             lost.append(f"{'' if index is None else f'customers[{index}].'}{key}: {value!r}")
             continue
@@ -425,7 +462,24 @@ def _csv_text(field: str, value: Any) -> str:
     return str(value)
 
 
+def _csv_customer(record: CustomerRecord) -> list[dict[str, Any]]:
+    """Rows of CertCapture's customer import template: one per ship-to state (a copy of the
+    customer's row each, as the template asks), or one without; a zone given by id only has
+    no row (lost: the template names states)."""
+    country = _country(record.country)
+    row = {
+        heading: _csv_text(field, getattr(record, field)) if field in Customer.model_fields else ""
+        for heading, field in CUSTOMER_TEMPLATE.items()
+    }
+    row["Billing Customer State"] = _region_code(record.region, country) or ""
+    row["Billing Customer Country"] = country or ""
+    states = [_region_code(z, None) for z in record.exposure_zones if z and zone_id(z) is None]
+    return [{**row, "Shipping Customer State": state or ""} for state in states or [None]]
+
+
 def _csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
+    if kind == "customer":
+        return _csv_customer(model)
     if kind != "certificate":
         return []
     cert: ExemptionCertificate = model
@@ -551,6 +605,34 @@ def _back(to: str, kind: Kind | None, records: list[dict[str, Any]]) -> dict[str
     return back
 
 
+def _zone_key(region: str) -> str:
+    """A region as given, by its ISO code when it names one (``"WA"``, ``"Washington"``)."""
+    found = lookup_region(region)
+    return found.code if found is not None else region
+
+
+def _numbers_kept(cert: ExemptionCertificate, bodies: list[dict[str, Any]]) -> bool:
+    """True when AvaTax bodies (one a zone) carry each of ``cert``'s regions' numbers
+    (:meth:`~certpreflight.models.ExemptionCertificate.tax_id_for`) as their
+    ``exemptionNumber``, and every number the certificate gives is one of them: its
+    ``tax_id`` / ``tax_ids`` are then kept, spread over the bodies, not lost."""
+    want = {
+        _zone_key(r): cert.tax_id_for(_zone_key(r)) if zone_id(r) is None else cert.tax_id
+        for r in cert.regions
+    }
+    got: dict[str, Any] = {}
+    for body in bodies:
+        back = native_record(body, "certificate")
+        for region in back.get("regions", ()):
+            got[_zone_key(region)] = back.get("tax_id")
+    if not want or want != got:
+        return False
+    given = [number for _, number in cert.tax_ids]
+    if cert.tax_id is not None:
+        given.append(cert.tax_id)
+    return all(number in got.values() for number in given)
+
+
 def _same(field: str, before: Any, after: Any) -> bool:
     """True when two native values say the same (the target's own spelling of a value)."""
     if before == after:
@@ -628,6 +710,8 @@ def convert(payload: Payload, *, to: Target = "native") -> Conversion:
         _finite(record)  # what it takes is lost: the record read back says what
     if to == "avatax" and kind == "certificate":  # AvaTax assigns the id: not a loss
         native = {k: v for k, v in native.items() if k != "id"}
+        if _numbers_kept(model, records):  # each body carries its zone's number
+            native = {k: v for k, v in native.items() if k not in ("tax_id", "tax_ids")}
     try:
         lost = _lost(native, _back(to, kind, records))
     except (ValueError, ValidationError, TypeError, KeyError):

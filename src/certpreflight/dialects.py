@@ -68,6 +68,7 @@ __all__ = [
     "reference_code",
     "reference_id",
     "zone_id",
+    "zone_text",
 ]
 
 
@@ -126,6 +127,7 @@ NATIVE = Dialect(
         "pdf": "pdf",
         "pages": "pages",
         "valid": "valid",
+        "created_date": "created_date",
         "customers": "customers",
     },
     customer={
@@ -168,6 +170,7 @@ AVATAX = Dialect(
         "taxNumberType": "tax_id_type",
         "businessNumberType": "business_type",
         "exemptPercentage": "exempt_percentage",
+        "createdDate": "created_date",
     },
     customer={  # CustomerModel; name, city, region and country are spelled as in native
         "customerCode": "customer_number",
@@ -196,7 +199,6 @@ AVATAX = Dialect(
             "validatedExemptionReason",
             "status",
             "ecmStatus",
-            "createdDate",
             "modifiedDate",
             "pageCount",
             "exposureZoneName",
@@ -258,6 +260,7 @@ CERTCAPTURE = Dialect(
         "tax_number_type": "tax_id_type",
         "business_number_type": "business_type",
         "exmpt_percent": "exempt_percentage",
+        "created": "created_date",
     },
     customer={
         "zip": "postal_code",
@@ -276,7 +279,6 @@ CERTCAPTURE = Dialect(
             "never_renew",
             "renewable",
             "replacement",
-            "created",
             "modified",
             "verified",
             "certificate_number",
@@ -441,7 +443,7 @@ def _unwrap(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _zone(value: Any) -> Any:
+def zone_text(value: Any) -> Any:
     """An exposure zone as given: text, or a reference object's name or tag, or ``#id`` for
     a zone given by its AvaTax id only (which names no region certpreflight can check)."""
     if not is_mapping(value):
@@ -456,7 +458,7 @@ _ZONE_ID = re.compile(r"#(\d{1,18})", re.ASCII)
 
 
 def zone_id(region: str) -> int | None:
-    """The id of an exposure zone given by its id only (``#117``, as :func:`_zone` keeps
+    """The id of an exposure zone given by its id only (``#117``, as :func:`zone_text` keeps
     ``{"id": 117}``), else None: a writer sends it back as ``{"id": 117}``, never as a name."""
     found = _ZONE_ID.fullmatch(region.strip())
     return int(found[1]) if found is not None else None
@@ -574,9 +576,9 @@ def _to_str_list(value: Any, keys: tuple[str, ...]) -> Any:
 
 def _regions(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
-        value = [_zone(v) for v in value]
+        value = [zone_text(v) for v in value]
     elif is_mapping(value):
-        value = [_zone(value)]
+        value = [zone_text(value)]
     return _to_str_list(value, REFERENCES["regions"])
 
 
@@ -680,15 +682,37 @@ def native_customer(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return out
 
 
+#: Certificate keys of the APIs' dialects that the native one doesn't share.
+_FOREIGN_CERTIFICATE_KEYS = frozenset(
+    key for d in (AVATAX, CERTCAPTURE, OTHER) for key in d.certificate
+) - frozenset(NATIVE.certificate)
+
+
+def _native_only(data: Mapping[str, Any]) -> bool:
+    """Whether a certificate mapping has no key of the APIs' dialects (a native record)."""
+    return not any(key in _FOREIGN_CERTIFICATE_KEYS for key in data)
+
+
+def _by_code(customer: Any) -> Any:
+    """A native certificate's customer given by its code alone (``"C-1001"``, as a native
+    link names its customers) as the customer it names; any other item as it is."""
+    return {"customer_number": customer} if type(customer) is str else customer
+
+
 def native_certificate(data: Mapping[str, Any]) -> dict[str, Any]:
     """A certificate mapping in any dialect: native keys, reference objects unwrapped.
 
     Also coerces the list fields (``"WA, OR"`` -> ``("WA", "OR")``) and the
     single-use flag. Customers stay mappings (each is normalised by
-    :class:`~certpreflight.models.Customer`) and dates stay text (:func:`parse_date`,
-    per field, so a date that can't be read is reported at its own loc).
+    :class:`~certpreflight.models.Customer`); in a native certificate (no key of the APIs'
+    dialects) a customer given by its code alone, ``"C-1001"``, is that customer by
+    reference (AvaTax and CertCapture take customers as objects only). Dates stay text
+    (:func:`parse_date`, per field, so a date that can't be read is reported at its own loc).
     """
     out = _rename(data, CERTIFICATE_KEYS)
+    customers = out.get("customers")
+    if type(customers) is list and any(type(c) is str for c in customers) and _native_only(data):
+        out["customers"] = [_by_code(c) for c in customers]
     for key in DATE_FIELDS:
         value = out.get(key)
         if isinstance(value, str):
@@ -715,7 +739,11 @@ CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "c
 #: belongs to, the id AvaTax or CertCapture gave it.
 _REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
 #: Keys both a certificate and a customer record may have: they decide nothing.
-_SHARED_KEYS = frozenset({"id", "customers", "exposureZones", "exposure_zones", "companyId"})
+_SHARED_KEYS = frozenset(
+    # a customer has a created date too (CustomerModel.createdDate, CertCapture created)
+    {"id", "customers", "exposureZones", "exposure_zones", "companyId", "createdDate", "created",
+     "created_date"}
+)  # fmt: skip
 #: Keys only a certificate has.
 CERTIFICATE_ONLY_KEYS = frozenset(CERTIFICATE_KEYS) - _SHARED_KEYS - frozenset(LINK_KEYS)
 #: The fields of such keys: the one schema reads a payload setting one of them as a

@@ -18,13 +18,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from certpreflight import reading
+from certpreflight._cache import Bounded, text_bytes
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
@@ -93,9 +93,23 @@ class _RuleSet:
     for_links: tuple[tuple[Rule, Check], ...]
 
 
-@lru_cache(maxsize=256)
+#: Rule sets by selector keys and profile: at most 1 MiB of keys and sets (a set is about
+#: 8 KiB of tuples of references; the keys are the caller's selectors).
+_RULESETS: Bounded[tuple[tuple[str, ...], tuple[str, ...], str], _RuleSet] = Bounded(
+    1024 * 1024, lambda key, _: text_bytes(key) + 8192
+)
+
+
 def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     """The rules of these selector keys (:func:`~certpreflight.options.selectors`)."""
+    key = (select, ignore, profile)
+    found = _RULESETS.get(key)
+    if found is None:
+        found = _RULESETS.keep(key, _resolve(select, ignore, profile))
+    return found
+
+
+def _resolve(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
     rules = tuple(
@@ -277,8 +291,19 @@ def _by_code(finding: Finding) -> int:
 
 #: The setups of calls without options, by (today, profile, select, ignore, matrix identity):
 #: a program checks many certificates with the same arguments. A kept setup's context keeps
-#: its matrix alive, so the identity can't be reused while the entry is here.
-_SETUPS: dict[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = {}
+#: its matrix alive, so the identity can't be reused while the entry is here. At most 8 MiB:
+#: a matrix other than the built-in one (loaded once, for good) counts as 1.5 KiB a cell
+#: (about twice what one read from CSV holds, its indexes built), so a program that loads a
+#: matrix for each call keeps a few, not 64.
+_SETUPS: Bounded[tuple[Any, ...], tuple[_RuleSet, Context, Limits]] = Bounded(
+    8 * 1024 * 1024, lambda key, setup: _setup_bytes(key, setup[1].matrix)
+)
+_CELL_BYTES = 1536
+
+
+def _setup_bytes(key: tuple[Any, ...], matrix: ExemptionMatrix) -> int:
+    own = 0 if matrix is ExemptionMatrix.default() else len(matrix) * _CELL_BYTES
+    return text_bytes(key[:4]) + 1024 + own
 
 
 def _setup(
@@ -312,9 +337,7 @@ def _setup(
     ctx = Context(today, matrix, profile, tuned)
     found = ruleset, ctx, reading.limits_from(ctx.options)
     if key is not None:
-        if len(_SETUPS) >= 64:  # a bounded cache, emptied when full: setups refill fast
-            _SETUPS.clear()
-        _SETUPS[key] = found
+        _SETUPS.keep(key, found)
     return found
 
 

@@ -35,6 +35,7 @@ from certpreflight.dialects import (
     parse_date,
     reference_code,
     reference_id,
+    zone_text,
 )
 from certpreflight.reference.regions import region_of
 
@@ -147,6 +148,9 @@ class ExemptionCertificate(BaseModel):
     pdf: str | None = None
     pages: tuple[str, ...] | None = None
     valid: bool | None = None
+    #: When the certificate was stored (AvaTax ``createdDate``, CertCapture ``created``): a
+    #: sale dated before it was calculated before the certificate existed.
+    created_date: Date = None
     customers: tuple[Customer, ...] = ()
     # The dates' text as given ("03/04/2026"), filled in from the input, never read from a key
     # of its own; left out of dumps and reprs. Rule 5105 uses it to report ambiguous dates.
@@ -173,12 +177,13 @@ class ExemptionCertificate(BaseModel):
 
 
 def _zones(value: Any) -> Any:
-    """A customer's exposure zones as given: texts, or reference objects by their name."""
+    """A customer's exposure zones as given: texts, or reference objects by their name, or
+    ``#id`` for a zone given by its id only (:func:`~certpreflight.dialects.zone_text`), as
+    a certificate's."""
     if value is None:
         return ()
     items = value if isinstance(value, (list, tuple)) else [value]
-    keys = REFERENCES["regions"]
-    return tuple(first_text(v, keys) if is_mapping(v) else v for v in items)
+    return tuple(zone_text(v) for v in items)
 
 
 class CustomerRecord(Customer):

@@ -30,10 +30,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, TypedDict
 
+from certpreflight._cache import Bounded, text_bytes
 from certpreflight.literals import PROFILES, Kind, Profile
 from certpreflight.reading.limits import DEFAULT_LIMITS
 from certpreflight.reference.matrix import ExemptionMatrix
@@ -148,8 +148,20 @@ def selectors(value: Selector) -> tuple[str, ...]:
     return _known_keys(items)
 
 
-@lru_cache(maxsize=256)
+#: Selector keys by the items given: at most 1 MiB of items and keys.
+_KEYS: Bounded[tuple[str | int, ...], tuple[str, ...]] = Bounded(
+    1024 * 1024, lambda items, keys: text_bytes(items) + text_bytes(keys)
+)
+
+
 def _known_keys(items: tuple[str | int, ...]) -> tuple[str, ...]:
+    found = _KEYS.get(items)
+    if found is None:
+        found = _KEYS.keep(items, _parsed(items))
+    return found
+
+
+def _parsed(items: tuple[str | int, ...]) -> tuple[str, ...]:
     keys = tuple(
         part.strip().lower() for item in items for part in str(item).split(",") if part.strip()
     )

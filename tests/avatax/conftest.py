@@ -36,6 +36,8 @@ class Reply:
     body: Any = None
     correlation_id: bool = True
     delay: float = 0.0  # seconds before answering
+    headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0  # seconds between the bytes of the body (a reply that drips in)
 
 
 @dataclass
@@ -52,10 +54,17 @@ class FakeAvaTax:
     held: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def reply(
-        self, status: int, body: Any = None, *, correlation_id: bool = True, delay: float = 0.0
+        self,
+        status: int,
+        body: Any = None,
+        *,
+        correlation_id: bool = True,
+        delay: float = 0.0,
+        headers: dict[str, str] | None = None,
+        drip: float = 0.0,
     ) -> None:
         """Queue the answer to the next request (default: 201 echoing the bodies with ids)."""
-        self.replies.append(Reply(status, body, correlation_id, delay))
+        self.replies.append(Reply(status, body, correlation_id, delay, headers or {}, drip))
 
 
 #: ``$include`` option -> the key it adds to a CertificateModel (QueryCertificates' docs).
@@ -81,36 +90,47 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
+        """A query (a FetchResult page of ``held`` when no reply is queued), or what a
+        redirected POST becomes in a client that follows redirects (a queued reply)."""
         fake = self.server.fake
-        fake.received.append(Received("GET", self.path, dict(self.headers.items()), b""))
         url = urlsplit(self.path)
-        if fake.replies:
-            reply = fake.replies.pop(0)
-        else:
-            records = fake.held.get(url.path, [])
-            reply = Reply(200, fetch_result(url.path, records, parse_qs(url.query)))
-        self._answer(reply, reply.body)
+        page = Reply(200, fetch_result(url.path, fake.held.get(url.path, []), parse_qs(url.query)))
+        self._answer("GET", b"", page)
 
     def do_POST(self) -> None:
-        fake = self.server.fake
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        fake.received.append(Received("POST", self.path, dict(self.headers.items()), raw))
-        reply = fake.replies.pop(0) if fake.replies else Reply(201)
+        self._answer("POST", raw, Reply(201))
+
+    def _answer(self, method: str, raw: bytes, default: Reply) -> None:
+        """Record the request; answer the next queued reply, else ``default`` (a 2xx without
+        a body echoes the bodies sent, with ids)."""
+        fake = self.server.fake
+        fake.received.append(Received(method, self.path, dict(self.headers.items()), raw))
+        reply = fake.replies.pop(0) if fake.replies else default
+        fake.closing.wait(reply.delay)
         body = reply.body
         if body is None and reply.status < 300:
-            body = [{"id": 1000 + i, **b} for i, b in enumerate(json.loads(raw))]
-        self._answer(reply, body)
-
-    def _answer(self, reply: Reply, body: Any) -> None:
-        self.server.fake.closing.wait(reply.delay)
+            body = [{"id": 1000 + i, **b} for i, b in enumerate(json.loads(raw or b"[]"))]
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         if reply.correlation_id:
             self.send_header("x-correlation-id", str(uuid.uuid4()))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not reply.drip:
+            self.wfile.write(data)
+            return
+        for byte in data:  # a byte at a time, until the client hangs up or the test ends
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return
+            if fake.closing.wait(reply.drip):
+                return
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output quiet."""

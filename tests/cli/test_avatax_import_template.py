@@ -103,3 +103,24 @@ def test_convert_writes_the_template_through_the_csv_cell_writer(tmp_path: Path,
     code, out, err = cli("check", "--format", "json", str(target))
     assert code == 0, err
     assert len(json.loads(out)["results"]) == 2
+
+
+def test_the_templates_dates_are_read_month_first_without_a_note(tmp_path: Path, cli: Cli) -> None:
+    """The template defines Eff Date and End Date as mm/dd/yyyy, so 02/01/2026 is 1 February
+    and nothing is ambiguous (before: a 5105 note on every such row). The same date in a
+    file of native columns, whose order nobody defined, still gets its note."""
+    row = WASHINGTON.replace("01/15/2026", "02/01/2026").replace("12/31/2029", "03/04/2029")
+    path = tmp_path / "exemptions.csv"
+    path.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
+    (record,) = [r.payload for r in read_csv(path)]
+    assert (record["effective_date"], record["expiration_date"]) == ("2026-02-01", "2029-03-04")
+    code, out, err = cli("check", "--format", "json", str(path))
+    assert code == 0, err
+    assert json.loads(out)["summary"]["by_code"] == {}
+    native = tmp_path / "native.csv"
+    native.write_text(
+        "id,exempt_reason,regions,effective_date,customer_number\n7,RESALE,WA,02/01/2026,C-1\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("check", "--format", "json", str(native))
+    assert json.loads(out)["summary"]["by_code"].get("5105") == 1, out

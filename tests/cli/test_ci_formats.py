@@ -29,7 +29,7 @@ def _mixed(tmp_path: Path) -> Path:
     """A file of three records: clean; missing a name (error) and hostile id; USA (warning,
     safely fixable)."""
     path = tmp_path / "certs.ndjson"
-    missing = {**CUSTOMER, "name": ""}
+    missing = {**CUSTOMER, "name": "", "customer_number": "C-2002"}  # no copy of the clean one
     usa = {**CUSTOMER, "country": "USA"}
     path.write_bytes(
         CLEAN_LINE + ndjson_line(id=HOSTILE, customers=[missing]) + ndjson_line(customers=[usa])

@@ -23,7 +23,7 @@ WARN_ONLY = ndjson_line(
     tax_id=None,
     customers=[customer(region="TX", city="Austin", postal_code="78701")],
 )
-BAD = ndjson_line(id="bad", customers=[customer(name="")])
+BAD = ndjson_line(id="bad", customers=[customer(name="", customer_number="C-2002")])
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_a_folder_is_walked_in_sorted_order(cli: Cli, tmp_path: Path) -> None:
 
 def test_the_examples_folder_checks_as_its_files_do(cli: Cli) -> None:
     """`check examples` is `check` of each of its files, in sorted order."""
-    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.suffix in {".csv", ".json", ".ndjson"})
+    files = sorted(str(p) for p in EXAMPLES.rglob("*") if p.suffix in {".csv", ".json", ".ndjson"})
     assert cli("check", str(EXAMPLES), "--output-format", "json") == cli(
         "check", *files, "--output-format", "json"
     )

@@ -23,8 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
     "chromium; .ci/run installs it where apt-get works)",
 )
 def test_html_report_renders_in_chromium() -> None:
-    """Chromium's DOM of the examples report holds the summary and both charts, and the
-    matrix page its legend; the strict CSP stays and nothing is a script."""
+    """Chromium's DOM of the examples report holds the summary and both charts, the
+    matrix page its legend, and the coverage page its exposure list before its grid; the
+    strict CSP stays and nothing is a script."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check_html_report.py")],
         capture_output=True,

@@ -23,8 +23,10 @@ WARN_ONLY = ndjson_line(
     tax_id=None,
     customers=[customer(region="TX", city="Austin", postal_code="78701")],
 )
-INFO_ONLY = ndjson_line(id="soon", expiration_date="2026-12-01")
-BAD = ndjson_line(id="bad", customers=[customer(name="")])
+INFO_ONLY = ndjson_line(
+    id="soon", expiration_date="2026-12-01", customers=[customer(customer_number="C-3003")]
+)
+BAD = ndjson_line(id="bad", customers=[customer(name="", customer_number="C-2002")])
 
 
 @pytest.fixture

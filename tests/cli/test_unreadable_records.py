@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from certpreflight import validate
+from certpreflight.io import csvfile
 from tests.cli.conftest import Cli
 
 BAD = b'not json\n{"id": "A"\n'
@@ -64,3 +65,41 @@ def test_selection_still_filters_what_was_read() -> None:
     read in a certificate that could is a finding like any other)."""
     report = validate({"id": "A", "effective_date": "banana"}, select=["3101"])
     assert report.findings == ()
+
+
+def test_an_unreadable_csv_row_is_counted_unreadable(cli: Cli, tmp_path: Path) -> None:
+    """A CSV row the reader can't split (an unclosed quote, 4012) is no certificate: it counts
+    as unreadable with ``"kind": null`` (before: a certificate)."""
+    path = tmp_path / "open-quote.csv"
+    path.write_text('id,customer_number,regions\n1,C-1,WA\n2,C-2,"WA\n3,C-3,OR\n', encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["summary"]["kinds"] == {"certificate": 1, "unreadable": 1}
+    assert [(r["kind"], [f["code"] for f in r["findings"]][-1:]) for r in doc["results"]][1] == (
+        None,
+        [4012],
+    )
+
+
+def test_an_import_line_limit_is_counted_as_a_file_finding(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4014 (CertCapture's customer template past its line limit) is a finding on the file,
+    not a record: the summary counts it as ``file`` (before: one extra certificate). The
+    limit is lowered here (the real 40,000 is tested in test_certcapture_customer_template) so the
+    file stays small; every row is still a customer."""
+    monkeypatch.setattr(csvfile, "CUSTOMER_IMPORT_MAX_LINES", 3)
+    header = "Billing Customer Number,Billing Customer Name 1,Billing Customer Address 1,"
+    header += "Billing Customer City,Billing Customer State,Billing Customer Country,"
+    header += "Billing Customer Zip"
+    rows = [f"C-{i},Acme,1 Main St,Seattle,WA,US,98101" for i in range(4)]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["summary"]["kinds"] == {"customer": 4, "file": 1}
+    assert doc["summary"]["by_code"] == {"4014": 1}
+    code, out, _ = cli("check", str(path))
+    assert "5 records (4 customers, 1 file finding) checked: 4 ok, 1 with errors" in out

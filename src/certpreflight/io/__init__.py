@@ -26,6 +26,7 @@ from pathlib import Path
 
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
+    SPAN_BYTES,
     InputError,
     Record,
     Span,
@@ -41,6 +42,7 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_MAX_LINE_BYTES",
     "INPUT_FORMATS",
+    "SPAN_BYTES",
     "SUFFIXES",
     "FileState",
     "InputError",

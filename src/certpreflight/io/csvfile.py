@@ -9,14 +9,26 @@ Blank rows are skipped. Empty cells count as absent. Columns this reader doesn't
 know are ignored; ``certificate id`` and a customer number column are required.
 
 Headers are matched case-, space-, ``_``- and ``-``-insensitively, so the native
-names (``exempt_reason``), their spaced forms (``Exempt Reason``), the
-CertCapture customer import template names (``Billing Customer Number``, ``Name 1``,
-``Address 1``, ``State``, ``Zip``) and the AvaTax exemption import template's (``ECMS Cert
-ID``, ``Issuing Region``, ``Exemption No``, ``Eff Date``, ``Cert Type``, ``Invoice/PO No``
-...; docs/sources.md#import-templates) all work. That template's ECMS Cert ID is left blank
-("leave it blank"), so each of its rows is a certificate of its own, as AvaTax imports it
-(one exemption entry a row: one issuing region, its own exemption number); a file of it over
-:data:`IMPORT_MAX_LINES` lines gets a 4014 finding at its first line over.
+names (``exempt_reason``), their spaced forms (``Exempt Reason``), the short customer names
+(``Name 1``, ``Address 1``, ``State``, ``Zip``), the AvaTax exemption import template's (``ECMS
+Cert ID``, ``Issuing Region``, ``Exemption No``, ``Eff Date``, ``Cert Type``, ``Invoice/PO No``
+...) and CertCapture's customer import template's (:data:`CUSTOMER_TEMPLATE`: ``Billing
+Customer Number``, ``Billing Customer Name 1``, ``Billing Customer State`` ...;
+docs/sources.md#import-templates) all work.
+
+The AvaTax template's ECMS Cert ID is left blank ("leave it blank"), so each of its rows is
+a certificate of its own, as AvaTax imports it (one exemption entry a row: one issuing
+region, its own exemption number); a file of it over :data:`IMPORT_MAX_LINES` lines gets a
+4014 finding at its first line over; so does a file of CertCapture's customer template over
+:data:`CUSTOMER_IMPORT_MAX_LINES` lines.
+
+A file with customer columns only (CertCapture's customer template) is a file of customer
+records, a row each; consecutive rows of one customer that say the same but for ``Shipping
+Customer State`` (the template's way to give a customer several ship-to states: "duplicate
+that customer row and update the Shipping Customer State field") are one record with those
+exposure zones. Rows of one customer that say different things stay records of their own
+(6503 names the second). A 4014 finding between copies (the line limit passed) never parts them.
+
 The encoding comes from the byte order mark (UTF-8, UTF-16, UTF-32), else ``encoding``
 (default UTF-8). A row with bytes that aren't text in it is a 4011 text-not-utf8
 finding, never checked with its characters replaced by U+FFFD. Lines are read in
@@ -38,13 +50,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO, TextIO
 
+from certpreflight.dialects import DATE_FIELDS, parse_date
 from certpreflight.findings import Finding
 from certpreflight.io._common import (
     DEFAULT_MAX_LINE_BYTES,
@@ -59,8 +74,12 @@ from certpreflight.rules import Hit, formatting
 
 __all__ = [
     "CSV_COLUMNS",
+    "CUSTOMER_IMPORT_MAX_LINES",
+    "CUSTOMER_TEMPLATE",
     "IMPORT_MAX_LINES",
     "csv_spans",
+    "dates_month_first",
+    "import_limit",
     "read_csv",
     "read_csv_span",
     "record_rows",
@@ -69,13 +88,47 @@ __all__ = [
 #: The lines AvaTax imports from one exemption import template file, header included
 #: ("Each imported file may contain a max of 100,000 lines": docs/sources.md#import-templates).
 IMPORT_MAX_LINES = 100_000
+#: The lines CertCapture imports from one customer import file ("Import files larger than 50
+#: MB or with more than 40,000 lines can't be imported": docs/sources.md#import-templates).
+CUSTOMER_IMPORT_MAX_LINES = 40_000
 #: The headers that tell the AvaTax exemption import template (folded, as :func:`_fold`).
 _AVATAX_TEMPLATE = frozenset({"issuing region", "exemption no"})
 
+#: CertCapture's customer import template ("Basic Information" sheet), its column headings in
+#: template order and the field each is read into: a native field, or for a column no rule
+#: reads (alternate id, FEIN, attention name, phone, fax, e-mail) the CertCapture v2 customer
+#: key, carried as it is (a documented key: read past, and written by ``convert``). ``name_2``
+#: is "merged with Name 1"; ``exposure_zones`` are the customer's ship-to states. Avalara Help,
+#: "Guidelines for the Basic Information customer import template"
+#: (docs/sources.md#import-templates). The reader accepts every heading; ``convert --to
+#: certcapture-csv`` writes a customer record in these columns.
+CUSTOMER_TEMPLATE: Mapping[str, str] = {
+    "Billing Customer Number": "customer_number",
+    "Billing Customer Alternate ID": "alternate_id",
+    "Billing Customer FEIN": "fein_number",
+    "Billing Customer Name 1": "name",
+    "Billing Customer Name 2": "name_2",
+    "Billing Customer Attn Name": "attn_name",
+    "Billing Customer Address 1": "address_line1",
+    "Billing Customer Address 2": "address_line2",
+    "Billing Customer City": "city",
+    "Billing Customer State": "region",
+    "Billing Customer Country": "country",
+    "Billing Customer Zip": "postal_code",
+    "Billing Customer Phone": "phone_number",
+    "Billing Customer Fax": "fax_number",
+    "Billing Customer Email": "email_address",
+    "Shipping Customer State": "exposure_zones",
+}
+#: Fields only a customer record has: read from a file of customer records, never into the
+#: customers linked to a certificate.
+_RECORD_ONLY = frozenset({"exposure_zones"})
+
 # (level, native field) -> accepted header spellings (compared after _fold). The first is
-# the native name, documented in the README. Sources: the native dialect (models.py),
-# docs/sources.md#import-templates (CertCapture customer import, AvaTax / ECMS exemption templates).
-CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
+# the native name, documented in docs/formats.md. Sources: the native dialect (models.py),
+# docs/sources.md#import-templates (CertCapture customer import, AvaTax / ECMS exemption
+# templates); CUSTOMER_TEMPLATE's headings are added below.
+_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "id"): (
         "id",
         "certificate id",
@@ -105,12 +158,10 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "business_type"): ("business type",),
     ("certificate", "filename"): ("filename", "file name"),
     ("certificate", "form"): ("form", "form name", "exempt form name"),
-    ("customer", "customer_number"): (
-        "customer number",
-        "billing customer number",
-        "customer code",
-    ),
-    ("customer", "name"): ("name", "name 1", "customer name"),
+    ("customer", "customer_number"): ("customer number", "customer code"),
+    # "Billing Customer Name" without the 1: an integrator's upload tool spells the template's
+    # name column so (docs/sources.md#import-templates)
+    ("customer", "name"): ("name", "name 1", "customer name", "billing customer name"),
     ("customer", "name_2"): ("name 2",),
     ("customer", "address_line1"): ("address line1", "address line 1", "address 1", "line1"),
     ("customer", "address_line2"): ("address line2", "address line 2", "address 2", "line2"),
@@ -119,6 +170,9 @@ CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("customer", "region"): ("region", "state"),
     ("customer", "postal_code"): ("postal code", "zip", "zip code"),
     ("customer", "country"): ("country",),
+    # a customer record's ship-to states: the template's heading only ("exposure zones" is
+    # a certificate's regions)
+    ("customer", "exposure_zones"): (),
 }
 
 _REQUIRED = (("certificate", "id"), ("customer", "customer_number"))
@@ -128,13 +182,50 @@ _SINGLE_WORDS = {"single": True, "blanket": False, "true": True, "false": False}
 #: the same text is typed as the JSON readers type it; any other text stays text.
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?", re.ASCII)
 _TYPED = frozenset({"regions", "po_numbers", "single_use", "exempt_percentage"})
+_LISTS = frozenset({"regions", "po_numbers", "exposure_zones"})
 
 
 def _fold(header: str) -> str:
     return " ".join(header.replace("_", " ").replace("-", " ").casefold().split())
 
 
+def _with_template(
+    columns: Mapping[tuple[str, str], tuple[str, ...]],
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """``columns`` with each :data:`CUSTOMER_TEMPLATE` heading added to its field's spellings
+    (a field of its own for a column only the template has)."""
+    merged = dict(columns)
+    for heading, field in CUSTOMER_TEMPLATE.items():
+        merged[("customer", field)] = (*merged.get(("customer", field), ()), _fold(heading))
+    return merged
+
+
+CSV_COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(_with_template(_COLUMNS))
+
 _BY_HEADER = {_fold(h): key for key, headers in CSV_COLUMNS.items() for h in headers}
+
+
+def dates_month_first(header: Iterable[str]) -> bool:
+    """Whether a header's template defines its dates as ``mm/dd/yyyy``: the AvaTax exemption
+    import template's Eff Date and End Date (docs/sources.md#import-templates). Such a file's
+    numeric dates are read month first as the template says, not guessed (no 5105 note);
+    CertCapture's customer template has no date column."""
+    return _AVATAX_TEMPLATE.issubset({_fold(h) for h in header})
+
+
+def import_limit(header: Iterable[str]) -> tuple[int, str] | None:
+    """The most lines (header included) the import a header's template is for takes from one
+    file, and who imports it: the AvaTax exemption import template's 100,000, CertCapture's
+    customer import template's 40,000 (a file of customer records with its ``Billing Customer
+    Number``); None for a header of no import template."""
+    header = list(header)
+    if dates_month_first(header):
+        return IMPORT_MAX_LINES, "AvaTax"
+    folded = {_fold(h) for h in header}
+    levels = {_BY_HEADER[h][0] for h in folded if h in _BY_HEADER}
+    if "billing customer number" in folded and levels == {"customer"}:
+        return CUSTOMER_IMPORT_MAX_LINES, "CertCapture"
+    return None
 
 
 def _expected(key: tuple[str, str]) -> str:
@@ -165,7 +256,7 @@ def header_columns(header: list[str], name: str, *, what: str = "CSV header") ->
         raise InputError(
             f"{name}: the {what} lacks required column(s): {wanted} "
             f"(found: {', '.join(repr(h) for h in header) or 'nothing'}; "
-            "see the README for all columns)"
+            "see docs/formats.md for all columns)"
         )
     return sorted((index, key) for key, index in found.items())
 
@@ -174,7 +265,7 @@ def _cell(field: str, value: str) -> Any:
     """A cell's text typed as a JSON reader types the same value: lists, true/false, and a
     number (the percentage) when it is written as JSON writes it; so a clean row reads
     on the one schema's fast route as its NDJSON line does. Dates stay text, as in JSON."""
-    if field in ("regions", "po_numbers"):
+    if field in _LISTS:
         return [part for part in _LIST_SPLIT.split(value) if part]
     if field == "single_use":
         return _SINGLE_WORDS.get(value.casefold(), value)
@@ -186,13 +277,48 @@ def _cell(field: str, value: str) -> Any:
 
 class _Splitter:
     """Splits rows of one header into (certificate fields, customer fields), empty cells
-    left out: the header's columns looked at once, not on every row."""
+    left out: the header's columns looked at once, not on every row. ``month_first``: the
+    header's template defines its dates as ``mm/dd/yyyy`` (:func:`dates_month_first`), so a
+    date read so is handed on as ``YYYY-MM-DD``, its order known."""
 
-    def __init__(self, columns: Columns) -> None:
+    def __init__(self, columns: Columns, *, month_first: bool = False) -> None:
+        self.month_first = month_first
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
-        self.customer = [(i, field) for i, (level, field) in columns if level == "customer"]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
+        self.customer = [
+            (i, field)
+            for i, (level, field) in columns
+            if level == "customer" and (self.ident is None or field not in _RECORD_ONLY)
+        ]
+        self.lists = any(field in _LISTS for _, field in self.customer)
+
+    def joins_on(self, row: list[str], customer: Mapping[str, Any] | None = None) -> object:
+        """What a padded row must share with the row before it to be read into the same
+        record: its certificate id, or in a file of customer records its customer fields
+        (``customer``, if already split) but the ship-to states; "" when it joins none."""
+        if self.ident is not None:
+            return row[self.ident].strip()
+        return _customer_key(self.customer_fields(row) if customer is None else customer)
+
+    def record(self, row: list[str], customer: dict[str, Any]) -> dict[str, Any]:
+        """The record a padded row starts (``customer`` its customer fields): a certificate
+        with that customer, or the customer."""
+        if self.ident is None:
+            return customer
+        certificate = self.certificate_fields(row)
+        certificate["customers"] = [customer] if customer else []
+        return certificate
+
+    def join(self, record: dict[str, Any], customer: dict[str, Any]) -> None:
+        """Add a row that joins ``record`` (its customer fields) to it: its customer, or its
+        ship-to states."""
+        if self.ident is not None:
+            if customer:
+                record["customers"].append(customer)
+            return
+        zones = record.setdefault("exposure_zones", [])
+        zones += [z for z in customer.get("exposure_zones", ()) if z not in zones]
 
     def padded(self, row: list[str]) -> list[str]:
         """``row`` with an empty cell for each known column it lacks."""
@@ -200,19 +326,36 @@ class _Splitter:
 
     def certificate_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's certificate fields, typed (:func:`_cell`)."""
-        return {
+        fields = {
             field: _cell(field, value) if field in _TYPED else value
             for i, field in self.certificate
             if (value := row[i].strip())
         }
+        if self.month_first:
+            for field in DATE_FIELDS:
+                if field in fields:
+                    fields[field] = _month_first(fields[field])
+        return fields
 
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
-        """A padded row's customer fields."""
+        """A padded row's customer fields (a customer record's ship-to states a list)."""
         customer = {field: value for i, field in self.customer if (value := row[i].strip())}
+        if self.lists:
+            customer.update((f, _cell(f, v)) for f, v in customer.items() if f in _LISTS)
         second = customer.pop("name_2", None)
         if second:  # the CertCapture template merges Name 2 into Name 1
             customer["name"] = f"{customer.get('name', '')} {second}".strip()
         return customer
+
+
+def _month_first(text: str) -> str:
+    """A template's ``mm/dd/yyyy`` date as ``YYYY-MM-DD``; other text as it is (the reading
+    route says what is wrong with it)."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return text
+    return value.isoformat() if isinstance(value, dt.date) else text
 
 
 class _LineTooLongError(Exception):
@@ -329,7 +472,8 @@ def read_csv(
         codec, bom = sniff(raw.read(4), encoding)
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if header:
-            yield from group_rows(rows, header_columns(header, name))
+            columns = header_columns(header, name)
+            yield from group_rows(rows, columns, month_first=dates_month_first(header))
 
 
 def _rows(
@@ -379,7 +523,8 @@ def csv_spans(
     Raises as :func:`read_csv` does, for the header, at once.
 
     The rows are :func:`read_csv`'s, not grouped: a row's id cell tells whether it may join
-    the row before it (the same id, not empty). A file in an encoding that can't be cut
+    the row before it (the same id, not empty); in a file of customer records, its customer
+    fields but the ship-to states (:func:`group_rows`). A file in an encoding that can't be cut
     (:func:`_cuttable`) is read as :func:`read_csv`'s records.
     """
     name = str(path)
@@ -393,13 +538,16 @@ def csv_spans(
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if not header:
             return
-        ident = {key: i for i, key in header_columns(header, name)}.get(("certificate", "id"))
+        split = _Splitter(header_columns(header, name))
         span: Span | None = None
         previous: object = _FRESH
         for row in rows:
-            key: object = _FRESH
-            if not isinstance(row.payload, Finding) and ident is not None:
-                key = row.payload[ident].strip() if ident < len(row.payload) else ""
+            if isinstance(row.payload, Finding) and row.start == row.end:
+                continue  # a finding on the file (4014): the span reading past it says it
+            if isinstance(row.payload, Finding):
+                key: object = _FRESH
+            else:
+                key = split.joins_on(split.padded(row.payload))
             joins = key is not _FRESH and key != "" and key == previous
             if span is None or (not joins and row.start - span.start >= size):
                 if span is not None:
@@ -438,16 +586,17 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         lines = _Lines(text, span.max_line_bytes, span.encoding, span.start)
         lines.count, lines.skip_long = span.line - 1, True
         rows = _csv_rows(lines, header, span.path)
-        yield from group_rows(rows, header_columns(header, span.path))
+        columns = header_columns(header, span.path)
+        yield from group_rows(rows, columns, month_first=dates_month_first(header))
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
     """``(file:line, cells or Finding, start, end)`` for every row that isn't blank; in a file
-    of the AvaTax exemption import template, a 4014 finding before its first row past
-    :data:`IMPORT_MAX_LINES` (a span starting past it leaves that to the span before)."""
+    of an import template (:func:`import_limit`), a 4014 finding before its first row past
+    the template's lines (a span starting past it leaves that to the span before)."""
     limit = lines.limit
-    template = _AVATAX_TEMPLATE.issubset(_fold(h) for h in header)
-    said = not template or lines.count > IMPORT_MAX_LINES
+    most, target = import_limit(header) or (0, "")
+    said = not most or lines.count > most
     while True:
         line, at = lines.count + 1, lines.position
         problem: Finding | None = None
@@ -461,60 +610,68 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
             row, problem = [], _unreadable_row(str(exc), limit)
         lines.quoted = False  # a row ended: no field is open, whatever the quotes said
         problem = problem or _row_problem(row, header, (line, lines.count), limit, lines.codec)
-        if (
-            not said
-            and line > IMPORT_MAX_LINES
-            and (problem is not None or any(map(str.strip, row)))
-        ):
+        if not said and line > most and (problem is not None or any(map(str.strip, row))):
             said = True
-            yield Record(f"{name}:{line}", _too_long(line), at, at)
+            yield Record(f"{name}:{line}", too_many_lines(line, most, target), at, at)
         if problem is not None:
             yield Record(f"{name}:{line}", problem, at, lines.position)
         elif any(cell.strip() for cell in row):
             yield Record(f"{name}:{line}", row, at, lines.position)
 
 
-def group_rows(rows: Iterable[Record], columns: Columns) -> Iterator[Record]:
+def group_rows(
+    rows: Iterable[Record], columns: Columns, *, month_first: bool = False
+) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate
     (from its first row's start to its last row's end). With customer columns only (a
-    customer file), each row is a customer record.
+    customer file), each row is a customer record, and copies of a row that differ only in
+    their ship-to states are one (:meth:`_Splitter.joins_on`).
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
+    ``month_first``: the file's template defines its dates as ``mm/dd/yyyy``
+    (:func:`dates_month_first`).
     """
-    split = _Splitter(columns)
-    if split.ident is None:
-        for row in rows:
-            if isinstance(row.payload, Finding):
-                yield row
-            else:
-                payload = split.customer_fields(split.padded(row.payload))
-                yield Record(row.source, payload, row.start, row.end)
-        return
-    ident = split.ident
+    split = _Splitter(columns, month_first=month_first)
     current: dict[str, Any] | None = None
+    key: object = ""
     source, start, end = "", 0, 0
+    notes: list[Record] = []  # findings on the file that cover no row (4014), said in order
     for row in rows:
+        if isinstance(row.payload, Finding) and row.start == row.end and current is not None:
+            notes.append(row)  # the rows around it may still be one record
+            continue
         if isinstance(row.payload, Finding):
             if current is not None:
                 yield Record(source, current, start, end)
                 current = None
+            yield from notes
+            notes.clear()
             yield row
             continue
         cells = split.padded(row.payload)
-        if current is not None and (key := cells[ident].strip()) and key == current.get("id"):
-            customer = split.customer_fields(cells)
-            if customer:
-                current["customers"].append(customer)
+        customer = split.customer_fields(cells)
+        joins = split.joins_on(cells, customer)
+        if current is not None and joins != "" and joins == key:
+            split.join(current, customer)
             end = row.end
             continue
         if current is not None:
             yield Record(source, current, start, end)
-        customer = split.customer_fields(cells)
-        current = split.certificate_fields(cells)
-        current["customers"] = [customer] if customer else []
+        yield from notes
+        notes.clear()
+        current, key = split.record(cells, customer), joins
         source, start, end = row.source, row.start, row.end
     if current is not None:
         yield Record(source, current, start, end)
+    yield from notes
+
+
+def _customer_key(customer: Mapping[str, Any]) -> object:
+    """What copies of one customer's row share: its fields but the ship-to states; "" for a
+    row without a customer number, which joins nothing."""
+    if not customer.get("customer_number"):
+        return ""
+    return frozenset((k, v) for k, v in customer.items() if k not in _RECORD_ONLY)
 
 
 def _header(reader: Iterator[list[str]], name: str, limit: int) -> list[str]:
@@ -555,8 +712,9 @@ def _row_problem(
     return None
 
 
-def _too_long(line: int) -> Finding:
-    params = {"line": line, "limit": IMPORT_MAX_LINES}
+def too_many_lines(line: int, limit: int, target: str) -> Finding:
+    """The 4014 finding for ``line``, the first past the ``limit`` lines ``target`` imports."""
+    params = {"line": line, "limit": limit, "target": target}
     hit = Hit(loc=(), params=params, errors={(): f"line {line:,}"})
     return formatting.import_file_too_long.finding(hit)
 

@@ -34,7 +34,14 @@ from certpreflight.io._common import (
     Record,
     record_too_large,
 )
-from certpreflight.io.csvfile import Columns, group_rows, header_columns
+from certpreflight.io.csvfile import (
+    Columns,
+    dates_month_first,
+    group_rows,
+    header_columns,
+    import_limit,
+    too_many_lines,
+)
 
 __all__ = [
     "MAX_CELLS",
@@ -363,15 +370,22 @@ def sheet_records(
         return
     columns = sheet_columns(sheet, shown)
     top, prefix = sheet.origin[0], f"{shown}:{sheet.name}"
+    most, target = import_limit(sheet.rows[first]) or (0, "")
 
     def cells() -> Iterator[Record]:
+        said = not most
         for i in range(first + 1, len(sheet.rows)):
             row = sheet.rows[i]
             if not any(c.strip() for c in row):
                 continue
+            if not said and i + top + 1 > most:  # an import template's rows past its limit
+                said = True
+                yield Record(
+                    f"{prefix}:{i + top + 1}", too_many_lines(i + top + 1, most, target), i, i
+                )
             longest = max(map(len, row))
             too_large = longest > max_line_bytes
             cell = record_too_large(longest, max_line_bytes) if too_large else row
             yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
-    yield from group_rows(cells(), columns)
+    yield from group_rows(cells(), columns, month_first=dates_month_first(sheet.rows[first]))

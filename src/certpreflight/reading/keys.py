@@ -46,6 +46,9 @@ CUTOFF = 0.85
 _LONGEST = 64
 #: Keys named in one 2311 finding, and the characters shown of each key.
 _SHOWN = 20
+#: Distinct keys compared in one record (its own and its customers'): the rest are listed.
+#: A key that repeats (every customer's ``adress_line1``) is compared once a record.
+_COMPARED = 100
 _SHOWN_CHARS = 60
 
 
@@ -70,7 +73,7 @@ class KeyTable:
         self.kind = kind
         #: Every key that is read or documented: never reported.
         self.known = frozenset(read) | documented
-        # ``created_date`` is ``createdDate`` spelled otherwise: a documented field, not read
+        # ``modified_date`` is ``modifiedDate`` spelled otherwise: a documented field, not read
         self._documented = frozenset(_fold(k) for k in documented)
         self._everyone = _folded(read)
         # per dialect, the keys a record written in it uses: its own, and the native keys it
@@ -121,11 +124,14 @@ def key_findings(
     where: str,
     customer_number: str | None = None,
     dialect: Dialect | None = None,
+    meant: dict[tuple[str, str], str | None] | None = None,
 ) -> tuple[list[Finding], list[Loc]]:
     """One record's 2310 findings, and the locs of its other unknown keys (for 2311).
 
     ``where`` names the record in messages ("The certificate"); ``dialect`` is the one to
     suggest keys of when the record's own keys name none (a customer's: its certificate's).
+    ``meant`` holds the suggestions already made for the record (key and dialect -> the
+    key meant): at most ``_COMPARED`` keys are compared a record.
     """
     if data.keys() <= table.known:  # the usual record
         return [], []
@@ -135,25 +141,43 @@ def key_findings(
         dialect = own
     findings: list[Finding] = []
     others: list[Loc] = []
+    said: dict[tuple[str, str], str | None] = {} if meant is None else meant
     for n, key in enumerate(unknown):
         # the first few are compared; a record with more unknown keys is not a typo
-        meant = table.meant(key, dialect) if isinstance(key, str) and n < _SHOWN else None
+        suggested = _suggested(table, key, dialect, said) if n < _SHOWN else None
         loc: Loc = (*prefix, key if isinstance(key, str) else repr(key))
-        if meant is None:
+        if suggested is None:
             others.append(loc)
             continue
         hit = Hit(
             loc=loc,
-            params={"where": where, "key": _shown(key), "meant": meant, "kind": table.kind},
-            errors={loc: f"not read; did you mean {meant!r}?"},
+            params={"where": where, "key": _shown(key), "meant": suggested, "kind": table.kind},
+            errors={loc: f"not read; did you mean {suggested!r}?"},
             customer_number=customer_number,
         )
         findings.append(key_misspelled.finding(hit))
     return findings, others
 
 
-def unknown_key_findings(payload: Any) -> list[Finding]:
-    """Rules 2310 and 2311 for a certificate payload's keys and its embedded customers'.
+def _suggested(
+    table: KeyTable, key: Any, dialect: Dialect, said: dict[tuple[str, str], str | None]
+) -> str | None:
+    """:meth:`KeyTable.meant`, asked once a record per key and dialect, and for at most
+    ``_COMPARED`` keys a record (difflib costs about 50 us a key)."""
+    if not isinstance(key, str):
+        return None
+    at = (key, dialect.name)
+    if at in said:
+        return said[at]
+    if len(said) >= _COMPARED:
+        return None
+    found = said[at] = table.meant(key, dialect)
+    return found
+
+
+def unknown_key_findings(payload: Any, max_items: int | None = None) -> list[Finding]:
+    """Rules 2310 and 2311 for a certificate payload's keys and its embedded customers'
+    (the first ``max_items``: those past it are cut, 4009, and never read).
 
     Anything but a mapping (a model, a list) has no keys to say anything about.
     """
@@ -161,15 +185,20 @@ def unknown_key_findings(payload: Any) -> list[Finding]:
         return []
     if not is_mapping(payload):
         return []
-    found, others = key_findings(payload, CERTIFICATE, where="The certificate")
+    said: dict[tuple[str, str], str | None] = {}
+    found, others = key_findings(payload, CERTIFICATE, where="The certificate", meant=said)
     customers = payload.get("customers")
     if is_mapping(customers):
         customers = [customers]  # one customer, not in a list: read as one
     if isinstance(customers, (list, tuple)):
         known = CUSTOMER.known
-        for i, customer in enumerate(customers):
+        read = customers if max_items is None else customers[:max_items]
+        written: Dialect | None = None  # the certificate's dialect, found once
+        for i, customer in enumerate(read):
             if not is_mapping(customer) or customer.keys() <= known:
                 continue
+            if written is None:
+                written = CERTIFICATE.dialect(payload)
             number = _customer_number(customer)
             more, rest = key_findings(
                 customer,
@@ -177,7 +206,8 @@ def unknown_key_findings(payload: Any) -> list[Finding]:
                 prefix=("customers", i),
                 where=f"The certificate customer({number or f'customers[{i}]'})",
                 customer_number=number,
-                dialect=CERTIFICATE.dialect(payload),
+                dialect=written,
+                meant=said,
             )
             found += more
             others += rest
@@ -231,11 +261,20 @@ def _listed(locs: list[Loc], kind: str = "certificate") -> Finding:
 
 
 def _customer_number(customer: Mapping[Any, Any]) -> str | None:
-    """The customer's number as given, under any dialect's key, when it is text or a number."""
+    """The customer's number as given, under any dialect's key, when it is text or a number
+    (not one over the digit limit, 4008: Python can't write an integer of 4,301 digits)."""
     for key, field in CUSTOMER_KEYS.items():
         if field != "customer_number":
             continue
         value = customer.get(key)
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if -_BOUND < value < _BOUND:
+                return str(value)
+        elif isinstance(value, str) and value.strip():
+            return value
     return None
+
+
+#: Numbers of at most 255 digits (the ``max_number_digits`` default; a longer one is 4008,
+#: and left out) are written as a customer number.
+_BOUND = 10**255

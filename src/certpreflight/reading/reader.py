@@ -164,7 +164,7 @@ class Reader:
         cert, findings, raw_id = read_lenient(payload, limits)
         unreadable = frozenset(f.loc for f in findings if f.loc) if findings else _NONE
         if cert is not None:  # keys nobody reads (2310, 2311): the schema refused them
-            findings += unknown_key_findings(payload)
+            findings += unknown_key_findings(payload, limits.max_items)
         readable = cert is not None or is_mapping(payload)
         return Read(cert, findings, raw_id, unreadable, "certificate" if readable else None)
 

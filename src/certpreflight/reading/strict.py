@@ -44,6 +44,7 @@ from certpreflight.dialects import (
     parse_date,
 )
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Jurisdiction
+from certpreflight.rules.formatting import MAX_ITEMS
 
 __all__ = [
     "NATIVE_CAPS",
@@ -57,8 +58,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class NativeCaps:
-    """The largest values the schema accepts (larger ones take the salvage path); lists
-    have no cap here: the reader holds their lengths to the run's ``max_items``."""
+    """The largest values the schema accepts (larger ones take the salvage path). The
+    reader holds list lengths to the run's ``max_items``; ``items`` only stops the schema
+    from reading a list far past it."""
 
     #: Characters in one text value (an embedded PDF is longer: salvage path).
     chars: int = 1_000
@@ -73,6 +75,10 @@ class NativeCaps:
     number: float = 1e15
     #: Local jurisdictions on one certificate (more take the salvage path, which measures).
     jurisdictions: int = 100
+    #: Items in a list (customers, regions, PO numbers, pages): the default ``max_items``.
+    #: The schema refuses a longer list at once, without reading its items (a run with a
+    #: larger ``max_items`` reads it on the salvage path).
+    items: int = MAX_ITEMS
 
 
 NATIVE_CAPS = NativeCaps()
@@ -88,12 +94,13 @@ _REFERENCE_EXTRAS = ("companyId", "description", "created", "modified", "region"
 #: An ISO date, or the date-time of its midnight (AvaTax returns ``signedDate`` as
 #: ``2026-01-15T00:00:00``): parse_date reads these exactly as pydantic does.
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T00:00:00)?$"
-#: The other ISO date-times of dialects.parse_date (``2026-01-16T10:00:00.1234567Z``), read
-#: by parse_date itself: the salvage path's date, by construction.
+#: ``createdDate`` / ``created``, and any other date-time of a date field
+#: (``2026-01-16T10:00:00.1234567Z``): a date, or a date-time with seconds, read by
+#: dialects.parse_date itself (the salvage path's date, by construction).
 _ISO_DATE_TIME = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?"
-    r"| [0-9]{2}:[0-9]{2}:[0-9]{2})$"
+    r"| [0-9]{2}:[0-9]{2}:[0-9]{2})?$"
 )
 
 
@@ -191,7 +198,7 @@ def _strict_schemas(caps: NativeCaps, documented_first: bool) -> _Schemas:
             if keys is None
             else cs.union_schema([text(min_length), ref(keys)], mode="left_to_right")
         )
-        items = cs.list_schema(item, strict=True)
+        items = cs.list_schema(item, strict=True, max_length=caps.items)
         many = cs.no_info_after_validator_function(tuple, items)
         if keys is None:
             return many
@@ -265,6 +272,11 @@ def _strict_schemas(caps: NativeCaps, documented_first: bool) -> _Schemas:
         "pages": cs.nullable_schema(texts(0, None)),
         "effective_date": cs.nullable_schema(date),
         "expiration_date": cs.nullable_schema(date),
+        "created_date": cs.nullable_schema(  # a date-time as AvaTax and CertCapture write it
+            cs.no_info_after_validator_function(
+                parse_date, cs.str_schema(strict=True, pattern=_ISO_DATE_TIME)
+            )
+        ),
         "effective_date_text": cs.nullable_schema(text()),
         "expiration_date_text": cs.nullable_schema(text()),
         "single_use": cs.bool_schema(strict=True),  # None and "" are False: salvage path
@@ -274,7 +286,7 @@ def _strict_schemas(caps: NativeCaps, documented_first: bool) -> _Schemas:
             cs.float_schema(strict=True, allow_inf_nan=False, ge=-caps.number, le=caps.number)
         ),
         "customers": cs.no_info_after_validator_function(
-            tuple, cs.list_schema(customer, strict=True)
+            tuple, cs.list_schema(customer, strict=True, max_length=caps.items)
         ),
         # the native mapping {"NY": "123456"} only; a list (the ECMS details) takes the
         # salvage path, which reads every form (dialects._tax_ids)
@@ -364,7 +376,9 @@ def _model(
     )
     # a list of those (a customer's exposureZones, ExposureZoneModels), counted for the
     # reader, which holds it to max_items and the size: the model forgets it
-    many = cs.with_info_after_validator_function(_counted, cs.list_schema(one, strict=True))
+    many = cs.with_info_after_validator_function(
+        _counted, cs.list_schema(one, strict=True, max_length=caps.items)
+    )
     small = cs.union_schema([one, many], mode="left_to_right")
     exact = cs.model_schema(model, cs.model_fields_schema(fields, extra_behavior="forbid"))
     along = cs.model_fields_schema(

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 from certpreflight.batch import JoinTable, join_all
-from certpreflight.convert import CSV_TARGETS, convert
+from certpreflight.convert import CSV_TARGETS, convert, csv_header
 from certpreflight.engine import active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.fixes import FixResult, fix, fixable
@@ -199,13 +199,15 @@ def _encodes(ch: str, codec: str) -> bool:
 
 def _where(
     loc: tuple[str | int, ...], level: str, customers: list[int]
-) -> tuple[int, tuple[str, str]] | None:
-    """The row (of a record's) and the column of a fixed value: ``(field,)`` is in the first
-    row, ``(customers, i, field)`` in the i-th row holding a customer; None: no cell."""
+) -> tuple[list[int], tuple[str, str]] | None:
+    """The rows (of a record's) and the column of a fixed value: ``(field,)`` is in the first
+    row, or in every row of a customer record (the copies of its row that give it several
+    ship-to states), ``(customers, i, field)`` in the i-th row holding a customer; None: no
+    cell."""
     if len(loc) == 1:
-        return 0, (level, str(loc[0]))
+        return (customers if level == "customer" else [0]), (level, str(loc[0]))
     if len(loc) == 3 and isinstance(loc[1], int) and loc[1] < len(customers):
-        return customers[loc[1]], ("customer", str(loc[2]))
+        return [customers[loc[1]]], ("customer", str(loc[2]))
     return None
 
 
@@ -227,7 +229,7 @@ def _fix_rows(run: _Run, item: Record, rows: list[list[str]], columns: Columns) 
             if where is None or where[1] not in by_field:
                 unwritten.add(str(fixed.code))
             else:
-                cells.append((where[0], by_field[where[1]], fixed.after))
+                cells += [(at, by_field[where[1]], fixed.after) for at in where[0]]
         if not unwritten:
             break
         ignore += tuple(sorted(unwritten))
@@ -594,6 +596,7 @@ def convert_files(
     refuse_inputs(output, [path for path, _, _ in files], out)
     bodies: list[dict[str, Any]] = []
     short = 0
+    header: tuple[str, ...] | None = None  # a CSV's: the first converted record's template's
     for path, shown, given in files:
         records = read_records(
             path, kind=given, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
@@ -602,6 +605,12 @@ def convert_files(
             where = printable(shown + source[len(path) :])
             result = None if isinstance(payload, Finding) else convert(payload, to=to)
             problem = payload.message if result is None else result.problem
+            if problem is None and result is not None:
+                wanted = csv_header(to, result.kind)
+                header = header or wanted
+                if wanted != header:
+                    problem = _other_template(result.kind)
+                    result = None
             if problem is not None:
                 err.write(f"{where}: not converted: {printable(problem)}\n")
             elif result is not None and result.lost:
@@ -609,7 +618,7 @@ def convert_files(
             short += problem is not None or bool(result and result.lost)
             bodies.extend(result.records if result is not None else ())
     with open_output(output, out) as stream:
-        header = CSV_TARGETS.get(to)
+        header = header or CSV_TARGETS.get(to)
         if header is not None:  # the one cell writer: quoted, formulas neutralised
             rows = [header, *([b.get(h, "") for h in header] for b in bodies)]
             stream.write("".join(map(csv_cells.row, rows)))
@@ -620,6 +629,19 @@ def convert_files(
                 "".join(json.dumps(b, ensure_ascii=False, allow_nan=False) + "\n" for b in bodies)
             )
     return short
+
+
+def _other_template(kind: str | None) -> str:
+    """Why a record isn't written in a CSV whose header is another import template's."""
+    if kind == "customer":
+        return (
+            "a customer record goes in CertCapture's customer import template, and this file "
+            "holds certificates: convert the customer records to a file of their own"
+        )
+    return (
+        "a certificate goes in the certificate import template, and this file holds "
+        "CertCapture's customer import template: convert the certificates to a file of their own"
+    )
 
 
 def worst_is(tally: FixTally, fail_on: str) -> bool:

@@ -1,10 +1,11 @@
 """Run a check over records: validate in chunks, in worker processes if asked, render, write.
 
-Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE`` (or as
-spans of an NDJSON or CSV file, which the worker reads itself), and at most ``2 * jobs``
-chunks are in flight. A worker returns its chunk already rendered
-plus a :class:`Tally` (not Report objects), so the parent only writes; results come
-back in input order, so ``--jobs N`` output is byte-identical to ``--jobs 1``.
+Memory stays flat: records are read lazily, sent in chunks of ``CHUNK_SIZE`` records and
+at most ``CHUNK_BYTES`` of them (or as spans of an NDJSON or CSV file of about as many
+bytes, which the worker reads itself), and at most ``2 * jobs`` chunks are in flight. A
+worker returns its chunk already rendered plus a :class:`Tally` (not Report objects), so
+the parent only writes; results come back in input order, so ``--jobs N`` output is
+byte-identical to ``--jobs 1``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, NamedTuple, TextIO, TypeVar
 from certpreflight.batch import JoinTable
 from certpreflight.engine import Payload, checked, context
 from certpreflight.findings import Finding, Report
-from certpreflight.io import InputError, Record, Span, read_span
+from certpreflight.io import SPAN_BYTES, InputError, Record, Span, read_span
 from certpreflight.models import ExemptionCertificate
 from certpreflight.options import Options
 from certpreflight.reference.regions import lookup_region
@@ -32,6 +33,7 @@ from certpreflight.rules import Context
 from certpreflight.rules.situs import not_exempt_regions, reason_not_exempt_in_region
 
 __all__ = [
+    "CHUNK_BYTES",
     "CHUNK_SIZE",
     "FORMATS",
     "CheckOptions",
@@ -46,6 +48,9 @@ __all__ = [
 #: The report formats, ``--output-format``'s choices.
 FORMATS = ("text", "concise", "json", "csv", "html", "github", "gitlab", "sarif", "junit")
 CHUNK_SIZE = 2000
+#: A chunk ends when its records reach this many bytes (as the file holds them): 2,000
+#: records of 1 MiB held 2 GiB at once (issue 24); a span is about as large.
+CHUNK_BYTES = SPAN_BYTES
 _HTML_EXAMPLES = 200  # certificates listed per error in the HTML report; counts stay complete
 
 
@@ -121,7 +126,8 @@ def check_chunk(records: Sequence[Record], options: CheckOptions) -> Chunk:
     results: list[Result] = []
     for source, payload, _, _ in records:
         if isinstance(payload, Finding):
-            report = Report(findings=(payload,))  # unreadable: said whatever is selected
+            # unreadable, or a finding on the file: of no kind, said whatever is selected
+            report = Report(findings=(payload,), kind=None)
             tally.add(source, report)
         else:
             report, read = next(reports)
@@ -199,21 +205,35 @@ def _work(unit: list[Record] | Span) -> Any:
 
 
 def _units(items: Iterable[Record | Span], size: int) -> Iterator[list[Record] | Span]:
-    """Records in chunks of ``size``; a span on its own (its records are one chunk)."""
+    """Records in chunks of ``size`` records and at most :data:`CHUNK_BYTES` (a record
+    larger than that alone); a span on its own (its records are one chunk)."""
     chunk: list[Record] = []
+    held = 0
     for item in items:
         if isinstance(item, Span):
             if chunk:
                 yield chunk
-                chunk = []
+                chunk, held = [], 0
             yield item
             continue
+        weight = _weight(item)
+        if chunk and held + weight > CHUNK_BYTES:
+            yield chunk
+            chunk, held = [], 0
         chunk.append(item)
+        held += weight
         if len(chunk) >= size:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
+
+
+def _weight(record: Record) -> int:
+    """About the bytes a record holds: its bytes in the file, or its JSON text's length."""
+    payload = record.payload
+    size = len(payload) if isinstance(payload, (bytes, bytearray, str)) else 0
+    return max(size, record.end - record.start, 1)
 
 
 def map_chunks(

@@ -7,7 +7,9 @@ each code.
 
 The certificate counts add up: ``ok`` (no errors and no warnings; notes may be there),
 ``with_errors``, and ``with_warnings`` (warnings but no errors); ``kinds`` counts the
-records that couldn't be read at all apart (:data:`UNREADABLE`): they are never ok. A
+records that couldn't be read at all apart (:data:`UNREADABLE`): they are never ok; and
+apart again a finding on a file as a whole, which is no record (:data:`FILE`: 4014, an
+import template's line limit passed). A
 certificate with errors counts as failing in a region when its errors concern that region
 alone (an error at ``("regions", i)``, or rule 3101's not-exempt regions), and in all its
 regions otherwise.
@@ -21,12 +23,28 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from certpreflight.findings import Report
+from certpreflight.rules.formatting import import_file_too_long
 from certpreflight.rules.situs import reason_not_exempt_in_region
 
-__all__ = ["UNREADABLE", "Example", "Result", "Tally", "failing_regions"]
+__all__ = ["FILE", "UNREADABLE", "Example", "Result", "Tally", "count_as", "failing_regions"]
 
 #: The summary's name for the records of no kind (``"kind": null`` in their results).
 UNREADABLE = "unreadable"
+#: The summary's name for a finding on a file as a whole (no record: ``"kind": null``).
+FILE = "file"
+#: The codes of findings on a file as a whole, said between its records.
+_FILE_CODES = frozenset({import_file_too_long.code})
+
+
+def count_as(report: Report) -> str:
+    """What ``report`` counts as in the summary's ``kinds``: its record's kind,
+    :data:`FILE` for a finding on the file as a whole, else :data:`UNREADABLE`."""
+    if report.kind is not None:
+        return report.kind
+    if report.findings and all(f.code in _FILE_CODES for f in report.findings):
+        return FILE
+    return UNREADABLE
+
 
 #: ``(source, report)``: one checked record.
 Result = tuple[str, Report]
@@ -84,7 +102,8 @@ class Tally:
     #: report's shares)
     certificates_by_code: Counter[int] = field(default_factory=Counter)
     #: records per kind: certificate, customer, link, and ``UNREADABLE`` for a record of no
-    #: kind (its result's ``"kind": null``: not an object, invalid JSON, no kind's keys)
+    #: kind (its result's ``"kind": null``: not an object, invalid JSON, no kind's keys),
+    #: ``FILE`` for a finding on a file as a whole (:func:`count_as`)
     kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
@@ -101,7 +120,7 @@ class Tally:
         indices of the regions rule 3101 fails (:func:`failing_regions`).
         """
         self.certificates += 1
-        self.kinds[report.kind or UNREADABLE] += 1
+        self.kinds[count_as(report)] += 1
         if regions:  # the HTML report's only
             self.checked_by_region.update(set(regions))
         findings = report.findings

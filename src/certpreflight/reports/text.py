@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from certpreflight.findings import Report
 from certpreflight.reports.printable import printable
-from certpreflight.reports.tally import UNREADABLE, Result, Tally
+from certpreflight.reports.tally import FILE, UNREADABLE, Result, Tally
 from certpreflight.rules import fixable_code
 
 __all__ = ["closing", "render", "statistics", "summary", "summary_line"]
@@ -94,6 +94,10 @@ def render(
     return "".join(lines)
 
 
+#: How the summary line names what ``Tally.kinds`` counts apart from records of a kind.
+_KIND_NAMES = {UNREADABLE: "unreadable record", FILE: "file finding"}
+
+
 def summary_line(tally: Tally, *, colour: bool = False) -> str:
     """``N certificates checked: A ok, B with errors, C with warnings`` (A + B + C = N); with
     records of other kinds ``N records checked (C certificates, D customers, E links): ...``."""
@@ -101,9 +105,7 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
     if set(kinds) <= {"certificate"}:
         what = _plural(tally.certificates, "certificate")
     else:
-        parts = [
-            _plural(kinds[k], "unreadable record" if k == UNREADABLE else k) for k in sorted(kinds)
-        ]
+        parts = [_plural(kinds[k], _KIND_NAMES.get(k, k)) for k in sorted(kinds)]
         what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
         f"{what} checked: {tally.ok} ok, "

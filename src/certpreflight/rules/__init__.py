@@ -3,7 +3,9 @@
 Codes are 4 digits; the first digit is the family (2 Input, 3 Situs,
 4 Formatting, 5 Status, 6 Identity). The audit-readiness rules (module
 ``audit``) are 52xx (Status: form, validity term) and 64xx (Identity:
-state-issued numbers). A code is never reused: a retired rule keeps its
+state-issued numbers). A sale checked against the certificates on file
+(module ``sale``, :func:`certpreflight.explain`) is x7xx in each family. A code
+is never reused: a retired rule keeps its
 number out of circulation. ``docs/rules.md`` is generated from this list
 (``python -m certpreflight rules --format markdown``).
 """
@@ -22,6 +24,7 @@ from certpreflight.rules import (
     input,
     keys,
     records,
+    sale,
     situs,
     status,
 )
@@ -46,7 +49,7 @@ __all__ = [
 #: Codes used by findings made outside the catalogue (AvaTax replies turned into
 #: findings by :mod:`certpreflight.avatax`); no rule may take them.
 RESERVED_CODES: Mapping[int, str] = MappingProxyType(
-    {2900: "avatax-rejected", 5900: "avatax-unreachable"}
+    {2900: "avatax-rejected", 5900: "avatax-unreachable", 5901: "avatax-unconfirmed"}
 )
 
 CATALOGUE: tuple[Rule, ...] = (
@@ -85,6 +88,7 @@ CATALOGUE: tuple[Rule, ...] = (
     attachment.attachment_missing_stacked,  # 2405
     input.exempt_percentage_out_of_range,  # 2501
     input.exempt_percentage_zero,  # 2502
+    sale.sale_po_not_on_certificate,  # 2701
     situs.region_unknown,  # 3001
     situs.regions_missing,  # 3002
     situs.region_local_zone,  # 3003
@@ -100,6 +104,8 @@ CATALOGUE: tuple[Rule, ...] = (
     address.country_not_alpha2,  # 3203
     address.postal_code_invalid,  # 3301
     address.postal_code_region_mismatch,  # 3302
+    sale.sale_region_not_covered,  # 3701
+    sale.sale_use_code_not_exempt,  # 3702
     formatting.invalid_json,  # 4001
     formatting.not_an_object,  # 4002
     formatting.uninterpretable_value,  # 4003
@@ -116,6 +122,7 @@ CATALOGUE: tuple[Rule, ...] = (
     formatting.import_file_too_long,  # 4014
     formatting.record_kind_unknown,  # 4030
     formatting.record_kind_ambiguous,  # 4031
+    sale.transaction_unreadable,  # 4701
     status.effective_date_missing,  # 5001
     status.expiration_date_missing,  # 5002
     status.effective_date_in_future,  # 5101
@@ -128,6 +135,13 @@ CATALOGUE: tuple[Rule, ...] = (
     audit.expiration_missing_state_term,  # 5203
     audit.blanket_certificate_may_have_lapsed,  # 5204
     status.certificate_invalid,  # 5301
+    sale.sale_before_effective_date,  # 5701
+    sale.sale_after_expiration,  # 5702
+    sale.sale_certificate_not_synced,  # 5703
+    sale.sale_certificate_invalid,  # 5704
+    sale.sale_before_certificate_created,  # 5705
+    sale.sale_partially_exempt,  # 5706
+    sale.sale_certificates_several,  # 5707
     identity.customer_number_missing,  # 6101
     identity.customer_number_too_long,  # 6102
     identity.customer_number_untrimmed,  # 6103
@@ -149,6 +163,10 @@ CATALOGUE: tuple[Rule, ...] = (
     records.customer_code_variant,  # 6504
     records.customer_code_variant_held,  # 6505
     records.held_record_unkeyed,  # 6506
+    records.certificate_duplicate,  # 6507
+    sale.sale_no_certificate,  # 6701
+    sale.sale_customer_code_variant,  # 6702
+    sale.sale_exempt_without_certificate,  # 6703
 )
 
 #: The rules about a certificate's data that CertCapture's review team keys in from the

@@ -10,7 +10,7 @@ other rule.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from certpreflight.findings import Finding, Severity
 from certpreflight.rules._base import Hit, declare
@@ -382,14 +382,26 @@ findings_capped = declare(
 
 
 def capped(
-    findings: Sequence[Finding], *, limit: int = MAX_FINDINGS_PER_RULE, count: bool = True
+    findings: Sequence[Finding],
+    *,
+    limit: int = MAX_FINDINGS_PER_RULE,
+    count: bool = True,
+    by_code: bool = True,
 ) -> list[Finding]:
     """At most ``limit`` findings per rule, in order, and (``count``) one 4013 finding
-    counting the ones left out, in its place by code. ``findings`` sorted by code."""
+    counting the ones left out: in its place by code when ``findings`` are sorted by code
+    (``by_code``), else last.
+
+    A 4013 finding among ``findings`` (a report capped before more findings were added to
+    it: a batch's join, AvaTax's reply) is merged into the one returned: its counts add up.
+    """
     per_rule: Counter[int] = Counter()
     kept: list[Finding] = []
     left_out: Counter[int] = Counter()
     for finding in findings:
+        if finding.code == findings_capped.code:
+            left_out.update(_left_out(finding))
+            continue
         per_rule[finding.code] += 1
         if per_rule[finding.code] <= limit:
             kept.append(finding)
@@ -397,6 +409,14 @@ def capped(
             left_out[finding.code] += 1
     if not left_out or not count:
         return kept
+    kept.append(left_out_finding(left_out, limit))
+    if by_code:
+        kept.sort(key=_code)
+    return kept
+
+
+def left_out_finding(left_out: Mapping[int, int], limit: int = MAX_FINDINGS_PER_RULE) -> Finding:
+    """The 4013 finding counting ``left_out`` (rule code -> findings left out)."""
     rules = ", ".join(f"{code} ({n:,})" for code, n in sorted(left_out.items()))
     total = sum(left_out.values())
     hit = Hit(
@@ -404,9 +424,17 @@ def capped(
         params={"count": f"{total:,}", "rules": rules, "limit": limit},
         errors={(str(code),): f"{n:,} more" for code, n in sorted(left_out.items())},
     )
-    kept.append(findings_capped.finding(hit))
-    kept.sort(key=_code)
-    return kept
+    return findings_capped.finding(hit)
+
+
+def _left_out(finding: Finding) -> Counter[int]:
+    """What a 4013 finding counts, by rule: its ``errors`` (``{"2101": "5,880 more"}``)."""
+    counts: Counter[int] = Counter()
+    for key, text in finding.errors.items():
+        number = text.split(" ", 1)[0].replace(",", "")
+        if key.isdigit() and number.isdigit():
+            counts[int(key)] += int(number)
+    return counts
 
 
 def _code(finding: Finding) -> int:
@@ -473,26 +501,30 @@ record_kind_ambiguous = declare(
 
 import_file_too_long = declare(
     None,
-    found_by=("certpreflight.io.csvfile",),
+    found_by=("certpreflight.io.csvfile",),  # for the CSV and the workbook reader
     doc="""
-    What it does: finds a CSV file in the AvaTax exemption import template's columns (ECMS
-    Cert ID, Issuing Country, Issuing Region, Exemption No ...) that is longer than the
-    100,000 lines AvaTax imports from one file, and says so once, at its first line over.
+    What it does: finds a file in an import template's columns that is longer than the lines
+    its importer takes from one file, and says so once, at its first line over: 100,000 for
+    the AvaTax exemption import template (ECMS Cert ID, Issuing Country, Issuing Region,
+    Exemption No ...), 40,000 for CertCapture's customer import template (Billing Customer
+    Number, Billing Customer Name 1 ...; a workbook's rows count as its lines).
 
     Why is this bad? "Each imported file may contain a max of 100,000 lines" (Avalara Help,
-    Manage exempt customers using AvaTax Exemption; docs/sources.md#import-templates): the
-    file is refused, not imported in part. Every row is still checked.
+    Manage exempt customers using AvaTax Exemption); "Import files larger than 50 MB or with
+    more than 40,000 lines can't be imported" (Avalara Help, Import multiple customers with a
+    template; docs/sources.md#import-templates): the file is refused, not imported in part.
+    Every row is still checked.
 
-    Example: a template file of 100,001 lines.
+    Example: an AvaTax template file of 100,001 lines.
 
-    Use instead: the rows split into files of at most 100,000 lines, each with the header.
+    Use instead: the rows split into files of at most that many lines, each with the header.
     """,
     code=4014,
     name="import-file-too-long",
     severity=Severity.ERROR,
-    message="The import file is longer than {limit:,} lines, the most AvaTax imports from "
+    message="The import file is longer than {limit:,} lines, the most {target} imports from "
     "one file.",
-    summary="Line {line:,} is past the {limit:,} lines of AvaTax's exemption import template: "
-    "AvaTax refuses the file.",
+    summary="Line {line:,} is past the {limit:,} lines {target} imports from one file: "
+    "{target} refuses the file.",
     fix="Split the file into files of at most {limit:,} lines, the header row in each.",
 )

@@ -20,6 +20,7 @@ from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, declare, rule
 from certpreflight.rules.input import customer_hit
 
 __all__ = [
+    "certificate_duplicate",
     "customer_bill_and_ship",
     "customer_code_variant",
     "customer_code_variant_held",
@@ -415,4 +416,31 @@ held_record_unkeyed = declare(
     fix="Export the records as AvaTax returns them, with their customerCode and id "
     "(certpreflight export).",
     kinds=("certificate", "customer"),
+)
+
+certificate_duplicate = declare(
+    None,
+    found_by=("certpreflight.batch",),
+    kinds=("certificate",),
+    doc="""
+    What it does: in a batch, finds a certificate for the same customer, region and exempt
+    reason as an earlier one, with dates that overlap.
+
+    Why is this bad? It is the same certificate sent twice, or an old one not retired:
+    CertCapture counts each upload as a certificate, Sovos refuses the duplicate, and which
+    one AvaTax applies depends on the dates (docs/sources.md#exemption-decision).
+
+    Example: two WA resale certificates of ``C-1`` from 2026-01-01, no expiration.
+
+    Use instead: one certificate per customer, region and reason at a time.
+    """,
+    code=6507,
+    name="certificate-duplicate",
+    severity=Severity.WARNING,
+    message="Certificate {certificate} repeats certificate {other} of customer "
+    "{customer_number} ({reason} in {region}, {overlap}).",
+    summary="Two certificates with the same customer, region and reason are valid on the same "
+    "days; one of them is a copy.",
+    fix="Keep {keep} (the one {why}) and drop the other, or end the older one's dates before "
+    "the newer one starts.",
 )

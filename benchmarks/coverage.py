@@ -1,0 +1,153 @@
+"""Exemption coverage: ``python -m benchmarks.coverage [--certificates C] [--transactions T]``.
+
+``certpreflight coverage --transactions`` over ``T`` transactions (NDJSON, AvaTax
+``CreateTransactionModel`` bodies) against ``C`` certificates (NDJSON, AvaTax
+``CertificateModel`` bodies, customers by code), in a child process: seconds (the index, the
+decisions, the JSON report written to /dev/null) and peak RSS, which stays bounded by the
+certificates held whatever the number of transactions (measured at ``T`` and ``T / 10``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+STATES = ("WA", "TX", "OH", "GA", "NC", "MI", "IN", "KY", "TN", "UT")
+
+
+def certificate_bodies(count: int) -> Iterator[dict[str, Any]]:
+    """``count`` AvaTax certificates: one customer each, one region, some expired, some
+    single-use, a few partial."""
+    for i in range(count):
+        yield {
+            "id": i + 1,
+            "signedDate": "2025-01-15",
+            "expirationDate": "2026-06-30" if i % 10 == 0 else "2029-12-31",
+            "filename": f"{i + 1}.pdf",
+            "exemptionNumber": "601234567",
+            "exemptionReason": {"name": "RESALE"},
+            "exposureZone": {"name": STATES[i % len(STATES)]},
+            "isSingleCertificate": i % 50 == 0,
+            "poNumbers": [{"poNumber": f"PO-{i}"}] if i % 50 == 0 else [],
+            "exemptPercentage": 50 if i % 97 == 0 else 100,
+            "customers": [{"companyId": 1, "customerCode": f"C-{i:07d}"}],
+        }
+
+
+def transaction_bodies(count: int, customers: int) -> Iterator[dict[str, Any]]:
+    """``count`` AvaTax transactions of ``customers`` customers, shipped mostly to the
+    certificate's state, some elsewhere, some with a mistyped code, with two lines."""
+    for i in range(count):
+        n = i % customers
+        state = STATES[n % len(STATES)] if i % 7 else STATES[(n + 1) % len(STATES)]
+        yield {
+            "type": "SalesInvoice",
+            "companyCode": "DEFAULT",
+            "code": f"INV-{i}",
+            "date": "2026-03-05",
+            "customerCode": f"c-{n:07d}" if i % 101 == 0 else f"C-{n:07d}",
+            "purchaseOrderNo": f"PO-{n}",
+            "addresses": {
+                "shipFrom": {
+                    "line1": "2000 Main Street",
+                    "city": "Irvine",
+                    "region": "CA",
+                    "country": "US",
+                    "postalCode": "92614",
+                },
+                "shipTo": {
+                    "line1": "100 Main St",
+                    "city": "Anytown",
+                    "region": state,
+                    "country": "US",
+                    "postalCode": "00000",
+                },
+            },
+            "lines": [
+                {"number": "1", "quantity": 1, "amount": 100, "taxCode": "P0000000"},
+                {"number": "2", "quantity": 2, "amount": 25.5, "taxCode": "P0000000"},
+            ],
+        }
+
+
+def _write(path: Path, bodies: Iterator[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for body in bodies:
+            handle.write(json.dumps(body) + "\n")
+
+
+_CHILD = """
+import io, resource, sys, time
+from certpreflight.cli import main
+start = time.perf_counter()
+with open(sys.argv[3], "w") as out:
+    code = main(["coverage", sys.argv[1], "--transactions", sys.argv[2], "--format", "json",
+                 "--today", "2026-11-21"], out=out, err=io.StringIO())
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(time.perf_counter() - start, usage.ru_maxrss, code, usage.ru_utime + usage.ru_stime)
+"""
+
+
+def run(certificates: Path, transactions: Path) -> tuple[float, float, float]:
+    """(seconds, peak RSS in MiB, CPU seconds) of one ``coverage --transactions`` run, in a
+    child (CPU seconds: what one core spends, on a machine shared with other work)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(certificates), str(transactions), os.devnull],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.split()
+    if out[2] not in ("0", "1"):
+        raise RuntimeError(f"coverage exited {out[2]}")
+    return float(out[0]), int(out[1]) / 1024, float(out[3])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.coverage", description=__doc__)
+    parser.add_argument("--certificates", type=int, default=100_000)
+    parser.add_argument("--transactions", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        certs, small, large, none = (
+            Path(tmp) / n for n in ("c.ndjson", "t1.ndjson", "t2.ndjson", "t0.ndjson")
+        )
+        none.write_text("", encoding="utf-8")
+        start = time.perf_counter()
+        _write(certs, certificate_bodies(args.certificates))
+        _write(small, transaction_bodies(args.transactions // 10, args.certificates))
+        _write(large, transaction_bodies(args.transactions, args.certificates))
+        made = time.perf_counter() - start
+        index = run(certs, none)
+        small_run = run(certs, small)
+        large_run = run(certs, large)
+    print(f"Coverage: {args.certificates:,} certificates, transactions generated in {made:.0f} s,"
+          f" load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"  index only (no transactions)  {index[0]:6.1f} s wall {index[2]:6.1f} s CPU  "
+          f"peak RSS {index[1]:7.1f} MiB")  # fmt: skip
+    for n, (secs, mib, cpu) in (
+        (args.transactions // 10, small_run),
+        (args.transactions, large_run),
+    ):
+        rate = n / max(cpu - index[2], 1e-9)
+        print(f"  {n:>9,} transactions     {secs:6.1f} s wall {cpu:6.1f} s CPU  "
+              f"peak RSS {mib:7.1f} MiB ({rate:,.0f} transactions per CPU second after the "
+              "index)")  # fmt: skip
+    print(f"  (this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

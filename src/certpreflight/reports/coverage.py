@@ -1,0 +1,289 @@
+"""``certpreflight coverage``'s report: each transaction's decision as it is decided, then the
+coverage of customers by region, then the totals; as text, JSON, CSV or HTML.
+
+The transactions stream (a million of them are written one by one, never held); the
+coverage rows and the totals come at the end. The JSON document is
+``{"transactions": [...], "coverage": [...], "totals": {...}}``, transactions in input order.
+CSV is one row per transaction finding (an exempt sale without findings: one row) and per
+coverage pair, through the one cell writer (:mod:`certpreflight.reports.csv_cells`). HTML
+(:mod:`certpreflight.reports.html_page`'s page, the matrix heat map's look) shows the
+exposure first (gaps in coverage, sales taxed by cause, with examples), then the grid of
+customers by regions coloured by status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, TextIO
+
+from certpreflight.coverage import Coverage, Decision
+from certpreflight.findings import Severity
+from certpreflight.reports.csv_cells import row
+from certpreflight.reports.html_page import page
+
+__all__ = ["FORMATS", "GAPS", "Totals", "Writer", "writer"]
+
+FORMATS = ("text", "json", "csv", "html")
+#: The coverage statuses that are exposure (a sale there is taxed).
+GAPS = ("missing", "expired", "invalid")
+CSV_COLUMNS = (
+    "kind",
+    "source",
+    "customer",
+    "region",
+    "status",
+    "certificate_id",
+    "code",
+    "severity",
+    "message",
+    "fix",
+)
+#: HTML: how many example sales a cause lists, and how many customers the grid shows.
+EXAMPLES_PER_CAUSE = 20
+GRID_CUSTOMERS = 500
+
+
+@dataclass
+class Totals:
+    """What the transactions add up to: decisions by status, taxed sales by cause."""
+
+    sales: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    #: code -> sales taxed (or at risk) for that cause, and their amount
+    causes: Counter[int] = field(default_factory=Counter)
+    amounts: dict[int, float] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    #: sales whose decision has a warning or an error
+    at_risk: int = 0
+    examples: dict[int, list[tuple[str, Decision]]] = field(default_factory=dict)
+
+    def add(self, source: str, decision: Decision, keep: int = 0) -> None:
+        """Count one decision (keep up to ``keep`` examples a cause)."""
+        self.sales += 1
+        self.by_status[decision.status] += 1
+        worst = max((f.severity.rank for f in decision.findings), default=0)
+        if worst >= Severity.WARNING.rank:
+            self.at_risk += 1
+        if decision.status == "exempt" and worst < Severity.WARNING.rank:
+            return
+        seen: set[int] = set()
+        for finding in decision.findings:
+            if finding.code == 5707 or finding.code in seen:  # 5707 says which one applies
+                continue
+            seen.add(finding.code)
+            self.causes[finding.code] += 1
+            self.names[finding.code] = finding.name
+            if decision.amount is not None:
+                self.amounts[finding.code] = self.amounts.get(finding.code, 0.0) + decision.amount
+            if keep:
+                kept = self.examples.setdefault(finding.code, [])
+                if len(kept) < keep:
+                    kept.append((source, decision))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready totals."""
+        return {
+            "sales": self.sales,
+            "by_status": {s: self.by_status[s] for s in ("exempt", "partial", "taxable")},
+            "at_risk": self.at_risk,
+            "by_cause": {
+                str(code): {
+                    "name": self.names[code],
+                    "sales": count,
+                    "amount": self.amounts.get(code),
+                }
+                for code, count in sorted(self.causes.items())
+            },
+        }
+
+
+class Writer:
+    """Writes one report: :meth:`sale` for each transaction, then :meth:`close`."""
+
+    def __init__(self, stream: TextIO, fmt: str) -> None:
+        self.stream = stream
+        self.format = fmt
+        self.totals = Totals()
+        self._first = True
+        if fmt == "json":
+            stream.write('{"transactions": [')
+        elif fmt == "csv":
+            stream.write(row(CSV_COLUMNS))
+
+    def sale(self, source: str, decision: Decision) -> None:
+        """One transaction's decision, in input order."""
+        keep = EXAMPLES_PER_CAUSE if self.format == "html" else 0
+        self.totals.add(source, decision, keep)
+        if self.format == "json":
+            item = {"source": source, **decision.to_dict()}
+            self.stream.write(("\n  " if self._first else ",\n  ") + json.dumps(item))
+            self._first = False
+        elif self.format == "csv":
+            self.stream.write(_sale_rows(source, decision))
+        elif self.format == "text" and decision.findings:
+            self.stream.write(_sale_text(source, decision))
+
+    def close(self, coverage: Sequence[Coverage]) -> None:
+        """The coverage rows and the totals, and the end of the document."""
+        if self.format == "json":
+            rows = ",\n  ".join(json.dumps(c.to_dict()) for c in coverage)
+            totals = json.dumps(self.totals.to_dict(), indent=2)
+            self.stream.write(f'\n],\n"coverage": [\n  {rows}\n],\n"totals": {totals}}}\n')
+        elif self.format == "csv":
+            for c in coverage:
+                region = c.to_dict()["region"]
+                cells = ("coverage", "", c.customer, region, c.status, c.certificate_id)
+                self.stream.write(row((*cells, "", "", "", "")))
+        elif self.format == "html":
+            self.stream.write(_html(coverage, self.totals))
+        else:
+            self.stream.write(_coverage_text(coverage, self.totals))
+
+
+def writer(stream: TextIO, fmt: str) -> Writer:
+    """The report writer for ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return Writer(stream, fmt)
+
+
+def _regions(decision: Decision) -> str:
+    return ", ".join(r.split("-", 1)[-1] for r in decision.regions)
+
+
+def _sale_rows(source: str, decision: Decision) -> str:
+    base = ("sale", source, decision.customer_code, _regions(decision), decision.status,
+            decision.certificate_id)  # fmt: skip
+    if not decision.findings:
+        return row((*base, "", "", "", ""))
+    return "".join(
+        row((*base, f.code, f.severity.value, f.message, f.fix)) for f in decision.findings
+    )
+
+
+def _sale_text(source: str, decision: Decision) -> str:
+    cert = f" certificate {decision.certificate_id}" if decision.certificate_id else ""
+    who = f" {decision.customer_code} in {_regions(decision)}" if decision.customer_code else ""
+    lines = [f"{source} {decision.status.upper()}{who}{cert}"]
+    for f in decision.findings:
+        lines.append(f"  {f.code} {f.severity.value} {f.message}")
+        lines.append(f"    fix: {f.fix}")
+    return "\n".join(lines) + "\n"
+
+
+def _coverage_text(coverage: Sequence[Coverage], totals: Totals) -> str:
+    counts = Counter(c.status for c in coverage)
+    lines = []
+    shown = [c for c in coverage if c.status != "covered"]
+    if shown:
+        lines.append("\ncoverage gaps (customer, region, status, certificate, until):")
+        for c in shown:
+            until = c.until.isoformat() if c.until is not None else "-"
+            region = c.region.split("-", 1)[-1]
+            lines.append(
+                f"  {c.customer:<20} {region:<4} {c.status:<9} {c.certificate_id or '-':<12} "
+                f"{until}"
+            )
+    summary = ", ".join(f"{counts[s]} {s}" for s in ("covered", "expiring", *GAPS))
+    lines.append(f"\n{len(coverage)} customer-region pairs: {summary}")
+    if totals.sales:
+        status = ", ".join(f"{totals.by_status[s]} {s}" for s in ("exempt", "partial", "taxable"))
+        lines.append(f"{totals.sales} sales: {status}; {totals.at_risk} at risk")
+        for code, count in sorted(totals.causes.items(), key=lambda kv: (-kv[1], kv[0])):
+            amount = totals.amounts.get(code)
+            money = f", amount {amount:,.2f}" if amount else ""
+            lines.append(f"  {count:>7}  {code} {totals.names[code]}{money}")
+    return "\n".join(lines) + "\n"
+
+
+_STYLE = (
+    ".s-covered{background:#b7e4c7}.s-expiring{background:#fde68a}"
+    ".s-expired{background:#f4a6a6}.s-missing{background:#f4a6a6}"
+    ".s-invalid{background:#d8b4fe}.s-none{background:#eceff3;color:#8a94a3}"
+    ".heat td{min-width:2.2rem}#grid{width:auto}"
+)
+_MARK = {"covered": "C", "expiring": "E", "expired": "X", "missing": "M", "invalid": "I"}
+
+
+def _html(coverage: Sequence[Coverage], totals: Totals) -> str:
+    counts = Counter(c.status for c in coverage)
+    items = "".join(
+        f'<li class="s-{s}"><b>{counts[s]}</b>{escape(s)}</li>' for s in ("covered", "expiring",
+                                                                          *GAPS)
+    )  # fmt: skip
+    body = [f"<style>{_STYLE}</style>\n", f'<ul class="totals" id="coverage-totals">{items}</ul>\n']
+    body.append(_exposure(coverage, totals))
+    body.append(_grid(coverage))
+    return page("Exemption coverage", "".join(body))
+
+
+def _exposure(coverage: Sequence[Coverage], totals: Totals) -> str:
+    gaps = [c for c in coverage if c.status in (*GAPS, "expiring")]
+    parts = ['<h2 id="exposure">Exposure</h2>\n']
+    if gaps:
+        rows = "".join(
+            f'<tr class="s-{c.status}"><td>{escape(c.customer)}</td>'
+            f"<td>{escape(c.region.split('-', 1)[-1])}</td><td>{escape(c.status)}</td>"
+            f"<td>{escape(c.certificate_id or '-')}</td>"
+            f"<td>{c.until.isoformat() if c.until else '-'}</td></tr>"
+            for c in gaps
+        )
+        parts.append(
+            '<table id="gaps"><thead><tr><th>customer</th><th>region</th><th>status</th>'
+            f"<th>certificate</th><th>until</th></tr></thead><tbody>{rows}</tbody></table>\n"
+        )
+    else:
+        parts.append('<p id="gaps">Every customer is covered in every region.</p>\n')
+    if totals.sales:
+        status = ", ".join(f"{totals.by_status[s]} {s}" for s in ("exempt", "partial", "taxable"))
+        parts.append(f'<p id="sales">{totals.sales} sales: {escape(status)}; '
+                     f"{totals.at_risk} at risk.</p>\n")  # fmt: skip
+        blocks = []
+        for code, count in sorted(totals.causes.items(), key=lambda kv: (-kv[1], kv[0])):
+            examples = "".join(
+                f"<tr><td>{escape(source)}</td><td>{escape(d.status)}</td>"
+                f"<td>{escape(next(f.message for f in d.findings if f.code == code))}</td>"
+                f'<td class="fix">{escape(next(f.fix for f in d.findings if f.code == code))}'
+                "</td></tr>"
+                for source, d in totals.examples.get(code, ())
+            )
+            blocks.append(
+                f'<tr class="group"><th colspan="4">{code} {escape(totals.names[code])}: '
+                f"{count} sale(s)</th></tr>{examples}"
+            )
+        parts.append(f'<table id="causes"><tbody>{"".join(blocks)}</tbody></table>\n')
+    return "".join(parts)
+
+
+def _grid(coverage: Sequence[Coverage]) -> str:
+    customers = list(dict.fromkeys(c.customer for c in coverage))
+    regions = sorted({c.region for c in coverage})
+    cells = {(c.customer, c.region): c for c in coverage}
+    legend = ", ".join(f"{mark} {status}" for status, mark in _MARK.items())
+    head = "".join(f"<th>{escape(r.split('-', 1)[-1])}</th>" for r in regions)
+    rows = []
+    for customer in customers[:GRID_CUSTOMERS]:
+        tds = []
+        for region in regions:
+            c = cells.get((customer, region))
+            if c is None:
+                tds.append('<td class="s-none">.</td>')
+                continue
+            tip = f"{customer} in {region}: {c.status} {c.certificate_id or ''}".strip()
+            tds.append(f'<td class="s-{c.status}" title="{escape(tip)}">{_MARK[c.status]}</td>')
+        rows.append(f"<tr><th>{escape(customer)}</th>{''.join(tds)}</tr>")
+    more = (
+        f"<p>The first {GRID_CUSTOMERS} of {len(customers)} customers; the JSON and CSV "
+        "reports hold them all.</p>\n"
+        if len(customers) > GRID_CUSTOMERS
+        else ""
+    )
+    return (
+        f'<h2 id="grid-title">Customers by region</h2>\n<p>{escape(legend)}; . not shipped '
+        f'to.</p>\n{more}<table id="grid" class="heat"><thead><tr><th>customer</th>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
+    )

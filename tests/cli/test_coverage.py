@@ -1,0 +1,185 @@
+"""certpreflight coverage: the decisions of --transactions agree with explain(), every
+transaction is reported in input order, and each format holds the coverage rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certpreflight import CertificateIndex, explain
+from certpreflight.io import read_records
+from tests.cli.conftest import EXAMPLES, Cli, ndjson_line
+from tests.conftest import cert, customer
+
+FILES = EXAMPLES / "coverage"
+RECORDS = [str(FILES / "customers.ndjson"), str(FILES / "certificates.json")]
+SALES = str(FILES / "sales.ndjson")
+TODAY = ("--today", "2026-11-21")
+
+
+def _doc(cli: Cli, *argv: str) -> tuple[int, dict[str, Any]]:
+    code, out, err = cli("coverage", *RECORDS, *TODAY, "--format", "json", *argv)
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+def test_json_has_every_transaction_in_input_order_and_the_coverage(cli: Cli) -> None:
+    code, doc = _doc(cli, "--transactions", SALES)
+    assert code == 1  # gaps and taxed sales
+    assert list(doc) == ["transactions", "coverage", "totals"]
+    sources = [r.source for r in read_records(SALES)]
+    assert [t["source"] for t in doc["transactions"]] == sources  # the bad line too
+    assert {"status", "certificate_id", "findings"} <= set(doc["transactions"][0])
+    assert doc["transactions"][-1]["findings"][0]["code"] == 4701
+    rows = {
+        (c["customer"], c["region"]): (c["status"], c["certificate_id"]) for c in doc["coverage"]
+    }
+    assert rows[("C-1001", "WA")] == ("covered", "101")
+    assert rows[("C-1001", "ID")] == ("missing", None)  # its ship-to zone and a sale there
+    assert rows[("C-3003", "TX")] == ("expiring", "102")
+    assert doc["totals"]["sales"] == len(sources)
+    assert doc["totals"]["by_cause"]["3701"]["sales"] == 2
+
+
+def test_decisions_agree_with_explain_on_the_example_sales(cli: Cli) -> None:
+    _, doc = _doc(cli, "--transactions", SALES)
+    index = CertificateIndex.of(
+        [r.payload for path in RECORDS for r in read_records(path)], today=None
+    )
+    for record, got in zip(read_records(SALES), doc["transactions"], strict=True):
+        decision = explain(record.payload, index)
+        assert (got["status"], got["certificate_id"]) == (
+            decision.status,
+            decision.certificate_id,
+        ), record.source
+        assert [f["code"] for f in got["findings"]] == [f.code for f in decision.findings]
+
+
+SALE = st.fixed_dictionaries(
+    {
+        "customerCode": st.sampled_from(["C-1001", "c-1001", "C-2002", "C-9"]),
+        "date": st.sampled_from(["2025-06-01", "2026-03-05", "2031-01-01", "bad"]),
+        "addresses": st.sampled_from(
+            [
+                {"shipTo": {"region": "WA", "country": "US"}},
+                {"singleLocation": {"region": "TX", "country": "US"}},
+                {"shipTo": {"postalCode": "83702"}},
+                {},
+            ]
+        ),
+    },
+    optional={
+        "purchaseOrderNo": st.sampled_from(["PO-1", "PO-2"]),
+        "exemptionNo": st.just("GTX1080"),
+        "entityUseCode": st.sampled_from(["G", "TAXABLE"]),
+        "lines": st.lists(
+            st.fixed_dictionaries(
+                {"amount": st.integers(0, 100)},
+                optional={"addresses": st.just({"shipTo": {"region": "ID", "country": "US"}})},
+            ),
+            max_size=3,
+        ),
+    },
+)
+CERTIFICATES = [
+    cert(id="wa"),
+    cert(id="tx", regions=["TX"], single_use=True, po_numbers=["PO-1"],
+         customers=[customer(customer_number="C-2002")]),
+    cert(id="half", regions=["TX"], exempt_percentage=50, effective_date="2026-02-01",
+         customers=[customer(customer_number="C-1001")]),
+]  # fmt: skip
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sales=st.lists(SALE, min_size=1, max_size=6))
+def test_coverage_transactions_agree_with_explain(
+    cli: Cli, tmp_path: Path, sales: list[dict[str, Any]]
+) -> None:
+    """For any sales, coverage --transactions reports what explain() decides, sale by sale."""
+    records = tmp_path / "records.ndjson"
+    records.write_text("".join(json.dumps(c) + "\n" for c in CERTIFICATES), encoding="utf-8")
+    path = tmp_path / "sales.ndjson"
+    path.write_text("".join(json.dumps(s) + "\n" for s in sales), encoding="utf-8")
+    code, out, err = cli("coverage", str(records), "--transactions", str(path), "--format", "json")
+    assert code in (0, 1), err
+    got = json.loads(out)["transactions"]
+    index = CertificateIndex.of(CERTIFICATES)
+    expected = [explain(s, index).to_dict() for s in sales]
+    assert [{k: v for k, v in g.items() if k != "source"} for g in got] == expected
+
+
+def test_records_in_csv_and_every_format(cli: Cli, tmp_path: Path) -> None:
+    """CSV records read as check reads them; text, CSV and HTML say the same coverage."""
+    table = tmp_path / "certs.csv"
+    table.write_text(
+        "id,exempt_reason,regions,effective_date,expiration_date,tax_id,customer_number,name,"
+        "address_line1,city,region,postal_code,country\n"
+        "1,G,WA,2026-01-15,2030-01-15,601234567,C-1001,Acme,1 Main St,Seattle,WA,98101,US\n"
+        "2,G,TX,2026-01-15,2026-06-01,32012345678,C-1001,Acme,1 Main St,Seattle,WA,98101,US\n",
+        encoding="utf-8",
+    )
+    code, out, _ = cli("coverage", str(table), *TODAY)
+    assert code == 1
+    assert "C-1001               TX   expired   2" in out
+    assert "2 customer-region pairs: 1 covered, 0 expiring, 0 missing, 1 expired" in out
+    _, out, _ = cli("coverage", str(table), *TODAY, "--format", "csv", "--nexus", "WA")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["kind"], r["region"], r["status"], r["certificate_id"]) for r in rows] == [
+        ("coverage", "WA", "covered", "1")
+    ]
+    code, out, _ = cli("coverage", str(table), *TODAY, "--nexus", "WA")
+    assert code == 0
+    _, page, _ = cli("coverage", str(table), *TODAY, "--format", "html")
+    assert page.index('id="exposure"') < page.index('id="grid"')
+    assert '<td class="s-expired" title="C-1001 in US-TX: expired 2">X</td>' in page
+
+
+def test_unreadable_records_and_transactions_are_named_not_dropped(
+    cli: Cli, tmp_path: Path
+) -> None:
+    records = tmp_path / "records.ndjson"
+    records.write_bytes(ndjson_line() + b"{broken\n")
+    sales = tmp_path / "sales.ndjson"
+    sales.write_text('{"customerCode": "C-1001"}\n[]\n', encoding="utf-8")
+    code, out, err = cli("coverage", str(records), "--transactions", str(sales), *TODAY)
+    assert code == 1
+    assert f"{records}:2: 4001" in err
+    for text in (f"{sales}:1 TAXABLE", f"{sales}:2 TAXABLE", "it has no document date",
+                 "it is not a JSON object"):  # fmt: skip
+        assert text in out
+
+
+def test_usage_errors(cli: Cli, tmp_path: Path) -> None:
+    table = tmp_path / "sales.csv"
+    table.write_text("customerCode\nC-1\n", encoding="utf-8")
+    code, _, err = cli("coverage", *RECORDS, "--transactions", str(table))
+    assert code == 2
+    assert ".json or .ndjson" in err
+    code, _, err = cli("coverage", *RECORDS, "--nexus", "WA,Atlantis")
+    assert code == 2
+    assert "Atlantis" in err
+    code, _, err = cli("coverage", *RECORDS, "--transactions", str(tmp_path / "none.ndjson"))
+    assert code == 2
+
+
+def test_check_reports_6507_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path) -> None:
+    """check's first pass reads the certificates' dates, so a repeated certificate is 6507
+    whether one process or workers check the file."""
+    path = tmp_path / "dups.ndjson"
+    path.write_bytes(
+        ndjson_line(id="a") + ndjson_line(id="b") * 1 + ndjson_line(id="c", regions=["TX"])
+    )
+    found = []
+    for jobs in ("1", "2"):
+        _, out, _ = cli("check", str(path), "--format", "json", "--jobs", jobs)
+        found.append([[f["code"] for f in r["findings"]] for r in json.loads(out)["results"]])
+    assert found[0] == found[1]
+    assert [6507 in codes for codes in found[0]] == [False, True, False]
