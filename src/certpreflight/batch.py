@@ -62,6 +62,7 @@ __all__ = [
     "JoinTable",
     "dates_of",
     "join_all",
+    "link_targets",
     "references",
     "targets",
     "validate_batch",
@@ -206,6 +207,13 @@ class JoinTable:
             before.extend(_each(codes))
         else:  # a second link: a list, so that many links stay linear
             self.linked[certificate_id] = [*_each(before), *_each(codes)]
+
+    def add_links(self, certificate_id: str | None, link: Link, refs: Refs) -> None:
+        """:meth:`add_link` for a link record: its certificate (``certificate_id``), and the
+        certificates a link from the customer's side lists."""
+        self.add_link(certificate_id, refs)
+        for target in link.certificates:
+            self.add_link(target, refs)
 
     def shared(self, refs: Refs) -> Refs:
         """``refs`` whose one code a customer record already gave, as that record's string:
@@ -435,10 +443,13 @@ def join_all(
 def targets(read: Read) -> tuple[str, ...]:
     """The certificates a link record names: its certificate's id, or those a link from the
     customer's side lists; () for a record of another kind."""
-    record = read.record
-    if not isinstance(record, Link):
-        return ()
-    return tuple(t for t in (record.certificate_id, *record.certificates) if t is not None)
+    return link_targets(read.record) if isinstance(read.record, Link) else ()
+
+
+def link_targets(link: Link) -> tuple[str, ...]:
+    """The certificates ``link`` names: its certificate's id, or those a link from the
+    customer's side lists."""
+    return tuple(t for t in (link.certificate_id, *link.certificates) if t is not None)
 
 
 def _label(index: int) -> str:
@@ -453,9 +464,7 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
     if isinstance(read.record, Customer):
         table.add_customer(source, report, read.record.customer_number)
     elif isinstance(read.record, Link):
-        table.add_link(certificate_id, refs)
-        for target in read.record.certificates:  # a link from the customer's side
-            table.add_link(target, refs)
+        table.add_links(certificate_id, read.record, refs)
     else:
         table.add_certificate(certificate_id)
         if read.certificate is not None:

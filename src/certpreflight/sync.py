@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from certpreflight import reading
-from certpreflight.batch import JoinTable, Refs, references
+from certpreflight.batch import JoinTable, Refs, link_targets, references
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
@@ -582,15 +582,16 @@ def _checked(
         if record.kind == "customer":
             code = record.customers[0][0] if record.customers else record.code
             table.add_customer(record.source, reports.get(i) or Report(kind="customer"), code)
-        elif record.kind == "link":
-            table.add_link(ident, table.shared(refs))
+        elif record.link is not None:
+            table.add_links(ident, record.link, table.shared(refs))
         else:
             table.add_certificate(ident)
     for i in order:
         record = sent[i]
         ident, refs = record.refs
         link = record.kind == "link"
-        reports[i] = table.applied(reports[i], record.source, link, ident, refs)[0]
+        named = link_targets(record.link) if record.link is not None else ()
+        reports[i] = table.applied(reports[i], record.source, link, ident, refs, named=named)[0]
     return reports
 
 

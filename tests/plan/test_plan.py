@@ -359,3 +359,37 @@ def test_what_the_export_holds_is_compared_not_checked() -> None:
     assert [(s, f.code) for s, f in result.unread] == [("export record 2 value[1]", 4003)]
     changed = [(a.action, a.key, dict(a.changes)) for a in result.actions if a.changes]
     assert changed == [("update", "12", {"expirationDate": (None, dt.date(2029, 1, 15))})]
+
+
+@pytest.mark.parametrize("link_first", [True, False])
+def test_a_customer_side_link_joins_its_customer_to_the_certificate_it_lists(
+    link_first: bool,
+) -> None:
+    """A link from the customer's side (LinkCertificatesModel with the customer's code): the
+    certificate it lists gets its customer's findings (2101, no name) and no 2001, as in
+    validate_batch, wherever the link stands in the source."""
+    customer = {
+        "customerCode": "C-1",
+        "line1": "1 Main St",
+        "city": "Seattle",
+        "region": "WA",
+        "postalCode": "98101",
+        "country": "US",
+    }
+    certificate = {
+        "id": 11,
+        "signedDate": "2026-01-01",
+        "exemptionNumber": "1",
+        "exemptionReason": {"name": "RESALE"},
+        "exposureZone": {"name": "Washington"},
+        "filename": "a.pdf",
+    }
+    link = {"customerCode": "C-1", "certificates": ["11"]}
+    source = [link, customer, certificate] if link_first else [customer, certificate, link]
+    result = plan(source, [{"@recordsetCount": 0, "value": []}], today=dt.date(2026, 12, 6))
+    [created] = [a for a in result.actions if a.kind == "certificate"]
+    codes = [f.code for f in created.findings]
+    assert 2101 in codes
+    assert 2001 not in codes
+    batch = validate_batch(source, today=dt.date(2026, 12, 6))
+    assert [f.code for f in batch.reports[source.index(certificate)].findings] == codes
