@@ -1015,7 +1015,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
             code = decision.customer_code
             if code is not None:
                 shipped.setdefault(code, set()).update(decision.regions)
-                if any(f.code in _CLAIMS for f in decision.findings):
+                if decision.findings and any(f.code in _CLAIMS for f in decision.findings):
                     claimed.add(code)
         rows = coverage(
             index,

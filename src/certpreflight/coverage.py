@@ -126,7 +126,7 @@ def _rank(held: Held) -> tuple[float, int, str]:
 
 
 def _best(found: Sequence[Held]) -> Held:
-    return min(found, key=_rank)
+    return found[0] if len(found) == 1 else min(found, key=_rank)
 
 
 @dataclass
@@ -458,7 +458,7 @@ def _fields(payload: Any) -> Mapping[str, Any] | str:
     data = payload
     if isinstance(payload, (str, bytes, bytearray)):
         try:
-            data = from_json(payload)
+            data = from_json(payload, cache_strings="keys")
         except ValueError:
             return "it is not valid JSON"
     if not _is_map(data):
@@ -607,6 +607,10 @@ class Decision:
         }
 
 
+def _by_code(finding: Finding) -> int:
+    return finding.code
+
+
 def _finding(rule: Rule, sale: Sale | None, loc: tuple[str | int, ...], **params: Any) -> Finding:
     customer = sale.customer if sale is not None else None
     values = {"customer_number": customer, **params}
@@ -623,16 +627,14 @@ def _part_loc(part: Part) -> tuple[str | int, ...]:
 
 def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
     """Why ``held`` doesn't apply to this part of the sale (nothing: it applies)."""
-    loc = _part_loc(part)
     found = []
-    region = _short(part.region or "")
     if held.blocking is not None:
         block = held.blocking
         found.append(
             _finding(
                 rules.sale_certificate_not_synced,
                 sale,
-                loc,
+                _part_loc(part),
                 certificate=held.id,
                 blocking=block.code,
                 blocking_name=block.name,
@@ -640,7 +642,9 @@ def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
             )
         )
     elif held.valid is False:
-        found.append(_finding(rules.sale_certificate_invalid, sale, loc, certificate=held.id))
+        found.append(
+            _finding(rules.sale_certificate_invalid, sale, _part_loc(part), certificate=held.id)
+        )
     if held.effective is not None and sale.date < held.effective:
         found.append(
             _finding(
@@ -663,7 +667,7 @@ def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
                 date=sale.date.isoformat(),
                 expiration_date=held.expiration.isoformat(),
                 days=(sale.date - held.expiration).days,
-                region=region,
+                region=_short(part.region or ""),
             )
         )
     if held.single_use and (sale.po is None or sale.po not in held.po_numbers):
@@ -827,21 +831,19 @@ def decide(
         unread = _finding(rules.transaction_unreadable, None, (), problem=sale)
         return Decision("taxable", None, (unread,))
     matrix = matrix or index.matrix or ExemptionMatrix.default()
-    statuses: list[str] = []
+    statuses: set[str] = set()
     certificate: str | None = None
     findings: list[Finding] = []
     for part in sale.parts:
         status, held, found = _decide(sale, part, index, matrix)
-        statuses.append(status)
+        statuses.add(status)
         certificate = certificate or held
-        findings += (f for f in found if f not in findings)
-    if all(s == "exempt" for s in statuses):
-        status = "exempt"
-    elif all(s == "taxable" for s in statuses):
-        status = "taxable"
-    else:
-        status = "partial"
-    findings.sort(key=lambda f: f.code)
+        if found:
+            findings += (f for f in found if f not in findings)
+    # all exempt: exempt; all taxable: taxable; else some of it is taxed: partial
+    status = statuses.pop() if len(statuses) == 1 else "partial"
+    if len(findings) > 1:
+        findings.sort(key=_by_code)
     return Decision(
         status,
         certificate,

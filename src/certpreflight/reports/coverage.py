@@ -65,6 +65,8 @@ class Totals:
         """Count one decision (keep up to ``keep`` examples a cause)."""
         self.sales += 1
         self.by_status[decision.status] += 1
+        if not decision.findings and decision.status == "exempt":
+            return
         worst = max((f.severity.rank for f in decision.findings), default=0)
         if worst >= Severity.WARNING.rank:
             self.at_risk += 1
