@@ -25,6 +25,25 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STATES = ("WA", "TX", "OH", "GA", "NC", "MI", "IN", "KY", "TN", "UT")
+#: AvaTax names an exposure zone by the state's name (rule 3005 says so of a code).
+ZONES = dict(
+    zip(
+        STATES,
+        (
+            "Washington",
+            "Texas",
+            "Ohio",
+            "Georgia",
+            "North Carolina",
+            "Michigan",
+            "Indiana",
+            "Kentucky",
+            "Tennessee",
+            "Utah",
+        ),
+        strict=True,
+    )
+)
 
 
 def _day(ordinal: int) -> str:
@@ -53,7 +72,7 @@ def certificate_bodies(count: int) -> Iterator[dict[str, Any]]:
             "filename": f"{i + 1}.pdf",
             "exemptionNumber": f"60{rng.randrange(10**7):07d}",
             "exemptionReason": {"name": "RESALE"},
-            "exposureZone": {"name": STATES[i % len(STATES)]},
+            "exposureZone": {"name": ZONES[STATES[i % len(STATES)]]},
             "isSingleCertificate": i % 50 == 0,
             "poNumbers": [{"poNumber": f"PO-{i}"}] if i % 50 == 0 else [],
             "exemptPercentage": 50 if i % 97 == 0 else 100,

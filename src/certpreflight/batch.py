@@ -320,7 +320,7 @@ class JoinTable:
         rule = (
             rules.customer_unknown if self.customers or self.known else rules.customer_not_checked
         )
-        return [_linked(rule, code, prefix)]
+        return [_linked(rule, code, prefix)] if rule.code in self.codes else []
 
     def _own(self, source: str, finding: Finding) -> None:
         self.own.setdefault(source, []).append(finding)
