@@ -429,8 +429,8 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
             table.add_link(target, refs)
     else:
         table.add_certificate(certificate_id)
-        if read.certificate is not None:
-            table.add_dates(source, dates_of(read.certificate, source))
+        if read.certificate is not None and rules.certificate_duplicate.code in table.codes:
+            table.add_dates(source, dates_of(read.certificate, source))  # for 6507, if it runs
     return certificate_id, refs
 
 

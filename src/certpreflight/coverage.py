@@ -304,7 +304,7 @@ class Sale(NamedTuple):
     @property
     def regions(self) -> tuple[str, ...]:
         """The regions where it is taxed (ISO codes), in order."""
-        return tuple(dict.fromkeys(p.region for p in self.parts if p.region))
+        return tuple(dict.fromkeys([p.region for p in self.parts if p.region]))
 
     @property
     def amount(self) -> float | None:
@@ -484,11 +484,14 @@ def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
 
 
 def _amount(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    kind = type(value)
+    if kind is float:  # a JSON number, told at once (True is a bool, not an int)
+        return value  # type: ignore[no-any-return]
+    if kind is bool or not isinstance(value, (int, float, str)):
         return None
     try:
         return float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # an int too big for a float is no amount
         return None
 
 
@@ -503,7 +506,8 @@ def _parts(
         if not _is_map(item):
             continue
         line = _named(item)
-        own = _address(line.get("addresses"))
+        own = line.get("addresses")
+        own = _address(own) if own is not None else None
         if own is not None:
             region, written = _region(own)
         else:
