@@ -567,11 +567,11 @@ def read_sale(payload: Any) -> Sale | str:
     if not any(key[0] for key in parts):  # a part's key starts with its region
         return "it names no region to tax at (addresses.shipTo or singleLocation)"
     return Sale(
-        code=_text(fields.get("code")),
-        customer=customer,
-        date=date,
-        po=_text(fields.get("purchaseOrderNo")),
-        parts=tuple(
+        _text(fields.get("code")),
+        customer,
+        date,
+        _text(fields.get("purchaseOrderNo")),
+        tuple(
             Part(label, region, written, amount, use, exempt)
             for (region, use, exempt), (label, written, amount) in parts.items()
         ),
