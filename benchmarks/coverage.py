@@ -10,8 +10,10 @@ certificates held whatever the number of transactions (measured at ``T`` and ``T
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -23,41 +25,92 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STATES = ("WA", "TX", "OH", "GA", "NC", "MI", "IN", "KY", "TN", "UT")
+#: AvaTax names an exposure zone by the state's name (rule 3005 says so of a code).
+ZONES = dict(
+    zip(
+        STATES,
+        (
+            "Washington",
+            "Texas",
+            "Ohio",
+            "Georgia",
+            "North Carolina",
+            "Michigan",
+            "Indiana",
+            "Kentucky",
+            "Tennessee",
+            "Utah",
+        ),
+        strict=True,
+    )
+)
+
+
+def _day(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat()
+
+
+_FIRST = dt.date(2024, 1, 1).toordinal()
+#: AvaTax entity use codes (G resale, E charitable, A federal government) and one that
+#: forces tax, for the sales that carry one.
+_USE_CODES = ("G", "E", "A", "TAXABLE")
+#: ZIP codes in some of STATES, for ship-tos that give a ZIP and no region.
+_ZIPS = ("98101", "75201", "43215", "30303", "27601")
 
 
 def certificate_bodies(count: int) -> Iterator[dict[str, Any]]:
-    """``count`` AvaTax certificates: one customer each, one region, some expired, some
-    single-use, a few partial."""
+    """``count`` AvaTax certificates: one customer each, one region (AvaTax's one
+    exposure zone), signed in 2024, a tenth expired, one in 50 single-use, one in
+    97 partial."""
+    rng = random.Random(26)
     for i in range(count):
-        yield {
+        signed = _FIRST + rng.randrange(366)
+        body: dict[str, Any] = {
             "id": i + 1,
-            "signedDate": "2025-01-15",
-            "expirationDate": "2026-06-30" if i % 10 == 0 else "2029-12-31",
+            "signedDate": _day(signed),
+            "expirationDate": _day(signed + (rng.randrange(200, 500) if i % 10 == 0 else 1461)),
             "filename": f"{i + 1}.pdf",
-            "exemptionNumber": "601234567",
+            "exemptionNumber": f"60{rng.randrange(10**7):07d}",
             "exemptionReason": {"name": "RESALE"},
-            "exposureZone": {"name": STATES[i % len(STATES)]},
+            "exposureZone": {"name": ZONES[STATES[i % len(STATES)]]},
             "isSingleCertificate": i % 50 == 0,
             "poNumbers": [{"poNumber": f"PO-{i}"}] if i % 50 == 0 else [],
             "exemptPercentage": 50 if i % 97 == 0 else 100,
             "customers": [{"companyId": 1, "customerCode": f"C-{i:07d}"}],
         }
+        yield body
+
+
+def _ship_to(state: str, rng: random.Random) -> dict[str, Any]:
+    if rng.random() < 0.03:  # a ZIP and no region: read to its state
+        return {"line1": f"{rng.randrange(1, 9999)} Main St", "postalCode": rng.choice(_ZIPS),
+                "country": "US"}  # fmt: skip
+    return {
+        "line1": f"{rng.randrange(1, 9999)} Main St",
+        "city": "Anytown",
+        "region": state,
+        "country": "US",
+        "postalCode": f"{rng.randrange(10000, 99999)}",
+    }
 
 
 def transaction_bodies(count: int, customers: int) -> Iterator[dict[str, Any]]:
-    """``count`` AvaTax transactions of ``customers`` customers, shipped mostly to the
-    certificate's state, some elsewhere, some with a mistyped code, with two lines."""
+    """``count`` AvaTax transactions of ``customers`` customers picked at random: dated
+    in 2025 and 2026 (one in 100 in 2024, before most certificates), shipped mostly to
+    the certificate's state (one in seven elsewhere, some by ZIP alone, some as
+    singleLocation), one to five lines of varied amounts (one line in 100 shipped to a
+    state of its own), one in 101 with the code in lower case, one in 40 with an entity
+    use code, one in 200 with an exemptionNo, a PO number on most."""
+    rng = random.Random(62)
     for i in range(count):
-        n = i % customers
-        state = STATES[n % len(STATES)] if i % 7 else STATES[(n + 1) % len(STATES)]
-        yield {
-            "type": "SalesInvoice",
-            "companyCode": "DEFAULT",
-            "code": f"INV-{i}",
-            "date": "2026-03-05",
-            "customerCode": f"c-{n:07d}" if i % 101 == 0 else f"C-{n:07d}",
-            "purchaseOrderNo": f"PO-{n}",
-            "addresses": {
+        n = rng.randrange(customers)
+        state = STATES[n % len(STATES)] if rng.random() > 1 / 7 else rng.choice(STATES)
+        ship = _ship_to(state, rng)
+        single = rng.random() < 0.05
+        addresses: dict[str, Any] = (
+            {"singleLocation": ship}
+            if single
+            else {
                 "shipFrom": {
                     "line1": "2000 Main Street",
                     "city": "Irvine",
@@ -65,19 +118,43 @@ def transaction_bodies(count: int, customers: int) -> Iterator[dict[str, Any]]:
                     "country": "US",
                     "postalCode": "92614",
                 },
-                "shipTo": {
-                    "line1": "100 Main St",
-                    "city": "Anytown",
-                    "region": state,
-                    "country": "US",
-                    "postalCode": "00000",
-                },
-            },
-            "lines": [
-                {"number": "1", "quantity": 1, "amount": 100, "taxCode": "P0000000"},
-                {"number": "2", "quantity": 2, "amount": 25.5, "taxCode": "P0000000"},
-            ],
+                "shipTo": ship,
+            }
+        )
+        lines = []
+        for number in range(1, rng.randrange(2, 7)):
+            line: dict[str, Any] = {
+                "number": str(number),
+                "quantity": rng.randrange(1, 20),
+                "amount": round(rng.uniform(1, 2000), 2),
+                "taxCode": rng.choice(("P0000000", "PC040100", "SW052000")),
+                "itemCode": f"SKU-{rng.randrange(10**5)}",
+            }
+            if rng.random() < 0.01:
+                line["addresses"] = {"shipTo": _ship_to(rng.choice(STATES), rng)}
+            lines.append(line)
+        body: dict[str, Any] = {
+            "type": "SalesInvoice",
+            "companyCode": "DEFAULT",
+            "code": f"INV-{i}",
+            "date": _day(
+                _FIRST + (rng.randrange(366) if i % 100 == 9 else rng.randrange(366, 1096))
+            ),
+            "customerCode": f"c-{n:07d}" if i % 101 == 0 else f"C-{n:07d}",
+            "addresses": addresses,
+            "lines": lines,
+            "commit": False,
+            "currencyCode": "USD",
         }
+        if rng.random() < 0.9:
+            body["purchaseOrderNo"] = (
+                f"PO-{n}" if rng.random() < 0.5 else f"PO-{rng.randrange(10**6)}"
+            )
+        if i % 40 == 3:
+            body["entityUseCode"] = rng.choice(_USE_CODES)
+        if i % 200 == 5:
+            body["exemptionNo"] = f"EX-{rng.randrange(10**6)}"
+        yield body
 
 
 def _write(path: Path, bodies: Iterator[dict[str, Any]]) -> None:

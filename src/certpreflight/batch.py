@@ -347,7 +347,7 @@ class JoinTable:
         rule = (
             rules.customer_unknown if self.customers or self.known else rules.customer_not_checked
         )
-        return [_linked(rule, code, prefix)]
+        return [_linked(rule, code, prefix)] if rule.code in self.codes else []
 
     def _own(self, source: str, finding: Finding) -> None:
         self.own.setdefault(source, []).append(finding)
@@ -467,8 +467,8 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_links(certificate_id, read.record, refs)
     else:
         table.add_certificate(certificate_id)
-        if read.certificate is not None:
-            table.add_dates(source, dates_of(read.certificate, source))
+        if read.certificate is not None and rules.certificate_duplicate.code in table.codes:
+            table.add_dates(source, dates_of(read.certificate, source))  # for 6507, if it runs
     return certificate_id, refs
 
 

@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -1001,35 +1002,54 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
         index = CertificateIndex.labelled(records, run)
         for source, finding in index.unreadable:
             err.write(f"certpreflight: {printable(source)}: {finding.code} {finding.message}\n")
-        writer = report.writer(stream, args.format)
-        shipped: dict[str, set[str]] = {}
-        claimed: set[str] = set()
-        matrix = run.matrix
-        for source, payload in _transactions(args.transactions):
-            decision = (
-                decide(payload, index, matrix)
-                if not isinstance(payload, Finding)
-                else Decision("taxable", None, (payload,))
+        with _long_lived():  # the index, for as long as the transactions stream
+            writer = report.writer(stream, args.format)
+            shipped: dict[str, set[str]] = {}
+            claimed: set[str] = set()
+            matrix = run.matrix
+            for source, payload in _transactions(args.transactions):
+                decision = (
+                    decide(payload, index, matrix)
+                    if not isinstance(payload, Finding)
+                    else Decision("taxable", None, (payload,))
+                )
+                writer.sale(source, decision)
+                code = decision.customer_code
+                if code is not None:
+                    regions = shipped.get(code)
+                    if regions is None:
+                        shipped[code] = regions = set()
+                    regions.update(decision.regions)
+                    if decision.findings and any(f.code in _CLAIMS for f in decision.findings):
+                        claimed.add(code)
+            rows = coverage(
+                index,
+                shipped=shipped,
+                claimed=claimed,
+                nexus=nexus,
+                today=run.today,
+                within=args.within,
             )
-            writer.sale(source, decision)
-            code = decision.customer_code
-            if code is not None:
-                shipped.setdefault(code, set()).update(decision.regions)
-                if any(f.code in _CLAIMS for f in decision.findings):
-                    claimed.add(code)
-        rows = coverage(
-            index,
-            shipped=shipped,
-            claimed=claimed,
-            nexus=nexus,
-            today=run.today,
-            within=args.within,
-        )
-        writer.close(rows)
+            writer.close(rows)
     if failed:
         return EXIT_USAGE
     exposed = any(c.status in report.GAPS for c in rows) or writer.totals.at_risk
     return EXIT_FINDINGS if exposed or index.unreadable else EXIT_OK
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[None]:
+    """What exists now lives to the end of the block (the certificate index): the garbage
+    collector stops scanning it again as each transaction's objects come and go. Nothing
+    is kept alive by it (what it holds is freed when it's dropped, as before)."""
+    if gc.get_freeze_count():  # frozen by the caller already: the caller's to undo
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 #: Findings that show a sale claims an exemption without a certificate (6703, 3702).

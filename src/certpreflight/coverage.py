@@ -41,7 +41,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from pydantic_core import from_json
 
@@ -126,7 +126,7 @@ def _rank(held: Held) -> tuple[float, int, str]:
 
 
 def _best(found: Sequence[Held]) -> Held:
-    return min(found, key=_rank)
+    return found[0] if len(found) == 1 else min(found, key=_rank)
 
 
 @dataclass
@@ -184,7 +184,12 @@ class CertificateIndex:
         a record that could not be read: it is kept in :attr:`unreadable`)."""
         index = cls(today=run.today, matrix=run.matrix)
         chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-        table = JoinTable(frozenset(r.code for r in chosen))
+        # only an error keeps a certificate from syncing: the warnings aren't looked for
+        blocking = [r.code for r in chosen if r.severity is Severity.ERROR]
+        keywords = run.keywords()
+        if blocking:  # (none chosen: the selection stays, and it finds no error)
+            keywords["select"] = blocking
+        table = JoinTable(frozenset(blocking or (r.code for r in chosen)))
         sources: list[str] = []
 
         def payloads() -> Iterator[Payload]:
@@ -198,7 +203,7 @@ class CertificateIndex:
 
         pending: list[tuple[Held, tuple[str, ...], str | None, Refs]] = []
         for (report, read), source in zip(
-            checked(payloads(), **run.keywords()), sources, strict=False
+            checked(payloads(), **keywords), sources, strict=False
         ):  # sources grows as checked() reads: strict can't hold
             certificate_id, refs = fill(table, source, report, read)
             if isinstance(read.record, CustomerRecord):
@@ -299,7 +304,7 @@ class Sale(NamedTuple):
     @property
     def regions(self) -> tuple[str, ...]:
         """The regions where it is taxed (ISO codes), in order."""
-        return tuple(dict.fromkeys(p.region for p in self.parts if p.region))
+        return tuple(dict.fromkeys([p.region for p in self.parts if p.region]))
 
     @property
     def amount(self) -> float | None:
@@ -309,27 +314,29 @@ class Sale(NamedTuple):
 
 
 #: The fields read from a transaction, its addresses and its lines: every spelling (AvaTax's
-#: camelCase, native snake_case, and any case, as AvaTax reads JSON keys) -> one name.
+#: camelCase, native snake_case, and any case, as AvaTax reads JSON keys) -> one name, the
+#: first spelling (AvaTax's).
+_SPELLINGS = {
+    "customerCode": ("customer_code",),
+    "date": ("documentDate", "document_date"),
+    "addresses": (),
+    "lines": (),
+    "entityUseCode": ("customerUsageType", "entity_use_code"),
+    "exemptionNo": ("exemption_no", "exemptionCode"),
+    "purchaseOrderNo": ("po_number",),
+    "code": ("documentCode",),
+    "amount": ("totalAmount",),
+    "number": (),
+    "region": ("state",),
+    "country": (),
+    "postalCode": ("postal_code", "zip"),
+    "singleLocation": ("single_location",),
+    "shipTo": ("ship_to",),
+}
 _NAMES = {
     spelling: name
-    for name, spellings in {
-        "customer": ("customerCode", "customer_code"),
-        "date": ("date", "documentDate", "document_date"),
-        "addresses": ("addresses",),
-        "lines": ("lines",),
-        "use": ("entityUseCode", "customerUsageType", "entity_use_code"),
-        "exemption": ("exemptionNo", "exemption_no", "exemptionCode"),
-        "po": ("purchaseOrderNo", "po_number"),
-        "code": ("code", "documentCode"),
-        "amount": ("amount", "totalAmount"),
-        "number": ("number",),
-        "region": ("region", "state"),
-        "country": ("country",),
-        "postal": ("postalCode", "postal_code", "zip"),
-        "single": ("singleLocation", "single_location"),
-        "ship": ("shipTo", "ship_to"),
-    }.items()
-    for written in spellings
+    for name, others in _SPELLINGS.items()
+    for written in (name, *others)
     for spelling in (written, written.lower())
 }
 #: The other keys of CreateTransactionModel, its lines and addresses: documented, not read.
@@ -388,10 +395,18 @@ _OTHER_KEYS = (
 _NAMES |= dict.fromkeys((*_OTHER_KEYS, *(k.lower() for k in _OTHER_KEYS)), "")
 
 
-def _named(data: Mapping[Any, Any]) -> dict[str, Any]:
-    """The fields of ``data`` that a decision reads, by their one name (a key in another
-    case reads as AvaTax reads it: ``exemptionno`` is ``exemptionNo``); empty values left
-    out, the first spelling given wins."""
+#: The keys a mapping can have and still be read as it is: the names, and the other keys
+#: exactly as AvaTax spells them (each name then has one key, so nothing is renamed).
+_AS_IS = frozenset((*_SPELLINGS, *_OTHER_KEYS))
+
+
+def _named(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """``data`` with the fields a decision reads under their one name (a key in another
+    case reads as AvaTax reads it: ``exemptionno`` is ``exemptionNo``; the first spelling
+    given that has a value wins). A JSON object in AvaTax's own spelling is that already:
+    it is read as it is. An empty value (None, "") is no value, wherever it is read."""
+    if type(data) is dict and data.keys() <= _AS_IS:
+        return data
     out: dict[str, Any] = {}
     names = _NAMES
     for key, value in data.items():
@@ -401,6 +416,10 @@ def _named(data: Mapping[Any, Any]) -> dict[str, Any]:
         if name and value is not None and value != "" and name not in out:
             out[name] = value
     return out
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != ""
 
 
 def _is_map(value: Any) -> bool:
@@ -426,51 +445,25 @@ def _address(addresses: Any) -> Mapping[str, Any] | None:
     """The address tax is calculated at: singleLocation, else shipTo (named addresses)."""
     if not _is_map(addresses):
         return None
-    for name in ("single", "ship"):
+    addresses = _named(addresses)
+    for name in ("singleLocation", "shipTo"):
         address = addresses.get(name)
         if _is_map(address):
-            return cast("Mapping[str, Any]", address)
+            return _named(address)
     return None
 
 
-def _named_addresses(value: Any) -> Any:
-    if not _is_map(value):
-        return value
-    found = _named(value)
-    for name in ("single", "ship"):
-        if _is_map(found.get(name)):
-            found[name] = _named(found[name])
-    return found
-
-
-def _named_sale(data: Mapping[Any, Any]) -> dict[str, Any]:
-    """A transaction's fields by their one name, its addresses' and lines' too (keys in any
-    case, values of any type: :func:`read_sale` checks them)."""
-    fields = _named(data)
-    fields["addresses"] = _named_addresses(fields.get("addresses"))
-    lines = fields.get("lines")
-    if isinstance(lines, list):
-        named = []
-        for item in lines:
-            line = _named(item) if _is_map(item) else None
-            if line is not None:
-                line["addresses"] = _named_addresses(line.get("addresses"))
-            named.append(line)
-        fields["lines"] = named
-    return fields
-
-
-def _fields(payload: Any) -> dict[str, Any] | str:
-    """The named fields of a transaction (:func:`_named_sale`), or why it has none."""
+def _fields(payload: Any) -> Mapping[str, Any] | str:
+    """The named fields of a transaction (:func:`_named`), or why it has none."""
     data = payload
     if isinstance(payload, (str, bytes, bytearray)):
         try:
-            data = from_json(payload)
+            data = from_json(payload, cache_strings="keys")
         except ValueError:
             return "it is not valid JSON"
     if not _is_map(data):
         return "it is not a JSON object"
-    return _named_sale(data)
+    return _named(data)
 
 
 def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
@@ -480,7 +473,7 @@ def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
     if written is not None:
         found = lookup_region(written, _text(address.get("country")))
         return (found.code if found is not None else None), written
-    postal = _text(address.get("postal"))
+    postal = _text(address.get("postalCode"))
     if postal is not None:
         regions = zip_regions(postal) if postal[:1].isdigit() else postal_regions(postal)
         if regions is not None and len(regions) == 1:
@@ -491,12 +484,51 @@ def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
 
 
 def _amount(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    kind = type(value)
+    if kind is float:  # a JSON number, told at once (True is a bool, not an int)
+        return value  # type: ignore[no-any-return]
+    if kind is bool or not isinstance(value, (int, float, str)):
         return None
     try:
         return float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # an int too big for a float is no amount
         return None
+
+
+def _parts(
+    lines: Any, header: Mapping[str, Any] | None, use_code: str | None, exemption_no: str | None
+) -> dict[tuple[str | None, str | None, str | None], list[Any]]:
+    """The parts of a sale's lines: lines taxed alike are one part, their amounts summed
+    (``(region, use code, exemption) -> [label, region as written, amount]``)."""
+    at_header: tuple[str | None, str] | None = None  # the header's region, read once
+    parts: dict[tuple[str | None, str | None, str | None], list[Any]] = {}
+    for number, item in enumerate(lines if isinstance(lines, list) else (), start=1):
+        if not _is_map(item):
+            continue
+        line = _named(item)
+        own = line.get("addresses")
+        own = _address(own) if own is not None else None
+        if own is not None:
+            region, written = _region(own)
+        else:
+            if at_header is None:
+                at_header = _region(header) if header is not None else (None, "")
+            region, written = at_header
+        use = line.get("entityUseCode")
+        use = use_code if use is None else _text(use) or use_code
+        exempt = line.get("exemptionNo")
+        exempt = exemption_no if exempt is None else _text(exempt) or exemption_no
+        amount = _amount(line.get("amount"))
+        key = (region, use, exempt)
+        before = parts.get(key)
+        if before is not None:
+            if amount is not None:  # the region as the last line summed writes it
+                before[1:] = written, amount if before[2] is None else before[2] + amount
+            continue
+        label = line.get("number")
+        label = str(number) if label is None else _text(label) or str(number)
+        parts[key] = [label, written, amount]
+    return parts
 
 
 def read_sale(payload: Any) -> Sale | str:
@@ -514,7 +546,7 @@ def read_sale(payload: Any) -> Sale | str:
     fields = _fields(payload)
     if isinstance(fields, str):
         return fields
-    customer = _text(fields.get("customer"))
+    customer = _text(fields.get("customerCode"))
     if customer is None:
         return "it has no customer code (customerCode)"
     try:
@@ -524,48 +556,25 @@ def read_sale(payload: Any) -> Sale | str:
     if not isinstance(date, dt.date):
         return "it has no document date (date)"
     header = _address(fields.get("addresses"))
-    if header is None and ("region" in fields or "postal" in fields):
+    if header is None and (_given(fields.get("region")) or _given(fields.get("postalCode"))):
         header = fields  # the native form: the ship-to's region and country on the sale
-    use_code = _text(fields.get("use"))
-    exemption_no = _text(fields.get("exemption"))
-    lines = fields.get("lines")
-    parts: dict[tuple[str | None, str | None, str | None], Part] = {}
-    for number, item in enumerate(lines if isinstance(lines, list) else (), start=1):
-        if not _is_map(item):
-            continue
-        line = item
-        own = _address(line.get("addresses"))
-        address = own if own is not None else header
-        region, written = _region(address) if address is not None else (None, "")
-        use = line.get("use")
-        use = use_code if use is None else _text(use) or use_code
-        exempt = line.get("exemption")
-        exempt = exemption_no if exempt is None else _text(exempt) or exemption_no
-        amount = _amount(line.get("amount"))
-        key = (region, use, exempt)  # lines taxed alike are one part, their amounts summed
-        before = parts.get(key)
-        if before is not None:
-            if amount is not None:
-                total = amount if before.amount is None else before.amount + amount
-                parts[key] = Part(before.line, region, written, total, use, exempt)
-            continue
-        label = line.get("number")
-        label = str(number) if label is None else _text(label) or str(number)
-        parts[key] = Part(label, region, written, amount, use, exempt)
+    use_code = _text(fields.get("entityUseCode"))
+    exemption_no = _text(fields.get("exemptionNo"))
+    parts = _parts(fields.get("lines"), header, use_code, exemption_no)
     if not parts:
         region, written = _region(header) if header is not None else (None, "")
-        amount = _amount(fields.get("amount"))
-        parts[region, use_code, exemption_no] = Part(
-            None, region, written, amount, use_code, exemption_no
-        )
+        parts[region, use_code, exemption_no] = [None, written, _amount(fields.get("amount"))]
     if not any(key[0] for key in parts):  # a part's key starts with its region
         return "it names no region to tax at (addresses.shipTo or singleLocation)"
     return Sale(
-        code=_text(fields.get("code")),
-        customer=customer,
-        date=date,
-        po=_text(fields.get("po")),
-        parts=tuple(parts.values()),
+        _text(fields.get("code")),
+        customer,
+        date,
+        _text(fields.get("purchaseOrderNo")),
+        tuple(
+            Part(label, region, written, amount, use, exempt)
+            for (region, use, exempt), (label, written, amount) in parts.items()
+        ),
     )
 
 
@@ -602,6 +611,10 @@ class Decision:
         }
 
 
+def _by_code(finding: Finding) -> int:
+    return finding.code
+
+
 def _finding(rule: Rule, sale: Sale | None, loc: tuple[str | int, ...], **params: Any) -> Finding:
     customer = sale.customer if sale is not None else None
     values = {"customer_number": customer, **params}
@@ -618,16 +631,14 @@ def _part_loc(part: Part) -> tuple[str | int, ...]:
 
 def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
     """Why ``held`` doesn't apply to this part of the sale (nothing: it applies)."""
-    loc = _part_loc(part)
     found = []
-    region = _short(part.region or "")
     if held.blocking is not None:
         block = held.blocking
         found.append(
             _finding(
                 rules.sale_certificate_not_synced,
                 sale,
-                loc,
+                _part_loc(part),
                 certificate=held.id,
                 blocking=block.code,
                 blocking_name=block.name,
@@ -635,7 +646,9 @@ def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
             )
         )
     elif held.valid is False:
-        found.append(_finding(rules.sale_certificate_invalid, sale, loc, certificate=held.id))
+        found.append(
+            _finding(rules.sale_certificate_invalid, sale, _part_loc(part), certificate=held.id)
+        )
     if held.effective is not None and sale.date < held.effective:
         found.append(
             _finding(
@@ -658,7 +671,7 @@ def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
                 date=sale.date.isoformat(),
                 expiration_date=held.expiration.isoformat(),
                 days=(sale.date - held.expiration).days,
-                region=region,
+                region=_short(part.region or ""),
             )
         )
     if held.single_use and (sale.po is None or sale.po not in held.po_numbers):
@@ -822,21 +835,19 @@ def decide(
         unread = _finding(rules.transaction_unreadable, None, (), problem=sale)
         return Decision("taxable", None, (unread,))
     matrix = matrix or index.matrix or ExemptionMatrix.default()
-    statuses: list[str] = []
+    statuses: set[str] = set()
     certificate: str | None = None
     findings: list[Finding] = []
     for part in sale.parts:
         status, held, found = _decide(sale, part, index, matrix)
-        statuses.append(status)
+        statuses.add(status)
         certificate = certificate or held
-        findings += (f for f in found if f not in findings)
-    if all(s == "exempt" for s in statuses):
-        status = "exempt"
-    elif all(s == "taxable" for s in statuses):
-        status = "taxable"
-    else:
-        status = "partial"
-    findings.sort(key=lambda f: f.code)
+        if found:
+            findings += (f for f in found if f not in findings)
+    # all exempt: exempt; all taxable: taxable; else some of it is taxed: partial
+    status = statuses.pop() if len(statuses) == 1 else "partial"
+    if len(findings) > 1:
+        findings.sort(key=_by_code)
     return Decision(
         status,
         certificate,

@@ -65,6 +65,8 @@ class Totals:
         """Count one decision (keep up to ``keep`` examples a cause)."""
         self.sales += 1
         self.by_status[decision.status] += 1
+        if not decision.findings and decision.status == "exempt":
+            return
         worst = max((f.severity.rank for f in decision.findings), default=0)
         if worst >= Severity.WARNING.rank:
             self.at_risk += 1
@@ -101,6 +103,11 @@ class Totals:
         }
 
 
+#: ``json.dumps`` for one sale's or coverage pair's line, built once (their dicts hold no
+#: cycle: none is looked for).
+_encode = json.JSONEncoder(check_circular=False).encode
+
+
 class Writer:
     """Writes one report: :meth:`sale` for each transaction, then :meth:`close`."""
 
@@ -120,7 +127,7 @@ class Writer:
         self.totals.add(source, decision, keep)
         if self.format == "json":
             item = {"source": source, **decision.to_dict()}
-            self.stream.write(("\n  " if self._first else ",\n  ") + json.dumps(item))
+            self.stream.write(("\n  " if self._first else ",\n  ") + _encode(item))
             self._first = False
         elif self.format == "csv":
             self.stream.write(_sale_rows(source, decision))
@@ -130,7 +137,7 @@ class Writer:
     def close(self, coverage: Sequence[Coverage]) -> None:
         """The coverage rows and the totals, and the end of the document."""
         if self.format == "json":
-            rows = ",\n  ".join(json.dumps(c.to_dict()) for c in coverage)
+            rows = ",\n  ".join(_encode(c.to_dict()) for c in coverage)
             totals = json.dumps(self.totals.to_dict(), indent=2)
             self.stream.write(f'\n],\n"coverage": [\n  {rows}\n],\n"totals": {totals}}}\n')
         elif self.format == "csv":
