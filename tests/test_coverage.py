@@ -417,3 +417,12 @@ def test_6507_waits_for_a_certificate_with_errors_of_its_own() -> None:
     codes_found = [f.code for f in validate_batch(records).reports[1].findings]
     assert 2101 in codes_found
     assert 6507 not in codes_found
+
+
+@pytest.mark.parametrize("amount", [1e400, "1e400", "nan", "-inf", 10**400])
+def test_an_amount_that_is_no_finite_number_is_no_amount(amount: Any) -> None:
+    """A line amount of 1e400 (JSON reads it as infinity), "nan" or an int too big for a
+    float is no amount: the JSON report never writes Infinity or NaN."""
+    read = read_sale(sale(lines=[{"number": "1", "amount": amount}]))
+    assert not isinstance(read, str)
+    assert [part.amount for part in read.parts] == [None]

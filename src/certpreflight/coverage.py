@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -484,15 +485,18 @@ def _region(address: Mapping[str, Any]) -> tuple[str | None, str]:
 
 
 def _amount(value: Any) -> float | None:
+    """A line's amount, or None: not a number, or not a finite one (``1e400``, ``"nan"``:
+    the JSON report never writes Infinity or NaN)."""
     kind = type(value)
     if kind is float:  # a JSON number, told at once (True is a bool, not an int)
-        return value  # type: ignore[no-any-return]
+        return value if math.isfinite(value) else None
     if kind is bool or not isinstance(value, (int, float, str)):
         return None
     try:
-        return float(value)
+        amount = float(value)
     except (ValueError, OverflowError):  # an int too big for a float is no amount
         return None
+    return amount if math.isfinite(amount) else None
 
 
 def _parts(
