@@ -491,7 +491,11 @@ def _decoded(payload: Any) -> dict[str, Any] | None:
 
 
 def _certificate_id(data: Mapping[str, Any]) -> str | None:
-    ident = next((data[k] for k in _ID_KEYS if k in data), None)
+    ident = None
+    for key in _ID_KEYS:
+        if key in data:
+            ident = data[key]
+            break
     if isinstance(ident, (str, int)) and not isinstance(ident, bool):
         return str(ident)
     return None

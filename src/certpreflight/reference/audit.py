@@ -43,6 +43,7 @@ __all__ = [
     "accepted_forms",
     "form_key",
     "form_rows",
+    "number_format_reasons",
     "number_formats",
     "state_number_rows",
     "term_regions",
@@ -342,6 +343,13 @@ def number_formats(region: str, reason: str) -> NumberFormat | None:
     True
     """
     return _formats().get((region, reason))
+
+
+@functools.cache
+def number_format_reasons() -> frozenset[str]:
+    """The reasons for which some region's number has a stated form (:func:`number_formats`
+    is None for every other reason: the rules that read it stop there)."""
+    return frozenset(reason for _, reason in _formats())
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

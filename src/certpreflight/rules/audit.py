@@ -27,6 +27,7 @@ from certpreflight.reference.audit import (
     accepted_forms,
     form_key,
     form_rows,
+    number_format_reasons,
     number_formats,
     state_number_rows,
     term_regions,
@@ -511,7 +512,7 @@ def _numbers(
 ) -> Sequence[tuple[int, Region, str, NumberFormat]]:
     """(index, region, number, form) for each region whose number's form a source states."""
     reason = _reason(cert)
-    if reason is None:
+    if reason is None or reason not in number_format_reasons():
         return ()
     # The one tax_id is some state's number: for resale (and the other use-based reasons) a
     # purchaser registered elsewhere gives its home state's (34 TAC 3.285, the MTC form), so
@@ -521,10 +522,9 @@ def _numbers(
     out = []
     for i, region in resolved_regions(cert):
         fmt = number_formats(region.code, reason)
-        own = _number_loc(cert, region) != ("tax_id",)
-        number = cert.tax_id_for(region.code)
-        if fmt is None or not (own or shared):
+        if fmt is None or not (shared or _number_loc(cert, region) != ("tax_id",)):
             continue
+        number = cert.tax_id_for(region.code)
         if not blank(number) and _counts(fmt.source_kind, ctx):
             assert number is not None
             out.append((i, region, number.strip(), fmt))
