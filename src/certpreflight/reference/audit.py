@@ -43,8 +43,8 @@ __all__ = [
     "accepted_forms",
     "form_key",
     "form_rows",
-    "number_format_reasons",
     "number_formats",
+    "reason_number_formats",
     "state_number_rows",
     "term_regions",
     "term_rows",
@@ -346,10 +346,20 @@ def number_formats(region: str, reason: str) -> NumberFormat | None:
 
 
 @functools.cache
-def number_format_reasons() -> frozenset[str]:
-    """The reasons for which some region's number has a stated form (:func:`number_formats`
-    is None for every other reason: the rules that read it stop there)."""
-    return frozenset(reason for _, reason in _formats())
+def _formats_by_reason() -> Mapping[str, Mapping[str, NumberFormat]]:
+    found: dict[str, dict[str, NumberFormat]] = {}
+    for (region, reason), fmt in _formats().items():
+        found.setdefault(reason, {})[region] = fmt
+    return MappingProxyType({k: MappingProxyType(v) for k, v in found.items()})
+
+
+_NO_FORMATS: Mapping[str, NumberFormat] = MappingProxyType({})
+
+
+def reason_number_formats(reason: str) -> Mapping[str, NumberFormat]:
+    """:func:`number_formats` of every region for ``reason``, by region (empty when no
+    region's number has a stated form for it: the rules that read them stop there)."""
+    return _formats_by_reason().get(reason, _NO_FORMATS)
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

@@ -27,8 +27,7 @@ from certpreflight.reference.audit import (
     accepted_forms,
     form_key,
     form_rows,
-    number_format_reasons,
-    number_formats,
+    reason_number_formats,
     state_number_rows,
     term_regions,
     term_rows,
@@ -474,10 +473,10 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
         return NO_HITS
     found: list[tuple[Region, StateNumberRow]] = []
     for _, region in resolved_regions(cert):
-        if not blank(cert.tax_id_for(region.code)):
-            continue
         row = state_number_rows(region.code, reason)
-        if row is not None and row.proof == "required" and _counts(row.source_kind, ctx):
+        if row is None or row.proof != "required" or not _counts(row.source_kind, ctx):
+            continue
+        if blank(cert.tax_id_for(region.code)):  # the region's number, read only where needed
             found.append((region, row))
     if not found:
         return NO_HITS
@@ -512,7 +511,8 @@ def _numbers(
 ) -> Sequence[tuple[int, Region, str, NumberFormat]]:
     """(index, region, number, form) for each region whose number's form a source states."""
     reason = _reason(cert)
-    if reason is None or reason not in number_format_reasons():
+    forms = reason_number_formats(reason) if reason is not None else None
+    if not forms:
         return ()
     # The one tax_id is some state's number: for resale (and the other use-based reasons) a
     # purchaser registered elsewhere gives its home state's (34 TAC 3.285, the MTC form), so
@@ -521,7 +521,7 @@ def _numbers(
     shared = reason in _ENTITY_REASONS or reason == "A"
     out = []
     for i, region in resolved_regions(cert):
-        fmt = number_formats(region.code, reason)
+        fmt = forms.get(region.code)
         if fmt is None or not (shared or _number_loc(cert, region) != ("tax_id",)):
             continue
         number = cert.tax_id_for(region.code)
