@@ -218,10 +218,14 @@ class JoinTable:
         if certificate_id is not None:
             self.certificates.add(certificate_id)
 
+    def compares_dates(self) -> bool:
+        """Whether 6507 runs: else no certificate need be read for :meth:`add_dates`."""
+        return rules.certificate_duplicate.code in self.codes
+
     def add_dates(self, source: str, dates: Dates | None) -> None:
         """A certificate's :func:`dates_of`: a later certificate whose dates overlap an
         earlier one's for the same customer, region and reason gets 6507."""
-        if dates is None or rules.certificate_duplicate.code not in self.codes:
+        if dates is None or not self.compares_dates():
             return
         ident, codes, regions, reason, start, end = dates
         found: Finding | None = None
