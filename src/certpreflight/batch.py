@@ -226,10 +226,14 @@ class JoinTable:
         if certificate_id is not None:
             self.certificates.add(certificate_id)
 
+    def compares_dates(self) -> bool:
+        """Whether 6507 runs: else no certificate need be read for :meth:`add_dates`."""
+        return rules.certificate_duplicate.code in self.codes
+
     def add_dates(self, source: str, dates: Dates | None) -> None:
         """A certificate's :func:`dates_of`: a later certificate whose dates overlap an
         earlier one's for the same customer, region and reason gets 6507."""
-        if dates is None or rules.certificate_duplicate.code not in self.codes:
+        if dates is None or not self.compares_dates():
             return
         ident, codes, regions, reason, start, end = dates
         found: Finding | None = None
@@ -481,13 +485,23 @@ def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
     """What :meth:`JoinTable.add_dates` compares of ``cert``, or None when it has no reason,
     region or customer code to compare."""
     reason = normalize_reason(cert.exempt_reason) if cert.exempt_reason else None
-    codes = tuple(dict.fromkeys(c.customer_number for c in cert.customers if c.customer_number))
-    regions = tuple(dict.fromkeys(r for r in map(normalize_region, cert.regions) if r))
-    if reason is None or not codes or not regions:
+    if reason is None or not cert.customers or not cert.regions:
+        return None
+    codes = _distinct(c.customer_number for c in cert.customers)
+    regions = _distinct(map(normalize_region, cert.regions))
+    if not codes or not regions:
         return None
     start = cert.effective_date.toordinal() if cert.effective_date else 0
     end = cert.expiration_date.toordinal() if cert.expiration_date else dt.date.max.toordinal()
     return (cert.id if cert.id is not None else source, codes, regions, reason, start, end)
+
+
+def _distinct(items: Iterable[str | None]) -> tuple[str, ...]:
+    """The items that aren't blank, each once, in order (one item: no dict built)."""
+    found = [item for item in items if item]
+    if len(found) < 2:
+        return tuple(found)
+    return tuple(dict.fromkeys(found))
 
 
 #: How many certificates of one customer, region and reason 6507 compares a new one with

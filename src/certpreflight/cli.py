@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import io
 import json
@@ -492,7 +493,11 @@ def _decoded(payload: Any) -> dict[str, Any] | None:
 
 
 def _certificate_id(data: Mapping[str, Any]) -> str | None:
-    ident = next((data[k] for k in _ID_KEYS if k in data), None)
+    ident = None
+    for key in _ID_KEYS:
+        if key in data:
+            ident = data[key]
+            break
     if isinstance(ident, (str, int)) and not isinstance(ident, bool):
         return str(ident)
     return None
@@ -510,6 +515,7 @@ def _scan(
     they found; the spans are kept in ``cuts`` for the check."""
     rules = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
     table = JoinTable(frozenset(r.code for r in rules))
+    dated = table.compares_dates()
     sources: list[str] = []
 
     def records() -> Iterator[Record]:
@@ -523,11 +529,12 @@ def _scan(
 
     def others() -> Iterator[tuple[str, dict[str, Any]]]:
         if jobs <= 1:
-            yield from _sorted(records(), certificate)
+            yield from _sorted(records(), certificate, dated=dated)
             return
         pieces = _all_records(inputs, args, io.StringIO(), [], {}, spans=cuts)
         try:
-            for certs, found in map_chunks(_sorted_chunk, pieces, jobs=jobs):
+            sort = functools.partial(_sorted_chunk, dated=dated)
+            for certs, found in map_chunks(sort, pieces, jobs=jobs):
                 for item in certs:
                     certificate(*item)
                 yield from found
@@ -546,18 +553,22 @@ def _scan(
 
 
 def _sorted(
-    records: Iterable[Record], certificate: Callable[[str, str | None, Dates | None], None]
+    records: Iterable[Record],
+    certificate: Callable[[str, str | None, Dates | None], None],
+    *,
+    dated: bool,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The customer and link records among ``records``, decoded; each certificate's source,
-    id and what 6507 compares of it (read, :func:`certpreflight.batch.dates_of`) go to
-    ``certificate``. What isn't a record is left out."""
+    id and, when 6507 runs (``dated``), what it compares of it (read,
+    :func:`certpreflight.batch.dates_of`) go to ``certificate``. What isn't a record is
+    left out."""
     for source, payload, _, _ in records:
         data = _decoded(payload)
         if data is None:
             continue
         kind = detect_kind(data)
         if kind == "certificate":
-            cert = reading.read(data).certificate
+            cert = reading.read(data).certificate if dated else None
             dates = dates_of(cert, source) if cert is not None else None
             certificate(source, _certificate_id(data), dates)
         elif kind is not None:
@@ -567,10 +578,12 @@ def _sorted(
 Certificates = list[tuple[str, str | None, Dates | None]]
 
 
-def _sorted_chunk(records: list[Record]) -> tuple[Certificates, list[tuple[str, dict[str, Any]]]]:
+def _sorted_chunk(
+    records: list[Record], *, dated: bool
+) -> tuple[Certificates, list[tuple[str, dict[str, Any]]]]:
     """:func:`_sorted` of a chunk, in a worker: the certificates, the other records."""
     certs: Certificates = []
-    return certs, list(_sorted(records, lambda *item: certs.append(item)))
+    return certs, list(_sorted(records, lambda *item: certs.append(item), dated=dated))
 
 
 def _size(inputs: Iterable[Input]) -> int:

@@ -44,6 +44,7 @@ __all__ = [
     "form_key",
     "form_rows",
     "number_formats",
+    "reason_number_formats",
     "state_number_rows",
     "term_regions",
     "term_rows",
@@ -342,6 +343,23 @@ def number_formats(region: str, reason: str) -> NumberFormat | None:
     True
     """
     return _formats().get((region, reason))
+
+
+@functools.cache
+def _formats_by_reason() -> Mapping[str, Mapping[str, NumberFormat]]:
+    found: dict[str, dict[str, NumberFormat]] = {}
+    for (region, reason), fmt in _formats().items():
+        found.setdefault(reason, {})[region] = fmt
+    return MappingProxyType({k: MappingProxyType(v) for k, v in found.items()})
+
+
+_NO_FORMATS: Mapping[str, NumberFormat] = MappingProxyType({})
+
+
+def reason_number_formats(reason: str) -> Mapping[str, NumberFormat]:
+    """:func:`number_formats` of every region for ``reason``, by region (empty when no
+    region's number has a stated form for it: the rules that read them stop there)."""
+    return _formats_by_reason().get(reason, _NO_FORMATS)
 
 
 def state_number_rows(region: str, reason: str) -> StateNumberRow | None:

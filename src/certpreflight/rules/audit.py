@@ -27,14 +27,14 @@ from certpreflight.reference.audit import (
     accepted_forms,
     form_key,
     form_rows,
-    number_formats,
+    reason_number_formats,
     state_number_rows,
     term_regions,
     term_rows,
 )
 from certpreflight.reference.reasons import reason_of
 from certpreflight.reference.regions import Region, region_of
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, per_certificate, rule
 from certpreflight.rules.situs import resolved_regions
 
 __all__ = [
@@ -473,10 +473,10 @@ def state_exemption_number_missing(cert: ExemptionCertificate, ctx: Context) -> 
         return NO_HITS
     found: list[tuple[Region, StateNumberRow]] = []
     for _, region in resolved_regions(cert):
-        if not blank(cert.tax_id_for(region.code)):
-            continue
         row = state_number_rows(region.code, reason)
-        if row is not None and row.proof == "required" and _counts(row.source_kind, ctx):
+        if row is None or row.proof != "required" or not _counts(row.source_kind, ctx):
+            continue
+        if blank(cert.tax_id_for(region.code)):  # the region's number, read only where needed
             found.append((region, row))
     if not found:
         return NO_HITS
@@ -510,8 +510,16 @@ def _numbers(
     cert: ExemptionCertificate, ctx: Context
 ) -> Sequence[tuple[int, Region, str, NumberFormat]]:
     """(index, region, number, form) for each region whose number's form a source states."""
+    found = _stated_numbers(cert)
+    return [item for item in found if _counts(item[3].source_kind, ctx)] if found else found
+
+
+@per_certificate
+def _stated_numbers(cert: ExemptionCertificate) -> Sequence[tuple[int, Region, str, NumberFormat]]:
+    """:func:`_numbers` of any source kind (6402 and 6403 ask it of each certificate)."""
     reason = _reason(cert)
-    if reason is None:
+    forms = reason_number_formats(reason) if reason is not None else None
+    if not forms:
         return ()
     # The one tax_id is some state's number: for resale (and the other use-based reasons) a
     # purchaser registered elsewhere gives its home state's (34 TAC 3.285, the MTC form), so
@@ -520,15 +528,14 @@ def _numbers(
     shared = reason in _ENTITY_REASONS or reason == "A"
     out = []
     for i, region in resolved_regions(cert):
-        fmt = number_formats(region.code, reason)
-        own = _number_loc(cert, region) != ("tax_id",)
-        number = cert.tax_id_for(region.code)
-        if fmt is None or not (own or shared):
+        fmt = forms.get(region.code)
+        if fmt is None or not (shared or _number_loc(cert, region) != ("tax_id",)):
             continue
-        if not blank(number) and _counts(fmt.source_kind, ctx):
+        number = cert.tax_id_for(region.code)
+        if not blank(number):
             assert number is not None
             out.append((i, region, number.strip(), fmt))
-    return out
+    return tuple(out)
 
 
 def _number_loc(cert: ExemptionCertificate, region: Region) -> tuple[str | int, ...]:

@@ -29,6 +29,7 @@ from certpreflight.rules._base import (
     Hits,
     blank,
     declare,
+    per_certificate,
     rule,
 )
 
@@ -49,9 +50,10 @@ __all__ = [
 ]
 
 
-def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
+@per_certificate
+def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
     """The certificate's regions that resolve, with their index in ``regions``."""
-    return [(i, r) for i, r in enumerate(map(region_of, cert.regions)) if r is not None]
+    return tuple([(i, r) for i, r in enumerate(map(region_of, cert.regions)) if r is not None])
 
 
 def _join(regions: Sequence[Region]) -> str:
