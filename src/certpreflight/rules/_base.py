@@ -15,12 +15,11 @@ others.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from certpreflight import literals
 from certpreflight.findings import FAMILIES, Finding, Severity
@@ -44,7 +43,6 @@ __all__ = [
     "customer_label",
     "declare",
     "path",
-    "per_certificate",
     "rule",
 ]
 
@@ -236,30 +234,6 @@ def rule(
         )
 
     return wrap
-
-
-_T = TypeVar("_T")
-
-
-def per_certificate(
-    func: Callable[[ExemptionCertificate], _T],
-) -> Callable[[ExemptionCertificate], _T]:
-    """``func``, its value kept for the last certificate asked: the rules of one certificate
-    ask one after another. A certificate is immutable and the one held is compared by
-    identity (no other object takes its place); the pair is read once, so a thread asking
-    of another certificate computes its own."""
-    held: tuple[object, Any] = (None, None)
-
-    @functools.wraps(func)
-    def last(cert: ExemptionCertificate) -> _T:
-        nonlocal held
-        kept, value = held
-        if kept is not cert:
-            value = func(cert)
-            held = (cert, value)
-        return value  # type: ignore[no-any-return]
-
-    return last
 
 
 def blank(value: str | None) -> bool:

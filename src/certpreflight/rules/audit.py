@@ -34,7 +34,7 @@ from certpreflight.reference.audit import (
 )
 from certpreflight.reference.reasons import reason_of
 from certpreflight.reference.regions import Region, region_of
-from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, per_certificate, rule
+from certpreflight.rules._base import NO_HITS, Context, Hit, Hits, blank, rule
 from certpreflight.rules.situs import resolved_regions
 
 __all__ = [
@@ -510,13 +510,6 @@ def _numbers(
     cert: ExemptionCertificate, ctx: Context
 ) -> Sequence[tuple[int, Region, str, NumberFormat]]:
     """(index, region, number, form) for each region whose number's form a source states."""
-    found = _stated_numbers(cert)
-    return [item for item in found if _counts(item[3].source_kind, ctx)] if found else found
-
-
-@per_certificate
-def _stated_numbers(cert: ExemptionCertificate) -> Sequence[tuple[int, Region, str, NumberFormat]]:
-    """:func:`_numbers` of any source kind (6402 and 6403 ask it of each certificate)."""
     reason = _reason(cert)
     forms = reason_number_formats(reason) if reason is not None else None
     if not forms:
@@ -532,10 +525,10 @@ def _stated_numbers(cert: ExemptionCertificate) -> Sequence[tuple[int, Region, s
         if fmt is None or not (shared or _number_loc(cert, region) != ("tax_id",)):
             continue
         number = cert.tax_id_for(region.code)
-        if not blank(number):
+        if not blank(number) and _counts(fmt.source_kind, ctx):
             assert number is not None
             out.append((i, region, number.strip(), fmt))
-    return tuple(out)
+    return out
 
 
 def _number_loc(cert: ExemptionCertificate, region: Region) -> tuple[str | int, ...]:

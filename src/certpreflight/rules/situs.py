@@ -29,7 +29,6 @@ from certpreflight.rules._base import (
     Hits,
     blank,
     declare,
-    per_certificate,
     rule,
 )
 
@@ -50,10 +49,9 @@ __all__ = [
 ]
 
 
-@per_certificate
-def resolved_regions(cert: ExemptionCertificate) -> tuple[tuple[int, Region], ...]:
+def resolved_regions(cert: ExemptionCertificate) -> list[tuple[int, Region]]:
     """The certificate's regions that resolve, with their index in ``regions``."""
-    return tuple([(i, r) for i, r in enumerate(map(region_of, cert.regions)) if r is not None])
+    return [(i, r) for i, r in enumerate(map(region_of, cert.regions)) if r is not None]
 
 
 def _join(regions: Sequence[Region]) -> str:
