@@ -20,10 +20,12 @@ convert = importlib.import_module("certpreflight.convert")  # the package's conv
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 #: Modules neither ``import certpreflight`` nor ``certpreflight check`` (text or JSON,
-#: ``--jobs 1``) needs: fixes, conversion and the AvaTax senders, the HTML page, the
-#: rule docs, the matrix report, the worker processes, attrs.
+#: ``--jobs 1``) needs: fixes, conversion and the AvaTax senders, explain and plan, the HTML
+#: page, the rule docs, the matrix report, the worker processes, attrs.
 UNUSED = (
     "certpreflight.avatax",
+    "certpreflight.coverage",
+    "certpreflight.sync",
     "certpreflight.convert",
     "certpreflight.fixes",
     "certpreflight.reports.rewrite",

@@ -28,17 +28,17 @@ from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate,
 from certpreflight.options import RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix
 from certpreflight.rules import CATALOGUE, Rule, get_rule
-from certpreflight.sync import Action, Plan, plan
 
 if TYPE_CHECKING:
     from certpreflight.convert import Conversion, convert
     from certpreflight.coverage import CertificateIndex, Decision, explain
     from certpreflight.fixes import AppliedFix, FixResult, fix
+    from certpreflight.sync import Action, Plan, plan
 
 __version__ = "0.1.0"
 
-#: Names imported when first used (a check needs neither fixes, conversion nor explain;
-#: the first two import the AvaTax module): name -> the module that defines it.
+#: Names imported when first used (a check needs neither fixes, conversion, explain nor
+#: plan; the first two import the AvaTax module): name -> the module that defines it.
 _LAZY = {
     "AppliedFix": "certpreflight.fixes",
     "FixResult": "certpreflight.fixes",
@@ -48,6 +48,9 @@ _LAZY = {
     "CertificateIndex": "certpreflight.coverage",
     "Decision": "certpreflight.coverage",
     "explain": "certpreflight.coverage",
+    "Action": "certpreflight.sync",
+    "Plan": "certpreflight.sync",
+    "plan": "certpreflight.sync",
 }
 
 

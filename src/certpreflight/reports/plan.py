@@ -15,11 +15,13 @@ import io
 import json
 from collections.abc import Iterable
 from html import escape
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from certpreflight.findings import Finding, Severity
 from certpreflight.reports.printable import printable
-from certpreflight.sync import Action, Plan, Value
+
+if TYPE_CHECKING:  # a check, which imports this module's FORMATS, needs no plan
+    from certpreflight.sync import Action, Plan, Value
 
 __all__ = ["FORMATS", "render", "summary_line", "write"]
 
