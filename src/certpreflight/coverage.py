@@ -67,6 +67,7 @@ __all__ = [
     "Coverage",
     "Decision",
     "Held",
+    "PartDecision",
     "Sale",
     "coverage",
     "explain",
@@ -585,6 +586,18 @@ def read_sale(payload: Any) -> Sale | str:
 # --- the decision --------------------------------------------------------------------------------
 
 
+class PartDecision(NamedTuple):
+    """What became of one part of a sale (for totals: which causes concern which amount)."""
+
+    status: str
+    #: The part's amount, and what of it is taxed (all of it, none, or the share a partial
+    #: exemption leaves); None when its lines give no amount.
+    amount: float | None
+    taxed: float | None
+    #: The codes of the findings made for this part.
+    codes: tuple[int, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What AvaTax would do with a sale, and why."""
@@ -601,6 +614,8 @@ class Decision:
     date: dt.date | None = None
     #: The sale's amount when its lines give one (for totals).
     amount: float | None = None
+    #: Each part's status, amount and causes, in the sale's order (for totals).
+    parts: tuple[PartDecision, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: status, certificate_id, customer, regions, date, amount, findings."""
@@ -842,9 +857,11 @@ def decide(
     statuses: set[str] = set()
     certificate: str | None = None
     findings: list[Finding] = []
+    parts: list[PartDecision] = []
     for part in sale.parts:
         status, held, found = _decide(sale, part, index, matrix)
         statuses.add(status)
+        parts.append(_part_decision(sale, part, status, found, held=held, index=index))
         certificate = certificate or held
         if found:
             findings += (f for f in found if f not in findings)
@@ -860,7 +877,28 @@ def decide(
         sale.regions,
         sale.date,
         sale.amount,
+        tuple(parts),
     )
+
+
+def _part_decision(
+    sale: Sale,
+    part: Part,
+    status: str,
+    found: list[Finding],
+    *,
+    held: str | None,
+    index: CertificateIndex,
+) -> PartDecision:
+    """One part's outcome: what of its amount is taxed, and the causes concerning it."""
+    taxed = part.amount
+    if taxed is not None and status == "exempt":
+        taxed = 0.0
+    elif taxed is not None and status == "partial" and held is not None and part.region:
+        regions = index.by_code.get(sale.customer) or {}
+        share = next((h.percentage for h in regions.get(part.region, []) if h.id == held), None)
+        taxed = taxed * (100 - share) / 100 if share is not None else taxed
+    return PartDecision(status, part.amount, taxed, tuple(dict.fromkeys(f.code for f in found)))
 
 
 def explain(

@@ -183,3 +183,30 @@ def test_check_reports_6507_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path
         found.append([[f["code"] for f in r["findings"]] for r in json.loads(out)["results"]])
     assert found[0] == found[1]
     assert [6507 in codes for codes in found[0]] == [False, True, False]
+
+
+def test_totals_charge_a_cause_the_taxed_part_only(cli: Cli, tmp_path: Path) -> None:
+    """Sale 7 ships 40 to WA (covered) and 60 to ID (no certificate): 3701 concerns the ID
+    line, whose 60 is taxed, never the whole 100; an exempt sale with a warning (5705, 6703)
+    is at risk, not taxed."""
+    lines = Path(SALES).read_text(encoding="utf-8").splitlines()
+    one = tmp_path / "s7.ndjson"
+    one.write_text(lines[6] + "\n", encoding="utf-8")
+    _, doc = _doc(cli, "--transactions", str(one))
+    assert doc["totals"]["by_cause"]["3701"] == {
+        "name": doc["totals"]["by_cause"]["3701"]["name"],
+        "sales": 1,
+        "amount": 60.0,
+    }
+    _, doc = _doc(cli, "--transactions", SALES)
+    taxed = {int(code) for code in doc["totals"]["by_cause"]}
+    exempt_warned = {
+        f["code"]
+        for t in doc["transactions"]
+        if t["status"] == "exempt"
+        for f in t["findings"]
+        if f["severity"] == "warning"
+    }
+    assert exempt_warned  # the example has such sales (5705, 6703)
+    assert not taxed & exempt_warned
+    assert exempt_warned <= {int(c) for c in doc["totals"]["at_risk_by_cause"]}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, TextIO
 
-from certpreflight.coverage import Coverage, Decision
+from certpreflight.coverage import Coverage, Decision, PartDecision
 from certpreflight.findings import Severity
 from certpreflight.reports.csv_cells import row
 from certpreflight.reports.html_page import page
@@ -59,32 +59,56 @@ class Totals:
     names: dict[int, str] = field(default_factory=dict)
     #: sales whose decision has a warning or an error
     at_risk: int = 0
+    #: code -> exempt sales that the cause puts at risk (a warning; nothing taxed)
+    risks: Counter[int] = field(default_factory=Counter)
     examples: dict[int, list[tuple[str, Decision]]] = field(default_factory=dict)
 
     def add(self, source: str, decision: Decision, keep: int = 0) -> None:
-        """Count one decision (keep up to ``keep`` examples a cause)."""
+        """Count one decision (keep up to ``keep`` examples a cause).
+
+        A cause counts the sales where it concerns a taxed part, and adds what of that part
+        is taxed (an exempt line of the same sale adds nothing); a warning on a sale that is
+        exempt anyway counts among the sales at risk, by cause, never as taxed."""
         self.sales += 1
         self.by_status[decision.status] += 1
-        if not decision.findings and decision.status == "exempt":
+        if not decision.findings:
             return
         worst = max((f.severity.rank for f in decision.findings), default=0)
         if worst >= Severity.WARNING.rank:
             self.at_risk += 1
-        if decision.status == "exempt" and worst < Severity.WARNING.rank:
-            return
-        seen: set[int] = set()
-        for finding in decision.findings:
-            if finding.code == 5707 or finding.code in seen:  # 5707 says which one applies
-                continue
-            seen.add(finding.code)
-            self.causes[finding.code] += 1
-            self.names[finding.code] = finding.name
-            if decision.amount is not None:
-                self.amounts[finding.code] = self.amounts.get(finding.code, 0.0) + decision.amount
+        taxed: dict[int, float | None] = {}
+        risks: set[int] = set()
+        parts = decision.parts or (
+            PartDecision(decision.status, decision.amount, decision.amount,
+                         tuple(f.code for f in decision.findings)),
+        )  # fmt: skip
+        for part in parts:
+            for code in part.codes:
+                if code == 5707:  # 5707 says which one applies
+                    continue
+                if part.status == "exempt":
+                    risks.add(code)
+                    continue
+                before = taxed.get(code)
+                taxed[code] = before if part.taxed is None else (before or 0.0) + part.taxed
+        severities = {f.code: f.severity.rank for f in decision.findings}
+        for code in risks - taxed.keys():
+            if severities.get(code, 0) >= Severity.WARNING.rank:
+                self.risks[code] += 1
+                self._name(code, decision)
+        for code, amount in taxed.items():
+            self.causes[code] += 1
+            self._name(code, decision)
+            if amount is not None:
+                self.amounts[code] = self.amounts.get(code, 0.0) + amount
             if keep:
-                kept = self.examples.setdefault(finding.code, [])
+                kept = self.examples.setdefault(code, [])
                 if len(kept) < keep:
                     kept.append((source, decision))
+
+    def _name(self, code: int, decision: Decision) -> None:
+        if code not in self.names:
+            self.names[code] = next(f.name for f in decision.findings if f.code == code)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready totals."""
@@ -99,6 +123,10 @@ class Totals:
                     "amount": self.amounts.get(code),
                 }
                 for code, count in sorted(self.causes.items())
+            },
+            "at_risk_by_cause": {
+                str(code): {"name": self.names[code], "sales": count}
+                for code, count in sorted(self.risks.items())
             },
         }
 
@@ -204,6 +232,10 @@ def _coverage_text(coverage: Sequence[Coverage], totals: Totals) -> str:
             amount = totals.amounts.get(code)
             money = f", amount {amount:,.2f}" if amount else ""
             lines.append(f"  {count:>7}  {code} {totals.names[code]}{money}")
+        if totals.risks:
+            lines.append("exempt sales at risk, by cause:")
+        for code, count in sorted(totals.risks.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {count:>7}  {code} {totals.names[code]}")
     return "\n".join(lines) + "\n"
 
 
