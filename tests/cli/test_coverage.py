@@ -268,3 +268,11 @@ def test_unread_records_are_in_every_format(cli: Cli, tmp_path: Path) -> None:
     _, out, _ = cli("coverage", *RECORDS, str(broken), *TODAY, "--format", "html")
     assert 'id="unread"' in out
     assert f"{broken}:1" in out
+
+
+def test_example_sale_8_is_exempted_by_the_certificate_on_file_before_it(cli: Cli) -> None:
+    """101 and 104 both cover WA; 101 was added after the sale: 104 applies, no 5705."""
+    _, doc = _doc(cli, "--transactions", SALES)
+    eighth = doc["transactions"][7]
+    assert (eighth["status"], eighth["certificate_id"]) == ("exempt", "104")
+    assert [f["code"] for f in eighth["findings"]] == [5707]
