@@ -140,6 +140,25 @@ def test_a_certificate_created_after_the_invoice_date_is_a_warning() -> None:
     assert codes(explain(sale(date="2026-03-11"), records)) == []
 
 
+def test_of_two_matching_certificates_the_one_on_file_before_the_sale_applies() -> None:
+    """Both cover WA; the one added after the sale ranks last whatever its id or effective
+    date, and its 5705 is no risk to a sale the other one exempts."""
+    on_file = {**AVATAX_CERTIFICATE, "id": 90, "createdDate": "2026-01-10T00:00:00"}
+    late = {**AVATAX_CERTIFICATE, "id": 12, "createdDate": "2026-03-10T00:00:00",
+            "effectiveDate": "2026-03-01"}  # fmt: skip
+    for records in ([late, on_file], [on_file, late]):
+        decision = explain(sale(), records)
+        assert (decision.status, decision.certificate_id, codes(decision)) == (
+            "exempt",
+            "90",
+            [5707],
+        )
+        assert "added after it" in decision.findings[0].message
+    both_late = [late, {**on_file, "createdDate": "2026-03-09T00:00:00"}]
+    decision = explain(sale(), both_late)
+    assert (decision.certificate_id, codes(decision)) == ("12", [5705, 5707])  # latest effective
+
+
 def test_exemption_number_without_a_certificate_is_exempt_with_an_audit_risk() -> None:
     decision = explain(sale(customerCode="C-9", exemptionNo="GTX1080"), RECORDS)
     assert (decision.status, decision.certificate_id, codes(decision)) == ("exempt", None, [6703])

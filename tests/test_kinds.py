@@ -402,3 +402,32 @@ def test_links_join_in_any_order_and_number() -> None:
     )
     assert [f.loc for f in blank.findings] == [("customers", 0)]
     assert blank.findings[0].code == 6502
+
+
+#: A CreateTransactionModel as the AvaTax developer guide sends one (its lines, document
+#: type, date and customer code), and one without lines (a header only).
+SALE = {
+    "type": "SalesInvoice",
+    "companyCode": "DEFAULT",
+    "code": "INV-1",
+    "date": "2026-03-05",
+    "customerCode": "C-1001",
+    "purchaseOrderNo": "PO-1",
+    "addresses": {"shipTo": {"region": "WA", "country": "US"}},
+    "lines": [{"number": "1", "amount": 100}],
+}
+
+
+@pytest.mark.parametrize(
+    "sale", [SALE, {k: v for k, v in SALE.items() if k not in ("lines", "companyCode")}]
+)
+def test_a_transaction_is_no_customer(sale: dict[str, Any]) -> None:
+    """A sale carries a customer code but is no customer: 4030, saying it looks like a
+    transaction and which command reads those; a customer with one stray key stays one."""
+    assert detect_kind(sale) is None
+    report = validate(sale, today=TODAY)
+    assert report.codes() == (4030,)
+    message = report.findings[0].message
+    assert "looks like a transaction" in message
+    assert "certpreflight coverage --transactions" in message
+    assert detect_kind({**AVATAX_CUSTOMER, "type": "Business"}) == "customer"

@@ -336,10 +336,13 @@ def _read_block(source: BinaryIO, shown: str) -> bytes:
         raise UsageError(f"can't read {shown}: {exc.strerror or exc}") from None
 
 
-def _walked(files: Sequence[str], output: str | None, err: TextIO) -> list[str]:
+def _walked(
+    files: Sequence[str], output: str | None, err: TextIO, *others: str | None
+) -> list[str]:
     """The inputs with each folder replaced by the files it holds (io.folders): the report
-    is never one of them. A folder without any is said on ``err``."""
-    found, empty = expand(files, skip=[output] if output else [])
+    (and ``others``, the files read for another purpose) never one of them. A folder
+    without any is said on ``err``."""
+    found, empty = expand(files, skip=[p for p in (output, *others) if p])
     for folder in empty:
         err.write(
             f"certpreflight: note: {printable(folder)}: no .json, .ndjson, .jsonl, .csv or "
@@ -785,15 +788,16 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "record it would send has findings at or above --fail-on, or a record can't be read.",
     )
     command.add_argument(
-        "files", nargs="+", metavar="SOURCE", help="what the sync sends; '-' reads standard input"
-    )
+        "files", nargs="+", metavar="SOURCE",
+        help="what the sync sends: files and folders of them; '-' reads standard input",
+    )  # fmt: skip
     command.add_argument(
         "--against",
         nargs="+",
         required=True,
         metavar="EXPORT",
-        help="what Avalara holds: .json / .ndjson files of FetchResult pages or records "
-        "(required, no default)",
+        help="what Avalara holds: .json / .ndjson files (or folders of them) of FetchResult "
+        "pages or records (required, no default)",
     )
     _format(command, list(PLAN_FORMATS), "text like terraform plan, JSON or an HTML page")
     command.add_argument(
@@ -842,11 +846,18 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "--isolated", action="store_true", help="ignore configuration files (default: off)"
     )
     command.add_argument(
-        "--color", choices=["auto", "always", "never"], default="auto",
-        help="colour the text (default: %(default)s)",
-    )  # fmt: skip
-    command.set_defaults(max_items=None, quiet=False)
+        "--max-items", type=_positive, metavar="N", help="as check --max-items (default: 1000)"
+    )
+    _colour(command)
+    command.set_defaults(quiet=False)
     return command
+
+
+def _colour(command: _Parser) -> None:
+    command.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto",
+        help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set)",
+    )  # fmt: skip
 
 
 def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
@@ -1002,21 +1013,25 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
     from certpreflight.reports import coverage as report  # noqa: PLC0415 - not for a check
 
     run, _ = settings(args)
+    fail_on = Severity(args.fail_on or "warning")
     _encoding(args.encoding)
     nexus = _nexus(args.nexus)
     failed: list[str] = []
+    sales = [] if args.transactions is None else [Input(args.transactions, args.transactions, None)]
     with (
         _sigterm_as_exit(),
         _inputs(args.files, args.input_format, stdin) as inputs,
-        _output(args.output, out, inputs) as stream,
+        _output(args.output, out, [*inputs, *sales]) as stream,
     ):
         pieces = _all_records(inputs, args, err, failed, {}, spans=None)
         records = ((r.source, r.payload) for r in pieces if isinstance(r, Record))
         index = CertificateIndex.labelled(records, run)
+        if failed:  # no sale is decided against part of the certificates
+            raise UsageError(f"no coverage: {len(failed)} RECORDS file(s) could not be read")
         for source, finding in index.unreadable:
             err.write(f"certpreflight: {printable(source)}: {finding.code} {finding.message}\n")
         with _long_lived():  # the index, for as long as the transactions stream
-            writer = report.writer(stream, args.format)
+            writer = report.writer(stream, args.format, colour=wants_colour(args.color, stream))
             shipped: dict[str, set[str]] = {}
             claimed: set[str] = set()
             matrix = run.matrix
@@ -1043,11 +1058,9 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
                 today=run.today,
                 within=args.within,
             )
-            writer.close(rows)
-    if failed:
-        return EXIT_USAGE
-    exposed = any(c.status in report.GAPS for c in rows) or writer.totals.at_risk
-    return EXIT_FINDINGS if exposed or index.unreadable else EXIT_OK
+            writer.close(rows, index.unreadable)
+    fails = writer.totals.fails(fail_on) or report.coverage_fails(rows, fail_on)
+    return EXIT_FINDINGS if (fails or index.unreadable) and not args.exit_zero else EXIT_OK
 
 
 @contextlib.contextmanager
@@ -1104,9 +1117,14 @@ def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         "dialect, joined by customer code) and say, for every exempt customer and region it "
         "ships to, whether a certificate covers it; with --transactions, decide each sale as "
         "AvaTax would (exempt, partial, taxable) and total the taxed sales by cause. Exit 1 "
-        "when a customer is missing, expired or invalid in a region, or a sale is at risk.",
+        "when a sale's findings are at or above --fail-on (default warning: a sale taxed or "
+        "at risk), a customer is missing, expired or invalid in a region (a warning; "
+        "expiring: info), or a record can't be read; 2 when a RECORDS file can't be read.",
     )
-    command.add_argument("files", nargs="+", metavar="RECORDS", help="'-' reads standard input")
+    command.add_argument(
+        "files", nargs="+", metavar="RECORDS",
+        help="files and folders of them (walked as check walks them); '-' reads standard input",
+    )  # fmt: skip
     command.add_argument(
         "--transactions",
         metavar="FILE",
@@ -1143,7 +1161,17 @@ def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     command.add_argument("--config", metavar="PATH", help="as check --config")
     command.add_argument("--isolated", action="store_true", help="as check --isolated")
-    command.set_defaults(fail_on=None, quiet=False)
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="exit 1 for a sale's finding or a coverage gap of this severity or worse "
+        "(default: warning, every sale taxed or at risk; the configuration file's is check's)",
+    )
+    command.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (default: off)"
+    )
+    _colour(command)
+    command.set_defaults(quiet=False)
     return command
 
 
@@ -1510,8 +1538,12 @@ def _run(
         commands[args.command].unknown(extra)
     if args.command == "check" and not args.files and not args.show_settings:
         commands["check"].error("the following arguments are required: FILE")
-    if args.command in ("check", "convert"):
+    if args.command in ("check", "convert", "plan"):
         args.files = _walked(args.files, args.output, err)
+    if args.command == "coverage":  # the sales file isn't one of the records
+        args.files = _walked(args.files, args.output, err, args.transactions)
+    if args.command == "plan":
+        args.against = _walked(args.against, args.output, err)
     if args.command == "check":
         return _check(args, out, err, stdin)
     if args.command == "convert":

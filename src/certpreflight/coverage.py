@@ -67,6 +67,7 @@ __all__ = [
     "Coverage",
     "Decision",
     "Held",
+    "PartDecision",
     "Sale",
     "coverage",
     "explain",
@@ -119,15 +120,18 @@ class Held:
         return self.blocking is None and self.valid is not False
 
 
-def _rank(held: Held) -> tuple[float, int, str]:
-    """Which of several applicable certificates applies: a full exemption first, then the
-    latest effective date (then the id, so the choice never depends on input order)."""
+def _rank(held: Held, day: dt.date | None = None) -> tuple[int, float, int, str]:
+    """Which of several applicable certificates applies: one on file before the sale of
+    ``day`` first (a sale calculated before a certificate was added wasn't exempted by
+    it), then a full exemption, then the latest effective date (then the id, so the choice
+    never depends on input order)."""
+    late = int(day is not None and held.created is not None and day < held.created)
     percentage = 100.0 if held.percentage is None else held.percentage
-    return (-percentage, -(held.effective or dt.date.min).toordinal(), held.id)
+    return (late, -percentage, -(held.effective or dt.date.min).toordinal(), held.id)
 
 
-def _best(found: Sequence[Held]) -> Held:
-    return found[0] if len(found) == 1 else min(found, key=_rank)
+def _best(found: Sequence[Held], day: dt.date | None = None) -> Held:
+    return found[0] if len(found) == 1 else min(found, key=lambda h: _rank(h, day))
 
 
 @dataclass
@@ -585,6 +589,18 @@ def read_sale(payload: Any) -> Sale | str:
 # --- the decision --------------------------------------------------------------------------------
 
 
+class PartDecision(NamedTuple):
+    """What became of one part of a sale (for totals: which causes concern which amount)."""
+
+    status: str
+    #: The part's amount, and what of it is taxed (all of it, none, or the share a partial
+    #: exemption leaves); None when its lines give no amount.
+    amount: float | None
+    taxed: float | None
+    #: The codes of the findings made for this part.
+    codes: tuple[int, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What AvaTax would do with a sale, and why."""
@@ -601,6 +617,8 @@ class Decision:
     date: dt.date | None = None
     #: The sale's amount when its lines give one (for totals).
     amount: float | None = None
+    #: Each part's status, amount and causes, in the sale's order (for totals).
+    parts: tuple[PartDecision, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: status, certificate_id, customer, regions, date, amount, findings."""
@@ -718,10 +736,11 @@ def _decide(
     found: list[Finding] = []
     applicable: list[Held] = []
     candidates = regions.get(region, []) if regions is not None else []
+    late: dict[str, list[Finding]] = {}
     for held in candidates:
         problems = _problems(held, sale, part)
         if problems and problems[-1].code == rules.sale_before_certificate_created.code:
-            found += problems  # it applies now, but a sale calculated before it didn't
+            late[held.id] = problems  # it applies now, but a sale calculated before it didn't
             applicable.append(held)
         elif problems:
             found += problems
@@ -730,7 +749,8 @@ def _decide(
     if not candidates and part.region in _taxing():  # untaxed regions: nothing to exempt
         found.append(_no_certificate(sale, part, regions, index))
     if applicable:
-        best = _best(applicable)
+        best = _best(applicable, sale.date)
+        found += late.get(best.id, ())  # only the one that applies puts the sale at risk
         if len(applicable) > 1:
             found.append(_several(sale, part, best, applicable))
         percentage = best.percentage
@@ -809,10 +829,13 @@ def _no_certificate(
 
 def _several(sale: Sale, part: Part, best: Held, applicable: list[Held]) -> Finding:
     others = [h.id for h in applicable if h is not best]
-    rank = _rank(best)
-    if any(_rank(h)[0] != rank[0] for h in applicable):
-        why = f" (it exempts {-rank[0]:g}%, more than the others)"
-    elif any(_rank(h)[1] != rank[1] for h in applicable):
+    ranks = [_rank(h, sale.date) for h in applicable]
+    rank = _rank(best, sale.date)
+    if any(r[0] != rank[0] for r in ranks):
+        why = " (it was on file before the sale; the others were added after it)"
+    elif any(r[1] != rank[1] for r in ranks):
+        why = f" (it exempts {-rank[1]:g}%, more than the others)"
+    elif any(r[2] != rank[2] for r in ranks):
         why = f" (it took effect last, on {best.effective})"
     else:  # AvaTax's own choice between equal certificates isn't documented
         why = " (the others are alike: the first by id)"
@@ -842,9 +865,11 @@ def decide(
     statuses: set[str] = set()
     certificate: str | None = None
     findings: list[Finding] = []
+    parts: list[PartDecision] = []
     for part in sale.parts:
         status, held, found = _decide(sale, part, index, matrix)
         statuses.add(status)
+        parts.append(_part_decision(sale, part, status, found, held=held, index=index))
         certificate = certificate or held
         if found:
             findings += (f for f in found if f not in findings)
@@ -860,7 +885,28 @@ def decide(
         sale.regions,
         sale.date,
         sale.amount,
+        tuple(parts),
     )
+
+
+def _part_decision(
+    sale: Sale,
+    part: Part,
+    status: str,
+    found: list[Finding],
+    *,
+    held: str | None,
+    index: CertificateIndex,
+) -> PartDecision:
+    """One part's outcome: what of its amount is taxed, and the causes concerning it."""
+    taxed = part.amount
+    if taxed is not None and status == "exempt":
+        taxed = 0.0
+    elif taxed is not None and status == "partial" and held is not None and part.region:
+        regions = index.by_code.get(sale.customer) or {}
+        share = next((h.percentage for h in regions.get(part.region, []) if h.id == held), None)
+        taxed = taxed * (100 - share) / 100 if share is not None else taxed
+    return PartDecision(status, part.amount, taxed, tuple(dict.fromkeys(f.code for f in found)))
 
 
 def explain(

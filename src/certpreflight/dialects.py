@@ -830,7 +830,8 @@ def kind_candidates(data: Mapping[Any, Any]) -> tuple[Kind, ...]:
       or only ``certificates``, each given by its id (``"500111"``, ``{"id": 500111}``),
       and perhaps the customer's code (a link from the customer's side);
     * ``customer``: it has a key only a customer has (its code, name, address, city,
-      region, postal code, country, bill-to / ship-to flags) and no certificate key;
+      region, postal code, country, bill-to / ship-to flags) and no certificate key, and
+      isn't a sale (:func:`looks_like_transaction`: none of the kinds);
     * ``certificate`` or ``link``: customers some of which are given by reference and some
       in full, and no key only a certificate has: nothing tells which it is.
     """
@@ -843,7 +844,7 @@ def kind_candidates(data: Mapping[Any, Any]) -> tuple[Kind, ...]:
     if named and by_id and keys <= _CUSTOMER_SIDE_KEYS:
         return _LINK
     if not keys.isdisjoint(CUSTOMER_ONLY_KEYS):
-        return _CUSTOMER
+        return () if looks_like_transaction(data) else _CUSTOMER
     customers = data.get("customers")
     if customers is None:
         return ()
@@ -854,6 +855,23 @@ def kind_candidates(data: Mapping[Any, Any]) -> tuple[Kind, ...]:
     if any(is_mapping(item) for item in items):
         return ("certificate", "link") if any(references) else _CERTIFICATE
     return ()
+
+
+#: Keys of AvaTax's CreateTransactionModel that no customer, certificate or link has
+#: (docs/sources.md#exemption-decision): a record with its lines, or with two of these, is a
+#: sale (``certpreflight coverage --transactions`` reads those), never a customer.
+TRANSACTION_KEYS = frozenset(
+    {"type", "date", "companyCode", "code", "purchaseOrderNo", "exemptionNo", "currencyCode",
+     "commit", "reportingLocationCode", "salespersonCode", "taxOverride", "documentDate"}
+)  # fmt: skip
+
+
+def looks_like_transaction(data: Mapping[Any, Any]) -> bool:
+    """True when a record is a sale (a ``CreateTransactionModel``): it has ``lines`` given
+    as a list, or two keys only a transaction has (:data:`TRANSACTION_KEYS`)."""
+    if isinstance(data.get("lines"), list):
+        return True
+    return len(TRANSACTION_KEYS.intersection(data)) >= 2  # one alone could be a stray key
 
 
 _CERTIFICATE: tuple[Kind, ...] = ("certificate",)

@@ -32,7 +32,7 @@ def _doc(cli: Cli, *argv: str) -> tuple[int, dict[str, Any]]:
 def test_json_has_every_transaction_in_input_order_and_the_coverage(cli: Cli) -> None:
     code, doc = _doc(cli, "--transactions", SALES)
     assert code == 1  # gaps and taxed sales
-    assert list(doc) == ["transactions", "coverage", "totals"]
+    assert list(doc) == ["transactions", "coverage", "totals", "unread"]
     sources = [r.source for r in read_records(SALES)]
     assert [t["source"] for t in doc["transactions"]] == sources  # the bad line too
     assert {"status", "certificate_id", "findings"} <= set(doc["transactions"][0])
@@ -183,3 +183,96 @@ def test_check_reports_6507_alike_with_one_and_two_jobs(cli: Cli, tmp_path: Path
         found.append([[f["code"] for f in r["findings"]] for r in json.loads(out)["results"]])
     assert found[0] == found[1]
     assert [6507 in codes for codes in found[0]] == [False, True, False]
+
+
+def test_totals_charge_a_cause_the_taxed_part_only(cli: Cli, tmp_path: Path) -> None:
+    """Sale 7 ships 40 to WA (covered) and 60 to ID (no certificate): 3701 concerns the ID
+    line, whose 60 is taxed, never the whole 100; an exempt sale with a warning (5705, 6703)
+    is at risk, not taxed."""
+    lines = Path(SALES).read_text(encoding="utf-8").splitlines()
+    one = tmp_path / "s7.ndjson"
+    one.write_text(lines[6] + "\n", encoding="utf-8")
+    _, doc = _doc(cli, "--transactions", str(one))
+    assert doc["totals"]["by_cause"]["3701"] == {
+        "name": doc["totals"]["by_cause"]["3701"]["name"],
+        "sales": 1,
+        "amount": 60.0,
+    }
+    _, doc = _doc(cli, "--transactions", SALES)
+    taxed = {int(code) for code in doc["totals"]["by_cause"]}
+    exempt_warned = {
+        f["code"]
+        for t in doc["transactions"]
+        if t["status"] == "exempt"
+        for f in t["findings"]
+        if f["severity"] == "warning"
+    }
+    assert exempt_warned  # the example has such sales (5705, 6703)
+    assert not taxed & exempt_warned
+    assert exempt_warned <= {int(c) for c in doc["totals"]["at_risk_by_cause"]}
+
+
+def test_unreadable_records_give_no_report(cli: Cli, tmp_path: Path) -> None:
+    """A RECORDS file that can't be read: exit 2 before any sale is decided, no report (as
+    plan refuses)."""
+    odd = tmp_path / "sales.txt"
+    odd.write_text(Path(SALES).read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = cli("coverage", str(FILES), str(odd), "--transactions", SALES)
+    assert (code, out) == (2, "")
+    assert "unknown file type" in err
+    assert "no coverage: 1 RECORDS file(s) could not be read" in err
+
+
+def test_a_folder_of_records_is_walked_without_the_sales(cli: Cli) -> None:
+    """coverage FOLDER reads its records as check walks it, the --transactions file passed
+    over: the report of the files named."""
+    folder = _doc(cli, "--transactions", SALES)[1]
+    code, out, err = cli(
+        "coverage", str(FILES), *TODAY, "--format", "json", "--transactions", SALES
+    )  # fmt: skip
+    assert (code, err) == (1, "")
+    assert json.loads(out) == folder
+
+
+def test_fail_on_and_exit_zero(cli: Cli, tmp_path: Path) -> None:
+    """Exit 1 at or above --fail-on (default warning: a sale taxed or at risk, a gap);
+    --fail-on error: only errors (the broken line, 4701); --exit-zero: 0."""
+    covered = tmp_path / "one.ndjson"
+    covered.write_text(Path(SALES).read_text(encoding="utf-8").splitlines()[1] + "\n")
+    only = ("--nexus", "WA")
+    assert cli("coverage", *RECORDS, *TODAY, *only, "--transactions", str(covered))[0] == 1
+    argv = (*RECORDS, *TODAY, *only, "--transactions", str(covered), "--fail-on", "error")
+    assert cli("coverage", *argv)[0] == 0  # 6702 is a warning
+    assert cli("coverage", *RECORDS, *TODAY, "--transactions", SALES, "--fail-on", "error")[0] == 1
+    assert cli("coverage", *RECORDS, *TODAY, "--transactions", SALES, "--exit-zero")[0] == 0
+
+
+def test_unread_records_are_in_every_format(cli: Cli, tmp_path: Path) -> None:
+    """A record that can't be read is in the report (JSON "unread", a CSV row, the text and
+    the HTML page), not only on stderr; colour on demand."""
+    broken = tmp_path / "more.ndjson"
+    broken.write_text('{"oops\n', encoding="utf-8")
+    code, out, _ = cli("coverage", *RECORDS, str(broken), *TODAY, "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert [(u["source"], u["finding"]["code"]) for u in doc["unread"]] == [(f"{broken}:1", 4001)]
+    code, out, _ = cli("coverage", *RECORDS, str(broken), *TODAY, "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["kind"], r["source"], r["code"]) for r in rows if r["kind"] == "unread"] == [
+        ("unread", f"{broken}:1", "4001")
+    ]
+    _, out, _ = cli("coverage", *RECORDS, str(broken), *TODAY, "--color", "always")
+    assert f"{broken}:1 not read" in out
+    assert "\x1b[31merror\x1b[0m" in out
+    _, out, _ = cli("coverage", *RECORDS, str(broken), *TODAY, "--format", "html")
+    assert 'id="unread"' in out
+    assert f"{broken}:1" in out
+
+
+def test_example_sale_8_is_exempted_by_the_certificate_on_file_before_it(cli: Cli) -> None:
+    """101 and 104 both cover WA; 101 was added after the sale: 104 applies, no 5705."""
+    _, doc = _doc(cli, "--transactions", SALES)
+    eighth = doc["transactions"][7]
+    assert (eighth["status"], eighth["certificate_id"]) == ("exempt", "104")
+    assert [f["code"] for f in eighth["findings"]] == [5707]

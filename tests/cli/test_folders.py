@@ -66,3 +66,21 @@ def test_the_summary_counts_records_of_no_kind_as_unreadable(cli: Cli, tmp_path:
     nulls = sum(1 for r in doc["results"] if r["kind"] is None)
     assert nulls == 2
     assert doc["summary"]["kinds"] == {"certificate": 1, "unreadable": nulls}
+
+
+def test_the_examples_sales_are_no_customers(cli: Cli, tmp_path: Path) -> None:
+    """check of the examples folder reads its sales as transactions (4030, or 4001 for the
+    broken line), never as customers with missing names and addresses; convert turns none
+    of them into a customer body."""
+    sales = EXAMPLES / "coverage" / "sales.ndjson"
+    code, out, _ = cli("check", str(EXAMPLES), "--output-format", "json")
+    assert code == 1
+    found = {
+        f["code"] for r in results(out) if r["source"].startswith(str(sales)) for f in r["findings"]
+    }
+    assert found == {4030, 4001}
+    target = tmp_path / "avatax.ndjson"
+    code, _, err = cli("convert", str(sales), "--to", "avatax", "-o", str(target))
+    assert code == 1
+    assert "looks like a transaction" in err
+    assert not target.exists() or not target.read_text(encoding="utf-8").strip()

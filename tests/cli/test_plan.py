@@ -135,3 +135,32 @@ def test_fail_on_warning(cli: Cli, tmp_path: Path) -> None:
     source, export = _files(tmp_path, [{**C1, "customerCode": "c-1001"}])
     assert cli("plan", source, "--against", export)[0] == 0
     assert cli("plan", source, "--against", export, "--fail-on", "warning")[0] == 1
+
+
+def test_folders_are_walked_for_source_and_export(cli: Cli, tmp_path: Path) -> None:
+    """SOURCE and --against take folders, walked as check walks them: the same plan as
+    the files named."""
+    source, export = _files(tmp_path, EDITED)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "held").mkdir()
+    Path(source).rename(tmp_path / "src" / "source.ndjson")
+    Path(export).rename(tmp_path / "held" / "export.json")
+    argv = ("--today", "2026-11-01", "--format", "json")
+    code, out, err = cli("plan", str(tmp_path / "src"), "--against", str(tmp_path / "held"), *argv)
+    assert (code, err) == (1, "")
+    named = cli(
+        "plan", str(tmp_path / "src" / "source.ndjson"), "--against",
+        str(tmp_path / "held" / "export.json"), *argv,
+    )  # fmt: skip
+    assert json.loads(out) == json.loads(named[1])
+
+
+def test_max_items_as_check(cli: Cli, tmp_path: Path) -> None:
+    """--max-items N: a certificate sent with more customers than N is 4009, as check says."""
+    source, export = _files(tmp_path, EDITED)
+    code, out, _ = cli(
+        "plan", source, "--against", export, "--max-items", "1", "--format", "json"
+    )  # fmt: skip
+    codes = {f["code"] for a in json.loads(out)["actions"] for f in a["findings"]}
+    assert 4009 in codes
+    assert code == 1

@@ -16,6 +16,7 @@ from certpreflight.dialects import (
     detect_kind,
     is_mapping,
     kind_candidates,
+    looks_like_transaction,
 )
 from certpreflight.findings import Finding
 from certpreflight.literals import Kind
@@ -194,6 +195,11 @@ class Reader:
                     return Read(None, findings, None, _NONE, None)
             keys = sorted(str(k) for k in payload)[:10] if is_mapping(payload) else []
             detail = f"its keys are {', '.join(keys)}" if keys else "it has no keys"
+            if is_mapping(payload) and looks_like_transaction(payload):
+                detail = (
+                    f"it looks like a transaction (a CreateTransactionModel: {detail}); "
+                    "certpreflight coverage --transactions reads those"
+                )
             kinds = kind_candidates(payload) if is_mapping(payload) else ()
             if len(kinds) > 1:  # said, never guessed
                 params = {"kinds": " or a ".join(kinds), "detail": _why(payload, detail)}

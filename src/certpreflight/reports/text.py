@@ -24,14 +24,19 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import FILE, UNREADABLE, Result, Tally
 from certpreflight.rules import fixable_code
 
-__all__ = ["closing", "render", "statistics", "summary", "summary_line"]
+__all__ = ["closing", "paint", "render", "statistics", "summary", "summary_line"]
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2", "bold": "1"}
 _FIX_INDENT = " " * 15
 
 
-def _paint(text: str, style: str, colour: bool) -> str:
+def paint(text: str, style: str, colour: bool) -> str:
+    """``text`` in the colour of ``style`` (a severity, ``ok``, ``dim``, ``bold``) when
+    ``colour``, else as it is."""
     return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
+
+
+_paint = paint
 
 
 def _plural(n: int, word: str) -> str:

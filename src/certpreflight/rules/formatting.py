@@ -450,7 +450,10 @@ record_kind_unknown = declare(
     kind is read from the keys (README, "Record kinds"): a certificate has a field only a
     certificate has (an exempt reason, an exposure zone, a date, an exemption number
     ...), a customer a field only a customer has (its code, name or address), a link
-    only customer codes and perhaps the certificate's id.
+    only customer codes and perhaps the certificate's id. A sale (AvaTax's
+    CreateTransactionModel: its lines, or two of its document type, date, code, company
+    code, PO number ...) carries a customer code but is no customer: the message says it
+    looks like a transaction, which ``certpreflight coverage --transactions`` reads.
 
     Why is this bad? Guessing would report the wrong problems: a customer read as a
     certificate has no exempt reason, a certificate read as a customer no address.

@@ -314,8 +314,9 @@ sale_certificates_several = declare(
     What it does: when several certificates of the customer match the sale's region, says
     which one applies and why.
 
-    Why is this bad? It isn't in itself: the one valid on the document date applies (a
-    full exemption before a partial one, then the latest effective date). But overlapping
+    Why is this bad? It isn't in itself: the one valid on the document date applies (one
+    on file before the sale before one added after it, then a full exemption before a
+    partial one, then the latest effective date). But overlapping
     certificates are often the same document sent twice (6507).
 
     Example: two WA resale certificates of one customer.
