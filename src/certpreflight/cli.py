@@ -189,16 +189,20 @@ def _load_matrix(path: str | Path | None) -> ExemptionMatrix | None:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    """The run's configuration; a bad or unreadable file is a :class:`UsageError`."""
     if args.isolated:
         if args.config is not None:
             raise UsageError("use --config or --isolated, not both")
         return Config()
-    path = Path(args.config) if args.config is not None else find_config()
-    if path is None:
-        return Config()
-    if not path.exists():
-        raise UsageError(f"can't read config {path}: no such file")
-    return load_config(path)
+    try:
+        path = Path(args.config) if args.config is not None else find_config()
+        if path is None:
+            return Config()
+        if not path.exists():
+            raise UsageError(f"can't read config {path}: no such file")
+        return load_config(path)
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def settings(args: argparse.Namespace) -> tuple[Options, str]:
