@@ -124,3 +124,25 @@ def test_the_templates_dates_are_read_month_first_without_a_note(tmp_path: Path,
     )
     code, out, err = cli("check", "--format", "json", str(native))
     assert json.loads(out)["summary"]["by_code"].get("5105") == 1, out
+
+
+def test_a_blank_country_is_read_as_us_as_the_template_defines(tmp_path: Path, cli: Cli) -> None:
+    """The template's Country "blank is read as US" (docs/sources.md#import-templates):
+    before, a blank Country was no country (2108, an error); a file of native columns,
+    which defines no such thing, still gets 2108."""
+    row = WASHINGTON.rsplit(",", 1)[0] + ","  # Country blank
+    path = tmp_path / "exemptions.csv"
+    path.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
+    (record,) = [r.payload for r in read_csv(path)]
+    assert record["customers"][0]["country"] == "US"
+    code, out, err = cli("check", "--format", "json", str(path))
+    assert code == 0, err
+    assert json.loads(out)["summary"]["by_code"] == {}
+    native = tmp_path / "native.csv"
+    native.write_text(
+        "id,exempt_reason,regions,customer_number,name,address_line1,city,region,postal_code,"
+        "country\n7,RESALE,WA,C-1,Acme,1 Main St,Seattle,WA,98101,\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("check", "--format", "json", str(native))
+    assert "2108" in json.loads(out)["summary"]["by_code"], out

@@ -277,12 +277,16 @@ def _cell(field: str, value: str) -> Any:
 
 class _Splitter:
     """Splits rows of one header into (certificate fields, customer fields), empty cells
-    left out: the header's columns looked at once, not on every row. ``month_first``: the
-    header's template defines its dates as ``mm/dd/yyyy`` (:func:`dates_month_first`), so a
-    date read so is handed on as ``YYYY-MM-DD``, its order known."""
+    left out: the header's columns looked at once, not on every row. ``avatax_template``:
+    the header is the AvaTax exemption import template's (:func:`dates_month_first`), read
+    as the template defines it: a date as ``mm/dd/yyyy`` (handed on as ``YYYY-MM-DD``, its
+    order known), a blank Country as US (docs/sources.md#import-templates)."""
 
-    def __init__(self, columns: Columns, *, month_first: bool = False) -> None:
-        self.month_first = month_first
+    def __init__(self, columns: Columns, *, avatax_template: bool = False) -> None:
+        self.month_first = avatax_template
+        self.country = avatax_template and any(
+            key == ("customer", "country") for _, key in columns
+        )
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
@@ -340,6 +344,8 @@ class _Splitter:
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's customer fields (a customer record's ship-to states a list)."""
         customer = {field: value for i, field in self.customer if (value := row[i].strip())}
+        if self.country and customer and "country" not in customer:
+            customer["country"] = "US"  # the template's own reading of a blank Country
         if self.lists:
             customer.update((f, _cell(f, v)) for f, v in customer.items() if f in _LISTS)
         second = customer.pop("name_2", None)
@@ -473,7 +479,7 @@ def read_csv(
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if header:
             columns = header_columns(header, name)
-            yield from group_rows(rows, columns, month_first=dates_month_first(header))
+            yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
 
 
 def _rows(
@@ -587,7 +593,7 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         lines.count, lines.skip_long = span.line - 1, True
         rows = _csv_rows(lines, header, span.path)
         columns = header_columns(header, span.path)
-        yield from group_rows(rows, columns, month_first=dates_month_first(header))
+        yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
@@ -620,7 +626,7 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
 
 
 def group_rows(
-    rows: Iterable[Record], columns: Columns, *, month_first: bool = False
+    rows: Iterable[Record], columns: Columns, *, avatax_template: bool = False
 ) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate
     (from its first row's start to its last row's end). With customer columns only (a
@@ -628,10 +634,10 @@ def group_rows(
     their ship-to states are one (:meth:`_Splitter.joins_on`).
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
-    ``month_first``: the file's template defines its dates as ``mm/dd/yyyy``
-    (:func:`dates_month_first`).
+    ``avatax_template``: the file is the AvaTax exemption import template
+    (:func:`dates_month_first`), read as the template defines it (:class:`_Splitter`).
     """
-    split = _Splitter(columns, month_first=month_first)
+    split = _Splitter(columns, avatax_template=avatax_template)
     current: dict[str, Any] | None = None
     key: object = ""
     source, start, end = "", 0, 0
