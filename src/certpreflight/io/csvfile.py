@@ -70,6 +70,8 @@ from certpreflight.io._common import (
     record_too_large,
 )
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
+from certpreflight.reference.countries import country_code
+from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import Hit, formatting
 
 __all__ = [
@@ -148,6 +150,9 @@ _COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
         "exempt reason desc",
     ),
     ("certificate", "regions"): ("regions", "exposure zones", "exposure zone", "issuing region"),
+    # the AvaTax template's country of the issuing region: the region is read in it
+    # (_Splitter.certificate_fields), so no field of its own
+    ("certificate", "issuing_country"): ("issuing country",),
     ("certificate", "effective_date"): ("effective date", "signed date", "eff date"),
     ("certificate", "expiration_date"): ("expiration date", "end date"),
     ("certificate", "single_use"): ("single use", "is single", "certificate type", "cert type"),
@@ -156,6 +161,12 @@ _COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "tax_id_type"): ("tax id type", "tax number type", "exemption no type"),
     ("certificate", "exempt_percentage"): ("exempt percentage", "exempt percent"),
     ("certificate", "business_type"): ("business type",),
+    # no native field: kept under this key, which no rule reads (2311 says so), and written
+    # back by ``convert --to avatax-csv``
+    ("certificate", "business_type_description"): (
+        "business type description",
+        "business type desc",
+    ),
     ("certificate", "filename"): ("filename", "file name"),
     ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): ("customer number", "customer code"),
@@ -284,9 +295,7 @@ class _Splitter:
 
     def __init__(self, columns: Columns, *, avatax_template: bool = False) -> None:
         self.month_first = avatax_template
-        self.country = avatax_template and any(
-            key == ("customer", "country") for _, key in columns
-        )
+        self.country = avatax_template and any(key == ("customer", "country") for _, key in columns)
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
@@ -339,6 +348,9 @@ class _Splitter:
             for field in DATE_FIELDS:
                 if field in fields:
                     fields[field] = _month_first(fields[field])
+        country = fields.pop("issuing_country", None)
+        if country is not None and isinstance(fields.get("regions"), list):
+            fields["regions"] = [_issued_in(region, country) for region in fields["regions"]]
         return fields
 
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
@@ -352,6 +364,16 @@ class _Splitter:
         if second:  # the CertCapture template merges Name 2 into Name 1
             customer["name"] = f"{customer.get('name', '')} {second}".strip()
         return customer
+
+
+def _issued_in(region: str, country: str) -> str:
+    """The template's Issuing Region read in its Issuing Country: as it is when it is a
+    region of that country (or names its own), else ``country-region`` (ISO 3166-2's form),
+    so ``CA`` + ``BC`` is British Columbia and ``CA`` + ``WA`` no region, never Washington."""
+    found = lookup_region(region)
+    if "-" in region or (found is not None and found.country == country_code(country)):
+        return region
+    return f"{country.upper()}-{region}"
 
 
 def _month_first(text: str) -> str:
