@@ -943,11 +943,19 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
-    from certpreflight.rules.docs import rule_dict, rule_text  # noqa: PLC0415 - not for a check
+    from certpreflight.rules.docs import (  # noqa: PLC0415 - not for a check
+        reserved_text,
+        rule_dict,
+        rule_text,
+    )
 
     try:
         rule = get_rule(args.key)
     except KeyError as exc:
+        reserved = reserved_text(int(args.key)) if args.key.isdigit() else None
+        if reserved is not None and args.format != "json":
+            out.write(reserved)  # a finding of AvaTax's reply: no rule, but documented
+            return EXIT_OK
         raise UsageError(exc.args[0]) from None
     if args.format == "json":
         out.write(json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n")
