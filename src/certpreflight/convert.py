@@ -542,9 +542,9 @@ def _avatax_csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
     regions: list[str | None] = [r for r in cert.regions if zone_id(r) is None]
     for region in regions or [None]:
         found = lookup_region(region) if region is not None else None
-        country, _, short = (region or "").rpartition("-")  # an unknown region as read
+        issued_in, _, short = (region or "").rpartition("-")  # an unknown region as read
         issuing = {
-            "Issuing Country": found.country if found is not None else country,
+            "Issuing Country": found.country if found is not None else issued_in,
             "Issuing Region": found.short if found is not None else short,
         }
         for customer in cert.customers or (Customer(),):
