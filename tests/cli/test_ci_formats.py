@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import openpyxl
 import pytest
 from junitparser import Error, JUnitXml
 
@@ -218,6 +219,31 @@ def test_an_input_that_cant_be_read_is_in_every_ci_format(cli: Cli, tmp_path: Pa
     assert issues[0]["fingerprint"]
 
 
+def test_a_workbook_row_is_the_line_in_every_ci_format(cli: Cli, tmp_path: Path) -> None:
+    """A workbook's record (``file:sheet:row``) points at its spreadsheet row: GitLab's
+    ``lines.begin``, GitHub's ``line``, SARIF's ``startLine`` (before: 1, or none)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Certificate ID", "Billing Customer Number", "Name 1", "Exposure Zones"])
+    sheet.append([])
+    sheet.append(["c1", "C-1", "", "WA"])  # row 3: no name (2101) and more
+    path = tmp_path / "certs.xlsx"
+    book.save(path)
+    _, out, _ = cli("check", str(path), "--output-format", "gitlab")
+    assert {i["location"]["lines"]["begin"] for i in json.loads(out)} == {3}
+    _, out, _ = cli("check", str(path), "--output-format", "github")
+    assert all(",line=3," in line for line in out.splitlines())
+    _, out, _ = cli("check", str(path), "--output-format", "sarif")
+    doc = json.loads(out)
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    places = [r["locations"][0]["physicalLocation"] for r in doc["runs"][0]["results"]]
+    assert places
+    assert {p["region"]["startLine"] for p in places} == {3}
+    assert {p["artifactLocation"]["uri"] for p in places} == {str(path)}
+
+
 def _escaped_property(text: str) -> str:
     return text.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
 
@@ -228,7 +254,8 @@ def _escaped_property(text: str) -> str:
         ("a.ndjson:12", ("a.ndjson", 12)),
         ("dir/b.csv:3", ("dir/b.csv", 3)),
         ("C:\\x\\c.json:7", ("C:\\x\\c.json", 7)),
-        ("book.xlsx:Sheet1:4", ("book.xlsx", None)),
+        ("book.xlsx:Sheet1:4", ("book.xlsx", 4)),  # the spreadsheet row (before: no line)
+        ("dir:x/book.XLSX:My Sheet:12", ("dir:x/book.XLSX", 12)),
         ("<stdin>:2", ("<stdin>", 2)),
         ("odd", ("odd", None)),
     ],

@@ -3,7 +3,7 @@
 Each renders a chunk of ``(source, Report)`` results, a line (or a JSON object) per finding;
 a clean record writes nothing. The file and line come from the record's source
 (:func:`location`): ``file:line`` for JSON, NDJSON and CSV records, ``file:sheet:row`` for a
-workbook's (which has no text lines: the file alone, the sheet and row in the message).
+workbook's (its spreadsheet row is its line; the sheet is in the message).
 
 * ``github``: ``::error file=F,line=N,title=T::message`` per finding, warnings as
   ``::warning``, notes as ``::notice``
@@ -68,15 +68,14 @@ _SHEETS = (".xlsx",)
 
 def location(source: str) -> tuple[str, int | None]:
     """The file and the line a record's source names: ``("a.ndjson", 12)`` for
-    ``a.ndjson:12``; a workbook's ``b.xlsx:Sheet1:3`` is ``("b.xlsx", None)`` (no text lines),
-    and a source without a line is the whole source and None."""
+    ``a.ndjson:12``; a workbook's ``b.xlsx:Sheet1:3`` is ``("b.xlsx", 3)`` (the spreadsheet
+    row, which is what a reader of the sheet looks for), and a source without a line is the
+    whole source and None."""
     head, _, tail = source.rpartition(":")
     if not head or not tail.isdigit():
         return source, None
     book, _, _ = head.rpartition(":")
-    if book.lower().endswith(_SHEETS):
-        return book, None
-    return head, int(tail)
+    return (book if book.lower().endswith(_SHEETS) else head), int(tail)
 
 
 def _findings(results: Iterable[Result]) -> Iterator[tuple[str, Report, Finding]]:
