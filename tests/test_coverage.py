@@ -424,6 +424,21 @@ def test_overlapping_certificate_for_the_same_customer_region_reason_is_6507() -
     assert finding.customer_number == "C-1001"
 
 
+def test_single_use_certificates_for_different_pos_are_not_6507() -> None:
+    """A single-use certificate covers one purchase order: two of them for P1 and P2 are two
+    sales exempted, not a copy (dropping one would tax P2's sale); for the same PO, a copy."""
+    records = [
+        cert(id="A", single_use=True, po_numbers=["P1"]),
+        cert(id="B", single_use=True, po_numbers=["P2"]),
+        cert(id="C", single_use=True, po_numbers=["P1"]),
+        cert(id="blanket"),
+    ]
+    reports = validate_batch(records, today=TODAY).reports
+    found = [[f.message for f in r.findings if f.code == 6507] for r in reports]
+    assert [len(f) for f in found] == [0, 0, 1, 0]
+    assert "C repeats certificate A" in found[2][0]
+
+
 def test_6507_keeps_the_one_valid_longer() -> None:
     records = [cert(id="short", expiration_date="2027-01-15"), cert(id="long")]
     (finding,) = [f for f in validate_batch(records).reports[1].findings if f.code == 6507]

@@ -96,3 +96,36 @@ def test_every_docs_page_is_in_the_site_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
     listed = set(re.findall(r":\s+(\S+\.md)\s*$", nav, re.M))
     assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
+
+
+def _anchors() -> set[str]:
+    """The anchors MkDocs gives docs/rules.md's headings (its default slugify: lower case,
+    punctuation but ``-`` dropped, spaces as ``-``)."""
+    import re  # noqa: PLC0415
+
+    headings = re.findall(r"^#+ (.+)$", DOCS.read_text(encoding="utf-8"), re.MULTILINE)
+    return {re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", h.strip().lower())) for h in headings}
+
+
+def test_every_url_a_finding_can_carry_resolves_to_a_section_of_the_rules_page() -> None:
+    """Every rule's findings and those made from AvaTax's replies (2900, 5900, 5901; before:
+    their url pointed to no section) link to a section of docs/rules.md."""
+    from certpreflight import avatax  # noqa: PLC0415
+    from certpreflight.findings import DOCS_URL, rule_url  # noqa: PLC0415
+    from certpreflight.rules import RESERVED_CODES  # noqa: PLC0415
+
+    anchors = _anchors()
+    made = [
+        *avatax.findings_from_avatax_error("<html>bad gateway</html>"),
+        *avatax.findings_from_avatax_error({"error": {"code": "Nope", "message": "x"}}),
+    ]
+    urls = {rule_url(r.code, r.name) for r in CATALOGUE}
+    urls |= {rule_url(code, name) for code, name in RESERVED_CODES.items()}
+    urls |= {f.url for f in made}
+    assert {avatax.REJECTED_CODE, avatax.UNREACHABLE_CODE, avatax.UNCONFIRMED_CODE} <= set(
+        RESERVED_CODES
+    )
+    prefix = f"{DOCS_URL}rules/#"
+    assert all(url.startswith(prefix) for url in urls)
+    missing = sorted(url for url in urls if url.removeprefix(prefix) not in anchors)
+    assert missing == []

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import pydantic
 import pytest
+from pydantic.alias_generators import to_camel
 
 from certpreflight import convert, fix, validate, validate_batch, validate_many
 from certpreflight.reading import plain
@@ -127,6 +128,57 @@ def test_a_pydantic_model_is_read_by_its_aliases() -> None:
     customer = validate(cert.customers[0], today=TODAY)
     assert customer.kind == "customer"
     assert customer.customer_number == "RESELLER"
+
+
+class CamelCustomer(pydantic.BaseModel):
+    """An integration's model over the native names with camelCase aliases for its own
+    wire (``customerNumber``, ``addressLine1``: keys no dialect reads)."""
+
+    model_config = pydantic.ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    customer_number: str
+    name: str
+    address_line1: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+
+
+class CamelCertificate(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: str
+    exempt_reason: str
+    regions: list[str]
+    effective_date: dt.date
+    tax_id: str
+    customers: list[CamelCustomer]
+
+
+def test_a_model_with_aliases_no_dialect_reads_is_read_by_its_field_names() -> None:
+    """``alias_generator=to_camel`` over the native names dumps ``exemptReason``, ``taxId``,
+    ``customerNumber`` ..., which no dialect reads: before, false errors (2301, 5001, 6101,
+    6201, 2310). A field is keyed by its name when its alias is no dialect's key and its
+    name is; an alias that is one (``postalCode``, AvaTax's) stays, and the AvaTax-aliased
+    model above is still read by its aliases."""
+    customer = CamelCustomer(
+        customer_number="C-1001", name="Acme Supply Co", address_line1="1 Main St",
+        city="Seattle", region="WA", postal_code="98101", country="US",
+    )  # fmt: skip
+    cert = CamelCertificate(
+        id="7", exempt_reason="G", regions=["WA"], effective_date=dt.date(2026, 1, 15),
+        tax_id="601-234-567", customers=[customer],
+    )  # fmt: skip
+    dumped = plain(cert)
+    assert {"exempt_reason", "effective_date", "tax_id"} <= set(dumped)
+    assert set(dumped["customers"][0]) >= {"customer_number", "address_line1", "postalCode"}
+    report = validate(cert, today=TODAY)
+    assert report.codes() == ()
+    assert report == validate(json.dumps(dumped), today=TODAY)
+    avatax = plain(_avatax())
+    assert {"signedDate", "exemptionReason", "exposureZone", "exemptionNumber"} <= set(avatax)
+    assert set(avatax["customers"][0]) >= {"customerCode", "postalCode"}
 
 
 def test_many_batch_fix_and_convert_take_them_too() -> None:

@@ -232,14 +232,15 @@ class JoinTable:
 
     def add_dates(self, source: str, dates: Dates | None) -> None:
         """A certificate's :func:`dates_of`: a later certificate whose dates overlap an
-        earlier one's for the same customer, region and reason gets 6507."""
+        earlier one's for the same customer, region and reason (and, single-use, the same
+        PO numbers) gets 6507."""
         if dates is None or not self.compares_dates():
             return
-        ident, codes, regions, reason, start, end = dates
+        ident, codes, regions, reason, start, end, uses = dates
         found: Finding | None = None
         for code in codes:
             for region in regions:
-                key = hash((code, region, reason))  # a collision: odds of 1 in 2^64 a pair
+                key = hash((code, region, reason, uses))  # a collision: odds of 1 in 2^64 a pair
                 latest = self.dated.get(key, -1)
                 other = self._earlier(latest, ident, start, end)
                 if other == _SAME:
@@ -477,8 +478,9 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
 
 
 #: What 6507 compares of a certificate: its id, customer codes, regions (ISO), reason code,
-#: and its dates as ordinals (0 and the maximum for an open start or end).
-Dates = tuple[str, tuple[str, ...], tuple[str, ...], str, int, int]
+#: its dates as ordinals (0 and the maximum for an open start or end), and what it covers
+#: (a single-use certificate's PO numbers, sorted; empty for a blanket one).
+Dates = tuple[str, tuple[str, ...], tuple[str, ...], str, int, int, tuple[str, ...]]
 
 
 def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
@@ -493,7 +495,10 @@ def dates_of(cert: ExemptionCertificate, source: str) -> Dates | None:
         return None
     start = cert.effective_date.toordinal() if cert.effective_date else 0
     end = cert.expiration_date.toordinal() if cert.expiration_date else dt.date.max.toordinal()
-    return (cert.id if cert.id is not None else source, codes, regions, reason, start, end)
+    # a single-use certificate covers its sale (PO) only: one for another PO is no copy
+    uses = ("single use", *sorted(set(cert.po_numbers))) if cert.single_use else ()
+    ident = cert.id if cert.id is not None else source
+    return (ident, codes, regions, reason, start, end, uses)
 
 
 def _distinct(items: Iterable[str | None]) -> tuple[str, ...]:

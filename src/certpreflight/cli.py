@@ -62,6 +62,7 @@ from certpreflight.options import Options, RuleOptions
 from certpreflight.reference.matrix import ExemptionMatrix, MatrixFormatError
 from certpreflight.reference.reasons import normalize_reason
 from certpreflight.reference.regions import normalize_region
+from certpreflight.reports.ci import Unread
 from certpreflight.reports.output import (
     OutputError,
     OutputRefusedError,
@@ -190,16 +191,20 @@ def _load_matrix(path: str | Path | None) -> ExemptionMatrix | None:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    """The run's configuration; a bad or unreadable file is a :class:`UsageError`."""
     if args.isolated:
         if args.config is not None:
             raise UsageError("use --config or --isolated, not both")
         return Config()
-    path = Path(args.config) if args.config is not None else find_config()
-    if path is None:
-        return Config()
-    if not path.exists():
-        raise UsageError(f"can't read config {path}: no such file")
-    return load_config(path)
+    try:
+        path = Path(args.config) if args.config is not None else find_config()
+        if path is None:
+            return Config()
+        if not path.exists():
+            raise UsageError(f"can't read config {path}: no such file")
+        return load_config(path)
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def settings(args: argparse.Namespace) -> tuple[Options, str]:
@@ -435,14 +440,14 @@ def _all_records(
     inputs: Iterable[Input],
     args: argparse.Namespace,
     err: TextIO,
-    failed: list[str],
+    failed: list[Unread],
     states: dict[str, FileState | None],
     *,
     spans: Cuts | None,
 ) -> Iterator[Record | Span]:
-    """Every input's records; an input that can't be read is reported and skipped, and
-    one without certificates gets a note (unless ``--quiet``). ``states`` gets each
-    file's state before it is read."""
+    """Every input's records; an input that can't be read is reported on ``err`` and in
+    ``failed`` (its name and why) and skipped, and one without certificates gets a note
+    (unless ``--quiet``). ``states`` gets each file's state before it is read."""
     for item in inputs:
         states[item.path] = file_state(item.path)
         count = 0
@@ -452,17 +457,17 @@ def _all_records(
                 yield piece
             empty = count == 0 or (isinstance(piece, Span) and count == 1 and _blank(item.path))
         except InputError as exc:
-            err.write(f"certpreflight: {printable(str(exc).replace(item.path, item.shown))}\n")
-            failed.append(item.shown)
-            continue
+            why = printable(str(exc).replace(item.path, item.shown))
         except OSError as exc:
-            err.write(f"certpreflight: can't read {printable(item.shown)}: {exc.strerror or exc}\n")
-            failed.append(item.shown)
+            why = f"can't read {printable(item.shown)}: {exc.strerror or exc}"
+        else:
+            if empty and not args.quiet:
+                err.write(
+                    f"certpreflight: note: {printable(item.shown)}: no certificates (empty input)\n"
+                )
             continue
-        if empty and not args.quiet:
-            err.write(
-                f"certpreflight: note: {printable(item.shown)}: no certificates (empty input)\n"
-            )
+        err.write(f"certpreflight: {why}\n")
+        failed.append((item.shown, why))
 
 
 def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
@@ -646,7 +651,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
     _encoding(args.encoding)
     if args.fix or args.unsafe_fixes or args.diff or args.in_place:
         return _fix(args, run, fail_on, out, err, stdin=stdin)
-    failed: list[str] = []
+    failed: list[Unread] = []
     states: dict[str, FileState | None] = {}
     cuts: Cuts = {}
     with (
@@ -689,7 +694,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO |
         finally:
             if bar is not None:
                 bar.close()
-        writer.close(tally)
+        writer.close(tally, failed)
         changed = _changed(states, err)  # before the copies of streams are removed
         to_file = not is_default(args.output, out)
     if to_file:  # the report went to a file: the totals where a person sees them
@@ -873,7 +878,7 @@ def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | 
 
     run, fail_on = settings(args)
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
-        failed: list[str] = []
+        failed: list[Unread] = []
         records = _all_records(inputs, args, err, failed, {}, spans=None)
         source = ((r.source, r.payload) for r in records if isinstance(r, Record))
         made = plan_records(source, _export_records(args.against), run)
@@ -963,11 +968,19 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
-    from certpreflight.rules.docs import rule_dict, rule_text  # noqa: PLC0415 - not for a check
+    from certpreflight.rules.docs import (  # noqa: PLC0415 - not for a check
+        reserved_text,
+        rule_dict,
+        rule_text,
+    )
 
     try:
         rule = get_rule(args.key)
     except KeyError as exc:
+        reserved = reserved_text(int(args.key)) if args.key.isdigit() else None
+        if reserved is not None and args.format != "json":
+            out.write(reserved)  # a finding of AvaTax's reply: no rule, but documented
+            return EXIT_OK
         raise UsageError(exc.args[0]) from None
     if args.format == "json":
         out.write(json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n")
@@ -1016,7 +1029,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
     fail_on = Severity(args.fail_on or "warning")
     _encoding(args.encoding)
     nexus = _nexus(args.nexus)
-    failed: list[str] = []
+    failed: list[Unread] = []
     sales = [] if args.transactions is None else [Input(args.transactions, args.transactions, None)]
     with (
         _sigterm_as_exit(),

@@ -108,14 +108,15 @@ CSV_HEADERS: Mapping[str, str] = {
 }
 _CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "city")
 
-#: The AvaTax exemption import template's columns, in template order, each the native field
-#: it holds (None: a column certpreflight has nothing for, written empty: ECMS Cert ID, which
-#: the import ignores, "leave it blank"; Issuing Country, the issuing region's country;
-#: Business Type Desc). Every named column is a header the CSV reader accepts
-#: (docs/sources.md#import-templates).
+#: The AvaTax exemption import template's columns, in template order, each the field it
+#: holds: a native field, ``regions`` for Issuing Country (the issuing region's country: the
+#: reader reads the region in it), or ``business_type_description``, the member the reader
+#: keeps Business Type Desc under (no rule reads it; written back when a record carries it).
+#: None: ECMS Cert ID, which the import ignores ("leave it blank"), written empty. Every
+#: column is a header the CSV reader accepts (docs/sources.md#import-templates).
 AVATAX_CSV_HEADERS: Mapping[str, str | None] = {
     "ECMS Cert ID": None,
-    "Issuing Country": None,
+    "Issuing Country": "regions",
     "Issuing Region": "regions",
     "Exemption No": "tax_id",
     "Exemption No Type": "tax_id_type",
@@ -125,7 +126,7 @@ AVATAX_CSV_HEADERS: Mapping[str, str | None] = {
     "Cert Type": "single_use",
     "Invoice/PO No": "po_numbers",
     "Business Type": "business_type",
-    "Business Type Desc": None,
+    "Business Type Desc": "business_type_description",
     "Exemption Reason": "exempt_reason",
     "Exemption Reason Desc": "exempt_reason_description",
     "Customer Name": "name",
@@ -153,6 +154,15 @@ _CUSTOMER_TEMPLATE_CARRIES: Mapping[str, str] = {
     field: heading
     for heading, field in CUSTOMER_TEMPLATE.items()
     if field not in CustomerRecord.model_fields and field != "name_2"
+}
+
+#: The AvaTax template's columns for the members of a certificate no field reads.
+_AVATAX_TEMPLATE_CARRIES: Mapping[str, str] = {
+    field: heading
+    for heading, field in AVATAX_CSV_HEADERS.items()
+    if field is not None
+    and field not in ExemptionCertificate.model_fields
+    and field not in Customer.model_fields
 }
 
 
@@ -225,12 +235,18 @@ def _unread(payload: Any, kind: str | None) -> list[_Unread]:
 
 
 def _template_column(to: str, kind: str | None, key: Any) -> str | None:
-    """The customer import template's column for a customer record's unread member, if any
-    (``email_address`` or ``emailAddress``: Billing Customer Email)."""
-    if to != "certcapture-csv" or kind != "customer" or not isinstance(key, str):
+    """The import template's column for a record's unread member, if any: a customer
+    record's ``email_address`` or ``emailAddress`` in CertCapture's customer template
+    (Billing Customer Email), a certificate's ``business_type_description`` in the AvaTax
+    exemption template (Business Type Desc)."""
+    if not isinstance(key, str):
         return None
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
-    return _CUSTOMER_TEMPLATE_CARRIES.get(snake)
+    if to == "certcapture-csv" and kind == "customer":
+        return _CUSTOMER_TEMPLATE_CARRIES.get(snake)
+    if to == "avatax-csv" and kind == "certificate":
+        return _AVATAX_TEMPLATE_CARRIES.get(snake)
+    return None
 
 
 def _carry(
@@ -526,9 +542,10 @@ def _avatax_csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
     regions: list[str | None] = [r for r in cert.regions if zone_id(r) is None]
     for region in regions or [None]:
         found = lookup_region(region) if region is not None else None
+        issued_in, _, short = (region or "").rpartition("-")  # an unknown region as read
         issuing = {
-            "Issuing Country": found.country if found is not None else "",
-            "Issuing Region": found.short if found is not None else region or "",
+            "Issuing Country": found.country if found is not None else issued_in,
+            "Issuing Region": found.short if found is not None else short,
         }
         for customer in cert.customers or (Customer(),):
             country = _country(customer.country)

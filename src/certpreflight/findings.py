@@ -100,7 +100,8 @@ class Finding:
     @property
     def url(self) -> str:
         """The rule's page in the documentation (its section of the rules catalogue), as
-        pydantic's and ruff's errors link to theirs."""
+        pydantic's and ruff's errors link to theirs. The findings of AvaTax's replies
+        (2900, 5900, 5901: ``rules.RESERVED_CODES``) have their sections there too."""
         return rule_url(self.code, self.name)
 
     def to_dict(self) -> dict[str, Any]:

@@ -124,3 +124,59 @@ def test_the_templates_dates_are_read_month_first_without_a_note(tmp_path: Path,
     )
     code, out, err = cli("check", "--format", "json", str(native))
     assert json.loads(out)["summary"]["by_code"].get("5105") == 1, out
+
+
+def test_a_blank_country_is_read_as_us_as_the_template_defines(tmp_path: Path, cli: Cli) -> None:
+    """The template's Country "blank is read as US" (docs/sources.md#import-templates):
+    before, a blank Country was no country (2108, an error); a file of native columns,
+    which defines no such thing, still gets 2108."""
+    row = WASHINGTON.rsplit(",", 1)[0] + ","  # Country blank
+    path = tmp_path / "exemptions.csv"
+    path.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
+    (record,) = [r.payload for r in read_csv(path)]
+    assert record["customers"][0]["country"] == "US"
+    code, out, err = cli("check", "--format", "json", str(path))
+    assert code == 0, err
+    assert json.loads(out)["summary"]["by_code"] == {}
+    native = tmp_path / "native.csv"
+    native.write_text(
+        "id,exempt_reason,regions,customer_number,name,address_line1,city,region,postal_code,"
+        "country\n7,RESALE,WA,C-1,Acme,1 Main St,Seattle,WA,98101,\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("check", "--format", "json", str(native))
+    assert "2108" in json.loads(out)["summary"]["by_code"], out
+
+
+def test_issuing_country_and_business_type_desc_are_read_and_written_back(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """Before: Business Type Desc was read by nothing and Issuing Country ignored, so a
+    CA row with a region that is no Canadian province was read as the US state, and
+    ``convert`` wrote Business Type Desc blank, silently. Now the region is read in its
+    country, Business Type Desc is kept (2311: not read) and written back; another
+    target says it lost it."""
+    canada = (
+        ",CA,BC,PST-1234-5678,TIN,01/15/2026,12/31/2029,C-1001,BLANKET,,,Retail of widgets,"
+        "G,,Acme Resale,1 Main St,,,Vancouver,BC,V6B 1A1,CA"
+    )
+    astray = canada.replace(",CA,BC,", ",CA,WA,", 1).replace("Retail of widgets", "")
+    path = tmp_path / "exemptions.csv"
+    path.write_text(f"{HEADER}\n{canada}\n{astray}\n", encoding="utf-8")
+    first, second = [r.payload for r in read_csv(path)]
+    assert first["regions"] == ["BC"]
+    assert first["business_type_description"] == "Retail of widgets"
+    assert second["regions"] == ["CA-WA"]  # not Washington
+    code, out, err = cli("check", "--format", "json", str(path))
+    results = json.loads(out)["results"]
+    codes = [[f["code"] for f in r["findings"]] for r in results]
+    assert 2311 in codes[0]
+    assert 3001 in codes[1]  # CA-WA: no such region
+    target = tmp_path / "out.csv"
+    code, _, err = cli("convert", "--to", "avatax-csv", str(path), "-o", str(target))
+    assert code == 0, err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == [canada, astray]
+    code, _, err = cli("convert", "--to", "avatax", str(path), "-o", str(tmp_path / "a.json"))
+    assert code == 1
+    assert "business_type_description: 'Retail of widgets'" in err

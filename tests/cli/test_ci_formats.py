@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import openpyxl
 import pytest
-from junitparser import JUnitXml
+from junitparser import Error, JUnitXml
 
 from certpreflight.reports.ci import location
 from tests.cli.conftest import CLEAN_LINE, Cli, ndjson_line
@@ -171,13 +172,90 @@ def test_text_marks_fixable_findings_and_counts_them(cli: Cli, tmp_path: Path) -
     assert out.endswith("[*] 1 fixable with `certpreflight check --fix`\n")
 
 
+def test_an_input_that_cant_be_read_is_in_every_ci_format(cli: Cli, tmp_path: Path) -> None:
+    """Exit 2, and the file that can't be read is in the report, not on stderr alone
+    (before: it was left out): SARIF's invocation not successful with a notification at
+    the file (valid against the schema), a JUnit test case in error, a GitHub ``::error``
+    at the file, a GitLab issue."""
+    missing = tmp_path / "nonexist.json"
+    bad = tmp_path / "bad.ndjson"
+    bad.write_bytes(b'{"id": "1"\n')
+    files = (str(missing), str(bad))
+    code, out, err = cli("check", *files, "--output-format", "sarif")
+    assert code == 2
+    assert f"can't read {missing}" in err
+    doc = json.loads(out)
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    (invocation,) = doc["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error"
+    assert note["message"]["text"].startswith(f"can't read {missing}")
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "nonexist.json"
+    )
+    assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["4001"]  # bad.ndjson's record
+
+    code, out, _ = cli("check", *files, "--output-format", "junit")
+    assert code == 2
+    suite = ET.fromstring(out.encode()).find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "1")
+    cases = [case for s in JUnitXml.fromstring(out) for case in s]
+    errored = [c for c in cases if c.result and isinstance(c.result[0], Error)]
+    assert [c.classname for c in errored] == [str(missing)]
+
+    code, out, _ = cli("check", *files, "--output-format", "github")
+    assert code == 2
+    said = [line for line in out.splitlines() if "nonexist.json" in line]
+    assert len(said) == 1
+    assert said[0].startswith(f"::error file={_escaped_property(str(missing))},")
+
+    code, out, _ = cli("check", *files, "--output-format", "gitlab")
+    assert code == 2
+    issues = [i for i in json.loads(out) if i["location"]["path"] == str(missing)]
+    assert [(i["severity"], i["check_name"]) for i in issues] == [("major", "input-not-read")]
+    assert issues[0]["fingerprint"]
+
+
+def test_a_workbook_row_is_the_line_in_every_ci_format(cli: Cli, tmp_path: Path) -> None:
+    """A workbook's record (``file:sheet:row``) points at its spreadsheet row: GitLab's
+    ``lines.begin``, GitHub's ``line``, SARIF's ``startLine`` (before: 1, or none)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Certificate ID", "Billing Customer Number", "Name 1", "Exposure Zones"])
+    sheet.append([])
+    sheet.append(["c1", "C-1", "", "WA"])  # row 3: no name (2101) and more
+    path = tmp_path / "certs.xlsx"
+    book.save(path)
+    _, out, _ = cli("check", str(path), "--output-format", "gitlab")
+    assert {i["location"]["lines"]["begin"] for i in json.loads(out)} == {3}
+    _, out, _ = cli("check", str(path), "--output-format", "github")
+    assert all(",line=3," in line for line in out.splitlines())
+    _, out, _ = cli("check", str(path), "--output-format", "sarif")
+    doc = json.loads(out)
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    places = [r["locations"][0]["physicalLocation"] for r in doc["runs"][0]["results"]]
+    assert places
+    assert {p["region"]["startLine"] for p in places} == {3}
+    assert {p["artifactLocation"]["uri"] for p in places} == {str(path)}
+
+
+def _escaped_property(text: str) -> str:
+    return text.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
         ("a.ndjson:12", ("a.ndjson", 12)),
         ("dir/b.csv:3", ("dir/b.csv", 3)),
         ("C:\\x\\c.json:7", ("C:\\x\\c.json", 7)),
-        ("book.xlsx:Sheet1:4", ("book.xlsx", None)),
+        ("book.xlsx:Sheet1:4", ("book.xlsx", 4)),  # the spreadsheet row (before: no line)
+        ("dir:x/book.XLSX:My Sheet:12", ("dir:x/book.XLSX", 12)),
         ("<stdin>:2", ("<stdin>", 2)),
         ("odd", ("odd", None)),
     ],

@@ -36,6 +36,9 @@ def test_rule_explains_one_rule_or_exits_2(cli: Cli) -> None:
     code, _, err = cli("rule", "9999")
     assert code == 2
     assert "no rule '9999'" in err
+    code, out, _ = cli("rule", "5901")  # a finding of AvaTax's reply: no rule, documented
+    assert code == 0
+    assert out.startswith("5901 avatax-unconfirmed (Status, error; made from AvaTax's reply")
 
 
 def test_rule_command_prints_clean_text(cli: Cli) -> None:

@@ -132,11 +132,15 @@ def test_config_path_and_isolated(cli: Cli, project: Path) -> None:
 def test_bad_configuration_exits_2_naming_the_key(
     cli: Cli, project: Path, table: str, problem: str
 ) -> None:
-    """An unknown key or a bad value is a usage error (exit 2) naming the file and the key."""
+    """An unknown key or a bad value is a usage error (exit 2) naming the file and the key,
+    for `check FILE` and for `check --show-settings` alike (no traceback)."""
     path = _pyproject(project, table)
     code, _, err = _check(cli, project)
-    assert code == 2
+    shown_code, _, shown_err = cli("check", "--show-settings")
+    assert code == shown_code == 2
     assert problem in err
+    assert problem in shown_err
+    assert "Traceback" not in shown_err
     assert str(path) in err or "9999" in problem
 
 

@@ -70,6 +70,8 @@ from certpreflight.io._common import (
     record_too_large,
 )
 from certpreflight.io._text import MARK_ERRORS, not_utf8, sniff, unmarked
+from certpreflight.reference.countries import country_code
+from certpreflight.reference.regions import lookup_region
 from certpreflight.rules import Hit, formatting
 
 __all__ = [
@@ -148,6 +150,9 @@ _COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
         "exempt reason desc",
     ),
     ("certificate", "regions"): ("regions", "exposure zones", "exposure zone", "issuing region"),
+    # the AvaTax template's country of the issuing region: the region is read in it
+    # (_Splitter.certificate_fields), so no field of its own
+    ("certificate", "issuing_country"): ("issuing country",),
     ("certificate", "effective_date"): ("effective date", "signed date", "eff date"),
     ("certificate", "expiration_date"): ("expiration date", "end date"),
     ("certificate", "single_use"): ("single use", "is single", "certificate type", "cert type"),
@@ -156,6 +161,12 @@ _COLUMNS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("certificate", "tax_id_type"): ("tax id type", "tax number type", "exemption no type"),
     ("certificate", "exempt_percentage"): ("exempt percentage", "exempt percent"),
     ("certificate", "business_type"): ("business type",),
+    # no native field: kept under this key, which no rule reads (2311 says so), and written
+    # back by ``convert --to avatax-csv``
+    ("certificate", "business_type_description"): (
+        "business type description",
+        "business type desc",
+    ),
     ("certificate", "filename"): ("filename", "file name"),
     ("certificate", "form"): ("form", "form name", "exempt form name"),
     ("customer", "customer_number"): ("customer number", "customer code"),
@@ -277,12 +288,14 @@ def _cell(field: str, value: str) -> Any:
 
 class _Splitter:
     """Splits rows of one header into (certificate fields, customer fields), empty cells
-    left out: the header's columns looked at once, not on every row. ``month_first``: the
-    header's template defines its dates as ``mm/dd/yyyy`` (:func:`dates_month_first`), so a
-    date read so is handed on as ``YYYY-MM-DD``, its order known."""
+    left out: the header's columns looked at once, not on every row. ``avatax_template``:
+    the header is the AvaTax exemption import template's (:func:`dates_month_first`), read
+    as the template defines it: a date as ``mm/dd/yyyy`` (handed on as ``YYYY-MM-DD``, its
+    order known), a blank Country as US (docs/sources.md#import-templates)."""
 
-    def __init__(self, columns: Columns, *, month_first: bool = False) -> None:
-        self.month_first = month_first
+    def __init__(self, columns: Columns, *, avatax_template: bool = False) -> None:
+        self.month_first = avatax_template
+        self.country = avatax_template and any(key == ("customer", "country") for _, key in columns)
         self.width = max((index + 1 for index, _ in columns), default=0)
         self.certificate = [(i, field) for i, (level, field) in columns if level == "certificate"]
         self.ident = next((i for i, field in self.certificate if field == "id"), None)
@@ -335,17 +348,32 @@ class _Splitter:
             for field in DATE_FIELDS:
                 if field in fields:
                     fields[field] = _month_first(fields[field])
+        country = fields.pop("issuing_country", None)
+        if country is not None and isinstance(fields.get("regions"), list):
+            fields["regions"] = [_issued_in(region, country) for region in fields["regions"]]
         return fields
 
     def customer_fields(self, row: list[str]) -> dict[str, Any]:
         """A padded row's customer fields (a customer record's ship-to states a list)."""
         customer = {field: value for i, field in self.customer if (value := row[i].strip())}
+        if self.country and customer and "country" not in customer:
+            customer["country"] = "US"  # the template's own reading of a blank Country
         if self.lists:
             customer.update((f, _cell(f, v)) for f, v in customer.items() if f in _LISTS)
         second = customer.pop("name_2", None)
         if second:  # the CertCapture template merges Name 2 into Name 1
             customer["name"] = f"{customer.get('name', '')} {second}".strip()
         return customer
+
+
+def _issued_in(region: str, country: str) -> str:
+    """The template's Issuing Region read in its Issuing Country: as it is when it is a
+    region of that country (or names its own), else ``country-region`` (ISO 3166-2's form),
+    so ``CA`` + ``BC`` is British Columbia and ``CA`` + ``WA`` no region, never Washington."""
+    found = lookup_region(region)
+    if "-" in region or (found is not None and found.country == country_code(country)):
+        return region
+    return f"{country.upper()}-{region}"
 
 
 def _month_first(text: str) -> str:
@@ -473,7 +501,7 @@ def read_csv(
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if header:
             columns = header_columns(header, name)
-            yield from group_rows(rows, columns, month_first=dates_month_first(header))
+            yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
 
 
 def _rows(
@@ -587,7 +615,7 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         lines.count, lines.skip_long = span.line - 1, True
         rows = _csv_rows(lines, header, span.path)
         columns = header_columns(header, span.path)
-        yield from group_rows(rows, columns, month_first=dates_month_first(header))
+        yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
@@ -620,7 +648,7 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
 
 
 def group_rows(
-    rows: Iterable[Record], columns: Columns, *, month_first: bool = False
+    rows: Iterable[Record], columns: Columns, *, avatax_template: bool = False
 ) -> Iterator[Record]:
     """Certificates from rows of cells: consecutive rows with the same id are one certificate
     (from its first row's start to its last row's end). With customer columns only (a
@@ -628,10 +656,10 @@ def group_rows(
     their ship-to states are one (:meth:`_Splitter.joins_on`).
 
     Shared by the CSV and the workbook reader; a row's source is where it was read.
-    ``month_first``: the file's template defines its dates as ``mm/dd/yyyy``
-    (:func:`dates_month_first`).
+    ``avatax_template``: the file is the AvaTax exemption import template
+    (:func:`dates_month_first`), read as the template defines it (:class:`_Splitter`).
     """
-    split = _Splitter(columns, month_first=month_first)
+    split = _Splitter(columns, avatax_template=avatax_template)
     current: dict[str, Any] | None = None
     key: object = ""
     source, start, end = "", 0, 0

@@ -388,4 +388,5 @@ def sheet_records(
             cell = record_too_large(longest, max_line_bytes) if too_large else row
             yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
-    yield from group_rows(cells(), columns, month_first=dates_month_first(sheet.rows[first]))
+    template = dates_month_first(sheet.rows[first])
+    yield from group_rows(cells(), columns, avatax_template=template)

@@ -8,7 +8,12 @@ like any other.
 
 * a pydantic model (not certpreflight's own): ``model_dump(by_alias=True, mode="json")``,
   what ``model_dump_json(by_alias=True)`` would send: a field's alias is its name on the
-  wire (``exemptionReason``), dates are ISO text;
+  wire (``exemptionReason``), dates are ISO text. One rule, field by field, in nested
+  models too: a field is keyed by its alias unless its alias is no key any dialect reads
+  (or documents) and its name is one; then by its name. So a model built with
+  ``alias_generator=to_camel`` over the native names (``exempt_reason`` dumped as
+  ``exemptReason``, which no dialect reads) is read by its names, and one aliased to
+  AvaTax's keys (``exemptionReason``) by its aliases;
 * a dataclass instance: :func:`dataclasses.asdict`;
 * an attrs instance: ``attrs.asdict`` (attrs is imported only when one is given).
 
@@ -24,6 +29,13 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
+from certpreflight.dialects import (
+    CERTIFICATE_KEYS,
+    CUSTOMER_RECORD_KEYS,
+    DOCUMENTED_CERTIFICATE_KEYS,
+    DOCUMENTED_CUSTOMER_KEYS,
+    LINK_KEYS,
+)
 from certpreflight.models import Customer, ExemptionCertificate, Link
 
 __all__ = ["AttrsInstance", "DataclassInstance", "plain"]
@@ -43,6 +55,47 @@ class AttrsInstance(Protocol):
 
 #: certpreflight's own models: read as they are, not dumped.
 _OWN = (ExemptionCertificate, Customer, Link)
+#: The keys some dialect reads or documents, of any kind of record (:func:`_keyed`).
+_KNOWN = frozenset(
+    {
+        *CERTIFICATE_KEYS,
+        *CUSTOMER_RECORD_KEYS,
+        *LINK_KEYS,
+        *DOCUMENTED_CERTIFICATE_KEYS,
+        *DOCUMENTED_CUSTOMER_KEYS,
+    }
+)
+
+
+def _keyed(model: BaseModel, dumped: Any) -> Any:
+    """``dumped`` (``model`` dumped by alias) with each field whose alias no dialect knows
+    but whose name one does keyed by its name, in nested models too (:func:`plain`)."""
+    if not isinstance(dumped, dict):
+        return dumped
+    fields = {
+        info.serialization_alias or info.alias or name: name
+        for name, info in type(model).model_fields.items()
+    }
+    keyed = {}
+    for key, value in dumped.items():
+        name = fields.get(key)
+        if name is None:  # a computed field or an extra: as dumped
+            keyed[key] = value
+            continue
+        by_name = key != name and key not in _KNOWN and name in _KNOWN and name not in dumped
+        keyed[name if by_name else key] = _nested(getattr(model, name, None), value)
+    return keyed
+
+
+def _nested(value: Any, dumped: Any) -> Any:
+    """A field's dump with the models in it keyed by :func:`_keyed`."""
+    if isinstance(value, BaseModel):
+        return _keyed(value, dumped)
+    if isinstance(value, (list, tuple)) and isinstance(dumped, list):
+        return [_nested(v, d) for v, d in zip(value, dumped, strict=False)]
+    if isinstance(value, dict) and isinstance(dumped, dict):
+        return {k: _nested(value.get(k), d) for k, d in dumped.items()}
+    return dumped
 
 
 def plain(payload: Any) -> Any:
@@ -64,7 +117,7 @@ def plain(payload: Any) -> Any:
     if isinstance(payload, BaseModel):
         if isinstance(payload, _OWN):
             return payload
-        return payload.model_dump(by_alias=True, mode="json")
+        return _keyed(payload, payload.model_dump(by_alias=True, mode="json"))
     if dataclasses.is_dataclass(payload) and not isinstance(payload, type):
         return dataclasses.asdict(payload)
     if hasattr(kind, "__attrs_attrs__"):  # an attrs class: attrs is installed

@@ -3,7 +3,7 @@
 Each renders a chunk of ``(source, Report)`` results, a line (or a JSON object) per finding;
 a clean record writes nothing. The file and line come from the record's source
 (:func:`location`): ``file:line`` for JSON, NDJSON and CSV records, ``file:sheet:row`` for a
-workbook's (which has no text lines: the file alone, the sheet and row in the message).
+workbook's (its spreadsheet row is its line; the sheet is in the message).
 
 * ``github``: ``::error file=F,line=N,title=T::message`` per finding, warnings as
   ``::warning``, notes as ``::notice``
@@ -17,6 +17,10 @@ workbook's (which has no text lines: the file alone, the sheet and row in the me
   ``major``, warnings ``minor``, notes ``info``. The fingerprint hashes the file, the record's
   id (its line when it has none), the code, the field and the message: it stays the same when
   lines move, and differs for two findings of one record.
+An input that can't be read (:data:`Unread`) is said in each CI format too, not on stderr
+alone: ``github`` an ``::error file=F`` command, ``gitlab`` a ``major`` issue at its line 1
+(:func:`github_unread`, :func:`gitlab_unread`; SARIF and JUnit in their modules).
+
 * ``concise``: ``file:line: CODE severity [*] message``, one line per finding, as ``ruff
   --output-format concise``; ``[*]`` marks what ``check --fix`` repairs.
 """
@@ -35,12 +39,16 @@ from certpreflight.rules import fixable_code
 __all__ = [
     "GITHUB_COMMAND",
     "GITLAB_SEVERITY",
+    "UNREAD_CHECK",
+    "Unread",
     "concise",
     "escape_data",
     "escape_property",
     "fingerprint",
     "github",
+    "github_unread",
     "gitlab",
+    "gitlab_unread",
     "location",
 ]
 
@@ -50,21 +58,24 @@ GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 #: The marker of a finding ``check --fix`` repairs (ruff's).
 FIXABLE = "[*] "
+#: An input that could not be read: its name as shown, and why (the message on stderr).
+Unread = tuple[str, str]
+#: The check name of an input that could not be read, in the CI formats.
+UNREAD_CHECK = "input-not-read"
 #: Suffixes of inputs whose records are not text lines.
 _SHEETS = (".xlsx",)
 
 
 def location(source: str) -> tuple[str, int | None]:
     """The file and the line a record's source names: ``("a.ndjson", 12)`` for
-    ``a.ndjson:12``; a workbook's ``b.xlsx:Sheet1:3`` is ``("b.xlsx", None)`` (no text lines),
-    and a source without a line is the whole source and None."""
+    ``a.ndjson:12``; a workbook's ``b.xlsx:Sheet1:3`` is ``("b.xlsx", 3)`` (the spreadsheet
+    row, which is what a reader of the sheet looks for), and a source without a line is the
+    whole source and None."""
     head, _, tail = source.rpartition(":")
     if not head or not tail.isdigit():
         return source, None
     book, _, _ = head.rpartition(":")
-    if book.lower().endswith(_SHEETS):
-        return book, None
-    return head, int(tail)
+    return (book if book.lower().endswith(_SHEETS) else head), int(tail)
 
 
 def _findings(results: Iterable[Result]) -> Iterator[tuple[str, Report, Finding]]:
@@ -143,3 +154,30 @@ def gitlab(results: Iterable[Result]) -> str:
         }
         issues.append(_ENCODE(issue))
     return ",\n".join(issues)
+
+
+def github_unread(unread: Iterable[Unread]) -> str:
+    """An ``::error`` command for each input that could not be read."""
+    return "".join(
+        f"::error file={escape_property(path)},"
+        f"title={escape_property(f'certpreflight {UNREAD_CHECK}')}::{escape_data(why)}\n"
+        for path, why in unread
+    )
+
+
+def gitlab_unread(unread: Iterable[Unread]) -> str:
+    """A Code Quality issue for each input that could not be read, comma-joined."""
+    return ",\n".join(
+        _ENCODE(
+            {
+                "description": why,
+                "check_name": UNREAD_CHECK,
+                "fingerprint": hashlib.sha256(
+                    f"{path}\0{UNREAD_CHECK}".encode("utf-8", "surrogatepass")
+                ).hexdigest(),
+                "severity": "major",
+                "location": {"path": path, "lines": {"begin": 1}},
+            }
+        )
+        for path, why in unread
+    )

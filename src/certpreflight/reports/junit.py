@@ -5,7 +5,8 @@ record with findings at or above ``--fail-on`` has a ``failure`` listing them, a
 findings (below that level) are in its ``system-out``. One ``testsuite`` holds them all, in
 the shape pytest's ``--junitxml`` writes and Jenkins reads
 (Jenkins xunit-plugin's ``junit-10.xsd``, https://github.com/jenkinsci/xunit-plugin/blob/master/src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd):
-``tests`` and ``failures`` counted, ``errors`` and ``skipped`` 0.
+``tests`` and ``failures`` counted, ``skipped`` 0. An input that could not be read is a
+testcase with an ``error`` (:func:`unread_cases`), counted in ``errors``.
 
 Text from the input is escaped for XML, and characters XML 1.0 can't hold (control
 characters, lone surrogates) are written as ``\\x..`` escapes
@@ -19,11 +20,11 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from certpreflight.findings import Report, Severity
-from certpreflight.reports.ci import location
+from certpreflight.reports.ci import UNREAD_CHECK, Unread, location
 from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result
 
-__all__ = ["document", "render"]
+__all__ = ["document", "render", "unread_cases"]
 
 _NOT_XML = re.compile("[\ufffe\uffff]")
 
@@ -72,9 +73,21 @@ def render(results: Iterable[Result], fail_on: str = "error") -> str:
     return "".join(_case(source, report, rank) for source, report in results)
 
 
-def document(*, tests: int, failures: int, name: str = "certpreflight") -> tuple[str, str]:
+def unread_cases(unread: Iterable[Unread]) -> str:
+    """A ``testcase`` with an ``error`` for each input that could not be read."""
+    return "".join(
+        f"<testcase classname={_attr(path)} name={_attr(f'input {path} (not read)')} "
+        f'time="0"><error message={_attr(why)} type="{UNREAD_CHECK}">{_text(why)}</error>'
+        "</testcase>\n"
+        for path, why in unread
+    )
+
+
+def document(
+    *, tests: int, failures: int, errors: int = 0, name: str = "certpreflight"
+) -> tuple[str, str]:
     """The XML before and after the ``testcase`` elements of a run."""
-    counts = f'tests="{tests}" failures="{failures}" errors="0" skipped="0"'
+    counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'
     before = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<testsuites name={_attr(name)} {counts}>\n"

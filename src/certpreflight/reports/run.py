@@ -287,7 +287,9 @@ def run_chunks(
 
 
 class _Writer:
-    """Writes chunks as they come and closes with the tally; subclasses per format."""
+    """Writes chunks as they come and closes with the tally and the inputs that could not
+    be read (``unread``: the CI formats say them; the others leave them to stderr);
+    subclasses per format."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -295,7 +297,7 @@ class _Writer:
     def write(self, chunk_text: str) -> None:
         self.out.write(chunk_text)
 
-    def close(self, tally: Tally) -> None:
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
         pass
 
 
@@ -304,7 +306,7 @@ class _TextWriter(_Writer):
         super().__init__(out)
         self.colour, self.quiet, self.stats = colour, quiet, stats
 
-    def close(self, tally: Tally) -> None:
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
         closing = text.closing(tally, colour=self.colour, quiet=self.quiet, stats=self.stats)
         self.out.write(closing)
 
@@ -331,8 +333,30 @@ class _ListWriter(_Writer):
         self.out.write(chunk_text if self.first else ",\n" + chunk_text)
         self.first = False
 
-    def close(self, tally: Tally) -> None:
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
         self.out.write(self.tail)
+
+
+class _GitlabWriter(_ListWriter):
+    """The Code Quality report: an issue for each input that could not be read too."""
+
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
+        self.write(ci.gitlab_unread(unread))
+        self.out.write(self.tail)
+
+
+class _SarifWriter(_ListWriter):
+    """The SARIF report: its run's invocation says the inputs that could not be read."""
+
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
+        self.out.write(sarif.tail(unread))
+
+
+class _GithubWriter(_Writer):
+    """Workflow commands: an ``::error`` for each input that could not be read too."""
+
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
+        self.out.write(ci.github_unread(unread))
 
 
 class _JsonWriter(_ListWriter):
@@ -343,7 +367,7 @@ class _JsonWriter(_ListWriter):
         super().__init__(spool, "", "")
         self.target = out
 
-    def close(self, tally: Tally) -> None:
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
         with self.out as spool:
             json_doc.write_document(self.target, tally, spool)
 
@@ -362,12 +386,14 @@ class _JunitWriter(_Writer):
         self.failures += chunk_text.count("<failure ")
         self.spool.write(chunk_text)
 
-    def close(self, tally: Tally) -> None:
-        before, after = junit.document(tests=self.tests, failures=self.failures)
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
+        tests = self.tests + len(unread)
+        before, after = junit.document(tests=tests, failures=self.failures, errors=len(unread))
         with self.spool:
             self.out.write(before)
             self.spool.seek(0)
             shutil.copyfileobj(self.spool, self.out)
+            self.out.write(junit.unread_cases(unread))
             self.out.write(after)
 
 
@@ -376,7 +402,7 @@ class _HtmlWriter(_Writer):
         super().__init__(out)
         self.note = note
 
-    def close(self, tally: Tally) -> None:
+    def close(self, tally: Tally, unread: Sequence[ci.Unread] = ()) -> None:
         from certpreflight.reports import html_page  # noqa: PLC0415 - for an HTML report only
 
         self.out.write(html_page.render_report(tally, note=self.note))
@@ -400,13 +426,13 @@ def writer_for(
     if fmt == "json":
         return _JsonWriter(out)
     if fmt == "gitlab":
-        return _ListWriter(out, "[\n", "\n]\n")
+        return _GitlabWriter(out, "[\n", "\n]\n")
     if fmt == "sarif":
-        return _ListWriter(out, sarif.head(), sarif.TAIL)
+        return _SarifWriter(out, sarif.head(), sarif.TAIL)
     if fmt == "junit":
         return _JunitWriter(out)
     if fmt == "github":
-        return _Writer(out)
+        return _GithubWriter(out)
     if fmt == "concise":
         return _TextWriter(out, colour, quiet=True, stats=stats)
     if fmt == "csv":

@@ -8,7 +8,9 @@ format: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html; the te
 the report against its JSON schema.
 
 The document is written as it goes: :func:`head` before the first result, the results of
-each chunk (:func:`render`), then :data:`TAIL`.
+each chunk (:func:`render`), then :func:`tail`: :data:`TAIL`, or when an input could not be
+read, the run's ``invocations`` with ``executionSuccessful: false`` and a
+``toolExecutionNotifications`` entry (level ``error``, the file's location) for each.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from typing import Any
 
 from certpreflight import __version__
 from certpreflight.findings import Finding, Report
-from certpreflight.reports.ci import fingerprint, location
+from certpreflight.reports.ci import UNREAD_CHECK, Unread, fingerprint, location
 from certpreflight.reports.tally import Result
 from certpreflight.rules import CATALOGUE, Rule
 
-__all__ = ["LEVEL", "SCHEMA", "TAIL", "head", "render"]
+__all__ = ["LEVEL", "SCHEMA", "TAIL", "head", "render", "tail"]
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -101,3 +103,24 @@ def render(results: Iterable[Result]) -> str:
     return ",\n".join(
         _ENCODE(_result(source, report, f)) for source, report in results for f in report.findings
     )
+
+
+def _notification(path: str, why: str) -> dict[str, Any]:
+    note: dict[str, Any] = {
+        "level": "error",
+        "message": {"text": why},
+        "descriptor": {"id": UNREAD_CHECK},
+    }
+    if path != _NO_SOURCE:
+        note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}]
+    return note
+
+
+def tail(unread: Iterable[Unread] = ()) -> str:
+    """The document after its last result: :data:`TAIL`, with the run's invocation (not
+    successful) when inputs could not be read (``unread``: each one's name and why)."""
+    notes = [_notification(path, why) for path, why in unread]
+    if not notes:
+        return TAIL
+    invocation = {"executionSuccessful": False, "toolExecutionNotifications": notes}
+    return f'\n],\n "invocations": [{_ENCODE(invocation)}]}}]}}\n'

@@ -6,7 +6,7 @@ error 1204 MissingRequiredFields, more than one 1213 ConflictingFields, an empty
 file 1214 InvalidPdfOrImageFile (docs/sources.md#avatax-models,
 docs/sources.md#avatax-error-codes). CertCapture holds the file itself, so these
 rules belong to the ``avatax`` profile only; but for 2405: a certificate sent to
-CertCapture's validation queue needs its document on every profile.
+CertCapture's validation queue should carry its document on every profile (a warning).
 """
 
 from __future__ import annotations
@@ -216,10 +216,11 @@ def attachment_not_pdf_or_jpeg(cert: ExemptionCertificate, ctx: Context) -> Hits
 @rule(
     code=2405,
     name="attachment-missing-stacked",
-    severity=E,
+    severity=Severity.WARNING,
     message="The certificate is sent for validation (submit_to_stack) without a document.",
     summary="The certificate goes to CertCapture's validation queue, whose review team keys "
-    "its data in from the document, but it carries none: there is nothing to review.",
+    "its data in from the document, but it carries none: there is probably nothing to "
+    "review (a warning: no public source says CertCapture rejects it).",
     fix="Attach the signed certificate (pdf, or pages: one Base64 image per page), or send "
     "it without submit_to_stack with its data filled in.",
 )
@@ -233,7 +234,9 @@ def attachment_missing_stacked(cert: ExemptionCertificate, ctx: Context) -> Hits
     validation process" (CertCapture REST API Part II; docs/sources.md#certcapture-api): the
     review team keys the signed date, exemption number and the rest in from the document
     (which is why those may be missing; ``rules.KEYED_IN_REVIEW``). Without a document the
-    queue has nothing to validate, and the certificate stays without its data.
+    queue has nothing to validate, and the certificate stays without its data. A warning,
+    not an error: no public source says CertCapture rejects such a certificate (it may
+    take the document later, or reject it; uncertain facts warn).
 
     Example: ``{"submit_to_stack": true, "exposure_zone": {"name": "Washington"}}``
 

@@ -15,12 +15,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from certpreflight.findings import FAMILIES
 from certpreflight.rules._base import ALL_PROFILES, Rule
 
 __all__ = [
+    "RESERVED_DOCS",
     "catalogue_markdown",
     "markdown_from_rst",
     "plain_from_rst",
+    "reserved_text",
     "rule_dict",
     "rule_markdown",
     "rule_text",
@@ -132,15 +135,61 @@ def rule_markdown(rule: Rule) -> str:
     )
 
 
+#: What each finding made outside the catalogue means (the codes of
+#: :data:`certpreflight.rules.RESERVED_CODES`: AvaTax's replies to a send, made by
+#: :mod:`certpreflight.avatax`; all errors), so that its ``url`` has a section to point to.
+RESERVED_DOCS: dict[int, str] = {
+    2900: "AvaTax answered a send with an error that no rule predicts, with a reply that is "
+    "no AvaTax error envelope, or with a redirect: its number, name and text are in the "
+    "finding's ``errors``. Correct what AvaTax names and send again.",
+    5900: "The send got no readable HTTP answer (connection refused, timeout). If it reached "
+    "AvaTax before failing, the records may have been created anyway: query the company's "
+    "certificates or customers before sending again.",
+    5901: "AvaTax answered with success, but its reply does not list every record sent, so "
+    "nothing shows that those were created: query for them before sending them again.",
+}
+
+_RESERVED_HEADER = """
+# Findings of AvaTax's replies
+
+These findings are made by `certpreflight.avatax` when a send gets AvaTax's answer (or
+none), not by a rule: no check finds them before sending, and `select` / `ignore` don't
+apply. Each is an error.
+
+"""
+
+
 def catalogue_markdown(rules: Iterable[Rule]) -> str:
-    """The whole catalogue as one Markdown document: an index table, then a section per rule."""
+    """The whole catalogue as one Markdown document: an index table, then a section per
+    rule, then one per finding made outside the catalogue (:data:`RESERVED_DOCS`)."""
+    from certpreflight.rules import RESERVED_CODES  # noqa: PLC0415 - the package imports this one
+
     rules = tuple(rules)
     index = "".join(
         f"| [{r.code}](#{r.code}-{r.name}) | {r.name} | {r.type} | {r.severity.value} "
         f"| {_profiles(r)} | {_autofix(r)} |\n"
         for r in rules
     )
-    return _HEADER + index + "\n" + "\n".join(rule_markdown(r) for r in rules)
+    reserved = "".join(
+        f"\n## {code} {name}\n\n*{FAMILIES[code // 1000]}, error*\n\n"
+        f"{markdown_from_rst(RESERVED_DOCS[code])}\n"
+        for code, name in sorted(RESERVED_CODES.items())
+    )
+    body = "\n".join(rule_markdown(r) for r in rules)
+    return _HEADER + index + "\n" + body + _RESERVED_HEADER.rstrip("\n") + "\n" + reserved
+
+
+def reserved_text(code: int) -> str | None:
+    """A finding made outside the catalogue as plain text (``certpreflight rule 5901``), or
+    None for a code that is no such finding's."""
+    from certpreflight.rules import RESERVED_CODES  # noqa: PLC0415 - the package imports this one
+
+    if code not in RESERVED_CODES:
+        return None
+    return (
+        f"{code} {RESERVED_CODES[code]} ({FAMILIES[code // 1000]}, error; made from AvaTax's "
+        f"reply to a send, not by a rule)\n\n{plain_from_rst(RESERVED_DOCS[code])}\n"
+    )
 
 
 def rule_text(rule: Rule) -> str:

@@ -424,7 +424,8 @@ certificate_duplicate = declare(
     kinds=("certificate",),
     doc="""
     What it does: in a batch, finds a certificate for the same customer, region and exempt
-    reason as an earlier one, with dates that overlap.
+    reason as an earlier one, with dates that overlap. Single-use certificates are compared
+    with those for the same PO numbers only: one for another purchase order is no copy.
 
     Why is this bad? It is the same certificate sent twice, or an old one not retired:
     CertCapture counts each upload as a certificate, Sovos refuses the duplicate, and which
