@@ -445,29 +445,42 @@ def _all_records(
     *,
     spans: Cuts | None,
 ) -> Iterator[Record | Span]:
-    """Every input's records; an input that can't be read is reported on ``err`` and in
-    ``failed`` (its name and why) and skipped, and one without certificates gets a note
-    (unless ``--quiet``). ``states`` gets each file's state before it is read."""
+    """Every input's records; an input that can't be read is reported and skipped
+    (:func:`_unread`), and one without certificates gets a note (unless ``--quiet``).
+    ``states`` gets each file's state before it is read."""
     for item in inputs:
         states[item.path] = file_state(item.path)
-        count = 0
-        try:
+        count, empty = 0, False
+        with _unread(item.path, item.shown, err, failed):
             for piece in _pieces(item, args, spans=spans):
                 count += 1
                 yield piece
             empty = count == 0 or (isinstance(piece, Span) and count == 1 and _blank(item.path))
-        except InputError as exc:
-            why = printable(str(exc).replace(item.path, item.shown))
-        except OSError as exc:
-            why = f"can't read {printable(item.shown)}: {exc.strerror or exc}"
-        else:
-            if empty and not args.quiet:
-                err.write(
-                    f"certpreflight: note: {printable(item.shown)}: no certificates (empty input)\n"
-                )
-            continue
-        err.write(f"certpreflight: {why}\n")
-        failed.append((item.shown, why))
+        if empty and not args.quiet:
+            err.write(
+                f"certpreflight: note: {printable(item.shown)}: no certificates (empty input)\n"
+            )
+
+
+@contextlib.contextmanager
+def _unread(path: str, shown: str, err: TextIO, failed: list[Unread]) -> Iterator[None]:
+    """Read one input (``path``, shown as ``shown``) in the block: when it can't be read
+    (:class:`InputError`, an ``OSError``), say why on ``err``, add it to ``failed`` (its
+    name and why: the run ends with exit 2) and go on with the next input. ``check``,
+    ``check --fix`` and ``convert`` skip an unreadable file through this (``plan`` and
+    ``coverage`` then stop: they decide nothing on part of the inputs)."""
+    try:
+        yield
+    except BrokenPipeError:  # standard output closed: not the input's fault
+        raise
+    except InputError as exc:
+        why = printable(str(exc).replace(path, shown))
+    except OSError as exc:
+        why = f"can't read {printable(shown)}: {exc.strerror or exc}"
+    else:
+        return
+    err.write(f"certpreflight: {why}\n")
+    failed.append((shown, why))
 
 
 def _changed(states: dict[str, FileState | None], err: TextIO) -> list[str]:
@@ -736,6 +749,7 @@ def _fix(
 
     if args.in_place and any(n == "-" or _is_stream(n) for n in args.files):
         raise UsageError("--in-place needs files: standard input can't be replaced")
+    failed: list[Unread] = []
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         tally = rewrite.fix_files(
             [(i.path, i.shown, i.kind) for i in inputs],
@@ -749,9 +763,12 @@ def _fix(
             err=err,
             sheet=args.sheet,
             max_line_bytes=args.max_line_bytes,
+            unreadable=functools.partial(_unread, err=err, failed=failed),
         )
     if not args.quiet:
         err.write(tally.summary())
+    if failed:
+        return EXIT_USAGE
     if args.diff:
         return EXIT_FINDINGS if tally.changed_files else EXIT_OK
     if args.exit_zero:
@@ -762,6 +779,7 @@ def _fix(
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None) -> int:
     from certpreflight.reports import rewrite  # noqa: PLC0415 - imported for convert only
 
+    failed: list[Unread] = []
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         short = rewrite.convert_files(
             [(i.path, i.shown, i.kind) for i in inputs],
@@ -772,7 +790,10 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO
             err=err,
             sheet=args.sheet,
             max_line_bytes=args.max_line_bytes,
+            unreadable=functools.partial(_unread, err=err, failed=failed),
         )
+    if failed:
+        return EXIT_USAGE
     return EXIT_FINDINGS if short else EXIT_OK
 
 

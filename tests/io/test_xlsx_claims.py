@@ -3,12 +3,14 @@
 Each workbook here is a few KB built with zipfile. Before the bounds, calamine asked for
 30-896 GB for some of them and Rust aborted the process (SIGABRT, exit 134, no report); a
 shared string index out of range was exit 3 and the other files of the run were lost. Each
-is now exit 2 for that file, with a message, and the other files are still checked. The
+is now exit 2 for that file, with a message, and the other files are still checked (and
+fixed or converted and written: ``check --fix``, ``--diff``, ``--in-place``, ``convert``). The
 CLI runs in a subprocess: without the bounds, the abort would take pytest down with it.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -20,6 +22,7 @@ import pytest
 from certpreflight.io import InputError, read_records
 from certpreflight.io.xlsx import MAX_CELLS, check_claims
 from tests.cli.conftest import CLEAN_LINE, ROOT
+from tests.conftest import CERTIFICATE
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,8 +86,13 @@ def workbook(
 
 
 def _check(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return _cli("check", "--format", "json", *map(str, paths))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``certpreflight ARGS`` in a subprocess (an abort would not take pytest down)."""
     return subprocess.run(
-        [sys.executable, "-m", "certpreflight", "check", "--format", "json", *map(str, paths)],
+        [sys.executable, "-m", "certpreflight", *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -202,3 +210,84 @@ def _letters(column: int) -> str:
         column, rest = divmod(column - 1, 26)
         name = chr(65 + rest) + name
     return name
+
+
+def _fixable(path: Path) -> Path:
+    """An NDJSON file of one certificate whose customer's country is ``USA`` (3203 fixes it)."""
+    record = copy.deepcopy(CERTIFICATE)
+    record["customers"][0]["country"] = "USA"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def _skipped(proc: subprocess.CompletedProcess[str], book: Path, said: str) -> None:
+    """The run ended with exit 2 and said on stderr that ``book`` can't be read, and why."""
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"certpreflight: {book}: " in proc.stderr
+    assert said in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+#: Each command that writes the inputs' records, run on a hostile workbook beside a good
+#: NDJSON file: ``(arguments after the files, in tmp_path)``.
+WRITERS = {
+    "fix-output-dir": ["check", "--fix", "-o", "{out}"],
+    "diff": ["check", "--diff"],
+    "in-place": ["check", "--fix", "--in-place"],
+    "convert": ["convert", "--to", "avatax", "-o", "{out}/converted.ndjson"],
+}
+
+
+@pytest.mark.parametrize("hostile", ["unique-count", "corners"])
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_fix_and_convert_skip_a_hostile_workbook_and_write_the_other_files(
+    tmp_path: Path, command: str, hostile: str
+) -> None:
+    """``check --fix -o DIR``, ``--diff``, ``--in-place`` and ``convert -o``: the workbook is
+    named on stderr, nothing of it is written, the NDJSON file beside it is fixed (or
+    converted) and written, and the run ends with exit 2 as ``check`` does."""
+    book = workbook(tmp_path / "book.xlsx", **HOSTILE[hostile][0])  # type: ignore[arg-type]
+    before = book.read_bytes()
+    good = _fixable(tmp_path / "good.ndjson")
+    out = tmp_path / "out"
+    out.mkdir()
+    words, *rest = WRITERS[command]
+    proc = _cli(words, *[a.format(out=out) for a in rest], str(book), str(good))
+    _skipped(proc, book, HOSTILE[hostile][1])
+    assert book.read_bytes() == before
+    assert not (tmp_path / "book.xlsx.orig").exists()
+    if command == "fix-output-dir":
+        assert sorted(p.name for p in out.iterdir()) == ["good.ndjson"]
+        fixed = json.loads((out / "good.ndjson").read_text(encoding="utf-8"))
+        assert fixed["customers"][0]["country"] == "US"
+        assert "good.ndjson:1: fixed 3203 customers[0].country: 'USA' -> 'US'" in proc.stdout
+    elif command == "diff":
+        assert f"--- {good}\n+++ {good} (fixed)\n" in proc.stdout
+        added = [line[1:] for line in proc.stdout.splitlines() if line.startswith("+{")]
+        assert [json.loads(a)["customers"][0]["country"] for a in added] == ["US"]
+        assert "book.xlsx" not in proc.stdout
+    elif command == "in-place":
+        fixed = json.loads(good.read_text(encoding="utf-8"))
+        assert fixed["customers"][0]["country"] == "US"
+        assert (tmp_path / "good.ndjson.orig").exists()
+    else:
+        written = (out / "converted.ndjson").read_text(encoding="utf-8").splitlines()
+        assert len(written) == 1  # the NDJSON certificate's one exposure zone; none of the book
+        assert json.loads(written[0])["exemptionNumber"] == CERTIFICATE["tax_id"]
+    if command != "convert":  # the summary counts the file read, not the workbook
+        assert "1 record checked: 1 findings fixed, 0 remaining; 1 file(s) changed" in proc.stderr
+
+
+def test_fix_and_convert_skip_a_workbook_with_a_shared_string_out_of_range(
+    tmp_path: Path,
+) -> None:
+    """An error calamine finds while reading (string 99 of 8) is skipped the same way."""
+    book = workbook(tmp_path / "index.xlsx", '<row r="3"><c r="A3" t="s"><v>99</v></c></row>')
+    good = _fixable(tmp_path / "good.ndjson")
+    converted = tmp_path / "converted.ndjson"
+    proc = _cli("convert", "--to", "native", "-o", str(converted), str(good), str(book))
+    _skipped(proc, book, "can't be read as an .xlsx workbook (")
+    assert len(converted.read_text(encoding="utf-8").splitlines()) == 1
+    proc = _cli("check", "--fix", "-o", str(tmp_path / "out"), str(good), str(book))
+    _skipped(proc, book, "can't be read as an .xlsx workbook (")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.ndjson"]

@@ -30,6 +30,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
@@ -55,7 +56,13 @@ from certpreflight.reports.output import (
 from certpreflight.reports.printable import printable
 from certpreflight.rules import path as loc_path
 
-__all__ = ["FixTally", "convert_files", "fix_files"]
+__all__ = ["FixTally", "Unreadable", "convert_files", "fix_files"]
+
+#: Given an input's path and the name it is shown by, a context in which that input is read:
+#: one that can't be read (:class:`~certpreflight.io.InputError`, an ``OSError``) is
+#: reported and the exception suppressed, and the run goes on with the next input (the
+#: CLI's, the one ``check`` skips an unreadable input with). Without one, it is raised.
+Unreadable = Callable[[str, str], AbstractContextManager[object]]
 
 
 @dataclass
@@ -288,6 +295,19 @@ class _Run:
                 for a in result.applied
             ), lines=True))  # fmt: skip
 
+    @contextlib.contextmanager
+    def undone(self) -> Iterator[None]:
+        """One input read in the block: when it raises, what its records added (held for
+        the join, counted fixed) is taken back, so an input that couldn't be read is not
+        counted."""
+        held, fixed = len(self.held), self.tally.fixed
+        try:
+            yield
+        except BaseException:
+            del self.held[held:]
+            self.tally.fixed = fixed
+            raise
+
     def join(self) -> None:
         """Count what remains as ``check`` reports the files written: the records joined by
         customer code, through the batch's :class:`~certpreflight.batch.JoinTable`."""
@@ -517,6 +537,18 @@ def _targets(
     return list(targets)
 
 
+def _fixed_file(
+    path: str, shown: str, given: str | None, run: _Run, reading: Mapping[str, Any]
+) -> _Fixed:
+    """One input fixed, as its kind is written."""
+    kind = kind_of(path, given)
+    if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
+        raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
+    if kind == "xlsx":
+        return _fixed_sheet(path, shown, run, reading)
+    return _fixed_text(path, shown, kind, run, reading)
+
+
 def fix_files(
     files: Iterable[tuple[str, str, str | None]],
     *,
@@ -530,11 +562,13 @@ def fix_files(
     err: TextIO,
     sheet: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    unreadable: Unreadable | None = None,
 ) -> FixTally:
     """Repair each ``(path, shown name, format or None)`` input; ValueError for a usage mistake.
 
     ``sheet`` names a workbook's sheet (default the first), as ``check --sheet`` does; every
-    message goes to ``out`` or is raised (``err`` is the caller's)."""
+    message goes to ``out`` or is raised (``err`` is the caller's). An input read in
+    ``unreadable``'s context that can't be read is skipped, nothing of it written."""
     files = list(files)
     if not (output or in_place or diff):
         raise ValueError(
@@ -549,13 +583,11 @@ def fix_files(
     run = _Run(options, unsafe, tally, out, show=not diff)
     reading = {"encoding": encoding, "sheet": sheet, "limit": max_line_bytes}
     for (path, shown, given), target in zip(files, targets, strict=True):
-        kind = kind_of(path, given)
-        if not stat.S_ISREG(os.stat(path).st_mode):  # /dev/zero has no end to read to
-            raise ValueError(f"{shown}: --fix reads regular files (and standard input)")
-        if kind == "xlsx":
-            fixed = _fixed_sheet(path, shown, run, reading)
-        else:
-            fixed = _fixed_text(path, shown, kind, run, reading)
+        fixed = None
+        with _reading(unreadable, path, shown), run.undone():
+            fixed = _fixed_file(path, shown, given, run, reading)
+        if fixed is None:  # it couldn't be read: said, and nothing of it written
+            continue
         if fixed.new != fixed.text:
             tally.changed_files.append(shown)
         if diff:
@@ -590,33 +622,42 @@ def convert_files(
     err: TextIO,
     sheet: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    unreadable: Unreadable | None = None,
 ) -> int:
-    """Convert each ``(path, shown name, format or None)`` input; the number not fully converted."""
+    """Convert each ``(path, shown name, format or None)`` input; the number not fully
+    converted. An input read in ``unreadable``'s context that can't be read is skipped,
+    none of its records written."""
     files = list(files)
     refuse_inputs(output, [path for path, _, _ in files], out)
     bodies: list[dict[str, Any]] = []
     short = 0
     header: tuple[str, ...] | None = None  # a CSV's: the first converted record's template's
     for path, shown, given in files:
-        records = read_records(
-            path, kind=given, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
-        )
-        for source, payload, _, _ in records:
-            where = printable(shown + source[len(path) :])
-            result = None if isinstance(payload, Finding) else convert(payload, to=to)
-            problem = payload.message if result is None else result.problem
-            if problem is None and result is not None:
-                wanted = csv_header(to, result.kind)
-                header = header or wanted
-                if wanted != header:
-                    problem = _other_template(result.kind)
-                    result = None
-            if problem is not None:
-                err.write(f"{where}: not converted: {printable(problem)}\n")
-            elif result is not None and result.lost:
-                err.write(f"{where}: {to} can't hold {printable('; '.join(result.lost))}\n")
-            short += problem is not None or bool(result and result.lost)
-            bodies.extend(result.records if result is not None else ())
+        kept, read = (len(bodies), short, header), False
+        with _reading(unreadable, path, shown):
+            records = read_records(
+                path, kind=given, sheet=sheet, max_line_bytes=max_line_bytes, encoding=encoding
+            )
+            for source, payload, _, _ in records:
+                where = printable(shown + source[len(path) :])
+                result = None if isinstance(payload, Finding) else convert(payload, to=to)
+                problem = payload.message if result is None else result.problem
+                if problem is None and result is not None:
+                    wanted = csv_header(to, result.kind)
+                    header = header or wanted
+                    if wanted != header:
+                        problem = _other_template(result.kind)
+                        result = None
+                if problem is not None:
+                    err.write(f"{where}: not converted: {printable(problem)}\n")
+                elif result is not None and result.lost:
+                    err.write(f"{where}: {to} can't hold {printable('; '.join(result.lost))}\n")
+                short += problem is not None or bool(result and result.lost)
+                bodies.extend(result.records if result is not None else ())
+            read = True
+        if not read:  # it couldn't be read: none of its records written
+            del bodies[kept[0] :]
+            short, header = kept[1], kept[2]
     with open_output(output, out) as stream:
         header = header or CSV_TARGETS.get(to)
         if header is not None:  # the one cell writer: quoted, formulas neutralised
@@ -629,6 +670,13 @@ def convert_files(
                 "".join(json.dumps(b, ensure_ascii=False, allow_nan=False) + "\n" for b in bodies)
             )
     return short
+
+
+def _reading(
+    unreadable: Unreadable | None, path: str, shown: str
+) -> AbstractContextManager[object]:
+    """The context one input is read in: ``unreadable``'s, or none (its errors raised)."""
+    return contextlib.nullcontext() if unreadable is None else unreadable(path, shown)
 
 
 def _other_template(kind: str | None) -> str:
