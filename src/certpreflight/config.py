@@ -61,7 +61,6 @@ KEYS: Mapping[str, str] = {
     "options": "a table of rule options",
 }
 _FAIL_ON = SEVERITIES
-_PROFILES = PROFILES
 _Choice = TypeVar("_Choice", bound=str)
 
 
@@ -185,7 +184,7 @@ def load_config(path: Path) -> Config:
             path=path,
             select=_selectors(table, "select"),
             ignore=_selectors(table, "ignore"),
-            profile=_choice(table, "profile", _PROFILES),
+            profile=_choice(table, "profile", PROFILES),
             fail_on=_choice(table, "fail-on", _FAIL_ON),
             today=_today(table),
             matrix=_matrix(table, path.parent),

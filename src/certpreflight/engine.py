@@ -26,13 +26,14 @@ from pydantic import BaseModel
 from certpreflight import reading
 from certpreflight._cache import Bounded, text_bytes
 from certpreflight.findings import Finding, Report, Severity
-from certpreflight.literals import PROFILES, Kind, Profile
+from certpreflight.literals import Kind, Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
 from certpreflight.options import (
     Options,
     RuleOptions,
     Selector,
     ValidateOptions,
+    known_profile,
     matches,
     selectors,
 )
@@ -110,8 +111,7 @@ def _active(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _
 
 
 def _resolve(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> _RuleSet:
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
+    known_profile(profile)
     rules = tuple(
         r
         for r in CATALOGUE

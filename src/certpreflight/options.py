@@ -41,11 +41,26 @@ from certpreflight.rules import CATALOGUE, Rule
 from certpreflight.rules.status import EXPIRING_WITHIN_DAYS
 from certpreflight.suggest import did_you_mean, rule_hint
 
-__all__ = ["Options", "RuleOptions", "Selector", "ValidateOptions", "matches", "selectors"]
+__all__ = [
+    "Options",
+    "RuleOptions",
+    "Selector",
+    "ValidateOptions",
+    "known_profile",
+    "matches",
+    "selectors",
+]
 
 #: What ``select`` and ``ignore`` take: a code, a code prefix, a rule name or a type, a
 #: comma list of them, or an iterable of those.
 Selector = Iterable[int | str] | int | str | None
+
+
+def known_profile(profile: str) -> None:
+    """Raise ``ValueError`` (with a did-you-mean) unless ``profile`` is one of the profiles."""
+    if profile not in PROFILES:
+        hint = did_you_mean(str(profile), sorted(PROFILES))
+        raise ValueError(f"unknown profile {profile!r}{hint}; expected one of {sorted(PROFILES)}")
 
 
 class ValidateOptions(TypedDict, total=False):
@@ -229,11 +244,7 @@ class Options:
             raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
         if matrix is not None and not isinstance(matrix, ExemptionMatrix):
             raise TypeError(f"matrix must be an ExemptionMatrix, not {type(matrix).__name__}")
-        if profile not in PROFILES:
-            hint = did_you_mean(str(profile), sorted(PROFILES))
-            raise ValueError(
-                f"unknown profile {profile!r}{hint}; expected one of {sorted(PROFILES)}"
-            )
+        known_profile(profile)
         tuned = RuleOptions.from_mapping(options) if options else None
         return cls(today, matrix, selectors(select), selectors(ignore), profile, tuned)
 
