@@ -603,15 +603,8 @@ def _avatax_csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The certificate the CSV reader reads from ``rows`` (the round trip's other half)."""
-    if not rows:
-        return {}
-    header = list(rows[0])
-    columns = header_columns(header, "<converted>")
-    cells = (Record("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
-    for record in group_rows(cells, columns):
-        if is_mapping(record.payload):
-            return native_record(record.payload)
-    return {}
+    records = _csv_records(rows)
+    return records[0] if records else {}
 
 
 def _back(to: str, kind: Kind | None, records: list[dict[str, Any]]) -> dict[str, Any]:
