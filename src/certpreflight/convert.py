@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +106,6 @@ CSV_HEADERS: Mapping[str, str] = {
     "postal_code": "Zip",
     "country": "Country",
 }
-_CSV_CUSTOMER = ("customer_number", "name", "address_line1", "address_line2", "city")
 
 #: The AvaTax exemption import template's columns, in template order, each the field it
 #: holds: a native field, ``regions`` for Issuing Country (the issuing region's country: the
@@ -164,6 +163,22 @@ _AVATAX_TEMPLATE_CARRIES: Mapping[str, str] = {
     and field not in ExemptionCertificate.model_fields
     and field not in Customer.model_fields
 }
+
+
+def _customer_columns(pairs: Iterable[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
+    """The ``(heading, field)`` pairs of a template that hold a linked customer's fields."""
+    return tuple(
+        (heading, field)
+        for heading, field in pairs
+        if field is not None and field in Customer.model_fields
+    )
+
+
+#: The customer columns of each template: CertCapture's import template, the AvaTax exemption
+#: import template, CertCapture's customer import template.
+_CSV_CUSTOMER = _customer_columns((heading, field) for field, heading in CSV_HEADERS.items())
+_AVATAX_CSV_CUSTOMER = _customer_columns(AVATAX_CSV_HEADERS.items())
+_CUSTOMER_TEMPLATE_CUSTOMER = _customer_columns(CUSTOMER_TEMPLATE.items())
 
 
 def csv_header(to: str, kind: str | None) -> tuple[str, ...] | None:
@@ -478,17 +493,27 @@ def _csv_text(field: str, value: Any) -> str:
     return str(value)
 
 
+def _customer_cells(columns: tuple[tuple[str, str], ...], customer: Customer) -> dict[str, str]:
+    """A customer's cells in a template's ``columns``: its region as the region's code in its
+    country, its country as its ISO code, the other fields as they are."""
+    country = _country(customer.country)
+    cells = {}
+    for heading, field in columns:
+        if field == "region":
+            cells[heading] = _region_code(customer.region, country) or ""
+        elif field == "country":
+            cells[heading] = country or ""
+        else:
+            cells[heading] = _csv_text(field, getattr(customer, field))
+    return cells
+
+
 def _csv_customer(record: CustomerRecord) -> list[dict[str, Any]]:
     """Rows of CertCapture's customer import template: one per ship-to state (a copy of the
     customer's row each, as the template asks), or one without; a zone given by id only has
     no row (lost: the template names states)."""
-    country = _country(record.country)
-    row = {
-        heading: _csv_text(field, getattr(record, field)) if field in Customer.model_fields else ""
-        for heading, field in CUSTOMER_TEMPLATE.items()
-    }
-    row["Billing Customer State"] = _region_code(record.region, country) or ""
-    row["Billing Customer Country"] = country or ""
+    row = dict.fromkeys(CUSTOMER_TEMPLATE, "")
+    row.update(_customer_cells(_CUSTOMER_TEMPLATE_CUSTOMER, record))
     states = [_region_code(z, None) for z in record.exposure_zones if z and zone_id(z) is None]
     return [{**row, "Shipping Customer State": state or ""} for state in states or [None]]
 
@@ -509,14 +534,7 @@ def _csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
     shared[CSV_HEADERS["regions"]] = _csv_text("regions", named)  # an id is lost, not a name
     rows = []
     for customer in cert.customers or (Customer(),):
-        row = dict(shared)
-        country = _country(customer.country)
-        for field in _CSV_CUSTOMER:
-            row[CSV_HEADERS[field]] = _csv_text(field, getattr(customer, field))
-        row[CSV_HEADERS["region"]] = _region_code(customer.region, country) or ""
-        row[CSV_HEADERS["postal_code"]] = customer.postal_code or ""
-        row[CSV_HEADERS["country"]] = country or ""
-        rows.append(row)
+        rows.append({**shared, **_customer_cells(_CSV_CUSTOMER, customer)})
     return rows
 
 
@@ -548,19 +566,7 @@ def _avatax_csv(kind: str | None, model: Any) -> list[dict[str, Any]]:
             "Issuing Region": found.short if found is not None else short,
         }
         for customer in cert.customers or (Customer(),):
-            country = _country(customer.country)
-            person = {
-                "Customer Code": customer.customer_number or "",
-                "Customer Name": customer.name or "",
-                "Address 1": customer.address_line1 or "",
-                "Address 2": customer.address_line2 or "",
-                "Address 3": customer.address_line3 or "",
-                "City": customer.city or "",
-                "Region": _region_code(customer.region, country) or "",
-                "Postal Code": customer.postal_code or "",
-                "Country": country or "",
-            }
-            row = {**issuing, **shared, **person}
+            row = {**issuing, **shared, **_customer_cells(_AVATAX_CSV_CUSTOMER, customer)}
             rows.append({header: row.get(header, "") for header in AVATAX_CSV_HEADERS})
     return rows
 
@@ -597,15 +603,8 @@ def _avatax_csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _csv_back(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The certificate the CSV reader reads from ``rows`` (the round trip's other half)."""
-    if not rows:
-        return {}
-    header = list(rows[0])
-    columns = header_columns(header, "<converted>")
-    cells = (Record("<converted>", [str(row.get(h, "")) for h in header], 0, 0) for row in rows)
-    for record in group_rows(cells, columns):
-        if is_mapping(record.payload):
-            return native_record(record.payload)
-    return {}
+    records = _csv_records(rows)
+    return records[0] if records else {}
 
 
 def _back(to: str, kind: Kind | None, records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -735,9 +735,12 @@ KINDS: tuple[Kind, ...] = literals.KINDS
 
 #: Keys that name a customer's code, in every dialect.
 CODE_KEYS = frozenset(key for key, field in CUSTOMER_KEYS.items() if field == "customer_number")
-#: Keys a customer given by reference may carry besides its code: the AvaTax company it
-#: belongs to, the id AvaTax or CertCapture gave it.
-_REFERENCE_EXTRAS = frozenset({"companyId", "company_id", "id", "client_id"})
+#: The keys of a record given by its id (:func:`reference_id`): the id AvaTax or CertCapture
+#: gave it, and the company or client it belongs to; a customer given by reference may carry
+#: them besides its code (:func:`reference_code`).
+_ID_REFERENCE_KEYS = frozenset({"id", "companyId", "company_id", "client_id"})
+#: The keys a customer given by reference may carry: its code and the keys above.
+_CODE_REFERENCE_KEYS = CODE_KEYS | _ID_REFERENCE_KEYS
 #: Keys both a certificate and a customer record may have: they decide nothing.
 _SHARED_KEYS = frozenset(
     # a customer has a created date too (CustomerModel.createdDate, CertCapture created)
@@ -770,7 +773,7 @@ def reference_code(value: Any) -> str | None:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value) if -(10**50) < value < 10**50 else None  # no code is longer
-    if not is_mapping(value) or not value.keys() <= CODE_KEYS | _REFERENCE_EXTRAS:
+    if not is_mapping(value) or not value.keys() <= _CODE_REFERENCE_KEYS:
         return None
     code = first_text(value, tuple(k for k in value if k in CODE_KEYS))
     return reference_code(code) if isinstance(code, (str, int)) else None
@@ -799,8 +802,6 @@ def reference_id(value: Any) -> str | None:
     return None
 
 
-#: The keys of a record given by its id: the id, and the company or client it belongs to.
-_ID_REFERENCE_KEYS = frozenset({"id", "companyId", "company_id", "client_id"})
 #: The keys of a link from the customer's side (``LinkCertificatesModel``, CertCapture's
 #: ``PUT /v2/customers/{number}/certificates``): the certificates, and the customer's code
 #: (which the calls take in their path: a record may carry it in any code key).

@@ -81,6 +81,7 @@ __all__ = [
     "IMPORT_MAX_LINES",
     "csv_spans",
     "dates_month_first",
+    "header_records",
     "import_limit",
     "read_csv",
     "read_csv_span",
@@ -500,8 +501,7 @@ def read_csv(
         codec, bom = sniff(raw.read(4), encoding)
         header, rows = _rows(raw, name, codec, bom, max_line_bytes)
         if header:
-            columns = header_columns(header, name)
-            yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
+            yield from header_records(rows, header, name)
 
 
 def _rows(
@@ -613,9 +613,7 @@ def read_csv_span(span: Span) -> Iterator[Record]:
         text = _text(window, span.encoding)
         lines = _Lines(text, span.max_line_bytes, span.encoding, span.start)
         lines.count, lines.skip_long = span.line - 1, True
-        rows = _csv_rows(lines, header, span.path)
-        columns = header_columns(header, span.path)
-        yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
+        yield from header_records(_csv_rows(lines, header, span.path), header, span.path)
 
 
 def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
@@ -645,6 +643,16 @@ def _csv_rows(lines: _Lines, header: list[str], name: str) -> Iterator[Record]:
             yield Record(f"{name}:{line}", problem, at, lines.position)
         elif any(cell.strip() for cell in row):
             yield Record(f"{name}:{line}", row, at, lines.position)
+
+
+def header_records(
+    rows: Iterable[Record], header: list[str], name: str, *, what: str = "CSV header"
+) -> Iterator[Record]:
+    """The records of a file's ``rows`` (:func:`group_rows`) read by its ``header``: its
+    columns (:func:`header_columns`; InputError when it lacks required ones), as its template
+    defines them (:func:`dates_month_first`). Shared by the CSV and the workbook reader."""
+    columns = header_columns(header, name, what=what)
+    yield from group_rows(rows, columns, avatax_template=dates_month_first(header))
 
 
 def group_rows(

@@ -36,9 +36,8 @@ from certpreflight.io._common import (
 )
 from certpreflight.io.csvfile import (
     Columns,
-    dates_month_first,
-    group_rows,
     header_columns,
+    header_records,
     import_limit,
     too_many_lines,
 )
@@ -354,9 +353,12 @@ def sheet_columns(sheet: Sheet, shown: str) -> Columns:
     first = _header_row(sheet)
     if first is None:
         return []
-    row = sheet.rows[first]
-    end = max(i for i, cell in enumerate(row) if cell.strip()) + 1  # blank cells after: no column
-    return header_columns(row[:end], f"{shown}:{sheet.name}", what="header row")
+    return header_columns(_header(sheet.rows[first]), f"{shown}:{sheet.name}", what="header row")
+
+
+def _header(row: list[str]) -> list[str]:
+    """A header row's cells but the blank ones after its last heading (no column)."""
+    return row[: max(i for i, cell in enumerate(row) if cell.strip()) + 1]
 
 
 def sheet_records(
@@ -368,7 +370,6 @@ def sheet_records(
     first = _header_row(sheet)
     if first is None:
         return
-    columns = sheet_columns(sheet, shown)
     top, prefix = sheet.origin[0], f"{shown}:{sheet.name}"
     most, target = import_limit(sheet.rows[first]) or (0, "")
 
@@ -388,5 +389,4 @@ def sheet_records(
             cell = record_too_large(longest, max_line_bytes) if too_large else row
             yield Record(f"{prefix}:{i + top + 1}", cell, i, i + 1)
 
-    template = dates_month_first(sheet.rows[first])
-    yield from group_rows(cells(), columns, avatax_template=template)
+    yield from header_records(cells(), _header(sheet.rows[first]), prefix, what="header row")
