@@ -497,6 +497,7 @@ def plan_records(
         held.add(where, item)
     unread: list[tuple[str, Finding]] = []
     limits = reading.limits_from(run.rules.as_mapping() if run.rules is not None else {})
+    codes = _codes_run(run)
     sent: list[_Sent] = []
     payloads: list[Payload] = []
     for label, payload in source:
@@ -505,7 +506,7 @@ def plan_records(
             continue
         got = reading.read(payload, limits)
         if got.kind is None:  # what the reading stage says of it (4030, 4001, ...)
-            found = [f for f in got.findings[:1] if f.code in _codes_run(run)]
+            found = [f for f in got.findings[:1] if f.code in codes]
             unread += [(label, f) for f in found]
             continue
         sent.append(_sent(label, got))
@@ -513,7 +514,7 @@ def plan_records(
     actions = _Planner(held, sent).actions()
     index = {record.source: i for i, record in enumerate(sent)}
     sending = {index[a.source] for a in actions if a.action in _SENDING and a.source is not None}
-    reports = _checked(sent, payloads, _linked_customers(sent, sending), held, run)
+    reports = _checked(sent, payloads, _linked_customers(sent, sending), held, run, codes=codes)
     return Plan(tuple(_with_findings(actions, sent, index, reports)), (*unread, *held.unread))
 
 
@@ -548,8 +549,9 @@ _SENDING = frozenset({"create", "update", "link", "unlink"})
 
 
 def _codes_run(run: Options) -> frozenset[int]:
-    return frozenset(r.code for r in active_rules(select=run.select, ignore=run.ignore,
-                                                 profile=run.profile))  # fmt: skip
+    """The codes of the rules ``run`` chooses."""
+    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
+    return frozenset(r.code for r in chosen)
 
 
 def _linked_customers(sent: Sequence[_Sent], sending: set[int]) -> set[int]:
@@ -570,13 +572,15 @@ def _checked(
     which: set[int],
     held: _Held,
     run: Options,
+    *,
+    codes: frozenset[int],
 ) -> dict[int, Report]:
     """The reports of records ``which``, checked and joined with every record of the source
     by customer code (the batch join; the customers Avalara holds are known codes)."""
     order = sorted(which)
     checks = checked([payloads[i] for i in order], **run.keywords())
     reports = {i: report for i, (report, _) in zip(order, checks, strict=True)}
-    table = JoinTable(_codes_run(run), frozenset(held.customers))
+    table = JoinTable(codes, frozenset(held.customers))
     for i, record in enumerate(sent):
         ident, refs = record.refs
         if record.kind == "customer":
