@@ -472,7 +472,7 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_links(certificate_id, read.record, refs)
     else:
         table.add_certificate(certificate_id)
-        if read.certificate is not None and rules.certificate_duplicate.code in table.codes:
+        if read.certificate is not None and table.compares_dates():
             table.add_dates(source, dates_of(read.certificate, source))  # for 6507, if it runs
     return certificate_id, refs
 
