@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from certpreflight.engine import Payload, Selector, active_rules, checked
+from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
 from certpreflight.models import Customer, ExemptionCertificate, Link
@@ -390,8 +390,7 @@ def validate_batch(
         today=today, matrix=matrix, select=select, ignore=ignore, profile=profile, options=options
     )  # once: an iterator of selectors is read once
     checks = checked(records, **run.keywords())
-    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-    codes = frozenset(r.code for r in chosen)
+    codes = active_codes(run)
     labelled = ((_label(index), report, read) for index, (report, read) in enumerate(checks))
     reports, joins = join_all(labelled, JoinTable(codes, frozenset(known_customers)))
     return BatchReport(tuple(reports), tuple(joins))

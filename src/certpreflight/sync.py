@@ -49,7 +49,7 @@ from typing import Any
 
 from certpreflight import reading
 from certpreflight.batch import JoinTable, Refs, link_targets, references
-from certpreflight.engine import Payload, Selector, active_rules, checked
+from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
@@ -497,7 +497,7 @@ def plan_records(
         held.add(where, item)
     unread: list[tuple[str, Finding]] = []
     limits = reading.limits_from(run.rules.as_mapping() if run.rules is not None else {})
-    codes = _codes_run(run)
+    codes = active_codes(run)
     sent: list[_Sent] = []
     payloads: list[Payload] = []
     for label, payload in source:
@@ -546,12 +546,6 @@ def _with_findings(
 
 #: The actions that send a record (their findings are the record's).
 _SENDING = frozenset({"create", "update", "link", "unlink"})
-
-
-def _codes_run(run: Options) -> frozenset[int]:
-    """The codes of the rules ``run`` chooses."""
-    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-    return frozenset(r.code for r in chosen)
 
 
 def _linked_customers(sent: Sequence[_Sent], sending: set[int]) -> set[int]:
