@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import from_json
 
-from certpreflight.batch import JoinTable, Refs, fill
+from certpreflight.batch import JoinTable, Refs, fill, fold_code
 from certpreflight.dialects import parse_date
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Severity
@@ -80,10 +80,6 @@ STATUSES = ("exempt", "partial", "taxable")
 COVERAGE_STATUSES = ("covered", "expiring", "expired", "missing", "invalid")
 #: Days ahead an expiry makes a region ``expiring``.
 EXPIRING_WITHIN_DAYS = 30
-
-
-def _fold(code: str) -> str:
-    return code.strip().casefold()
 
 
 # --- the certificates on file ------------------------------------------------------------------
@@ -252,7 +248,7 @@ class CertificateIndex:
         regions = self.by_code.setdefault(code, {})
         for region in held.regions:
             regions.setdefault(region, []).append(held)
-        self.folded.setdefault(_fold(code), code)
+        self.folded.setdefault(fold_code(code), code)
 
     def certificates(self, code: str, region: str) -> list[Held]:
         """The certificates of customer ``code`` that list ``region`` (an ISO code)."""
@@ -821,7 +817,7 @@ def _no_certificate(
             region=region,
             regions=on_file,
         )
-    other = index.folded.get(_fold(sale.customer))
+    other = index.folded.get(fold_code(sale.customer))
     if other is not None and other != sale.customer:
         return _finding(rules.sale_customer_code_variant, sale, ("customerCode",), other=other)
     return _finding(rules.sale_no_certificate, sale, ("customerCode",))

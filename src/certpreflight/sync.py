@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from certpreflight import reading
-from certpreflight.batch import JoinTable, Refs, link_targets, references
+from certpreflight.batch import JoinTable, Refs, fold_code, link_targets, references
 from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
@@ -244,10 +244,6 @@ def _changes(held: Values, sent: Values) -> dict[str, tuple[Value, Value]]:
     }
 
 
-def _fold(code: str) -> str:
-    return code.strip().casefold()
-
-
 def _codes(cert: ExemptionCertificate) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.customer_number for c in cert.customers if c.customer_number))
 
@@ -341,9 +337,10 @@ class _Held:
         self.certificates[cert.id] = held
         reason, signed = values["exemptionReason"], values["signedDate"]
         for code in codes:
+            folded = fold_code(code)
             for region in compact.regions:
                 self.natural.setdefault((code, region, reason, signed), []).append(cert.id)
-                self.folded.setdefault((_fold(code), region, reason, signed), []).append(cert.id)
+                self.folded.setdefault((folded, region, reason, signed), []).append(cert.id)
 
     def linked(self, ident: str) -> tuple[set[str], bool]:
         """The codes Avalara links to certificate ``ident``, and whether the export says."""
@@ -603,7 +600,7 @@ class _Planner:
         self.claimed_certificates: set[str] = set()
         self.held_folded: dict[str, str] = {}
         for code in sorted(held.customers):  # one answer whatever the order of the export
-            self.held_folded.setdefault(_fold(code), code)
+            self.held_folded.setdefault(fold_code(code), code)
         #: source certificate id -> the codes link records of the source name for it
         self.links: dict[str, list[str]] = {}
         for record in sent:
@@ -652,7 +649,7 @@ class _Planner:
             changes = _changes(held[0], values)
             action = "update" if changes else "unchanged"
             return Action(action, "customer", code, changes, (), BY_CODE, source, held[1])
-        variant = self.held_folded.get(_fold(code))
+        variant = self.held_folded.get(fold_code(code))
         if variant is not None:  # 6505 names both; the held one is no orphan
             self.claimed_customers.add(variant)
         return Action("create", "customer", code, {}, (), None, source)
@@ -700,7 +697,7 @@ class _Planner:
         for index, by, fold in ((self.held.natural, BY_NATURAL, False),
                                 (self.held.folded, BY_FOLDED, True)):  # fmt: skip
             for code in codes:
-                key = (_fold(code) if fold else code, region, reason, signed)
+                key = (fold_code(code) if fold else code, region, reason, signed)
                 for candidate in index.get(key, ()):
                     if candidate not in self.claimed_certificates:
                         return candidate, by
