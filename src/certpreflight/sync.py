@@ -48,7 +48,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from certpreflight import reading
-from certpreflight.batch import JoinTable, Refs, fold_code, link_targets, references
+from certpreflight.batch import (
+    Dates,
+    JoinTable,
+    Refs,
+    dates_of,
+    fold_code,
+    link_targets,
+    references,
+)
 from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
@@ -414,9 +422,11 @@ class _Sent:
     refs: tuple[str | None, Refs] = (None, ())
     #: a customer record's code (None: it has none)
     code: str | None = None
+    #: a certificate's :func:`~certpreflight.batch.dates_of`, when 6507 runs
+    dates: Dates | None = None
 
 
-def _sent(source: str, read: reading.Read) -> _Sent:
+def _sent(source: str, read: reading.Read, *, dated: bool) -> _Sent:
     record = read.record
     refs = references(read)
     if isinstance(record, CustomerRecord):
@@ -433,7 +443,10 @@ def _sent(source: str, read: reading.Read) -> _Sent:
         for c in cert.customers
         if c.customer_number is not None and not c.is_reference
     ]
-    return _Sent(source, "certificate", full, certificate=_Certificate.of(cert), refs=refs)
+    dates = dates_of(cert, source) if dated else None
+    return _Sent(
+        source, "certificate", full, certificate=_Certificate.of(cert), refs=refs, dates=dates
+    )
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -495,6 +508,7 @@ def plan_records(
     unread: list[tuple[str, Finding]] = []
     limits = reading.limits_from(run.rules.as_mapping() if run.rules is not None else {})
     codes = active_codes(run)
+    dated = records.certificate_duplicate.code in codes  # 6507 compares certificates' dates
     sent: list[_Sent] = []
     payloads: list[Payload] = []
     for label, payload in source:
@@ -506,7 +520,7 @@ def plan_records(
             found = [f for f in got.findings[:1] if f.code in codes]
             unread += [(label, f) for f in found]
             continue
-        sent.append(_sent(label, got))
+        sent.append(_sent(label, got, dated=dated))
         payloads.append(payload)
     actions = _Planner(held, sent).actions()
     index = {record.source: i for i, record in enumerate(sent)}
@@ -581,6 +595,7 @@ def _checked(
             table.add_links(ident, record.link, table.shared(refs))
         else:
             table.add_certificate(ident)
+            table.add_dates(record.source, record.dates)  # 6507, as the batch join finds it
     for i in order:
         record = sent[i]
         ident, refs = record.refs
