@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from certpreflight.engine import Payload, Selector, active_rules, checked
+from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
 from certpreflight.models import Customer, ExemptionCertificate, Link
@@ -61,6 +61,7 @@ __all__ = [
     "Dates",
     "JoinTable",
     "dates_of",
+    "fold_code",
     "join_all",
     "link_targets",
     "references",
@@ -108,7 +109,9 @@ class BatchReport:
         return self.to_dict()
 
 
-def _fold(code: str) -> str:
+def fold_code(code: str) -> str:
+    """A customer code as batches, plans and sales compare it for a variant (6504): case
+    and the spaces around it ignored."""
     return code.strip().casefold()
 
 
@@ -178,7 +181,7 @@ class JoinTable:
 
     def __post_init__(self) -> None:
         for code in sorted(self.known):  # in one order, whatever the hash seed
-            self.folded.setdefault(_fold(code), code)
+            self.folded.setdefault(fold_code(code), code)
 
     def add_customer(self, source: str, report: Report, code: str | None) -> None:
         """A customer record: its code, and the findings it carries."""
@@ -192,7 +195,7 @@ class JoinTable:
         carried = _carried(report)
         if carried:
             self.carried[code] = carried
-        variant = self.folded.setdefault(_fold(code), code)
+        variant = self.folded.setdefault(fold_code(code), code)
         if variant != code and code not in self.known:  # a code AvaTax holds is no variant
             self._own(source, _variant(code, variant, (), held=variant in self.known))
 
@@ -218,7 +221,7 @@ class JoinTable:
     def shared(self, refs: Refs) -> Refs:
         """``refs`` whose one code a customer record already gave, as that record's string:
         a code is held once however many certificates and links name it."""
-        first = self.folded.get(_fold(refs)) if isinstance(refs, str) else None
+        first = self.folded.get(fold_code(refs)) if isinstance(refs, str) else None
         return first if first == refs and first is not None else refs
 
     def add_certificate(self, certificate_id: str | None) -> None:
@@ -346,7 +349,7 @@ class JoinTable:
             return [_moved(finding, prefix) for finding in self.carried.get(code, ())]
         if code in self.known:
             return []
-        variant = self.folded.get(_fold(code))
+        variant = self.folded.get(fold_code(code))
         if variant is not None:
             return [_variant(code, variant, prefix, held=variant in self.known)]
         rule = (
@@ -390,8 +393,7 @@ def validate_batch(
         today=today, matrix=matrix, select=select, ignore=ignore, profile=profile, options=options
     )  # once: an iterator of selectors is read once
     checks = checked(records, **run.keywords())
-    chosen = active_rules(select=run.select, ignore=run.ignore, profile=run.profile)
-    codes = frozenset(r.code for r in chosen)
+    codes = active_codes(run)
     labelled = ((_label(index), report, read) for index, (report, read) in enumerate(checks))
     reports, joins = join_all(labelled, JoinTable(codes, frozenset(known_customers)))
     return BatchReport(tuple(reports), tuple(joins))
@@ -472,7 +474,7 @@ def fill(table: JoinTable, source: str, report: Report, read: Read) -> tuple[str
         table.add_links(certificate_id, read.record, refs)
     else:
         table.add_certificate(certificate_id)
-        if read.certificate is not None and rules.certificate_duplicate.code in table.codes:
+        if read.certificate is not None and table.compares_dates():
             table.add_dates(source, dates_of(read.certificate, source))  # for 6507, if it runs
     return certificate_id, refs
 

@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import from_json
 
-from certpreflight.batch import JoinTable, Refs, fill
+from certpreflight.batch import JoinTable, Refs, fill, fold_code
 from certpreflight.dialects import parse_date
 from certpreflight.engine import Payload, Selector, active_rules, checked
 from certpreflight.findings import Finding, Severity
@@ -80,10 +80,6 @@ STATUSES = ("exempt", "partial", "taxable")
 COVERAGE_STATUSES = ("covered", "expiring", "expired", "missing", "invalid")
 #: Days ahead an expiry makes a region ``expiring``.
 EXPIRING_WITHIN_DAYS = 30
-
-
-def _fold(code: str) -> str:
-    return code.strip().casefold()
 
 
 # --- the certificates on file ------------------------------------------------------------------
@@ -252,7 +248,7 @@ class CertificateIndex:
         regions = self.by_code.setdefault(code, {})
         for region in held.regions:
             regions.setdefault(region, []).append(held)
-        self.folded.setdefault(_fold(code), code)
+        self.folded.setdefault(fold_code(code), code)
 
     def certificates(self, code: str, region: str) -> list[Held]:
         """The certificates of customer ``code`` that list ``region`` (an ISO code)."""
@@ -723,8 +719,8 @@ def _problems(held: Held, sale: Sale, part: Part) -> list[Finding]:
 
 def _decide(
     sale: Sale, part: Part, index: CertificateIndex, matrix: ExemptionMatrix
-) -> tuple[str, str | None, list[Finding]]:
-    """One part's status, certificate and findings."""
+) -> tuple[str, Held | None, list[Finding]]:
+    """One part's status, the certificate that applies and the findings."""
     if part.region is None:
         problem = f"no region is known for its address ({part.written or 'none given'})"
         return "taxable", None, [_finding(rules.transaction_unreadable, sale, _part_loc(part),
@@ -765,8 +761,8 @@ def _decide(
                     taxed=f"{100 - percentage:g}",
                 )
             )
-            return "partial", best.id, found
-        return "exempt", best.id, found
+            return "partial", best, found
+        return "exempt", best, found
     return _without_certificate(sale, part, matrix, found)
 
 
@@ -782,7 +778,7 @@ def _use_code_taxed(sale: Sale, part: Part) -> Finding:
 
 def _without_certificate(
     sale: Sale, part: Part, matrix: ExemptionMatrix, found: list[Finding]
-) -> tuple[str, str | None, list[Finding]]:
+) -> tuple[str, Held | None, list[Finding]]:
     """No certificate applies: an exemptionNo or an entity use code may still exempt it."""
     region = part.region or ""
     field_value = (
@@ -821,7 +817,7 @@ def _no_certificate(
             region=region,
             regions=on_file,
         )
-    other = index.folded.get(_fold(sale.customer))
+    other = index.folded.get(fold_code(sale.customer))
     if other is not None and other != sale.customer:
         return _finding(rules.sale_customer_code_variant, sale, ("customerCode",), other=other)
     return _finding(rules.sale_no_certificate, sale, ("customerCode",))
@@ -869,8 +865,8 @@ def decide(
     for part in sale.parts:
         status, held, found = _decide(sale, part, index, matrix)
         statuses.add(status)
-        parts.append(_part_decision(sale, part, status, found, held=held, index=index))
-        certificate = certificate or held
+        parts.append(_part_decision(part, status, found, held))
+        certificate = certificate or (held.id if held is not None else None)
         if found:
             findings += (f for f in found if f not in findings)
     # all exempt: exempt; all taxable: taxable; else some of it is taxed: partial
@@ -890,21 +886,15 @@ def decide(
 
 
 def _part_decision(
-    sale: Sale,
-    part: Part,
-    status: str,
-    found: list[Finding],
-    *,
-    held: str | None,
-    index: CertificateIndex,
+    part: Part, status: str, found: list[Finding], held: Held | None
 ) -> PartDecision:
-    """One part's outcome: what of its amount is taxed, and the causes concerning it."""
+    """One part's outcome: what of its amount is taxed (the share ``held``, the certificate
+    that applies, leaves), and the causes concerning it."""
     taxed = part.amount
     if taxed is not None and status == "exempt":
         taxed = 0.0
-    elif taxed is not None and status == "partial" and held is not None and part.region:
-        regions = index.by_code.get(sale.customer) or {}
-        share = next((h.percentage for h in regions.get(part.region, []) if h.id == held), None)
+    elif taxed is not None and status == "partial" and held is not None:
+        share = held.percentage
         taxed = taxed * (100 - share) / 100 if share is not None else taxed
     return PartDecision(status, part.amount, taxed, tuple(dict.fromkeys(f.code for f in found)))
 

@@ -55,7 +55,16 @@ from certpreflight.rules import formatting as fmt
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-__all__ = ["Payload", "Selector", "active_rules", "checked", "context", "validate", "validate_many"]
+__all__ = [
+    "Payload",
+    "Selector",
+    "active_codes",
+    "active_rules",
+    "checked",
+    "context",
+    "validate",
+    "validate_many",
+]
 
 #: What :func:`validate` and its siblings take: a model, a mapping in any dialect, JSON text or
 #: bytes, or an object of the caller's own: a pydantic model, a dataclass or attrs instance
@@ -138,6 +147,12 @@ def active_rules(
 ) -> tuple[Rule, ...]:
     """The rules that run for these options, in catalogue order."""
     return _active(selectors(select), selectors(ignore), profile).rules
+
+
+def active_codes(run: Options) -> frozenset[int]:
+    """The codes of the rules that run for ``run`` (:func:`active_rules`), held once per
+    selection."""
+    return _active(selectors(run.select), selectors(run.ignore), run.profile).codes
 
 
 # --- validation -----------------------------------------------------------------------------------

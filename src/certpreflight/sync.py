@@ -48,8 +48,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from certpreflight import reading
-from certpreflight.batch import JoinTable, Refs, link_targets, references
-from certpreflight.engine import Payload, Selector, active_rules, checked
+from certpreflight.batch import (
+    Dates,
+    JoinTable,
+    Refs,
+    dates_of,
+    fold_code,
+    link_targets,
+    references,
+)
+from certpreflight.engine import Payload, Selector, active_codes, checked
 from certpreflight.findings import Finding, Report, Severity
 from certpreflight.literals import Profile
 from certpreflight.models import Customer, CustomerRecord, ExemptionCertificate, Link
@@ -244,10 +252,6 @@ def _changes(held: Values, sent: Values) -> dict[str, tuple[Value, Value]]:
     }
 
 
-def _fold(code: str) -> str:
-    return code.strip().casefold()
-
-
 def _codes(cert: ExemptionCertificate) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.customer_number for c in cert.customers if c.customer_number))
 
@@ -341,9 +345,10 @@ class _Held:
         self.certificates[cert.id] = held
         reason, signed = values["exemptionReason"], values["signedDate"]
         for code in codes:
+            folded = fold_code(code)
             for region in compact.regions:
                 self.natural.setdefault((code, region, reason, signed), []).append(cert.id)
-                self.folded.setdefault((_fold(code), region, reason, signed), []).append(cert.id)
+                self.folded.setdefault((folded, region, reason, signed), []).append(cert.id)
 
     def linked(self, ident: str) -> tuple[set[str], bool]:
         """The codes Avalara links to certificate ``ident``, and whether the export says."""
@@ -417,9 +422,11 @@ class _Sent:
     refs: tuple[str | None, Refs] = (None, ())
     #: a customer record's code (None: it has none)
     code: str | None = None
+    #: a certificate's :func:`~certpreflight.batch.dates_of`, when 6507 runs
+    dates: Dates | None = None
 
 
-def _sent(source: str, read: reading.Read) -> _Sent:
+def _sent(source: str, read: reading.Read, *, dated: bool) -> _Sent:
     record = read.record
     refs = references(read)
     if isinstance(record, CustomerRecord):
@@ -436,7 +443,10 @@ def _sent(source: str, read: reading.Read) -> _Sent:
         for c in cert.customers
         if c.customer_number is not None and not c.is_reference
     ]
-    return _Sent(source, "certificate", full, certificate=_Certificate.of(cert), refs=refs)
+    dates = dates_of(cert, source) if dated else None
+    return _Sent(
+        source, "certificate", full, certificate=_Certificate.of(cert), refs=refs, dates=dates
+    )
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -497,6 +507,8 @@ def plan_records(
         held.add(where, item)
     unread: list[tuple[str, Finding]] = []
     limits = reading.limits_from(run.rules.as_mapping() if run.rules is not None else {})
+    codes = active_codes(run)
+    dated = records.certificate_duplicate.code in codes  # 6507 compares certificates' dates
     sent: list[_Sent] = []
     payloads: list[Payload] = []
     for label, payload in source:
@@ -505,15 +517,15 @@ def plan_records(
             continue
         got = reading.read(payload, limits)
         if got.kind is None:  # what the reading stage says of it (4030, 4001, ...)
-            found = [f for f in got.findings[:1] if f.code in _codes_run(run)]
+            found = [f for f in got.findings[:1] if f.code in codes]
             unread += [(label, f) for f in found]
             continue
-        sent.append(_sent(label, got))
+        sent.append(_sent(label, got, dated=dated))
         payloads.append(payload)
     actions = _Planner(held, sent).actions()
     index = {record.source: i for i, record in enumerate(sent)}
     sending = {index[a.source] for a in actions if a.action in _SENDING and a.source is not None}
-    reports = _checked(sent, payloads, _linked_customers(sent, sending), held, run)
+    reports = _checked(sent, payloads, _linked_customers(sent, sending), held, run, codes=codes)
     return Plan(tuple(_with_findings(actions, sent, index, reports)), (*unread, *held.unread))
 
 
@@ -547,11 +559,6 @@ def _with_findings(
 _SENDING = frozenset({"create", "update", "link", "unlink"})
 
 
-def _codes_run(run: Options) -> frozenset[int]:
-    return frozenset(r.code for r in active_rules(select=run.select, ignore=run.ignore,
-                                                 profile=run.profile))  # fmt: skip
-
-
 def _linked_customers(sent: Sequence[_Sent], sending: set[int]) -> set[int]:
     """``sending``, and the customer records the certificates among them link."""
     codes = {
@@ -570,13 +577,15 @@ def _checked(
     which: set[int],
     held: _Held,
     run: Options,
+    *,
+    codes: frozenset[int],
 ) -> dict[int, Report]:
     """The reports of records ``which``, checked and joined with every record of the source
     by customer code (the batch join; the customers Avalara holds are known codes)."""
     order = sorted(which)
     checks = checked([payloads[i] for i in order], **run.keywords())
     reports = {i: report for i, (report, _) in zip(order, checks, strict=True)}
-    table = JoinTable(_codes_run(run), frozenset(held.customers))
+    table = JoinTable(codes, frozenset(held.customers))
     for i, record in enumerate(sent):
         ident, refs = record.refs
         if record.kind == "customer":
@@ -586,6 +595,7 @@ def _checked(
             table.add_links(ident, record.link, table.shared(refs))
         else:
             table.add_certificate(ident)
+            table.add_dates(record.source, record.dates)  # 6507, as the batch join finds it
     for i in order:
         record = sent[i]
         ident, refs = record.refs
@@ -605,7 +615,7 @@ class _Planner:
         self.claimed_certificates: set[str] = set()
         self.held_folded: dict[str, str] = {}
         for code in sorted(held.customers):  # one answer whatever the order of the export
-            self.held_folded.setdefault(_fold(code), code)
+            self.held_folded.setdefault(fold_code(code), code)
         #: source certificate id -> the codes link records of the source name for it
         self.links: dict[str, list[str]] = {}
         for record in sent:
@@ -654,7 +664,7 @@ class _Planner:
             changes = _changes(held[0], values)
             action = "update" if changes else "unchanged"
             return Action(action, "customer", code, changes, (), BY_CODE, source, held[1])
-        variant = self.held_folded.get(_fold(code))
+        variant = self.held_folded.get(fold_code(code))
         if variant is not None:  # 6505 names both; the held one is no orphan
             self.claimed_customers.add(variant)
         return Action("create", "customer", code, {}, (), None, source)
@@ -702,7 +712,7 @@ class _Planner:
         for index, by, fold in ((self.held.natural, BY_NATURAL, False),
                                 (self.held.folded, BY_FOLDED, True)):  # fmt: skip
             for code in codes:
-                key = (_fold(code) if fold else code, region, reason, signed)
+                key = (fold_code(code) if fold else code, region, reason, signed)
                 for candidate in index.get(key, ()):
                     if candidate not in self.claimed_certificates:
                         return candidate, by

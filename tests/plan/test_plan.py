@@ -275,6 +275,22 @@ def test_a_created_record_carries_its_findings_and_an_unchanged_one_none() -> No
     assert all(a.findings == () for a in result.actions if a.action == "unchanged")
 
 
+def test_a_new_certificate_repeating_one_of_the_source_carries_6507_as_check_says() -> None:
+    """The plan's join is the batch's: a new certificate with the dates, customer, region
+    and reason of one already in the source is a 6507 duplicate on its create, as
+    validate_batch finds it."""
+    source = source_from_export()
+    [held] = [r for r in source if r.get("id") == 11]
+    copy_of_11 = _with(held, id=None)
+    del copy_of_11["id"]
+    result = _plan([*source, copy_of_11])
+    [create] = [a for a in result.actions if a.action == "create" and a.kind == "certificate"]
+    batch = validate_batch([*source, copy_of_11], today=TODAY)
+    assert [f.code for f in create.findings if f.code == 6507] == [6507]
+    assert [f.code for f in batch.reports[-1].findings if f.code == 6507] == [6507]
+    assert all(a.findings == () for a in result.actions if a.action == "unchanged")
+
+
 def test_records_that_cant_be_read_are_said_never_dropped() -> None:
     """An export certificate without its id is 6506; a source line that isn't JSON keeps
     its finding and source; a record of no kind its 4030."""
