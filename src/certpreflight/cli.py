@@ -832,33 +832,8 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         metavar="PATH",
         help="write the plan here, atomically (default: standard output)",
     )
-    command.add_argument(
-        "--input-format",
-        choices=INPUT_FORMATS,
-        help="read every SOURCE as this format (default: from its suffix)",
-    )
-    command.add_argument("--sheet", metavar="NAME", help="as check --sheet (default: the first)")
-    command.add_argument("--encoding", metavar="NAME", help="as check --encoding (default: utf-8)")
-    command.add_argument(
-        "--max-line-bytes",
-        type=_count,
-        default=DEFAULT_MAX_LINE_BYTES,
-        metavar="N",
-        help="as check --max-line-bytes, for SOURCE (default: %(default)s)",
-    )
-    for flag, meaning in (("--select", "only these rules"), ("--ignore", "leave out these rules")):
-        command.add_argument(
-            flag,
-            action="append",
-            metavar="CODES",
-            help=f"{meaning}, as check {flag} (default: the configuration file's)",
-        )
-    command.add_argument(
-        "--profile",
-        choices=["certcapture", "avatax", "audit"],
-        help="which target's rules apply (default: certcapture)",
-    )
-    command.add_argument("--matrix", metavar="CSV", help="as check --matrix (default: built-in)")
+    _as_check(command, "--input-format", "--sheet", "--encoding", "--max-line-bytes")
+    _as_check(command, "--select", "--ignore", "--profile", "--matrix")
     command.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as on this date (default: today)"
     )
@@ -867,13 +842,7 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         choices=["error", "warning", "info"],
         help="exit 1 when a record sent has findings of this severity or worse (default: error)",
     )
-    command.add_argument("--config", metavar="PATH", help="as check --config (default: found)")
-    command.add_argument(
-        "--isolated", action="store_true", help="ignore configuration files (default: off)"
-    )
-    command.add_argument(
-        "--max-items", type=_positive, metavar="N", help="as check --max-items (default: 1000)"
-    )
+    _as_check(command, "--config", "--isolated", "--max-items")
     _colour(command)
     command.set_defaults(quiet=False)
     return command
@@ -884,6 +853,33 @@ def _colour(command: _Parser) -> None:
         "--color", choices=["auto", "always", "never"], default="auto",
         help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set)",
     )  # fmt: skip
+
+
+#: The options plan, coverage and convert take as check takes them: how each is parsed and
+#: its default, said in the help as "as check --FLAG (default: ...)".
+_AS_CHECK: dict[str, tuple[dict[str, Any], str]] = {
+    "--input-format": ({"choices": INPUT_FORMATS}, "from each file's suffix"),
+    "--sheet": ({"metavar": "NAME"}, "the first"),
+    "--encoding": ({"metavar": "NAME"}, "utf-8"),
+    "--max-line-bytes": (
+        {"type": _count, "default": DEFAULT_MAX_LINE_BYTES, "metavar": "N"},
+        "%(default)s",
+    ),
+    "--max-items": ({"type": _positive, "metavar": "N"}, "1000"),
+    "--select": ({"action": "append", "metavar": "CODES"}, "the configuration file's"),
+    "--ignore": ({"action": "append", "metavar": "CODES"}, "the configuration file's"),
+    "--profile": ({"choices": ["certcapture", "avatax", "audit"]}, "certcapture"),
+    "--matrix": ({"metavar": "CSV"}, "the built-in"),
+    "--config": ({"metavar": "PATH"}, "found"),
+    "--isolated": ({"action": "store_true"}, "off"),
+}
+
+
+def _as_check(command: _Parser, *flags: str) -> None:
+    """Add FLAGS to COMMAND, each parsed as check parses it."""
+    for flag in flags:
+        how, default = _AS_CHECK[flag]
+        command.add_argument(flag, **how, help=f"as check {flag} (default: {default})")
 
 
 def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
@@ -1178,23 +1174,15 @@ def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     _format(command, ["text", "json", "csv", "html"], "report format")
     command.add_argument("--output", "-o", metavar="PATH", help="write the report here")
-    command.add_argument("--input-format", choices=INPUT_FORMATS, help="read RECORDS as this")
-    command.add_argument("--encoding", metavar="NAME", help="the input's encoding")
-    command.add_argument("--sheet", metavar="NAME", help="as check --sheet")
+    _as_check(command, "--input-format", "--encoding", "--sheet", "--max-line-bytes")
+    _as_check(command, "--max-items", "--select", "--ignore", "--profile", "--matrix")
     command.add_argument(
-        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
-        help="as check --max-line-bytes",
-    )  # fmt: skip
-    command.add_argument("--max-items", type=_positive, metavar="N", help="as check --max-items")
-    command.add_argument("--select", action="append", metavar="CODES", help="as check --select")
-    command.add_argument("--ignore", action="append", metavar="CODES", help="as check --ignore")
-    command.add_argument("--profile", choices=["certcapture", "avatax", "audit"])
-    command.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
-    command.add_argument(
-        "--today", type=_date, metavar="YYYY-MM-DD", help="coverage as on this date"
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="coverage as on this date (default: today)",
     )
-    command.add_argument("--config", metavar="PATH", help="as check --config")
-    command.add_argument("--isolated", action="store_true", help="as check --isolated")
+    _as_check(command, "--config", "--isolated")
     command.add_argument(
         "--fail-on",
         choices=["error", "warning", "info"],
@@ -1523,15 +1511,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
         "for certcapture-csv and avatax-csv, on standard output)",
     )
-    convert.add_argument(
-        "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
-    )
-    convert.add_argument("--encoding", metavar="NAME", help="the input's encoding")
-    convert.add_argument("--sheet", metavar="NAME", help="as check --sheet")
-    convert.add_argument(
-        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
-        help="as check --max-line-bytes",
-    )  # fmt: skip
+    _as_check(convert, "--input-format", "--encoding", "--sheet", "--max-line-bytes")
     commands["convert"] = convert
 
     matrix = _command(
