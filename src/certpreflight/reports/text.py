@@ -36,9 +36,6 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
 
 
-_paint = paint
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -51,11 +48,11 @@ def _verdict(report: Report, colour: bool) -> str:
     if n_info:
         counts.append(f"{n_info} info")
     if n_err:
-        word = _paint("FAIL", "error", colour)
+        word = paint("FAIL", "error", colour)
     elif n_warn:
-        word = _paint("WARN", "warning", colour)
+        word = paint("WARN", "warning", colour)
     else:
-        word = _paint("INFO", "info", colour)
+        word = paint("INFO", "info", colour)
     return f"{word} ({', '.join(counts)})"
 
 
@@ -86,16 +83,16 @@ def render(
         findings = report.findings
         if not findings:
             if show_ok:
-                lines.append(f"{source}  {what}  {_paint('ok', 'ok', colour)}\n")
+                lines.append(f"{source}  {what}  {paint('ok', 'ok', colour)}\n")
             continue
-        head = _paint(source, "bold", colour)
+        head = paint(source, "bold", colour)
         lines.append(f"{head}  {what}  {_verdict(report, colour)}\n")
         for f in findings:
-            severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
+            severity = paint(f"{f.severity.value:<7}", f.severity.value, colour)
             mark = "[*] " if fixable_code(f.code) else ""
             lines.append(f"  {f.code} {severity} {mark}{printable(f.message)}\n")
             fix = _fix(printable(f.fix), width).replace("\n", "\n" + _FIX_INDENT)
-            lines.append(f"{_FIX_INDENT}{_paint(fix, 'dim', colour)}\n")
+            lines.append(f"{_FIX_INDENT}{paint(fix, 'dim', colour)}\n")
     return "".join(lines)
 
 
@@ -116,7 +113,7 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
         f"{what} checked: {tally.ok} ok, "
         f"{tally.with_errors} with errors, {tally.with_warnings} with warnings"
     )
-    return _paint(text, "bold", colour) + "\n"
+    return paint(text, "bold", colour) + "\n"
 
 
 def statistics(tally: Tally) -> str:
