@@ -462,6 +462,16 @@ def _all_records(
             )
 
 
+def _payloads(
+    inputs: Iterable[Input], args: argparse.Namespace, err: TextIO, failed: list[Unread]
+) -> Iterator[tuple[str, Any]]:
+    """``(source, payload)`` of every record of the inputs, read as check reads them
+    (:func:`_all_records`, one process: no spans) for plan and coverage."""
+    for piece in _all_records(inputs, args, err, failed, {}, spans=None):
+        if isinstance(piece, Record):
+            yield piece.source, piece.payload
+
+
 @contextlib.contextmanager
 def _unread(path: str, shown: str, err: TextIO, failed: list[Unread]) -> Iterator[None]:
     """Read one input (``path``, shown as ``shown``) in the block: when it can't be read
@@ -896,8 +906,7 @@ def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | 
     run, fail_on = settings(args)
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         failed: list[Unread] = []
-        records = _all_records(inputs, args, err, failed, {}, spans=None)
-        source = ((r.source, r.payload) for r in records if isinstance(r, Record))
+        source = _payloads(inputs, args, err, failed)
         made = plan_records(source, _export_records(args.against), run)
         if failed:
             raise UsageError(f"no plan: {len(failed)} SOURCE file(s) could not be read")
@@ -1053,9 +1062,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
         _inputs(args.files, args.input_format, stdin) as inputs,
         _output(args.output, out, [*inputs, *sales]) as stream,
     ):
-        pieces = _all_records(inputs, args, err, failed, {}, spans=None)
-        records = ((r.source, r.payload) for r in pieces if isinstance(r, Record))
-        index = CertificateIndex.labelled(records, run)
+        index = CertificateIndex.labelled(_payloads(inputs, args, err, failed), run)
         if failed:  # no sale is decided against part of the certificates
             raise UsageError(f"no coverage: {len(failed)} RECORDS file(s) could not be read")
         for source, finding in index.unreadable:
