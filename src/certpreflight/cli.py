@@ -1081,11 +1081,8 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
                 writer.sale(source, decision)
                 code = decision.customer_code
                 if code is not None:
-                    regions = shipped.get(code)
-                    if regions is None:
-                        shipped[code] = regions = set()
-                    regions.update(decision.regions)
-                    if decision.findings and any(f.code in _CLAIMS for f in decision.findings):
+                    shipped.setdefault(code, set()).update(decision.regions)
+                    if any(f.code in _CLAIMS for f in decision.findings):
                         claimed.add(code)
             rows = coverage(
                 index,
