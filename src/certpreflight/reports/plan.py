@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from certpreflight.findings import Finding, Severity
 from certpreflight.reports.printable import printable
-from certpreflight.reports.text import paint
+from certpreflight.reports.text import paint, plural
 
 if TYPE_CHECKING:  # a check, which imports this module's FORMATS, needs no plan
     from certpreflight.sync import Action, Plan, Value
@@ -65,10 +65,6 @@ def _finding(finding: Finding, colour: bool) -> str:
     return f"{finding.code} {level} {printable(finding.message)}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def summary_line(plan: Plan) -> str:
     """``Plan: 1 to create, 2 to update, 1 to orphan, 0 to link, 0 to unlink; 3 unchanged.``
     with the findings' and unread records' counts; ``No changes ...`` when there are none."""
@@ -78,9 +74,9 @@ def summary_line(plan: Plan) -> str:
     warnings = sum(1 for f in found if f.severity is Severity.WARNING)
     tail = []
     if errors or warnings:
-        tail.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        tail.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if plan.unread:
-        tail.append(f"{_plural(len(plan.unread), 'record')} not read")
+        tail.append(f"{plural(len(plan.unread), 'record')} not read")
     if not plan.changed:
         said = "; ".join([f"{counts['unchanged']} unchanged", *tail])
         return f"No changes: the source matches what Avalara holds ({said})."

@@ -24,7 +24,7 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import FILE, UNREADABLE, Result, Tally
 from certpreflight.rules import fixable_code
 
-__all__ = ["closing", "paint", "render", "statistics", "summary", "summary_line"]
+__all__ = ["closing", "paint", "plural", "render", "statistics", "summary", "summary_line"]
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2", "bold": "1"}
 _FIX_INDENT = " " * 15
@@ -36,7 +36,8 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 finding``, ``3 findings``: a count and its noun in the right number."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -44,7 +45,7 @@ def _verdict(report: Report, colour: bool) -> str:
     """``FAIL (2 errors, 1 warning)``, ``WARN (1 warning)``, ``INFO (1 info)``: non-zero counts."""
     n_err, n_warn = len(report.errors), len(report.warnings)
     n_info = len(report.findings) - n_err - n_warn
-    counts = [_plural(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n]
+    counts = [plural(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n]
     if n_info:
         counts.append(f"{n_info} info")
     if n_err:
@@ -105,10 +106,10 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
     records of other kinds ``N records checked (C certificates, D customers, E links): ...``."""
     kinds = tally.kinds
     if set(kinds) <= {"certificate"}:
-        what = _plural(tally.certificates, "certificate")
+        what = plural(tally.certificates, "certificate")
     else:
-        parts = [_plural(kinds[k], _KIND_NAMES.get(k, k)) for k in sorted(kinds)]
-        what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
+        parts = [plural(kinds[k], _KIND_NAMES.get(k, k)) for k in sorted(kinds)]
+        what = f"{plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
         f"{what} checked: {tally.ok} ok, "
         f"{tally.with_errors} with errors, {tally.with_warnings} with warnings"
