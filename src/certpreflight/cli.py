@@ -462,6 +462,16 @@ def _all_records(
             )
 
 
+def _payloads(
+    inputs: Iterable[Input], args: argparse.Namespace, err: TextIO, failed: list[Unread]
+) -> Iterator[tuple[str, Any]]:
+    """``(source, payload)`` of every record of the inputs, read as check reads them
+    (:func:`_all_records`, one process: no spans) for plan and coverage."""
+    for piece in _all_records(inputs, args, err, failed, {}, spans=None):
+        if isinstance(piece, Record):
+            yield piece.source, piece.payload
+
+
 @contextlib.contextmanager
 def _unread(path: str, shown: str, err: TextIO, failed: list[Unread]) -> Iterator[None]:
     """Read one input (``path``, shown as ``shown``) in the block: when it can't be read
@@ -832,33 +842,8 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         metavar="PATH",
         help="write the plan here, atomically (default: standard output)",
     )
-    command.add_argument(
-        "--input-format",
-        choices=INPUT_FORMATS,
-        help="read every SOURCE as this format (default: from its suffix)",
-    )
-    command.add_argument("--sheet", metavar="NAME", help="as check --sheet (default: the first)")
-    command.add_argument("--encoding", metavar="NAME", help="as check --encoding (default: utf-8)")
-    command.add_argument(
-        "--max-line-bytes",
-        type=_count,
-        default=DEFAULT_MAX_LINE_BYTES,
-        metavar="N",
-        help="as check --max-line-bytes, for SOURCE (default: %(default)s)",
-    )
-    for flag, meaning in (("--select", "only these rules"), ("--ignore", "leave out these rules")):
-        command.add_argument(
-            flag,
-            action="append",
-            metavar="CODES",
-            help=f"{meaning}, as check {flag} (default: the configuration file's)",
-        )
-    command.add_argument(
-        "--profile",
-        choices=["certcapture", "avatax", "audit"],
-        help="which target's rules apply (default: certcapture)",
-    )
-    command.add_argument("--matrix", metavar="CSV", help="as check --matrix (default: built-in)")
+    _as_check(command, "--input-format", "--sheet", "--encoding", "--max-line-bytes")
+    _as_check(command, "--select", "--ignore", "--profile", "--matrix")
     command.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as on this date (default: today)"
     )
@@ -867,13 +852,7 @@ def _add_plan(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
         choices=["error", "warning", "info"],
         help="exit 1 when a record sent has findings of this severity or worse (default: error)",
     )
-    command.add_argument("--config", metavar="PATH", help="as check --config (default: found)")
-    command.add_argument(
-        "--isolated", action="store_true", help="ignore configuration files (default: off)"
-    )
-    command.add_argument(
-        "--max-items", type=_positive, metavar="N", help="as check --max-items (default: 1000)"
-    )
+    _as_check(command, "--config", "--isolated", "--max-items")
     _colour(command)
     command.set_defaults(quiet=False)
     return command
@@ -884,6 +863,33 @@ def _colour(command: _Parser) -> None:
         "--color", choices=["auto", "always", "never"], default="auto",
         help="colour the text (default: %(default)s: on a terminal, unless NO_COLOR is set)",
     )  # fmt: skip
+
+
+#: The options plan, coverage and convert take as check takes them: how each is parsed and
+#: its default, said in the help as "as check --FLAG (default: ...)".
+_AS_CHECK: dict[str, tuple[dict[str, Any], str]] = {
+    "--input-format": ({"choices": INPUT_FORMATS}, "from each file's suffix"),
+    "--sheet": ({"metavar": "NAME"}, "the first"),
+    "--encoding": ({"metavar": "NAME"}, "utf-8"),
+    "--max-line-bytes": (
+        {"type": _count, "default": DEFAULT_MAX_LINE_BYTES, "metavar": "N"},
+        "%(default)s",
+    ),
+    "--max-items": ({"type": _positive, "metavar": "N"}, "1000"),
+    "--select": ({"action": "append", "metavar": "CODES"}, "the configuration file's"),
+    "--ignore": ({"action": "append", "metavar": "CODES"}, "the configuration file's"),
+    "--profile": ({"choices": ["certcapture", "avatax", "audit"]}, "certcapture"),
+    "--matrix": ({"metavar": "CSV"}, "the built-in"),
+    "--config": ({"metavar": "PATH"}, "found"),
+    "--isolated": ({"action": "store_true"}, "off"),
+}
+
+
+def _as_check(command: _Parser, *flags: str) -> None:
+    """Add FLAGS to COMMAND, each parsed as check parses it."""
+    for flag in flags:
+        how, default = _AS_CHECK[flag]
+        command.add_argument(flag, **how, help=f"as check {flag} (default: {default})")
 
 
 def _export_records(paths: Sequence[str]) -> Iterator[tuple[str, Any]]:
@@ -900,8 +906,7 @@ def _plan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | 
     run, fail_on = settings(args)
     with _sigterm_as_exit(), _inputs(args.files, args.input_format, stdin) as inputs, _usage():
         failed: list[Unread] = []
-        records = _all_records(inputs, args, err, failed, {}, spans=None)
-        source = ((r.source, r.payload) for r in records if isinstance(r, Record))
+        source = _payloads(inputs, args, err, failed)
         made = plan_records(source, _export_records(args.against), run)
         if failed:
             raise UsageError(f"no plan: {len(failed)} SOURCE file(s) could not be read")
@@ -1057,9 +1062,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
         _inputs(args.files, args.input_format, stdin) as inputs,
         _output(args.output, out, [*inputs, *sales]) as stream,
     ):
-        pieces = _all_records(inputs, args, err, failed, {}, spans=None)
-        records = ((r.source, r.payload) for r in pieces if isinstance(r, Record))
-        index = CertificateIndex.labelled(records, run)
+        index = CertificateIndex.labelled(_payloads(inputs, args, err, failed), run)
         if failed:  # no sale is decided against part of the certificates
             raise UsageError(f"no coverage: {len(failed)} RECORDS file(s) could not be read")
         for source, finding in index.unreadable:
@@ -1078,11 +1081,8 @@ def _coverage(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryI
                 writer.sale(source, decision)
                 code = decision.customer_code
                 if code is not None:
-                    regions = shipped.get(code)
-                    if regions is None:
-                        shipped[code] = regions = set()
-                    regions.update(decision.regions)
-                    if decision.findings and any(f.code in _CLAIMS for f in decision.findings):
+                    shipped.setdefault(code, set()).update(decision.regions)
+                    if any(f.code in _CLAIMS for f in decision.findings):
                         claimed.add(code)
             rows = coverage(
                 index,
@@ -1178,23 +1178,15 @@ def _add_coverage(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     )
     _format(command, ["text", "json", "csv", "html"], "report format")
     command.add_argument("--output", "-o", metavar="PATH", help="write the report here")
-    command.add_argument("--input-format", choices=INPUT_FORMATS, help="read RECORDS as this")
-    command.add_argument("--encoding", metavar="NAME", help="the input's encoding")
-    command.add_argument("--sheet", metavar="NAME", help="as check --sheet")
+    _as_check(command, "--input-format", "--encoding", "--sheet", "--max-line-bytes")
+    _as_check(command, "--max-items", "--select", "--ignore", "--profile", "--matrix")
     command.add_argument(
-        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
-        help="as check --max-line-bytes",
-    )  # fmt: skip
-    command.add_argument("--max-items", type=_positive, metavar="N", help="as check --max-items")
-    command.add_argument("--select", action="append", metavar="CODES", help="as check --select")
-    command.add_argument("--ignore", action="append", metavar="CODES", help="as check --ignore")
-    command.add_argument("--profile", choices=["certcapture", "avatax", "audit"])
-    command.add_argument("--matrix", metavar="CSV", help="your own reason x region matrix")
-    command.add_argument(
-        "--today", type=_date, metavar="YYYY-MM-DD", help="coverage as on this date"
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="coverage as on this date (default: today)",
     )
-    command.add_argument("--config", metavar="PATH", help="as check --config")
-    command.add_argument("--isolated", action="store_true", help="as check --isolated")
+    _as_check(command, "--config", "--isolated")
     command.add_argument(
         "--fail-on",
         choices=["error", "warning", "info"],
@@ -1523,15 +1515,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         help="write here, atomically; a .json PATH gets a JSON array (default: NDJSON, or CSV "
         "for certcapture-csv and avatax-csv, on standard output)",
     )
-    convert.add_argument(
-        "--input-format", choices=INPUT_FORMATS, help="read every FILE as this format"
-    )
-    convert.add_argument("--encoding", metavar="NAME", help="the input's encoding")
-    convert.add_argument("--sheet", metavar="NAME", help="as check --sheet")
-    convert.add_argument(
-        "--max-line-bytes", type=_count, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
-        help="as check --max-line-bytes",
-    )  # fmt: skip
+    _as_check(convert, "--input-format", "--encoding", "--sheet", "--max-line-bytes")
     commands["convert"] = convert
 
     matrix = _command(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from certpreflight.findings import Finding, Severity
 from certpreflight.reports.printable import printable
+from certpreflight.reports.text import paint, plural
 
 if TYPE_CHECKING:  # a check, which imports this module's FORMATS, needs no plan
     from certpreflight.sync import Action, Plan, Value
@@ -29,12 +30,8 @@ __all__ = ["FORMATS", "render", "summary_line", "write"]
 FORMATS = ("text", "json", "html")
 
 _SIGNS = {"create": "+", "update": "~", "orphan": "-", "link": "+", "unlink": "-"}
-_COLOURS = {"+": "32", "~": "33", "-": "31", "!": "31"}
-_SEVERITIES = {"error": "31", "warning": "33", "info": "36"}
-
-
-def _paint(text: str, code: str, colour: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+#: A line's sign as the style :func:`~certpreflight.reports.text.paint` colours it in.
+_STYLES = {"+": "ok", "~": "warning", "-": "error", "!": "error"}
 
 
 def _shown(value: Value) -> str:
@@ -64,12 +61,8 @@ def _changes(action: Action) -> str:
 
 
 def _finding(finding: Finding, colour: bool) -> str:
-    level = _paint(finding.severity.value, _SEVERITIES[finding.severity.value], colour)
+    level = paint(finding.severity.value, finding.severity.value, colour)
     return f"{finding.code} {level} {printable(finding.message)}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def summary_line(plan: Plan) -> str:
@@ -81,9 +74,9 @@ def summary_line(plan: Plan) -> str:
     warnings = sum(1 for f in found if f.severity is Severity.WARNING)
     tail = []
     if errors or warnings:
-        tail.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        tail.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if plan.unread:
-        tail.append(f"{_plural(len(plan.unread), 'record')} not read")
+        tail.append(f"{plural(len(plan.unread), 'record')} not read")
     if not plan.changed:
         said = "; ".join([f"{counts['unchanged']} unchanged", *tail])
         return f"No changes: the source matches what Avalara holds ({said})."
@@ -106,10 +99,10 @@ def _text(plan: Plan, colour: bool) -> str:
         changes = _changes(action)
         if changes:
             line += f": {printable(changes)}"
-        lines.append(_paint(line, _COLOURS[sign], colour))
+        lines.append(paint(line, _STYLES[sign], colour))
         lines += [f"    {_finding(f, colour)}" for f in action.findings]
     for source, finding in plan.unread:
-        lines.append(_paint(f"! {printable(source)}: not read", _COLOURS["!"], colour))
+        lines.append(paint(f"! {printable(source)}: not read", _STYLES["!"], colour))
         lines.append(f"    {_finding(finding, colour)}")
     if lines:
         lines.append("")

@@ -24,7 +24,7 @@ from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import FILE, UNREADABLE, Result, Tally
 from certpreflight.rules import fixable_code
 
-__all__ = ["closing", "paint", "render", "statistics", "summary", "summary_line"]
+__all__ = ["closing", "paint", "plural", "render", "statistics", "summary", "summary_line"]
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2", "bold": "1"}
 _FIX_INDENT = " " * 15
@@ -36,10 +36,8 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
 
 
-_paint = paint
-
-
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 finding``, ``3 findings``: a count and its noun in the right number."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -47,15 +45,15 @@ def _verdict(report: Report, colour: bool) -> str:
     """``FAIL (2 errors, 1 warning)``, ``WARN (1 warning)``, ``INFO (1 info)``: non-zero counts."""
     n_err, n_warn = len(report.errors), len(report.warnings)
     n_info = len(report.findings) - n_err - n_warn
-    counts = [_plural(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n]
+    counts = [plural(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n]
     if n_info:
         counts.append(f"{n_info} info")
     if n_err:
-        word = _paint("FAIL", "error", colour)
+        word = paint("FAIL", "error", colour)
     elif n_warn:
-        word = _paint("WARN", "warning", colour)
+        word = paint("WARN", "warning", colour)
     else:
-        word = _paint("INFO", "info", colour)
+        word = paint("INFO", "info", colour)
     return f"{word} ({', '.join(counts)})"
 
 
@@ -86,16 +84,16 @@ def render(
         findings = report.findings
         if not findings:
             if show_ok:
-                lines.append(f"{source}  {what}  {_paint('ok', 'ok', colour)}\n")
+                lines.append(f"{source}  {what}  {paint('ok', 'ok', colour)}\n")
             continue
-        head = _paint(source, "bold", colour)
+        head = paint(source, "bold", colour)
         lines.append(f"{head}  {what}  {_verdict(report, colour)}\n")
         for f in findings:
-            severity = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
+            severity = paint(f"{f.severity.value:<7}", f.severity.value, colour)
             mark = "[*] " if fixable_code(f.code) else ""
             lines.append(f"  {f.code} {severity} {mark}{printable(f.message)}\n")
             fix = _fix(printable(f.fix), width).replace("\n", "\n" + _FIX_INDENT)
-            lines.append(f"{_FIX_INDENT}{_paint(fix, 'dim', colour)}\n")
+            lines.append(f"{_FIX_INDENT}{paint(fix, 'dim', colour)}\n")
     return "".join(lines)
 
 
@@ -108,15 +106,15 @@ def summary_line(tally: Tally, *, colour: bool = False) -> str:
     records of other kinds ``N records checked (C certificates, D customers, E links): ...``."""
     kinds = tally.kinds
     if set(kinds) <= {"certificate"}:
-        what = _plural(tally.certificates, "certificate")
+        what = plural(tally.certificates, "certificate")
     else:
-        parts = [_plural(kinds[k], _KIND_NAMES.get(k, k)) for k in sorted(kinds)]
-        what = f"{_plural(tally.certificates, 'record')} ({', '.join(parts)})"
+        parts = [plural(kinds[k], _KIND_NAMES.get(k, k)) for k in sorted(kinds)]
+        what = f"{plural(tally.certificates, 'record')} ({', '.join(parts)})"
     text = (
         f"{what} checked: {tally.ok} ok, "
         f"{tally.with_errors} with errors, {tally.with_warnings} with warnings"
     )
-    return _paint(text, "bold", colour) + "\n"
+    return paint(text, "bold", colour) + "\n"
 
 
 def statistics(tally: Tally) -> str:
