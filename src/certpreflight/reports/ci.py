@@ -28,10 +28,10 @@ alone: ``github`` an ``::error file=F`` command, ``gitlab`` a ``major`` issue at
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 
 from certpreflight.findings import Finding, Report, loc_to_pointer
+from certpreflight.reports.json_doc import encode
 from certpreflight.reports.printable import printable
 from certpreflight.reports.tally import Result
 from certpreflight.rules import fixable_code
@@ -137,9 +137,6 @@ def fingerprint(source: str, report: Report, finding: Finding) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def gitlab(results: Iterable[Result]) -> str:
     """The Code Quality issues of these results, one JSON object a line, comma-joined."""
     issues = []
@@ -152,7 +149,7 @@ def gitlab(results: Iterable[Result]) -> str:
             "severity": GITLAB_SEVERITY[f.severity.value],
             "location": {"path": path, "lines": {"begin": line or 1}},
         }
-        issues.append(_ENCODE(issue))
+        issues.append(encode(issue))
     return ",\n".join(issues)
 
 
@@ -168,7 +165,7 @@ def github_unread(unread: Iterable[Unread]) -> str:
 def gitlab_unread(unread: Iterable[Unread]) -> str:
     """A Code Quality issue for each input that could not be read, comma-joined."""
     return ",\n".join(
-        _ENCODE(
+        encode(
             {
                 "description": why,
                 "check_name": UNREAD_CHECK,

@@ -14,11 +14,12 @@ from typing import IO, TextIO
 from certpreflight.findings import Report
 from certpreflight.reports.tally import Result, Tally
 
-__all__ = ["render", "write_document"]
+__all__ = ["encode", "render", "write_document"]
 
 
 #: json.dumps(..., ensure_ascii=False) builds a new encoder on every call: one for the run.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+#: JSON text of a value, non-ASCII kept (every JSON-based report writes through it).
+encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(results: Iterable[Result]) -> str:
@@ -29,12 +30,11 @@ def render(results: Iterable[Result]) -> str:
 
 def _line(source: str, report: Report) -> str:
     if report.findings:
-        return _ENCODE({"source": source, **report.to_dict()})
+        return encode({"source": source, **report.to_dict()})
     # Most reports have no findings: the same text, from the two strings alone.
-    ident, kind = _ENCODE(report.record_id), _ENCODE(report.kind)
+    ident, kind = encode(report.record_id), encode(report.kind)
     return (
-        f'{{"source": {_ENCODE(source)}, "id": {ident}, "kind": {kind}, "ok": true, '
-        '"findings": []}'
+        f'{{"source": {encode(source)}, "id": {ident}, "kind": {kind}, "ok": true, "findings": []}}'
     )
 
 

@@ -15,7 +15,6 @@ read, the run's ``invocations`` with ``executionSuccessful: false`` and a
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from certpreflight import __version__
 from certpreflight.findings import Finding, Report
 from certpreflight.reports.ci import UNREAD_CHECK, Unread, fingerprint, location
+from certpreflight.reports.json_doc import encode
 from certpreflight.reports.tally import Result
 from certpreflight.rules import CATALOGUE, Rule
 
@@ -35,7 +35,6 @@ SCHEMA = (
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 TAIL = "\n]}]}\n"
 _INDEX = {rule.code: i for i, rule in enumerate(CATALOGUE)}
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _NO_SOURCE = "<stdin>"
 
 
@@ -65,7 +64,7 @@ def head() -> str:
         "informationUri": "https://pypi.org/project/certpreflight/",
         "rules": [_rule(rule) for rule in CATALOGUE],
     }
-    tool = _ENCODE({"driver": driver})
+    tool = encode({"driver": driver})
     return (
         f'{{"$schema": "{SCHEMA}", "version": "2.1.0",\n'
         f' "runs": [{{"tool": {tool}, "columnKind": "unicodeCodePoints",\n "results": [\n'
@@ -101,7 +100,7 @@ def _result(source: str, report: Report, f: Finding) -> dict[str, Any]:
 def render(results: Iterable[Result]) -> str:
     """The SARIF results of these results, one JSON object a line, comma-joined."""
     return ",\n".join(
-        _ENCODE(_result(source, report, f)) for source, report in results for f in report.findings
+        encode(_result(source, report, f)) for source, report in results for f in report.findings
     )
 
 
@@ -123,4 +122,4 @@ def tail(unread: Iterable[Unread] = ()) -> str:
     if not notes:
         return TAIL
     invocation = {"executionSuccessful": False, "toolExecutionNotifications": notes}
-    return f'\n],\n "invocations": [{_ENCODE(invocation)}]}}]}}\n'
+    return f'\n],\n "invocations": [{encode(invocation)}]}}]}}\n'
